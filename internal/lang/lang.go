@@ -1,0 +1,55 @@
+// Package lang defines the Language value: everything the pipeline needs to
+// know about one source language, bundled so the pipeline can drive Python,
+// JavaScript and TypeScript the same way. The concrete languages live in the
+// python and javascript subpackages; treesitter holds the only cgo.
+package lang
+
+import (
+	"context"
+
+	"github.com/telemetry-inject/telemetry-inject/internal/inject"
+	"github.com/telemetry-inject/telemetry-inject/internal/source"
+)
+
+// Language is one source language. Every function field is safe to call from
+// several goroutines at once.
+type Language struct {
+	// Name is the language's name.
+	Name source.Language
+	// Extensions are the file extensions, with the dot, that belong to the
+	// language.
+	Extensions []string
+
+	// Find parses f and returns its constructs in source order. It fails
+	// (with the line and column of the first syntax error) when f does not
+	// parse cleanly, so a broken file is reported and left alone. The
+	// constructs carry Skip reasons where the file or the construct opted
+	// out or cannot be instrumented invisibly.
+	Find func(f *source.File) ([]source.Construct, error)
+
+	// Render returns the insertions that instrument c as d decides. d has
+	// been validated against c's scope; Render writes every character of the
+	// injected code itself, escaping names into literals.
+	Render func(f *source.File, c *source.Construct, d source.Decision) []inject.Edit
+
+	// Import returns the insertion that makes the runtime available to f,
+	// given the module specifier to import it from (a Python module such as
+	// "._telemetry_utils" or "_telemetry_utils", or a JS path such as
+	// "../_telemetry_utils.js"). It goes after shebangs, encoding lines,
+	// docstrings, "from __future__" imports and directive prologues.
+	Import func(f *source.File, spec string) inject.Edit
+
+	// Strip removes every piece a previous run injected, giving back the
+	// original bytes exactly, and reports how many pieces it removed.
+	Strip func(src []byte) ([]byte, int)
+
+	// Validate checks that instrumented output is a valid program before it
+	// replaces the original: a clean parse, plus the language's own checks
+	// (Python's indentation layout and, when python3 is on PATH, its
+	// compiler; node --check for JavaScript when node is on PATH).
+	Validate func(ctx context.Context, f *source.File, out []byte) error
+
+	// Close releases what the language holds (a long-lived compiler
+	// process, say). It may be nil.
+	Close func() error
+}
