@@ -10,6 +10,7 @@ import (
 	_ "github.com/openai/openai-go/v3"
 	_ "github.com/pmezard/go-difflib/difflib"
 	_ "github.com/schollz/progressbar/v3"
+	_ "github.com/spf13/cobra"
 	_ "github.com/tree-sitter/go-tree-sitter"
 	_ "github.com/tree-sitter/tree-sitter-javascript/bindings/go"
 	_ "github.com/tree-sitter/tree-sitter-python/bindings/go"
