@@ -1,0 +1,159 @@
+// Package pipeline runs the stages in order for a set of scanned files:
+// find constructs, have them decided, render, validate and write. Files are
+// written as soon as all of their constructs are decided, so a long LLM run
+// finishes files steadily and an interrupted one leaves each file either
+// untouched or fully instrumented.
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"runtime"
+	"sync"
+
+	"github.com/telemetry-inject/telemetry-inject/internal/lang"
+	"github.com/telemetry-inject/telemetry-inject/internal/layout"
+	"github.com/telemetry-inject/telemetry-inject/internal/source"
+)
+
+// Job is one construct to decide.
+type Job struct {
+	File      *source.File
+	Construct *source.Construct
+}
+
+// Decided is the decision about one job and where it came from. Note says
+// why a fallback happened, for the report.
+type Decided struct {
+	Decision source.Decision
+	Origin   source.Origin
+	Note     string
+}
+
+// Decider decides constructs. It must call done exactly once per job, from
+// any goroutine, as each decision becomes ready, and return when all are
+// done or ctx ends (jobs left undecided then leave their files untouched).
+type Decider interface {
+	Decide(ctx context.Context, jobs []Job, done func(i int, d Decided))
+}
+
+// Options configure a run.
+type Options struct {
+	// Root is the scanned root; file paths are relative to it.
+	Root string
+	// Files are the scanned files. Run does not modify them.
+	Files []source.File
+	// Languages maps each language to its implementation.
+	Languages map[source.Language]*lang.Language
+	// Decider decides constructs (not used by Remove).
+	Decider Decider
+	// Kinds are the construct kinds to instrument; nil means all.
+	Kinds map[source.Kind]bool
+	// FS answers layout's questions about the tree; nil means the disk.
+	FS layout.FS
+	// Runtime returns the content of a runtime file of the given kind.
+	Runtime func(layout.Runtime) []byte
+	// DryRun writes nothing and sends a unified diff of every change to Diff.
+	DryRun bool
+	Diff   io.Writer
+	// Workers bounds the parse and render workers; 0 means GOMAXPROCS.
+	Workers int
+	// OnFileDone, if set, is called as each file's fate is settled.
+	OnFileDone func(FileReport)
+}
+
+// Run instruments the files. It returns the report even when ctx ends
+// early; files not reached are reported as not processed.
+func Run(ctx context.Context, opts Options) (*Report, error) {
+	if opts.FS == nil {
+		opts.FS = diskFS{root: opts.Root}
+	}
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	r := newRun(opts)
+	r.parseAll(ctx, workers)
+
+	var jobs []Job
+	var owners []*fileState
+	for _, fs := range r.files {
+		for i := range fs.constructs {
+			if fs.pending[i] {
+				jobs = append(jobs, Job{File: fs.orig, Construct: &fs.constructs[i]})
+				owners = append(owners, fs)
+			}
+		}
+	}
+	r.planPlacements()
+
+	ready := make(chan *fileState, len(r.files))
+	for _, fs := range r.files {
+		if fs.waiting == 0 {
+			ready <- fs
+		}
+	}
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for fs := range ready {
+				r.finish(ctx, fs)
+			}
+		}()
+	}
+	if len(jobs) > 0 && opts.Decider != nil {
+		// The decider must not call done after it returns; every
+		// file still waiting then stays untouched.
+		var mu sync.Mutex
+		index := make([]int, len(jobs))
+		for i, j := range jobs {
+			index[i] = owners[i].indexOf(j.Construct)
+		}
+		opts.Decider.Decide(ctx, jobs, func(i int, d Decided) {
+			fs := owners[i]
+			mu.Lock()
+			fs.outcomes[index[i]] = &d
+			fs.waiting--
+			last := fs.waiting == 0
+			mu.Unlock()
+			if last {
+				ready <- fs
+			}
+		})
+	}
+	close(ready)
+	wg.Wait()
+	return r.report(ctx), ctx.Err()
+}
+
+// Remove takes every injected piece out of the files and deletes the
+// runtime files that were placed for them.
+func Remove(ctx context.Context, opts Options) (*Report, error) {
+	if opts.FS == nil {
+		opts.FS = diskFS{root: opts.Root}
+	}
+	r := newRun(opts)
+	for _, fs := range r.files {
+		if err := ctx.Err(); err != nil {
+			break
+		}
+		l := opts.Languages[fs.cur.Lang]
+		if l == nil {
+			continue
+		}
+		if fs.stripped == 0 {
+			r.settle(fs, StatusUnchanged, "")
+			continue
+		}
+		if err := r.write(fs.cur, fs.orig.Src); err != nil {
+			r.settle(fs, StatusFailed, err.Error())
+			continue
+		}
+		r.settle(fs, StatusRestored, fmt.Sprintf("%d injected pieces removed", fs.stripped))
+	}
+	r.removeRuntimes(ctx)
+	return r.report(ctx), ctx.Err()
+}

@@ -1,0 +1,112 @@
+package pipeline
+
+import (
+	"encoding/json"
+
+	"github.com/telemetry-inject/telemetry-inject/internal/source"
+)
+
+// Status is what happened to a file.
+type Status string
+
+// The file statuses.
+const (
+	StatusInstrumented Status = "instrumented" // written with telemetry
+	StatusUnchanged    Status = "unchanged"    // nothing to do, or already as wanted
+	StatusRestored     Status = "restored"     // earlier injections removed
+	StatusSkipped      Status = "skipped"      // not touched: does not parse, unsupported
+	StatusFailed       Status = "failed"       // not touched: output invalid or write failed
+	StatusNotProcessed Status = "not-processed"
+)
+
+// Outcome is what happened to a construct.
+type Outcome string
+
+// The construct outcomes. The first four are the origins of the decisions
+// that were rendered into the file.
+const (
+	OutcomeLLM        Outcome = Outcome(source.OriginLLM)
+	OutcomeBuiltin    Outcome = Outcome(source.OriginBuiltin)
+	OutcomeFallback   Outcome = Outcome(source.OriginFallback)
+	OutcomeCache      Outcome = Outcome(source.OriginCache)
+	OutcomeDeclined   Outcome = "declined"    // the planner chose no telemetry
+	OutcomeSkipped    Outcome = "skipped"     // cannot be instrumented invisibly, or opted out
+	OutcomeExcluded   Outcome = "excluded"    // its kind was excluded by a flag
+	OutcomeNotWritten Outcome = "not-written" // decided, but its file was not written
+)
+
+// ConstructSkip records one construct that was left alone, and why.
+type ConstructSkip struct {
+	Line   int         `json:"line"`
+	Kind   source.Kind `json:"kind"`
+	Name   string      `json:"name"`
+	Reason string      `json:"reason"`
+}
+
+// FileReport is what happened to one file.
+type FileReport struct {
+	Path       string                          `json:"path"`
+	Lang       source.Language                 `json:"language"`
+	Status     Status                          `json:"status"`
+	Reason     string                          `json:"reason,omitempty"`
+	Constructs map[source.Kind]map[Outcome]int `json:"constructs,omitempty"`
+	Skips      []ConstructSkip                 `json:"skipped_constructs,omitempty"`
+	Fallbacks  []string                        `json:"fallbacks,omitempty"`
+}
+
+func (f *FileReport) count(k source.Kind, o Outcome) {
+	if f.Constructs == nil {
+		f.Constructs = map[source.Kind]map[Outcome]int{}
+	}
+	if f.Constructs[k] == nil {
+		f.Constructs[k] = map[Outcome]int{}
+	}
+	f.Constructs[k][o]++
+}
+
+// Report is what a run did, file by file and in total.
+type Report struct {
+	DryRun       bool                            `json:"dry_run"`
+	Files        []FileReport                    `json:"files"`
+	ByStatus     map[Status]int                  `json:"files_by_status"`
+	Constructs   map[source.Kind]map[Outcome]int `json:"constructs"`
+	RuntimeFiles []string                        `json:"runtime_files"`
+}
+
+func (r *Report) add(f FileReport) {
+	r.Files = append(r.Files, f)
+	if r.ByStatus == nil {
+		r.ByStatus = map[Status]int{}
+		r.Constructs = map[source.Kind]map[Outcome]int{}
+	}
+	r.ByStatus[f.Status]++
+	for k, m := range f.Constructs {
+		if r.Constructs[k] == nil {
+			r.Constructs[k] = map[Outcome]int{}
+		}
+		for o, n := range m {
+			r.Constructs[k][o] += n
+		}
+	}
+}
+
+// Instrumented counts the constructs that now carry telemetry.
+func (r *Report) Instrumented() int {
+	n := 0
+	for _, m := range r.Constructs {
+		n += m[OutcomeLLM] + m[OutcomeBuiltin] + m[OutcomeFallback] + m[OutcomeCache]
+	}
+	return n
+}
+
+// packageType reads the "type" field of a package.json; a file that is not
+// valid JSON counts as CommonJS, Node's default.
+func packageType(b []byte) string {
+	var pkg struct {
+		Type string `json:"type"`
+	}
+	if json.Unmarshal(b, &pkg) != nil {
+		return ""
+	}
+	return pkg.Type
+}

@@ -1,0 +1,257 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"sort"
+	"sync"
+
+	"github.com/telemetry-inject/telemetry-inject/internal/inject"
+	"github.com/telemetry-inject/telemetry-inject/internal/layout"
+	"github.com/telemetry-inject/telemetry-inject/internal/source"
+)
+
+// fileState follows one file through the run.
+type fileState struct {
+	cur        *source.File // as found on disk
+	orig       *source.File // with anything a previous run injected taken out
+	stripped   int
+	constructs []source.Construct
+	pending    []bool     // construct i goes to the decider
+	outcomes   []*Decided // filled as decisions arrive
+	waiting    int
+	placement  layout.Placement
+	report     FileReport
+	settled    bool
+}
+
+func (fs *fileState) indexOf(c *source.Construct) int {
+	for i := range fs.constructs {
+		if &fs.constructs[i] == c {
+			return i
+		}
+	}
+	panic("pipeline: construct does not belong to its file")
+}
+
+type run struct {
+	opts  Options
+	files []*fileState
+
+	mu       sync.Mutex
+	runtimes map[string]bool // runtime paths already written (or diffed)
+	diffMu   sync.Mutex      // keeps each file's diff in one piece
+}
+
+func newRun(opts Options) *run {
+	r := &run{opts: opts, runtimes: map[string]bool{}}
+	for i := range opts.Files {
+		cur := &opts.Files[i]
+		fs := &fileState{cur: cur, orig: cur}
+		fs.report = FileReport{Path: cur.Path, Lang: cur.Lang}
+		if l := opts.Languages[cur.Lang]; l != nil {
+			if src, n := l.Strip(cur.Src); n > 0 {
+				orig := *cur
+				orig.Src = src
+				fs.orig, fs.stripped = &orig, n
+			}
+		}
+		r.files = append(r.files, fs)
+	}
+	return r
+}
+
+// parseAll finds every file's constructs on the original text (so line
+// numbers are those of the un-instrumented file) and marks which go to the
+// decider.
+func (r *run) parseAll(ctx context.Context, workers int) {
+	work := make(chan *fileState)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for fs := range work {
+				r.parse(fs)
+			}
+		}()
+	}
+	for _, fs := range r.files {
+		if ctx.Err() != nil {
+			break
+		}
+		work <- fs
+	}
+	close(work)
+	wg.Wait()
+}
+
+func (r *run) parse(fs *fileState) {
+	l := r.opts.Languages[fs.orig.Lang]
+	if l == nil {
+		r.settle(fs, StatusSkipped, "no language support for "+string(fs.orig.Lang))
+		return
+	}
+	cs, err := l.Find(fs.orig)
+	if err != nil {
+		r.settle(fs, StatusSkipped, fmt.Sprintf("does not parse: %v", err))
+		return
+	}
+	fs.constructs = cs
+	fs.pending = make([]bool, len(cs))
+	fs.outcomes = make([]*Decided, len(cs))
+	for i := range cs {
+		c := &cs[i]
+		switch {
+		case r.opts.Kinds != nil && !r.opts.Kinds[c.Kind]:
+			fs.report.count(c.Kind, OutcomeExcluded)
+		case c.Skip != "":
+			fs.report.count(c.Kind, OutcomeSkipped)
+			fs.report.Skips = append(fs.report.Skips, ConstructSkip{Line: c.Range.StartLine, Name: c.QualName, Kind: c.Kind, Reason: c.Skip})
+		default:
+			fs.pending[i] = true
+			fs.waiting++
+		}
+	}
+}
+
+// planPlacements decides where each file's runtime lives, once all files
+// are parsed (TypeScript's placement depends on all of a package's files).
+func (r *run) planPlacements() {
+	var files []*source.File
+	byPath := map[string]*fileState{}
+	for _, fs := range r.files {
+		if fs.constructs != nil {
+			files = append(files, fs.orig)
+			byPath[fs.orig.Path] = fs
+		}
+	}
+	for p, pl := range layout.Plan(r.opts.FS, files, func(f *source.File) source.Module { return f.Module }) {
+		byPath[p].placement = pl
+	}
+}
+
+// finish renders, validates and writes one file whose decisions are all in.
+func (r *run) finish(ctx context.Context, fs *fileState) {
+	if fs.settled {
+		return
+	}
+	if ctx.Err() != nil {
+		r.settle(fs, StatusNotProcessed, "interrupted")
+		return
+	}
+	l := r.opts.Languages[fs.orig.Lang]
+	// The import goes first in the list so that, at an offset it shares
+	// with a construct's edit (a module-level loop right after the
+	// docstring), it stays above it: Apply keeps the given order for ties.
+	edits := []inject.Edit{l.Import(fs.orig, fs.placement.Spec)}
+	for i := range fs.constructs {
+		o := fs.outcomes[i]
+		if o == nil {
+			continue
+		}
+		c := &fs.constructs[i]
+		if o.Decision.Skip {
+			fs.report.count(c.Kind, OutcomeDeclined)
+			continue
+		}
+		e := l.Render(fs.orig, c, o.Decision)
+		if len(e) == 0 {
+			fs.report.count(c.Kind, OutcomeDeclined)
+			continue
+		}
+		edits = append(edits, e...)
+		fs.report.count(c.Kind, Outcome(o.Origin))
+		if o.Origin == source.OriginFallback && o.Note != "" {
+			fs.report.Fallbacks = append(fs.report.Fallbacks, fmt.Sprintf("%s: %s", c.QualName, o.Note))
+		}
+	}
+	if len(edits) == 1 {
+		edits = nil // only the import: nothing to instrument
+	}
+	out := fs.orig.Src
+	if len(edits) > 0 {
+		var err error
+		if out, err = inject.Apply(fs.orig.Src, edits); err != nil {
+			r.settle(fs, StatusFailed, fmt.Sprintf("internal error applying edits: %v", err))
+			return
+		}
+		if err := r.check(ctx, fs, out); err != nil {
+			r.settle(fs, StatusFailed, err.Error())
+			return
+		}
+	}
+	if bytes.Equal(out, fs.cur.Src) {
+		r.settle(fs, StatusUnchanged, "")
+		return
+	}
+	if len(edits) > 0 {
+		if err := r.ensureRuntime(fs.placement); err != nil {
+			r.settle(fs, StatusFailed, err.Error())
+			return
+		}
+	}
+	if err := r.write(fs.cur, out); err != nil {
+		r.settle(fs, StatusFailed, err.Error())
+		return
+	}
+	if len(edits) == 0 {
+		r.settle(fs, StatusRestored, "nothing left to instrument; earlier injections removed")
+		return
+	}
+	r.settle(fs, StatusInstrumented, "")
+}
+
+// check refuses output the language does not accept, and output from which
+// --remove could not give back the original: either would leave the user a
+// file we must never write.
+func (r *run) check(ctx context.Context, fs *fileState, out []byte) error {
+	l := r.opts.Languages[fs.orig.Lang]
+	if err := l.Validate(ctx, fs.orig, out); err != nil {
+		return fmt.Errorf("instrumented file would not compile, left untouched: %w", err)
+	}
+	if back, _ := l.Strip(out); !bytes.Equal(back, fs.orig.Src) {
+		return fmt.Errorf("internal error: removing the injected code would not give back the original, left untouched")
+	}
+	return nil
+}
+
+// settle records a file's fate once.
+func (r *run) settle(fs *fileState, status Status, reason string) {
+	if fs.settled {
+		return
+	}
+	fs.settled = true
+	fs.report.Status = status
+	fs.report.Reason = reason
+	if status != StatusInstrumented && status != StatusUnchanged {
+		// Constructs that were sent for a decision but whose file was not
+		// written are reported as such, never as instrumented.
+		for i := range fs.constructs {
+			if fs.pending[i] && fs.outcomes[i] == nil {
+				fs.report.count(fs.constructs[i].Kind, OutcomeNotWritten)
+			}
+		}
+	}
+	if r.opts.OnFileDone != nil {
+		r.opts.OnFileDone(fs.report)
+	}
+}
+
+func (r *run) report(ctx context.Context) *Report {
+	rep := &Report{DryRun: r.opts.DryRun}
+	for _, fs := range r.files {
+		if !fs.settled {
+			reason := "not reached"
+			if ctx.Err() != nil {
+				reason = "interrupted"
+			}
+			r.settle(fs, StatusNotProcessed, reason)
+		}
+		rep.add(fs.report)
+	}
+	sort.Slice(rep.Files, func(i, j int) bool { return rep.Files[i].Path < rep.Files[j].Path })
+	rep.RuntimeFiles = r.runtimeList()
+	return rep
+}
