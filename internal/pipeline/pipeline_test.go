@@ -33,7 +33,7 @@ func toyLanguage() *lang.Language {
 			for i, line := range strings.SplitAfter(string(f.Src), "\n") {
 				if name, ok := strings.CutPrefix(strings.TrimSpace(line), "def "); ok {
 					c := source.Construct{Kind: source.Function, Name: name, QualName: name, Path: f.Path,
-						Range: source.Range{Start: off, End: off + len(line), StartLine: i + 1, EndLine: i + 1},
+						Range:  source.Range{Start: off, End: off + len(line), StartLine: i + 1, EndLine: i + 1},
 						Anchor: source.Anchor{Before: off}}
 					if strings.Contains(line, "#skip") {
 						c.Skip = "opted out"
