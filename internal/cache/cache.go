@@ -1,0 +1,182 @@
+// Package cache keeps the LLM's validated answers, content-addressed, in the
+// project's .telemetry-inject folder. A re-run after an edit asks only about
+// the constructs whose prompt changed, and a run that was interrupted or
+// killed resumes without paying again for any answer it already received:
+// each answer is appended to the log the moment it arrives.
+package cache
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+)
+
+// DirName is the project-local folder holding the tool's state.
+const DirName = ".telemetry-inject"
+
+const logName = "decisions.jsonl"
+
+// Entry is one cached answer.
+type Entry struct {
+	Key          string          `json:"key"`
+	Answer       json.RawMessage `json:"answer"`
+	Provider     string          `json:"provider"`
+	Model        string          `json:"model"`
+	InputTokens  int             `json:"input_tokens"`
+	OutputTokens int             `json:"output_tokens"`
+	CostUSD      float64         `json:"cost_usd"`
+	Time         time.Time       `json:"time"`
+}
+
+// Cache is an append-only log of answers with an in-memory index. It is
+// safe for concurrent use.
+type Cache struct {
+	mu      sync.Mutex
+	entries map[string]Entry
+	log     *os.File
+	hits    int
+	misses  int
+}
+
+// Open loads the cache under projectRoot, creating the folder (with a
+// .gitignore that keeps it out of version control) when needed. A torn last
+// line, left by a process killed mid-write, is ignored.
+func Open(projectRoot string) (*Cache, error) {
+	dir := filepath.Join(projectRoot, DirName)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("creating the cache folder: %w", err)
+	}
+	if err := ensureGitignore(dir); err != nil {
+		return nil, err
+	}
+	c := &Cache{entries: map[string]Entry{}}
+	name := filepath.Join(dir, logName)
+	if err := c.load(name); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(name, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("opening the cache: %w", err)
+	}
+	c.log = f
+	return c, nil
+}
+
+func ensureGitignore(dir string) error {
+	name := filepath.Join(dir, ".gitignore")
+	if _, err := os.Stat(name); err == nil {
+		return nil
+	}
+	// "*" ignores the folder's whole content, this file included, so the
+	// user's repository never sees the cache.
+	if err := os.WriteFile(name, []byte("# Written by telemetry-inject: keeps its cache out of version control.\n*\n"), 0o644); err != nil {
+		return fmt.Errorf("writing %s: %w", name, err)
+	}
+	return nil
+}
+
+func (c *Cache) load(name string) error {
+	b, err := os.ReadFile(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("reading the cache: %w", err)
+	}
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	sc.Buffer(make([]byte, 1<<20), 1<<26)
+	for sc.Scan() {
+		var e Entry
+		if json.Unmarshal(sc.Bytes(), &e) != nil || e.Key == "" {
+			continue // a torn or foreign line: the answer is simply asked again
+		}
+		c.entries[e.Key] = e
+	}
+	return nil
+}
+
+// Key addresses an answer by everything that could change it: the provider,
+// the model, the prompt version and the full prompt (which holds the
+// construct's code and context) and schema.
+func Key(provider, model, promptVersion string, parts ...[]byte) string {
+	h := sha256.New()
+	for _, s := range []string{provider, model, promptVersion} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	for _, p := range parts {
+		fmt.Fprintf(h, "%d:", len(p))
+		h.Write(p)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Get returns the cached entry for key and counts a hit or a miss.
+func (c *Cache) Get(key string) (Entry, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[key]
+	if ok {
+		c.hits++
+	} else {
+		c.misses++
+	}
+	return e, ok
+}
+
+// Put records an answer and appends it to the log at once, so a process
+// killed a moment later still keeps it.
+func (c *Cache) Put(e Entry) error {
+	line, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	line = append(line, '\n')
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.entries[e.Key] = e
+	// One write per line: O_APPEND makes it land whole, also with several
+	// processes sharing the file.
+	if _, err := c.log.Write(line); err != nil {
+		return fmt.Errorf("writing the cache: %w", err)
+	}
+	return nil
+}
+
+// Stats returns the hits and misses counted so far.
+func (c *Cache) Stats() (hits, misses int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.hits, c.misses
+}
+
+// Len is the number of cached answers.
+func (c *Cache) Len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.entries)
+}
+
+// Close syncs and closes the log.
+func (c *Cache) Close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.log == nil {
+		return nil
+	}
+	err := c.log.Sync()
+	if cerr := c.log.Close(); err == nil {
+		err = cerr
+	}
+	c.log = nil
+	return err
+}
