@@ -1,0 +1,175 @@
+// Package archtest holds the test that keeps the import graph the shape
+// DESIGN.md gives it: data flows one way along the pipeline, the request
+// engine stands alone, and only the command line names concrete languages
+// and providers.
+package archtest
+
+import (
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/telemetry-inject/telemetry-inject/"
+
+// rank orders the packages along the pipeline: a package may import only
+// packages of a lower rank. A new package needs a line here, which is the
+// moment to think about where it stands.
+var rank = map[string]int{
+	"internal/source":    0,
+	"internal/engine":    0, // a library of its own: imports nothing of ours
+	"internal/iostreams": 0,
+
+	"internal/inject":    1,
+	"internal/scan":      1,
+	"internal/layout":    1,
+	"internal/utilfiles": 1,
+	"internal/models":    1,
+	"internal/cache":     1,
+
+	"internal/lang/treesitter": 2,
+	"internal/lang":            2,
+	"internal/prompt":          2,
+	"internal/capability":      2,
+
+	"internal/lang/python":     3,
+	"internal/lang/javascript": 3,
+	"internal/llm":             3,
+	"internal/decide":          3,
+
+	"internal/llm/openai":     4,
+	"internal/llm/anthropic":  4,
+	"internal/llm/ollama":     4,
+	"internal/llm/llmtest":    4,
+	"internal/decide/builtin": 4,
+
+	"internal/pipeline": 5,
+	"internal/batch":    5,
+	"internal/dispatch": 6,
+	"internal/bench":    6,
+
+	"internal/cli":         9,
+	"cmd/telemetry-inject": 10,
+}
+
+// concrete packages that only the command line may name.
+var onlyCLI = []string{
+	"internal/lang/python", "internal/lang/javascript",
+	"internal/llm/openai", "internal/llm/anthropic", "internal/llm/ollama",
+}
+
+// imports returns, for every package of the module, the module-internal
+// and external packages its non-test files import.
+func imports(t *testing.T) map[string][]string {
+	t.Helper()
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]string{}
+	fset := token.NewFileSet()
+	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			name := d.Name()
+			if name == "testdata" || name == "node_modules" || (strings.HasPrefix(name, ".") && path != root) {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if strings.Contains(string(src[:min(len(src), 200)]), "//go:build tools") {
+			return nil
+		}
+		f, err := parser.ParseFile(fset, path, src, parser.ImportsOnly)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, filepath.Dir(path))
+		pkg := filepath.ToSlash(rel)
+		for _, imp := range f.Imports {
+			p, _ := strconv.Unquote(imp.Path.Value)
+			out[pkg] = append(out[pkg], p)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestImportsFlowDownThePipeline(t *testing.T) {
+	graph := imports(t)
+	var pkgs []string
+	for p := range graph {
+		pkgs = append(pkgs, p)
+	}
+	sort.Strings(pkgs)
+	for _, pkg := range pkgs {
+		from, ok := rank[pkg]
+		if !ok {
+			t.Errorf("%s has no rank: add it to the table in this test", pkg)
+			continue
+		}
+		for _, imp := range graph[pkg] {
+			dep, ours := strings.CutPrefix(imp, module)
+			if !ours {
+				continue
+			}
+			to, ok := rank[dep]
+			if !ok {
+				t.Errorf("%s imports %s, which has no rank", pkg, dep)
+				continue
+			}
+			if to >= from {
+				t.Errorf("%s (rank %d) imports %s (rank %d): imports must point down the pipeline", pkg, from, dep, to)
+			}
+		}
+	}
+}
+
+func TestOnlyTheCommandLineNamesConcreteLanguagesAndProviders(t *testing.T) {
+	for pkg, deps := range imports(t) {
+		if pkg == "internal/cli" {
+			continue
+		}
+		for _, imp := range deps {
+			for _, c := range onlyCLI {
+				if imp == module+c && !strings.HasPrefix(pkg, c) {
+					t.Errorf("%s imports %s: only internal/cli may name a concrete language or provider", pkg, c)
+				}
+			}
+		}
+	}
+}
+
+func TestEngineAndCgoStayIsolated(t *testing.T) {
+	for pkg, deps := range imports(t) {
+		for _, imp := range deps {
+			if pkg == "internal/engine" && strings.HasPrefix(imp, module) {
+				t.Errorf("internal/engine imports %s: the engine must stand alone", imp)
+			}
+			if strings.HasPrefix(imp, "github.com/tree-sitter/") && pkg != "internal/lang/treesitter" {
+				t.Errorf("%s imports %s: only internal/lang/treesitter may use cgo bindings", pkg, imp)
+			}
+			if imp == "C" && pkg != "internal/lang/treesitter" {
+				t.Errorf("%s uses cgo: only internal/lang/treesitter may", pkg)
+			}
+		}
+	}
+}
