@@ -1,0 +1,93 @@
+package scan
+
+import (
+	"bytes"
+	"path"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/telemetry-inject/telemetry-inject/internal/source"
+)
+
+// DefaultMaxSize is the largest file Walk reads when Options.MaxSize is
+// zero. Bigger source files are nearly always generated (bundles, vendored
+// parsers, data tables) and would cost thousands of LLM requests each.
+const DefaultMaxSize = 4 << 20
+
+// Minified-bundle heuristic for JS/TS: a file of at least minifiedMinSize
+// bytes whose average line is longer than minifiedAvgLine bytes. Hand
+// written code averages 30-40 bytes a line; bundlers emit lines of many
+// kilobytes. Python is never minified in practice, and some legitimate
+// Python files hold long data lines, so the heuristic is not applied there.
+const (
+	minifiedMinSize = 2048
+	minifiedAvgLine = 300
+)
+
+// skippedDir reports whether a folder name is never entered, at any depth
+// below the root: version control, dependencies, virtual environments,
+// build output and our own state folder.
+func skippedDir(name string) bool {
+	switch name {
+	case ".git", ".hg", ".svn",
+		"node_modules", "bower_components",
+		".venv", "venv", ".tox", ".nox", "site-packages", "__pycache__",
+		"dist", "build",
+		".telemetry-inject":
+		return true
+	}
+	return false
+}
+
+// languageOf returns the language of a file name from its extension, and
+// whether it needs the TSX grammar; ok is false for other files.
+func languageOf(name string) (lang source.Language, tsx, ok bool) {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".py":
+		return source.Python, false, true
+	case ".js", ".mjs", ".cjs", ".jsx":
+		return source.JavaScript, false, true
+	case ".ts", ".mts", ".cts":
+		return source.TypeScript, false, true
+	case ".tsx":
+		return source.TypeScript, true, true
+	}
+	return "", false, false
+}
+
+// IsRuntimeFile reports whether a file name is one of the tool's runtime
+// files (_telemetry_utils.py, .js, .ts, .d.ts...), which are never scanned
+// wherever they stand.
+func IsRuntimeFile(name string) bool {
+	return strings.HasPrefix(path.Base(strings.ReplaceAll(name, `\`, "/")), "_telemetry_utils.")
+}
+
+// nameSkip says why a file is skipped from its name alone, or "".
+func nameSkip(name string) string {
+	lower := strings.ToLower(name)
+	switch {
+	case strings.HasSuffix(lower, ".d.ts"), strings.HasSuffix(lower, ".d.mts"), strings.HasSuffix(lower, ".d.cts"):
+		return "type declaration file"
+	case strings.Contains(lower, ".min."):
+		return "minified bundle"
+	}
+	return ""
+}
+
+// contentSkip says why a file's content is not source we can instrument,
+// or "".
+func contentSkip(src []byte, lang source.Language) string {
+	if bytes.IndexByte(src, 0) >= 0 {
+		return "binary file (contains NUL bytes)"
+	}
+	if !utf8.Valid(src) {
+		return "not UTF-8 text"
+	}
+	if lang != source.Python && len(src) >= minifiedMinSize {
+		lines := bytes.Count(src, []byte{'\n'}) + 1
+		if len(src)/lines > minifiedAvgLine {
+			return "minified bundle (average line too long)"
+		}
+	}
+	return ""
+}
