@@ -48,7 +48,7 @@ func sensitiveWord(w string) bool {
 		"key", "apikey", "privkey",
 		"auth", "authn", "authz", "oauth", "authorization", "authorisation",
 		"credential", "credentials", "cred", "creds",
-		"cookie", "cookies", "session", "sessionid", "sid",
+		"cookie", "cookies", "session", "sessions", "sessionid", "sid",
 		"ssn", "iban", "dob",
 		"card", "cards", "creditcard", "cardnumber", "cvv", "cvc", "ccv",
 		"pin", "salt", "hmac":

@@ -66,6 +66,25 @@ func EstimateTokens(s string) int {
 	return (len(s) + 3) / 4
 }
 
+// metadataAllowance covers the per-construct metadata and fence lines of
+// a user message, in tokens, with room for a long list of identifiers.
+const metadataAllowance = 600
+
+// minCodeTokens is the smallest code budget CodeBudgetFor gives: below it
+// a model sees too little of a construct to decide anything useful.
+const minCodeTokens = 256
+
+// CodeBudgetFor returns the MaxCodeTokens that keeps a whole request (system
+// prompt, schema, metadata, code and answer) inside a model's context
+// window of contextWindow tokens, at most DefaultMaxCodeTokens. Small local
+// models (an Ollama default context of 2048 or 4096 tokens) need it; the
+// result never goes below 256 tokens, which a window under about 3000
+// tokens cannot hold anyway.
+func CodeBudgetFor(contextWindow int) int {
+	fixed := EstimateTokens(systemV1) + EstimateTokens(schemaV1) + metadataAllowance + DefaultMaxTokens
+	return max(minCodeTokens, min(DefaultMaxCodeTokens, contextWindow-fixed))
+}
+
 // messageOverhead is the tokens a chat API adds around each message.
 const messageOverhead = 8
 

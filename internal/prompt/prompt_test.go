@@ -262,3 +262,22 @@ func TestEnclosingHeader(t *testing.T) {
 		t.Errorf("js header %q line %d", h, line)
 	}
 }
+
+func TestCodeBudgetFor(t *testing.T) {
+	if got := CodeBudgetFor(128000); got != DefaultMaxCodeTokens {
+		t.Errorf("large window: %d", got)
+	}
+	if got := CodeBudgetFor(100); got != minCodeTokens {
+		t.Errorf("tiny window: %d", got)
+	}
+	// A 4096-token window: the budget plus everything else fits.
+	b := CodeBudgetFor(4096)
+	if b <= minCodeTokens || b >= DefaultMaxCodeTokens {
+		t.Fatalf("4096 window: %d", b)
+	}
+	f := &source.File{Path: "a.py", Lang: source.Python, Src: []byte("def f(a):\n" + strings.Repeat("    a = a + 1\n", 5000))}
+	c := &source.Construct{Kind: source.Function, Name: "f", QualName: "a.f", Params: []string{"a"}, Range: source.Range{End: len(f.Src), StartLine: 1, EndLine: 5001}}
+	if req := BuildWith(f, c, Options{MaxCodeTokens: b}); req.EstimatedTokens > 4096 {
+		t.Errorf("request of %d tokens for a 4096 window", req.EstimatedTokens)
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"path"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
@@ -96,11 +97,11 @@ func Walk(ctx context.Context, root string, opts Options) (Result, error) {
 	if w.maxSize == 0 {
 		w.maxSize = DefaultMaxSize
 	}
-	if w.exclude, err = ParseRules(opts.Exclude); err != nil {
+	if w.exclude, err = ParseRules(cliPatterns(opts.Exclude)); err != nil {
 		return Result{}, fmt.Errorf("invalid --exclude: %w", err)
 	}
 	if len(opts.Include) > 0 {
-		if w.include, err = ParseRules(opts.Include); err != nil {
+		if w.include, err = ParseRules(cliPatterns(opts.Include)); err != nil {
 			return Result{}, fmt.Errorf("invalid --include: %w", err)
 		}
 	}
@@ -147,10 +148,29 @@ func Walk(ctx context.Context, root string, opts Options) (Result, error) {
 	return w.res, nil
 }
 
-// parentIgnores loads the .gitignore files between the top of the git
-// work tree holding abs (the nearest parent with a .git entry) and abs
-// itself, excluded. It returns them with abs's path relative to that top;
-// outside a work tree it returns nothing.
+// cliPatterns accepts the "./dir" spelling users type on a command line,
+// which gitignore syntax does not know, as "/dir" (anchored at the root).
+func cliPatterns(ps []string) []string {
+	out := make([]string, 0, len(ps))
+	for _, p := range ps {
+		neg := strings.HasPrefix(p, "!")
+		p = strings.TrimPrefix(p, "!")
+		if strings.HasPrefix(p, "./") {
+			p = "/" + strings.TrimLeft(p[2:], "/")
+		}
+		if neg {
+			p = "!" + p
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// parentIgnores loads the repository's .git/info/exclude and the
+// .gitignore files between the top of the git work tree holding abs (the
+// nearest folder with a .git entry, abs included) and abs itself, excluded,
+// lowest precedence first. It returns them with abs's path relative to
+// that top; outside a work tree it returns nothing.
 func parentIgnores(abs string) ([]level, string) {
 	var chain []string
 	top := ""
@@ -167,6 +187,9 @@ func parentIgnores(abs string) ([]level, string) {
 		d = parent
 	}
 	var levels []level
+	if rs := readRules(filepath.Join(top, ".git", "info", "exclude")); rs != nil {
+		levels = append(levels, level{base: "", rules: rs})
+	}
 	for i := len(chain) - 1; i >= 0; i-- {
 		d := chain[i]
 		rel, err := filepath.Rel(top, d)
@@ -192,7 +215,12 @@ func slashRel(rel string) string {
 
 // readIgnore reads dir/.gitignore; nil when there is none.
 func readIgnore(dir string) *Rules {
-	b, err := os.ReadFile(filepath.Join(dir, ".gitignore"))
+	return readRules(filepath.Join(dir, ".gitignore"))
+}
+
+// readRules reads a gitignore-syntax file; nil when there is none.
+func readRules(file string) *Rules {
+	b, err := os.ReadFile(file)
 	if err != nil {
 		return nil
 	}

@@ -214,20 +214,26 @@ func TestWalkGitignoreAndExclude(t *testing.T) {
 func TestWalkParentGitignore(t *testing.T) {
 	dir := t.TempDir()
 	writeTree(t, dir, map[string]string{
-		".git/HEAD":       "ref: refs/heads/main\n",
-		".gitignore":      "src/gen/\n",
-		"src/app.py":      "1\n",
-		"src/gen/made.py": "1\n",
+		".git/HEAD":         "ref: refs/heads/main\n",
+		".git/info/exclude": "local_*.py\n",
+		".gitignore":        "src/gen/\n!src/local_keep.py\n",
+		"src/app.py":        "1\n",
+		"src/gen/made.py":   "1\n",
+		"src/local_tmp.py":  "1\n",
+		"src/local_keep.py": "1\n",
+		"src/vendor/v.py":   "1\n",
 	})
-	res, err := Walk(context.Background(), filepath.Join(dir, "src"), Options{})
+	res, err := Walk(context.Background(), filepath.Join(dir, "src"), Options{Exclude: []string{"./vendor"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := paths(res.Files); !reflect.DeepEqual(got, []string{"app.py"}) {
-		t.Errorf("files %q: the work tree's top .gitignore applies to a scanned subfolder", got)
+	// info/exclude ignores local_*.py, the .gitignore (higher precedence)
+	// takes local_keep.py back, and "./vendor" is anchored at the root.
+	if got := paths(res.Files); !reflect.DeepEqual(got, []string{"app.py", "local_keep.py"}) {
+		t.Errorf("files %q: the work tree's ignore files apply to a scanned subfolder", got)
 	}
 	res, _ = Walk(context.Background(), filepath.Join(dir, "src"), Options{NoGitignore: true})
-	if len(res.Files) != 2 {
+	if len(res.Files) != 5 {
 		t.Errorf("NoGitignore: %q", paths(res.Files))
 	}
 }
