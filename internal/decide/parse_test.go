@@ -57,3 +57,39 @@ func TestParse(t *testing.T) {
 		})
 	}
 }
+
+// FuzzParse checks that no answer makes Parse panic and that whatever it
+// accepts is safe to render: a valid name, only non-sensitive parameters,
+// no sensitive value recorded.
+func FuzzParse(f *testing.F) {
+	f.Add(`{"skip": false, "reason": "", "name": "app.save", "attributes": ["user_id"], "record_exceptions": true, "count_iterations": false, "record_value": false, "sensitive": false}`, 0)
+	f.Add(`{"name": "v", "record_value": true}`, 2)
+	f.Add("```json\n{\"skip\": true, \"reason\": \"x\"}\n```", 1)
+	f.Add(`{"name": "a\u0000b", "attributes": ["password", "self"]}`, 0)
+	f.Fuzz(func(t *testing.T, raw string, kind int) {
+		c := fn()
+		c.Kind = source.Kinds[uint(kind)%uint(len(source.Kinds))]
+		c.Name, c.Targets = "password", []string{"password"}
+		d, err := Parse(c, []byte(raw))
+		if err != nil {
+			if !errors.Is(err, ErrInvalid) {
+				t.Fatalf("error %v does not wrap ErrInvalid", err)
+			}
+			return
+		}
+		if d.Skip {
+			return
+		}
+		if !ValidName(d.Name) {
+			t.Fatalf("accepted name %q", d.Name)
+		}
+		for _, a := range d.Attributes {
+			if SensitiveName(a) || a == "self" {
+				t.Fatalf("accepted attribute %q", a)
+			}
+		}
+		if c.Kind == source.Variable && d.RecordValue {
+			t.Fatal("records a sensitive variable")
+		}
+	})
+}

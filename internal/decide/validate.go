@@ -51,7 +51,8 @@ func invalid(format string, args ...any) error {
 // protect the program or its data are errors instead, so a misbehaving
 // answer is counted and falls back rather than being silently patched:
 //   - a name that does not match ^[A-Za-z_][A-Za-z0-9_.:-]{0,127}$;
-//   - an attribute that is not one of the function's parameters;
+//   - an attribute that is not one of the function's parameters, or is
+//     the receiver (self, cls, this);
 //   - an attribute with a sensitive name (see SensitiveName).
 //
 // Attributes must be parameters, not any identifier in scope: the
@@ -106,6 +107,11 @@ func validAttributes(c *source.Construct, attrs []string) ([]string, error) {
 		if !slices.Contains(c.Params, a) {
 			return nil, invalid("attribute %q is not a parameter of %s (parameters: %s)",
 				truncate(a, 140), c.QualName, paramList(c.Params))
+		}
+		if a == "self" || a == "cls" || a == "this" {
+			// Recording the receiver means calling its repr or walking the
+			// object on every call, which the program could notice.
+			return nil, invalid("attribute %q is the receiver, not a value worth recording", a)
 		}
 		if !identifier(a) {
 			return nil, invalid("attribute %q is not a plain identifier", truncate(a, 140))

@@ -39,6 +39,7 @@ func TestValidate(t *testing.T) {
 		{"nil attributes become empty", fn(), source.Decision{Name: "n"}, source.Decision{Name: "n", Attributes: []string{}}, ""},
 		{"unknown identifier", fn(), source.Decision{Name: "n", Attributes: []string{"nope"}}, source.Decision{}, `attribute "nope" is not a parameter`},
 		{"local is not a parameter", fn(), source.Decision{Name: "n", Attributes: []string{"local_var"}}, source.Decision{}, `"local_var" is not a parameter`},
+		{"receiver", fn(), source.Decision{Name: "n", Attributes: []string{"user_id", "self"}}, source.Decision{}, `"self" is the receiver`},
 		{"sensitive attribute", fn(), source.Decision{Name: "n", Attributes: []string{"password"}}, source.Decision{}, "sensitive"},
 		{"empty name", fn(), source.Decision{Name: ""}, source.Decision{}, "does not match"},
 		{"name with a quote", fn(), source.Decision{Name: `a"); evil("`}, source.Decision{}, "does not match"},

@@ -124,3 +124,29 @@ func TestParseRulesRejectsBadPattern(t *testing.T) {
 		t.Error("ok.py should be ignored")
 	}
 }
+
+// FuzzRules checks that no pattern or path makes the matcher panic, and
+// that a pattern and its negation always disagree.
+func FuzzRules(f *testing.F) {
+	for _, s := range []string{"*.py", "/a/**/b/", "!x", `\#y`, "[!a-z]?", "**", "a/**", "[", `\`} {
+		f.Add(s, "a/b/c.py", true)
+	}
+	f.Fuzz(func(t *testing.T, pattern, p string, isDir bool) {
+		if strings.ContainsAny(pattern, "\n") || strings.HasPrefix(pattern, "!") {
+			return
+		}
+		pos, err := ParseRules([]string{pattern})
+		if err != nil || len(pos.rules) == 0 { // malformed, blank or a comment
+			return
+		}
+		neg, err := ParseRules([]string{"!" + pattern})
+		if err != nil {
+			t.Fatalf("negation of a valid pattern %q fails: %v", pattern, err)
+		}
+		ig, ok := pos.Match(p, isDir)
+		nig, nok := neg.Match(p, isDir)
+		if ok != nok || (ok && ig == nig) {
+			t.Fatalf("pattern %q on %q: (%v,%v) vs negated (%v,%v)", pattern, p, ig, ok, nig, nok)
+		}
+	})
+}
