@@ -142,7 +142,7 @@ func userMessage(f *source.File, c *source.Construct, maxCodeTokens int) string 
 		field("Enclosing function qualified name", orNone(meta(c.QualName), "none (module level)"))
 	}
 	if c.Kind == source.Function {
-		field("Enclosing function", orNone(meta(c.Enclosing), "none"))
+		field("Nested in function", orNone(meta(c.Enclosing), "no"))
 		field("Async", yesNo(c.Async))
 		field("Generator", yesNo(c.Generator))
 		field(`Parameters allowed in "attributes"`, orNone(list(allowedParams(c.Params), 0), "none (answer attributes: [])"))
