@@ -1,0 +1,62 @@
+// Package utilfiles holds the runtime files that instrumented programs
+// import (_telemetry_utils.py, _telemetry_utils.js, _telemetry_utils.ts),
+// embedded in the binary and assembled from their sources here.
+//
+// The runtime files read these environment variables when the instrumented
+// program makes its first instrumented call:
+//
+//   - OTEL_EXPORTER_OTLP_TRACES_ENDPOINT (used as is) or
+//     OTEL_EXPORTER_OTLP_ENDPOINT (with /v1/traces appended): export spans as
+//     OTLP/HTTP JSON, batched, in the background, with a bounded queue.
+//   - OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES: the exported resource.
+//   - OTEL_EXPORTER_OTLP_HEADERS, OTEL_EXPORTER_OTLP_TRACES_HEADERS: extra
+//     request headers ("k=v,k2=v2", percent-decoded).
+//   - OTEL_EXPORTER_OTLP_TIMEOUT, OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: the
+//     request timeout in milliseconds (default 10000).
+//   - OTEL_SDK_DISABLED=true: no export of our own at all.
+//   - TELEMETRY_INJECT_FILE: with no OTLP endpoint, append one span per line
+//     to this file, as JSON in the OTLP span shape.
+//   - TELEMETRY_INJECT_EXIT_TIMEOUT: how long, in milliseconds (default
+//     1000), flushing at exit may delay the program's end.
+//
+// Before any of these, a program that already uses OpenTelemetry (Python: a
+// real SDK TracerProvider set on opentelemetry.trace; JavaScript: a tracer
+// provider registered with @opentelemetry/api) gets our spans through its own
+// tracer, nested inside its traces. With nothing configured every call costs
+// next to nothing.
+package utilfiles
+
+import (
+	"embed"
+	"path"
+	"strings"
+)
+
+//go:embed src/*
+var sources embed.FS
+
+// baseName is the runtime files' name without extension.
+const baseName = "_telemetry_utils"
+
+// read returns an embedded source; the files are part of the binary, so a
+// missing one is a build mistake, not a runtime condition.
+func read(name string) string {
+	b, err := sources.ReadFile("src/" + name)
+	if err != nil {
+		panic("utilfiles: embedded source missing: " + name)
+	}
+	return string(b)
+}
+
+// Python returns the content of _telemetry_utils.py.
+func Python() []byte {
+	core := read("telemetry_utils.py")
+	return []byte(strings.Replace(core, "# @@EXPORTER@@\n", read("exporter.py"), 1))
+}
+
+// IsRuntimeFile reports whether name (a path with either slash) is one of
+// the runtime files: base name _telemetry_utils with any extension.
+func IsRuntimeFile(name string) bool {
+	base := path.Base(strings.ReplaceAll(name, `\`, "/"))
+	return strings.HasPrefix(base, baseName+".")
+}
