@@ -1,0 +1,94 @@
+package llm
+
+import (
+	"reflect"
+	"testing"
+)
+
+func TestConfigFromEnv(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		want Config
+	}{
+		{"nothing means the built-in planner", nil, Config{}},
+		{"anthropic key", map[string]string{"ANTHROPIC_API_KEY": "sk-ant-1"},
+			Config{Provider: Anthropic, APIKey: "sk-ant-1", Model: DefaultAnthropicModel, BaseURL: DefaultAnthropicBaseURL, BaseURLs: []string{DefaultAnthropicBaseURL}}},
+		{"anthropic wins over openai when both keys are set", map[string]string{"ANTHROPIC_API_KEY": "a-key", "OPENAI_API_KEY": "o-key"},
+			Config{Provider: Anthropic, APIKey: "a-key", Model: DefaultAnthropicModel, BaseURL: DefaultAnthropicBaseURL, BaseURLs: []string{DefaultAnthropicBaseURL}}},
+		{"openai key", map[string]string{"OPENAI_API_KEY": "sk-1"},
+			Config{Provider: OpenAI, APIKey: "sk-1", Model: DefaultOpenAIModel, BaseURL: DefaultOpenAIBaseURL, BaseURLs: []string{DefaultOpenAIBaseURL}}},
+		{"openai base url", map[string]string{"OPENAI_API_KEY": "sk-1", "OPENAI_BASE_URL": "https://proxy.example/v1/"},
+			Config{Provider: OpenAI, APIKey: "sk-1", Model: DefaultOpenAIModel, BaseURL: "https://proxy.example/v1", BaseURLs: []string{"https://proxy.example/v1"}}},
+		{"openai key with a foreign LLM_BASE_URL is a compatible server", map[string]string{"OPENAI_API_KEY": "sk-1", "LLM_BASE_URL": "http://gpu1:8000/v1", "LLM_MODEL": "qwen"},
+			Config{Provider: OpenAICompatible, APIKey: "sk-1", Model: "qwen", BaseURL: "http://gpu1:8000/v1", BaseURLs: []string{"http://gpu1:8000/v1"}}},
+		{"ollama host:port", map[string]string{"OLLAMA_HOST": "gpu1:11435"},
+			Config{Provider: Ollama, Model: DefaultOllamaModel, BaseURL: "http://gpu1:11435", BaseURLs: []string{"http://gpu1:11435"}}},
+		{"ollama bare host", map[string]string{"OLLAMA_HOST": "0.0.0.0", "LLM_MODEL": "qwen2.5-coder:7b"},
+			Config{Provider: Ollama, Model: "qwen2.5-coder:7b", BaseURL: "http://0.0.0.0:11434", BaseURLs: []string{"http://0.0.0.0:11434"}}},
+		{"ollama by name uses its default host", map[string]string{"LLM_PROVIDER": "Ollama"},
+			Config{Provider: Ollama, Model: DefaultOllamaModel, BaseURL: DefaultOllamaBaseURL, BaseURLs: []string{DefaultOllamaBaseURL}}},
+		{"ollama fleet", map[string]string{"LLM_PROVIDER": "ollama", "LLM_BASE_URL": "gpu1, http://gpu2:11434/ ,,gpu3:9000"},
+			Config{Provider: Ollama, Model: DefaultOllamaModel, BaseURL: "http://gpu1:11434", BaseURLs: []string{"http://gpu1:11434", "http://gpu2:11434", "http://gpu3:9000"}}},
+		{"base url alone is openai-compatible without key", map[string]string{"LLM_BASE_URL": "http://127.0.0.1:8080/v1"},
+			Config{Provider: OpenAICompatible, BaseURL: "http://127.0.0.1:8080/v1", BaseURLs: []string{"http://127.0.0.1:8080/v1"}}},
+		{"vllm fleet", map[string]string{"LLM_BASE_URL": "http://a:8000/v1,http://b:8000/v1", "LLM_MODEL": "m"},
+			Config{Provider: OpenAICompatible, Model: "m", BaseURL: "http://a:8000/v1", BaseURLs: []string{"http://a:8000/v1", "http://b:8000/v1"}}},
+		{"explicit provider ignores other provider's key", map[string]string{"LLM_PROVIDER": "openai", "ANTHROPIC_API_KEY": "a", "OPENAI_API_KEY": "o", "ANTHROPIC_BASE_URL": "http://x"},
+			Config{Provider: OpenAI, APIKey: "o", Model: DefaultOpenAIModel, BaseURL: DefaultOpenAIBaseURL, BaseURLs: []string{DefaultOpenAIBaseURL}}},
+		{"anthropic base url and model", map[string]string{"ANTHROPIC_API_KEY": "a", "ANTHROPIC_BASE_URL": "http://127.0.0.1:9/", "LLM_MODEL": "claude-sonnet-4-6"},
+			Config{Provider: Anthropic, APIKey: "a", Model: "claude-sonnet-4-6", BaseURL: "http://127.0.0.1:9", BaseURLs: []string{"http://127.0.0.1:9"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := ConfigFromEnv(func(k string) string { return tc.env[k] })
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("ConfigFromEnv = %+v\nwant %+v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestWithDefaultsFlagOverride(t *testing.T) {
+	c := ConfigFromEnv(func(k string) string { return map[string]string{"OLLAMA_HOST": "a:1"}[k] })
+	c.BaseURL = "b:2" // as --base-url sets it
+	c = c.WithDefaults()
+	if c.BaseURL != "http://b:2" || !reflect.DeepEqual(c.BaseURLs, []string{"http://b:2"}) {
+		t.Errorf("flag override: %+v", c)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	for _, tc := range []struct {
+		c  Config
+		ok bool
+	}{
+		{Config{}, true},
+		{Config{Provider: OpenAI, APIKey: "k", BaseURLs: []string{"https://api.openai.com/v1"}}, true},
+		{Config{Provider: OpenAI}, false},
+		{Config{Provider: Anthropic}, false},
+		{Config{Provider: Ollama, BaseURLs: []string{"http://h:11434"}}, true},
+		{Config{Provider: OpenAICompatible}, false},
+		{Config{Provider: OpenAICompatible, BaseURL: "ftp://x", BaseURLs: []string{"ftp://x"}}, false},
+		{Config{Provider: "gemini"}, false},
+	} {
+		if err := tc.c.Validate(); (err == nil) != tc.ok {
+			t.Errorf("Validate(%+v) = %v", tc.c, err)
+		}
+	}
+}
+
+func TestOllamaURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                    DefaultOllamaBaseURL,
+		":11500":              "http://127.0.0.1:11500",
+		"example.com":         "http://example.com:11434",
+		"https://example.com": "https://example.com:443",
+		"http://[::1]:8080/":  "http://[::1]:8080",
+		"http://h:1/ollama/":  "http://h:1/ollama",
+		"[::1]":               "http://[::1]:11434",
+	} {
+		if got := OllamaURL(in); got != want {
+			t.Errorf("OllamaURL(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
