@@ -78,7 +78,12 @@ type Entry struct {
 	Source string
 
 	changedByUser bool // an embedded entry the user file overlaid
+	isDefault     bool // no pattern matched
 }
+
+// IsDefault reports whether Lookup found no entry and returned the
+// conservative default.
+func (e Entry) IsDefault() bool { return e.isDefault }
 
 // Cost returns the price in USD of one request's tokens, with the batch
 // discount when batch is true.
@@ -115,17 +120,27 @@ func DefaultUserFile() (string, error) {
 	return filepath.Join(dir, "telemetry-inject", "models.json"), nil
 }
 
-// Load returns the embedded table merged with userFile. With userFile ""
-// the default location (DefaultUserFile) is used if a file is there; a
-// named file that does not exist is an error, because the user asked for it.
-func Load(userFile string) (*Table, error) {
+// LoadEmbedded returns the table shipped in the binary, ignoring any user
+// file.
+func LoadEmbedded() (*Table, error) {
 	base, err := parse(embedded, "embedded models.json")
 	if err != nil {
-		return nil, err // a broken embedded table is a build defect
+		return nil, err
 	}
 	t, err := base.table()
 	if err != nil {
 		return nil, fmt.Errorf("embedded models.json: %w", err)
+	}
+	return t, nil
+}
+
+// Load returns the embedded table merged with userFile. With userFile ""
+// the default location (DefaultUserFile) is used if a file is there; a
+// named file that does not exist is an error, because the user asked for it.
+func Load(userFile string) (*Table, error) {
+	t, err := LoadEmbedded()
+	if err != nil {
+		return nil, err // a broken embedded table is a build defect
 	}
 	path, explicit := userFile, userFile != ""
 	if !explicit {
@@ -184,6 +199,7 @@ func (t *Table) Lookup(provider, model string) Entry {
 		}
 	}
 	e := t.fallback
+	e.isDefault = true
 	e.Source = fmt.Sprintf("no entry matches %q: conservative default", model)
 	return e
 }

@@ -69,7 +69,7 @@ func TestLookupFamilies(t *testing.T) {
 
 func TestDefaultIsConservativeAndUnpriced(t *testing.T) {
 	e := mustLoad(t, "").Lookup("openai", "my-finetune")
-	if e.Priced || e.MaxParallel > 4 || e.RPM <= 0 || e.TPM <= 0 || e.ContextWindow <= 0 {
+	if !e.IsDefault() || e.Priced || e.MaxParallel > 4 || e.RPM <= 0 || e.TPM <= 0 || e.ContextWindow <= 0 {
 		t.Errorf("default entry %+v: want unpriced, small and limited", e)
 	}
 	if !strings.Contains(e.Source, "conservative default") || !strings.Contains(e.Source, "my-finetune") {
