@@ -149,7 +149,7 @@ func applyUserCap(r *Report, limit int) {
 		r.Reason = fmt.Sprintf("%s, capped to %d by --max-parallel", r.Reason, limit)
 		r.Parallel = limit
 	case limit > r.Parallel:
-		r.Details = append(r.Details, fmt.Sprintf("--max-parallel %d is above the detected %d: starting at %d; the engine grows only while the server keeps up", limit, r.Parallel, r.Parallel))
+		r.Details = append(r.Details, fmt.Sprintf("--max-parallel %d is above the detected %d, which stays the suggestion", limit, r.Parallel))
 	}
 }
 

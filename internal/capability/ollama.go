@@ -22,6 +22,7 @@ type ollamaModel struct {
 	trainCtx     int    // <arch>.context_length
 	layers       int    // <arch>.block_count
 	kvHeadsTotal int    // Σ over layers of <arch>.attention.head_count_kv
+	kvPerLayer   bool   // head_count_kv was given layer by layer
 	keyLen       int    // per-head K width
 	valueLen     int    // per-head V width
 	numCtxParam  int    // num_ctx set in the Modelfile, 0 if none
@@ -111,6 +112,7 @@ func readModelInfo(m *ollamaModel, info map[string]any) {
 	// attention layouts; either way what counts is the sum over layers.
 	switch v := info[a+"attention.head_count_kv"].(type) {
 	case []any:
+		m.kvPerLayer = true
 		for _, h := range v {
 			if n, ok := number(h); ok {
 				m.kvHeadsTotal += int(n)

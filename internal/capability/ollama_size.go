@@ -135,8 +135,11 @@ func sizeOllamaHost(ctx context.Context, in Input, base string, local bool, gpus
 	}
 
 	kv := int64(m.kvPerToken(f16Bytes) * float64(numCtx))
-	details = append(details, fmt.Sprintf("KV cache per slot: 2 × %d layers × %d KV heads × %d head dim × %d tokens × 2 bytes (f16 assumed) = %s",
-		m.layers, m.kvHeadsTotal/max(m.layers, 1), (m.keyLen+m.valueLen)/2, numCtx, gib(kv)))
+	shape := fmt.Sprintf("2 × %d layers × %d KV heads × %d head dim", m.layers, m.kvHeadsTotal/max(m.layers, 1), (m.keyLen+m.valueLen)/2)
+	if m.kvPerLayer || m.keyLen != m.valueLen {
+		shape = fmt.Sprintf("%d KV heads summed over layers × (%d K + %d V head dims)", m.kvHeadsTotal, m.keyLen, m.valueLen)
+	}
+	details = append(details, fmt.Sprintf("KV cache per slot: %s × %d tokens × 2 bytes (f16 assumed) = %s", shape, numCtx, gib(kv)))
 	overhead := int64(usable)*512<<20 + size/10
 	budget := total - size - overhead
 	details = append(details, fmt.Sprintf("VRAM budget: %s total − %s model − %s overhead (512MiB per GPU + 10%% of the model) = %s", gib(total), gib(size), gib(overhead), gib(max(budget, 0))))
