@@ -66,6 +66,7 @@ class Exporter {
     if (e.OTEL_SERVICE_NAME) res["service.name"] = e.OTEL_SERVICE_NAME;
     res["telemetry.sdk.name"] = "telemetry-inject";
     res["telemetry.sdk.language"] = "nodejs";
+    if (G.process && typeof G.process.pid === "number") res["process.pid"] = G.process.pid;
     this.resource = attrs(res);
     this.queue = [];
     this.max = 2048;

@@ -145,7 +145,8 @@ class _Exporter(object):
                 _STATS["exported"] += len(batch)
                 return
             body = {"resourceSpans": [{
-                "resource": {"attributes": [_attr(k, v) for k, v in self.resource.items()]},
+                "resource": {"attributes": [_attr(k, v) for k, v in self.resource.items()]
+                             + [_attr("process.pid", _os.getpid())]},
                 "scopeSpans": [{"scope": {"name": "telemetry-inject"}, "spans": spans}],
             }]}
             if self._post(json.dumps(body, separators=(",", ":")).encode("utf-8")):
