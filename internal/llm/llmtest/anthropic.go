@@ -1,0 +1,170 @@
+package llmtest
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// NewAnthropic starts a fake Anthropic Messages server (POST /v1/messages);
+// its URL has no /v1, as ANTHROPIC_BASE_URL does not. A decision is
+// answered as a tool_use block calling the request's forced tool; answers
+// carry usage, request-id and anthropic-ratelimit-* headers (1000 requests,
+// 450000 input and 90000 output tokens per minute, resets as RFC 3339
+// times); errors use {"type":"error","error":{"type","message"},"request_id"}.
+func NewAnthropic(t testing.TB, respond Responder) *Server {
+	return start(t, "", func(s *Server, w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost || r.URL.Path != "/v1/messages" {
+			anthropicError(w, Reply{Status: 404, Type: "not_found_error", Message: "Not Found"}, 0)
+			return
+		}
+		req := s.record(r, parseAnthropic)
+		rep := respond(req)
+		if !s.wait(r, rep) || writeRaw(w, rep) {
+			return
+		}
+		w.Header().Set("request-id", fmt.Sprintf("req_fake%06d", req.N))
+		w.Header().Set("anthropic-organization-id", "00000000-0000-4000-8000-000000000000")
+		anthropicLimitHeaders(w.Header(), req.N, time.Now())
+		if rep.Status >= 400 {
+			anthropicError(w, rep, req.N)
+			return
+		}
+		var tool struct {
+			ToolChoice struct {
+				Name string `json:"name"`
+			} `json:"tool_choice"`
+		}
+		json.Unmarshal(req.Body, &tool)
+		var content []any
+		stop := "tool_use"
+		text := rep.Content
+		if text != "" {
+			content = append(content, map[string]any{"type": "text", "text": text})
+			stop = "end_turn"
+		} else {
+			input := json.RawMessage(compact(rep.Decision))
+			if !json.Valid(input) {
+				// The API never sends invalid JSON as a tool input; a test
+				// asking for it gets the text as a JSON string instead.
+				b, _ := json.Marshal(rep.Decision)
+				input = b
+			}
+			if rep.Decision == "" {
+				input = json.RawMessage("{}")
+			}
+			text = string(input)
+			content = append(content, map[string]any{
+				"type": "tool_use", "id": fmt.Sprintf("toolu_fake%06d", req.N), "name": tool.ToolChoice.Name, "input": input,
+			})
+		}
+		if rep.Truncated {
+			stop = "max_tokens"
+		}
+		in, out := rep.InputTokens, rep.OutputTokens
+		if in == 0 {
+			in = estimate(req.System + req.User)
+		}
+		if out == 0 {
+			out = estimate(text)
+		}
+		setHeaders(w, rep)
+		writeJSON(w, http.StatusOK, map[string]any{
+			"id": fmt.Sprintf("msg_fake%06d", req.N), "type": "message", "role": "assistant",
+			"model": req.Model, "content": content, "stop_reason": stop, "stop_sequence": nil,
+			"usage": map[string]any{
+				"input_tokens": in, "output_tokens": out,
+				"cache_creation_input_tokens": 0, "cache_read_input_tokens": 0, "service_tier": "standard",
+			},
+		})
+	})
+}
+
+// parseAnthropic reads model, system and user texts from a Messages body.
+func parseAnthropic(body []byte, req *Request) {
+	var b struct {
+		Model    string          `json:"model"`
+		System   json.RawMessage `json:"system"`
+		Messages []struct {
+			Role    string          `json:"role"`
+			Content json.RawMessage `json:"content"`
+		} `json:"messages"`
+	}
+	if json.Unmarshal(body, &b) != nil {
+		return
+	}
+	req.Model = b.Model
+	req.System = contentText(b.System)
+	var users []string
+	for _, m := range b.Messages {
+		if m.Role == "user" {
+			users = append(users, contentText(m.Content))
+		}
+	}
+	req.User = strings.Join(users, "\n")
+}
+
+// anthropicLimitHeaders sets the anthropic-ratelimit-* headers of every
+// response; the buckets refill continuously, so each resets a second ahead.
+func anthropicLimitHeaders(h http.Header, n int, now time.Time) {
+	reset := now.Add(time.Second).UTC().Format(time.RFC3339)
+	set := func(what string, limit, used int) {
+		h.Set("anthropic-ratelimit-"+what+"-limit", strconv.Itoa(limit))
+		h.Set("anthropic-ratelimit-"+what+"-remaining", strconv.Itoa(max(limit-used, 0)))
+		h.Set("anthropic-ratelimit-"+what+"-reset", reset)
+	}
+	set("requests", 1000, n)
+	set("input-tokens", 450000, 800*n)
+	set("output-tokens", 90000, 100*n)
+	set("tokens", 540000, 900*n)
+}
+
+// anthropicError writes an error in Anthropic's format, with the type and
+// message Anthropic sends for the status unless the reply names its own.
+func anthropicError(w http.ResponseWriter, rep Reply, n int) {
+	status, typ, msg := rep.Status, rep.Type, rep.Message
+	def := func(t, m string) {
+		if typ == "" {
+			typ = t
+		}
+		if msg == "" {
+			msg = m
+		}
+	}
+	switch {
+	case rep.Code == "insufficient_quota":
+		status = http.StatusBadRequest
+		def("invalid_request_error", "Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.")
+	case status == 429:
+		def("rate_limit_error", "This request would exceed the rate limit for your organization of 50 requests per minute. For details, refer to: https://docs.claude.com/en/api/rate-limits. You can see the response headers for current usage. Please reduce the prompt length or the maximum tokens requested, or try again later.")
+	case status == 529 || status == 503:
+		status = 529
+		def("overloaded_error", "Overloaded")
+	case status == 401:
+		def("authentication_error", "invalid x-api-key")
+	case status == 403:
+		def("permission_error", "Your API key does not have permission to use the specified resource.")
+	case status == 404:
+		def("not_found_error", "model: not-a-model")
+	case status == 413:
+		def("request_too_large", "Request exceeds the maximum allowed number of bytes.")
+	case status == 400:
+		def("invalid_request_error", "tools.0.custom.input_schema: JSON schema is invalid")
+	case status == 504:
+		def("timeout_error", "Request timed out")
+	case status >= 500:
+		def("api_error", "Internal server error")
+	default:
+		def("invalid_request_error", http.StatusText(status))
+	}
+	setHeaders(w, rep)
+	writeJSON(w, status, map[string]any{
+		"type":       "error",
+		"error":      map[string]any{"type": typ, "message": msg},
+		"request_id": fmt.Sprintf("req_fake%06d", n),
+	})
+}
