@@ -1,0 +1,180 @@
+package javascript
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os/exec"
+	"strconv"
+	"sync"
+)
+
+// checkScript compiles, without running, each source it reads from stdin:
+// a header line "esm N" or "cjs N", then N bytes of UTF-8 source. CommonJS
+// sources compile as the body of the function node's module loader wraps
+// them in, ES modules as a vm.SourceTextModule, which is what node --check
+// does for .cjs and .mjs files. It answers one JSON line per source.
+const checkScript = `
+const vm = require('vm');
+let chunks = [], size = 0;
+process.stdin.on('data', (d) => { chunks.push(d); size += d.length; pump(); });
+process.stdin.on('end', () => process.exit(0));
+function pump() {
+  for (;;) {
+    let buf = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
+    chunks = [buf]; size = buf.length;
+    const nl = buf.indexOf(10);
+    if (nl < 0) return;
+    const m = /^(esm|cjs) (\d+)$/.exec(buf.subarray(0, nl).toString());
+    if (!m) { process.stdout.write('{"ok":false,"message":"bad request"}\n'); process.exit(2); }
+    const n = Number(m[2]);
+    if (buf.length < nl + 1 + n) return;
+    const src = buf.subarray(nl + 1, nl + 1 + n).toString('utf8');
+    buf = buf.subarray(nl + 1 + n);
+    chunks = buf.length ? [buf] : []; size = buf.length;
+    let res = {ok: true};
+    try {
+      if (m[1] === 'esm') new vm.SourceTextModule(src, {identifier: 'file:///check.mjs'});
+      else vm.compileFunction(src, ['exports', 'require', 'module', '__filename', '__dirname'], {filename: 'check.js'});
+    } catch (e) {
+      const at = /:(\d+)\r?\n/.exec(String(e && e.stack));
+      res = {ok: false, message: String(e && e.message), line: at ? Number(at[1]) : 0};
+    }
+    process.stdout.write(JSON.stringify(res) + '\n');
+  }
+}
+`
+
+// nodeChecker keeps one node process that compiles sources on request, so
+// that checking a file costs a compile, not a process start. Requests are
+// serialised; a process that dies is started again on the next request.
+type nodeChecker struct {
+	path string // node executable, "" for PATH lookup
+
+	mu    sync.Mutex
+	cmd   *exec.Cmd
+	stdin io.WriteCloser
+	out   *bufio.Reader
+	gone  bool // node is not installed: checks are skipped
+}
+
+func newNodeChecker(path string) *nodeChecker {
+	return &nodeChecker{path: path}
+}
+
+// checkResult is one answer of checkScript.
+type checkResult struct {
+	OK      bool   `json:"ok"`
+	Message string `json:"message"`
+	Line    int    `json:"line"`
+}
+
+// errNoNode reports that node is not available; the check is then skipped.
+var errNoNode = errors.New("node not found")
+
+// Check compiles src as an ES module (esm) or a CommonJS module and returns
+// node's syntax error with its line, or nil. It returns nil without
+// checking when node is not installed.
+func (c *nodeChecker) Check(ctx context.Context, src []byte, esm bool) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.start(); err != nil {
+		if errors.Is(err, errNoNode) {
+			return nil
+		}
+		return err
+	}
+	kind := "cjs"
+	if esm {
+		kind = "esm"
+	}
+	type answer struct {
+		res checkResult
+		err error
+	}
+	done := make(chan answer, 1)
+	stdin, out := c.stdin, c.out
+	go func() {
+		var a answer
+		if _, err := io.WriteString(stdin, kind+" "+strconv.Itoa(len(src))+"\n"); err != nil {
+			a.err = err
+		} else if _, err := stdin.Write(src); err != nil {
+			a.err = err
+		} else if line, err := out.ReadBytes('\n'); err != nil {
+			a.err = err
+		} else {
+			a.err = json.Unmarshal(line, &a.res)
+		}
+		done <- a
+	}()
+	select {
+	case <-ctx.Done():
+		c.stop()
+		<-done
+		return ctx.Err()
+	case a := <-done:
+		if a.err != nil {
+			c.stop()
+			return fmt.Errorf("talking to the node syntax checker: %w", a.err)
+		}
+		if !a.res.OK {
+			return fmt.Errorf("line %d: %s", a.res.Line, a.res.Message)
+		}
+		return nil
+	}
+}
+
+// start runs the checker process unless it is running.
+func (c *nodeChecker) start() error {
+	if c.gone {
+		return errNoNode
+	}
+	if c.cmd != nil {
+		return nil
+	}
+	node := c.path
+	if node == "" {
+		p, err := exec.LookPath("node")
+		if err != nil {
+			c.gone = true
+			return errNoNode
+		}
+		node = p
+	}
+	cmd := exec.Command(node, "--experimental-vm-modules", "--no-warnings", "-e", checkScript)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return fmt.Errorf("starting the node syntax checker: %w", err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return fmt.Errorf("starting the node syntax checker: %w", err)
+	}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("starting the node syntax checker %s: %w", node, err)
+	}
+	c.cmd, c.stdin, c.out = cmd, stdin, bufio.NewReader(stdout)
+	return nil
+}
+
+// stop ends the checker process; the caller holds mu.
+func (c *nodeChecker) stop() {
+	if c.cmd == nil {
+		return
+	}
+	_ = c.stdin.Close()
+	_ = c.cmd.Process.Kill()
+	_ = c.cmd.Wait()
+	c.cmd, c.stdin, c.out = nil, nil, nil
+}
+
+// Close ends the checker process.
+func (c *nodeChecker) Close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.stop()
+	return nil
+}

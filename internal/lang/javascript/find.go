@@ -1,0 +1,235 @@
+package javascript
+
+import (
+	"bytes"
+	"context"
+	"path"
+	"strings"
+
+	"github.com/telemetry-inject/telemetry-inject/internal/lang/treesitter"
+	"github.com/telemetry-inject/telemetry-inject/internal/source"
+)
+
+// The opt-out directives, in comments.
+const (
+	ignoreDirective     = "telemetry-inject: ignore"
+	ignoreFileDirective = "telemetry-inject: ignore-file"
+)
+
+// Skip reasons.
+const (
+	reasonIgnoreFile  = "file opted out with " + ignoreFileDirective
+	reasonIgnore      = "opted out with // " + ignoreDirective
+	reasonGlobalTS    = "TypeScript global script (no import or export): an added import would turn it into a module"
+	reasonBrowser     = "browser script (no import, export, require or module.exports): the runtime cannot be loaded"
+	reasonCallee      = "uses arguments.callee or .caller introspection"
+	reasonNotInBlock  = "loop is the unbraced body of another statement: a line before it would change the program"
+	reasonTSSuperCall = "TypeScript derived-class constructor: super() must stay a root-level statement"
+)
+
+// findConstructs parses f and returns its constructs in source order.
+func findConstructs(ctx context.Context, p *parsers, f *source.File) ([]source.Construct, error) {
+	if isDeclarationFile(f.Path) {
+		return nil, nil
+	}
+	tree, err := p.parse(ctx, f, f.Src)
+	if err != nil {
+		return nil, err
+	}
+	defer tree.Close()
+	root := tree.RootNode()
+	w := &walker{
+		f:      f,
+		src:    f.Src,
+		li:     newLines(f.Src),
+		mod:    modulePath(f.Path),
+		ts:     f.Lang == source.TypeScript,
+		unit:   indentUnit(f.Src),
+		counts: map[string]int{},
+		anon:   map[string]int{},
+	}
+	w.collectComments(root)
+	fileSkip := ""
+	use := scanModuleUse(root, f.Src)
+	switch {
+	case w.ignoreFile:
+		fileSkip = reasonIgnoreFile
+	case w.ts && !use.esm && !hasTSImportRequire(root):
+		fileSkip = reasonGlobalTS
+	case !w.ts && moduleFrom(f, use) == source.ModuleNone:
+		fileSkip = reasonBrowser
+	}
+	w.visitChildren(root, scope{qual: w.mod, skip: fileSkip})
+	return w.out, nil
+}
+
+// hasTSImportRequire reports a TypeScript `import x = require(...)` or
+// `export = x`, which make a file a (CommonJS-style) module too.
+func hasTSImportRequire(root *treesitter.Node) bool {
+	for i := uint(0); i < root.NamedChildCount(); i++ {
+		if k := root.NamedChild(i).Kind(); k == "import_alias" || k == "import_require_clause" {
+			return true
+		}
+	}
+	return false
+}
+
+// modulePath turns a file path into the dotted module part of QualNames.
+func modulePath(p string) string {
+	dir, file := path.Split(p)
+	if i := strings.IndexByte(file, '.'); i > 0 {
+		file = file[:i]
+	}
+	p = strings.Trim(dir+file, "/")
+	return strings.ReplaceAll(p, "/", ".")
+}
+
+// scope is what the walker knows about the code around a node.
+type scope struct {
+	qual string // QualName prefix for functions found here
+	fn   *fnInfo
+	skip string // inherited skip reason
+}
+
+// fnInfo is the enclosing function.
+type fnInfo struct {
+	qual  string
+	scope []string // parameters and declared locals
+}
+
+type walker struct {
+	f          *source.File
+	src        []byte
+	li         *lines
+	mod        string
+	ts         bool
+	unit       string
+	ignoreFile bool
+	ignoreAt   map[int]bool // lines that hold an ignore directive
+	counts     map[string]int
+	anon       map[string]int
+	out        []source.Construct
+}
+
+// collectComments records the opt-out directives.
+func (w *walker) collectComments(root *treesitter.Node) {
+	if !bytes.Contains(w.src, []byte("telemetry-inject:")) {
+		return
+	}
+	w.ignoreAt = map[int]bool{}
+	var walk func(n *treesitter.Node)
+	walk = func(n *treesitter.Node) {
+		if n.Kind() == "comment" {
+			text := treesitter.Text(n, w.src)
+			if strings.Contains(text, ignoreFileDirective) {
+				w.ignoreFile = true
+			} else if strings.Contains(text, ignoreDirective) {
+				w.ignoreAt[int(n.EndPosition().Row)+1] = true
+			}
+			return
+		}
+		for i := uint(0); i < n.ChildCount(); i++ {
+			walk(n.Child(i))
+		}
+	}
+	walk(root)
+}
+
+// optedOut reports whether the line above n, or above a statement that
+// starts n's line (export, const f = ...), holds an ignore directive.
+func (w *walker) optedOut(n *treesitter.Node) bool {
+	if w.ignoreAt == nil {
+		return false
+	}
+	for m := n; m != nil; m = m.Parent() {
+		if w.ignoreAt[int(m.StartPosition().Row)] {
+			return true
+		}
+		if isStatementLike(m.Kind()) {
+			break
+		}
+	}
+	return false
+}
+
+func isStatementLike(kind string) bool {
+	switch kind {
+	case "program", "statement_block", "class_body", "expression_statement", "lexical_declaration",
+		"variable_declaration", "export_statement", "return_statement":
+		return true
+	}
+	return false
+}
+
+func (w *walker) visitChildren(n *treesitter.Node, sc scope) {
+	for i := uint(0); i < n.NamedChildCount(); i++ {
+		w.visit(n.NamedChild(i), sc)
+	}
+}
+
+func (w *walker) visit(n *treesitter.Node, sc scope) {
+	switch n.Kind() {
+	case "function_declaration", "generator_function_declaration", "function_expression", "function",
+		"generator_function", "arrow_function", "method_definition":
+		w.function(n, sc)
+		return
+	case "class_declaration", "class", "abstract_class_declaration":
+		if sc.skip == "" && w.optedOut(n) {
+			sc.skip = reasonIgnore
+		}
+		name := w.nameOf(n)
+		if name == "" {
+			name = "<anonymous>"
+		}
+		sc.qual = join(sc.qual, name)
+		w.visitChildren(n, sc)
+		return
+	case "object":
+		if name := w.contextName(n); name != "" {
+			sc.qual = join(sc.qual, name)
+		}
+	case "for_statement", "for_in_statement", "while_statement", "do_statement":
+		w.loop(n, sc)
+	case "lexical_declaration", "variable_declaration":
+		w.declaration(n, sc)
+	case "expression_statement":
+		w.assignment(n, sc)
+	case "ambient_declaration", "comment", "string", "template_string", "regex", "identifier", "property_identifier":
+		return
+	}
+	w.visitChildren(n, sc)
+}
+
+// add fills in the fields every construct has and appends c.
+func (w *walker) add(c source.Construct, n *treesitter.Node) {
+	c.Lang = w.f.Lang
+	c.Path = w.f.Path
+	key := string(c.Kind) + "\x00" + c.QualName
+	c.Ordinal = w.counts[key]
+	w.counts[key]++
+	c.ID = source.NewID(c.Path, c.Kind, c.QualName, c.Ordinal)
+	c.Range = source.Range{
+		Start: int(n.StartByte()), End: int(n.EndByte()),
+		StartLine: int(n.StartPosition().Row) + 1, EndLine: int(n.EndPosition().Row) + 1,
+	}
+	if c.Indent == "" {
+		c.Indent = indentAt(w.src, w.li, int(n.StartByte()))
+	}
+	if c.Params == nil {
+		c.Params = []string{}
+	}
+	if c.Scope == nil {
+		c.Scope = []string{}
+	}
+	if c.Targets == nil {
+		c.Targets = []string{}
+	}
+	w.out = append(w.out, c)
+}
+
+func join(prefix, name string) string {
+	if prefix == "" {
+		return name
+	}
+	return prefix + "." + name
+}

@@ -1,0 +1,313 @@
+package javascript
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/telemetry-inject/telemetry-inject/internal/lang/treesitter"
+	"github.com/telemetry-inject/telemetry-inject/internal/source"
+)
+
+// function records a function with a body and walks into it.
+func (w *walker) function(n *treesitter.Node, sc scope) {
+	body := n.ChildByFieldName("body")
+	if body == nil {
+		return // an overload signature or abstract method: nothing runs
+	}
+	if sc.skip == "" && w.optedOut(n) {
+		sc.skip = reasonIgnore
+	}
+	name := w.nameOf(n)
+	if name == "" {
+		name = w.contextName(n)
+	}
+	if name == "" {
+		w.anon[sc.qual]++
+		name = "<anonymous>" + strconv.Itoa(w.anon[sc.qual])
+	}
+	qual := join(sc.qual, name)
+	params := w.params(n)
+	c := source.Construct{
+		Kind:      source.Function,
+		Name:      name,
+		QualName:  qual,
+		Params:    params,
+		Scope:     append([]string(nil), params...),
+		Async:     hasChild(n, "async"),
+		Generator: strings.Contains(n.Kind(), "generator") || hasChild(n, "*"),
+		Skip:      sc.skip,
+	}
+	if sc.fn != nil {
+		c.Enclosing = sc.fn.qual
+	}
+	c.Anchor = source.Anchor{Before: w.li.start(int(n.StartByte())), BodyStart: -1, BodyEnd: -1, After: -1}
+	if body.Kind() == "statement_block" {
+		c.Anchor.BodyStart, c.Anchor.BodyIndent = w.blockStart(body, true)
+		c.Anchor.BodyEnd = w.blockEnd(body)
+		c.Anchor.Inline = body.StartPosition().Row == body.EndPosition().Row
+		if c.Skip == "" && usesIntrospection(body, w.src) {
+			c.Skip = reasonCallee
+		}
+		if c.Skip == "" && w.ts && n.Kind() == "method_definition" && name == "constructor" && inDerivedClass(n) {
+			c.Skip = reasonTSSuperCall
+		}
+	} else {
+		c.Anchor.BodyStart = int(body.StartByte())
+		c.Anchor.BodyEnd = int(body.EndByte())
+		c.Anchor.Expression = true
+		c.Anchor.Inline = true
+	}
+	w.add(c, n)
+	fi := &fnInfo{qual: qual, scope: w.locals(params, body)}
+	inner := scope{qual: qual, fn: fi, skip: sc.skip}
+	w.visitChildren(n, inner)
+}
+
+func hasChild(n *treesitter.Node, kind string) bool {
+	for i := uint(0); i < n.ChildCount(); i++ {
+		c := n.Child(i)
+		if c.Kind() == kind {
+			return true
+		}
+		if c.Kind() == "formal_parameters" || c.Kind() == "statement_block" {
+			break
+		}
+	}
+	return false
+}
+
+// inDerivedClass reports whether the method n belongs to a class with an
+// extends clause.
+func inDerivedClass(n *treesitter.Node) bool {
+	body := n.Parent()
+	if body == nil || body.Parent() == nil {
+		return false
+	}
+	cls := body.Parent()
+	for i := uint(0); i < cls.NamedChildCount(); i++ {
+		if cls.NamedChild(i).Kind() == "class_heritage" {
+			return strings.Contains(cls.NamedChild(i).Kind(), "heritage") &&
+				hasExtends(cls.NamedChild(i))
+		}
+	}
+	return false
+}
+
+func hasExtends(h *treesitter.Node) bool {
+	for i := uint(0); i < h.ChildCount(); i++ {
+		k := h.Child(i).Kind()
+		if k == "extends" || k == "extends_clause" {
+			return true
+		}
+	}
+	return false
+}
+
+// usesIntrospection spots arguments.callee and x.caller, which see the
+// function's own frame.
+func usesIntrospection(body *treesitter.Node, src []byte) bool {
+	found := false
+	var walk func(n *treesitter.Node)
+	walk = func(n *treesitter.Node) {
+		if found {
+			return
+		}
+		if n.Kind() == "member_expression" {
+			if prop := n.ChildByFieldName("property"); prop != nil {
+				switch treesitter.Text(prop, src) {
+				case "caller":
+					found = true
+					return
+				case "callee":
+					if obj := n.ChildByFieldName("object"); obj != nil && treesitter.Text(obj, src) == "arguments" {
+						found = true
+						return
+					}
+				}
+			}
+		}
+		for i := uint(0); i < n.NamedChildCount(); i++ {
+			walk(n.NamedChild(i))
+		}
+	}
+	walk(body)
+	return found
+}
+
+// nameOf returns a function's or class's own name, or "".
+func (w *walker) nameOf(n *treesitter.Node) string {
+	name := n.ChildByFieldName("name")
+	if name == nil {
+		return ""
+	}
+	return w.keyText(name)
+}
+
+// keyText renders a property key or name: strings lose their quotes,
+// computed keys keep their brackets.
+func (w *walker) keyText(k *treesitter.Node) string {
+	text := treesitter.Text(k, w.src)
+	if k.Kind() == "string" {
+		if u, err := strconv.Unquote(`"` + strings.Trim(text, `"'`) + `"`); err == nil {
+			return u
+		}
+		return strings.Trim(text, `"'`)
+	}
+	return text
+}
+
+// contextName names an anonymous function, class or object literal after
+// where it is: the variable, property or assignment target it is bound to,
+// or "default" for export default.
+func (w *walker) contextName(n *treesitter.Node) string {
+	p := n.Parent()
+	for p != nil && (p.Kind() == "parenthesized_expression" || p.Kind() == "as_expression" || p.Kind() == "satisfies_expression") {
+		n, p = p, p.Parent()
+	}
+	if p == nil {
+		return ""
+	}
+	switch p.Kind() {
+	case "variable_declarator":
+		if name := p.ChildByFieldName("name"); name != nil && name.Kind() == "identifier" {
+			return treesitter.Text(name, w.src)
+		}
+	case "pair":
+		if key := p.ChildByFieldName("key"); key != nil {
+			return w.keyText(key)
+		}
+	case "field_definition", "public_field_definition":
+		for _, f := range []string{"property", "name"} {
+			if key := p.ChildByFieldName(f); key != nil {
+				return w.keyText(key)
+			}
+		}
+	case "assignment_expression", "assignment_pattern", "augmented_assignment_expression":
+		if left := p.ChildByFieldName("left"); left != nil {
+			return w.targetName(left)
+		}
+	case "export_statement":
+		return "default"
+	}
+	return ""
+}
+
+// targetName names an assignment target: an identifier, or a dotted member
+// chain without its ".prototype" links (Foo.prototype.bar is Foo.bar).
+func (w *walker) targetName(n *treesitter.Node) string {
+	switch n.Kind() {
+	case "identifier", "property_identifier", "private_property_identifier":
+		return treesitter.Text(n, w.src)
+	case "member_expression":
+		obj := n.ChildByFieldName("object")
+		prop := n.ChildByFieldName("property")
+		if obj == nil || prop == nil {
+			return ""
+		}
+		p := treesitter.Text(prop, w.src)
+		if obj.Kind() == "this" {
+			return p
+		}
+		o := w.targetName(obj)
+		if o == "" {
+			return p
+		}
+		if p == "prototype" {
+			return o
+		}
+		return strings.TrimSuffix(o, ".prototype") + "." + p
+	}
+	return ""
+}
+
+// params returns the parameters that are plain identifiers (with or
+// without a default value or type), leaving out destructured and rest
+// parameters and TypeScript's `this` parameter.
+func (w *walker) params(n *treesitter.Node) []string {
+	if p := n.ChildByFieldName("parameter"); p != nil {
+		if p.Kind() == "identifier" {
+			return []string{treesitter.Text(p, w.src)}
+		}
+		return []string{}
+	}
+	out := []string{}
+	ps := n.ChildByFieldName("parameters")
+	if ps == nil {
+		return out
+	}
+	for i := uint(0); i < ps.NamedChildCount(); i++ {
+		p := ps.NamedChild(i)
+		switch p.Kind() {
+		case "required_parameter", "optional_parameter":
+			p = p.ChildByFieldName("pattern")
+		case "assignment_pattern":
+			p = p.ChildByFieldName("left")
+		}
+		if p != nil && p.Kind() == "identifier" {
+			out = append(out, treesitter.Text(p, w.src))
+		}
+	}
+	return out
+}
+
+// locals returns params plus every identifier declared with var, let or
+// const in body, outside nested functions.
+func (w *walker) locals(params []string, body *treesitter.Node) []string {
+	out := append([]string(nil), params...)
+	seen := map[string]bool{}
+	for _, p := range params {
+		seen[p] = true
+	}
+	var walk func(n *treesitter.Node)
+	walk = func(n *treesitter.Node) {
+		switch n.Kind() {
+		case "function_declaration", "generator_function_declaration", "function_expression", "function",
+			"generator_function", "arrow_function", "method_definition", "class_declaration", "class":
+			return
+		case "variable_declarator":
+			for _, id := range w.boundNames(n.ChildByFieldName("name")) {
+				if !seen[id] {
+					seen[id] = true
+					out = append(out, id)
+				}
+			}
+		}
+		for i := uint(0); i < n.NamedChildCount(); i++ {
+			walk(n.NamedChild(i))
+		}
+	}
+	walk(body)
+	return out
+}
+
+// boundNames returns the identifiers a binding pattern declares.
+func (w *walker) boundNames(p *treesitter.Node) []string {
+	if p == nil {
+		return nil
+	}
+	var out []string
+	var walk func(n *treesitter.Node)
+	walk = func(n *treesitter.Node) {
+		switch n.Kind() {
+		case "identifier", "shorthand_property_identifier_pattern":
+			out = append(out, treesitter.Text(n, w.src))
+			return
+		case "pair_pattern":
+			if v := n.ChildByFieldName("value"); v != nil {
+				walk(v)
+			}
+			return
+		case "assignment_pattern", "object_assignment_pattern":
+			if l := n.ChildByFieldName("left"); l != nil {
+				walk(l)
+			}
+			return
+		case "object_pattern", "array_pattern", "rest_pattern":
+			for i := uint(0); i < n.NamedChildCount(); i++ {
+				walk(n.NamedChild(i))
+			}
+		}
+	}
+	walk(p)
+	return out
+}

@@ -1,0 +1,191 @@
+package javascript
+
+import (
+	"strings"
+
+	"github.com/telemetry-inject/telemetry-inject/internal/lang/treesitter"
+	"github.com/telemetry-inject/telemetry-inject/internal/source"
+)
+
+// inStatementList reports whether n sits directly in a list of statements,
+// where a line can be added before or after it without changing what the
+// surrounding statement governs.
+func inStatementList(n *treesitter.Node) bool {
+	p := n.Parent()
+	if p == nil {
+		return false
+	}
+	switch p.Kind() {
+	case "program", "statement_block", "switch_case", "switch_default", "class_static_block":
+		return true
+	}
+	return false
+}
+
+// loop records a for, for-in, for-of, for-await, while or do-while loop.
+func (w *walker) loop(n *treesitter.Node, sc scope) {
+	outer := n
+	for outer.Parent() != nil && outer.Parent().Kind() == "labeled_statement" {
+		outer = outer.Parent()
+	}
+	c := source.Construct{
+		Kind:     source.Loop,
+		Name:     w.loopName(n),
+		QualName: sc.qual,
+		Skip:     sc.skip,
+		Indent:   indentAt(w.src, w.li, int(outer.StartByte())),
+	}
+	if sc.fn != nil {
+		c.Enclosing = sc.fn.qual
+		c.QualName = sc.fn.qual
+		c.Scope = append([]string(nil), sc.fn.scope...)
+	}
+	c.Anchor = source.Anchor{Before: int(outer.StartByte()), BodyStart: -1, BodyEnd: -1, After: -1}
+	if ls, ok := onlyIndentBefore(w.src, int(outer.StartByte())); ok {
+		c.Anchor.Before = ls
+	}
+	if c.Skip == "" && !inStatementList(outer) {
+		c.Skip = reasonNotInBlock
+	}
+	if body := n.ChildByFieldName("body"); body != nil && body.Kind() == "statement_block" {
+		c.Anchor.BodyStart, c.Anchor.BodyIndent = w.blockStart(body, false)
+		c.Anchor.BodyEnd = w.blockEnd(body)
+		c.Anchor.Inline = body.StartPosition().Row == body.EndPosition().Row
+	}
+	w.add(c, n)
+}
+
+func (w *walker) loopName(n *treesitter.Node) string {
+	switch n.Kind() {
+	case "for_in_statement":
+		if left := n.ChildByFieldName("left"); left != nil {
+			return strings.Join(strings.Fields(treesitter.Text(left, w.src)), " ")
+		}
+	case "while_statement":
+		return "while"
+	case "do_statement":
+		return "do"
+	}
+	return "for"
+}
+
+// declaration records a const, let or var statement in a function body.
+func (w *walker) declaration(n *treesitter.Node, sc scope) {
+	if sc.fn == nil || n.Parent() == nil || n.Parent().Kind() != "statement_block" {
+		return
+	}
+	var targets []string
+	for i := uint(0); i < n.NamedChildCount(); i++ {
+		if d := n.NamedChild(i); d.Kind() == "variable_declarator" {
+			targets = append(targets, w.boundNames(d.ChildByFieldName("name"))...)
+		}
+	}
+	w.variable(n, sc, targets)
+}
+
+// assignment records an expression statement that assigns to a plain
+// identifier (x = ..., x += ...) in a function body.
+func (w *walker) assignment(n *treesitter.Node, sc scope) {
+	if sc.fn == nil || n.Parent() == nil || n.Parent().Kind() != "statement_block" || n.NamedChildCount() != 1 {
+		return
+	}
+	e := n.NamedChild(0)
+	if e.Kind() != "assignment_expression" && e.Kind() != "augmented_assignment_expression" {
+		return
+	}
+	left := e.ChildByFieldName("left")
+	if left == nil || left.Kind() != "identifier" {
+		return
+	}
+	w.variable(n, sc, []string{treesitter.Text(left, w.src)})
+}
+
+func (w *walker) variable(n *treesitter.Node, sc scope, targets []string) {
+	if len(targets) == 0 {
+		return
+	}
+	c := source.Construct{
+		Kind:      source.Variable,
+		Name:      strings.Join(targets, "_"),
+		QualName:  sc.fn.qual,
+		Enclosing: sc.fn.qual,
+		Scope:     append([]string(nil), sc.fn.scope...),
+		Targets:   targets,
+		Skip:      sc.skip,
+	}
+	end := int(n.EndByte())
+	c.Anchor = source.Anchor{Before: -1, BodyStart: -1, BodyEnd: -1, After: end}
+	if at, ok := w.nextLine(n.Parent(), n); ok {
+		c.Anchor.After = at
+	}
+	w.add(c, n)
+}
+
+// nextLine says where a line after the node `after` inside list goes: the
+// start of the next line when nothing but whitespace and comments that end
+// on the same line follows it there.
+func (w *walker) nextLine(list, after *treesitter.Node) (int, bool) {
+	end := int(after.EndByte())
+	row := after.EndPosition().Row
+	for i := uint(0); i < list.ChildCount(); i++ {
+		c := list.Child(i)
+		if int(c.StartByte()) < end {
+			continue
+		}
+		if c.StartPosition().Row > row {
+			break
+		}
+		if c.Kind() != "comment" || c.EndPosition().Row != row {
+			return 0, false
+		}
+		end = int(c.EndByte())
+	}
+	return restOfLineBlank(w.src, end)
+}
+
+// blockStart returns where code that runs first in a block goes (after the
+// brace and, for function bodies, the directive prologue) and the
+// indentation of the block's statements. The offset is a line start when
+// the code can go on its own line.
+func (w *walker) blockStart(body *treesitter.Node, directives bool) (int, string) {
+	anchor := body.Child(0) // "{"
+	for i := uint(1); directives && i < body.ChildCount(); i++ {
+		c := body.Child(i)
+		if isDirective(c) {
+			anchor = c
+		} else if c.Kind() != "comment" {
+			break
+		}
+	}
+	indent := w.bodyIndent(body)
+	if at, ok := w.nextLine(body, anchor); ok {
+		return at, indent
+	}
+	return int(anchor.EndByte()), indent
+}
+
+// bodyIndent returns the indentation of a block's first statement on a
+// line of its own, else one level deeper than the block's closing line.
+func (w *walker) bodyIndent(body *treesitter.Node) string {
+	open := body.StartPosition().Row
+	for i := uint(1); i+1 < body.ChildCount(); i++ {
+		c := body.Child(i)
+		if c.StartPosition().Row > open {
+			if _, ok := onlyIndentBefore(w.src, int(c.StartByte())); ok {
+				return indentAt(w.src, w.li, int(c.StartByte()))
+			}
+		}
+	}
+	return indentAt(w.src, w.li, int(body.EndByte())-1) + w.unit
+}
+
+// blockEnd returns where code that runs last in a block goes: the start of
+// the closing brace's line when the brace begins its line, else just
+// before the brace.
+func (w *walker) blockEnd(body *treesitter.Node) int {
+	closing := int(body.EndByte()) - 1
+	if ls, ok := onlyIndentBefore(w.src, closing); ok && body.StartPosition().Row != body.EndPosition().Row {
+		return ls
+	}
+	return closing
+}

@@ -1,0 +1,156 @@
+// Package javascript is the JavaScript and TypeScript Language: it finds
+// functions, loops and variable assignments with tree-sitter, renders the
+// injected code described in docs/injected-code.md, strips it again, and
+// validates instrumented output (a clean parse, plus node's own compiler for
+// JavaScript when node is on PATH).
+package javascript
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/telemetry-inject/telemetry-inject/internal/inject"
+	"github.com/telemetry-inject/telemetry-inject/internal/lang"
+	"github.com/telemetry-inject/telemetry-inject/internal/lang/treesitter"
+	"github.com/telemetry-inject/telemetry-inject/internal/source"
+)
+
+// Options configures the languages New builds.
+type Options struct {
+	// Node is the node executable used to check JavaScript output; ""
+	// looks it up on PATH.
+	Node string
+	// NoNode disables the node check even when node is available, leaving
+	// the tree-sitter parse as the only validation.
+	NoNode bool
+	// MaxIdleParsers is how many idle tree-sitter parsers each grammar
+	// keeps for reuse; 0 means 4.
+	MaxIdleParsers int
+}
+
+// parsers holds one Parser per grammar the two languages use.
+type parsers struct {
+	js, ts, tsx *treesitter.Parser
+}
+
+func (p *parsers) forFile(f *source.File) *treesitter.Parser {
+	switch {
+	case f.Lang == source.TypeScript && f.TSX:
+		return p.tsx
+	case f.Lang == source.TypeScript:
+		return p.ts
+	default:
+		return p.js
+	}
+}
+
+// parse parses f's source (or out, when not nil) with the grammar f needs
+// and fails with the first syntax error's position.
+func (p *parsers) parse(ctx context.Context, f *source.File, src []byte) (*treesitter.Tree, error) {
+	tree, err := p.forFile(f).Parse(ctx, src)
+	if err != nil {
+		return nil, fmt.Errorf("parsing %s: %w", f.Path, err)
+	}
+	if err := treesitter.SyntaxError(tree.RootNode(), src); err != nil {
+		tree.Close()
+		return nil, fmt.Errorf("%s: %w", f.Path, err)
+	}
+	return tree, nil
+}
+
+// New returns the JavaScript and the TypeScript Language. They share the
+// parsers; JavaScript output is also checked by one long-lived node process
+// (see Options), which Close ends.
+func New(opts Options) (js, ts lang.Language) {
+	n := opts.MaxIdleParsers
+	if n <= 0 {
+		n = 4
+	}
+	p := &parsers{
+		js:  treesitter.NewParser(treesitter.JavaScript, n),
+		ts:  treesitter.NewParser(treesitter.TypeScript, n),
+		tsx: treesitter.NewParser(treesitter.TSX, n),
+	}
+	var checker *nodeChecker
+	if !opts.NoNode {
+		checker = newNodeChecker(opts.Node)
+	}
+	find := func(f *source.File) ([]source.Construct, error) {
+		return findConstructs(context.Background(), p, f)
+	}
+	importEdit := func(f *source.File, spec string) inject.Edit {
+		return importFor(p, f, spec)
+	}
+	js = lang.Language{
+		Name:       source.JavaScript,
+		Extensions: []string{".js", ".mjs", ".cjs", ".jsx"},
+		Find:       find,
+		Render:     Render,
+		Import:     importEdit,
+		Strip:      Strip,
+		Validate: func(ctx context.Context, f *source.File, out []byte) error {
+			return validate(ctx, p, checker, f, out)
+		},
+		Close: func() error {
+			p.js.Close()
+			if checker != nil {
+				return checker.Close()
+			}
+			return nil
+		},
+	}
+	ts = lang.Language{
+		Name:       source.TypeScript,
+		Extensions: []string{".ts", ".mts", ".cts", ".tsx"},
+		Find:       find,
+		Render:     Render,
+		Import:     importEdit,
+		Strip:      Strip,
+		Validate: func(ctx context.Context, f *source.File, out []byte) error {
+			return validate(ctx, p, nil, f, out)
+		},
+		Close: func() error {
+			p.ts.Close()
+			p.tsx.Close()
+			return nil
+		},
+	}
+	return js, ts
+}
+
+// validate checks instrumented output: a clean parse with f's grammar and,
+// for JavaScript other than JSX, node's compiler when a checker is running.
+func validate(ctx context.Context, p *parsers, checker *nodeChecker, f *source.File, out []byte) error {
+	tree, err := p.parse(ctx, f, out)
+	if err != nil {
+		return fmt.Errorf("instrumented output does not parse: %w", err)
+	}
+	mod := moduleFrom(f, scanModuleUse(tree.RootNode(), out))
+	tree.Close()
+	if checker == nil || f.Lang != source.JavaScript || strings.HasSuffix(f.Path, ".jsx") {
+		return nil
+	}
+	esm := mod == source.ModuleESM
+	switch {
+	case strings.HasSuffix(f.Path, ".mjs"):
+		esm = true
+	case strings.HasSuffix(f.Path, ".cjs"):
+		esm = false
+	}
+	if err := checker.Check(ctx, out, esm); err != nil {
+		return fmt.Errorf("%s: node rejects the instrumented output: %w", f.Path, err)
+	}
+	return nil
+}
+
+// isDeclarationFile reports whether path is a TypeScript declaration file,
+// which holds no code to instrument.
+func isDeclarationFile(path string) bool {
+	for _, ext := range []string{".d.ts", ".d.mts", ".d.cts"} {
+		if strings.HasSuffix(path, ext) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,171 @@
+package javascript
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/telemetry-inject/telemetry-inject/internal/inject"
+	"github.com/telemetry-inject/telemetry-inject/internal/source"
+)
+
+// The markers around every injected piece.
+const (
+	markOpen  = "/*@ti{*/"
+	markClose = "/*}@ti*/"
+)
+
+// Edit ordering at a shared offset. Openings of outer constructs come
+// before openings of inner ones (an outer body starting where an inner
+// construct does); closings of inner constructs before outer ones. An
+// inline line after a statement follows the closing of an arrow function
+// that ends the statement but precedes the closing of the block holding
+// it; a whole line after a statement precedes the closing line of its
+// block.
+const (
+	importSeq     = -1 << 60
+	openBase      = -1 << 50
+	lineAfterSeq  = -1
+	exprCloseBase = 1 << 40
+	inlineAfter   = 1 << 48
+	blockClose    = 1 << 55
+)
+
+// Render returns the insertions that instrument c as d decides, following
+// docs/injected-code.md character for character. A skipped decision
+// renders nothing.
+func Render(f *source.File, c *source.Construct, d source.Decision) []inject.Edit {
+	if d.Skip || c.Skip != "" {
+		return nil
+	}
+	r := renderer{src: f.Src, eol: lineEnding(f.Src)}
+	switch c.Kind {
+	case source.Function:
+		return r.function(f, c, d)
+	case source.Loop:
+		return r.loop(f, c, d)
+	case source.Variable:
+		return r.variable(f, c, d)
+	}
+	return nil
+}
+
+type renderer struct {
+	src []byte
+	eol string
+}
+
+// piece renders code at offset at: a whole line of its own with the given
+// indentation when at begins a line, else inline.
+func (r renderer) piece(at int, indent, code string, seq int) inject.Edit {
+	if at == 0 || r.src[at-1] == '\n' {
+		return inject.Edit{At: at, New: indent + markOpen + code + markClose + r.eol, Seq: seq}
+	}
+	return inject.Edit{At: at, New: markOpen + code + markClose, Seq: seq}
+}
+
+// inline renders code at offset at, on the line it is on.
+func inline(at int, code string, seq int) inject.Edit {
+	return inject.Edit{At: at, New: markOpen + code + markClose, Seq: seq}
+}
+
+func (r renderer) function(f *source.File, c *source.Construct, d source.Decision) []inject.Edit {
+	head := jsString(d.Name) + ", " + jsString(f.Path) + ", " + strconv.Itoa(c.Range.StartLine) + ", " + attributes(d.Attributes, c.Scope)
+	a := c.Anchor
+	if a.BodyStart < 0 || a.BodyEnd < 0 {
+		return nil
+	}
+	open, close := openBase+c.Range.Start, blockClose-c.Range.Start
+	if a.Expression {
+		arrow := "() => ("
+		if c.Async {
+			arrow = "async () => ("
+		}
+		return []inject.Edit{
+			inline(a.BodyStart, "__ti.run("+head+", "+arrow, open),
+			inline(a.BodyEnd, "))", exprCloseBase-c.Range.Start),
+		}
+	}
+	var first, last string
+	if c.Async && !c.Generator {
+		first = "return __ti.run(" + head + ", async () => {"
+		last = "});"
+	} else {
+		first = "const __ti_s = __ti.enter(" + head + "); try {"
+		last = "} finally { __ti.exit(__ti_s); }"
+		if d.RecordExceptions {
+			last = "} catch (__ti_e) { __ti.fail(__ti_s, __ti_e); throw __ti_e; } finally { __ti.exit(__ti_s); }"
+		}
+	}
+	if a.BodyStart > 0 && (r.src[a.BodyStart-1] == '"' || r.src[a.BodyStart-1] == '\'') {
+		// Inline after a directive that has no semicolon: without a line
+		// break, ASI would not end it.
+		first = ";" + first
+	}
+	return []inject.Edit{
+		r.piece(a.BodyStart, a.BodyIndent, first, open),
+		r.piece(a.BodyEnd, a.BodyIndent, last, close),
+	}
+}
+
+func (r renderer) loop(f *source.File, c *source.Construct, d source.Decision) []inject.Edit {
+	a := c.Anchor
+	edits := []inject.Edit{
+		r.piece(a.Before, c.Indent, "__ti.loop("+jsString(d.Name)+", "+jsString(f.Path)+", "+strconv.Itoa(c.Range.StartLine)+");", 0),
+	}
+	if d.CountIterations && a.BodyStart >= 0 {
+		edits = append(edits, r.piece(a.BodyStart, a.BodyIndent, "__ti.tick("+jsString(d.Name)+");", openBase+c.Range.Start))
+	}
+	return edits
+}
+
+func (r renderer) variable(f *source.File, c *source.Construct, d source.Decision) []inject.Edit {
+	loc := jsString(f.Path) + ", " + strconv.Itoa(c.Range.StartLine)
+	var code string
+	switch {
+	case d.Sensitive || !d.RecordValue || len(c.Targets) == 0:
+		code = "__ti.mark(" + jsString(d.Name) + ", " + loc + ");"
+	case len(c.Targets) == 1:
+		code = "__ti.v(" + jsString(d.Name) + ", " + c.Targets[0] + ", " + loc + ");"
+	default:
+		code = "__ti.v(" + jsString(d.Name) + ", " + attributes(c.Targets, c.Targets) + ", " + loc + ");"
+	}
+	at := c.Anchor.After
+	if at == 0 || r.src[at-1] == '\n' {
+		return []inject.Edit{r.piece(at, c.Indent, code, lineAfterSeq)}
+	}
+	if r.src[at-1] != ';' {
+		code = ";" + code
+	}
+	return []inject.Edit{inline(at, code, inlineAfter)}
+}
+
+// attributes renders {a: a, b: b} for the names that are in scope, keeping
+// the given order and dropping duplicates.
+func attributes(names, scope []string) string {
+	var parts []string
+	var seen []string
+	for _, n := range names {
+		if !slices.Contains(scope, n) || slices.Contains(seen, n) || !isIdentifier(n) {
+			continue
+		}
+		seen = append(seen, n)
+		parts = append(parts, n+": "+n)
+	}
+	return "{" + strings.Join(parts, ", ") + "}"
+}
+
+// isIdentifier reports whether s is a plain identifier that can stand as
+// both an object key and a value.
+func isIdentifier(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, r := range s {
+		ok := r == '_' || r == '$' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r > 127 || i > 0 && r >= '0' && r <= '9'
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
