@@ -64,7 +64,7 @@ async function failing() {
 }
 
 const sq = (x) => /*@ti{*/__ti.run("sq", "prog.js", 64, {x: x}, () => (/*}@ti*/x * x/*@ti{*/))/*}@ti*/;
-const thenable = () => /*@ti{*/__ti.run("thenable", "prog.js", 65, {}, () => (/*}@ti*/{ then(ok) { ok("resolved thenable"); }, extra: 1 }/*@ti{*/))/*}@ti*/;
+const thenable = () => /*@ti{*/__ti.run("thenable", "prog.js", 65, {}, () => (/*}@ti*/({ then(ok) { ok("resolved thenable"); }, extra: 1 })/*@ti{*/))/*}@ti*/;
 
 async function main() {
   /*@ti{*/return __ti.run("main", "prog.js", 68, {}, async () => {/*}@ti*/

@@ -1,0 +1,138 @@
+package utilfiles
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/telemetry-inject/telemetry-inject/internal/source"
+)
+
+// jsParents is the span tree testdata/js/prog.js must produce.
+var jsParents = map[string][]string{
+	"main": {""}, "boom": {"main"}, "gen": {"main"}, "agen": {"main"}, "Shop.price": {"main"},
+	"Shop.later": {"main"}, "work": {"main"}, "failing": {"main"}, "sq": {"main"}, "thenable": {"main"},
+	"add": {"main", "gen", "agen", "Shop.later", "work"},
+}
+
+// modules are the two ways a JavaScript package loads the runtime.
+var modules = []source.Module{source.ModuleCommonJS, source.ModuleESM}
+
+// checkJSSpans checks what testdata/js/prog.js emits.
+func checkJSSpans(t *testing.T, spans []span) {
+	t.Helper()
+	by := checkTree(t, spans, jsParents)
+	for child, want := range map[[2]string]int{{"add", "gen"}: 3, {"add", "agen"}: 2, {"add", "work"}: 2, {"add", "main"}: 3, {"add", "Shop.later"}: 1, {"boom", "main"}: 2} {
+		if got := childrenOf(spans, child[0], child[1]); got != want {
+			t.Errorf("%d %s spans under %s, want %d", got, child[0], child[1], want)
+		}
+	}
+	if len(spans) != 23 {
+		t.Errorf("got %d spans, want 23", len(spans))
+	}
+	if len(by["main"]) != 1 || len(by["Shop.price"]) != 1 || len(by["failing"]) != 1 {
+		t.Fatalf("span counts: %v", by)
+	}
+	main := by["main"][0]
+	if main.Attrs["main.loop.iterations"] != int64(3) || len(main.Events) != 1 || main.Events[0] != "main.loop" {
+		t.Errorf("main: attributes %v, events %v", main.Attrs, main.Events)
+	}
+	for _, b := range by["boom"] {
+		if b.Status.String() != "Error" || len(b.Events) != 1 || b.Events[0] != "exception" {
+			t.Errorf("boom: status %v, events %v", b.Status, b.Events)
+		}
+	}
+	f := by["failing"][0]
+	if f.Status.String() != "Error" || len(f.EventAttrs) != 1 || f.EventAttrs[0]["exception.type"] != "RangeError" || f.EventAttrs[0]["exception.message"] != "async bad" {
+		t.Errorf("failing: status %v, events %v", f.Status, f.EventAttrs)
+	}
+	price := by["Shop.price"][0]
+	if price.Attrs["item"] != "apple" || price.Attrs["qty"] != int64(2) || len(price.EventAttrs) != 2 {
+		t.Fatalf("Shop.price: attributes %v, events %v", price.Attrs, price.EventAttrs)
+	}
+	if v, _ := price.EventAttrs[0]["value"].(string); len(v) > 256 || !strings.HasPrefix(v, "xxx") {
+		t.Errorf("longText value not truncated to 256: %d characters", len(v))
+	}
+	if _, ok := price.EventAttrs[1]["value"]; ok || price.Events[1] != "apiToken" {
+		t.Errorf("sensitive apiToken recorded: %v %v", price.Events, price.EventAttrs[1])
+	}
+	for _, s := range spans {
+		if s.TraceID != main.TraceID {
+			t.Errorf("span %s is in another trace", s.Name)
+		}
+	}
+}
+
+func TestJSOffBehavesAsPlain(t *testing.T) {
+	node := tool(t, "node")
+	for _, m := range modules {
+		t.Run(string(m), func(t *testing.T) {
+			p := jsProject(t, "prog.js", m)
+			plain := run(t, p.dir, cleanEnv(), node, p.plainP)
+			if plain.code != 3 || !strings.Contains(plain.out, "thenable function 1 resolved thenable") {
+				t.Fatalf("plain program: exit %d\n%s", plain.code, plain.out)
+			}
+			sameBehaviour(t, plain, run(t, p.dir, cleanEnv(), node, p.prog), 2*time.Second)
+		})
+	}
+}
+
+func TestJSFileExport(t *testing.T) {
+	node := tool(t, "node")
+	for _, m := range modules {
+		t.Run(string(m), func(t *testing.T) {
+			p := jsProject(t, "prog.js", m)
+			plain := run(t, p.dir, cleanEnv(), node, p.plainP)
+			out := filepath.Join(t.TempDir(), "spans.jsonl")
+			sameBehaviour(t, plain, run(t, p.dir, cleanEnv("TELEMETRY_INJECT_FILE="+out), node, p.prog), 2*time.Second)
+			checkJSSpans(t, decode(t, [][]byte{fileSpans(t, out)}))
+		})
+	}
+}
+
+func TestJSOTLPExport(t *testing.T) {
+	node := tool(t, "node")
+	for _, m := range modules {
+		t.Run(string(m), func(t *testing.T) {
+			p := jsProject(t, "prog.js", m)
+			plain := run(t, p.dir, cleanEnv(), node, p.plainP)
+			c := newCollector(t, 200, 0)
+			env := cleanEnv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="+c.URL+"/v1/traces", "OTEL_SERVICE_NAME=shop-js",
+				"OTEL_RESOURCE_ATTRIBUTES=team=a%20b", "OTEL_EXPORTER_OTLP_TRACES_HEADERS=x-api-key=abc")
+			sameBehaviour(t, plain, run(t, p.dir, env, node, p.prog), 2*time.Second)
+			bodies, heads, paths := c.received()
+			if len(bodies) == 0 {
+				t.Fatal("the collector received nothing")
+			}
+			for i := range paths {
+				if paths[i] != "POST /v1/traces" || heads[i].Get("Content-Type") != "application/json" || heads[i].Get("X-Api-Key") != "abc" {
+					t.Errorf("request %d: %s, headers %v", i, paths[i], heads[i])
+				}
+			}
+			spans := decode(t, bodies)
+			checkJSSpans(t, spans)
+			if res := spans[0].Resource; res["service.name"] != "shop-js" || res["team"] != "a b" {
+				t.Errorf("resource: %v", res)
+			}
+		})
+	}
+}
+
+func TestJSCollectorTroubleChangesNothing(t *testing.T) {
+	node := tool(t, "node")
+	p := jsProject(t, "prog.js", source.ModuleCommonJS)
+	plain := run(t, p.dir, cleanEnv(), node, p.plainP)
+	for name, endpoint := range map[string]func() string{
+		"down": func() string { return deadEndpoint(t) },
+		"slow": func() string { return newCollector(t, 200, 5*time.Second).URL },
+		"500":  func() string { return newCollector(t, 500, 0).URL },
+		"503":  func() string { return newCollector(t, 503, 0).URL },
+	} {
+		t.Run(name, func(t *testing.T) {
+			got := run(t, p.dir, cleanEnv("OTEL_EXPORTER_OTLP_ENDPOINT="+endpoint()), node, p.prog)
+			// The exit flush may wait up to TELEMETRY_INJECT_EXIT_TIMEOUT (1 s).
+			sameBehaviour(t, plain, got, 2500*time.Millisecond)
+		})
+	}
+}
