@@ -173,7 +173,7 @@ func (w *walker) visit(n *treesitter.Node, sc scope) {
 		"generator_function", "arrow_function", "method_definition":
 		w.function(n, sc)
 		return
-	case "class_declaration", "class", "abstract_class_declaration":
+	case "class_declaration", "class", "abstract_class_declaration", "internal_module", "module":
 		if sc.skip == "" && w.optedOut(n) {
 			sc.skip = reasonIgnore
 		}

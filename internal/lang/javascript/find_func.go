@@ -17,15 +17,21 @@ func (w *walker) function(n *treesitter.Node, sc scope) {
 	if sc.skip == "" && w.optedOut(n) {
 		sc.skip = reasonIgnore
 	}
-	name := w.nameOf(n)
-	if name == "" {
-		name = w.contextName(n)
+	// A context name can be a dotted assignment target (exports.handler):
+	// the QualName takes all of it, the Name its last part.
+	path := w.nameOf(n)
+	if path == "" {
+		path = w.contextName(n)
 	}
-	if name == "" {
+	if path == "" {
 		w.anon[sc.qual]++
-		name = "<anonymous>" + strconv.Itoa(w.anon[sc.qual])
+		path = "<anonymous>" + strconv.Itoa(w.anon[sc.qual])
 	}
-	qual := join(sc.qual, name)
+	name := path
+	if i := strings.LastIndexByte(path, '.'); i >= 0 && !strings.HasPrefix(path, "[") {
+		name = path[i+1:]
+	}
+	qual := join(sc.qual, path)
 	params := w.params(n)
 	c := source.Construct{
 		Kind:      source.Function,

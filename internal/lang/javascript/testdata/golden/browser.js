@@ -1,0 +1,4 @@
+function onLoad(event) {
+  document.title = event.type;
+}
+window.addEventListener("load", onLoad);

@@ -1,0 +1,9 @@
+function crlf(a, b) {
+  const c = a + b;
+  for (const x of [a, b]) {
+    console.log(x);
+  }
+  return c;
+}
+
+module.exports = { crlf };

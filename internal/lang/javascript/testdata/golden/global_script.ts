@@ -1,0 +1,3 @@
+function helper(a: number): number {
+  return a + 1;
+}

@@ -1,0 +1,5 @@
+// telemetry-inject: ignore-file
+function f(a) {
+  return a;
+}
+module.exports = { f };
