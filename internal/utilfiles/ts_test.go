@@ -1,0 +1,44 @@
+package utilfiles
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// typescriptPackage is the compiler the TypeScript runtime is checked with.
+const typescriptPackage = "typescript@5.9.3"
+
+func TestTypeScriptRuntimeCompilesStrictAndRuns(t *testing.T) {
+	node := tool(t, "node")
+	tsc := filepath.Join(npmInstall(t, typescriptPackage), "node_modules", "typescript", "bin", "tsc")
+	src := readTestdata(t, "ts/main.ts")
+	for _, tc := range []struct{ module, typ string }{{"commonjs", "commonjs"}, {"nodenext", "module"}, {"nodenext", "commonjs"}} {
+		t.Run(tc.module+"-"+tc.typ, func(t *testing.T) {
+			dir := t.TempDir()
+			write(t, dir, "package.json", `{"private": true, "type": "`+tc.typ+`"}`)
+			write(t, dir, "main.ts", src)
+			write(t, dir, "_telemetry_utils.ts", string(TypeScript()))
+			args := []string{tsc, "--strict", "--noUnusedLocals", "--noImplicitReturns", "--declaration", "--module", tc.module, "--target", "es2022", "--outDir", "out", "main.ts"}
+			if tc.module == "nodenext" {
+				args = append(args, "--moduleResolution", "nodenext")
+			}
+			if got := run(t, dir, cleanEnv(), node, args...); got.code != 0 {
+				t.Fatalf("tsc %v: exit %d\n%s", args[1:], got.code, got.out)
+			}
+			plain := "stdout:\n13 later 13 [ 0, 1, 2 ] 16\nstderr:\n"
+			if got := run(t, dir, cleanEnv(), node, "out/main.js"); got.out != plain || got.code != 0 {
+				t.Fatalf("compiled program, telemetry off: exit %d\n%s", got.code, got.out)
+			}
+			out := filepath.Join(t.TempDir(), "spans.jsonl")
+			got := run(t, dir, cleanEnv("TELEMETRY_INJECT_FILE="+out), node, "out/main.js")
+			sameBehaviour(t, result{out: plain}, got, 5*time.Second)
+			spans := decode(t, [][]byte{fileSpans(t, out)})
+			by := checkTree(t, spans, map[string][]string{"main": {""}, "Calc.add": {"main", "Calc.later"}, "Calc.later": {"main"}, "gen": {"main"}, "sq": {"main"}})
+			if g := by["gen"]; len(g) != 1 || g[0].Attrs["gen.loop.iterations"] != int64(3) || strings.Join(g[0].Events, ",") != "gen.loop,password" {
+				t.Errorf("gen span: %+v", g)
+			}
+		})
+	}
+}
