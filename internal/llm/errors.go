@@ -116,6 +116,9 @@ type Error struct {
 	RequestID string
 	// Message is the provider's explanation with keys redacted.
 	Message string
+	// Usage is what a malformed answer cost: the provider counted its
+	// tokens even though it is unusable.
+	Usage Usage
 
 	// cause is kept only for context and network errors, never for a
 	// provider's own error value, whose text may echo request details.
@@ -251,6 +254,45 @@ func TransportError(parent context.Context, provider string, err error, secrets 
 		e.Kind = Timeout
 	}
 	return e
+}
+
+// HTTPError builds the error for an HTTP error response: its kind from the
+// status, code, type and message; RetryAfter from the retry-after headers;
+// RequestID from x-request-id or request-id; limits as the caller read them
+// from the same headers. Secrets and anything shaped like a key are
+// redacted from the message.
+func HTTPError(provider string, status int, h http.Header, limits *Limits, code, typ, message string, secrets ...string) *Error {
+	e := &Error{
+		Kind:     StatusKind(status, code, typ, message),
+		Provider: provider,
+		Status:   status,
+		Code:     code,
+		Type:     typ,
+		Limits:   limits,
+		Message:  Redact(strings.TrimSpace(message), secrets...),
+	}
+	if h != nil {
+		e.RetryAfter = RetryAfter(h, time.Now())
+		e.RequestID = h.Get("x-request-id")
+		if e.RequestID == "" {
+			e.RequestID = h.Get("request-id")
+		}
+	}
+	if e.Message == "" {
+		e.Message = http.StatusText(status)
+	}
+	return e
+}
+
+// BodyMessage returns the start of an error body that is not in the
+// provider's JSON format (an HTML page from a proxy), on one line, short
+// enough for an error message.
+func BodyMessage(body []byte) string {
+	s := strings.Join(strings.Fields(string(body)), " ")
+	if len(s) > 200 {
+		s = s[:200] + "…"
+	}
+	return s
 }
 
 // MalformedError reports an answer that holds no usable decision.

@@ -1,0 +1,198 @@
+// Package openai asks OpenAI's Chat Completions API, or any server that
+// speaks it (vLLM, LM Studio, llama.cpp, Ollama's /v1), for decisions, with
+// a strict JSON-schema response_format. It uses the official SDK with its
+// retries off: the request engine owns retries and must see every
+// response's headers.
+package openai
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	sdk "github.com/openai/openai-go/v3"
+	"github.com/openai/openai-go/v3/option"
+	"github.com/openai/openai-go/v3/shared"
+
+	"github.com/telemetry-inject/telemetry-inject/internal/llm"
+	"github.com/telemetry-inject/telemetry-inject/internal/prompt"
+)
+
+// placeholderKey is sent to OpenAI-compatible servers configured without a
+// key: the SDK requires one, local servers accept anything, and an explicit
+// placeholder keeps the SDK from picking OPENAI_API_KEY up from the
+// environment and sending a real key to a third-party server.
+const placeholderKey = "no-key"
+
+// Client asks one OpenAI or OpenAI-compatible server for decisions. It is
+// safe for concurrent use.
+type Client struct {
+	sdk      sdk.Client
+	provider string
+	model    string
+	key      string
+	timeout  time.Duration
+}
+
+// New returns a client for cfg, whose Provider is llm.OpenAI or
+// llm.OpenAICompatible. The hosted API needs cfg.APIKey; compatible servers
+// take it when they were started with one.
+func New(cfg llm.Config) (*Client, error) {
+	cfg = cfg.WithDefaults()
+	if cfg.Provider == "" {
+		cfg.Provider = llm.OpenAI
+	}
+	if cfg.Provider != llm.OpenAI && cfg.Provider != llm.OpenAICompatible {
+		return nil, fmt.Errorf("openai client for provider %q: want %s or %s", cfg.Provider, llm.OpenAI, llm.OpenAICompatible)
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	key := cfg.APIKey
+	if key == "" {
+		key = placeholderKey
+	}
+	opts := []option.RequestOption{
+		option.WithBaseURL(cfg.BaseURL),
+		option.WithAPIKey(key),
+		option.WithHTTPClient(cfg.Client()),
+		option.WithMaxRetries(0),
+	}
+	if cfg.Provider == llm.OpenAICompatible {
+		// OPENAI_ORG_ID and OPENAI_PROJECT_ID belong to an OpenAI account;
+		// another server has no use for them.
+		opts = append(opts, option.WithHeaderDel("OpenAI-Organization"), option.WithHeaderDel("OpenAI-Project"))
+	}
+	return &Client{
+		sdk:      sdk.NewClient(opts...),
+		provider: cfg.Provider,
+		model:    cfg.Model,
+		key:      cfg.APIKey,
+		timeout:  cfg.RequestTimeout(),
+	}, nil
+}
+
+// Decide sends req as one chat completion and returns the decision JSON
+// from the answer's content. Every error is an *llm.Error.
+func (c *Client) Decide(ctx context.Context, req prompt.Request) (llm.Answer, error) {
+	rctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+
+	params := sdk.ChatCompletionNewParams{
+		Model: c.model,
+		Messages: []sdk.ChatCompletionMessageParamUnion{
+			sdk.SystemMessage(req.System),
+			sdk.UserMessage(req.User),
+		},
+		ResponseFormat: sdk.ChatCompletionNewParamsResponseFormatUnion{
+			OfJSONSchema: &shared.ResponseFormatJSONSchemaParam{
+				JSONSchema: shared.ResponseFormatJSONSchemaJSONSchemaParam{
+					Name:   req.SchemaName,
+					Strict: sdk.Bool(true),
+					Schema: json.RawMessage(req.Schema),
+				},
+			},
+		},
+	}
+	if req.MaxTokens > 0 {
+		if c.provider == llm.OpenAI {
+			// Reasoning models refuse max_tokens; every current model takes this.
+			params.MaxCompletionTokens = sdk.Int(int64(req.MaxTokens))
+		} else {
+			// Compatible servers have long accepted max_tokens; not all
+			// know its newer name.
+			params.MaxTokens = sdk.Int(int64(req.MaxTokens))
+		}
+	}
+
+	start := time.Now()
+	var resp *http.Response
+	completion, err := c.sdk.Chat.Completions.New(rctx, params, option.WithResponseInto(&resp))
+	latency := time.Since(start)
+	var limits *llm.Limits
+	if resp != nil {
+		limits = llm.OpenAILimits(resp.Header)
+	}
+	if err != nil {
+		return llm.Answer{}, c.classify(ctx, rctx, err, resp, limits)
+	}
+	usage := llm.Usage{InputTokens: int(completion.Usage.PromptTokens), OutputTokens: int(completion.Usage.CompletionTokens)}
+	malformed := func(format string, args ...any) (llm.Answer, error) {
+		e := llm.MalformedError(c.provider, format, args...)
+		e.Limits, e.Usage = limits, usage
+		e.Message = llm.Redact(e.Message, c.key)
+		return llm.Answer{}, e
+	}
+	if len(completion.Choices) == 0 {
+		return malformed("the answer has no choices")
+	}
+	choice := completion.Choices[0]
+	if choice.Message.Refusal != "" {
+		return malformed("the model refused: %s", shorten(choice.Message.Refusal))
+	}
+	if choice.FinishReason == "length" {
+		return malformed("the answer was cut off at %d tokens", req.MaxTokens)
+	}
+	raw, ok := llm.ExtractObject(choice.Message.Content)
+	if !ok {
+		if strings.TrimSpace(choice.Message.Content) == "" {
+			return malformed("the answer is empty")
+		}
+		return malformed("the answer is not a JSON object: %s", shorten(choice.Message.Content))
+	}
+	return llm.Answer{Raw: raw, Usage: usage, Limits: limits, Model: completion.Model, Latency: latency}, nil
+}
+
+// classify turns what the SDK returned into an *llm.Error.
+func (c *Client) classify(parent, rctx context.Context, err error, resp *http.Response, limits *llm.Limits) error {
+	if rctx.Err() != nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		if rctx.Err() != nil {
+			err = fmt.Errorf("%w: %w", rctx.Err(), err)
+		}
+		return llm.TransportError(parent, c.provider, err, c.key)
+	}
+	var apiErr *sdk.Error
+	if errors.As(err, &apiErr) {
+		msg := apiErr.Message
+		if msg == "" && apiErr.Response != nil {
+			msg = bodyOf(apiErr.Response)
+		}
+		return llm.HTTPError(c.provider, apiErr.StatusCode, headerOf(apiErr.Response), limits, apiErr.Code, apiErr.Type, msg, c.key)
+	}
+	if resp != nil && resp.StatusCode >= 400 {
+		// An error body the SDK could not read as OpenAI's JSON: a proxy's
+		// HTML page, a compatible server's own shape.
+		return llm.HTTPError(c.provider, resp.StatusCode, resp.Header, limits, "", "", bodyOf(resp), c.key)
+	}
+	if resp != nil {
+		e := llm.MalformedError(c.provider, "unreadable response: %s", llm.Redact(err.Error(), c.key))
+		e.Limits = limits
+		return e
+	}
+	return llm.TransportError(parent, c.provider, err, c.key)
+}
+
+func headerOf(r *http.Response) http.Header {
+	if r == nil {
+		return nil
+	}
+	return r.Header
+}
+
+// bodyOf reads the start of an error response's body, which the SDK left
+// readable.
+func bodyOf(r *http.Response) string {
+	if r == nil || r.Body == nil {
+		return ""
+	}
+	b, _ := io.ReadAll(io.LimitReader(r.Body, 4096))
+	return llm.BodyMessage(b)
+}
+
+// shorten keeps model text in an error message to one short line.
+func shorten(s string) string { return llm.BodyMessage([]byte(s)) }
