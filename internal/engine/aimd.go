@@ -1,0 +1,113 @@
+package engine
+
+import (
+	"math"
+	"time"
+)
+
+// controller adapts one host's concurrency limit. It starts low and, while
+// the limit is what holds the host back, grows it by one per success (slow
+// start: doubling every round trip) up to a threshold, then by 1/limit per
+// success (one per round trip). A 429, 503 or latency well above the
+// lowest seen (requests queueing at the server) multiplies it by beta, at
+// most once per round trip so one burst of bad answers counts once.
+//
+// Hosted APIs punish bursts and Ollama does not say how many slots it has;
+// both are found this way, from what the host does, not from a table.
+type controller struct {
+	limit    float64
+	max      float64
+	ssthresh float64
+
+	ewma     time.Duration // smoothed latency of successful attempts
+	baseline time.Duration // lowest smoothed latency seen, aged slowly
+	samples  int
+	lastDrop time.Time
+}
+
+const (
+	// beta is the multiplicative decrease. 0.75 rather than TCP's 0.5
+	// because a server with K slots and a queue stays fully busy as long as
+	// the limit stays at or above K, which 0.75 of a queueing limit keeps.
+	beta = 0.75
+	// latencyFactor is how far the smoothed latency may rise above the
+	// baseline before it counts as queueing.
+	latencyFactor = 1.6
+	// ewmaAlpha weights each new latency sample.
+	ewmaAlpha = 0.1
+	// warmSamples is how many samples the baseline needs before latency
+	// may cause a decrease.
+	warmSamples = 8
+	// baselineAging lets the baseline drift up by this fraction per sample,
+	// so one lucky early streak does not make later normal latency look
+	// like queueing forever.
+	baselineAging = 0.0005
+)
+
+func newController(start, maxLimit int) *controller {
+	return &controller{limit: float64(start), max: float64(maxLimit), ssthresh: math.Inf(1)}
+}
+
+// Limit is the number of attempts that may be in flight now.
+func (c *controller) Limit() int {
+	return max(1, int(c.limit))
+}
+
+// success records a successful attempt that took latency. saturated says
+// whether the limit was full when the attempt started: only then is the
+// limit what holds throughput back, and only then is growing it useful.
+func (c *controller) success(now time.Time, latency time.Duration, saturated bool) {
+	c.samples++
+	if c.samples == 1 {
+		c.ewma = latency
+	} else {
+		c.ewma = time.Duration(float64(c.ewma)*(1-ewmaAlpha) + float64(latency)*ewmaAlpha)
+	}
+	switch {
+	case c.samples < warmSamples:
+	case c.baseline == 0 || c.ewma < c.baseline:
+		c.baseline = c.ewma
+	default:
+		c.baseline = time.Duration(float64(c.baseline) * (1 + baselineAging))
+	}
+	if c.baseline > 0 && float64(c.ewma) > latencyFactor*float64(c.baseline) {
+		c.decrease(now)
+		return
+	}
+	if !saturated {
+		return
+	}
+	if c.limit < c.ssthresh {
+		c.limit++
+	} else {
+		c.limit += 1 / c.limit
+	}
+	c.limit = min(c.limit, c.max)
+}
+
+// overload records a 429 or 503: the host refused work.
+func (c *controller) overload(now time.Time) {
+	c.decrease(now)
+}
+
+// decrease applies the multiplicative decrease unless one happened within
+// the last round trip (the smoothed latency).
+func (c *controller) decrease(now time.Time) {
+	rtt := c.ewma
+	if rtt <= 0 {
+		rtt = 100 * time.Millisecond
+	}
+	if !c.lastDrop.IsZero() && now.Sub(c.lastDrop) < rtt {
+		return
+	}
+	c.lastDrop = now
+	c.limit = max(1, c.limit*beta)
+	c.ssthresh = c.limit
+}
+
+// reset returns to slow start from start, for a host back from cooldown.
+func (c *controller) reset(start int) {
+	c.limit = min(float64(start), c.max)
+	c.ssthresh = math.Inf(1)
+	c.samples, c.ewma, c.baseline = 0, 0, 0
+}

@@ -1,0 +1,446 @@
+package engine
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"sync"
+	"time"
+)
+
+// Run sends every request through call and returns one Result per request,
+// in input order. It returns when every request has finished, or promptly
+// after ctx is canceled or a StopAll failure (every unfinished request then
+// gets ctx.Err() or that failure). All goroutines it starts have ended when
+// it returns, including those running the callbacks.
+func Run[Req, Resp any](ctx context.Context, reqs []Req, call Call[Req, Resp], opts Options[Req, Resp]) ([]Result[Resp], Stats) {
+	opts.withDefaults()
+	r := newRunner(ctx, reqs, call, opts)
+	defer r.cancel()
+	r.loop(ctx)
+	return r.results, r.finalStats()
+}
+
+// attempt is what a finished call reports to the dispatcher.
+type attempt[Resp any] struct {
+	idx, host  int
+	resp       Resp
+	fb         Feedback
+	err        error
+	start, end time.Time
+	est        int
+	sent       int64 // host.sent when this attempt left
+	tokensSent int64
+	saturated  bool
+}
+
+type pending struct {
+	idx       int
+	notBefore time.Time
+}
+
+type callback[Resp any] struct {
+	idx  int
+	res  Result[Resp]
+	prog Progress
+}
+
+// runner is one Run's state. Everything but the call goroutines and the
+// callback goroutine runs on the dispatcher goroutine (the caller's), which
+// owns all of it, so none of it is locked.
+type runner[Req, Resp any] struct {
+	opts  Options[Req, Resp]
+	reqs  []Req
+	call  Call[Req, Resp]
+	clock Clock
+	start time.Time
+
+	runCtx context.Context
+	cancel context.CancelFunc
+
+	hosts     []*host
+	order     []int // first attempts, in dispatch order
+	next      int   // index into order
+	retries   []pending
+	attempts  []int
+	estimate  []int
+	results   []Result[Resp]
+	done      []bool
+	remaining int
+	inFlight  int
+	stopErr   error
+
+	events chan attempt[Resp]
+	calls  sync.WaitGroup
+	cbs    chan callback[Resp]
+	cbDone chan struct{}
+
+	groups    groupTracker
+	latencies []time.Duration
+	stats     Stats
+}
+
+func newRunner[Req, Resp any](ctx context.Context, reqs []Req, call Call[Req, Resp], opts Options[Req, Resp]) *runner[Req, Resp] {
+	r := &runner[Req, Resp]{
+		opts: opts, reqs: reqs, call: call, clock: opts.Clock,
+		attempts:  make([]int, len(reqs)),
+		estimate:  make([]int, len(reqs)),
+		results:   make([]Result[Resp], len(reqs)),
+		done:      make([]bool, len(reqs)),
+		remaining: len(reqs),
+		events:    make(chan attempt[Resp], 64),
+	}
+	r.start = r.clock.Now()
+	r.runCtx, r.cancel = context.WithCancel(ctx)
+	for _, l := range opts.Hosts {
+		r.hosts = append(r.hosts, newHost(l, r.start))
+	}
+	for i, q := range reqs {
+		r.results[i].Host = -1
+		if opts.EstimateTokens != nil {
+			r.estimate[i] = max(0, opts.EstimateTokens(q))
+		}
+	}
+	r.order, r.groups = schedule(reqs, opts.Priority, opts.Group)
+	r.stats.Requests = len(reqs)
+	if opts.OnResult != nil || opts.OnProgress != nil {
+		// Buffered for every request, so handing a result over never waits
+		// on a slow callback.
+		r.cbs = make(chan callback[Resp], len(reqs))
+		r.cbDone = make(chan struct{})
+		go r.runCallbacks()
+	}
+	return r
+}
+
+// schedule orders the first attempts: by group in order of first
+// appearance, then by descending priority, then by index.
+func schedule[Req any](reqs []Req, priority func(Req) int, group func(Req) string) ([]int, groupTracker) {
+	order := make([]int, len(reqs))
+	prio := make([]int, len(reqs))
+	gid := make([]int, len(reqs))
+	ids := map[string]int{}
+	for i, q := range reqs {
+		order[i] = i
+		if priority != nil {
+			prio[i] = priority(q)
+		}
+		if group != nil {
+			g := group(q)
+			id, ok := ids[g]
+			if !ok {
+				id = len(ids)
+				ids[g] = id
+			}
+			gid[i] = id
+		}
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		return cmp.Or(cmp.Compare(gid[a], gid[b]), cmp.Compare(prio[b], prio[a]))
+	})
+	return order, newGroupTracker(gid, len(ids), group != nil)
+}
+
+func (r *runner[Req, Resp]) runCallbacks() {
+	defer close(r.cbDone)
+	for c := range r.cbs {
+		if r.opts.OnResult != nil {
+			r.opts.OnResult(c.idx, c.res)
+		}
+		if r.opts.OnProgress != nil {
+			r.opts.OnProgress(c.prog)
+		}
+	}
+}
+
+func (r *runner[Req, Resp]) loop(ctx context.Context) {
+	for r.remaining > 0 && r.stopErr == nil && ctx.Err() == nil {
+		wake := r.dispatch(r.clock.Now())
+		var timer <-chan time.Time
+		if wake > 0 {
+			timer = r.clock.After(wake)
+		}
+		select {
+		case a := <-r.events:
+			r.complete(a)
+		case <-timer:
+		case <-ctx.Done():
+		}
+	}
+	// Stop: calls still running see a canceled context and report back;
+	// whatever did not finish gets the reason the run stopped.
+	r.cancel()
+	for r.inFlight > 0 {
+		r.complete(<-r.events)
+	}
+	r.calls.Wait()
+	reason := r.stopErr
+	if reason == nil {
+		reason = ctx.Err()
+	}
+	for i := range r.reqs {
+		if !r.done[i] {
+			r.finish(i, Result[Resp]{Err: reason, Attempts: r.attempts[i], Host: r.results[i].Host})
+		}
+	}
+	if r.cbs != nil {
+		close(r.cbs)
+		<-r.cbDone
+	}
+	r.stats.Stopped = r.stopErr
+}
+
+// dispatch starts every attempt that may start now and returns how long
+// until one might be allowed by time alone (a bucket refilling, a pause or
+// cooldown ending, a backoff passing); 0 means only a finishing call can
+// change anything.
+func (r *runner[Req, Resp]) dispatch(now time.Time) time.Duration {
+	for {
+		if r.opts.MaxInFlight > 0 && r.inFlight >= r.opts.MaxInFlight {
+			return r.retryWake(now)
+		}
+		idx, ri := r.nextReady(now)
+		if idx < 0 {
+			return r.retryWake(now)
+		}
+		best, bestFree := -1, -1.0
+		hostWait := time.Duration(math.MaxInt64)
+		for i, h := range r.hosts {
+			limit := h.ctl.Limit()
+			if h.inFlight >= limit {
+				continue
+			}
+			if w := h.wait(now, r.estimate[idx]); w > 0 {
+				hostWait = min(hostWait, w)
+				continue
+			}
+			// The host with the largest free share of its limit takes the
+			// request, which spreads work in proportion to capacity.
+			if free := float64(limit-h.inFlight) / float64(limit); free > bestFree {
+				best, bestFree = i, free
+			}
+		}
+		if best < 0 {
+			wake := r.retryWake(now)
+			if hostWait != time.Duration(math.MaxInt64) && (wake == 0 || hostWait < wake) {
+				wake = hostWait
+			}
+			return wake
+		}
+		if ri >= 0 {
+			r.retries = slices.Delete(r.retries, ri, ri+1)
+		} else {
+			r.next++
+		}
+		r.send(idx, best, now)
+	}
+}
+
+// nextReady returns the request to send next: a retry whose backoff has
+// passed (oldest first, since its group is already under way), else the
+// next first attempt. ri is its index in r.retries, or -1.
+func (r *runner[Req, Resp]) nextReady(now time.Time) (idx, ri int) {
+	for i, p := range r.retries {
+		if !p.notBefore.After(now) {
+			return p.idx, i
+		}
+	}
+	if r.next < len(r.order) {
+		return r.order[r.next], -1
+	}
+	return -1, -1
+}
+
+// retryWake is how long until the next retry's backoff passes, 0 if none.
+func (r *runner[Req, Resp]) retryWake(now time.Time) time.Duration {
+	var wake time.Duration
+	for _, p := range r.retries {
+		if d := p.notBefore.Sub(now); d > 0 && (wake == 0 || d < wake) {
+			wake = d
+		}
+	}
+	return wake
+}
+
+func (r *runner[Req, Resp]) send(idx, hi int, now time.Time) {
+	h := r.hosts[hi]
+	est := r.estimate[idx]
+	take(h.req, now, 1)
+	take(h.tok, now, est)
+	h.sent++
+	h.tokensSent += int64(est)
+	h.inFlight++
+	r.inFlight++
+	r.attempts[idx]++
+	r.results[idx].Host = hi
+	h.stats.Attempts++
+	h.stats.PeakInFlight = max(h.stats.PeakInFlight, h.inFlight)
+	r.stats.Attempts++
+	r.stats.TokensEstimated += int64(est)
+	r.stats.PeakInFlight = max(r.stats.PeakInFlight, r.inFlight)
+	a := attempt[Resp]{
+		idx: idx, host: hi, start: now, est: est,
+		sent: h.sent, tokensSent: h.tokensSent,
+		saturated: h.inFlight >= h.ctl.Limit(),
+	}
+	r.calls.Add(1)
+	go func() {
+		defer r.calls.Done()
+		r.events <- r.invoke(a)
+	}()
+}
+
+// invoke runs one call under the per-attempt timeout, turning a panic into
+// a fatal error for this request alone.
+func (r *runner[Req, Resp]) invoke(a attempt[Resp]) (out attempt[Resp]) {
+	ctx := r.runCtx
+	if r.opts.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, r.opts.Timeout)
+		defer cancel()
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			a.err = fmt.Errorf("request %d: call panicked: %v", a.idx, p)
+			a.fb = Feedback{Class: Fatal}
+			a.end = r.clock.Now()
+			out = a
+		}
+	}()
+	a.resp, a.fb, a.err = r.call(ctx, a.host, r.reqs[a.idx])
+	a.end = r.clock.Now()
+	return a
+}
+
+// complete takes in a finished attempt: corrects the buckets from its
+// feedback, adapts the host, and finishes or requeues the request.
+func (r *runner[Req, Resp]) complete(a attempt[Resp]) {
+	h := r.hosts[a.host]
+	h.inFlight--
+	r.inFlight--
+	now := r.clock.Now()
+	latency := a.end.Sub(a.start)
+	if a.fb.Tokens > 0 {
+		adjust(h.tok, now, a.fb.Tokens-a.est)
+		r.stats.TokensUsed += int64(a.fb.Tokens)
+		h.stats.Tokens += int64(a.fb.Tokens)
+	}
+	if rs := a.fb.Rate; rs != nil {
+		h.observe(&h.req, rs.Requests, now, float64(h.sent-a.sent), now.Sub(a.start))
+		h.observe(&h.tok, rs.Tokens, now, float64(h.tokensSent-a.tokensSent), now.Sub(a.start))
+	}
+	res := Result[Resp]{Attempts: r.attempts[a.idx], Host: a.host, Latency: latency}
+	if a.err == nil {
+		h.stats.Succeeded++
+		h.failsInRow, h.cooldowns = 0, 0
+		h.ctl.success(now, latency, a.saturated)
+		r.latencies = append(r.latencies, latency)
+		res.Value = a.resp
+		r.finish(a.idx, res)
+		return
+	}
+	h.stats.Failed++
+	if r.stopErr != nil || r.runCtx.Err() != nil {
+		// The run is stopping; this failure is most likely the cancellation
+		// itself, so report why the run stopped instead.
+		res.Err = r.stopErr
+		if res.Err == nil {
+			res.Err = context.Cause(r.runCtx)
+		}
+		r.finish(a.idx, res)
+		return
+	}
+	res.Err = a.err
+	notBefore := now.Add(backoff(r.attempts[a.idx]+1, r.opts.BackoffBase, r.opts.BackoffMax, r.opts.Rand))
+	switch classify(a.err, a.fb) {
+	case StopAll:
+		r.stopErr = a.err
+		r.finish(a.idx, res)
+		r.cancel()
+		return
+	case Fatal:
+		r.finish(a.idx, res)
+		return
+	case RateLimited:
+		r.stats.RateLimited++
+		h.stats.RateLimited++
+		pause := a.fb.RetryAfter
+		if pause <= 0 {
+			pause = notBefore.Sub(now)
+		}
+		// The pause holds all dispatch to this host; the request itself may
+		// go to another host at once.
+		h.pausedUntil = later(h.pausedUntil, now.Add(pause))
+		h.ctl.overload(now)
+		notBefore = now
+	case Overloaded:
+		r.stats.Overloaded++
+		h.stats.Overloaded++
+		h.ctl.overload(now)
+		if a.fb.RetryAfter > 0 {
+			notBefore = now.Add(a.fb.RetryAfter)
+		}
+	default: // Retryable
+		if errors.Is(a.err, context.DeadlineExceeded) {
+			r.stats.Timeouts++
+		}
+		h.failsInRow++
+		if h.failsInRow >= r.opts.FailuresToCooldown {
+			r.coolDown(h, now)
+		}
+	}
+	if r.attempts[a.idx] >= r.opts.MaxAttempts {
+		r.finish(a.idx, res)
+		return
+	}
+	r.results[a.idx].Latency = latency
+	r.retries = append(r.retries, pending{idx: a.idx, notBefore: notBefore})
+	r.stats.Retries++
+}
+
+// coolDown takes a failing host out of dispatch for an exponentially
+// growing time; it comes back in slow start.
+func (r *runner[Req, Resp]) coolDown(h *host, now time.Time) {
+	d := r.opts.CooldownBase
+	for i := 0; i < h.cooldowns && d < r.opts.CooldownMax; i++ {
+		d *= 2
+	}
+	d = min(d, r.opts.CooldownMax)
+	h.coolUntil = now.Add(d)
+	h.cooldowns++
+	h.failsInRow = 0
+	h.stats.Cooldowns++
+	r.stats.Cooldowns++
+	h.ctl.reset(h.limits.StartConcurrency)
+}
+
+func (r *runner[Req, Resp]) finish(idx int, res Result[Resp]) {
+	now := r.clock.Now()
+	res.Finished = now.Sub(r.start)
+	r.results[idx] = res
+	r.done[idx] = true
+	r.remaining--
+	if res.Err != nil {
+		r.stats.Failed++
+	} else {
+		r.stats.Succeeded++
+	}
+	r.groups.finished(idx, res.Finished)
+	if r.cbs != nil {
+		r.cbs <- callback[Resp]{idx: idx, res: res, prog: r.progress()}
+	}
+}
+
+func (r *runner[Req, Resp]) progress() Progress {
+	p := Progress{
+		Done: r.stats.Succeeded + r.stats.Failed, Total: len(r.reqs), Failed: r.stats.Failed,
+		InFlight: r.inFlight, Retries: r.stats.Retries,
+	}
+	for _, h := range r.hosts {
+		p.Limit += h.ctl.Limit()
+	}
+	return p
+}
