@@ -1,0 +1,158 @@
+package javascript
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/telemetry-inject/telemetry-inject/internal/source"
+)
+
+// corpusPackages are installed from npm at test time: real JavaScript
+// (CommonJS and ESM) and, from rxjs's src folder, real TypeScript.
+var corpusPackages = []string{"express@4", "lodash@4", "typescript@5", "rxjs@7"}
+
+// maxCorpusFile skips files larger than this (typescript.js is ~9 MB).
+const maxCorpusFile = 2 << 20
+
+// npmCorpus installs corpusPackages once into the user cache, keyed by the
+// package list, and returns the node_modules folder.
+func npmCorpus(t *testing.T) string {
+	t.Helper()
+	npm, err := exec.LookPath("npm")
+	if err != nil {
+		t.Skip("npm is not on PATH")
+	}
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		cache = os.TempDir()
+	}
+	sum := sha256.Sum256([]byte(strings.Join(corpusPackages, "\n")))
+	dir := filepath.Join(cache, "telemetry-inject-test", "npm-"+hex.EncodeToString(sum[:6]))
+	modules := filepath.Join(dir, "node_modules")
+	if _, err := os.Stat(filepath.Join(dir, "complete")); err == nil {
+		return modules
+	}
+	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+		t.Skipf("no cache folder for the npm corpus: %v", err)
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(dir), "install-")
+	if err != nil {
+		t.Skipf("no cache folder for the npm corpus: %v", err)
+	}
+	defer os.RemoveAll(tmp)
+	writeFile(t, filepath.Join(tmp, "package.json"), []byte(`{"private": true}`))
+	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, npm, append([]string{"install", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"}, corpusPackages...)...)
+	cmd.Dir = tmp
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Skipf("npm install %s failed, so the corpus is not available: %v\n%s", strings.Join(corpusPackages, " "), err, out)
+	}
+	writeFile(t, filepath.Join(tmp, "complete"), nil)
+	_ = os.RemoveAll(dir)
+	if err := os.Rename(tmp, dir); err != nil {
+		t.Fatalf("caching the npm corpus: %v", err)
+	}
+	return modules
+}
+
+// TestCorpus instruments every construct of every JavaScript file in the
+// npm corpus (and rxjs's TypeScript sources): each output must pass
+// Validate (node's compiler for JavaScript) and strip back to the input.
+func TestCorpus(t *testing.T) {
+	modules := npmCorpus(t)
+	js, ts := languages(t, Options{})
+	types := map[string]source.Module{}
+	var files, tsFiles, constructs, skipped, unparsed, preBroken, kb int
+	i := 0
+	err := filepath.WalkDir(modules, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		ext := filepath.Ext(p)
+		isTS := (ext == ".ts" || ext == ".mts" || ext == ".cts") && !isDeclarationFile(p)
+		if !isTS && ext != ".js" && ext != ".cjs" && ext != ".mjs" || strings.HasSuffix(p, ".min.js") {
+			return nil
+		}
+		i++
+		if testing.Short() && i%10 != 0 {
+			return nil
+		}
+		src, err := os.ReadFile(p)
+		if err != nil || len(src) > maxCorpusFile {
+			return err
+		}
+		rel, _ := filepath.Rel(modules, p)
+		f := testFile(filepath.ToSlash(rel), src)
+		if f.Module == source.ModuleNone && f.Lang == source.JavaScript {
+			f.Module = packageType(types, filepath.Dir(p))
+		}
+		l := pick(f, js, ts)
+		out, cs, err := instrument(l, f, testDecision)
+		if err != nil {
+			unparsed++
+			return nil
+		}
+		files++
+		kb += len(src)
+		if isTS {
+			tsFiles++
+		}
+		constructs += len(cs)
+		for _, c := range cs {
+			if c.Skip != "" {
+				skipped++
+			}
+		}
+		if err := l.Validate(bg, f, out); err != nil {
+			if l.Validate(bg, f, src) != nil {
+				preBroken++ // node rejects the original too (say, ESM in a CommonJS package)
+				return nil
+			}
+			t.Errorf("%s: %v", rel, err)
+		}
+		if back, _ := Strip(out); !bytes.Equal(back, src) {
+			t.Errorf("%s: Strip does not give back the original", rel)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("corpus: %d files (%d TypeScript, %.1f MB), %d constructs (%d skipped), %d files not parsed cleanly before, %d rejected by node before",
+		files, tsFiles, float64(kb)/1e6, constructs, skipped, unparsed, preBroken)
+	if files == 0 || tsFiles == 0 {
+		t.Fatalf("the corpus held %d files, %d of them TypeScript", files, tsFiles)
+	}
+}
+
+// packageType returns the module system package.json "type" gives the
+// files of dir, as the scanner decides it.
+func packageType(cache map[string]source.Module, dir string) source.Module {
+	if m, ok := cache[dir]; ok {
+		return m
+	}
+	m := source.ModuleCommonJS
+	if b, err := os.ReadFile(filepath.Join(dir, "package.json")); err == nil {
+		var pkg struct {
+			Type string `json:"type"`
+		}
+		if json.Unmarshal(b, &pkg) == nil && pkg.Type == "module" {
+			m = source.ModuleESM
+		}
+	} else if parent := filepath.Dir(dir); parent != dir {
+		m = packageType(cache, parent)
+	}
+	cache[dir] = m
+	return m
+}
