@@ -1,0 +1,334 @@
+package python
+
+import (
+	"context"
+	"strings"
+
+	"github.com/telemetry-inject/telemetry-inject/internal/lang/treesitter"
+	"github.com/telemetry-inject/telemetry-inject/internal/source"
+)
+
+// Node is the tree-sitter node type.
+type node = treesitter.Node
+
+// scope is the function whose locals a construct sees. Its locals grow as
+// the walk meets assignments, so constructs point at it and get their Scope
+// filled once the whole function has been walked.
+type scope struct {
+	params []string
+	locals []string
+	seen   map[string]bool
+}
+
+func newScope(params []string) *scope {
+	s := &scope{params: params, seen: map[string]bool{}}
+	for _, p := range params {
+		s.seen[p] = true
+	}
+	return s
+}
+
+func (s *scope) bind(names ...string) {
+	for _, n := range names {
+		if !s.seen[n] {
+			s.seen[n] = true
+			s.locals = append(s.locals, n)
+		}
+	}
+}
+
+func (s *scope) names() []string {
+	out := make([]string, 0, len(s.params)+len(s.locals))
+	out = append(out, s.params...)
+	return append(out, s.locals...)
+}
+
+// walkCtx is what the walk knows about where it is.
+type walkCtx struct {
+	qual    string // qualified name of the innermost class or function ("" prefix: module)
+	fnQual  string // QualName of the innermost function whose body this is, or ""
+	fn      *scope // that function's scope, nil at module or class level
+	ignored string // a skip reason inherited from an opt-out directive
+}
+
+type finder struct {
+	f        *source.File
+	src      []byte
+	module   string
+	dirs     map[int]lineComment // 0-based row → directive comment; nil when the file has none
+	ordinals map[string]int
+	out      []source.Construct
+	scopes   []*scope // scopes[i] is the scope out[i] sees, or nil
+	fileSkip string
+}
+
+// find parses f and returns its constructs in source order.
+func (l *language) find(f *source.File) ([]source.Construct, error) {
+	tree, err := l.parser.Parse(context.Background(), f.Src)
+	if err != nil {
+		return nil, err
+	}
+	defer tree.Close()
+	root := tree.RootNode()
+	if err := treesitter.SyntaxError(root, f.Src); err != nil {
+		return nil, err
+	}
+	fd := &finder{f: f, src: f.Src, module: ModuleName(f.Path), ordinals: map[string]int{}}
+	fd.collectComments(root)
+	fd.walkBlock(root, walkCtx{qual: fd.module, ignored: fd.fileSkip})
+	for i, s := range fd.scopes {
+		if s != nil {
+			fd.out[i].Scope = s.names()
+		} else {
+			fd.out[i].Scope = []string{}
+		}
+	}
+	return fd.out, nil
+}
+
+// ModuleName returns the dotted module path of a file path relative to the
+// scanned root: pkg/mod.py is pkg.mod, pkg/__init__.py is pkg.
+func ModuleName(path string) string {
+	path = strings.TrimPrefix(strings.TrimPrefix(path, "./"), "/")
+	path = strings.TrimSuffix(path, ".py")
+	path = strings.TrimSuffix(path, "/__init__")
+	if path == "__init__" {
+		return ""
+	}
+	return strings.ReplaceAll(path, "/", ".")
+}
+
+func join(prefix, name string) string {
+	if prefix == "" {
+		return name
+	}
+	return prefix + "." + name
+}
+
+// compound lists the statement kinds whose children can hold statements.
+var compound = map[string]bool{
+	"module": true, "block": true, "if_statement": true, "elif_clause": true, "else_clause": true,
+	"try_statement": true, "except_clause": true, "except_group_clause": true, "finally_clause": true,
+	"with_statement": true, "match_statement": true, "case_clause": true,
+}
+
+// walkBlock visits the statements under n, which is a module, block or
+// compound statement.
+func (fd *finder) walkBlock(n *node, ctx walkCtx) {
+	for i := uint(0); i < n.ChildCount(); i++ {
+		c := n.Child(i)
+		fd.walkStmt(c, ctx)
+	}
+}
+
+func (fd *finder) walkStmt(n *node, ctx walkCtx) {
+	switch kind := n.Kind(); kind {
+	case "function_definition":
+		fd.function(n, n, ctx)
+	case "class_definition":
+		fd.class(n, n, ctx)
+	case "decorated_definition":
+		def := n.ChildByFieldName("definition")
+		if def == nil {
+			return
+		}
+		if def.Kind() == "function_definition" {
+			fd.function(n, def, ctx)
+		} else if def.Kind() == "class_definition" {
+			fd.class(n, def, ctx)
+		}
+	case "for_statement", "while_statement":
+		fd.loop(n, ctx)
+	case "expression_statement":
+		fd.assignment(n, ctx)
+	case "with_statement":
+		if ctx.fn != nil {
+			fd.withTargets(n, ctx.fn)
+		}
+		fd.walkBlock(n, ctx)
+	default:
+		if compound[kind] {
+			fd.walkBlock(n, ctx)
+		}
+	}
+}
+
+// withTargets binds the names after "as" in a with statement's header.
+func (fd *finder) withTargets(n *node, s *scope) {
+	for i := uint(0); i < n.NamedChildCount(); i++ {
+		clause := n.NamedChild(i)
+		if clause.Kind() != "with_clause" {
+			continue
+		}
+		for j := uint(0); j < clause.NamedChildCount(); j++ {
+			item := clause.NamedChild(j)
+			v := item.ChildByFieldName("value")
+			if item.Kind() != "with_item" || v == nil || v.Kind() != "as_pattern" {
+				continue
+			}
+			if names, ok := patternNames(v.ChildByFieldName("alias"), fd.src, nil); ok {
+				s.bind(names...)
+			}
+		}
+	}
+}
+
+// add appends a construct with its ID and ordinal filled in.
+func (fd *finder) add(c source.Construct, s *scope) {
+	key := string(c.Kind) + "\x00" + c.QualName
+	c.Ordinal = fd.ordinals[key]
+	fd.ordinals[key]++
+	c.ID = source.NewID(fd.f.Path, c.Kind, c.QualName, c.Ordinal)
+	c.Lang = source.Python
+	c.Path = fd.f.Path
+	fd.out = append(fd.out, c)
+	fd.scopes = append(fd.scopes, s)
+}
+
+func (fd *finder) rng(n *node) source.Range {
+	return source.Range{
+		Start: int(n.StartByte()), End: int(n.EndByte()),
+		StartLine: int(n.StartPosition().Row) + 1, EndLine: int(n.EndPosition().Row) + 1,
+	}
+}
+
+func (fd *finder) class(outer, def *node, ctx walkCtx) {
+	name := fd.text(def.ChildByFieldName("name"))
+	if r := fd.optOut(outer, def); r != "" && ctx.ignored == "" {
+		ctx.ignored = r
+	}
+	body := def.ChildByFieldName("body")
+	if body == nil {
+		return
+	}
+	fd.walkBlock(body, walkCtx{qual: join(ctx.qual, name), ignored: ctx.ignored})
+}
+
+func (fd *finder) function(outer, def *node, ctx walkCtx) {
+	name := fd.text(def.ChildByFieldName("name"))
+	qual := join(ctx.qual, name)
+	body := def.ChildByFieldName("body")
+	params := paramNames(def.ChildByFieldName("parameters"), fd.src)
+	s := newScope(params)
+	if r := fd.optOut(outer, def); r != "" && ctx.ignored == "" {
+		ctx.ignored = r
+	}
+	c := source.Construct{
+		Kind: source.Function, Name: name, QualName: qual,
+		Range: fd.rng(outer), Indent: fd.indentAt(int(outer.StartByte())),
+		Enclosing: ctx.fnQual, Params: params,
+		Async:  def.Child(0) != nil && def.Child(0).Kind() == "async",
+		Skip:   ctx.ignored,
+		Anchor: source.Anchor{Before: lineStart(fd.src, int(def.StartByte())), BodyStart: -1, BodyEnd: -1, After: fd.lineAfter(outer)},
+	}
+	if body != nil {
+		c.Generator = hasYield(body, fd.src)
+		c.Anchor.BodyStart, c.Anchor.BodyIndent, c.Anchor.Inline = fd.bodyStart(body)
+		c.Anchor.BodyEnd = int(body.EndByte())
+		if c.Skip == "" {
+			c.Skip = inspectsFrames(body, fd.src)
+		}
+	}
+	if c.Skip == "" && outer != def && isOverload(outer, fd.src) {
+		c.Skip = "typing overload: a declaration for type checkers whose body never runs"
+	}
+	fd.add(c, s)
+	if body != nil {
+		fd.walkBlock(body, walkCtx{qual: qual, fnQual: qual, fn: s, ignored: ctx.ignored})
+	}
+}
+
+func (fd *finder) loop(n *node, ctx walkCtx) {
+	name := "while"
+	if n.Kind() == "for_statement" {
+		left := n.ChildByFieldName("left")
+		name = strings.Join(strings.Fields(fd.text(left)), " ")
+		if ctx.fn != nil && left != nil {
+			if names, ok := patternNames(left, fd.src, nil); ok {
+				ctx.fn.bind(names...)
+			}
+		}
+	}
+	qual := ctx.fnQual
+	if qual == "" {
+		qual = ctx.qual
+	}
+	body := n.ChildByFieldName("body")
+	c := source.Construct{
+		Kind: source.Loop, Name: name, QualName: qual,
+		Range: fd.rng(n), Indent: fd.indentAt(int(n.StartByte())),
+		Enclosing: ctx.fnQual, Skip: ctx.ignored,
+		Anchor: source.Anchor{Before: lineStart(fd.src, int(n.StartByte())), BodyStart: -1, BodyEnd: -1, After: fd.lineAfter(n)},
+	}
+	if body != nil {
+		c.Anchor.BodyStart, c.Anchor.BodyIndent, c.Anchor.Inline = fd.bodyStart(body)
+		c.Anchor.BodyEnd = int(body.EndByte())
+	}
+	fd.add(c, ctx.fn)
+	fd.walkBlock(n, ctx)
+}
+
+// assignment records the names an expression statement binds and, inside a
+// function and on a line of its own, makes it a variable construct.
+func (fd *finder) assignment(n *node, ctx walkCtx) {
+	if ctx.fn == nil {
+		return
+	}
+	a := n.NamedChild(0)
+	if a == nil || n.NamedChildCount() != 1 {
+		return
+	}
+	var targets []string
+	switch a.Kind() {
+	case "assignment":
+		for cur := a; cur != nil && cur.Kind() == "assignment"; cur = cur.ChildByFieldName("right") {
+			if cur.ChildByFieldName("right") == nil {
+				break // a bare annotation binds nothing
+			}
+			if names, ok := patternNames(cur.ChildByFieldName("left"), fd.src, nil); ok {
+				targets = append(targets, names...)
+			}
+		}
+	case "augmented_assignment":
+		if l := a.ChildByFieldName("left"); l != nil && l.Kind() == "identifier" {
+			targets = []string{fd.text(l)}
+		}
+	default:
+		return
+	}
+	targets = dedupe(targets)
+	if len(targets) == 0 {
+		return
+	}
+	ctx.fn.bind(targets...)
+	if parent := n.Parent(); parent != nil && inlineBlock(fd.src, parent) {
+		return
+	}
+	last := lastOnLine(n)
+	c := source.Construct{
+		Kind: source.Variable, Name: targets[0], QualName: ctx.fnQual,
+		Range: fd.rng(n), Indent: fd.indentAt(int(n.StartByte())),
+		Enclosing: ctx.fnQual, Targets: targets, Skip: ctx.ignored,
+		Anchor: source.Anchor{Before: lineStart(fd.src, int(n.StartByte())), BodyStart: -1, BodyEnd: -1, After: fd.lineAfter(last)},
+	}
+	fd.add(c, ctx.fn)
+}
+
+func dedupe(names []string) []string {
+	out := names[:0]
+	seen := map[string]bool{}
+	for _, n := range names {
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func (fd *finder) text(n *node) string {
+	if n == nil {
+		return ""
+	}
+	return string(fd.src[n.StartByte():n.EndByte()])
+}

@@ -1,0 +1,62 @@
+package python
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/telemetry-inject/telemetry-inject/internal/inject"
+	"github.com/telemetry-inject/telemetry-inject/internal/lang"
+	"github.com/telemetry-inject/telemetry-inject/internal/source"
+)
+
+// testDecision records everything: the span is named after the construct,
+// the first two parameters become attributes, loops count iterations and
+// variables record their values.
+func testDecision(c *source.Construct) source.Decision {
+	d := source.Decision{Attributes: []string{}, RecordExceptions: true, CountIterations: true, RecordValue: true}
+	switch c.Kind {
+	case source.Function:
+		d.Name = c.QualName
+		d.Attributes = c.Params[:min(2, len(c.Params))]
+	case source.Loop:
+		d.Name = fmt.Sprintf("%s.loop%d", c.QualName, c.Ordinal)
+	case source.Variable:
+		d.Name = c.QualName + "." + c.Name
+	}
+	return d
+}
+
+// instrument instruments every construct of src that is not skipped, as the
+// pipeline would, importing the runtime from spec.
+func instrument(l lang.Language, path string, src []byte, spec string) ([]byte, []source.Construct, error) {
+	f := &source.File{Path: path, Lang: source.Python, Src: src}
+	cs, err := l.Find(f)
+	if err != nil {
+		return nil, nil, err
+	}
+	edits := []inject.Edit{l.Import(f, spec)}
+	for i := range cs {
+		if cs[i].Skip != "" {
+			continue
+		}
+		edits = append(edits, l.Render(f, &cs[i], testDecision(&cs[i]))...)
+	}
+	if len(edits) == 1 {
+		return src, cs, nil
+	}
+	out, err := inject.Apply(src, edits)
+	return out, cs, err
+}
+
+// newTestLanguage returns the language with the compiler check on when
+// python3 is on PATH, closed at the end of the test.
+func newTestLanguage(t testing.TB, opts Options) lang.Language {
+	t.Helper()
+	l := New(opts)
+	t.Cleanup(func() {
+		if err := l.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	return l
+}

@@ -1,0 +1,266 @@
+package python
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+)
+
+// lineStart returns the offset of the start of the line holding pos.
+func lineStart(src []byte, pos int) int {
+	return bytes.LastIndexByte(src[:pos], '\n') + 1
+}
+
+// lineEnd returns the offset just past the line ending of the line holding
+// pos, or len(src) on a last line without one.
+func lineEnd(src []byte, pos int) int {
+	if i := bytes.IndexByte(src[pos:], '\n'); i >= 0 {
+		return pos + i + 1
+	}
+	return len(src)
+}
+
+// indentAt returns the leading whitespace of the line holding pos.
+func (fd *finder) indentAt(pos int) string {
+	return leadingSpace(fd.src, lineStart(fd.src, pos))
+}
+
+func leadingSpace(src []byte, start int) string {
+	end := start
+	for end < len(src) && (src[end] == ' ' || src[end] == '\t' || src[end] == '\f') {
+		end++
+	}
+	return string(src[start:end])
+}
+
+// lastOnLine returns the last sibling that shares n's last line, so that a
+// line inserted after n also comes after "n; other = [" and whatever that
+// other statement continues onto later lines.
+func lastOnLine(n *node) *node {
+	cur := n
+	for sib := cur.NextSibling(); sib != nil && sib.StartPosition().Row == cur.EndPosition().Row; sib = sib.NextSibling() {
+		cur = sib
+	}
+	return cur
+}
+
+// lineAfter returns where a line following n goes.
+func (fd *finder) lineAfter(n *node) int {
+	return lineEnd(fd.src, int(lastOnLine(n).EndByte()))
+}
+
+// bodyStart returns where code that runs first in block goes, the
+// indentation it needs, and whether the body shares the header's line.
+func (fd *finder) bodyStart(block *node) (int, string, bool) {
+	for i := uint(0); i < block.NamedChildCount(); i++ {
+		s := block.NamedChild(i)
+		if s.Kind() == "comment" {
+			continue
+		}
+		start := int(s.StartByte())
+		if afterColon(fd.src, start) {
+			return start, "", true
+		}
+		ls := lineStart(fd.src, start)
+		return ls, leadingSpace(fd.src, ls), false
+	}
+	return -1, "", false
+}
+
+// inlineBlock reports whether block is a one-line body sharing its header's
+// line, as in "if x: y = 1".
+func inlineBlock(src []byte, block *node) bool {
+	if block.Kind() != "block" {
+		return false
+	}
+	return afterColon(src, int(block.StartByte()))
+}
+
+// afterColon reports whether only spaces and backslash continuations stand
+// between pos and a preceding ":", that is, whether pos is on the logical
+// line of a block header.
+func afterColon(src []byte, pos int) bool {
+	for i := pos - 1; i >= 0; {
+		switch src[i] {
+		case ' ', '\t', '\f', '\r':
+			i--
+		case '\n':
+			j := i - 1
+			if j >= 0 && src[j] == '\r' {
+				j--
+			}
+			if j < 0 || src[j] != '\\' {
+				return false
+			}
+			i = j - 1
+		case ':':
+			return true
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// patternNames appends the identifiers an assignment target binds, and
+// reports false when the target is anything but names (an attribute, a
+// subscript), possibly destructured.
+func patternNames(n *node, src []byte, acc []string) ([]string, bool) {
+	if n == nil {
+		return acc, false
+	}
+	switch n.Kind() {
+	case "identifier":
+		return append(acc, string(src[n.StartByte():n.EndByte()])), true
+	case "pattern_list", "tuple_pattern", "list_pattern", "list_splat_pattern",
+		"parenthesized_expression", "as_pattern_target", "tuple", "list", "expression_list":
+		any := false
+		for i := uint(0); i < n.NamedChildCount(); i++ {
+			c := n.NamedChild(i)
+			if c.Kind() == "comment" {
+				continue
+			}
+			var ok bool
+			if acc, ok = patternNames(c, src, acc); !ok {
+				return acc, false
+			}
+			any = true
+		}
+		return acc, any
+	}
+	return acc, false
+}
+
+// paramNames returns the plain identifier parameters, *args and **kwargs
+// included, in order.
+func paramNames(params *node, src []byte) []string {
+	out := []string{}
+	if params == nil {
+		return out
+	}
+	for i := uint(0); i < params.NamedChildCount(); i++ {
+		p := params.NamedChild(i)
+		var id *node
+		switch p.Kind() {
+		case "identifier":
+			id = p
+		case "default_parameter", "typed_default_parameter":
+			id = p.ChildByFieldName("name")
+		case "typed_parameter", "list_splat_pattern", "dictionary_splat_pattern":
+			id = p.NamedChild(0)
+			if id != nil && (id.Kind() == "list_splat_pattern" || id.Kind() == "dictionary_splat_pattern") {
+				id = id.NamedChild(0)
+			}
+		}
+		if id != nil && id.Kind() == "identifier" {
+			out = append(out, string(src[id.StartByte():id.EndByte()]))
+		}
+	}
+	return out
+}
+
+// scopeKinds are the nodes that open a scope of their own.
+var scopeKinds = map[string]bool{"function_definition": true, "lambda": true, "class_definition": true}
+
+// hasYield reports whether body makes its function a generator: a yield
+// outside nested functions, lambdas and classes.
+func hasYield(body *node, src []byte) bool {
+	if !bytes.Contains(src[body.StartByte():body.EndByte()], []byte("yield")) {
+		return false
+	}
+	var walk func(n *node) bool
+	walk = func(n *node) bool {
+		for i := uint(0); i < n.NamedChildCount(); i++ {
+			c := n.NamedChild(i)
+			switch k := c.Kind(); {
+			case k == "yield":
+				return true
+			case scopeKinds[k]:
+			default:
+				if walk(c) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return walk(body)
+}
+
+// frameAttrs are attributes whose use means code looks at stack frames;
+// frameCalls the same functions imported by name.
+var (
+	frameAttrs = map[string]bool{"_getframe": true, "currentframe": true, "getouterframes": true, "f_back": true,
+		"extract_stack": true, "format_stack": true, "print_stack": true, "walk_stack": true}
+	frameCalls = map[string]bool{"_getframe": true, "currentframe": true, "getouterframes": true,
+		"extract_stack": true, "format_stack": true, "print_stack": true, "walk_stack": true}
+	frameWords = [][]byte{[]byte("frame"), []byte("stack"), []byte("f_back")}
+)
+
+// inspectsFrames says why a function whose body looks at stack frames
+// cannot take a wrapper, or "". Nested functions count: a frame walk that
+// starts in one can climb through its caller into the wrapper.
+func inspectsFrames(body *node, src []byte) string {
+	text := src[body.StartByte():body.EndByte()]
+	hit := false
+	for _, w := range frameWords {
+		if bytes.Contains(text, w) {
+			hit = true
+			break
+		}
+	}
+	if !hit {
+		return ""
+	}
+	var found string
+	var walk func(n *node)
+	walk = func(n *node) {
+		for i := uint(0); i < n.NamedChildCount() && found == ""; i++ {
+			c := n.NamedChild(i)
+			switch c.Kind() {
+			case "attribute":
+				obj, attr := c.ChildByFieldName("object"), c.ChildByFieldName("attribute")
+				if attr != nil {
+					a := string(src[attr.StartByte():attr.EndByte()])
+					if frameAttrs[a] || (a == "stack" && obj != nil && string(src[obj.StartByte():obj.EndByte()]) == "inspect") {
+						found = string(src[c.StartByte():c.EndByte()])
+					}
+				}
+			case "call":
+				if fn := c.ChildByFieldName("function"); fn != nil && fn.Kind() == "identifier" && frameCalls[string(src[fn.StartByte():fn.EndByte()])] {
+					found = string(src[fn.StartByte():fn.EndByte()]) + "()"
+				}
+			case "keyword_argument":
+				if name := c.ChildByFieldName("name"); name != nil && string(src[name.StartByte():name.EndByte()]) == "stacklevel" {
+					found = "stacklevel="
+				}
+			}
+			if found == "" {
+				walk(c)
+			}
+		}
+	}
+	walk(body)
+	if found == "" {
+		return ""
+	}
+	if len(found) > 60 {
+		found = found[:60]
+	}
+	return fmt.Sprintf("inspects stack frames (%s): a wrapper frame would change what it sees", found)
+}
+
+// isOverload reports whether a decorated definition is a typing overload.
+func isOverload(decorated *node, src []byte) bool {
+	for i := uint(0); i < decorated.NamedChildCount(); i++ {
+		d := decorated.NamedChild(i)
+		if d.Kind() != "decorator" {
+			continue
+		}
+		e := strings.TrimSpace(strings.TrimPrefix(string(src[d.StartByte():d.EndByte()]), "@"))
+		if e == "overload" || strings.HasSuffix(e, ".overload") {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,110 @@
+// Package python is the Python language support: it finds functions, loops
+// and variable assignments with tree-sitter, renders the decorator, loop and
+// variable lines of docs/injected-code.md, strips them again byte for byte,
+// and validates instrumented output with a layout check of its own plus, when
+// python3 is on PATH, CPython's compiler.
+//
+// Naming: a construct's QualName is the module path (the file's path with
+// "/" turned into "." and ".py" dropped; pkg/__init__.py is pkg) followed by
+// the enclosing classes and functions, dot-separated. Nested functions are
+// named outer.inner rather than CPython's outer.<locals>.inner, because span
+// names must match ^[A-Za-z_][A-Za-z0-9_.:-]*$ and "<" is not allowed there.
+//
+// The import line always imports all five runtime names, whichever the file
+// uses: Import is asked for its edit before and independently of Render, the
+// runtime defines all five, an unused name costs nothing at import, and one
+// fixed line keeps a second run byte-identical to the first.
+package python
+
+import (
+	"context"
+	"os/exec"
+	"runtime"
+	"sync"
+
+	"github.com/telemetry-inject/telemetry-inject/internal/lang"
+	"github.com/telemetry-inject/telemetry-inject/internal/lang/treesitter"
+	"github.com/telemetry-inject/telemetry-inject/internal/source"
+)
+
+// Options configures the Python language.
+type Options struct {
+	// Python is the python3 executable Validate compiles with; "" looks
+	// python3 up on PATH. When none is found, Validate relies on the
+	// tree-sitter parse and the layout check alone.
+	Python string
+	// NoCompile turns the compiler check off even when python3 is found.
+	NoCompile bool
+	// Compilers is the most python3 processes Validate keeps running at
+	// once; 0 means one per CPU, at most 4.
+	Compilers int
+}
+
+// language holds what one Language value shares between its functions.
+type language struct {
+	parser   *treesitter.Parser
+	compiler *compilerPool // nil when there is no python3 to compile with
+
+	closeOnce sync.Once
+}
+
+// New returns the Python Language. Close it to stop its python3 processes.
+func New(opts Options) lang.Language {
+	l := &language{parser: treesitter.NewParser(treesitter.Python, runtime.GOMAXPROCS(0))}
+	if !opts.NoCompile {
+		exe := opts.Python
+		if exe == "" {
+			exe, _ = exec.LookPath("python3")
+		}
+		if exe != "" {
+			n := opts.Compilers
+			if n <= 0 {
+				n = min(runtime.GOMAXPROCS(0), 4)
+			}
+			l.compiler = newCompilerPool(exe, n)
+		}
+	}
+	return lang.Language{
+		Name:       source.Python,
+		Extensions: []string{".py"},
+		Find:       l.find,
+		Render:     render,
+		Import:     importEdit,
+		Strip:      Strip,
+		Validate:   l.validate,
+		Close:      l.close,
+	}
+}
+
+// validate checks instrumented output: a clean tree-sitter parse, the
+// layout check (which catches the indentation errors tree-sitter accepts),
+// then CPython's own compiler when there is one.
+func (l *language) validate(ctx context.Context, f *source.File, out []byte) error {
+	tree, err := l.parser.Parse(ctx, out)
+	if err != nil {
+		return err
+	}
+	err = treesitter.SyntaxError(tree.RootNode(), out)
+	tree.Close()
+	if err != nil {
+		return err
+	}
+	if err := CheckLayout(out); err != nil {
+		return err
+	}
+	if l.compiler == nil {
+		return nil
+	}
+	return l.compiler.compile(ctx, f.Path, out)
+}
+
+func (l *language) close() error {
+	var err error
+	l.closeOnce.Do(func() {
+		l.parser.Close()
+		if l.compiler != nil {
+			err = l.compiler.close()
+		}
+	})
+	return err
+}

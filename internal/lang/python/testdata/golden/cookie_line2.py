@@ -1,0 +1,5 @@
+# first comment
+# vim: set fileencoding=utf-8 :
+
+def main(args):
+    return args

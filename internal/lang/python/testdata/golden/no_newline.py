@@ -1,0 +1,7 @@
+def last(a):
+    x = a
+    return x
+
+
+def tail(a):
+    y = a
