@@ -88,6 +88,11 @@ class Exporter {
       return;
     }
     this.queue.push(s);
+    if (this.queue.length === this.batch && this.timer !== null) {
+      // A full batch goes now, not when the quiet-time timer fires.
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
     if (this.timer === null) {
       this.timer = setTimeout(() => { this.timer = null; this.flush(false); }, this.queue.length >= this.batch ? 0 : 1000);
       if (this.timer && typeof this.timer.unref === "function") this.timer.unref();

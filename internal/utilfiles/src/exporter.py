@@ -88,13 +88,15 @@ class _Exporter(object):
 
     def reset(self):
         """Starts afresh: a forked child gets its own lock, queue and thread."""
-        self.cond = _threading.Condition(_threading.Lock())
+        # add() takes the bare lock: entering a Condition runs Python code.
+        self.lock = _threading.Lock()
+        self.cond = _threading.Condition(self.lock)
         self.queue = []
         self.thread = None
         self.closed = False
 
     def add(self, sp):
-        with self.cond:
+        with self.lock:
             if len(self.queue) >= self.max_queue or self.closed:
                 _STATS["dropped"] += 1
                 return

@@ -115,15 +115,27 @@ function setCurrent(s) {
   else st.cur = s;
 }
 
+// The clock is read as timeOrigin + now(): timeOrigin is read once, as its
+// getter costs more than the rest of a span.
+const perf = G.performance && typeof G.performance.now === "function" && G.performance.timeOrigin ? G.performance : null;
+const origin = perf ? perf.timeOrigin : 0;
+
 function nowMs() {
-  const p = G.performance;
-  return p && typeof p.now === "function" && p.timeOrigin ? p.timeOrigin + p.now() : Date.now();
+  return perf ? origin + perf.now() : Date.now();
 }
 
+const HEX = Array.from({ length: 256 }, (_, i) => (i < 16 ? "0" : "") + i.toString(16));
+
+// hex returns n random hex digits (n a multiple of 8), never all zeros,
+// which OTLP reserves for "no id".
 function hex(n) {
-  let s = "";
-  for (let i = 0; i < n; i += 8) s += ((Math.random() * 4294967296) >>> 0).toString(16).padStart(8, "0");
-  return s === "0".repeat(n) ? "1".padStart(n, "0") : s;
+  let s = "", any = 0;
+  for (let i = 0; i < n; i += 8) {
+    const r = (Math.random() * 4294967296) >>> 0;
+    any |= r;
+    s += HEX[r >>> 24] + HEX[(r >>> 16) & 255] + HEX[(r >>> 8) & 255] + HEX[r & 255];
+  }
+  return any === 0 ? s.slice(0, -1) + "1" : s;
 }
 
 class Span {
