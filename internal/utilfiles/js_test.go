@@ -12,7 +12,7 @@ import (
 // jsParents is the span tree testdata/js/prog.js must produce.
 var jsParents = map[string][]string{
 	"main": {""}, "boom": {"main"}, "gen": {"main"}, "agen": {"main"}, "Shop.price": {"main"},
-	"Shop.later": {"main"}, "work": {"main"}, "failing": {"main"}, "sq": {"main"}, "thenable": {"main"},
+	"Shop.later": {"main"}, "work": {"main"}, "failing": {"main"}, "sq": {"main"}, "thenable": {"main"}, "keep": {"main"},
 	"add": {"main", "gen", "agen", "Shop.later", "work"},
 }
 
@@ -28,8 +28,8 @@ func checkJSSpans(t *testing.T, spans []span) {
 			t.Errorf("%d %s spans under %s, want %d", got, child[0], child[1], want)
 		}
 	}
-	if len(spans) != 23 {
-		t.Errorf("got %d spans, want 23", len(spans))
+	if len(spans) != 24 {
+		t.Errorf("got %d spans, want 24", len(spans))
 	}
 	if len(by["main"]) != 1 || len(by["Shop.price"]) != 1 || len(by["failing"]) != 1 {
 		t.Fatalf("span counts: %v", by)
@@ -57,6 +57,9 @@ func checkJSSpans(t *testing.T, spans []span) {
 	if _, ok := price.EventAttrs[1]["value"]; ok || price.Events[1] != "apiToken" {
 		t.Errorf("sensitive apiToken recorded: %v %v", price.Events, price.EventAttrs[1])
 	}
+	if k := by["keep"]; len(k) != 1 || k[0].Attrs["obj"] != `{items: [1, 2, 3], name: "box"}` || k[0].EventAttrs[0]["value"] != k[0].Attrs["obj"] {
+		t.Errorf("keep span: %+v", k)
+	}
 	for _, s := range spans {
 		if s.TraceID != main.TraceID {
 			t.Errorf("span %s is in another trace", s.Name)
@@ -69,11 +72,11 @@ func TestJSOffBehavesAsPlain(t *testing.T) {
 	for _, m := range modules {
 		t.Run(string(m), func(t *testing.T) {
 			p := jsProject(t, "prog.js", m)
-			plain := run(t, p.dir, cleanEnv(), node, p.plainP)
-			if plain.code != 3 || !strings.Contains(plain.out, "thenable function 1 resolved thenable") {
+			plain := run(t, p.dir, cleanEnv(), node, "--expose-gc", p.plainP)
+			if plain.code != 3 || !strings.Contains(plain.out, "thenable function 1 resolved thenable") || !strings.Contains(plain.out, "collected true") {
 				t.Fatalf("plain program: exit %d\n%s", plain.code, plain.out)
 			}
-			sameBehaviour(t, plain, run(t, p.dir, cleanEnv(), node, p.prog), 2*time.Second)
+			sameBehaviour(t, plain, run(t, p.dir, cleanEnv(), node, "--expose-gc", p.prog), 2*time.Second)
 		})
 	}
 }
@@ -83,9 +86,9 @@ func TestJSFileExport(t *testing.T) {
 	for _, m := range modules {
 		t.Run(string(m), func(t *testing.T) {
 			p := jsProject(t, "prog.js", m)
-			plain := run(t, p.dir, cleanEnv(), node, p.plainP)
+			plain := run(t, p.dir, cleanEnv(), node, "--expose-gc", p.plainP)
 			out := filepath.Join(t.TempDir(), "spans.jsonl")
-			sameBehaviour(t, plain, run(t, p.dir, cleanEnv("TELEMETRY_INJECT_FILE="+out), node, p.prog), 2*time.Second)
+			sameBehaviour(t, plain, run(t, p.dir, cleanEnv("TELEMETRY_INJECT_FILE="+out), node, "--expose-gc", p.prog), 2*time.Second)
 			checkJSSpans(t, decode(t, [][]byte{fileSpans(t, out)}))
 		})
 	}
@@ -96,11 +99,11 @@ func TestJSOTLPExport(t *testing.T) {
 	for _, m := range modules {
 		t.Run(string(m), func(t *testing.T) {
 			p := jsProject(t, "prog.js", m)
-			plain := run(t, p.dir, cleanEnv(), node, p.plainP)
+			plain := run(t, p.dir, cleanEnv(), node, "--expose-gc", p.plainP)
 			c := newCollector(t, 200, 0)
 			env := cleanEnv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="+c.URL+"/v1/traces", "OTEL_SERVICE_NAME=shop-js",
 				"OTEL_RESOURCE_ATTRIBUTES=team=a%20b", "OTEL_EXPORTER_OTLP_TRACES_HEADERS=x-api-key=abc")
-			sameBehaviour(t, plain, run(t, p.dir, env, node, p.prog), 2*time.Second)
+			sameBehaviour(t, plain, run(t, p.dir, env, node, "--expose-gc", p.prog), 2*time.Second)
 			bodies, heads, paths := c.received()
 			if len(bodies) == 0 {
 				t.Fatal("the collector received nothing")
@@ -122,7 +125,7 @@ func TestJSOTLPExport(t *testing.T) {
 func TestJSCollectorTroubleChangesNothing(t *testing.T) {
 	node := tool(t, "node")
 	p := jsProject(t, "prog.js", source.ModuleCommonJS)
-	plain := run(t, p.dir, cleanEnv(), node, p.plainP)
+	plain := run(t, p.dir, cleanEnv(), node, "--expose-gc", p.plainP)
 	for name, endpoint := range map[string]func() string{
 		"down": func() string { return deadEndpoint(t) },
 		"slow": func() string { return newCollector(t, 200, 5*time.Second).URL },
@@ -130,9 +133,39 @@ func TestJSCollectorTroubleChangesNothing(t *testing.T) {
 		"503":  func() string { return newCollector(t, 503, 0).URL },
 	} {
 		t.Run(name, func(t *testing.T) {
-			got := run(t, p.dir, cleanEnv("OTEL_EXPORTER_OTLP_ENDPOINT="+endpoint()), node, p.prog)
+			got := run(t, p.dir, cleanEnv("OTEL_EXPORTER_OTLP_ENDPOINT="+endpoint()), node, "--expose-gc", p.prog)
 			// The exit flush may wait up to TELEMETRY_INJECT_EXIT_TIMEOUT (1 s).
 			sameBehaviour(t, plain, got, 2500*time.Millisecond)
 		})
+	}
+}
+
+// TestJSWithoutAsyncLocalStorage runs the ESM runtime where no Node
+// built-in can be reached synchronously (Node 18, browsers): spans then
+// follow a plain stack, which is right for synchronous code.
+func TestJSWithoutAsyncLocalStorage(t *testing.T) {
+	node := tool(t, "node")
+	p := jsProject(t, "prog.js", source.ModuleESM)
+	write(t, p.dir, "nobuiltins.cjs", "delete process.getBuiltinModule;\n")
+	plain := run(t, p.dir, cleanEnv(), node, "--expose-gc", p.plainP)
+	// Without built-ins there is no file to write, but fetch is there.
+	c := newCollector(t, 200, 0)
+	got := run(t, p.dir, cleanEnv("OTEL_EXPORTER_OTLP_ENDPOINT="+c.URL), node, "--expose-gc", "--require", "./nobuiltins.cjs", p.prog)
+	sameBehaviour(t, plain, got, 2*time.Second)
+	bodies, _, _ := c.received()
+	spans := decode(t, bodies)
+	loose := map[string][]string{}
+	for name, parents := range jsParents {
+		loose[name] = append(append([]string{""}, parents...), "main")
+	}
+	by := checkTree(t, spans, loose)
+	// Everything main does before its first await nests under it.
+	for child, want := range map[[2]string]int{{"add", "main"}: 3, {"boom", "main"}: 2, {"gen", "main"}: 1, {"add", "gen"}: 3} {
+		if got := childrenOf(spans, child[0], child[1]); got != want {
+			t.Errorf("%d %s spans under %s, want %d", got, child[0], child[1], want)
+		}
+	}
+	if len(by["main"]) != 1 || by["main"][0].Attrs["main.loop.iterations"] != int64(3) {
+		t.Errorf("main span: %+v", by["main"])
 	}
 }

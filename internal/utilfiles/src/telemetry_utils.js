@@ -249,7 +249,11 @@ function tiEnter(name, file, line, attrs) {
 function tiExit(s) {
   if (s === null || s === undefined) return;
   try {
-    setCurrent(s.prev);
+    // Only a span that is still current gives way to its parent: a
+    // generator that finishes after its consumer moved on, or code resumed
+    // after an await without AsyncLocalStorage, must not bring back a
+    // parent that has already ended.
+    if (current() === s) setCurrent(s.prev);
   } catch (e) {
     st.stats.errors++;
   }

@@ -66,6 +66,13 @@ async function failing() {
 const sq = (x) => /*@ti{*/__ti.run("sq", "prog.js", 64, {x: x}, () => (/*}@ti*/x * x/*@ti{*/))/*}@ti*/;
 const thenable = () => /*@ti{*/__ti.run("thenable", "prog.js", 65, {}, () => (/*}@ti*/({ then(ok) { ok("resolved thenable"); }, extra: 1 })/*@ti{*/))/*}@ti*/;
 
+function keep(obj) {
+  /*@ti{*/const __ti_s = __ti.enter("keep", "prog.js", 67, {obj: obj}); try {/*}@ti*/
+  /*@ti{*/__ti.v("obj", obj, "prog.js", 68);/*}@ti*/
+  return Object.keys(obj).length;
+  /*@ti{*/} catch (__ti_e) { __ti.fail(__ti_s, __ti_e); throw __ti_e; } finally { __ti.exit(__ti_s); }/*}@ti*/
+}
+
 async function main() {
   /*@ti{*/return __ti.run("main", "prog.js", 68, {}, async () => {/*}@ti*/
   /*@ti{*/__ti.loop("main.loop", "prog.js", 69);/*}@ti*/
@@ -89,6 +96,13 @@ async function main() {
   console.log("sq", sq(3), sq.length, add.length, work.length);
   const t = thenable();
   console.log("thenable", typeof t.then, t.extra, await t);
+  let obj = { items: [1, 2, 3], name: "box" };
+  const ref = new WeakRef(obj);
+  console.log("keep", keep(obj));
+  obj = null;
+  await new Promise((r) => setTimeout(r, 0));
+  if (typeof gc === "function") gc();
+  console.log("collected", ref.deref() === undefined);
   /*@ti{*/});/*}@ti*/
 }
 
