@@ -38,7 +38,11 @@ func findConstructs(ctx context.Context, p *parsers, f *source.File) ([]source.C
 	}
 	defer tree.Close()
 	root := tree.RootNode()
+	cur := root.Walk()
+	defer cur.Close()
 	w := &walker{
+		all:    func(n *treesitter.Node) []treesitter.Node { return n.Children(cur) },
+		named:  func(n *treesitter.Node) []treesitter.Node { return n.NamedChildren(cur) },
 		f:      f,
 		src:    f.Src,
 		li:     newLines(f.Src),
@@ -49,12 +53,13 @@ func findConstructs(ctx context.Context, p *parsers, f *source.File) ([]source.C
 		anon:   map[string]int{},
 	}
 	w.collectComments(root)
+	w.introspection = findIntrospection(root, f.Src)
 	fileSkip := ""
 	use := scanModuleUse(root, f.Src)
 	switch {
 	case w.ignoreFile:
 		fileSkip = reasonIgnoreFile
-	case w.ts && !use.esm && !hasTSImportRequire(root):
+	case w.ts && !use.esm && !hasTSImportRequire(w.named(root)):
 		fileSkip = reasonGlobalTS
 	case !w.ts && moduleFrom(f, use) == source.ModuleNone:
 		fileSkip = reasonBrowser
@@ -65,9 +70,9 @@ func findConstructs(ctx context.Context, p *parsers, f *source.File) ([]source.C
 
 // hasTSImportRequire reports a TypeScript `import x = require(...)` or
 // `export = x`, which make a file a (CommonJS-style) module too.
-func hasTSImportRequire(root *treesitter.Node) bool {
-	for i := uint(0); i < root.NamedChildCount(); i++ {
-		if k := root.NamedChild(i).Kind(); k == "import_alias" || k == "import_require_clause" {
+func hasTSImportRequire(kids []treesitter.Node) bool {
+	for i := range kids {
+		if k := kids[i].Kind(); k == "import_alias" || k == "import_require_clause" {
 			return true
 		}
 	}
@@ -94,10 +99,14 @@ type scope struct {
 // fnInfo is the enclosing function.
 type fnInfo struct {
 	qual  string
-	scope []string // parameters and declared locals
+	scope []string // parameters and the locals declared so far
+	seen  map[string]bool
 }
 
 type walker struct {
+	// all and named list a node's children through one shared tree
+	// cursor: indexing children one by one costs a walk from the first.
+	all, named func(*treesitter.Node) []treesitter.Node
 	f          *source.File
 	src        []byte
 	li         *lines
@@ -107,8 +116,10 @@ type walker struct {
 	ignoreFile bool
 	ignoreAt   map[int]bool // lines that hold an ignore directive
 	counts     map[string]int
-	anon       map[string]int
-	out        []source.Construct
+	// introspection holds the offsets of arguments.callee and x.caller.
+	introspection []int
+	anon          map[string]int
+	out           []source.Construct
 }
 
 // collectComments records the opt-out directives.
@@ -128,8 +139,9 @@ func (w *walker) collectComments(root *treesitter.Node) {
 			}
 			return
 		}
-		for i := uint(0); i < n.ChildCount(); i++ {
-			walk(n.Child(i))
+		kids := w.all(n)
+		for i := range kids {
+			walk(&kids[i])
 		}
 	}
 	walk(root)
@@ -162,8 +174,9 @@ func isStatementLike(kind string) bool {
 }
 
 func (w *walker) visitChildren(n *treesitter.Node, sc scope) {
-	for i := uint(0); i < n.NamedChildCount(); i++ {
-		w.visit(n.NamedChild(i), sc)
+	kids := w.named(n)
+	for i := range kids {
+		w.visit(&kids[i], sc)
 	}
 }
 
@@ -194,6 +207,10 @@ func (w *walker) visit(n *treesitter.Node, sc scope) {
 		w.declaration(n, sc)
 	case "expression_statement":
 		w.assignment(n, sc)
+	case "variable_declarator":
+		if sc.fn != nil {
+			sc.fn.declare(w.boundNames(n.ChildByFieldName("name"))...)
+		}
 	case "ambient_declaration", "comment", "string", "template_string", "regex", "identifier", "property_identifier":
 		return
 	}

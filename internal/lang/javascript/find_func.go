@@ -1,6 +1,8 @@
 package javascript
 
 import (
+	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -51,7 +53,7 @@ func (w *walker) function(n *treesitter.Node, sc scope) {
 		c.Anchor.BodyStart, c.Anchor.BodyIndent = w.blockStart(body, true)
 		c.Anchor.BodyEnd = w.blockEnd(body)
 		c.Anchor.Inline = body.StartPosition().Row == body.EndPosition().Row
-		if c.Skip == "" && usesIntrospection(body, w.src) {
+		if c.Skip == "" && w.usesIntrospection(body) {
 			c.Skip = reasonCallee
 		}
 		if c.Skip == "" && w.ts && n.Kind() == "method_definition" && name == "constructor" && inDerivedClass(n) {
@@ -64,7 +66,8 @@ func (w *walker) function(n *treesitter.Node, sc scope) {
 		c.Anchor.Inline = true
 	}
 	w.add(c, n)
-	fi := &fnInfo{qual: qual, scope: w.locals(params, body)}
+	fi := &fnInfo{qual: qual, seen: map[string]bool{}}
+	fi.declare(params...)
 	inner := scope{qual: qual, fn: fi, skip: sc.skip}
 	w.visitChildren(n, inner)
 }
@@ -109,35 +112,29 @@ func hasExtends(h *treesitter.Node) bool {
 	return false
 }
 
-// usesIntrospection spots arguments.callee and x.caller, which see the
-// function's own frame.
-func usesIntrospection(body *treesitter.Node, src []byte) bool {
-	found := false
-	var walk func(n *treesitter.Node)
-	walk = func(n *treesitter.Node) {
-		if found {
-			return
-		}
-		if n.Kind() == "member_expression" {
-			if prop := n.ChildByFieldName("property"); prop != nil {
-				switch treesitter.Text(prop, src) {
-				case "caller":
-					found = true
-					return
-				case "callee":
-					if obj := n.ChildByFieldName("object"); obj != nil && treesitter.Text(obj, src) == "arguments" {
-						found = true
-						return
-					}
-				}
-			}
-		}
-		for i := uint(0); i < n.NamedChildCount(); i++ {
-			walk(n.NamedChild(i))
+// introspectionRE finds arguments.callee and x.caller in the text; each
+// match is then confirmed in the tree, so comments and strings do not count.
+var introspectionRE = regexp.MustCompile(`\barguments\s*\.\s*callee\b|\.\s*caller\b`)
+
+// findIntrospection returns the offsets of confirmed arguments.callee and
+// x.caller member expressions, in order.
+func findIntrospection(root *treesitter.Node, src []byte) []int {
+	var out []int
+	for _, m := range introspectionRE.FindAllIndex(src, -1) {
+		end := uint(m[1])
+		n := root.DescendantForByteRange(end-1, end)
+		if n != nil && n.Kind() == "property_identifier" && n.Parent() != nil && n.Parent().Kind() == "member_expression" {
+			out = append(out, m[1])
 		}
 	}
-	walk(body)
-	return found
+	return out
+}
+
+// usesIntrospection reports whether a confirmed introspection offset falls
+// inside body.
+func (w *walker) usesIntrospection(body *treesitter.Node) bool {
+	i := sort.SearchInts(w.introspection, int(body.StartByte()))
+	return i < len(w.introspection) && w.introspection[i] <= int(body.EndByte())
 }
 
 // nameOf returns a function's or class's own name, or "".
@@ -256,34 +253,16 @@ func (w *walker) params(n *treesitter.Node) []string {
 	return out
 }
 
-// locals returns params plus every identifier declared with var, let or
-// const in body, outside nested functions.
-func (w *walker) locals(params []string, body *treesitter.Node) []string {
-	out := append([]string(nil), params...)
-	seen := map[string]bool{}
-	for _, p := range params {
-		seen[p] = true
-	}
-	var walk func(n *treesitter.Node)
-	walk = func(n *treesitter.Node) {
-		switch n.Kind() {
-		case "function_declaration", "generator_function_declaration", "function_expression", "function",
-			"generator_function", "arrow_function", "method_definition", "class_declaration", "class":
-			return
-		case "variable_declarator":
-			for _, id := range w.boundNames(n.ChildByFieldName("name")) {
-				if !seen[id] {
-					seen[id] = true
-					out = append(out, id)
-				}
-			}
-		}
-		for i := uint(0); i < n.NamedChildCount(); i++ {
-			walk(n.NamedChild(i))
+// declare adds names to the enclosing function's scope, which grows as
+// the walk meets declarations, so a construct's Scope holds the parameters
+// and the locals declared before it.
+func (fi *fnInfo) declare(names ...string) {
+	for _, n := range names {
+		if !fi.seen[n] {
+			fi.seen[n] = true
+			fi.scope = append(fi.scope, n)
 		}
 	}
-	walk(body)
-	return out
 }
 
 // boundNames returns the identifiers a binding pattern declares.

@@ -1,6 +1,7 @@
 package javascript
 
 import (
+	"bytes"
 	"strings"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/lang/treesitter"
@@ -75,8 +76,9 @@ func (w *walker) declaration(n *treesitter.Node, sc scope) {
 		return
 	}
 	var targets []string
-	for i := uint(0); i < n.NamedChildCount(); i++ {
-		if d := n.NamedChild(i); d.Kind() == "variable_declarator" {
+	kids := w.named(n)
+	for i := range kids {
+		if d := &kids[i]; d.Kind() == "variable_declarator" {
 			targets = append(targets, w.boundNames(d.ChildByFieldName("name"))...)
 		}
 	}
@@ -104,6 +106,7 @@ func (w *walker) variable(n *treesitter.Node, sc scope, targets []string) {
 	if len(targets) == 0 {
 		return
 	}
+	sc.fn.declare(targets...)
 	c := source.Construct{
 		Kind:      source.Variable,
 		Name:      strings.Join(targets, "_"),
@@ -115,32 +118,41 @@ func (w *walker) variable(n *treesitter.Node, sc scope, targets []string) {
 	}
 	end := int(n.EndByte())
 	c.Anchor = source.Anchor{Before: -1, BodyStart: -1, BodyEnd: -1, After: end}
-	if at, ok := w.nextLine(n.Parent(), n); ok {
+	if at, ok := w.nextLine(end); ok {
 		c.Anchor.After = at
 	}
 	w.add(c, n)
 }
 
-// nextLine says where a line after the node `after` inside list goes: the
-// start of the next line when nothing but whitespace and comments that end
-// on the same line follows it there.
-func (w *walker) nextLine(list, after *treesitter.Node) (int, bool) {
-	end := int(after.EndByte())
-	row := after.EndPosition().Row
-	for i := uint(0); i < list.ChildCount(); i++ {
-		c := list.Child(i)
-		if int(c.StartByte()) < end {
-			continue
-		}
-		if c.StartPosition().Row > row {
-			break
-		}
-		if c.Kind() != "comment" || c.EndPosition().Row != row {
+// nextLine says where a line after a statement or brace ending at end
+// goes: the start of the next line when nothing but whitespace and comments
+// that end on the same line follow it there. It reads the text, which at a
+// statement boundary can only hold whitespace, comments or the next token.
+func (w *walker) nextLine(end int) (int, bool) {
+	src := w.src
+	for i := end; i < len(src); {
+		switch {
+		case src[i] == ' ' || src[i] == '\t' || src[i] == '\r':
+			i++
+		case src[i] == '\n':
+			return i + 1, true
+		case bytes.HasPrefix(src[i:], []byte("//")):
+			k := bytes.IndexByte(src[i:], '\n')
+			if k < 0 {
+				return 0, false
+			}
+			return i + k + 1, true
+		case bytes.HasPrefix(src[i:], []byte("/*")):
+			k := bytes.Index(src[i+2:], []byte("*/"))
+			if k < 0 || bytes.IndexByte(src[i:i+2+k], '\n') >= 0 {
+				return 0, false
+			}
+			i += 2 + k + 2
+		default:
 			return 0, false
 		}
-		end = int(c.EndByte())
 	}
-	return restOfLineBlank(w.src, end)
+	return 0, false
 }
 
 // blockStart returns where code that runs first in a block goes (after the
@@ -158,7 +170,7 @@ func (w *walker) blockStart(body *treesitter.Node, directives bool) (int, string
 		}
 	}
 	indent := w.bodyIndent(body)
-	if at, ok := w.nextLine(body, anchor); ok {
+	if at, ok := w.nextLine(int(anchor.EndByte())); ok {
 		return at, indent
 	}
 	return int(anchor.EndByte()), indent

@@ -19,11 +19,17 @@ type moduleUse struct {
 // require calls and module.exports/exports anywhere.
 func scanModuleUse(root *treesitter.Node, src []byte) moduleUse {
 	var u moduleUse
-	for i := uint(0); i < root.NamedChildCount(); i++ {
-		switch root.NamedChild(i).Kind() {
+	cur := root.Walk()
+	defer cur.Close()
+	top := root.NamedChildren(cur)
+	for i := range top {
+		switch top[i].Kind() {
 		case "import_statement", "export_statement":
 			u.esm = true
 		}
+	}
+	if u.esm || !bytes.Contains(src, []byte("require")) && !bytes.Contains(src, []byte("exports")) {
+		return u // ESM wins anyway, or no CommonJS word appears at all
 	}
 	var walk func(n *treesitter.Node)
 	walk = func(n *treesitter.Node) {
@@ -34,8 +40,9 @@ func scanModuleUse(root *treesitter.Node, src []byte) moduleUse {
 			u.commonJS = true
 			return
 		}
-		for i := uint(0); i < n.NamedChildCount(); i++ {
-			walk(n.NamedChild(i))
+		kids := n.NamedChildren(cur)
+		for i := range kids {
+			walk(&kids[i])
 		}
 	}
 	walk(root)
@@ -110,8 +117,11 @@ func prologueEdit(src []byte, root *treesitter.Node, code string) inject.Edit {
 	li := newLines(src)
 	var items []*treesitter.Node
 	firstStmt := -1
-	for i := uint(0); i < root.ChildCount(); i++ {
-		c := root.Child(i)
+	cur := root.Walk()
+	defer cur.Close()
+	kids := root.Children(cur)
+	for i := range kids {
+		c := &kids[i]
 		if c.Kind() == "hash_bang_line" || c.Kind() == "comment" || isDirective(c) {
 			items = append(items, c)
 			continue
