@@ -72,3 +72,15 @@ func TestIsRuntimeFile(t *testing.T) {
 		}
 	}
 }
+
+// TestPythonRuntimeIsPython38 parses the runtime with the Python 3.8
+// grammar, the oldest the runtime promises to run on.
+func TestPythonRuntimeIsPython38(t *testing.T) {
+	py := tool(t, "python3")
+	dir := t.TempDir()
+	write(t, dir, "_telemetry_utils.py", string(Python()))
+	check := "import ast, pathlib; ast.parse(pathlib.Path('_telemetry_utils.py').read_text(), feature_version=(3, 8)); import _telemetry_utils"
+	if got := run(t, dir, cleanEnv(), py, "-W", "error", "-c", check); got.code != 0 || got.out != "stdout:\nstderr:\n" {
+		t.Fatalf("runtime does not parse as Python 3.8 or is not silent on import: exit %d\n%s", got.code, got.out)
+	}
+}

@@ -92,3 +92,16 @@ func header(h string) string {
 	}
 	return h + "\n"
 }
+
+// Declarations returns _telemetry_utils.d.ts, the types of the JavaScript
+// runtime for TypeScript tooling that checks JavaScript files (checkJs) or
+// imports the .js runtime from TypeScript.
+func Declarations() []byte {
+	var b strings.Builder
+	b.WriteString("// Types of the telemetry-inject runtime beside this file.\n")
+	b.WriteString("/** TiSpan is the opaque handle enter returns. */\nexport type TiSpan = object | null;\n")
+	for _, e := range exports() {
+		b.WriteString("export declare const " + e.name + ": " + e.tsType + ";\n")
+	}
+	return []byte(b.String())
+}

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
 
 // typescriptPackage is the compiler the TypeScript runtime is checked with.
@@ -40,5 +42,21 @@ func TestTypeScriptRuntimeCompilesStrictAndRuns(t *testing.T) {
 				t.Errorf("gen span: %+v", g)
 			}
 		})
+	}
+}
+
+// TestDeclarationsTypeTheJavaScriptRuntime compiles the injected calls
+// against _telemetry_utils.d.ts beside the CommonJS runtime.
+func TestDeclarationsTypeTheJavaScriptRuntime(t *testing.T) {
+	node := tool(t, "node")
+	tsc := filepath.Join(npmInstall(t, typescriptPackage), "node_modules", "typescript", "bin", "tsc")
+	dir := t.TempDir()
+	write(t, dir, "main.ts", readTestdata(t, "ts/main.ts"))
+	write(t, dir, "_telemetry_utils.d.ts", string(Declarations()))
+	_, js := JavaScript(source.ModuleCommonJS)
+	write(t, dir, "_telemetry_utils.js", string(js))
+	args := []string{tsc, "--strict", "--noEmit", "--module", "commonjs", "--target", "es2022", "main.ts"}
+	if got := run(t, dir, cleanEnv(), node, args...); got.code != 0 {
+		t.Fatalf("tsc %v: exit %d\n%s", args[1:], got.code, got.out)
 	}
 }
