@@ -174,6 +174,9 @@ func isStatementLike(kind string) bool {
 }
 
 func (w *walker) visitChildren(n *treesitter.Node, sc scope) {
+	if n.NamedChildCount() == 0 {
+		return
+	}
 	kids := w.named(n)
 	for i := range kids {
 		w.visit(&kids[i], sc)
@@ -211,8 +214,11 @@ func (w *walker) visit(n *treesitter.Node, sc scope) {
 		if sc.fn != nil {
 			sc.fn.declare(w.boundNames(n.ChildByFieldName("name"))...)
 		}
-	case "ambient_declaration", "comment", "string", "template_string", "regex", "identifier", "property_identifier":
-		return
+	case "ambient_declaration", "comment", "string", "regex", "number", "identifier", "property_identifier",
+		"shorthand_property_identifier", "this", "true", "false", "null", "undefined", "import_statement",
+		"type_annotation", "type_alias_declaration", "interface_declaration", "type_arguments", "type_parameters",
+		"jsx_text", "enum_declaration", "hash_bang_line":
+		return // nothing that runs code of its own can be inside
 	}
 	w.visitChildren(n, sc)
 }

@@ -1,7 +1,7 @@
 package javascript
 
 import (
-	"regexp"
+	"bytes"
 	"sort"
 	"strconv"
 	"strings"
@@ -112,21 +112,34 @@ func hasExtends(h *treesitter.Node) bool {
 	return false
 }
 
-// introspectionRE finds arguments.callee and x.caller in the text; each
-// match is then confirmed in the tree, so comments and strings do not count.
-var introspectionRE = regexp.MustCompile(`\barguments\s*\.\s*callee\b|\.\s*caller\b`)
-
-// findIntrospection returns the offsets of confirmed arguments.callee and
-// x.caller member expressions, in order.
+// findIntrospection returns the offsets just past the property names of
+// arguments.callee and x.caller member expressions, in order. It finds the
+// words in the text and confirms each in the tree, so comments and strings
+// do not count.
 func findIntrospection(root *treesitter.Node, src []byte) []int {
 	var out []int
-	for _, m := range introspectionRE.FindAllIndex(src, -1) {
-		end := uint(m[1])
-		n := root.DescendantForByteRange(end-1, end)
-		if n != nil && n.Kind() == "property_identifier" && n.Parent() != nil && n.Parent().Kind() == "member_expression" {
-			out = append(out, m[1])
+	for _, word := range []string{"callee", "caller"} {
+		for i := 0; ; {
+			k := bytes.Index(src[i:], []byte(word))
+			if k < 0 {
+				break
+			}
+			start, end := i+k, i+k+len(word)
+			i = end
+			n := root.DescendantForByteRange(uint(start), uint(end))
+			if n == nil || n.Kind() != "property_identifier" || int(n.StartByte()) != start || int(n.EndByte()) != end {
+				continue
+			}
+			m := n.Parent()
+			if m == nil || m.Kind() != "member_expression" {
+				continue
+			}
+			if obj := m.ChildByFieldName("object"); word == "caller" || obj != nil && treesitter.Text(obj, src) == "arguments" {
+				out = append(out, end)
+			}
 		}
 	}
+	sort.Ints(out)
 	return out
 }
 
