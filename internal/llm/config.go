@@ -266,3 +266,36 @@ func isOpenAIHost(raw string) bool {
 	u, err := url.Parse(raw)
 	return err == nil && strings.EqualFold(u.Hostname(), "api.openai.com")
 }
+
+// Fleet returns one Config per base URL, each with BaseURL set to it and
+// BaseURLs to it alone, for building one client per server of a fleet. A
+// Config with a single URL gives itself.
+func (c Config) Fleet() []Config {
+	if len(c.BaseURLs) <= 1 {
+		return []Config{c}
+	}
+	out := make([]Config, len(c.BaseURLs))
+	for i, u := range c.BaseURLs {
+		one := c
+		one.BaseURL, one.BaseURLs = u, []string{u}
+		out[i] = one
+	}
+	return out
+}
+
+// String describes the configuration for -v output and logs, with the API
+// key shown only as set or not set.
+func (c Config) String() string {
+	key := "no key"
+	if c.APIKey != "" {
+		key = "key set"
+	}
+	provider := c.Provider
+	if provider == "" {
+		provider = "built-in planner"
+	}
+	return fmt.Sprintf("%s model=%q base=%s (%s)", provider, c.Model, strings.Join(c.BaseURLs, ","), key)
+}
+
+// GoString keeps %#v from printing the key.
+func (c Config) GoString() string { return "llm.Config{" + c.String() + "}" }

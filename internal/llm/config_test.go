@@ -1,7 +1,9 @@
 package llm
 
 import (
+	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -90,5 +92,30 @@ func TestOllamaURL(t *testing.T) {
 		if got := OllamaURL(in); got != want {
 			t.Errorf("OllamaURL(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestConfigNeverPrintsTheKey(t *testing.T) {
+	c := ConfigFromEnv(func(k string) string { return map[string]string{"OPENAI_API_KEY": "sk-secret-value-123456"}[k] })
+	for _, s := range []string{fmt.Sprint(c), fmt.Sprintf("%v %+v %#v %s", c, c, c, c), fmt.Sprintf("%v", &c)} {
+		if strings.Contains(s, "secret") {
+			t.Errorf("key printed: %s", s)
+		}
+	}
+	if !strings.Contains(c.String(), "key set") {
+		t.Errorf("String() = %s", c)
+	}
+}
+
+func TestFleet(t *testing.T) {
+	c := ConfigFromEnv(func(k string) string {
+		return map[string]string{"LLM_PROVIDER": "ollama", "LLM_BASE_URL": "a,b"}[k]
+	})
+	f := c.Fleet()
+	if len(f) != 2 || f[0].BaseURL != "http://a:11434" || f[1].BaseURL != "http://b:11434" || len(f[1].BaseURLs) != 1 || f[1].Model != c.Model {
+		t.Errorf("Fleet = %v", f)
+	}
+	if one := (Config{Provider: OpenAI, BaseURLs: []string{"x"}}).Fleet(); len(one) != 1 {
+		t.Errorf("single = %v", one)
 	}
 }

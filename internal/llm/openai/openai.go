@@ -43,10 +43,10 @@ type Client struct {
 // llm.OpenAICompatible. The hosted API needs cfg.APIKey; compatible servers
 // take it when they were started with one.
 func New(cfg llm.Config) (*Client, error) {
-	cfg = cfg.WithDefaults()
 	if cfg.Provider == "" {
 		cfg.Provider = llm.OpenAI
 	}
+	cfg = cfg.WithDefaults()
 	if cfg.Provider != llm.OpenAI && cfg.Provider != llm.OpenAICompatible {
 		return nil, fmt.Errorf("openai client for provider %q: want %s or %s", cfg.Provider, llm.OpenAI, llm.OpenAICompatible)
 	}

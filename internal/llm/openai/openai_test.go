@@ -231,3 +231,17 @@ func jsonEqual(t *testing.T, a, b []byte) bool {
 	ya, _ := json.Marshal(y)
 	return string(xa) == string(ya)
 }
+
+func TestDefaultsFromEmptyProvider(t *testing.T) {
+	s := llmtest.NewOpenAI(t, llmtest.Echo())
+	c, err := New(llm.Config{BaseURL: s.URL(), APIKey: testKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Decide(context.Background(), request()); err != nil {
+		t.Fatal(err)
+	}
+	if m := s.Requests()[0].Model; m != llm.DefaultOpenAIModel {
+		t.Errorf("model %q, want the default", m)
+	}
+}
