@@ -1,0 +1,218 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"time"
+
+	"github.com/telemetry-inject/telemetry-inject/internal/engine"
+)
+
+// Options select what to run.
+type Options struct {
+	// N is the number of requests in the main scenarios; 0 picks 1,500
+	// (300 in Short mode). The others scale from it.
+	N int
+	// Scenarios picks scenarios by letter ("a" to "f"); empty runs all.
+	Scenarios []string
+	// Short compresses time further and uses a small N and loose goals, so
+	// the whole benchmark runs in seconds (the test suite runs it).
+	Short bool
+	// Seed makes the workload and faults reproducible; 0 uses 1.
+	Seed uint64
+}
+
+// scale holds the figures a run derives from Options.
+type scale struct {
+	n       int
+	window  time.Duration // one simulated minute
+	rpm     int           // the hosted account's requests per window
+	median  time.Duration // median service time
+	loose   float64       // goals are multiplied (efficiency) or divided by this
+	backoff time.Duration
+}
+
+func newScale(o Options) scale {
+	if o.Short {
+		s := scale{n: 300, window: time.Second, rpm: 150, median: 40 * time.Millisecond, loose: 0.6, backoff: 20 * time.Millisecond}
+		if o.N > 0 {
+			s.n = o.N
+		}
+		return s
+	}
+	s := scale{n: 1500, window: 2 * time.Second, rpm: 300, median: 80 * time.Millisecond, loose: 1, backoff: 50 * time.Millisecond}
+	if o.N > 0 {
+		s.n = o.N
+	}
+	return s
+}
+
+// Run runs the selected scenarios, printing each row to w as it is
+// measured, and returns them all. The error reports a benchmark that could
+// not run; missed goals are in Report.Pass.
+func Run(ctx context.Context, w io.Writer, opts Options) (Report, error) {
+	if opts.Seed == 0 {
+		opts.Seed = 1
+	}
+	sc := newScale(opts)
+	want := func(s string) bool { return len(opts.Scenarios) == 0 || slices.Contains(opts.Scenarios, s) }
+	for _, s := range opts.Scenarios {
+		if len(s) != 1 || s[0] < 'a' || s[0] > 'f' {
+			return Report{}, fmt.Errorf("unknown scenario %q: choose from a, b, c, d, e, f", s)
+		}
+	}
+	b := &bencher{ctx: ctx, w: w, sc: sc, seed: opts.Seed, rep: Report{Pass: true}}
+	fmt.Fprintf(w, "Simulated provider on 127.0.0.1; one \"minute\" of rate limits lasts %s; median service time %s.\n", sc.window, sc.median)
+	var aWall time.Duration
+	if want("a") || want("d") {
+		aWall = b.scenarioA(want("a"))
+	}
+	steps := []struct {
+		name string
+		run  func()
+	}{
+		{"b", b.scenarioB},
+		{"c", b.scenarioC},
+		{"d", func() { b.scenarioD(aWall) }},
+		{"e", b.scenarioE},
+		{"f", b.scenarioF},
+	}
+	for _, s := range steps {
+		if ctx.Err() != nil {
+			break
+		}
+		if want(s.name) {
+			s.run()
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return b.rep, fmt.Errorf("benchmark interrupted: %w", err)
+	}
+	if b.rep.Pass {
+		fmt.Fprintln(w, "All goals met.")
+	} else {
+		fmt.Fprintln(w, "Some goals were missed (FAIL above).")
+	}
+	return b.rep, nil
+}
+
+type bencher struct {
+	ctx  context.Context
+	w    io.Writer
+	sc   scale
+	seed uint64
+	rep  Report
+}
+
+// jobs makes n requests spread over files: sizes 5 to 40, interleaved in
+// input order the way a listing by construct kind would interleave them.
+func (b *bencher) jobs(n int, salt uint64) []job {
+	out := make([]job, n)
+	files, sizes := 0, []int{}
+	for left := n; left > 0; files++ {
+		sz := min(left, 5+int(WorkFor(b.seed^salt, -1-files, time.Millisecond).PromptTokens)%36)
+		sizes = append(sizes, sz)
+		left -= sz
+	}
+	i := 0
+	for round := 0; i < n; round++ {
+		for f := 0; f < files && i < n; f++ {
+			if round < sizes[f] {
+				out[i] = job{id: i, file: fmt.Sprintf("file%03d", f), work: WorkFor(b.seed^salt, i, b.sc.median)}
+				i++
+			}
+		}
+	}
+	return out
+}
+
+// engineRun is what one engine run measured.
+type engineRun struct {
+	res   []engine.Result[string]
+	stats engine.Stats
+}
+
+// runEngine drives the engine over jobs against hosts.
+func (b *bencher) runEngine(c *client, jobs []job, hosts []engine.HostLimits, mod func(*engine.Options[job, string])) engineRun {
+	o := engine.Options[job, string]{
+		Hosts:          hosts,
+		EstimateTokens: func(j job) int { return j.work.PromptTokens*115/100 + j.work.MaxTokens },
+		Timeout:        10 * b.sc.median,
+		MaxAttempts:    6,
+		BackoffBase:    b.sc.backoff,
+		BackoffMax:     b.sc.window / 2,
+		CooldownBase:   b.sc.window / 4,
+		CooldownMax:    b.sc.window,
+		Priority:       func(j job) int { return j.work.PromptTokens },
+		Group:          func(j job) string { return j.file },
+	}
+	if mod != nil {
+		mod(&o)
+	}
+	res, st := engine.Run(b.ctx, jobs, c.call, o)
+	return engineRun{res: res, stats: st}
+}
+
+// engineRow fills the common columns from an engine run and the servers'
+// counts.
+func engineRow(name, runner string, r engineRun, bound time.Duration, sims ...*Sim) Row {
+	row := Row{
+		Scenario: name, Runner: runner, N: len(r.res), Wall: r.stats.Wall, Bound: bound,
+		Retries: r.stats.Retries, P50: r.stats.LatencyP50, P95: r.stats.LatencyP95,
+		PeakInFlight: r.stats.PeakInFlight, OK: r.stats.Succeeded, Failed: r.stats.Failed,
+		Groups: r.stats.Groups,
+	}
+	row.Efficiency = bound.Seconds() / row.Wall.Seconds()
+	for _, h := range r.stats.Hosts {
+		row.Limit += h.Limit
+	}
+	for _, s := range sims {
+		c := s.Counts()
+		row.Status429 += c.Status429
+		row.Status503 += c.Status503
+	}
+	for _, res := range r.res {
+		if errors.Is(res.Err, errMalformed) {
+			row.Malformed++
+		}
+	}
+	return row
+}
+
+// hostedBound is the least time N requests can take under request and
+// token buckets that start full: the last admission cannot come before
+// both buckets have refilled enough, and it then takes its service time
+// (the median is used for it; no request finishes before the longest
+// single service time either).
+func hostedBound(jobs []job, rpm, tpm int, window time.Duration) time.Duration {
+	var tokens float64
+	var services []time.Duration
+	for _, j := range jobs {
+		tokens += float64(j.work.PromptTokens + j.work.OutputTokens)
+		services = append(services, j.work.Service)
+	}
+	admit := max(0, float64(len(jobs)-rpm)) / float64(rpm) * window.Seconds()
+	if tpm > 0 {
+		admit = max(admit, max(0, tokens-float64(tpm))/float64(tpm)*window.Seconds())
+	}
+	return max(time.Duration(admit*float64(time.Second))+percentile(services, 0.5), slices.Max(services))
+}
+
+// slotBound is the least time the jobs take on hosts with the given slots
+// and slowdowns: all slots of all hosts busy from start to end.
+func slotBound(jobs []job, slots []int, slowdown []float64) time.Duration {
+	var work float64
+	var longest time.Duration
+	for _, j := range jobs {
+		work += j.work.Service.Seconds()
+		longest = max(longest, j.work.Service)
+	}
+	var capacity float64
+	for i := range slots {
+		capacity += float64(slots[i]) / slowdown[i]
+	}
+	return max(time.Duration(work/capacity*float64(time.Second)), longest)
+}

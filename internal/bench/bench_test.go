@@ -1,0 +1,51 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestShortBenchmark runs every scenario in Short mode with loose goals, so
+// the benchmark keeps working; the full run is `telemetry-inject bench`.
+func TestShortBenchmark(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the short benchmark takes about 20 seconds")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	var out bytes.Buffer
+	rep, err := Run(ctx, &out, Options{Short: true})
+	t.Log("\n" + out.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Pass {
+		t.Fatalf("short benchmark missed a goal:\n%s", out.String())
+	}
+	for _, s := range []string{"(a)", "(b)", "(c)", "(d)", "(e)", "(f)", "naive", "sequential"} {
+		if !strings.Contains(out.String(), s) {
+			t.Errorf("output lacks %s", s)
+		}
+	}
+}
+
+// TestFullBenchmark runs the full benchmark (a few minutes) when
+// TELEMETRY_INJECT_BENCH_FULL=1, for measuring without the command line.
+func TestFullBenchmark(t *testing.T) {
+	if os.Getenv("TELEMETRY_INJECT_BENCH_FULL") != "1" {
+		t.Skip("set TELEMETRY_INJECT_BENCH_FULL=1 to run the full benchmark")
+	}
+	var out bytes.Buffer
+	rep, err := Run(context.Background(), &out, Options{})
+	t.Log("\n" + out.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Pass {
+		t.Error("full benchmark missed a goal")
+	}
+}
