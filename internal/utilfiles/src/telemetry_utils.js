@@ -32,7 +32,19 @@ const SENSITIVE_WORDS = new Set(("password passwords passwd pwd pw passphrase pa
   "cookie cookies session sessions sessionid sid ssn iban dob card cards creditcard cardnumber cvv cvc ccv pin salt hmac").split(" "));
 const SENSITIVE_FRAGMENTS = ["password", "passwd", "secret", "apikey", "accesskey", "privatekey", "credential", "creditcard", "cardnumber", "socialsecurity", "authorization"];
 
+// Names come from the source, so the cache stays as small as the program.
+const sensitiveCache = new Map();
+
 function sensitive(name) {
+  let hit = sensitiveCache.get(name);
+  if (hit === undefined) {
+    hit = sensitiveUncached(name);
+    sensitiveCache.set(name, hit);
+  }
+  return hit;
+}
+
+function sensitiveUncached(name) {
   const words = (String(name).match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+/g) || []).map((w) => w.toLowerCase());
   if (words.some((w) => SENSITIVE_WORDS.has(w))) return true;
   const joined = words.join("");
@@ -66,7 +78,7 @@ function fmt(v, depth) {
     return "[object " + (typeof c === "function" && typeof c.name === "string" ? c.name : "Object") + "]";
   }
   const keys = Object.keys(v);
-  const parts = keys.slice(0, 10).map((k) => k + ": " + (sensitive(k) ? "[redacted]" : fmt(Object.getOwnPropertyDescriptor(v, k).value, depth + 1)));
+  const parts = keys.slice(0, 10).map((k) => k + ": " + (sensitiveUncached(k) ? "[redacted]" : fmt(Object.getOwnPropertyDescriptor(v, k).value, depth + 1)));
   return trunc("{" + parts.join(", ") + (keys.length > 10 ? ", ..." : "") + "}");
 }
 

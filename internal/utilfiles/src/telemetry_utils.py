@@ -59,10 +59,19 @@ _SENSITIVE_WORDS = frozenset(
 )
 _SENSITIVE_FRAGMENTS = ("password", "passwd", "secret", "apikey", "accesskey", "privatekey",
                         "credential", "creditcard", "cardnumber", "socialsecurity", "authorization")
+_SENSITIVE_CACHE = {}
 _WORDS = _re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 
 
 def _sensitive(name):
+    # Names come from the source, so the cache stays as small as the program.
+    hit = _SENSITIVE_CACHE.get(name)
+    if hit is None:
+        hit = _SENSITIVE_CACHE[name] = _sensitive_uncached(name)
+    return hit
+
+
+def _sensitive_uncached(name):
     words = [w.lower() for w in _WORDS.findall(name)]
     if any(w in _SENSITIVE_WORDS for w in words):
         return True
@@ -361,7 +370,8 @@ def _gen_wrapper(fn, begin, record):
     # The generator runs with its span current only while it runs: between
     # yields the consumer's own span is current again.
     def gen_wrapper(*args, **kwargs):
-        sp = begin(args, kwargs)
+        off = _MODE == 1 and _TRACER is None and _OTM not in _modules
+        sp = None if off else begin(args, kwargs)
         gen = fn(*args, **kwargs)
         if sp is None:
             return (yield from gen)
@@ -400,7 +410,8 @@ def _gen_wrapper(fn, begin, record):
 
 def _agen_wrapper(fn, begin, record):
     async def agen_wrapper(*args, **kwargs):
-        sp = begin(args, kwargs)
+        off = _MODE == 1 and _TRACER is None and _OTM not in _modules
+        sp = None if off else begin(args, kwargs)
         agen = fn(*args, **kwargs)
         send, exc = None, None
         try:
