@@ -4,6 +4,18 @@
 // cannot tell the difference, and is scripted per request by a Responder:
 // answer a decision, a malformed reply, an error, a delay or a hang.
 // Every request is counted and recorded so tests can check what was sent.
+//
+// A typical test:
+//
+//	s := llmtest.NewOpenAI(t, llmtest.Sequence(llmtest.RateLimited("1"), llmtest.Answer(decision)))
+//	client, _ := openai.New(llm.Config{Provider: llm.OpenAI, BaseURL: s.URL(), APIKey: "sk-test"})
+//	... client.Decide(ctx, req) twice ...
+//	s.Count(), s.Requests()[0].Body
+//
+// End-to-end tests of the command use Echo, which answers each construct
+// with a valid decision named NameFor its request, and point the tool at
+// s.URL() through LLM_BASE_URL, OPENAI_BASE_URL, ANTHROPIC_BASE_URL or
+// OLLAMA_HOST.
 package llmtest
 
 import (
