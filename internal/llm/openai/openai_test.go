@@ -245,3 +245,21 @@ func TestDefaultsFromEmptyProvider(t *testing.T) {
 		t.Errorf("model %q, want the default", m)
 	}
 }
+
+// BenchmarkDecideParallel measures the client's own cost per decision
+// against the loopback fake (SDK, JSON both ways, header parsing).
+func BenchmarkDecideParallel(b *testing.B) {
+	s := llmtest.NewOpenAI(b, llmtest.Echo())
+	c, err := New(llm.Config{Provider: llm.OpenAI, BaseURL: s.URL(), APIKey: testKey})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := c.Decide(context.Background(), request()); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}
