@@ -26,6 +26,13 @@ type collector struct {
 // newCollector starts a collector answering status after delay.
 func newCollector(t testing.TB, status int, delay time.Duration) *collector {
 	t.Helper()
+	return newScriptedCollector(t, delay, status)
+}
+
+// newScriptedCollector starts a collector answering its nth request with
+// statuses[n], and the last status after that.
+func newScriptedCollector(t testing.TB, delay time.Duration, statuses ...int) *collector {
+	t.Helper()
 	c := &collector{}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(r.Body)
@@ -37,6 +44,7 @@ func newCollector(t testing.TB, status int, delay time.Duration) *collector {
 		c.bodies = append(c.bodies, body)
 		c.heads = append(c.heads, r.Header.Clone())
 		c.paths = append(c.paths, r.Method+" "+r.URL.Path)
+		status := statuses[min(len(c.paths), len(statuses))-1]
 		c.mu.Unlock()
 		select {
 		case <-time.After(delay):
