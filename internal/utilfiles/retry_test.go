@@ -18,7 +18,9 @@ func TestExportRetriesOnlyWhatCanSucceed(t *testing.T) {
 	}
 	langs := []lang{
 		{"python", func(t *testing.T) (project, string) { return pythonProject(t, "retry.py"), tool(t, "python3") }, []int{429, 503, 400}},
-		{"node", func(t *testing.T) (project, string) { return jsProject(t, "retry.js", source.ModuleCommonJS), tool(t, "node") }, []int{502, 504, 500}},
+		{"node", func(t *testing.T) (project, string) {
+			return jsProject(t, "retry.js", source.ModuleCommonJS), tool(t, "node")
+		}, []int{502, 504, 500}},
 	}
 	for _, l := range langs {
 		for _, first := range l.firsts {
