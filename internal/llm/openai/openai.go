@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -162,7 +163,11 @@ func (c *Client) classify(parent, rctx context.Context, err error, resp *http.Re
 		if msg == "" && apiErr.Response != nil {
 			msg = bodyOf(apiErr.Response)
 		}
-		return llm.HTTPError(c.provider, apiErr.StatusCode, headerOf(apiErr.Response), limits, apiErr.Code, apiErr.Type, msg, c.key)
+		code := apiErr.Code
+		if _, err := strconv.Atoi(code); err == nil {
+			code = "" // llama.cpp repeats the HTTP status as a numeric code
+		}
+		return llm.HTTPError(c.provider, apiErr.StatusCode, headerOf(apiErr.Response), limits, code, apiErr.Type, msg, c.key)
 	}
 	if resp != nil && resp.StatusCode >= 400 {
 		// An error body the SDK could not read as OpenAI's JSON: a proxy's

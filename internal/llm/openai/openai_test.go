@@ -142,6 +142,8 @@ func TestErrorKinds(t *testing.T) {
 		{"server error", llmtest.Fail(500), llm.Server, "", 0},
 		{"overloaded", llmtest.Overloaded(), llm.Overloaded, "", 0},
 		{"proxy html", llmtest.Reply{Status: 502, Body: "<html><body>502 Bad Gateway</body></html>"}, llm.Server, "", 0},
+		{"vllm error shape", llmtest.Reply{Status: 404, Body: `{"object":"error","message":"The model ` + "`gpt-4.1-mini`" + ` does not exist.","type":"NotFoundError","param":null,"code":404}`, Header: http.Header{"Content-Type": {"application/json"}}}, llm.NotFound, "", 0},
+		{"llama.cpp error shape", llmtest.Reply{Status: 503, Body: `{"error":{"code":503,"message":"Loading model","type":"unavailable_error"}}`, Header: http.Header{"Content-Type": {"application/json"}}}, llm.Overloaded, "", 0},
 		{"malformed content", llmtest.Malformed("I think the span should be called save."), llm.Malformed, "", 0},
 		{"empty content", llmtest.Malformed(" "), llm.Malformed, "", 0},
 		{"truncated", llmtest.Reply{Decision: `{"name":"a`, Truncated: true}, llm.Malformed, "", 0},
