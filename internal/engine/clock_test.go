@@ -1,0 +1,102 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// manualClock is a Clock that moves only when the test says so.
+type manualClock struct {
+	mu      sync.Mutex
+	now     time.Time
+	waiters []manualWaiter
+}
+
+type manualWaiter struct {
+	at time.Time
+	ch chan time.Time
+}
+
+func (c *manualClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *manualClock) After(d time.Duration) <-chan time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ch := make(chan time.Time, 1)
+	c.waiters = append(c.waiters, manualWaiter{at: c.now.Add(d), ch: ch})
+	return ch
+}
+
+// latestDeadline returns the furthest pending wake-up, zero if none.
+func (c *manualClock) latestDeadline() time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var d time.Duration
+	for _, w := range c.waiters {
+		d = max(d, w.at.Sub(c.now))
+	}
+	return d
+}
+
+func (c *manualClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+	kept := c.waiters[:0]
+	for _, w := range c.waiters {
+		if !w.at.After(c.now) {
+			w.ch <- c.now
+		} else {
+			kept = append(kept, w)
+		}
+	}
+	c.waiters = kept
+}
+
+// TestRateLimitPauseOnClock checks, on a clock that only the test moves,
+// that a 429's retry-after holds dispatch for exactly that long: nothing is
+// sent before the clock passes it, and the run finishes once it does.
+func TestRateLimitPauseOnClock(t *testing.T) {
+	clk := &manualClock{now: time.Unix(1000, 0)}
+	var calls atomic.Int32
+	call := func(ctx context.Context, host, req int) (int, Feedback, error) {
+		if calls.Add(1) == 1 {
+			return 0, Feedback{Class: RateLimited, RetryAfter: 30 * time.Second}, errors.New("429")
+		}
+		return req, Feedback{}, nil
+	}
+	done := make(chan Stats)
+	go func() {
+		_, st := Run(context.Background(), []int{0, 1, 2}, call, Options[int, int]{Clock: clk, Sequential: true})
+		done <- st
+	}()
+	deadline := time.Now().Add(5 * time.Second)
+	for clk.latestDeadline() != 30*time.Second {
+		if time.Now().After(deadline) {
+			t.Fatalf("the engine never waited for the 30s retry-after (latest wake-up %v)", clk.latestDeadline())
+		}
+		time.Sleep(time.Millisecond)
+	}
+	clk.Advance(29 * time.Second)
+	time.Sleep(20 * time.Millisecond) // real time for a wrongly woken dispatcher to call
+	if n := calls.Load(); n != 1 {
+		t.Fatalf("%d calls before the retry-after passed, want 1", n)
+	}
+	clk.Advance(time.Second)
+	select {
+	case st := <-done:
+		if calls.Load() != 4 || st.RateLimited != 1 || st.Wall != 30*time.Second {
+			t.Fatalf("calls %d, stats %+v", calls.Load(), st)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("run did not finish after the pause ended")
+	}
+}
