@@ -2,6 +2,7 @@ package llm
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -282,6 +283,40 @@ func HTTPError(provider string, status int, h http.Header, limits *Limits, code,
 		e.Message = http.StatusText(status)
 	}
 	return e
+}
+
+// ErrorBodyMessage finds the explanation in an error body of a shape the
+// SDKs do not read: {"message": ...} (vLLM), {"error": "..."} (Ollama,
+// many proxies), {"error": {"message": ...}}, {"detail": ...} (FastAPI
+// servers). Anything else gives BodyMessage of the raw body.
+func ErrorBodyMessage(body []byte) string {
+	var v struct {
+		Message string          `json:"message"`
+		Detail  json.RawMessage `json:"detail"`
+		Error   json.RawMessage `json:"error"`
+	}
+	if json.Unmarshal(body, &v) == nil {
+		if v.Message != "" {
+			return BodyMessage([]byte(v.Message))
+		}
+		var s string
+		if json.Unmarshal(v.Error, &s) == nil && s != "" {
+			return BodyMessage([]byte(s))
+		}
+		var nested struct {
+			Message string `json:"message"`
+		}
+		if json.Unmarshal(v.Error, &nested) == nil && nested.Message != "" {
+			return BodyMessage([]byte(nested.Message))
+		}
+		if json.Unmarshal(v.Detail, &s) == nil && s != "" {
+			return BodyMessage([]byte(s))
+		}
+		if len(v.Detail) > 0 {
+			return BodyMessage(v.Detail)
+		}
+	}
+	return BodyMessage(body)
 }
 
 // BodyMessage returns the start of an error body that is not in the

@@ -21,3 +21,18 @@ func TestExtractObject(t *testing.T) {
 		}
 	}
 }
+
+func TestErrorBodyMessage(t *testing.T) {
+	for in, want := range map[string]string{
+		`{"object":"error","message":"The model x does not exist.","type":"NotFoundError","code":404}`: "The model x does not exist.",
+		`{"error":"server busy"}`:                              "server busy",
+		`{"error":{"code":503,"message":"Loading model"}}`:     "Loading model",
+		`{"detail":"Not authenticated"}`:                       "Not authenticated",
+		`{"detail":[{"loc":["body"],"msg":"field required"}]}`: `[{"loc":["body"],"msg":"field required"}]`,
+		"<html>\n<b>502</b>\n</html>":                          "<html> <b>502</b> </html>",
+	} {
+		if got := ErrorBodyMessage([]byte(in)); got != want {
+			t.Errorf("ErrorBodyMessage(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

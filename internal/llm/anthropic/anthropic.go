@@ -167,7 +167,7 @@ func (c *Client) classify(parent, rctx context.Context, err error, resp *http.Re
 	if errors.As(err, &apiErr) {
 		msg := apiErr.Message
 		if msg == "" {
-			msg = llm.BodyMessage([]byte(apiErr.RawJSON()))
+			msg = llm.ErrorBodyMessage([]byte(apiErr.RawJSON()))
 		}
 		var h http.Header
 		if apiErr.Response != nil {

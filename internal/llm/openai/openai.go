@@ -196,7 +196,7 @@ func bodyOf(r *http.Response) string {
 		return ""
 	}
 	b, _ := io.ReadAll(io.LimitReader(r.Body, 4096))
-	return llm.BodyMessage(b)
+	return llm.ErrorBodyMessage(b)
 }
 
 // shorten keeps model text in an error message to one short line.
