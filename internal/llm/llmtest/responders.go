@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 )
 
@@ -47,15 +46,6 @@ func Sequence(replies ...Reply) Responder {
 			return Reply{}
 		}
 		return replies[min(req.N, len(replies))-1]
-	}
-}
-
-// Counter wraps a responder so that every call counts in calls, for
-// tests that count what a server-side script saw.
-func Counter(calls *atomic.Int64, next Responder) Responder {
-	return func(r Request) Reply {
-		calls.Add(1)
-		return next(r)
 	}
 }
 
