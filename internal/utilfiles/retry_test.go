@@ -2,6 +2,7 @@ package utilfiles
 
 import (
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -45,5 +46,25 @@ func TestExportRetriesOnlyWhatCanSucceed(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestDroppedSpansAreCounted checks that a collector that is down costs
+// the spans, counted, and nothing else.
+func TestDroppedSpansAreCounted(t *testing.T) {
+	for _, tc := range []struct{ name, bin, prog string }{{"python", "python3", "prog.py"}, {"node", "node", "prog.js"}} {
+		t.Run(tc.name, func(t *testing.T) {
+			bin := tool(t, tc.bin)
+			var p project
+			if tc.name == "python" {
+				p = pythonProject(t, tc.prog)
+			} else {
+				p = jsProject(t, tc.prog, source.ModuleCommonJS)
+			}
+			got := run(t, p.dir, cleanEnv("OTEL_EXPORTER_OTLP_ENDPOINT="+deadEndpoint(t), "TELEMETRY_INJECT_DEBUG=1"), bin, p.prog)
+			if !strings.Contains(got.out, "telemetry-inject: exported=0 dropped=") || strings.Contains(got.out, "dropped=0 ") {
+				t.Errorf("no drop count in the debug line:\n%s", got.out)
+			}
+		})
 	}
 }

@@ -18,6 +18,9 @@
 //     to this file, as JSON in the OTLP span shape.
 //   - TELEMETRY_INJECT_EXIT_TIMEOUT: how long, in milliseconds (default
 //     1000), flushing at exit may delay the program's end.
+//   - TELEMETRY_INJECT_DEBUG=1: print one line to stderr at exit with the
+//     spans exported and dropped and the runtime's own errors (only when
+//     exporting; nothing else is ever printed).
 //
 // Before any of these, a program that already uses OpenTelemetry (Python: a
 // real SDK TracerProvider set on opentelemetry.trace; JavaScript: a tracer

@@ -79,6 +79,12 @@ class Exporter {
       // 'exit', which process.exit() still reaches.
       p.on("beforeExit", () => { if (this.queue.length) this.flush(true); });
       if (this.path) p.on("exit", () => { if (this.queue.length) this.flush(true); });
+      if (e.TELEMETRY_INJECT_DEBUG && p.stderr) {
+        p.on("exit", () => {
+          const c = st.stats;
+          p.stderr.write("telemetry-inject: exported=" + c.exported + " dropped=" + c.dropped + " errors=" + c.errors + "\n");
+        });
+      }
     }
   }
 

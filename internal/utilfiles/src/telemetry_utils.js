@@ -15,6 +15,8 @@
 //  3. TELEMETRY_INJECT_FILE: one span per line, OTLP span JSON (Node only);
 //  4. otherwise next to no cost.
 // TELEMETRY_INJECT_EXIT_TIMEOUT (ms, default 1000) bounds the exit flush.
+// TELEMETRY_INJECT_DEBUG=1 prints one line of counts to stderr at exit (2
+// and 3 only); nothing else is ever printed.
 
 const G = globalThis;
 const MAX = 256;

@@ -21,6 +21,8 @@ first instrumented call, in this order:
 
 ``OTEL_SDK_DISABLED=true`` turns 2 and 3 off. ``TELEMETRY_INJECT_EXIT_TIMEOUT``
 (ms, default 1000) bounds how long the exit flush may delay the program.
+``TELEMETRY_INJECT_DEBUG=1`` prints one line of counts to stderr at exit
+(2 and 3 only); nothing else is ever printed.
 Telemetry code never raises, prints or warns; its own failures and dropped
 spans are counted in ``_STATS``.
 """
@@ -516,6 +518,8 @@ def _at_exit():
     try:
         if _SINK is not None:
             _SINK.close()
+            if _os.environ.get("TELEMETRY_INJECT_DEBUG"):
+                _sys.stderr.write("telemetry-inject: exported=%(exported)d dropped=%(dropped)d errors=%(errors)d\n" % _STATS)
     except Exception:
         _STATS["errors"] += 1
 
