@@ -62,6 +62,7 @@ _SENSITIVE_WORDS = frozenset(
 _SENSITIVE_FRAGMENTS = ("password", "passwd", "secret", "apikey", "accesskey", "privatekey",
                         "credential", "creditcard", "cardnumber", "socialsecurity", "authorization")
 _SENSITIVE_CACHE = {}
+_in_repr = _threading.local()
 _WORDS = _re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 
 
@@ -94,6 +95,11 @@ def _value(v):
         return v if -(2 ** 63) <= v < 2 ** 63 else _trunc(str(v))
     if t is str:
         return _trunc(v)
+    # repr() runs the program's code, which may itself be instrumented and
+    # record objects: a repr inside a repr is not taken.
+    if getattr(_in_repr, "on", False):
+        return "<%s>" % t.__name__
+    _in_repr.on = True
     try:
         import reprlib
 
@@ -102,6 +108,8 @@ def _value(v):
         return _trunc(r.repr(v))
     except Exception:
         return "<unrepresentable %s>" % t.__name__
+    finally:
+        _in_repr.on = False
 
 
 class _Span(object):
