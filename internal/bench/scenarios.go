@@ -140,7 +140,7 @@ func (b *bencher) scenarioB() {
 // engine knows nothing about.
 func (b *bencher) scenarioC() {
 	const name = "(c) ollama 4 slots, queue 8"
-	jobs := b.jobs(b.sc.n*2/5, 0xc)
+	jobs := b.jobs(b.sc.n/5, 0xc)
 	bound := slotBound(jobs, []int{4}, []float64{1})
 	sim := StartSim(SimConfig{Ollama: true, Slots: 4, Queue: 8, Seed: b.seed})
 	c := newClient([]string{sim.URL()})
@@ -180,7 +180,7 @@ func (b *bencher) scenarioD(aWall time.Duration) {
 // scenarioE is two Ollama hosts, the second three times slower.
 func (b *bencher) scenarioE() {
 	const name = "(e) two hosts, 3x apart"
-	jobs := b.jobs(b.sc.n*2/3, 0xe)
+	jobs := b.jobs(b.sc.n/3, 0xe)
 	slow := []float64{1, 3}
 	bound := slotBound(jobs, []int{4, 4}, slow)
 	fast := StartSim(SimConfig{Ollama: true, Slots: 4, Queue: 8, Slowdown: slow[0], Seed: b.seed})

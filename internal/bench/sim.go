@@ -6,9 +6,25 @@
 // the engine's wall time against the theoretical bound from the same
 // limits, beside sequential mode and the seed's naive design.
 //
-// Time is compressed: a rate "per minute" is enforced per Window (a second
-// or two), and the engine is told the same Window, so the arithmetic is the
-// same as with real minutes and the bench finishes in a few minutes.
+// Time is compressed: a rate "per minute" is enforced per Window (two
+// seconds in the full run, one in Short mode), and the engine is told the
+// same Window, so the arithmetic is the same as with real minutes and the
+// bench finishes in a few minutes.
+//
+// The theoretical bound is the least wall time the limits allow for the
+// exact workload the simulator serves (every request's tokens and service
+// time derive from its id, see WorkFor):
+//
+//   - hosted: buckets of RPM requests and TPM tokens start full and refill
+//     at RPM and TPM per Window, so the last request cannot be admitted
+//     before max((N-RPM)/RPM, (T-TPM)/TPM)·Window, T being the workload's
+//     tokens; it then takes a (median) service time. No run beats the
+//     longest single service time either.
+//   - Ollama: each host's K slots serve one request at a time at its
+//     slowdown, so the run takes at least the summed service time divided
+//     by Σ K/slowdown (all slots of all hosts busy from start to end).
+//
+// Efficiency is bound / wall.
 package bench
 
 import (

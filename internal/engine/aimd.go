@@ -23,6 +23,11 @@ type controller struct {
 	baseline time.Duration // lowest smoothed latency seen, aged slowly
 	samples  int
 	lastDrop time.Time
+	// hold counts successes to wait after a decrease before latency may
+	// cause another: the smoothed latency needs that long to show the
+	// effect of the lower limit, and deciding on the old value would drop
+	// the limit twice for one bout of queueing (below the server's slots).
+	hold int
 }
 
 const (
@@ -70,7 +75,9 @@ func (c *controller) success(now time.Time, latency time.Duration, saturated boo
 	default:
 		c.baseline = time.Duration(float64(c.baseline) * (1 + baselineAging))
 	}
-	if c.baseline > 0 && float64(c.ewma) > latencyFactor*float64(c.baseline) {
+	if c.hold > 0 {
+		c.hold--
+	} else if c.baseline > 0 && float64(c.ewma) > latencyFactor*float64(c.baseline) {
 		c.decrease(now)
 		return
 	}
@@ -103,11 +110,14 @@ func (c *controller) decrease(now time.Time) {
 	c.lastDrop = now
 	c.limit = max(1, c.limit*beta)
 	c.ssthresh = c.limit
+	// Two rounds of the new limit, by which time the smoothed latency
+	// (alpha 0.1) has mostly caught up.
+	c.hold = int(2*c.limit) + warmSamples
 }
 
 // reset returns to slow start from start, for a host back from cooldown.
 func (c *controller) reset(start int) {
 	c.limit = min(float64(start), c.max)
 	c.ssthresh = math.Inf(1)
-	c.samples, c.ewma, c.baseline = 0, 0, 0
+	c.samples, c.ewma, c.baseline, c.hold = 0, 0, 0, 0
 }

@@ -116,3 +116,28 @@ func TestControllerReset(t *testing.T) {
 		t.Fatalf("reset left limit %d, samples %d", c.Limit(), c.samples)
 	}
 }
+
+// TestControllerLatencyDropsOncePerBout checks that one bout of queueing
+// lowers the limit once, not again while the smoothed latency still shows
+// the old limit's queue, which would take an Ollama host below its slots.
+func TestControllerLatencyDropsOncePerBout(t *testing.T) {
+	clk := &fakeClock{now: time.Unix(1000, 0)}
+	c := newController(8, 8)
+	for i := 0; i < 20; i++ {
+		c.success(clk.advance(25*time.Millisecond), 100*time.Millisecond, true)
+	}
+	// Latency doubles; the first decrease comes once the EWMA crosses 1.6x.
+	dropped := -1
+	for i := 0; i < 30; i++ {
+		c.success(clk.advance(50*time.Millisecond), 200*time.Millisecond, true)
+		if c.Limit() < 8 && dropped < 0 {
+			dropped = i
+		}
+	}
+	if dropped < 0 {
+		t.Fatal("no decrease when latency doubled")
+	}
+	if got := c.Limit(); got != 6 {
+		t.Fatalf("limit = %d after one bout, want 6 (8*0.75, once)", got)
+	}
+}
