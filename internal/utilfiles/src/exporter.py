@@ -45,14 +45,16 @@ def _span_json(sp, q):
     """Renders a span as OTLP JSON text. It is written by hand, with q the
     C string encoder of the json module: building dicts for json.dumps
     costs several times more, and runs once per span."""
-    attrs = ",".join([_attr(k, v, q) for k, v in sp.attrs.items()])
+    code = [_attr("code.function.name", sp.name, q), _attr("code.file.path", sp.file, q),
+            _attr("code.line.number", sp.line, q)]
+    attrs = ",".join(code + [_attr(k, v, q) for k, v in sp.attrs.items()] if sp.attrs else code)
     if sp.error is not None:
         status = '{"code":2,"message":%s}' % q(sp.error)
     else:
         status = "{}"
-    parts = ['{"traceId":"%s","spanId":"%s"' % (sp.trace_id, sp.span_id)]
+    parts = ['{"traceId":"%032x","spanId":"%016x"' % (sp.trace_id, sp.span_id)]
     if sp.parent_id:
-        parts.append(',"parentSpanId":"%s"' % sp.parent_id)
+        parts.append(',"parentSpanId":"%016x"' % sp.parent_id)
     parts.append(',"name":%s,"kind":1,"startTimeUnixNano":"%d","endTimeUnixNano":"%d","attributes":[%s],"status":%s'
                  % (q(sp.name), sp.start, max(sp.end, sp.start + 1), attrs, status))
     if sp.events:

@@ -113,18 +113,22 @@ def _value(v):
 
 
 class _Span(object):
-    __slots__ = ("name", "trace_id", "span_id", "parent_id", "start", "end", "attrs", "events",
-                 "error", "counts", "otel", "otel_ctx")
+    # Ids stay integers and the code attributes stay fields until export:
+    # formatting them is work the exporter thread does, not the caller.
+    __slots__ = ("name", "file", "line", "trace_id", "span_id", "parent_id", "start", "end", "attrs",
+                 "events", "error", "counts", "otel", "otel_ctx")
 
-    def __init__(self, name, parent, attrs):
+    def __init__(self, name, file, line, parent, attrs):
         self.name = name
-        self.span_id = "%016x" % (_rng.getrandbits(64) or 1)
+        self.file = file
+        self.line = line
+        self.span_id = _rng.getrandbits(64) or 1
         if parent is not None:
             self.trace_id = parent.trace_id
             self.parent_id = parent.span_id
         else:
-            self.trace_id = "%032x" % (_rng.getrandbits(128) or 1)
-            self.parent_id = None
+            self.trace_id = _rng.getrandbits(128) or 1
+            self.parent_id = 0
         self.attrs = attrs
         self.events = None
         self.error = None
@@ -188,17 +192,17 @@ def _start(name, file, line, attrs):
             tracer = _otel_tracer()
         if tracer is None and _SINK is None:
             return None
-        a = {"code.function.name": name, "code.file.path": file, "code.line.number": line}
-        if attrs:
-            a.update(attrs)
         parent = _cur.get()
         if tracer is not None:
+            a = {"code.function.name": name, "code.file.path": file, "code.line.number": line}
+            if attrs:
+                a.update(attrs)
             trace = _modules[_OTM]
-            sp = _Span(name, parent, a)
+            sp = _Span(name, file, line, parent, a)
             sp.otel = tracer.start_span(name, attributes=a)
             sp.otel_ctx = trace.set_span_in_context(sp.otel)
             return sp
-        return _Span(name, parent, a)
+        return _Span(name, file, line, parent, attrs)
     except Exception:
         _STATS["errors"] += 1
         return None
@@ -253,6 +257,8 @@ def _fail(sp, exc):
 def _end(sp):
     try:
         if sp.counts:
+            if sp.attrs is None:
+                sp.attrs = {}
             for k, n in sp.counts.items():
                 sp.attrs[k + ".iterations"] = n
                 if sp.otel is not None:
