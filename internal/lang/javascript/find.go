@@ -24,6 +24,7 @@ const (
 	reasonBrowser     = "browser script (no import, export, require or module.exports): the runtime cannot be loaded"
 	reasonCallee      = "uses arguments.callee or .caller introspection"
 	reasonNotInBlock  = "loop is the unbraced body of another statement: a line before it would change the program"
+	reasonAfterLet    = "loop follows a bare `let` expression statement that our line would turn into a declaration"
 	reasonTSSuperCall = "TypeScript derived-class constructor: super() must stay a root-level statement"
 )
 

@@ -61,7 +61,7 @@ func (w *walker) function(n *treesitter.Node, sc scope) {
 		}
 	} else {
 		c.Anchor.BodyStart = int(body.StartByte())
-		c.Anchor.BodyEnd = int(body.EndByte())
+		c.Anchor.BodyEnd = realEnd(body)
 		c.Anchor.Expression = true
 		c.Anchor.Inline = true
 	}

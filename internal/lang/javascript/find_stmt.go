@@ -48,6 +48,12 @@ func (w *walker) loop(n *treesitter.Node, sc scope) {
 	if c.Skip == "" && !inStatementList(outer) {
 		c.Skip = reasonNotInBlock
 	}
+	if prev := outer.PrevSibling(); c.Skip == "" && prev != nil && prev.Kind() == "expression_statement" &&
+		treesitter.Text(prev, w.src) == "let" {
+		// `let` on a line of its own followed by our line would read as
+		// the declaration `let __ti...`.
+		c.Skip = reasonAfterLet
+	}
 	if body := n.ChildByFieldName("body"); body != nil && body.Kind() == "statement_block" {
 		c.Anchor.BodyStart, c.Anchor.BodyIndent = w.blockStart(body, false)
 		c.Anchor.BodyEnd = w.blockEnd(body)
@@ -116,7 +122,7 @@ func (w *walker) variable(n *treesitter.Node, sc scope, targets []string) {
 		Targets:   targets,
 		Skip:      sc.skip,
 	}
-	end := int(n.EndByte())
+	end := realEnd(n)
 	c.Anchor = source.Anchor{Before: -1, BodyStart: -1, BodyEnd: -1, After: end}
 	if at, ok := w.nextLine(end); ok {
 		c.Anchor.After = at
@@ -170,10 +176,11 @@ func (w *walker) blockStart(body *treesitter.Node, directives bool) (int, string
 		}
 	}
 	indent := w.bodyIndent(body)
-	if at, ok := w.nextLine(int(anchor.EndByte())); ok {
+	end := realEnd(anchor)
+	if at, ok := w.nextLine(end); ok {
 		return at, indent
 	}
-	return int(anchor.EndByte()), indent
+	return end, indent
 }
 
 // bodyIndent returns the indentation of a block's first statement on a
@@ -188,16 +195,39 @@ func (w *walker) bodyIndent(body *treesitter.Node) string {
 			}
 		}
 	}
-	return indentAt(w.src, w.li, int(body.EndByte())-1) + w.unit
+	return indentAt(w.src, w.li, realEnd(body)-1) + w.unit
 }
 
 // blockEnd returns where code that runs last in a block goes: the start of
 // the closing brace's line when the brace begins its line, else just
 // before the brace.
 func (w *walker) blockEnd(body *treesitter.Node) int {
-	closing := int(body.EndByte()) - 1
-	if ls, ok := onlyIndentBefore(w.src, closing); ok && body.StartPosition().Row != body.EndPosition().Row {
+	closing := realEnd(body) - 1 // the closing brace
+	if ls, ok := onlyIndentBefore(w.src, closing); ok && w.li.line(int(body.StartByte())) != w.li.line(closing) {
 		return ls
 	}
 	return closing
+}
+
+// realEnd returns where n's last token ends. Tree-sitter can count a
+// comment that ends the file as part of the node before it, so the node's
+// own end may lie inside that comment.
+func realEnd(n *treesitter.Node) int {
+	for {
+		k := n.ChildCount()
+		if k == 0 {
+			return int(n.EndByte())
+		}
+		var last *treesitter.Node
+		for i := k; i > 0; i-- {
+			if c := n.Child(i - 1); c.Kind() != "comment" {
+				last = c
+				break
+			}
+		}
+		if last == nil {
+			return int(n.EndByte())
+		}
+		n = last
+	}
 }

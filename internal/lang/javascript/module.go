@@ -143,7 +143,7 @@ func prologueEdit(src []byte, root *treesitter.Node, code string) inject.Edit {
 		return inject.Edit{At: 0, New: "/*@ti{*/" + code + "/*}@ti*/" + lineEnding(src), Seq: importSeq}
 	}
 	last := items[len(items)-1]
-	end := int(last.EndByte())
+	end := realEnd(last)
 	if at, ok := restOfLineBlank(src, end); ok {
 		return inject.Edit{At: at, New: "/*@ti{*/" + code + "/*}@ti*/" + lineEnding(src), Seq: importSeq}
 	}
