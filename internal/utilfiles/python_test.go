@@ -156,6 +156,9 @@ func TestPythonForkedChildExportsItsOwnSpans(t *testing.T) {
 	if got.code != 0 {
 		t.Fatalf("exit %d\n%s", got.code, got.out)
 	}
+	if !strings.Contains(got.out, "threads at fork 1\n") {
+		t.Errorf("the exporter thread was still running at fork:\n%s", got.out)
+	}
 	pids := map[string]string{}
 	for _, line := range strings.Split(got.out, "\n") {
 		if f := strings.Fields(line); len(f) == 2 && (f[0] == "parent" || f[0] == "child") {

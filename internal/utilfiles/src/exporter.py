@@ -99,6 +99,7 @@ class _Exporter(object):
         self.queue = []
         self.thread = None
         self.closed = False
+        self.pausing = False
 
     def add(self, sp):
         with self.lock:
@@ -117,8 +118,11 @@ class _Exporter(object):
         try:
             while True:
                 with self.cond:
-                    if len(self.queue) < self.batch and not self.closed:
+                    if len(self.queue) < self.batch and not self.closed and not self.pausing:
                         self.cond.wait(self.interval)
+                    if self.pausing and not self.closed:
+                        self.thread = None
+                        return
                     batch, self.queue = self.queue[: self.batch], self.queue[self.batch:]
                     done = self.closed and not self.queue
                 if batch:
@@ -127,6 +131,27 @@ class _Exporter(object):
                     return
         except Exception:
             _STATS["errors"] += 1
+
+    def pause(self):
+        """Stops the thread before a fork, so that the program forks a
+        single-threaded process as it would without us (Python 3.12+ warns
+        on fork with threads running); the queue is kept."""
+        with self.cond:
+            t = self.thread
+            if t is None:
+                return
+            self.pausing = True
+            self.cond.notify()
+        t.join(0.2)
+
+    def resume(self):
+        """Restarts the thread in the parent after a fork."""
+        with self.cond:
+            self.pausing = False
+            if self.queue and self.thread is None and not self.closed:
+                t = _threading.Thread(target=self._run, name="telemetry-inject-export", daemon=True)
+                self.thread = t
+                t.start()
 
     def close(self):
         """Flushes what is queued, waiting at most the exit timeout."""

@@ -518,6 +518,22 @@ def _ti_mark(key, file, line):
     _event(key, file, line)
 
 
+def _before_fork():
+    try:
+        if _SINK is not None:
+            _SINK.pause()
+    except Exception:
+        _STATS["errors"] += 1
+
+
+def _after_fork_in_parent():
+    try:
+        if _SINK is not None:
+            _SINK.resume()
+    except Exception:
+        _STATS["errors"] += 1
+
+
 def _after_fork_in_child():
     # A forked worker must not share its parent's queue, thread or ids.
     try:
@@ -539,7 +555,8 @@ def _at_exit():
 
 
 if hasattr(_os, "register_at_fork"):
-    _os.register_at_fork(after_in_child=_after_fork_in_child)
+    _os.register_at_fork(before=_before_fork, after_in_parent=_after_fork_in_parent,
+                         after_in_child=_after_fork_in_child)
 _atexit.register(_at_exit)
 
 # @@EXPORTER@@
