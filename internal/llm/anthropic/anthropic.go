@@ -65,9 +65,33 @@ func New(cfg llm.Config) (*Client, error) {
 // Decide sends req as one message with the decision tool forced and
 // returns the tool call's input. Every error is an *llm.Error.
 func (c *Client) Decide(ctx context.Context, req prompt.Request) (llm.Answer, error) {
+	params, err := c.params(req)
+	if err != nil {
+		return llm.Answer{}, err
+	}
+	rctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	start := time.Now()
+	var resp *http.Response
+	msg, err := c.sdk.Messages.New(rctx, params, option.WithResponseInto(&resp))
+	latency := time.Since(start)
+	var limits *llm.Limits
+	if resp != nil {
+		limits = llm.AnthropicLimits(resp.Header, time.Now())
+	}
+	if err != nil {
+		return llm.Answer{}, c.classify(ctx, rctx, err, resp, limits)
+	}
+	return c.answer(msg, req.SchemaName, int(params.MaxTokens), limits, latency)
+}
+
+// params builds the message Decide sends for req; the batch client sends
+// the very same params for each request of a batch. Its error is an
+// *llm.Error.
+func (c *Client) params(req prompt.Request) (sdk.MessageNewParams, error) {
 	schema, err := inputSchema(req.Schema)
 	if err != nil {
-		return llm.Answer{}, &llm.Error{Kind: llm.BadRequest, Provider: llm.Anthropic, Message: err.Error()}
+		return sdk.MessageNewParams{}, &llm.Error{Kind: llm.BadRequest, Provider: llm.Anthropic, Message: err.Error()}
 	}
 	maxTokens := req.MaxTokens
 	if maxTokens <= 0 {
@@ -87,20 +111,14 @@ func (c *Client) Decide(ctx context.Context, req prompt.Request) (llm.Answer, er
 		}}},
 		ToolChoice: choice,
 	}
+	return params, nil
+}
 
-	rctx, cancel := context.WithTimeout(ctx, c.timeout)
-	defer cancel()
-	start := time.Now()
-	var resp *http.Response
-	msg, err := c.sdk.Messages.New(rctx, params, option.WithResponseInto(&resp))
-	latency := time.Since(start)
-	var limits *llm.Limits
-	if resp != nil {
-		limits = llm.AnthropicLimits(resp.Header, time.Now())
-	}
-	if err != nil {
-		return llm.Answer{}, c.classify(ctx, rctx, err, resp, limits)
-	}
+// answer reads the decision out of a message, whether it came from Decide
+// or from a batch's results. An empty toolName takes any tool call:
+// a batch result does not carry its request, and every request forced
+// the one decision tool.
+func (c *Client) answer(msg *sdk.Message, toolName string, maxTokens int, limits *llm.Limits, latency time.Duration) (llm.Answer, error) {
 	usage := llm.Usage{InputTokens: int(msg.Usage.InputTokens), OutputTokens: int(msg.Usage.OutputTokens)}
 	malformed := func(format string, args ...any) (llm.Answer, error) {
 		e := llm.MalformedError(llm.Anthropic, format, args...)
@@ -112,7 +130,7 @@ func (c *Client) Decide(ctx context.Context, req prompt.Request) (llm.Answer, er
 		return malformed("the answer was cut off at %d tokens", maxTokens)
 	}
 	for _, block := range msg.Content {
-		if block.Type != "tool_use" || block.Name != req.SchemaName {
+		if block.Type != "tool_use" || (toolName != "" && block.Name != toolName) {
 			continue
 		}
 		raw, ok := llm.ExtractObject(string(block.Input))
@@ -124,7 +142,7 @@ func (c *Client) Decide(ctx context.Context, req prompt.Request) (llm.Answer, er
 	if msg.StopReason == sdk.StopReasonRefusal {
 		return malformed("the model refused to answer")
 	}
-	return malformed("the answer has no %s tool call (stop reason %q)", req.SchemaName, msg.StopReason)
+	return malformed("the answer has no %s tool call (stop reason %q)", toolName, msg.StopReason)
 }
 
 // inputSchema turns the Decision JSON schema into the SDK's tool input

@@ -83,7 +83,25 @@ func New(cfg llm.Config) (*Client, error) {
 func (c *Client) Decide(ctx context.Context, req prompt.Request) (llm.Answer, error) {
 	rctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
+	params := c.params(req)
 
+	start := time.Now()
+	var resp *http.Response
+	completion, err := c.sdk.Chat.Completions.New(rctx, params, option.WithResponseInto(&resp))
+	latency := time.Since(start)
+	var limits *llm.Limits
+	if resp != nil {
+		limits = llm.OpenAILimits(resp.Header)
+	}
+	if err != nil {
+		return llm.Answer{}, c.classify(ctx, rctx, err, resp, limits)
+	}
+	return c.answer(completion, req.MaxTokens, limits, latency)
+}
+
+// params builds the chat completion Decide sends for req; the batch
+// client sends the very same body as one line of its input file.
+func (c *Client) params(req prompt.Request) sdk.ChatCompletionNewParams {
 	params := sdk.ChatCompletionNewParams{
 		Model: c.model,
 		Messages: []sdk.ChatCompletionMessageParamUnion{
@@ -110,18 +128,12 @@ func (c *Client) Decide(ctx context.Context, req prompt.Request) (llm.Answer, er
 			params.MaxTokens = sdk.Int(int64(req.MaxTokens))
 		}
 	}
+	return params
+}
 
-	start := time.Now()
-	var resp *http.Response
-	completion, err := c.sdk.Chat.Completions.New(rctx, params, option.WithResponseInto(&resp))
-	latency := time.Since(start)
-	var limits *llm.Limits
-	if resp != nil {
-		limits = llm.OpenAILimits(resp.Header)
-	}
-	if err != nil {
-		return llm.Answer{}, c.classify(ctx, rctx, err, resp, limits)
-	}
+// answer reads the decision out of a completion, whether it came from
+// Decide or from a batch's output file.
+func (c *Client) answer(completion *sdk.ChatCompletion, maxTokens int, limits *llm.Limits, latency time.Duration) (llm.Answer, error) {
 	usage := llm.Usage{InputTokens: int(completion.Usage.PromptTokens), OutputTokens: int(completion.Usage.CompletionTokens)}
 	malformed := func(format string, args ...any) (llm.Answer, error) {
 		e := llm.MalformedError(c.provider, format, args...)
@@ -137,7 +149,7 @@ func (c *Client) Decide(ctx context.Context, req prompt.Request) (llm.Answer, er
 		return malformed("the model refused: %s", shorten(choice.Message.Refusal))
 	}
 	if choice.FinishReason == "length" {
-		return malformed("the answer was cut off at %d tokens", req.MaxTokens)
+		return malformed("the answer was cut off at %d tokens", maxTokens)
 	}
 	raw, ok := llm.ExtractObject(choice.Message.Content)
 	if !ok {
