@@ -17,6 +17,13 @@
 // TELEMETRY_INJECT_EXIT_TIMEOUT (ms, default 1000) bounds the exit flush.
 // TELEMETRY_INJECT_DEBUG=1 prints one line of counts to stderr at exit (2
 // and 3 only); nothing else is ever printed.
+//
+// Spans nest across await through AsyncLocalStorage where Node offers it
+// without an import (process.getBuiltinModule, Node 20.16+/22.3+, or
+// require in CommonJS); elsewhere they follow a plain stack, right for
+// synchronous code. A generator's span is current while its body runs up to
+// a yield. The OTLP exit flush runs on 'beforeExit', which process.exit()
+// skips; a file is also written on 'exit'.
 
 const G = globalThis;
 const MAX = 256;

@@ -23,6 +23,13 @@ first instrumented call, in this order:
 (ms, default 1000) bounds how long the exit flush may delay the program.
 ``TELEMETRY_INJECT_DEBUG=1`` prints one line of counts to stderr at exit
 (2 and 3 only); nothing else is ever printed.
+
+The current span lives in a context variable, so spans nest across asyncio
+tasks and into threads started with a copied context (asyncio.to_thread,
+loop.run_in_executor, contextvars.copy_context().run); a plain
+threading.Thread starts a new trace. A generator's span is current only
+while the generator runs. A forked child gets its own exporter; the
+exporter thread is stopped for the fork itself.
 Telemetry code never raises, prints or warns; its own failures and dropped
 spans are counted in ``_STATS``.
 """
