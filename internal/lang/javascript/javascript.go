@@ -48,7 +48,13 @@ func (p *parsers) forFile(f *source.File) *treesitter.Parser {
 // parse parses f's source (or out, when not nil) with the grammar f needs
 // and fails with the first syntax error's position.
 func (p *parsers) parse(ctx context.Context, f *source.File, src []byte) (*treesitter.Tree, error) {
-	tree, err := p.forFile(f).Parse(ctx, src)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	// The bindings' ParseCtx dereferences a nil cancellation flag when a
+	// context is cancelled mid-parse (go-tree-sitter v0.25.0), so the
+	// parse itself runs uncancellable; it takes milliseconds.
+	tree, err := p.forFile(f).Parse(context.WithoutCancel(ctx), src)
 	if err != nil {
 		return nil, fmt.Errorf("parsing %s: %w", f.Path, err)
 	}
