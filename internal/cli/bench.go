@@ -1,0 +1,47 @@
+package cli
+
+import (
+	"errors"
+
+	"github.com/spf13/cobra"
+
+	"github.com/telemetry-inject/telemetry-inject/internal/bench"
+	"github.com/telemetry-inject/telemetry-inject/internal/iostreams"
+)
+
+// errBenchFailed reports that a scenario missed its goal; the table
+// printed above says which.
+var errBenchFailed = errors.New("a benchmark scenario missed its goal")
+
+func newCmdBench(ios *iostreams.IOStreams) *cobra.Command {
+	var opts bench.Options
+	cmd := &cobra.Command{
+		Use:   "bench",
+		Short: "Measure the request engine against a simulated provider on 127.0.0.1",
+		Long: `bench starts a simulated provider on 127.0.0.1 that enforces limits the way
+hosted APIs do (request and token buckets refilling continuously, 429 with
+rate-limit headers and retry-after) or the way Ollama does (a few slots, a
+bounded queue, 503 when full), drives the engine with synthetic requests and
+prints, per scenario, the wall time, the theoretical bound, the efficiency
+(bound / wall), 429s, 503s, retries, latency and peak in-flight, with the
+sequential mode and the naive design measured beside it. Each scenario is
+checked against its goal (PASS/FAIL); the exit code is 1 if any failed.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			rep, err := bench.Run(cmd.Context(), ios.Out, opts)
+			if err != nil {
+				return err
+			}
+			if !rep.Pass {
+				return errBenchFailed
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.IntVar(&opts.N, "n", 0, "requests in the main scenarios (default 1500, 300 with --short)")
+	f.StringSliceVar(&opts.Scenarios, "scenario", nil, "run only these scenarios (a-f)")
+	f.BoolVar(&opts.Short, "short", false, "a quick run with compressed time and loose goals")
+	f.Uint64Var(&opts.Seed, "seed", 1, "seed for the workload and the faults")
+	return cmd
+}

@@ -1,0 +1,43 @@
+package cli
+
+import (
+	"context"
+
+	"github.com/telemetry-inject/telemetry-inject/internal/dispatch"
+	"github.com/telemetry-inject/telemetry-inject/internal/pipeline"
+)
+
+// decider is the pipeline's decider plus what the summary needs from it.
+type decider struct {
+	pipeline.Decider
+	Stats *dispatch.Stats
+	err   func() error // what stopped the run, if anything did
+	close func()
+}
+
+// Err returns what stopped the run early (an authentication failure).
+func (d *decider) Err() error {
+	if d.err == nil {
+		return nil
+	}
+	return d.err()
+}
+
+func (d *decider) Close() {
+	if d.close != nil {
+		d.close()
+	}
+}
+
+// newDecider picks the built-in planner when no provider is configured,
+// and otherwise builds the LLM dispatcher for the configured provider.
+func newDecider(ctx context.Context, opts *Options, root string) (*decider, error) {
+	cfg, err := providerConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	if cfg == nil {
+		return &decider{Decider: dispatch.Builtin{}}, nil
+	}
+	return newLLMDecider(ctx, opts, root, cfg)
+}

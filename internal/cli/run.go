@@ -1,0 +1,170 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/telemetry-inject/telemetry-inject/internal/iostreams"
+	"github.com/telemetry-inject/telemetry-inject/internal/lang"
+	"github.com/telemetry-inject/telemetry-inject/internal/lang/javascript"
+	"github.com/telemetry-inject/telemetry-inject/internal/lang/python"
+	"github.com/telemetry-inject/telemetry-inject/internal/layout"
+	"github.com/telemetry-inject/telemetry-inject/internal/dispatch"
+	"github.com/telemetry-inject/telemetry-inject/internal/pipeline"
+	"github.com/telemetry-inject/telemetry-inject/internal/scan"
+	"github.com/telemetry-inject/telemetry-inject/internal/source"
+	"github.com/telemetry-inject/telemetry-inject/internal/utilfiles"
+)
+
+// run does one instrumentation (or removal) run.
+func run(ctx context.Context, opts *Options) error {
+	start := time.Now()
+	root, files, skipped, err := scanPath(ctx, opts)
+	if err != nil {
+		return err
+	}
+	langs, closeLangs := languages()
+	defer closeLangs()
+
+	kinds, _ := opts.kinds()
+	var diff strings.Builder
+	popts := pipeline.Options{
+		Root:      root,
+		Files:     files,
+		Languages: langs,
+		Kinds:     kinds,
+		Runtime:   runtimeContent,
+		DryRun:    opts.DryRun,
+	}
+	if opts.DryRun {
+		popts.Diff = &diff
+		if !opts.JSON {
+			popts.Diff = opts.IO.Out
+		}
+	}
+
+	var rep *pipeline.Report
+	var stats *dispatch.Stats
+	if opts.Remove {
+		rep, err = pipeline.Remove(ctx, popts)
+	} else {
+		d, derr := newDecider(ctx, opts, root)
+		if derr != nil {
+			return derr
+		}
+		defer d.Close()
+		popts.Decider = d
+		stats = d.Stats
+		// An LLM run shows its requests' progress; an offline one, files.
+		var progress iostreams.Progress = nopProgress{}
+		if stats == nil {
+			progress = opts.IO.NewProgress(len(files), "files", opts.Verbose)
+		}
+		popts.OnFileDone = func(pipeline.FileReport) { progress.Add(1) }
+		rep, err = pipeline.Run(ctx, popts)
+		progress.Finish()
+		if derr := d.Err(); derr != nil && err == nil {
+			err = stopError(string(d.Stats.Provider), derr)
+		}
+	}
+	elapsed := time.Since(start)
+
+	if opts.JSON {
+		if werr := writeJSON(opts.IO.Out, rep, skipped, stats, diff.String(), elapsed); werr != nil {
+			return werr
+		}
+	} else {
+		printSummary(opts.IO.ErrOut, rep, skipped, stats, elapsed, opts)
+	}
+	if err != nil {
+		return err
+	}
+	if rep.ByStatus[pipeline.StatusFailed] > 0 {
+		return errIncomplete
+	}
+	return nil
+}
+
+// scanPath finds the files under the path the user gave, which may be a
+// folder or a single file.
+func scanPath(ctx context.Context, opts *Options) (string, []source.File, []scan.Skip, error) {
+	abs, err := filepath.Abs(opts.Path)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	info, err := os.Stat(abs)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return "", nil, nil, fmt.Errorf("%s does not exist", opts.Path)
+		}
+		return "", nil, nil, err
+	}
+	root := abs
+	if !info.IsDir() {
+		root = filepath.Dir(abs)
+	}
+	res, err := scan.Walk(ctx, abs, scan.Options{Exclude: opts.excludedGlobs()})
+	if err != nil {
+		return "", nil, nil, fmt.Errorf("scanning %s: %w", opts.Path, err)
+	}
+	return root, res.Files, res.Skipped, nil
+}
+
+// languages builds the supported languages. Only this package names them.
+func languages() (map[source.Language]*lang.Language, func()) {
+	py := python.New(python.Options{})
+	js, ts := javascript.New(javascript.Options{})
+	m := map[source.Language]*lang.Language{source.Python: &py, source.JavaScript: &js, source.TypeScript: &ts}
+	return m, func() {
+		for _, l := range m {
+			if l.Close != nil {
+				_ = l.Close()
+			}
+		}
+	}
+}
+
+// runtimeContent gives the embedded runtime file of each kind.
+func runtimeContent(rt layout.Runtime) []byte {
+	switch rt {
+	case layout.PythonRuntime:
+		return utilfiles.Python()
+	case layout.CommonJSRuntime:
+		_, b := utilfiles.JavaScript(source.ModuleCommonJS)
+		return b
+	case layout.ESMRuntime:
+		_, b := utilfiles.JavaScript(source.ModuleESM)
+		return b
+	default:
+		return utilfiles.TypeScript()
+	}
+}
+
+// jsonReport is the --json output: the pipeline's report plus the run's
+// totals. Its field names are a documented interface.
+type jsonReport struct {
+	*pipeline.Report
+	SkippedFiles []scan.Skip   `json:"skipped_files"`
+	Requests     *dispatch.Stats `json:"requests,omitempty"`
+	Diff         string         `json:"diff,omitempty"`
+	Seconds      float64        `json:"seconds"`
+}
+
+func writeJSON(w io.Writer, rep *pipeline.Report, skipped []scan.Skip, stats *dispatch.Stats, diff string, elapsed time.Duration) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(jsonReport{Report: rep, SkippedFiles: skipped, Requests: stats, Diff: diff, Seconds: elapsed.Seconds()})
+}
+
+type nopProgress struct{}
+
+func (nopProgress) Add(int)         {}
+func (nopProgress) Describe(string) {}
+func (nopProgress) Finish()         {}

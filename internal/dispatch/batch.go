@@ -1,0 +1,45 @@
+package dispatch
+
+import (
+	"context"
+	"sync"
+
+	"github.com/telemetry-inject/telemetry-inject/internal/pipeline"
+	"github.com/telemetry-inject/telemetry-inject/internal/prompt"
+)
+
+// viaBatch sends reqs through the provider's batch API, settles every
+// request the batch answered, and returns those it did not (failed,
+// expired, or the batch itself failed) for the engine to send.
+func (d *LLM) viaBatch(ctx context.Context, reqs []*Request, done func(int, pipeline.Decided), mu *sync.Mutex) []*Request {
+	preqs := make([]prompt.Request, len(reqs))
+	for i, r := range reqs {
+		preqs[i] = r.req
+	}
+	results, err := d.Batch(ctx, preqs)
+	if err != nil {
+		return reqs
+	}
+	var rest []*Request
+	for _, r := range reqs {
+		res, ok := results[r.req.ConstructID]
+		if !ok || res.Err != nil {
+			rest = append(rest, r)
+			continue
+		}
+		mu.Lock()
+		d.stats.Requests++
+		d.stats.InputTokens += res.Answer.Usage.InputTokens
+		d.stats.OutputTokens += res.Answer.Usage.OutputTokens
+		if d.Price != nil {
+			in, out := res.Answer.Usage.InputTokens, res.Answer.Usage.OutputTokens
+			paid := d.Price(in, out, true)
+			d.stats.CostUSD += paid
+			d.stats.SavedUSD += d.Price(in, out, false) - paid
+		}
+		dec, origin, note := d.settle(r, res.Answer, nil, true)
+		mu.Unlock()
+		done(r.job, pipeline.Decided{Decision: dec, Origin: origin, Note: note})
+	}
+	return rest
+}

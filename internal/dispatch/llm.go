@@ -1,0 +1,295 @@
+package dispatch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/telemetry-inject/telemetry-inject/internal/cache"
+	"github.com/telemetry-inject/telemetry-inject/internal/decide"
+	"github.com/telemetry-inject/telemetry-inject/internal/decide/builtin"
+	"github.com/telemetry-inject/telemetry-inject/internal/engine"
+	"github.com/telemetry-inject/telemetry-inject/internal/llm"
+	"github.com/telemetry-inject/telemetry-inject/internal/pipeline"
+	"github.com/telemetry-inject/telemetry-inject/internal/prompt"
+	"github.com/telemetry-inject/telemetry-inject/internal/source"
+)
+
+// Price turns a request's usage into dollars.
+type Price func(inputTokens, outputTokens int, batch bool) float64
+
+// LLM decides constructs by asking a model, one request per construct,
+// through the request engine. Answers are validated; a construct whose
+// request fails, or whose answer is invalid, gets the built-in planner's
+// decision instead and is counted as a fallback. Valid answers are cached.
+type LLM struct {
+	// Provider and Model name what is asked, for cache keys and reports.
+	Provider, Model string
+	// Hosts are the clients, one per base URL; the engine balances them.
+	Hosts []llm.Decider
+	// Engine configures the request engine (limits per host, timeouts,
+	// concurrency). Dispatch fills in the scheduling functions.
+	Engine engine.Options[*Request, llm.Answer]
+	// Cache, if set, answers constructs asked about before and keeps new
+	// answers.
+	Cache *cache.Cache
+	// Price gives a request's cost; nil means free (Ollama).
+	Price Price
+	// Budget, when positive, is the most to spend in USD: a request that
+	// could take the spend past it is not sent, and its construct uses the
+	// built-in planner.
+	Budget float64
+	// PromptOptions shape the prompts (code budget for small contexts).
+	PromptOptions prompt.Options
+	// Batch, if set, sends the requests not answered by the cache through
+	// the provider's batch API first.
+	Batch BatchFunc
+	// Progress, if set, is told how many requests are done out of how many.
+	Progress func(done, total int)
+
+	stats Stats
+	err   error
+}
+
+// BatchFunc submits requests to a provider's batch API and returns each
+// one's answer or error by construct ID.
+type BatchFunc func(ctx context.Context, reqs []prompt.Request) (map[string]BatchResult, error)
+
+// BatchResult is one request's outcome from a batch.
+type BatchResult struct {
+	Answer llm.Answer
+	Err    error
+}
+
+// Request is what the engine carries for one construct.
+type Request struct {
+	job   int
+	file  string
+	key   string
+	req   prompt.Request
+	cons  *source.Construct
+	estUS float64
+}
+
+// Stats returns the run's request totals.
+func (d *LLM) Stats() *Stats { return &d.stats }
+
+// Err is the error that stopped the run (an authentication failure), if
+// any; constructs it left undecided leave their files untouched.
+func (d *LLM) Err() error { return d.err }
+
+// Decide implements pipeline.Decider.
+func (d *LLM) Decide(ctx context.Context, jobs []pipeline.Job, done func(int, pipeline.Decided)) {
+	start := time.Now()
+	d.stats.Provider, d.stats.Model = d.Provider, d.Model
+	var mu sync.Mutex // guards stats and the budget while results arrive
+	var pending []*Request
+	for i, j := range jobs {
+		r := &Request{job: i, file: j.File.Path, cons: j.Construct, req: prompt.BuildWith(j.File, j.Construct, d.PromptOptions)}
+		r.key = cache.Key(d.Provider, d.Model, r.req.Version, []byte(r.req.System), []byte(r.req.User), r.req.Schema)
+		if dec, ok := d.fromCache(r); ok {
+			done(i, pipeline.Decided{Decision: dec, Origin: source.OriginCache})
+			continue
+		}
+		pending = append(pending, r)
+	}
+	if d.Batch != nil && len(pending) > 0 {
+		pending = d.viaBatch(ctx, pending, done, &mu)
+	}
+	if len(pending) > 0 && ctx.Err() == nil {
+		d.viaEngine(ctx, pending, done, &mu)
+	}
+	d.stats.Duration = time.Since(start)
+}
+
+// fromCache answers r from the cache when a valid answer is there.
+func (d *LLM) fromCache(r *Request) (source.Decision, bool) {
+	if d.Cache == nil {
+		return source.Decision{}, false
+	}
+	e, ok := d.Cache.Get(r.key)
+	if !ok {
+		d.stats.CacheMisses++
+		return source.Decision{}, false
+	}
+	dec, err := decide.Parse(r.cons, e.Answer)
+	if err != nil {
+		d.stats.CacheMisses++
+		return source.Decision{}, false
+	}
+	d.stats.CacheHits++
+	d.stats.SavedUSD += e.CostUSD
+	return dec, true
+}
+
+// viaEngine sends the requests through the engine and settles each one as
+// its result arrives.
+func (d *LLM) viaEngine(ctx context.Context, reqs []*Request, done func(int, pipeline.Decided), mu *sync.Mutex) {
+	opts := d.Engine
+	opts.EstimateTokens = func(r *Request) int { return r.req.EstimatedTokens }
+	opts.Group = func(r *Request) string { return r.file }
+	opts.Priority = func(r *Request) int { return r.req.EstimatedTokens }
+	var finished int
+	opts.OnResult = func(i int, res engine.Result[llm.Answer]) {
+		r := reqs[i]
+		mu.Lock()
+		finished++
+		if d.Progress != nil {
+			d.Progress(finished, len(reqs))
+		}
+		if errors.Is(res.Err, errStopped) || (res.Err != nil && llm.KindOf(res.Err) == llm.Auth) {
+			// The run is stopping: the construct stays undecided, so
+			// its file is left as it was.
+			if d.err == nil {
+				d.err = res.Err
+			}
+			mu.Unlock()
+			return
+		}
+		if res.Err != nil && ctx.Err() != nil {
+			mu.Unlock()
+			return // interrupted: the construct's file stays untouched
+		}
+		dec, origin, note := d.settle(r, res.Value, res.Err, false)
+		mu.Unlock()
+		done(r.job, pipeline.Decided{Decision: dec, Origin: origin, Note: note})
+	}
+	_, st := engine.Run(ctx, reqs, d.call(mu), opts)
+	mu.Lock()
+	defer mu.Unlock()
+	d.stats.Requests += st.Attempts
+	d.stats.Retries += st.Retries
+	d.stats.RateLimited += st.RateLimited
+	d.stats.Overloaded += st.Overloaded
+	d.stats.PeakInFlight = st.PeakInFlight
+	d.stats.LatencyP50 = st.LatencyP50.Seconds()
+	d.stats.LatencyP95 = st.LatencyP95.Seconds()
+	for _, h := range st.Hosts {
+		d.stats.Hosts = append(d.stats.Hosts, Host{URL: h.Name, Requests: h.Attempts, Failures: h.Failed})
+	}
+	if st.Stopped != nil && d.err == nil {
+		d.err = st.Stopped
+	}
+}
+
+// errStopped marks requests the dispatcher refused to send.
+var errStopped = errors.New("run stopped")
+
+// errOverBudget is the error of a request not sent because of --budget.
+var errOverBudget = errors.New("not sent: the --budget would be exceeded")
+
+// call adapts a provider client to the engine: it enforces the budget
+// before sending and translates the provider's error kinds and headers
+// into the engine's feedback.
+func (d *LLM) call(mu *sync.Mutex) engine.Call[*Request, llm.Answer] {
+	var reserved float64
+	return func(ctx context.Context, host int, r *Request) (llm.Answer, engine.Feedback, error) {
+		if d.Budget > 0 && d.Price != nil {
+			est := d.Price(r.req.EstimatedTokens-r.req.MaxTokens, r.req.MaxTokens, false)
+			mu.Lock()
+			over := d.stats.CostUSD+reserved+est > d.Budget
+			if !over {
+				reserved += est
+			}
+			mu.Unlock()
+			if over {
+				return llm.Answer{}, engine.Feedback{Class: engine.Fatal}, errOverBudget
+			}
+			defer func() { mu.Lock(); reserved -= est; mu.Unlock() }()
+		}
+		ans, err := d.Hosts[host].Decide(ctx, r.req)
+		fb := engine.Feedback{Tokens: ans.Usage.Total(), Rate: rateState(ans.Limits)}
+		if err != nil {
+			var le *llm.Error
+			if errors.As(err, &le) {
+				fb.Tokens = le.Usage.Total()
+				fb.Rate = rateState(le.Limits)
+				fb.RetryAfter = le.RetryAfter
+				fb.Class = classOf(le.Kind)
+				// Malformed answers still cost money.
+				d.charge(mu, le.Usage)
+			}
+			return ans, fb, err
+		}
+		d.charge(mu, ans.Usage)
+		return ans, fb, nil
+	}
+}
+
+func (d *LLM) charge(mu *sync.Mutex, u llm.Usage) {
+	mu.Lock()
+	defer mu.Unlock()
+	d.stats.InputTokens += u.InputTokens
+	d.stats.OutputTokens += u.OutputTokens
+	if d.Price != nil {
+		d.stats.CostUSD += d.Price(u.InputTokens, u.OutputTokens, false)
+	}
+}
+
+// settle turns one request's outcome into a decision: the model's when its
+// answer is valid (and then cached), the built-in planner's otherwise.
+// Callers hold the stats lock.
+func (d *LLM) settle(r *Request, ans llm.Answer, err error, batch bool) (source.Decision, source.Origin, string) {
+	if err == nil {
+		dec, perr := decide.Parse(r.cons, ans.Raw)
+		if perr == nil {
+			if d.Cache != nil {
+				cost := 0.0
+				if d.Price != nil {
+					cost = d.Price(ans.Usage.InputTokens, ans.Usage.OutputTokens, batch)
+				}
+				_ = d.Cache.Put(cache.Entry{Key: r.key, Answer: ans.Raw, Provider: d.Provider, Model: d.Model,
+					InputTokens: ans.Usage.InputTokens, OutputTokens: ans.Usage.OutputTokens, CostUSD: cost, Time: time.Now()})
+			}
+			return dec, source.OriginLLM, ""
+		}
+		err = fmt.Errorf("invalid answer: %w", perr)
+	}
+	if errors.Is(err, errOverBudget) {
+		d.stats.OverBudget++
+	} else {
+		d.stats.Failed++
+	}
+	d.stats.Fallbacks++
+	return builtin.Decide(r.cons), source.OriginFallback, err.Error()
+}
+
+// classOf maps the provider layer's error kinds onto the engine's classes.
+func classOf(k llm.Kind) engine.Class {
+	switch k {
+	case llm.RateLimited:
+		return engine.RateLimited
+	case llm.Overloaded:
+		return engine.Overloaded
+	case llm.Server, llm.Timeout, llm.Conflict, llm.Connection:
+		return engine.Retryable
+	case llm.Auth:
+		return engine.StopAll
+	default: // quota, permission, bad request, not found, malformed, canceled
+		return engine.Fatal
+	}
+}
+
+// rateState converts reported limits into the engine's terms. Anthropic
+// reports input tokens separately; they are what its token limit counts.
+func rateState(l *llm.Limits) *engine.RateState {
+	if l == nil {
+		return nil
+	}
+	conv := func(b *llm.Bucket) *engine.Bucket {
+		if b == nil {
+			return nil
+		}
+		return &engine.Bucket{Limit: b.Limit, Remaining: b.Remaining, Reset: b.Reset}
+	}
+	rs := &engine.RateState{Requests: conv(l.Requests), Tokens: conv(l.Tokens)}
+	if rs.Tokens == nil {
+		rs.Tokens = conv(l.InputTokens)
+	}
+	if rs.Requests == nil && rs.Tokens == nil {
+		return nil
+	}
+	return rs
+}
