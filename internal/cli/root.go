@@ -83,7 +83,12 @@ OPENAI_BASE_URL, ANTHROPIC_BASE_URL, OLLAMA_HOST.`,
   telemetry-inject ./my-project --dry-run
   LLM_PROVIDER=ollama LLM_MODEL=llama3.1 telemetry-inject ./src --max-parallel 4
   telemetry-inject ./my-project --remove`,
-		Args:          cobra.ExactArgs(1),
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return flagErrorf("give exactly one PATH to instrument (got %d arguments)", len(args))
+			}
+			return nil
+		},
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, args []string) error {

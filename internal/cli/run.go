@@ -11,12 +11,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/telemetry-inject/telemetry-inject/internal/dispatch"
 	"github.com/telemetry-inject/telemetry-inject/internal/iostreams"
 	"github.com/telemetry-inject/telemetry-inject/internal/lang"
 	"github.com/telemetry-inject/telemetry-inject/internal/lang/javascript"
 	"github.com/telemetry-inject/telemetry-inject/internal/lang/python"
 	"github.com/telemetry-inject/telemetry-inject/internal/layout"
-	"github.com/telemetry-inject/telemetry-inject/internal/dispatch"
 	"github.com/telemetry-inject/telemetry-inject/internal/pipeline"
 	"github.com/telemetry-inject/telemetry-inject/internal/scan"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
@@ -151,10 +151,10 @@ func runtimeContent(rt layout.Runtime) []byte {
 // totals. Its field names are a documented interface.
 type jsonReport struct {
 	*pipeline.Report
-	SkippedFiles []scan.Skip   `json:"skipped_files"`
+	SkippedFiles []scan.Skip     `json:"skipped_files"`
 	Requests     *dispatch.Stats `json:"requests,omitempty"`
-	Diff         string         `json:"diff,omitempty"`
-	Seconds      float64        `json:"seconds"`
+	Diff         string          `json:"diff,omitempty"`
+	Seconds      float64         `json:"seconds"`
 }
 
 func writeJSON(w io.Writer, rep *pipeline.Report, skipped []scan.Skip, stats *dispatch.Stats, diff string, elapsed time.Duration) error {
