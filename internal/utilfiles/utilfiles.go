@@ -53,8 +53,11 @@ func read(name string) string {
 
 // Python returns the content of _telemetry_utils.py.
 func Python() []byte {
-	core := read("telemetry_utils.py")
-	return []byte(strings.Replace(core, "# @@EXPORTER@@\n", read("exporter.py"), 1))
+	r := strings.NewReplacer(
+		"# @@DECORATOR@@\n", read("decorator.py"),
+		"# @@EXPORTER@@\n", read("exporter.py"),
+	)
+	return []byte(r.Replace(read("telemetry_utils.py")))
 }
 
 // IsRuntimeFile reports whether name (a path with either slash) is one of
