@@ -34,54 +34,61 @@ func NewAnthropic(t testing.TB, respond Responder) *Server {
 			anthropicError(w, rep, req.N)
 			return
 		}
-		var tool struct {
-			ToolChoice struct {
-				Name string `json:"name"`
-			} `json:"tool_choice"`
-		}
-		json.Unmarshal(req.Body, &tool)
-		var content []any
-		stop := "tool_use"
-		text := rep.Content
-		if text != "" {
-			content = append(content, map[string]any{"type": "text", "text": text})
-			stop = "end_turn"
-		} else {
-			input := json.RawMessage(compact(rep.Decision))
-			if !json.Valid(input) {
-				// The API never sends invalid JSON as a tool input; a test
-				// asking for it gets the text as a JSON string instead.
-				b, _ := json.Marshal(rep.Decision)
-				input = b
-			}
-			if rep.Decision == "" {
-				input = json.RawMessage("{}")
-			}
-			text = string(input)
-			content = append(content, map[string]any{
-				"type": "tool_use", "id": fmt.Sprintf("toolu_fake%06d", req.N), "name": tool.ToolChoice.Name, "input": input,
-			})
-		}
-		if rep.Truncated {
-			stop = "max_tokens"
-		}
-		in, out := rep.InputTokens, rep.OutputTokens
-		if in == 0 {
-			in = estimate(req.System + req.User)
-		}
-		if out == 0 {
-			out = estimate(text)
-		}
 		setHeaders(w, rep)
-		writeJSON(w, http.StatusOK, map[string]any{
-			"id": fmt.Sprintf("msg_fake%06d", req.N), "type": "message", "role": "assistant",
-			"model": req.Model, "content": content, "stop_reason": stop, "stop_sequence": nil,
-			"usage": map[string]any{
-				"input_tokens": in, "output_tokens": out,
-				"cache_creation_input_tokens": 0, "cache_read_input_tokens": 0, "service_tier": "standard",
-			},
-		})
+		writeJSON(w, http.StatusOK, anthropicMessage(req, rep))
 	})
+}
+
+// anthropicMessage renders the message answering req with rep, which is
+// not an error: the body of a synchronous answer and of a batch's
+// succeeded result alike.
+func anthropicMessage(req Request, rep Reply) map[string]any {
+	var tool struct {
+		ToolChoice struct {
+			Name string `json:"name"`
+		} `json:"tool_choice"`
+	}
+	json.Unmarshal(req.Body, &tool)
+	var content []any
+	stop := "tool_use"
+	text := rep.Content
+	if text != "" {
+		content = append(content, map[string]any{"type": "text", "text": text})
+		stop = "end_turn"
+	} else {
+		input := json.RawMessage(compact(rep.Decision))
+		if !json.Valid(input) {
+			// The API never sends invalid JSON as a tool input; a test
+			// asking for it gets the text as a JSON string instead.
+			b, _ := json.Marshal(rep.Decision)
+			input = b
+		}
+		if rep.Decision == "" {
+			input = json.RawMessage("{}")
+		}
+		text = string(input)
+		content = append(content, map[string]any{
+			"type": "tool_use", "id": fmt.Sprintf("toolu_fake%06d", req.N), "name": tool.ToolChoice.Name, "input": input,
+		})
+	}
+	if rep.Truncated {
+		stop = "max_tokens"
+	}
+	in, out := rep.InputTokens, rep.OutputTokens
+	if in == 0 {
+		in = estimate(req.System + req.User)
+	}
+	if out == 0 {
+		out = estimate(text)
+	}
+	return map[string]any{
+		"id": fmt.Sprintf("msg_fake%06d", req.N), "type": "message", "role": "assistant",
+		"model": req.Model, "content": content, "stop_reason": stop, "stop_sequence": nil,
+		"usage": map[string]any{
+			"input_tokens": in, "output_tokens": out,
+			"cache_creation_input_tokens": 0, "cache_read_input_tokens": 0, "service_tier": "standard",
+		},
+	}
 }
 
 // parseAnthropic reads model, system and user texts from a Messages body.

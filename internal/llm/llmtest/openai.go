@@ -36,49 +36,57 @@ func NewOpenAI(t testing.TB, respond Responder) *Server {
 			openAIError(w, rep, req.Header.Get("Authorization"), req.N)
 			return
 		}
-		content := rep.Decision
-		if rep.Content != "" {
-			content = rep.Content
-		}
-		in, out := rep.InputTokens, rep.OutputTokens
-		if in == 0 {
-			in = estimate(req.System + req.User)
-		}
-		if out == 0 {
-			out = estimate(content)
-		}
-		finish := "stop"
-		if rep.Truncated {
-			finish = "length"
-		}
-		model := req.Model
-		if !strings.Contains(model, "-20") {
-			model += "-2025-04-14" // OpenAI answers with the dated snapshot name
-		}
-		body := map[string]any{
-			"id":      fmt.Sprintf("chatcmpl-fake%06d", req.N),
-			"object":  "chat.completion",
-			"created": time.Now().Unix(),
-			"model":   model,
-			"choices": []any{map[string]any{
-				"index": 0,
-				"message": map[string]any{
-					"role": "assistant", "content": content, "refusal": nil, "annotations": []any{},
-				},
-				"logprobs":      nil,
-				"finish_reason": finish,
-			}},
-			"usage": map[string]any{
-				"prompt_tokens": in, "completion_tokens": out, "total_tokens": in + out,
-				"prompt_tokens_details":     map[string]any{"cached_tokens": 0, "audio_tokens": 0},
-				"completion_tokens_details": map[string]any{"reasoning_tokens": 0, "audio_tokens": 0, "accepted_prediction_tokens": 0, "rejected_prediction_tokens": 0},
-			},
-			"service_tier":       "default",
-			"system_fingerprint": "fp_fake",
-		}
+		body := openAICompletion(req, rep)
 		setHeaders(w, rep)
 		writeJSON(w, http.StatusOK, body)
 	})
+}
+
+// openAICompletion renders the chat completion answering req with rep,
+// which is not an error: the body of a synchronous answer and of a batch's
+// output line alike.
+func openAICompletion(req Request, rep Reply) map[string]any {
+	content := rep.Decision
+	if rep.Content != "" {
+		content = rep.Content
+	}
+	in, out := rep.InputTokens, rep.OutputTokens
+	if in == 0 {
+		in = estimate(req.System + req.User)
+	}
+	if out == 0 {
+		out = estimate(content)
+	}
+	finish := "stop"
+	if rep.Truncated {
+		finish = "length"
+	}
+	model := req.Model
+	if !strings.Contains(model, "-20") {
+		model += "-2025-04-14" // OpenAI answers with the dated snapshot name
+	}
+	body := map[string]any{
+		"id":      fmt.Sprintf("chatcmpl-fake%06d", req.N),
+		"object":  "chat.completion",
+		"created": time.Now().Unix(),
+		"model":   model,
+		"choices": []any{map[string]any{
+			"index": 0,
+			"message": map[string]any{
+				"role": "assistant", "content": content, "refusal": nil, "annotations": []any{},
+			},
+			"logprobs":      nil,
+			"finish_reason": finish,
+		}},
+		"usage": map[string]any{
+			"prompt_tokens": in, "completion_tokens": out, "total_tokens": in + out,
+			"prompt_tokens_details":     map[string]any{"cached_tokens": 0, "audio_tokens": 0},
+			"completion_tokens_details": map[string]any{"reasoning_tokens": 0, "audio_tokens": 0, "accepted_prediction_tokens": 0, "rejected_prediction_tokens": 0},
+		},
+		"service_tier":       "default",
+		"system_fingerprint": "fp_fake",
+	}
+	return body
 }
 
 // parseOpenAI reads model and message texts from a Chat Completions body.
