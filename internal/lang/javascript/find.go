@@ -82,11 +82,7 @@ func hasTSImportRequire(kids []treesitter.Node) bool {
 
 // modulePath turns a file path into the dotted module part of QualNames.
 func modulePath(p string) string {
-	dir, file := path.Split(p)
-	if i := strings.IndexByte(file, '.'); i > 0 {
-		file = file[:i]
-	}
-	p = strings.Trim(dir+file, "/")
+	p = strings.Trim(strings.TrimSuffix(p, path.Ext(p)), "/")
 	return strings.ReplaceAll(p, "/", ".")
 }
 
