@@ -133,6 +133,7 @@ func TestJSCollectorTroubleChangesNothing(t *testing.T) {
 		"503":  func() string { return newCollector(t, 503, 0).URL },
 	} {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			got := run(t, p.dir, cleanEnv("OTEL_EXPORTER_OTLP_ENDPOINT="+endpoint()), node, "--expose-gc", p.prog)
 			// The exit flush may wait up to TELEMETRY_INJECT_EXIT_TIMEOUT (1 s).
 			sameBehaviour(t, plain, got, 2500*time.Millisecond)

@@ -18,6 +18,7 @@ func TestTypeScriptRuntimeCompilesStrictAndRuns(t *testing.T) {
 	src := readTestdata(t, "ts/main.ts")
 	for _, tc := range []struct{ module, typ string }{{"commonjs", "commonjs"}, {"nodenext", "module"}, {"nodenext", "commonjs"}} {
 		t.Run(tc.module+"-"+tc.typ, func(t *testing.T) {
+			t.Parallel()
 			dir := t.TempDir()
 			write(t, dir, "package.json", `{"private": true, "type": "`+tc.typ+`"}`)
 			write(t, dir, "main.ts", src)
