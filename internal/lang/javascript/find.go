@@ -60,7 +60,8 @@ func findConstructs(ctx context.Context, p *parsers, f *source.File) ([]source.C
 	switch {
 	case w.ignoreFile:
 		fileSkip = reasonIgnoreFile
-	case w.ts && !use.esm && !hasTSImportRequire(w.named(root)):
+	case w.ts && !use.esm && !hasTSImportRequire(w.named(root)) && !strings.HasSuffix(f.Path, ".mts") && !strings.HasSuffix(f.Path, ".cts"):
+		// .mts and .cts files are modules whatever they contain.
 		fileSkip = reasonGlobalTS
 	case !w.ts && moduleFrom(f, use) == source.ModuleNone:
 		fileSkip = reasonBrowser

@@ -175,3 +175,17 @@ func TestRenderEscapesStrings(t *testing.T) {
 		t.Errorf("opening piece = %s", edits[0].New)
 	}
 }
+
+func TestModuleKindsOfTypeScript(t *testing.T) {
+	_, ts := languages(t, Options{NoNode: true})
+	src := []byte("function f(a: number) { return a }\n")
+	for path, global := range map[string]bool{"g.ts": true, "g.tsx": true, "m.mts": false, "c.cts": false} {
+		cs, err := ts.Find(testFile(path, src))
+		if err != nil || len(cs) != 1 {
+			t.Fatalf("%s: %v %v", path, cs, err)
+		}
+		if (cs[0].Skip == reasonGlobalTS) != global {
+			t.Errorf("%s: skip = %q", path, cs[0].Skip)
+		}
+	}
+}
