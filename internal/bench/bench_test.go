@@ -34,13 +34,18 @@ func TestShortBenchmark(t *testing.T) {
 }
 
 // TestFullBenchmark runs the full benchmark (a few minutes) when
-// TELEMETRY_INJECT_BENCH_FULL=1, for measuring without the command line.
+// TELEMETRY_INJECT_BENCH_FULL=1, for measuring without the command line;
+// TELEMETRY_INJECT_BENCH_SCENARIOS=c,e picks scenarios.
 func TestFullBenchmark(t *testing.T) {
 	if os.Getenv("TELEMETRY_INJECT_BENCH_FULL") != "1" {
 		t.Skip("set TELEMETRY_INJECT_BENCH_FULL=1 to run the full benchmark")
 	}
 	var out bytes.Buffer
-	rep, err := Run(context.Background(), &out, Options{})
+	var pick []string
+	if v := os.Getenv("TELEMETRY_INJECT_BENCH_SCENARIOS"); v != "" {
+		pick = strings.Split(v, ",")
+	}
+	rep, err := Run(context.Background(), &out, Options{Scenarios: pick})
 	t.Log("\n" + out.String())
 	if err != nil {
 		t.Fatal(err)

@@ -40,13 +40,14 @@ const (
 	latencyFactor = 1.6
 	// ewmaAlpha weights each new latency sample.
 	ewmaAlpha = 0.1
-	// warmSamples is how many samples the baseline needs before latency
-	// may cause a decrease.
-	warmSamples = 8
+	// baselineSamples is how many samples make the first baseline, and
+	// warmSamples how many are needed before latency may cause a decrease.
+	baselineSamples = 4
+	warmSamples     = 8
 	// baselineAging lets the baseline drift up by this fraction per sample,
 	// so one lucky early streak does not make later normal latency look
 	// like queueing forever.
-	baselineAging = 0.0005
+	baselineAging = 0.001
 )
 
 func newController(start, maxLimit int) *controller {
@@ -55,7 +56,7 @@ func newController(start, maxLimit int) *controller {
 
 // Limit is the number of attempts that may be in flight now.
 func (c *controller) Limit() int {
-	return max(1, int(c.limit))
+	return max(1, int(math.Round(c.limit)))
 }
 
 // success records a successful attempt that took latency. saturated says
@@ -63,21 +64,26 @@ func (c *controller) Limit() int {
 // limit what holds throughput back, and only then is growing it useful.
 func (c *controller) success(now time.Time, latency time.Duration, saturated bool) {
 	c.samples++
-	if c.samples == 1 {
-		c.ewma = latency
-	} else {
-		c.ewma = time.Duration(float64(c.ewma)*(1-ewmaAlpha) + float64(latency)*ewmaAlpha)
-	}
+	// A plain mean until there are 1/alpha samples, so the first ones are
+	// not weighted by the very first alone.
+	weight := max(ewmaAlpha, 1/float64(c.samples))
+	c.ewma = time.Duration(float64(c.ewma)*(1-weight) + float64(latency)*weight)
+	// The baseline starts from the first requests, which were sent at the
+	// start limit, before slow start could make the server queue them.
 	switch {
-	case c.samples < warmSamples:
+	case c.samples < baselineSamples:
 	case c.baseline == 0 || c.ewma < c.baseline:
 		c.baseline = c.ewma
 	default:
 		c.baseline = time.Duration(float64(c.baseline) * (1 + baselineAging))
 	}
 	if c.hold > 0 {
+		// Neither decrease nor grow until the new limit shows in latency:
+		// growing now would undo the decrease before it could be judged.
 		c.hold--
-	} else if c.baseline > 0 && float64(c.ewma) > latencyFactor*float64(c.baseline) {
+		return
+	}
+	if c.samples >= warmSamples && float64(c.ewma) > latencyFactor*float64(c.baseline) {
 		c.decrease(now)
 		return
 	}
@@ -110,9 +116,9 @@ func (c *controller) decrease(now time.Time) {
 	c.lastDrop = now
 	c.limit = max(1, c.limit*beta)
 	c.ssthresh = c.limit
-	// Two rounds of the new limit, by which time the smoothed latency
-	// (alpha 0.1) has mostly caught up.
-	c.hold = int(2*c.limit) + warmSamples
+	// A round of the new limit and then some, by which time the smoothed
+	// latency (alpha 0.1) has mostly caught up.
+	c.hold = int(c.limit) + warmSamples
 }
 
 // reset returns to slow start from start, for a host back from cooldown.

@@ -40,6 +40,14 @@ func TestControllerSlowStartThenAdditive(t *testing.T) {
 		t.Fatalf("second overload within an RTT gave %d, want 6", got)
 	}
 	// Additive increase: 1/limit per success, so a little over one per limit's worth.
+	// The limit holds for a round plus warmSamples successes (6+8), so the
+	// decrease is judged before growth resumes.
+	for i := 0; i < 14; i++ {
+		c.success(clk.advance(10*time.Millisecond), 100*time.Millisecond, true)
+	}
+	if got := c.Limit(); got != 6 {
+		t.Fatalf("limit grew to %d during the hold after a decrease", got)
+	}
 	for i := 0; i < 7; i++ {
 		c.success(clk.advance(10*time.Millisecond), 100*time.Millisecond, true)
 	}
@@ -127,9 +135,19 @@ func TestControllerLatencyDropsOncePerBout(t *testing.T) {
 		c.success(clk.advance(25*time.Millisecond), 100*time.Millisecond, true)
 	}
 	// Latency doubles; the first decrease comes once the EWMA crosses 1.6x.
+	// From then on the server's queue is gone and latency is back to
+	// normal, but the smoothed latency takes a while to follow.
 	dropped := -1
-	for i := 0; i < 30; i++ {
-		c.success(clk.advance(50*time.Millisecond), 200*time.Millisecond, true)
+	for i := 0; i < 40; i++ {
+		lat, step := 200*time.Millisecond, 50*time.Millisecond
+		if dropped >= 0 {
+			// 1.5x: what the lower limit leaves, below the 1.6x trigger;
+			// each sample more than a round trip apart, so only the hold
+			// (not the once-per-RTT guard) stops a second decrease.
+			lat, step = 150*time.Millisecond, 250*time.Millisecond
+		}
+		// Unsaturated, so only decreases move the limit.
+		c.success(clk.advance(step), lat, false)
 		if c.Limit() < 8 && dropped < 0 {
 			dropped = i
 		}
