@@ -171,6 +171,7 @@ class Span {
     this.error = null;
     this.otel = null;
     this.ctx = null;
+    this.inCtx = false;
     this.prev = undefined;
     this.start = nowMs();
     this.end = 0;
@@ -227,7 +228,11 @@ function start(name, file, line, attrs) {
         tracer = provider.getTracer("telemetry-inject");
         st.tracers.set(provider, tracer);
       }
-      const pctx = parent && parent.ctx ? parent.ctx : api.context && typeof api.context.active === "function" ? api.context.active() : undefined;
+      // A span run() made current is in the program's context too, where
+      // the program's own spans may have nested deeper since: the active
+      // context then knows best. A span enter() made current is only ours.
+      const ctxm = api.context;
+      const pctx = parent && parent.ctx && !parent.inCtx ? parent.ctx : ctxm && typeof ctxm.active === "function" ? ctxm.active() : undefined;
       s.otel = tracer.startSpan(name, { kind: 0, attributes: a }, pctx);
       s.ctx = ctxWith(pctx, s.otel);
     }
@@ -308,7 +313,11 @@ function tiFail(s, err) {
 function runIn(s, fn) {
   const api = s.otel ? G[OTEL_API] : undefined;
   const ctxm = api !== undefined ? api.context : undefined;
-  const inner = ctxm && typeof ctxm.with === "function" ? () => ctxm.with(s.ctx, fn) : fn;
+  let inner = fn;
+  if (ctxm && typeof ctxm.with === "function") {
+    s.inCtx = true;
+    inner = () => ctxm.with(s.ctx, fn);
+  }
   const a = st.als;
   if (a) return a.run(s, inner);
   const prev = st.cur;

@@ -27,7 +27,7 @@ async function outer(x) {
   /*@ti{*/return __ti.run("outer", "otel.js", 26, {x: x}, async () => {/*}@ti*/
   await new Promise((r) => setTimeout(r, 2));
   const r = inner(x);
-  await tracer.startActiveSpan("program.child", async (s) => { await null; s.end(); });
+  await tracer.startActiveSpan("program.child", async (s) => { await null; inner(1); s.end(); });
   try { inner(10); } catch (e) { /* expected */ }
   return r;
   /*@ti{*/});/*}@ti*/
