@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"testing"
 )
 
@@ -74,5 +75,37 @@ func TestCheckerRestartsAfterDeath(t *testing.T) {
 	}
 	if err := c.Check(bg, []byte("let a = "), false); err == nil {
 		t.Fatal("a syntax error passed after a restart")
+	}
+}
+
+// TestCheckerConcurrentUse validates from several goroutines at once, as
+// the pipeline does, and expects every answer to belong to its request.
+func TestCheckerConcurrentUse(t *testing.T) {
+	if _, err := exec.LookPath("node"); err != nil {
+		t.Skip("node is not on PATH")
+	}
+	js, _ := languages(t, Options{})
+	good := []byte("module.exports = function (a) { return a }\n")
+	bad := []byte("const a = 1; const a = 2; module.exports = a\n")
+	f := testFile("c.js", good)
+	errs := make(chan string, 40)
+	for i := range 40 {
+		go func() {
+			src, wantOK := good, true
+			if i%3 == 0 {
+				src, wantOK = bad, false
+			}
+			err := js.Validate(bg, f, src)
+			if (err == nil) != wantOK {
+				errs <- "request " + strconv.Itoa(i) + " answered wrongly"
+				return
+			}
+			errs <- ""
+		}()
+	}
+	for range 40 {
+		if msg := <-errs; msg != "" {
+			t.Error(msg)
+		}
 	}
 }
