@@ -170,3 +170,17 @@ func TestJSWithoutAsyncLocalStorage(t *testing.T) {
 		t.Errorf("main span: %+v", by["main"])
 	}
 }
+
+// TestJSCommonJSWithoutGetBuiltinModule is Node before 20.16: the CommonJS
+// runtime reaches AsyncLocalStorage and fs through require, so everything
+// works as on newer Node.
+func TestJSCommonJSWithoutGetBuiltinModule(t *testing.T) {
+	node := tool(t, "node")
+	p := jsProject(t, "prog.js", source.ModuleCommonJS)
+	write(t, p.dir, "nobuiltins.cjs", "delete process.getBuiltinModule;\n")
+	plain := run(t, p.dir, cleanEnv(), node, "--expose-gc", p.plainP)
+	out := filepath.Join(t.TempDir(), "spans.jsonl")
+	got := run(t, p.dir, cleanEnv("TELEMETRY_INJECT_FILE="+out), node, "--expose-gc", "--require", "./nobuiltins.cjs", p.prog)
+	sameBehaviour(t, plain, got, 2*time.Second)
+	checkJSSpans(t, decode(t, [][]byte{fileSpans(t, out)}))
+}
