@@ -88,6 +88,7 @@ func (p *compilerPool) compile(ctx context.Context, name string, src []byte) err
 		// unless the caller gave up.
 		p.discard(c)
 		if ctx.Err() != nil {
+			p.slot <- struct{}{}
 			return ctx.Err()
 		}
 		var serr error

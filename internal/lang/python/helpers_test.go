@@ -60,3 +60,8 @@ func newTestLanguage(t testing.TB, opts Options) lang.Language {
 	})
 	return l
 }
+
+// languageUnderTest is the language value the tests drive.
+type languageUnderTest = lang.Language
+
+func itoa(n int) string { return fmt.Sprint(n) }

@@ -49,9 +49,10 @@ func render(f *source.File, c *source.Construct, d source.Decision) []inject.Edi
 		if c.Anchor.Before < 0 {
 			return nil
 		}
-		var attrs []string
+		var attrs, seen []string
 		for _, a := range d.Attributes {
-			if slices.Contains(c.Params, a) && !slices.Contains(attrs, a) && isIdentifier(a) {
+			if slices.Contains(c.Params, a) && !slices.Contains(seen, a) && isIdentifier(a) {
+				seen = append(seen, a)
 				attrs = append(attrs, pyString(a))
 			}
 		}

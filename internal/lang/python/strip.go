@@ -20,8 +20,12 @@ func Strip(src []byte) ([]byte, int) {
 		return src, 0
 	}
 	out := make([]byte, 0, len(src))
-	n := 0
-	for i := 0; i < len(src); {
+	n, i := 0, 0
+	if bom := []byte("\xef\xbb\xbf"); bytes.HasPrefix(src, bom) {
+		// The import goes after a byte order mark, which must stay first.
+		out, i = append(out, bom...), len(bom)
+	}
+	for i < len(src) {
 		end := lineEnd(src, i)
 		line := src[i:end]
 		if isInsertedLine(line) {

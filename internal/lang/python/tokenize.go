@@ -296,8 +296,6 @@ func (t *tokenizer) scanSpec() error {
 		case '}':
 			t.pos++
 			return nil
-		case '\n':
-			return t.fail(open, "f-string: expecting '}'")
 		default:
 			t.pos++
 		}
