@@ -130,9 +130,9 @@ func TestStdlibCorpus(t *testing.T) {
 
 type corpusResult struct {
 	nonUTF8, unparsed, notCompiling, instrumented bool
-	constructs, skipped                          int
-	failure                                      string
-	bytes                                        int
+	constructs, skipped                           int
+	failure                                       string
+	bytes                                         int
 }
 
 func (c *corpusCounts) add(r corpusResult) {
