@@ -25,7 +25,7 @@ const (
 	reasonCallee      = "uses arguments.callee or .caller introspection"
 	reasonNotInBlock  = "loop is the unbraced body of another statement: a line before it would change the program"
 	reasonAfterLet    = "loop follows a bare `let` expression statement that our line would turn into a declaration"
-	reasonTSSuperCall = "TypeScript derived-class constructor: super() must stay a root-level statement"
+	reasonTSSuperCall = "TypeScript derived-class constructor whose class has initialised, parameter or private properties: super() must stay a root-level statement"
 )
 
 // findConstructs parses f and returns its constructs in source order.

@@ -56,7 +56,7 @@ func (w *walker) function(n *treesitter.Node, sc scope) {
 		if c.Skip == "" && w.usesIntrospection(body) {
 			c.Skip = reasonCallee
 		}
-		if c.Skip == "" && w.ts && n.Kind() == "method_definition" && name == "constructor" && inDerivedClass(n) {
+		if c.Skip == "" && w.ts && n.Kind() == "method_definition" && name == "constructor" && inDerivedClass(n) && w.superMustBeRoot(n) {
 			c.Skip = reasonTSSuperCall
 		}
 	} else {
@@ -97,6 +97,34 @@ func inDerivedClass(n *treesitter.Node) bool {
 		if cls.NamedChild(i).Kind() == "class_heritage" {
 			return strings.Contains(cls.NamedChild(i).Kind(), "heritage") &&
 				hasExtends(cls.NamedChild(i))
+		}
+	}
+	return false
+}
+
+// superMustBeRoot reports whether TypeScript requires super() to be a
+// root-level statement of the constructor n (error TS2401): its class has
+// initialised properties, parameter properties or private names.
+func (w *walker) superMustBeRoot(n *treesitter.Node) bool {
+	if ps := n.ChildByFieldName("parameters"); ps != nil {
+		for _, p := range w.named(ps) {
+			for _, c := range w.all(&p) {
+				if k := c.Kind(); k == "accessibility_modifier" || k == "readonly" || k == "override_modifier" {
+					return true
+				}
+			}
+		}
+	}
+	body := n.Parent()
+	for _, m := range w.named(body) {
+		switch m.Kind() {
+		case "public_field_definition", "field_definition":
+			if m.ChildByFieldName("value") != nil {
+				return true
+			}
+		}
+		if name := m.ChildByFieldName("name"); name != nil && name.Kind() == "private_property_identifier" {
+			return true
 		}
 	}
 	return false

@@ -50,3 +50,16 @@ namespace Geometry {
     return [0, 0];
   }
 }
+
+export class Plain extends Square {
+  constructor(side: number) {
+    super(side);
+  }
+}
+
+export class WithField extends Square {
+  label = "x";
+  constructor(side: number) {
+    super(side);
+  }
+}
