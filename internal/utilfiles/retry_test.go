@@ -1,6 +1,8 @@
 package utilfiles
 
 import (
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -64,6 +66,34 @@ func TestDroppedSpansAreCounted(t *testing.T) {
 			got := run(t, p.dir, cleanEnv("OTEL_EXPORTER_OTLP_ENDPOINT="+deadEndpoint(t), "TELEMETRY_INJECT_DEBUG=1"), bin, p.prog)
 			if !strings.Contains(got.out, "telemetry-inject: exported=0 dropped=") || strings.Contains(got.out, "dropped=0 ") {
 				t.Errorf("no drop count in the debug line:\n%s", got.out)
+			}
+		})
+	}
+}
+
+// TestRelativeSpanFileSurvivesChdir checks that TELEMETRY_INJECT_FILE is
+// resolved against the directory the program started in.
+func TestRelativeSpanFileSurvivesChdir(t *testing.T) {
+	for _, tc := range []struct{ name, bin, file, src string }{
+		{"python", "python3", "cd.py", "import os\nfrom _telemetry_utils import _ti_span  # @telemetry-inject\n\n\n@_ti_span(\"f\", \"cd.py\", 5, (), True)  # @telemetry-inject\ndef f():\n    os.chdir(\"sub\")\n\n\nf()\n"},
+		{"node", "node", "cd.js", "/*@ti{*/const __ti = require(\"./_telemetry_utils.js\");/*}@ti*/\nfunction f() {\n  /*@ti{*/const __ti_s = __ti.enter(\"f\", \"cd.js\", 2, {}); try {/*}@ti*/\n  process.chdir(\"sub\");\n  /*@ti{*/} finally { __ti.exit(__ti_s); }/*}@ti*/\n}\nf();\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			bin := tool(t, tc.bin)
+			dir := t.TempDir()
+			if err := os.Mkdir(filepath.Join(dir, "sub"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			write(t, dir, tc.file, tc.src)
+			write(t, dir, "_telemetry_utils.py", string(Python()))
+			_, js := JavaScript(source.ModuleCommonJS)
+			write(t, dir, "_telemetry_utils.js", string(js))
+			if got := run(t, dir, cleanEnv("TELEMETRY_INJECT_FILE=spans.jsonl"), bin, tc.file); got.code != 0 {
+				t.Fatalf("exit %d\n%s", got.code, got.out)
+			}
+			spans := decode(t, [][]byte{fileSpans(t, filepath.Join(dir, "spans.jsonl"))})
+			if len(spans) != 1 || spans[0].Name != "f" {
+				t.Errorf("spans: %+v", spans)
 			}
 		})
 	}

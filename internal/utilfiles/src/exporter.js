@@ -59,6 +59,9 @@ class Exporter {
     if (!url && e.OTEL_EXPORTER_OTLP_ENDPOINT) url = String(e.OTEL_EXPORTER_OTLP_ENDPOINT).replace(/\/+$/, "") + "/v1/traces";
     this.url = url || "";
     this.path = this.url ? "" : e.TELEMETRY_INJECT_FILE;
+    const pathMod = this.path ? builtin("node:path") : undefined;
+    // Resolved now: the program may change directory before we write.
+    if (pathMod) this.path = pathMod.resolve(this.path);
     this.headers = Object.assign(pairs(e.OTEL_EXPORTER_OTLP_HEADERS), pairs(e.OTEL_EXPORTER_OTLP_TRACES_HEADERS), { "content-type": "application/json" });
     this.timeout = envMs(e, ["OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", "OTEL_EXPORTER_OTLP_TIMEOUT"], 10000);
     this.exitTimeout = envMs(e, ["TELEMETRY_INJECT_EXIT_TIMEOUT"], 1000);

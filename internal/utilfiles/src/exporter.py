@@ -74,7 +74,9 @@ class _Exporter(object):
         if not endpoint and env.get("OTEL_EXPORTER_OTLP_ENDPOINT"):
             endpoint = env["OTEL_EXPORTER_OTLP_ENDPOINT"].rstrip("/") + "/v1/traces"
         self.url = endpoint
-        self.path = None if endpoint else env.get("TELEMETRY_INJECT_FILE")
+        path = None if endpoint else env.get("TELEMETRY_INJECT_FILE")
+        # Resolved now: the program may change directory before we write.
+        self.path = _os.path.abspath(path) if path else None
         self.headers = _pairs(env.get("OTEL_EXPORTER_OTLP_HEADERS"))
         self.headers.update(_pairs(env.get("OTEL_EXPORTER_OTLP_TRACES_HEADERS")))
         self.headers["Content-Type"] = "application/json"
