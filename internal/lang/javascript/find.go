@@ -55,18 +55,25 @@ func findConstructs(ctx context.Context, p *parsers, f *source.File) ([]source.C
 	}
 	w.collectComments(root)
 	w.introspection = findIntrospection(root, f.Src)
+	// The file-wide reasons are known only after the walk, which also
+	// spots require and module.exports on its way.
+	w.esm = scanTopLevelESM(w.named(root))
+	w.visitChildren(root, scope{qual: w.mod})
 	fileSkip := ""
-	use := scanModuleUse(root, f.Src)
 	switch {
 	case w.ignoreFile:
 		fileSkip = reasonIgnoreFile
-	case w.ts && !use.esm && !hasTSImportRequire(w.named(root)) && !strings.HasSuffix(f.Path, ".mts") && !strings.HasSuffix(f.Path, ".cts"):
+	case w.ts && !w.esm && !hasTSImportRequire(w.named(root)) && !strings.HasSuffix(f.Path, ".mts") && !strings.HasSuffix(f.Path, ".cts"):
 		// .mts and .cts files are modules whatever they contain.
 		fileSkip = reasonGlobalTS
-	case !w.ts && moduleFrom(f, use) == source.ModuleNone:
+	case !w.ts && moduleFrom(f, moduleUse{esm: w.esm, commonJS: w.commonJS}) == source.ModuleNone:
 		fileSkip = reasonBrowser
 	}
-	w.visitChildren(root, scope{qual: w.mod, skip: fileSkip})
+	if fileSkip != "" {
+		for i := range w.out {
+			w.out[i].Skip = fileSkip
+		}
+	}
 	return w.out, nil
 }
 
@@ -114,6 +121,8 @@ type walker struct {
 	ignoreFile bool
 	ignoreAt   map[int]bool // lines that hold an ignore directive
 	counts     map[string]int
+	esm        bool // import or export statements at the top level
+	commonJS   bool // require(...), module.exports or exports.x seen
 	// introspection holds the offsets of arguments.callee and x.caller.
 	introspection []int
 	anon          map[string]int
@@ -206,6 +215,10 @@ func (w *walker) visit(n *treesitter.Node, sc scope) {
 		w.loop(n, sc)
 	case "lexical_declaration", "variable_declaration":
 		w.declaration(n, sc)
+	case "call_expression", "member_expression":
+		if !w.commonJS && isCommonJSUse(n, w.src) {
+			w.commonJS = true
+		}
 	case "expression_statement":
 		w.assignment(n, sc)
 	case "variable_declarator":

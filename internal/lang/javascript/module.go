@@ -21,13 +21,7 @@ func scanModuleUse(root *treesitter.Node, src []byte) moduleUse {
 	var u moduleUse
 	cur := root.Walk()
 	defer cur.Close()
-	top := root.NamedChildren(cur)
-	for i := range top {
-		switch top[i].Kind() {
-		case "import_statement", "export_statement":
-			u.esm = true
-		}
-	}
+	u.esm = scanTopLevelESM(root.NamedChildren(cur))
 	if u.esm || !bytes.Contains(src, []byte("require")) && !bytes.Contains(src, []byte("exports")) {
 		return u // ESM wins anyway, or no CommonJS word appears at all
 	}
@@ -47,6 +41,18 @@ func scanModuleUse(root *treesitter.Node, src []byte) moduleUse {
 	}
 	walk(root)
 	return u
+}
+
+// scanTopLevelESM reports whether the top-level statements include an
+// import or export.
+func scanTopLevelESM(top []treesitter.Node) bool {
+	for i := range top {
+		switch top[i].Kind() {
+		case "import_statement", "export_statement":
+			return true
+		}
+	}
+	return false
 }
 
 // isCommonJSUse reports whether n is require(...), module.exports or
