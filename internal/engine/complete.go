@@ -1,0 +1,137 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// complete takes in a finished attempt: corrects the buckets from its
+// feedback, adapts the host, and finishes or requeues the request.
+func (r *runner[Req, Resp]) complete(a attempt[Resp]) {
+	h := r.hosts[a.host]
+	h.inFlight--
+	r.inFlight--
+	now := r.clock.Now()
+	latency := a.end.Sub(a.start)
+	if a.fb.Tokens > 0 {
+		adjust(h.tok, now, a.fb.Tokens-a.est)
+		r.stats.TokensUsed += int64(a.fb.Tokens)
+		h.stats.Tokens += int64(a.fb.Tokens)
+	}
+	if rs := a.fb.Rate; rs != nil {
+		h.observe(&h.req, rs.Requests, now, float64(h.sent-a.sent), now.Sub(a.start))
+		h.observe(&h.tok, rs.Tokens, now, float64(h.tokensSent-a.tokensSent), now.Sub(a.start))
+	}
+	res := Result[Resp]{Attempts: r.attempts[a.idx], Host: a.host, Latency: latency}
+	if a.err == nil {
+		h.stats.Succeeded++
+		h.failsInRow, h.cooldowns = 0, 0
+		h.ctl.success(now, latency, a.saturated)
+		r.latencies = append(r.latencies, latency)
+		res.Value = a.resp
+		r.finish(a.idx, res)
+		return
+	}
+	h.stats.Failed++
+	if r.stopErr != nil || r.runCtx.Err() != nil {
+		// The run is stopping; this failure is most likely the cancellation
+		// itself, so report why the run stopped instead.
+		res.Err = r.stopErr
+		if res.Err == nil {
+			res.Err = context.Cause(r.runCtx)
+		}
+		r.finish(a.idx, res)
+		return
+	}
+	res.Err = a.err
+	notBefore := now.Add(backoff(r.attempts[a.idx]+1, r.opts.BackoffBase, r.opts.BackoffMax, r.opts.Rand))
+	switch classify(a.err, a.fb) {
+	case StopAll:
+		r.stopErr = a.err
+		r.finish(a.idx, res)
+		r.cancel()
+		return
+	case Fatal:
+		r.finish(a.idx, res)
+		return
+	case RateLimited:
+		r.stats.RateLimited++
+		h.stats.RateLimited++
+		pause := a.fb.RetryAfter
+		if pause <= 0 {
+			pause = notBefore.Sub(now)
+		}
+		// The pause holds all dispatch to this host; the request itself may
+		// go to another host at once.
+		h.pausedUntil = later(h.pausedUntil, now.Add(pause))
+		h.ctl.overload(now)
+		notBefore = now
+	case Overloaded:
+		r.stats.Overloaded++
+		h.stats.Overloaded++
+		h.ctl.overload(now)
+		if a.fb.RetryAfter > 0 {
+			notBefore = now.Add(a.fb.RetryAfter)
+		}
+	default: // Retryable
+		if errors.Is(a.err, context.DeadlineExceeded) {
+			r.stats.Timeouts++
+		}
+		h.failsInRow++
+		if h.failsInRow >= r.opts.FailuresToCooldown {
+			r.coolDown(h, now)
+		}
+	}
+	if r.attempts[a.idx] >= r.opts.MaxAttempts {
+		r.finish(a.idx, res)
+		return
+	}
+	r.results[a.idx].Latency = latency
+	r.retries = append(r.retries, pending{idx: a.idx, notBefore: notBefore})
+	r.stats.Retries++
+}
+
+// coolDown takes a failing host out of dispatch for an exponentially
+// growing time; it comes back in slow start.
+func (r *runner[Req, Resp]) coolDown(h *host, now time.Time) {
+	d := r.opts.CooldownBase
+	for i := 0; i < h.cooldowns && d < r.opts.CooldownMax; i++ {
+		d *= 2
+	}
+	d = min(d, r.opts.CooldownMax)
+	h.coolUntil = now.Add(d)
+	h.cooldowns++
+	h.failsInRow = 0
+	h.stats.Cooldowns++
+	r.stats.Cooldowns++
+	h.ctl.reset(h.limits.StartConcurrency)
+}
+
+func (r *runner[Req, Resp]) finish(idx int, res Result[Resp]) {
+	now := r.clock.Now()
+	res.Finished = now.Sub(r.start)
+	r.results[idx] = res
+	r.done[idx] = true
+	r.remaining--
+	if res.Err != nil {
+		r.stats.Failed++
+	} else {
+		r.stats.Succeeded++
+	}
+	r.groups.finished(idx, res.Finished)
+	if r.cbs != nil {
+		r.cbs <- callback[Resp]{idx: idx, res: res, prog: r.progress()}
+	}
+}
+
+func (r *runner[Req, Resp]) progress() Progress {
+	p := Progress{
+		Done: r.stats.Succeeded + r.stats.Failed, Total: len(r.reqs), Failed: r.stats.Failed,
+		InFlight: r.inFlight, Retries: r.stats.Retries,
+	}
+	for _, h := range r.hosts {
+		p.Limit += h.ctl.Limit()
+	}
+	return p
+}
