@@ -67,7 +67,7 @@ func (b *BatchServer) anthropicCreate(w http.ResponseWriter, r *http.Request, re
 	bad := func(msg string) {
 		anthropicError(w, Reply{Status: 400, Message: msg}, req.N)
 	}
-	if r.Header.Get("x-api-key") == "" {
+	if r.Header.Get("x-api-key") == "" && r.Header.Get("Authorization") == "" {
 		anthropicError(w, Reply{Status: 401}, req.N)
 		return
 	}
