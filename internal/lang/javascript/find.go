@@ -24,6 +24,7 @@ const (
 	reasonBrowser     = "browser script (no import, export, require or module.exports): the runtime cannot be loaded"
 	reasonCallee      = "uses arguments.callee or .caller introspection"
 	reasonNotInBlock  = "loop is the unbraced body of another statement: a line before it would change the program"
+	reasonReserved    = "the file already uses the reserved __ti prefix, so the injected names could collide"
 	reasonAfterLet    = "loop follows a bare `let` expression statement that our line would turn into a declaration"
 	reasonTSSuperCall = "TypeScript derived-class constructor whose class has initialised, parameter or private properties: super() must stay a root-level statement"
 )
@@ -63,6 +64,8 @@ func findConstructs(ctx context.Context, p *parsers, f *source.File) ([]source.C
 	switch {
 	case w.ignoreFile:
 		fileSkip = reasonIgnoreFile
+	case usesReservedNames(f.Src):
+		fileSkip = reasonReserved
 	case w.ts && !w.esm && !hasTSImportRequire(w.named(root)) && !strings.HasSuffix(f.Path, ".mts") && !strings.HasSuffix(f.Path, ".cts"):
 		// .mts and .cts files are modules whatever they contain.
 		fileSkip = reasonGlobalTS
@@ -75,6 +78,16 @@ func findConstructs(ctx context.Context, p *parsers, f *source.File) ([]source.C
 		}
 	}
 	return w.out, nil
+}
+
+// usesReservedNames reports whether the program text, once anything we
+// injected is taken out, mentions the reserved __ti prefix.
+func usesReservedNames(src []byte) bool {
+	if !bytes.Contains(src, []byte("__ti")) {
+		return false
+	}
+	stripped, _ := Strip(src)
+	return bytes.Contains(stripped, []byte("__ti"))
 }
 
 // hasTSImportRequire reports a TypeScript `import x = require(...)` or

@@ -189,3 +189,11 @@ func TestModuleKindsOfTypeScript(t *testing.T) {
 		}
 	}
 }
+
+func TestReservedPrefixSkipsTheFile(t *testing.T) {
+	js, _ := languages(t, Options{NoNode: true})
+	cs, err := js.Find(testFile("r.js", []byte("const __ti = 1;\nfunction f(a) { return a }\nmodule.exports = f;\n")))
+	if err != nil || len(cs) != 1 || cs[0].Skip != reasonReserved {
+		t.Fatalf("constructs = %+v, %v", cs, err)
+	}
+}
