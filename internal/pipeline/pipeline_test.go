@@ -252,3 +252,15 @@ func TestInterruptedRunLeavesUndecidedFilesUntouched(t *testing.T) {
 		t.Fatalf("a.py is neither untouched nor fully instrumented: %q", got)
 	}
 }
+
+func TestFileThatDoesNotCompileAsItIsIsSkippedNotFailed(t *testing.T) {
+	root, files := writeTree(t, map[string]string{"a.py": "def one\nspan invalid\n"})
+	rep, err := Run(context.Background(), options(root, files))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := rep.Files[0]
+	if f.Status != StatusSkipped || !strings.Contains(f.Reason, "does not compile as it is") {
+		t.Fatalf("status %s, reason %q", f.Status, f.Reason)
+	}
+}
