@@ -74,6 +74,13 @@ func NewParser(g Grammar, maxIdle int) *Parser {
 // Parse parses src. The caller owns the returned tree and must Close it. A
 // tree is returned even when src has syntax errors; use SyntaxError to ask.
 func (p *Parser) Parse(ctx context.Context, src []byte) (*Tree, error) {
+	// Cancellation is checked before a parse, not during one: the bindings'
+	// ParseCtx writes through a cancellation flag it never allocated when
+	// the context ends mid-parse (v0.25.0), which kills the process. One
+	// file parses in milliseconds, so stopping between files is prompt.
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	var sp *sitter.Parser
 	select {
 	case sp = <-p.idle:
@@ -84,7 +91,7 @@ func (p *Parser) Parse(ctx context.Context, src []byte) (*Tree, error) {
 			return nil, fmt.Errorf("loading the %s grammar: %w", p.grammar, err)
 		}
 	}
-	tree := sp.ParseCtx(ctx, src, nil)
+	tree := sp.Parse(src, nil)
 	sp.Reset()
 	select {
 	case p.idle <- sp:
@@ -92,9 +99,6 @@ func (p *Parser) Parse(ctx context.Context, src []byte) (*Tree, error) {
 		sp.Close()
 	}
 	if tree == nil {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
 		return nil, errors.New("tree-sitter returned no tree")
 	}
 	return tree, nil

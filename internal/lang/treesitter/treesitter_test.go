@@ -71,3 +71,20 @@ func TestParserReuseIsSafeConcurrently(t *testing.T) {
 		}
 	}
 }
+
+func TestParseWithCancelledContextFailsCleanly(t *testing.T) {
+	p := NewParser(Python, 1)
+	defer p.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if tree, err := p.Parse(ctx, []byte("x = 1\n")); err == nil {
+		tree.Close()
+		t.Fatal("parse with a cancelled context succeeded")
+	}
+	// The parser still works afterwards.
+	tree, err := p.Parse(context.Background(), []byte("x = 1\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tree.Close()
+}
