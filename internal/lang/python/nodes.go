@@ -6,9 +6,14 @@ import (
 	"strings"
 )
 
-// lineStart returns the offset of the start of the line holding pos.
+// lineStart returns the offset of the start of the line holding pos. The
+// first line starts after a byte order mark, which must stay first.
 func lineStart(src []byte, pos int) int {
-	return bytes.LastIndexByte(src[:pos], '\n') + 1
+	start := bytes.LastIndexByte(src[:pos], '\n') + 1
+	if start == 0 && pos >= 3 && bytes.HasPrefix(src, []byte("\xef\xbb\xbf")) {
+		return 3
+	}
+	return start
 }
 
 // lineEnd returns the offset just past the line ending of the line holding
