@@ -73,6 +73,12 @@ func run(t testing.TB, dir string, env []string, name string, args ...string) re
 	return result{out: "stdout:\n" + stdout.String() + "stderr:\n" + stderr.String(), code: code, took: took}
 }
 
+// slack is how much longer an instrumented run may take than the plain
+// one: the exit flush (at most 1 s) plus scheduling noise on a loaded
+// machine. A runtime that waited on the slow collector (30 s) would not
+// fit in it.
+const slack = 8 * time.Second
+
 // sameBehaviour fails the test when got differs from the plain program's
 // output or exit code, or took more than slack longer.
 func sameBehaviour(t testing.TB, plain, got result, slack time.Duration) {

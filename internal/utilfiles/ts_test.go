@@ -4,7 +4,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
@@ -36,7 +35,7 @@ func TestTypeScriptRuntimeCompilesStrictAndRuns(t *testing.T) {
 			}
 			out := filepath.Join(t.TempDir(), "spans.jsonl")
 			got := run(t, dir, cleanEnv("TELEMETRY_INJECT_FILE="+out), node, "out/main.js")
-			sameBehaviour(t, result{out: plain}, got, 5*time.Second)
+			sameBehaviour(t, result{out: plain}, got, slack)
 			spans := decode(t, [][]byte{fileSpans(t, out)})
 			by := checkTree(t, spans, map[string][]string{"main": {""}, "Calc.add": {"main", "Calc.later"}, "Calc.later": {"main"}, "gen": {"main"}, "sq": {"main"}})
 			if g := by["gen"]; len(g) != 1 || g[0].Attrs["gen.loop.iterations"] != int64(3) || strings.Join(g[0].Events, ",") != "gen.loop,password" {

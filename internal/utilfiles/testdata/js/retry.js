@@ -9,4 +9,4 @@ function step() {
 }
 
 step();
-setTimeout(() => console.log("done"), 3000);
+setTimeout(() => console.log("done"), 4000);

@@ -10,5 +10,5 @@ def step():
 
 
 step()
-time.sleep(3)
+time.sleep(4)
 print("done")
