@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
-
 )
 
 // stdlibDir returns the Python standard library's folder, or skips.
