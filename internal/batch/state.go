@@ -1,0 +1,128 @@
+package batch
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/telemetry-inject/telemetry-inject/internal/cache"
+)
+
+// StateFile is the name of the file, under the project's cache.DirName
+// folder, that lists the batches submitted and not yet collected.
+const StateFile = "batches.json"
+
+// stateVersion is written in the file; a file of another version is
+// refused rather than misread.
+const stateVersion = 1
+
+// state is the content of the state file.
+type state struct {
+	Version int      `json:"version"`
+	Batches []*entry `json:"batches"`
+}
+
+// entry is one submitted batch. Items maps each custom_id it covers to the
+// fingerprint of the request sent, so a construct edited since is not
+// answered with the reply to its old code.
+type entry struct {
+	ID        string            `json:"id"`
+	Provider  string            `json:"provider"`
+	Submitted time.Time         `json:"submitted"`
+	Canceled  bool              `json:"canceled,omitempty"`
+	Items     map[string]string `json:"items"`
+}
+
+// statePath returns where the state file of the project at root lives.
+func statePath(root string) string { return filepath.Join(root, cache.DirName, StateFile) }
+
+// loadState reads the state file; a missing file is an empty state.
+func loadState(root string) (*state, error) {
+	name := statePath(root)
+	data, err := os.ReadFile(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return &state{Version: stateVersion}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading the saved batches: %w", err)
+	}
+	var st state
+	if err := json.Unmarshal(data, &st); err != nil {
+		return nil, fmt.Errorf("reading the saved batches in %s: %w (delete the file to forget them; their results are then lost)", name, err)
+	}
+	if st.Version != stateVersion {
+		return nil, fmt.Errorf("%s has version %d; this telemetry-inject reads version %d", name, st.Version, stateVersion)
+	}
+	return &st, nil
+}
+
+// save writes the state atomically: a process killed mid-write leaves the
+// old file or the new one, never a torn one, since a lost batch id is a
+// batch paid for and never collected. An empty state removes the file.
+func (st *state) save(root string) error {
+	name := statePath(root)
+	if len(st.Batches) == 0 {
+		if err := os.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("removing %s: %w", name, err)
+		}
+		return nil
+	}
+	dir := filepath.Dir(name)
+	if err := ensureDir(dir); err != nil {
+		return err
+	}
+	data, err := json.MarshalIndent(st, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encoding the saved batches: %w", err)
+	}
+	tmp, err := os.CreateTemp(dir, StateFile+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("saving the batch ids: %w", err)
+	}
+	defer os.Remove(tmp.Name()) // a no-op once renamed
+	if _, err := tmp.Write(append(data, '\n')); err != nil {
+		tmp.Close()
+		return fmt.Errorf("saving the batch ids to %s: %w", tmp.Name(), err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("saving the batch ids to %s: %w", tmp.Name(), err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("saving the batch ids to %s: %w", tmp.Name(), err)
+	}
+	if err := os.Rename(tmp.Name(), name); err != nil {
+		return fmt.Errorf("saving the batch ids to %s: %w", name, err)
+	}
+	return nil
+}
+
+// ensureDir creates the project's state folder with the .gitignore that
+// keeps it out of version control, as the cache does when it runs first.
+func ensureDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("creating %s: %w", dir, err)
+	}
+	ignore := filepath.Join(dir, ".gitignore")
+	if _, err := os.Stat(ignore); err == nil {
+		return nil
+	}
+	if err := os.WriteFile(ignore, []byte("# Written by telemetry-inject: keeps its cache out of version control.\n*\n"), 0o644); err != nil {
+		return fmt.Errorf("writing %s: %w", ignore, err)
+	}
+	return nil
+}
+
+// remove drops the entry for batch id.
+func (st *state) remove(id string) {
+	for i, e := range st.Batches {
+		if e.ID == id {
+			st.Batches = append(st.Batches[:i], st.Batches[i+1:]...)
+			return
+		}
+	}
+}
