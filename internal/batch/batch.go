@@ -248,6 +248,10 @@ func (r *run) fail(id string, kind llm.Kind, msg string) {
 func (r *run) submit(ctx context.Context, reqs []prompt.Request) error {
 	parts, tooBig := split(r.p, reqs, r.opts.MaxRequests, r.opts.MaxBytes)
 	for id, err := range tooBig {
+		var e *llm.Error
+		if errors.As(err, &e) && e.Provider == "" {
+			e.Provider = r.provider
+		}
 		r.out[id] = Result{CustomID: id, Err: err}
 	}
 	for _, part := range parts {
