@@ -2,6 +2,7 @@ package python
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/lang/treesitter"
@@ -60,6 +61,8 @@ type finder struct {
 	out      []source.Construct
 	scopes   []*scope // scopes[i] is the scope out[i] sees, or nil
 	fileSkip string
+	// deepFrames, when set, is why no function of the file gets a span.
+	deepFrames string
 }
 
 // find parses f and returns its constructs in source order.
@@ -76,6 +79,13 @@ func (l *language) find(f *source.File) ([]source.Construct, error) {
 	fd := &finder{f: f, src: f.Src, module: ModuleName(f.Path), ordinals: map[string]int{}}
 	fd.collectComments(root)
 	fd.walkBlock(root, walkCtx{qual: fd.module, ignored: fd.fileSkip})
+	if fd.deepFrames != "" {
+		for i := range fd.out {
+			if fd.out[i].Kind == source.Function && fd.out[i].Skip == "" {
+				fd.out[i].Skip = fd.deepFrames
+			}
+		}
+	}
 	for i, s := range fd.scopes {
 		if s != nil {
 			fd.out[i].Scope = s.names()
@@ -225,8 +235,12 @@ func (fd *finder) function(outer, def *node, ctx walkCtx) {
 		c.Generator = hasYield(body, fd.src)
 		c.Anchor.BodyStart, c.Anchor.BodyIndent, c.Anchor.Inline = fd.bodyStart(body)
 		c.Anchor.BodyEnd = int(body.EndByte())
+		reason, deep := inspectsFrames(body, fd.src)
 		if c.Skip == "" {
-			c.Skip = inspectsFrames(body, fd.src)
+			c.Skip = reason
+		}
+		if deep && fd.deepFrames == "" {
+			fd.deepFrames = fmt.Sprintf("%s walks stack frames beyond its caller (line %d): wrapper frames of the module's functions would show in the walk", qual, c.Range.StartLine)
 		}
 	}
 	if c.Skip == "" && outer != def && isOverload(outer, fd.src) {

@@ -164,3 +164,18 @@ func TestFindFileOptOut(t *testing.T) {
 		}
 	}
 }
+
+func TestFindDeepFrameWalkSkipsTheModule(t *testing.T) {
+	src := "import sys\n\ndef a():\n    return sys._getframe(1)\n\ndef b():\n    return 1\n"
+	for _, c := range findAll(t, "m.py", src) {
+		if c.Name == "b" && c.Skip != "" {
+			t.Errorf("b skipped with only a depth-1 frame look in the module: %q", c.Skip)
+		}
+	}
+	deep := strings.Replace(src, "_getframe(1)", "_getframe(2)", 1)
+	for _, c := range findAll(t, "m.py", deep) {
+		if c.Name == "b" && !strings.Contains(c.Skip, "m.a walks stack frames beyond its caller (line 3)") {
+			t.Errorf("b not skipped in a module with a deep frame walk: %q", c.Skip)
+		}
+	}
+}

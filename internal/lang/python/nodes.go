@@ -193,11 +193,12 @@ func hasYield(body *node, src []byte) bool {
 }
 
 // frameAttrs are attributes whose use means code looks at stack frames;
-// frameCalls the same functions imported by name.
+// frameCalls the same functions imported by name. The value says whether
+// the look goes past the function's own caller (see inspectsFrames).
 var (
-	frameAttrs = map[string]bool{"_getframe": true, "currentframe": true, "getouterframes": true, "f_back": true,
+	frameAttrs = map[string]bool{"_getframe": false, "currentframe": false, "getouterframes": true, "f_back": true,
 		"extract_stack": true, "format_stack": true, "print_stack": true, "walk_stack": true}
-	frameCalls = map[string]bool{"_getframe": true, "currentframe": true, "getouterframes": true,
+	frameCalls = map[string]bool{"_getframe": false, "currentframe": false, "getouterframes": true,
 		"extract_stack": true, "format_stack": true, "print_stack": true, "walk_stack": true}
 	frameWords = [][]byte{[]byte("frame"), []byte("stack"), []byte("f_back")}
 )
@@ -205,7 +206,13 @@ var (
 // inspectsFrames says why a function whose body looks at stack frames
 // cannot take a wrapper, or "". Nested functions count: a frame walk that
 // starts in one can climb through its caller into the wrapper.
-func inspectsFrames(body *node, src []byte) string {
+//
+// deep is set when the look goes beyond the function's direct caller
+// (f_back, inspect.stack, _getframe(2), stacklevel=3...): such a walk
+// climbs through the module's other functions, as logging's findCaller
+// climbs through Logger.info and Logger._log, so their wrapper frames would
+// show up in it too; the caller skips every function of the file then.
+func inspectsFrames(body *node, src []byte) (reason string, deep bool) {
 	text := src[body.StartByte():body.EndByte()]
 	hit := false
 	for _, w := range frameWords {
@@ -215,44 +222,74 @@ func inspectsFrames(body *node, src []byte) string {
 		}
 	}
 	if !hit {
-		return ""
+		return "", false
+	}
+	str := func(n *node) string {
+		if n == nil {
+			return ""
+		}
+		return string(src[n.StartByte():n.EndByte()])
 	}
 	var found string
+	note := func(what string, d bool) {
+		if found == "" {
+			found = what
+		}
+		deep = deep || d
+	}
 	var walk func(n *node)
 	walk = func(n *node) {
-		for i := uint(0); i < n.NamedChildCount() && found == ""; i++ {
+		for i := uint(0); i < n.NamedChildCount() && !deep; i++ {
 			c := n.NamedChild(i)
 			switch c.Kind() {
 			case "attribute":
-				obj, attr := c.ChildByFieldName("object"), c.ChildByFieldName("attribute")
-				if attr != nil {
-					a := string(src[attr.StartByte():attr.EndByte()])
-					if frameAttrs[a] || (a == "stack" && obj != nil && string(src[obj.StartByte():obj.EndByte()]) == "inspect") {
-						found = string(src[c.StartByte():c.EndByte()])
-					}
+				a := str(c.ChildByFieldName("attribute"))
+				if d, ok := frameAttrs[a]; ok {
+					note(str(c), d || beyondCaller(c.Parent(), src))
+				} else if a == "stack" && str(c.ChildByFieldName("object")) == "inspect" {
+					note(str(c), true)
 				}
 			case "call":
-				if fn := c.ChildByFieldName("function"); fn != nil && fn.Kind() == "identifier" && frameCalls[string(src[fn.StartByte():fn.EndByte()])] {
-					found = string(src[fn.StartByte():fn.EndByte()]) + "()"
+				if fn := c.ChildByFieldName("function"); fn != nil && fn.Kind() == "identifier" {
+					if d, ok := frameCalls[str(fn)]; ok {
+						note(str(fn)+"()", d || beyondCaller(c, src))
+					}
 				}
 			case "keyword_argument":
-				if name := c.ChildByFieldName("name"); name != nil && string(src[name.StartByte():name.EndByte()]) == "stacklevel" {
-					found = "stacklevel="
+				if str(c.ChildByFieldName("name")) == "stacklevel" {
+					v := str(c.ChildByFieldName("value"))
+					note("stacklevel="+v, v != "1" && v != "2")
 				}
 			}
-			if found == "" {
-				walk(c)
-			}
+			walk(c)
 		}
 	}
 	walk(body)
 	if found == "" {
-		return ""
+		return "", false
 	}
 	if len(found) > 60 {
 		found = found[:60]
 	}
-	return fmt.Sprintf("inspects stack frames (%s): a wrapper frame would change what it sees", found)
+	return fmt.Sprintf("inspects stack frames (%s): a wrapper frame would change what it sees", found), deep
+}
+
+// beyondCaller reports whether call, a call of _getframe or currentframe,
+// asks for a frame beyond the direct caller: any argument but 0 or 1.
+func beyondCaller(call *node, src []byte) bool {
+	if call == nil || call.Kind() != "call" {
+		return false
+	}
+	args := call.ChildByFieldName("arguments")
+	if args == nil || args.NamedChildCount() == 0 {
+		return false
+	}
+	if args.NamedChildCount() > 1 {
+		return true
+	}
+	a := args.NamedChild(0)
+	v := string(src[a.StartByte():a.EndByte()])
+	return v != "0" && v != "1"
 }
 
 // isOverload reports whether a decorated definition is a typing overload.

@@ -10,6 +10,12 @@
 // named outer.inner rather than CPython's outer.<locals>.inner, because span
 // names must match ^[A-Za-z_][A-Za-z0-9_.:-]*$ and "<" is not allowed there.
 //
+// A function span's line number is the line of its first decorator, the
+// one CPython reports as the function's first line (co_firstlineno). A
+// function that looks at stack frames gets no span; when the look goes
+// beyond its direct caller, no function of its file does (see
+// inspectsFrames). Loops and variables add no frames and are kept.
+//
 // The import line always imports all five runtime names, whichever the file
 // uses: Import is asked for its edit before and independently of Render, the
 // runtime defines all five, an unused name costs nothing at import, and one

@@ -7,13 +7,9 @@ def caller_name():
     return sys._getframe(1).f_code.co_name
 
 
-def current():
+def here():
     frame = inspect.currentframe()
-    return frame.f_back.f_code.co_name
-
-
-def stack_depth():
-    return len(inspect.stack())
+    return frame.f_code.co_name
 
 
 def warn(msg):
@@ -22,7 +18,7 @@ def warn(msg):
 
 def nested_inspector():
     def helper():
-        return sys._getframe(2)
+        return sys._getframe(1)
     return helper()
 
 
