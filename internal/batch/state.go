@@ -24,6 +24,10 @@ const stateVersion = 1
 type state struct {
 	Version int      `json:"version"`
 	Batches []*entry `json:"batches"`
+
+	// removed holds the ids this process forgot, so that merging with the
+	// file on disk does not bring them back.
+	removed map[string]bool
 }
 
 // entry is one submitted batch. Items maps each custom_id it covers to the
@@ -65,6 +69,21 @@ func loadState(root string) (*state, error) {
 // batch paid for and never collected. An empty state removes the file.
 func (st *state) save(root string) error {
 	name := statePath(root)
+	// Another run in the same project (a second terminal) may have saved
+	// batches since this one loaded the file: keep them. Two runs saving
+	// at the same instant can still lose one's write; the window is the
+	// time between this read and the rename below.
+	if disk, err := loadState(root); err == nil {
+		known := map[string]bool{}
+		for _, e := range st.Batches {
+			known[e.ID] = true
+		}
+		for _, e := range disk.Batches {
+			if !known[e.ID] && !st.removed[e.ID] {
+				st.Batches = append(st.Batches, e)
+			}
+		}
+	}
 	if len(st.Batches) == 0 {
 		if err := os.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("removing %s: %w", name, err)
@@ -119,6 +138,10 @@ func ensureDir(dir string) error {
 
 // remove drops the entry for batch id.
 func (st *state) remove(id string) {
+	if st.removed == nil {
+		st.removed = map[string]bool{}
+	}
+	st.removed[id] = true
 	for i, e := range st.Batches {
 		if e.ID == id {
 			st.Batches = append(st.Batches[:i], st.Batches[i+1:]...)
