@@ -3,6 +3,11 @@ package dispatch
 import (
 	"context"
 	"sync"
+	"time"
+
+	"github.com/telemetry-inject/telemetry-inject/internal/cache"
+	"github.com/telemetry-inject/telemetry-inject/internal/decide"
+	"github.com/telemetry-inject/telemetry-inject/internal/llm"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/pipeline"
 	"github.com/telemetry-inject/telemetry-inject/internal/prompt"
@@ -13,11 +18,37 @@ import (
 // expired, or the batch itself failed) for the engine to send.
 func (d *LLM) viaBatch(ctx context.Context, reqs []*Request, done func(int, pipeline.Decided), mu *sync.Mutex) []*Request {
 	preqs := make([]prompt.Request, len(reqs))
+	byID := make(map[string]*Request, len(reqs))
 	for i, r := range reqs {
 		preqs[i] = r.req
+		byID[r.req.ConstructID] = r
 	}
-	results, err := d.Batch(ctx, preqs)
-	if err != nil {
+	keep := func(results []llm.BatchResult) error {
+		if d.Cache == nil {
+			return nil
+		}
+		for _, res := range results {
+			r := byID[res.CustomID]
+			if r == nil || res.Err != nil {
+				continue
+			}
+			if _, err := decide.Parse(r.cons, res.Answer.Raw); err != nil {
+				continue
+			}
+			u := res.Answer.Usage
+			cost := 0.0
+			if d.Price != nil {
+				cost = d.Price(u.InputTokens, u.OutputTokens, true)
+			}
+			if err := d.Cache.Put(cache.Entry{Key: r.key, Answer: res.Answer.Raw, Provider: d.Provider, Model: d.Model,
+				InputTokens: u.InputTokens, OutputTokens: u.OutputTokens, CostUSD: cost, Time: time.Now()}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	results, err := d.Batch(ctx, preqs, keep)
+	if err != nil && len(results) == 0 {
 		return reqs
 	}
 	var rest []*Request

@@ -54,14 +54,10 @@ type LLM struct {
 }
 
 // BatchFunc submits requests to a provider's batch API and returns each
-// one's answer or error by construct ID.
-type BatchFunc func(ctx context.Context, reqs []prompt.Request) (map[string]BatchResult, error)
-
-// BatchResult is one request's outcome from a batch.
-type BatchResult struct {
-	Answer llm.Answer
-	Err    error
-}
+// one's outcome by construct ID. It hands each batch's results to keep the
+// moment they are downloaded, before it forgets the batch, so answers that
+// were paid for are stored even if the process dies right after.
+type BatchFunc func(ctx context.Context, reqs []prompt.Request, keep func([]llm.BatchResult) error) (map[string]llm.BatchResult, error)
 
 // Request is what the engine carries for one construct.
 type Request struct {
@@ -235,7 +231,8 @@ func (d *LLM) settle(r *Request, ans llm.Answer, err error, batch bool) (source.
 	if err == nil {
 		dec, perr := decide.Parse(r.cons, ans.Raw)
 		if perr == nil {
-			if d.Cache != nil {
+			// Batch answers were cached as they were downloaded.
+			if d.Cache != nil && !batch {
 				cost := 0.0
 				if d.Price != nil {
 					cost = d.Price(ans.Usage.InputTokens, ans.Usage.OutputTokens, batch)
