@@ -152,7 +152,11 @@ func (r *run) collect(ctx context.Context, e *entry, st llm.BatchStatus) error {
 		}
 	}
 	for _, res := range got {
-		r.out[res.CustomID] = res
+		// A construct sent twice (two runs at once) keeps an answer over
+		// an error.
+		if prev, ok := r.out[res.CustomID]; !ok || prev.Err != nil {
+			r.out[res.CustomID] = res
+		}
 	}
 	r.st.remove(e.ID)
 	if err := r.st.save(r.opts.Dir); err != nil {
