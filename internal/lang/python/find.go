@@ -115,11 +115,15 @@ func join(prefix, name string) string {
 	return prefix + "." + name
 }
 
-// compound lists the statement kinds whose children can hold statements.
-var compound = map[string]bool{
-	"module": true, "block": true, "if_statement": true, "elif_clause": true, "else_clause": true,
-	"try_statement": true, "except_clause": true, "except_group_clause": true, "finally_clause": true,
-	"with_statement": true, "match_statement": true, "case_clause": true,
+// compound reports whether a node of this kind can hold statements.
+func compound(kind string) bool {
+	switch kind {
+	case "module", "block", "if_statement", "elif_clause", "else_clause",
+		"try_statement", "except_clause", "except_group_clause", "finally_clause",
+		"with_statement", "match_statement", "case_clause":
+		return true
+	}
+	return false
 }
 
 // walkBlock visits the statements under n, which is a module, block or
@@ -157,7 +161,7 @@ func (fd *finder) walkStmt(n *node, ctx walkCtx) {
 		}
 		fd.walkBlock(n, ctx)
 	default:
-		if compound[kind] {
+		if compound(kind) {
 			fd.walkBlock(n, ctx)
 		}
 	}

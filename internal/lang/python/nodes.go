@@ -164,8 +164,10 @@ func paramNames(params *node, src []byte) []string {
 	return out
 }
 
-// scopeKinds are the nodes that open a scope of their own.
-var scopeKinds = map[string]bool{"function_definition": true, "lambda": true, "class_definition": true}
+// opensScope reports whether a node of this kind opens a scope of its own.
+func opensScope(kind string) bool {
+	return kind == "function_definition" || kind == "lambda" || kind == "class_definition"
+}
 
 // hasYield reports whether body makes its function a generator: a yield
 // outside nested functions, lambdas and classes.
@@ -180,7 +182,7 @@ func hasYield(body *node, src []byte) bool {
 			switch k := c.Kind(); {
 			case k == "yield":
 				return true
-			case scopeKinds[k]:
+			case opensScope(k):
 			default:
 				if walk(c) {
 					return true
@@ -192,16 +194,23 @@ func hasYield(body *node, src []byte) bool {
 	return walk(body)
 }
 
-// frameAttrs are attributes whose use means code looks at stack frames;
-// frameCalls the same functions imported by name. The value says whether
-// the look goes past the function's own caller (see inspectsFrames).
-var (
-	frameAttrs = map[string]bool{"_getframe": false, "currentframe": false, "getouterframes": true, "f_back": true,
-		"extract_stack": true, "format_stack": true, "print_stack": true, "walk_stack": true}
-	frameCalls = map[string]bool{"_getframe": false, "currentframe": false, "getouterframes": true,
-		"extract_stack": true, "format_stack": true, "print_stack": true, "walk_stack": true}
-	frameWords = [][]byte{[]byte("frame"), []byte("stack"), []byte("f_back")}
-)
+// frameName reports whether name, as an attribute or a function called by
+// name, means code looks at stack frames, and whether the look goes past
+// the function's own caller whatever its arguments (see inspectsFrames).
+func frameName(name string, attribute bool) (ok, deep bool) {
+	switch name {
+	case "_getframe", "currentframe":
+		return true, false
+	case "getouterframes", "extract_stack", "format_stack", "print_stack", "walk_stack":
+		return true, true
+	case "f_back":
+		return attribute, true
+	}
+	return false, false
+}
+
+// frameWords are the words without which no frame look can be in a text.
+var frameWords = [...]string{"frame", "stack", "f_back"}
 
 // inspectsFrames says why a function whose body looks at stack frames
 // cannot take a wrapper, or "". Nested functions count: a frame walk that
@@ -216,7 +225,7 @@ func inspectsFrames(body *node, src []byte) (reason string, deep bool) {
 	text := src[body.StartByte():body.EndByte()]
 	hit := false
 	for _, w := range frameWords {
-		if bytes.Contains(text, w) {
+		if bytes.Contains(text, []byte(w)) {
 			hit = true
 			break
 		}
@@ -244,14 +253,14 @@ func inspectsFrames(body *node, src []byte) (reason string, deep bool) {
 			switch c.Kind() {
 			case "attribute":
 				a := str(c.ChildByFieldName("attribute"))
-				if d, ok := frameAttrs[a]; ok {
+				if ok, d := frameName(a, true); ok {
 					note(str(c), d || beyondCaller(c.Parent(), src))
 				} else if a == "stack" && str(c.ChildByFieldName("object")) == "inspect" {
 					note(str(c), true)
 				}
 			case "call":
 				if fn := c.ChildByFieldName("function"); fn != nil && fn.Kind() == "identifier" {
-					if d, ok := frameCalls[str(fn)]; ok {
+					if ok, d := frameName(str(fn), false); ok {
 						note(str(fn)+"()", d || beyondCaller(c, src))
 					}
 				}
