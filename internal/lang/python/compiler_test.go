@@ -35,6 +35,12 @@ func TestValidateUsesTheCompiler(t *testing.T) {
 	if err := l.Validate(context.Background(), f, []byte("# coding: latin-1\nx = 'caf\xe9'\n")); err != nil {
 		t.Errorf("Validate of a latin-1 file = %v, want nil (compile honours the encoding line)", err)
 	}
+	// An original this python3 cannot compile (newer syntax, here a
+	// stand-in) leaves the judgement to the parse and the layout check.
+	f2 := &source.File{Path: "m.py", Src: []byte("x = 1\n\nreturn x\n")}
+	if err := l.Validate(context.Background(), f2, []byte("x = 1\n\nreturn x\nprint(x)\n")); err != nil {
+		t.Errorf("Validate with an original python3 rejects = %v, want nil", err)
+	}
 	noc := newTestLanguage(t, Options{NoCompile: true})
 	if err := noc.Validate(context.Background(), f, []byte("return 1\n")); err != nil {
 		t.Errorf("with NoCompile, Validate = %v, want nil", err)
