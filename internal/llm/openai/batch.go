@@ -79,12 +79,19 @@ func (b *BatchClient) line(req prompt.Request) ([]byte, error) {
 	if err != nil {
 		return nil, &llm.Error{Kind: llm.BadRequest, Provider: b.c.provider, Message: fmt.Sprintf("encoding the request for %s: %v", req.ConstructID, err)}
 	}
-	return json.Marshal(struct {
-		CustomID string          `json:"custom_id"`
-		Method   string          `json:"method"`
-		URL      string          `json:"url"`
-		Body     json.RawMessage `json:"body"`
-	}{req.ConstructID, http.MethodPost, chatPath, body})
+	// Written by hand: marshaling a struct around the body would validate
+	// and compact its kilobytes again, for every request, twice (Size and
+	// Submit).
+	id, err := json.Marshal(req.ConstructID)
+	if err != nil {
+		return nil, err
+	}
+	line := make([]byte, 0, len(body)+len(id)+80)
+	line = append(line, `{"custom_id":`...)
+	line = append(line, id...)
+	line = append(line, `,"method":"POST","url":"`+chatPath+`","body":`...)
+	line = append(line, body...)
+	return append(line, '}'), nil
 }
 
 // Submit uploads reqs as one input file and creates a batch from it,
