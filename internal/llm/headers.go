@@ -1,11 +1,12 @@
 package llm
 
 import (
-	"math"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/telemetry-inject/telemetry-inject/internal/engine"
 )
 
 // Bucket is one rate limit as a provider reports it. Fields the provider did
@@ -48,7 +49,9 @@ func OpenAILimits(h http.Header) *Limits {
 			Reset:     -1,
 		}
 		if v := h.Get("x-ratelimit-reset-" + what); v != "" {
-			if d, ok := ParseDuration(v); ok {
+			// OpenAI writes Go-style durations ("6m0s", "12ms"); some
+			// compatible servers send bare seconds.
+			if d, ok := engine.ParseResetDuration(v, time.Now()); ok {
 				b.Reset = d
 			}
 		}
@@ -98,50 +101,12 @@ func AnthropicLimits(h http.Header, now time.Time) *Limits {
 }
 
 // RetryAfter reads how long the server asks the client to wait: OpenAI's
-// retry-after-ms (milliseconds, may be fractional) first, as it is the more
-// precise, then retry-after as seconds or an HTTP date relative to now. It
-// returns 0 when neither is present or readable.
+// retry-after-ms when present and valid, else retry-after in seconds or as
+// an HTTP date. It returns 0 when the server said nothing usable. The
+// parsing is the engine's, which reads the same headers for its pauses.
 func RetryAfter(h http.Header, now time.Time) time.Duration {
-	if v := strings.TrimSpace(h.Get("retry-after-ms")); v != "" {
-		if ms, err := strconv.ParseFloat(v, 64); err == nil && ms >= 0 && !math.IsInf(ms, 0) {
-			return time.Duration(ms * float64(time.Millisecond))
-		}
-	}
-	v := strings.TrimSpace(h.Get("retry-after"))
-	if v == "" {
-		return 0
-	}
-	if s, err := strconv.ParseFloat(v, 64); err == nil {
-		if s < 0 || math.IsInf(s, 0) || math.IsNaN(s) {
-			return 0
-		}
-		return time.Duration(s * float64(time.Second))
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return max(t.Sub(now), 0)
-	}
-	return 0
-}
-
-// ParseDuration reads a reset duration as OpenAI writes it: Go-style units
-// ("6m0s", "1s", "12ms", "1h2m3.5s", "500us") or, as some compatible servers
-// send, a bare number of seconds ("20", "0.5"). Negative values are refused.
-func ParseDuration(s string) (time.Duration, bool) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return 0, false
-	}
-	if f, err := strconv.ParseFloat(s, 64); err == nil {
-		if f < 0 || math.IsInf(f, 0) || math.IsNaN(f) {
-			return 0, false
-		}
-		return time.Duration(f * float64(time.Second)), true
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil || d < 0 {
-		return 0, false
-	}
-	return d, true
+	d, _ := engine.ParseRetryAfter(h.Get("retry-after"), h.Get("retry-after-ms"), now)
+	return d
 }
 
 // headerInt reads a non-negative integer header, -1 when absent or unreadable.

@@ -6,30 +6,6 @@ import (
 	"time"
 )
 
-func TestParseDuration(t *testing.T) {
-	for _, tc := range []struct {
-		in   string
-		want time.Duration
-		ok   bool
-	}{
-		{"6m0s", 6 * time.Minute, true},
-		{"1s", time.Second, true},
-		{"12ms", 12 * time.Millisecond, true},
-		{"1h2m3.5s", time.Hour + 2*time.Minute + 3500*time.Millisecond, true},
-		{"0s", 0, true},
-		{"20", 20 * time.Second, true},
-		{"0.5", 500 * time.Millisecond, true},
-		{"", 0, false},
-		{"-1s", 0, false},
-		{"soon", 0, false},
-	} {
-		got, ok := ParseDuration(tc.in)
-		if got != tc.want || ok != tc.ok {
-			t.Errorf("ParseDuration(%q) = %v, %v; want %v, %v", tc.in, got, ok, tc.want, tc.ok)
-		}
-	}
-}
-
 func TestOpenAILimits(t *testing.T) {
 	h := http.Header{}
 	h.Set("x-ratelimit-limit-requests", "10000")
