@@ -53,6 +53,8 @@ type walkCtx struct {
 }
 
 type finder struct {
+	ids      *fieldIDs
+	children func(*node) []node // a node's children, read with one reused cursor
 	f        *source.File
 	src      []byte
 	module   string
@@ -76,7 +78,10 @@ func (l *language) find(f *source.File) ([]source.Construct, error) {
 	if err := treesitter.SyntaxError(root, f.Src); err != nil {
 		return nil, err
 	}
-	fd := &finder{f: f, src: f.Src, module: ModuleName(f.Path), ordinals: map[string]int{}}
+	fd := &finder{ids: l.ids, f: f, src: f.Src, module: ModuleName(f.Path), ordinals: map[string]int{}}
+	cursor := root.Walk()
+	defer cursor.Close()
+	fd.children = func(n *node) []node { return n.Children(cursor) }
 	fd.collectComments(root)
 	fd.walkBlock(root, walkCtx{qual: fd.module, ignored: fd.fileSkip})
 	if fd.deepFrames != "" {
@@ -129,20 +134,22 @@ func compound(kind string) bool {
 // walkBlock visits the statements under n, which is a module, block or
 // compound statement.
 func (fd *finder) walkBlock(n *node, ctx walkCtx) {
-	for i := uint(0); i < n.ChildCount(); i++ {
-		c := n.Child(i)
-		fd.walkStmt(c, ctx)
+	// Children through a cursor: Child(i) walks from the first child on
+	// every call, which made long blocks quadratic.
+	children := fd.children(n)
+	for i := range children {
+		fd.walkStmt(&children[i], n, ctx)
 	}
 }
 
-func (fd *finder) walkStmt(n *node, ctx walkCtx) {
+func (fd *finder) walkStmt(n, parent *node, ctx walkCtx) {
 	switch kind := n.Kind(); kind {
 	case "function_definition":
 		fd.function(n, n, ctx)
 	case "class_definition":
 		fd.class(n, n, ctx)
 	case "decorated_definition":
-		def := n.ChildByFieldName("definition")
+		def := n.ChildByFieldId(fd.ids.definition)
 		if def == nil {
 			return
 		}
@@ -154,7 +161,7 @@ func (fd *finder) walkStmt(n *node, ctx walkCtx) {
 	case "for_statement", "while_statement":
 		fd.loop(n, ctx)
 	case "expression_statement":
-		fd.assignment(n, ctx)
+		fd.assignment(n, parent, ctx)
 	case "with_statement":
 		if ctx.fn != nil {
 			fd.withTargets(n, ctx.fn)
@@ -176,11 +183,11 @@ func (fd *finder) withTargets(n *node, s *scope) {
 		}
 		for j := uint(0); j < clause.NamedChildCount(); j++ {
 			item := clause.NamedChild(j)
-			v := item.ChildByFieldName("value")
+			v := item.ChildByFieldId(fd.ids.value)
 			if item.Kind() != "with_item" || v == nil || v.Kind() != "as_pattern" {
 				continue
 			}
-			if names, ok := patternNames(v.ChildByFieldName("alias"), fd.src, nil); ok {
+			if names, ok := patternNames(v.ChildByFieldId(fd.ids.alias), fd.src, nil); ok {
 				s.bind(names...)
 			}
 		}
@@ -207,11 +214,11 @@ func (fd *finder) rng(n *node) source.Range {
 }
 
 func (fd *finder) class(outer, def *node, ctx walkCtx) {
-	name := fd.text(def.ChildByFieldName("name"))
+	name := fd.text(def.ChildByFieldId(fd.ids.name))
 	if r := fd.optOut(outer, def); r != "" && ctx.ignored == "" {
 		ctx.ignored = r
 	}
-	body := def.ChildByFieldName("body")
+	body := def.ChildByFieldId(fd.ids.body)
 	if body == nil {
 		return
 	}
@@ -219,10 +226,10 @@ func (fd *finder) class(outer, def *node, ctx walkCtx) {
 }
 
 func (fd *finder) function(outer, def *node, ctx walkCtx) {
-	name := fd.text(def.ChildByFieldName("name"))
+	name := fd.text(def.ChildByFieldId(fd.ids.name))
 	qual := join(ctx.qual, name)
-	body := def.ChildByFieldName("body")
-	params := paramNames(def.ChildByFieldName("parameters"), fd.src)
+	body := def.ChildByFieldId(fd.ids.body)
+	params := paramNames(def.ChildByFieldId(fd.ids.parameters), fd.src, fd.ids)
 	s := newScope(params)
 	if r := fd.optOut(outer, def); r != "" && ctx.ignored == "" {
 		ctx.ignored = r
@@ -239,7 +246,7 @@ func (fd *finder) function(outer, def *node, ctx walkCtx) {
 		c.Generator = hasYield(body, fd.src)
 		c.Anchor.BodyStart, c.Anchor.BodyIndent, c.Anchor.Inline = fd.bodyStart(body)
 		c.Anchor.BodyEnd = int(body.EndByte())
-		reason, deep := inspectsFrames(body, fd.src)
+		reason, deep := inspectsFrames(body, fd.src, fd.ids)
 		if c.Skip == "" {
 			c.Skip = reason
 		}
@@ -259,7 +266,7 @@ func (fd *finder) function(outer, def *node, ctx walkCtx) {
 func (fd *finder) loop(n *node, ctx walkCtx) {
 	name := "while"
 	if n.Kind() == "for_statement" {
-		left := n.ChildByFieldName("left")
+		left := n.ChildByFieldId(fd.ids.left)
 		name = strings.Join(strings.Fields(fd.text(left)), " ")
 		if ctx.fn != nil && left != nil {
 			if names, ok := patternNames(left, fd.src, nil); ok {
@@ -271,7 +278,7 @@ func (fd *finder) loop(n *node, ctx walkCtx) {
 	if qual == "" {
 		qual = ctx.qual
 	}
-	body := n.ChildByFieldName("body")
+	body := n.ChildByFieldId(fd.ids.body)
 	c := source.Construct{
 		Kind: source.Loop, Name: name, QualName: qual,
 		Range: fd.rng(n), Indent: fd.indentAt(int(n.StartByte())),
@@ -288,7 +295,7 @@ func (fd *finder) loop(n *node, ctx walkCtx) {
 
 // assignment records the names an expression statement binds and, inside a
 // function and on a line of its own, makes it a variable construct.
-func (fd *finder) assignment(n *node, ctx walkCtx) {
+func (fd *finder) assignment(n, parent *node, ctx walkCtx) {
 	if ctx.fn == nil {
 		return
 	}
@@ -299,16 +306,16 @@ func (fd *finder) assignment(n *node, ctx walkCtx) {
 	var targets []string
 	switch a.Kind() {
 	case "assignment":
-		for cur := a; cur != nil && cur.Kind() == "assignment"; cur = cur.ChildByFieldName("right") {
-			if cur.ChildByFieldName("right") == nil {
+		for cur := a; cur != nil && cur.Kind() == "assignment"; cur = cur.ChildByFieldId(fd.ids.right) {
+			if cur.ChildByFieldId(fd.ids.right) == nil {
 				break // a bare annotation binds nothing
 			}
-			if names, ok := patternNames(cur.ChildByFieldName("left"), fd.src, nil); ok {
+			if names, ok := patternNames(cur.ChildByFieldId(fd.ids.left), fd.src, nil); ok {
 				targets = append(targets, names...)
 			}
 		}
 	case "augmented_assignment":
-		if l := a.ChildByFieldName("left"); l != nil && l.Kind() == "identifier" {
+		if l := a.ChildByFieldId(fd.ids.left); l != nil && l.Kind() == "identifier" {
 			targets = []string{fd.text(l)}
 		}
 	default:
@@ -319,10 +326,10 @@ func (fd *finder) assignment(n *node, ctx walkCtx) {
 		return
 	}
 	ctx.fn.bind(targets...)
-	if parent := n.Parent(); parent != nil && inlineBlock(fd.src, parent) {
+	if inlineBlock(fd.src, parent) {
 		return
 	}
-	last := lastOnLine(n)
+	last := lastOnLine(n, fd.src)
 	c := source.Construct{
 		Kind: source.Variable, Name: targets[0], QualName: ctx.fnQual,
 		Range: fd.rng(n), Indent: fd.indentAt(int(n.StartByte())),

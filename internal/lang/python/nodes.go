@@ -41,7 +41,13 @@ func leadingSpace(src []byte, start int) string {
 // lastOnLine returns the last sibling that shares n's last line, so that a
 // line inserted after n also comes after "n; other = [" and whatever that
 // other statement continues onto later lines.
-func lastOnLine(n *node) *node {
+func lastOnLine(n *node, src []byte) *node {
+	// Asking for the next sibling costs a walk over the parent's children,
+	// so first see whether anything but a comment follows on the line.
+	rest := src[n.EndByte():lineEnd(src, int(n.EndByte()))]
+	if t := bytes.TrimLeft(rest, " \t\f\r\n"); len(t) == 0 || t[0] == '#' {
+		return n
+	}
 	cur := n
 	for sib := cur.NextSibling(); sib != nil && sib.StartPosition().Row == cur.EndPosition().Row; sib = sib.NextSibling() {
 		cur = sib
@@ -51,7 +57,7 @@ func lastOnLine(n *node) *node {
 
 // lineAfter returns where a line following n goes.
 func (fd *finder) lineAfter(n *node) int {
-	return lineEnd(fd.src, int(lastOnLine(n).EndByte()))
+	return lineEnd(fd.src, int(lastOnLine(n, fd.src).EndByte()))
 }
 
 // bodyStart returns where code that runs first in block goes, the
@@ -138,7 +144,7 @@ func patternNames(n *node, src []byte, acc []string) ([]string, bool) {
 
 // paramNames returns the plain identifier parameters, *args and **kwargs
 // included, in order.
-func paramNames(params *node, src []byte) []string {
+func paramNames(params *node, src []byte, ids *fieldIDs) []string {
 	out := []string{}
 	if params == nil {
 		return out
@@ -150,7 +156,7 @@ func paramNames(params *node, src []byte) []string {
 		case "identifier":
 			id = p
 		case "default_parameter", "typed_default_parameter":
-			id = p.ChildByFieldName("name")
+			id = p.ChildByFieldId(ids.name)
 		case "typed_parameter", "list_splat_pattern", "dictionary_splat_pattern":
 			id = p.NamedChild(0)
 			if id != nil && (id.Kind() == "list_splat_pattern" || id.Kind() == "dictionary_splat_pattern") {
@@ -221,7 +227,7 @@ var frameWords = [...]string{"frame", "stack", "f_back"}
 // climbs through the module's other functions, as logging's findCaller
 // climbs through Logger.info and Logger._log, so their wrapper frames would
 // show up in it too; the caller skips every function of the file then.
-func inspectsFrames(body *node, src []byte) (reason string, deep bool) {
+func inspectsFrames(body *node, src []byte, ids *fieldIDs) (reason string, deep bool) {
 	text := src[body.StartByte():body.EndByte()]
 	hit := false
 	for _, w := range frameWords {
@@ -252,21 +258,21 @@ func inspectsFrames(body *node, src []byte) (reason string, deep bool) {
 			c := n.NamedChild(i)
 			switch c.Kind() {
 			case "attribute":
-				a := str(c.ChildByFieldName("attribute"))
+				a := str(c.ChildByFieldId(ids.attribute))
 				if ok, d := frameName(a, true); ok {
-					note(str(c), d || beyondCaller(c.Parent(), src))
-				} else if a == "stack" && str(c.ChildByFieldName("object")) == "inspect" {
+					note(str(c), d || beyondCaller(c.Parent(), src, ids))
+				} else if a == "stack" && str(c.ChildByFieldId(ids.object)) == "inspect" {
 					note(str(c), true)
 				}
 			case "call":
-				if fn := c.ChildByFieldName("function"); fn != nil && fn.Kind() == "identifier" {
+				if fn := c.ChildByFieldId(ids.function); fn != nil && fn.Kind() == "identifier" {
 					if ok, d := frameName(str(fn), false); ok {
-						note(str(fn)+"()", d || beyondCaller(c, src))
+						note(str(fn)+"()", d || beyondCaller(c, src, ids))
 					}
 				}
 			case "keyword_argument":
-				if str(c.ChildByFieldName("name")) == "stacklevel" {
-					v := str(c.ChildByFieldName("value"))
+				if str(c.ChildByFieldId(ids.name)) == "stacklevel" {
+					v := str(c.ChildByFieldId(ids.value))
 					note("stacklevel="+v, v != "1" && v != "2")
 				}
 			}
@@ -285,11 +291,11 @@ func inspectsFrames(body *node, src []byte) (reason string, deep bool) {
 
 // beyondCaller reports whether call, a call of _getframe or currentframe,
 // asks for a frame beyond the direct caller: any argument but 0 or 1.
-func beyondCaller(call *node, src []byte) bool {
+func beyondCaller(call *node, src []byte, ids *fieldIDs) bool {
 	if call == nil || call.Kind() != "call" {
 		return false
 	}
-	args := call.ChildByFieldName("arguments")
+	args := call.ChildByFieldId(ids.arguments)
 	if args == nil || args.NamedChildCount() == 0 {
 		return false
 	}

@@ -49,6 +49,7 @@ type Options struct {
 // language holds what one Language value shares between its functions.
 type language struct {
 	parser   *treesitter.Parser
+	ids      *fieldIDs
 	compiler *compilerPool // nil when there is no python3 to compile with
 
 	closeOnce sync.Once
@@ -57,6 +58,7 @@ type language struct {
 // New returns the Python Language. Close it to stop its python3 processes.
 func New(opts Options) lang.Language {
 	l := &language{parser: treesitter.NewParser(treesitter.Python, runtime.GOMAXPROCS(0))}
+	l.ids = newFieldIDs(l.parser)
 	if !opts.NoCompile {
 		exe := opts.Python
 		if exe == "" {
