@@ -45,6 +45,9 @@ func TestValidateUsesTheCompiler(t *testing.T) {
 	if err := noc.Validate(context.Background(), f, []byte("return 1\n")); err != nil {
 		t.Errorf("with NoCompile, Validate = %v, want nil", err)
 	}
+	if err := noc.Validate(context.Background(), f, []byte("x = f(1,\n")); err == nil || !strings.Contains(err.Error(), "syntax error") {
+		t.Errorf("with NoCompile, Validate of a broken file = %v, want tree-sitter's syntax error", err)
+	}
 }
 
 func TestCompilerPoolConcurrentAndRestart(t *testing.T) {

@@ -84,33 +84,30 @@ func New(opts Options) lang.Language {
 	}
 }
 
-// validate checks instrumented output: a clean tree-sitter parse, the
-// layout check (which catches the indentation errors tree-sitter accepts),
-// then CPython's own compiler when there is one.
+// validate checks instrumented output: first the layout check (which
+// catches the indentation errors tree-sitter accepts), then CPython's own
+// compiler when there is one, or else a clean tree-sitter parse. The parse
+// is skipped when the compiler answers, because the compiler is the
+// authority and the parse would only repeat it at the same cost.
 func (l *language) validate(ctx context.Context, f *source.File, out []byte) error {
+	if err := CheckLayout(out); err != nil {
+		return err
+	}
+	if l.compiler != nil {
+		err := l.compiler.compile(ctx, f.Path, out)
+		if err == nil || ctx.Err() != nil || l.compiler.compile(ctx, f.Path, f.Src) == nil {
+			return err
+		}
+		// The original does not compile either: written for a newer Python
+		// than the python3 on PATH, say. This compiler cannot judge the
+		// file, so the parse and the layout check have the last word.
+	}
 	tree, err := l.parser.Parse(ctx, out)
 	if err != nil {
 		return err
 	}
-	err = treesitter.SyntaxError(tree.RootNode(), out)
-	tree.Close()
-	if err != nil {
-		return err
-	}
-	if err := CheckLayout(out); err != nil {
-		return err
-	}
-	if l.compiler == nil {
-		return nil
-	}
-	err = l.compiler.compile(ctx, f.Path, out)
-	if err != nil && ctx.Err() == nil && l.compiler.compile(ctx, f.Path, f.Src) != nil {
-		// The original does not compile either: written for a newer Python
-		// than the python3 on PATH, say. This compiler cannot judge the
-		// file, so the parse and the layout check have the last word.
-		return nil
-	}
-	return err
+	defer tree.Close()
+	return treesitter.SyntaxError(tree.RootNode(), out)
 }
 
 func (l *language) close() error {
