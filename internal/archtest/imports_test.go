@@ -22,9 +22,10 @@ const module = "github.com/telemetry-inject/telemetry-inject/"
 // packages of a lower rank. A new package needs a line here, which is the
 // moment to think about where it stands.
 var rank = map[string]int{
-	"internal/source":    0,
-	"internal/engine":    0, // a library of its own: imports nothing of ours
-	"internal/iostreams": 0,
+	"internal/source":     0,
+	"internal/engine":     0, // a library of its own: imports nothing of ours
+	"internal/iostreams":  0,
+	"internal/atomicfile": 0,
 
 	"internal/inject":    1,
 	"internal/scan":      1,

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/telemetry-inject/telemetry-inject/internal/atomicfile"
 	"github.com/telemetry-inject/telemetry-inject/internal/cache"
 )
 
@@ -90,48 +91,15 @@ func (st *state) save(root string) error {
 		}
 		return nil
 	}
-	dir := filepath.Dir(name)
-	if err := ensureDir(dir); err != nil {
+	if _, err := cache.StateDir(root); err != nil {
 		return err
 	}
 	data, err := json.MarshalIndent(st, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encoding the saved batches: %w", err)
 	}
-	tmp, err := os.CreateTemp(dir, StateFile+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("saving the batch ids: %w", err)
-	}
-	defer os.Remove(tmp.Name()) // a no-op once renamed
-	if _, err := tmp.Write(append(data, '\n')); err != nil {
-		tmp.Close()
-		return fmt.Errorf("saving the batch ids to %s: %w", tmp.Name(), err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("saving the batch ids to %s: %w", tmp.Name(), err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("saving the batch ids to %s: %w", tmp.Name(), err)
-	}
-	if err := os.Rename(tmp.Name(), name); err != nil {
+	if err := atomicfile.Write(name, append(data, '\n'), 0o644); err != nil {
 		return fmt.Errorf("saving the batch ids to %s: %w", name, err)
-	}
-	return nil
-}
-
-// ensureDir creates the project's state folder with the .gitignore that
-// keeps it out of version control, as the cache does when it runs first.
-func ensureDir(dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("creating %s: %w", dir, err)
-	}
-	ignore := filepath.Join(dir, ".gitignore")
-	if _, err := os.Stat(ignore); err == nil {
-		return nil
-	}
-	if err := os.WriteFile(ignore, []byte("# Written by telemetry-inject: keeps its cache out of version control.\n*\n"), 0o644); err != nil {
-		return fmt.Errorf("writing %s: %w", ignore, err)
 	}
 	return nil
 }

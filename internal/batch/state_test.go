@@ -1,6 +1,7 @@
 package batch
 
 import (
+	"github.com/telemetry-inject/telemetry-inject/internal/cache"
 	"os"
 	"slices"
 	"testing"
@@ -49,7 +50,7 @@ func TestStateKeepsOtherRunsBatches(t *testing.T) {
 
 func TestStateRefusesOtherVersions(t *testing.T) {
 	dir := t.TempDir()
-	if err := ensureDir(dir + "/.telemetry-inject"); err != nil {
+	if _, err := cache.StateDir(dir); err != nil {
 		t.Fatal(err)
 	}
 	os.WriteFile(statePath(dir), []byte(`{"version":2,"batches":[]}`), 0o644)

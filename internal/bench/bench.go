@@ -198,7 +198,7 @@ func hostedBound(jobs []job, rpm, tpm int, window time.Duration) time.Duration {
 	if tpm > 0 {
 		admit = max(admit, max(0, tokens-float64(tpm))/float64(tpm)*window.Seconds())
 	}
-	return max(time.Duration(admit*float64(time.Second))+percentile(services, 0.5), slices.Max(services))
+	return max(time.Duration(admit*float64(time.Second))+engine.Percentile(services, 0.5), slices.Max(services))
 }
 
 // slotBound is the least time the jobs take on hosts with the given slots

@@ -125,17 +125,6 @@ func groupsOf(files []string, finished []time.Duration) engine.GroupStats {
 	return g
 }
 
-// percentile returns the nearest-rank percentile p (0..1) of d.
-func percentile(d []time.Duration, p float64) time.Duration {
-	if len(d) == 0 {
-		return 0
-	}
-	s := slices.Clone(d)
-	slices.Sort(s)
-	i := int(p*float64(len(s))+0.5) - 1
-	return s[min(max(i, 0), len(s)-1)]
-}
-
 // shares renders each host's share of the successful requests.
 func shares(names []string, counts []int) string {
 	total := 0

@@ -105,7 +105,7 @@ func (b *bencher) naive(name string, jobs []job, told engine.HostLimits, paralle
 	row := Row{
 		Scenario: name, Runner: "naive", N: len(jobs), Wall: n.wall, Bound: bound,
 		Efficiency: bound.Seconds() / n.wall.Seconds(), Status429: cnt.Status429, Status503: cnt.Status503,
-		Retries: n.attempts - (n.ok + n.failed), P50: percentile(n.latencies, 0.5), P95: percentile(n.latencies, 0.95),
+		Retries: n.attempts - (n.ok + n.failed), P50: engine.Percentile(n.latencies, 0.5), P95: engine.Percentile(n.latencies, 0.95),
 		PeakInFlight: n.peak, OK: n.ok, Failed: n.failed,
 	}
 	row.Note = fmt.Sprintf("naive: fixed pool of %d, fixed %s retry wait", parallel, b.sc.window/2)

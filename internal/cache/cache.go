@@ -51,11 +51,8 @@ type Cache struct {
 // .gitignore that keeps it out of version control) when needed. A torn last
 // line, left by a process killed mid-write, is ignored.
 func Open(projectRoot string) (*Cache, error) {
-	dir := filepath.Join(projectRoot, DirName)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("creating the cache folder: %w", err)
-	}
-	if err := ensureGitignore(dir); err != nil {
+	dir, err := StateDir(projectRoot)
+	if err != nil {
 		return nil, err
 	}
 	c := &Cache{entries: map[string]Entry{}}
@@ -71,17 +68,24 @@ func Open(projectRoot string) (*Cache, error) {
 	return c, nil
 }
 
-func ensureGitignore(dir string) error {
+// StateDir returns the project's state folder (.telemetry-inject), creating
+// it when needed with a .gitignore that keeps it out of version control.
+// The answer log and the saved batch ids live there.
+func StateDir(projectRoot string) (string, error) {
+	dir := filepath.Join(projectRoot, DirName)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("creating the state folder %s: %w", dir, err)
+	}
 	name := filepath.Join(dir, ".gitignore")
 	if _, err := os.Stat(name); err == nil {
-		return nil
+		return dir, nil
 	}
 	// "*" ignores the folder's whole content, this file included, so the
 	// user's repository never sees the cache.
 	if err := os.WriteFile(name, []byte("# Written by telemetry-inject: keeps its cache out of version control.\n*\n"), 0o644); err != nil {
-		return fmt.Errorf("writing %s: %w", name, err)
+		return "", fmt.Errorf("writing %s: %w", name, err)
 	}
-	return nil
+	return dir, nil
 }
 
 func (c *Cache) load(name string) error {

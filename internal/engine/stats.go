@@ -92,8 +92,8 @@ func (g *groupTracker) stats() GroupStats {
 func (r *runner[Req, Resp]) finalStats() Stats {
 	s := r.stats
 	s.Wall = r.clock.Now().Sub(r.start)
-	s.LatencyP50 = percentile(r.latencies, 0.50)
-	s.LatencyP95 = percentile(r.latencies, 0.95)
+	s.LatencyP50 = Percentile(r.latencies, 0.50)
+	s.LatencyP95 = Percentile(r.latencies, 0.95)
 	for _, h := range r.hosts {
 		hs := h.stats
 		hs.Limit = h.ctl.Limit()
@@ -103,8 +103,9 @@ func (r *runner[Req, Resp]) finalStats() Stats {
 	return s
 }
 
-// percentile returns the nearest-rank percentile p (0..1) of d.
-func percentile(d []time.Duration, p float64) time.Duration {
+// Percentile returns the nearest-rank percentile p (0..1) of d, or 0 for no
+// samples. d is not modified.
+func Percentile(d []time.Duration, p float64) time.Duration {
 	if len(d) == 0 {
 		return 0
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/pmezard/go-difflib/difflib"
 
+	"github.com/telemetry-inject/telemetry-inject/internal/atomicfile"
 	"github.com/telemetry-inject/telemetry-inject/internal/layout"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
@@ -43,36 +44,10 @@ func (r *run) write(f *source.File, out []byte) error {
 	if mode == 0 {
 		mode = 0o644
 	}
-	if err := WriteAtomic(f.Abs, out, mode); err != nil {
+	if err := atomicfile.Write(f.Abs, out, mode); err != nil {
 		return fmt.Errorf("writing %s: %w", f.Path, err)
 	}
 	return nil
-}
-
-// WriteAtomic writes data to name through a temporary file in the same
-// folder and a rename, so a crash or Ctrl-C never leaves half a file.
-func WriteAtomic(name string, data []byte, mode fs.FileMode) error {
-	tmp, err := os.CreateTemp(filepath.Dir(name), ".telemetry-inject-*.tmp")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // a no-op once renamed
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(mode); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), name)
 }
 
 // ensureRuntime writes the runtime file a placement needs, once per run,
@@ -96,7 +71,7 @@ func (r *run) ensureRuntime(p layout.Placement) error {
 			return err
 		}
 	default:
-		if err := WriteAtomic(abs, want, 0o644); err != nil {
+		if err := atomicfile.Write(abs, want, 0o644); err != nil {
 			return fmt.Errorf("writing the runtime file %s: %w", p.RuntimePath, err)
 		}
 	}

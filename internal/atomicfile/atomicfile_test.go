@@ -1,0 +1,33 @@
+package atomicfile
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestWriteReplacesWholeAndKeepsMode(t *testing.T) {
+	dir := t.TempDir()
+	name := filepath.Join(dir, "f.py")
+	if err := os.WriteFile(name, []byte("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(name, []byte("new content"), 0o750); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(name)
+	info, _ := os.Stat(name)
+	if string(b) != "new content" || info.Mode().Perm() != 0o750 {
+		t.Fatalf("content %q mode %v", b, info.Mode().Perm())
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Fatalf("temporary files left behind: %v", entries)
+	}
+}
+
+func TestWriteIntoMissingFolderFailsWithoutCreatingIt(t *testing.T) {
+	if err := Write(filepath.Join(t.TempDir(), "missing", "f"), []byte("x"), 0o644); err == nil {
+		t.Fatal("write into a missing folder succeeded")
+	}
+}
