@@ -9,7 +9,7 @@ import (
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
 
-// Node is the tree-sitter node type.
+// node is the tree-sitter node type.
 type node = treesitter.Node
 
 // scope is the function whose locals a construct sees. Its locals grow as

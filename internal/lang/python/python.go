@@ -16,6 +16,11 @@
 // beyond its direct caller, no function of its file does (see
 // inspectsFrames). Loops and variables add no frames and are kept.
 //
+// A variable construct is an assignment statement on a line of its own in
+// a function body (simple, chained, annotated with a value, augmented, or
+// destructuring plain names); when it binds several names, _ti_var records
+// them as one tuple, "(a, b)", and Name is the first.
+//
 // The import line always imports all five runtime names, whichever the file
 // uses: Import is asked for its edit before and independently of Render, the
 // runtime defines all five, an unused name costs nothing at import, and one
