@@ -1,6 +1,7 @@
 package python
 
 import (
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -177,5 +178,17 @@ func TestFindDeepFrameWalkSkipsTheModule(t *testing.T) {
 		if c.Name == "b" && !strings.Contains(c.Skip, "m.a walks stack frames beyond its caller (line 3)") {
 			t.Errorf("b not skipped in a module with a deep frame walk: %q", c.Skip)
 		}
+	}
+}
+
+func TestFindScopeOfCompoundStatements(t *testing.T) {
+	src, err := os.ReadFile("testdata/golden/compound.py")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := findAll(t, "compound.py", string(src))
+	want := []string{"command", "args", "counter", "result", "a", "value", "done", "s", "fh", "first"}
+	if got := cs[0].Scope; !slices.Equal(got, want) {
+		t.Errorf("scope of handle = %v, want %v", got, want)
 	}
 }
