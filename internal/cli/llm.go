@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -164,9 +163,12 @@ func newClient(cfg llm.Config) (llm.Decider, error) {
 
 // stopError explains a run stopped by the provider (an authentication
 // failure) in the one message the user sees.
-func stopError(cfg string, err error) error {
-	if llm.KindOf(err) == llm.Auth {
-		return fmt.Errorf("the %s provider rejected the API key; check it and run again (files finished before the failure stay written): %w", cfg, err)
+func stopError(provider string, err error) error {
+	switch llm.KindOf(err) {
+	case llm.Auth:
+		return fmt.Errorf("the %s provider rejected the API key; check it and run again (files finished before the failure stay written): %w", provider, err)
+	case llm.Connection:
+		return fmt.Errorf("cannot reach the %s server; check that it runs and the base URL (files were left untouched): %w", provider, err)
 	}
-	return errors.Join(errors.New("the run was stopped by the provider"), err)
+	return fmt.Errorf("the run was stopped by the %s provider: %w", provider, err)
 }

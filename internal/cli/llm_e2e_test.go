@@ -160,3 +160,17 @@ func TestCacheAsksOnlyAboutWhatChanged(t *testing.T) {
 		t.Errorf("summary does not report cache hits:\n%s", stderr)
 	}
 }
+
+func TestUnreachableServerStopsWithOneMessage(t *testing.T) {
+	project := copyTree(t, "../../examples/shop")
+	before := snapshot(t, project)
+	// Port 1 on loopback: nothing listens there, connections are refused.
+	env := map[string]string{"LLM_PROVIDER": "ollama", "OLLAMA_HOST": "127.0.0.1:1"}
+	code, _, stderr := runCLI(t, env, project, "--no-cache")
+	if code != ExitError || !strings.Contains(stderr, "cannot reach the ollama server") {
+		t.Fatalf("exit %d, want %d with one clear message:\n%s", code, ExitError, stderr)
+	}
+	if !equalMaps(snapshot(t, project), before) {
+		t.Error("files were changed although the server could not be reached")
+	}
+}

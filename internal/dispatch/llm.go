@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/cache"
@@ -49,8 +51,9 @@ type LLM struct {
 	// Progress, if set, is told how many requests are done out of how many.
 	Progress func(done, total int)
 
-	stats Stats
-	err   error
+	stats    Stats
+	err      error
+	answered atomic.Bool // some request has been answered
 }
 
 // BatchFunc submits requests to a provider's batch API and returns each
@@ -127,7 +130,12 @@ func (d *LLM) viaEngine(ctx context.Context, reqs []*Request, done func(int, pip
 	opts.EstimateTokens = func(r *Request) int { return r.req.EstimatedTokens }
 	opts.Group = func(r *Request) string { return r.file }
 	opts.Priority = func(r *Request) int { return r.req.EstimatedTokens }
-	var finished int
+	// The run stops, rather than falling back construct by construct,
+	// when the provider rejects the key or cannot be reached at all: either
+	// way no answer will come, and the user should hear it once, now.
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	var finished, succeeded int
 	opts.OnResult = func(i int, res engine.Result[llm.Answer]) {
 		r := reqs[i]
 		mu.Lock()
@@ -135,24 +143,28 @@ func (d *LLM) viaEngine(ctx context.Context, reqs []*Request, done func(int, pip
 		if d.Progress != nil {
 			d.Progress(finished, len(reqs))
 		}
-		if errors.Is(res.Err, errStopped) || (res.Err != nil && llm.KindOf(res.Err) == llm.Auth) {
-			// The run is stopping: the construct stays undecided, so
-			// its file is left as it was.
+		if res.Err == nil {
+			succeeded++
+		}
+		kind := llm.KindOf(res.Err)
+		unreachable := res.Err != nil && kind == llm.Connection && succeeded == 0
+		if res.Err != nil && (kind == llm.Auth || unreachable) {
 			if d.err == nil {
 				d.err = res.Err
 			}
+			stop()
+		}
+		if res.Err != nil && runCtx.Err() != nil {
+			// Stopped or interrupted: the construct stays undecided,
+			// so its file is left as it was.
 			mu.Unlock()
 			return
-		}
-		if res.Err != nil && ctx.Err() != nil {
-			mu.Unlock()
-			return // interrupted: the construct's file stays untouched
 		}
 		dec, origin, note := d.settle(r, res.Value, res.Err, false)
 		mu.Unlock()
 		done(r.job, pipeline.Decided{Decision: dec, Origin: origin, Note: note})
 	}
-	_, st := engine.Run(ctx, reqs, d.call(mu), opts)
+	_, st := engine.Run(runCtx, reqs, d.call(mu), opts)
 	mu.Lock()
 	defer mu.Unlock()
 	d.stats.Requests += st.Attempts
@@ -169,9 +181,6 @@ func (d *LLM) viaEngine(ctx context.Context, reqs []*Request, done func(int, pip
 		d.err = st.Stopped
 	}
 }
-
-// errStopped marks requests the dispatcher refused to send.
-var errStopped = errors.New("run stopped")
 
 // errOverBudget is the error of a request not sent because of --budget.
 var errOverBudget = errors.New("not sent: the --budget would be exceeded")
@@ -204,11 +213,18 @@ func (d *LLM) call(mu *sync.Mutex) engine.Call[*Request, llm.Answer] {
 				fb.Rate = rateState(le.Limits)
 				fb.RetryAfter = le.RetryAfter
 				fb.Class = classOf(le.Kind)
+				// Nothing listening, before any answer ever came: the
+				// address is wrong or the server is down, and retrying
+				// for minutes would only delay saying so.
+				if le.Kind == llm.Connection && errors.Is(err, syscall.ECONNREFUSED) && !d.answered.Load() {
+					fb.Class = engine.Fatal
+				}
 				// Malformed answers still cost money.
 				d.charge(mu, le.Usage)
 			}
 			return ans, fb, err
 		}
+		d.answered.Store(true)
 		d.charge(mu, ans.Usage)
 		return ans, fb, nil
 	}
