@@ -44,9 +44,10 @@ type Language struct {
 	Strip func(src []byte) ([]byte, int)
 
 	// Validate checks that instrumented output is a valid program before it
-	// replaces the original: a clean parse, plus the language's own checks
-	// (Python's indentation layout and, when python3 is on PATH, its
-	// compiler; node --check for JavaScript when node is on PATH).
+	// replaces the original. Python: our indentation layout check, then
+	// CPython's compiler when python3 is on PATH (a tree-sitter parse only
+	// where the compiler cannot judge). JavaScript: a clean parse, then
+	// node's own check when node is on PATH. TypeScript: a clean parse.
 	Validate func(ctx context.Context, f *source.File, out []byte) error
 
 	// Close releases what the language holds (a long-lived compiler
