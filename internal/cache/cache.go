@@ -137,6 +137,17 @@ func (c *Cache) Get(key string) (Entry, bool) {
 	return e, ok
 }
 
+// OpenReadOnly loads the cache under projectRoot, if there is one, without
+// creating anything: a dry run reuses earlier answers but writes nothing.
+// Put on a read-only cache keeps the answer for this run only.
+func OpenReadOnly(projectRoot string) (*Cache, error) {
+	c := &Cache{entries: map[string]Entry{}}
+	if err := c.load(filepath.Join(projectRoot, DirName, logName)); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
 // Put records an answer and appends it to the log at once, so a process
 // killed a moment later still keeps it.
 func (c *Cache) Put(e Entry) error {
@@ -148,6 +159,9 @@ func (c *Cache) Put(e Entry) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.entries[e.Key] = e
+	if c.log == nil {
+		return nil // read-only
+	}
 	// One write per line: O_APPEND makes it land whole, also with several
 	// processes sharing the file.
 	if _, err := c.log.Write(line); err != nil {

@@ -79,3 +79,25 @@ func TestFolderIsIgnoredByGit(t *testing.T) {
 		t.Fatalf(".gitignore = %q, %v", b, err)
 	}
 }
+
+func TestReadOnlyCacheReadsButNeverWrites(t *testing.T) {
+	root := t.TempDir()
+	ro, err := OpenReadOnly(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ro.Put(Entry{Key: "k", Answer: []byte(`{}`)}); err != nil {
+		t.Fatal(err)
+	}
+	ro.Close()
+	if _, err := os.Stat(filepath.Join(root, DirName)); !os.IsNotExist(err) {
+		t.Fatalf("a read-only cache created its folder: %v", err)
+	}
+	c, _ := Open(root)
+	c.Put(Entry{Key: "k2", Answer: []byte(`{"name":"x"}`)})
+	c.Close()
+	ro, _ = OpenReadOnly(root)
+	if _, ok := ro.Get("k2"); !ok {
+		t.Fatal("read-only cache does not see written answers")
+	}
+}

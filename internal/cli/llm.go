@@ -111,8 +111,12 @@ func newLLMDecider(ctx context.Context, opts *Options, root string, cfg *llm.Con
 		fmt.Fprintf(opts.IO.ErrOut, "warning: no price is known for %s, so --budget cannot be enforced; add the model to a --models-file\n", cfg.Model)
 	}
 	closers := []func(){}
-	if !opts.NoCache && !opts.DryRun {
-		c, err := cache.Open(root)
+	if !opts.NoCache {
+		open := cache.Open
+		if opts.DryRun {
+			open = cache.OpenReadOnly // a dry run writes nothing, not even here
+		}
+		c, err := open(root)
 		if err != nil {
 			return nil, err
 		}
