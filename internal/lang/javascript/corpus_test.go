@@ -2,17 +2,13 @@ package javascript
 
 import (
 	"bytes"
-	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
+	"github.com/telemetry-inject/telemetry-inject/internal/npmtest"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
@@ -24,46 +20,10 @@ var corpusPackages = []string{"express@4", "lodash@4", "typescript@5", "rxjs@7"}
 // maxCorpusFile skips files larger than this, but for typescript.js.
 const maxCorpusFile = 2 << 20
 
-// npmCorpus installs corpusPackages once into the user cache, keyed by the
-// package list, and returns the node_modules folder.
+// npmCorpus installs corpusPackages once and returns node_modules.
 func npmCorpus(t *testing.T) string {
 	t.Helper()
-	npm, err := exec.LookPath("npm")
-	if err != nil {
-		t.Skip("npm is not on PATH")
-	}
-	cache, err := os.UserCacheDir()
-	if err != nil {
-		cache = os.TempDir()
-	}
-	sum := sha256.Sum256([]byte(strings.Join(corpusPackages, "\n")))
-	dir := filepath.Join(cache, "telemetry-inject-test", "npm-"+hex.EncodeToString(sum[:6]))
-	modules := filepath.Join(dir, "node_modules")
-	if _, err := os.Stat(filepath.Join(dir, "complete")); err == nil {
-		return modules
-	}
-	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
-		t.Skipf("no cache folder for the npm corpus: %v", err)
-	}
-	tmp, err := os.MkdirTemp(filepath.Dir(dir), "install-")
-	if err != nil {
-		t.Skipf("no cache folder for the npm corpus: %v", err)
-	}
-	defer os.RemoveAll(tmp)
-	writeFile(t, filepath.Join(tmp, "package.json"), []byte(`{"private": true}`))
-	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, npm, append([]string{"install", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"}, corpusPackages...)...)
-	cmd.Dir = tmp
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Skipf("npm install %s failed, so the corpus is not available: %v\n%s", strings.Join(corpusPackages, " "), err, out)
-	}
-	writeFile(t, filepath.Join(tmp, "complete"), nil)
-	_ = os.RemoveAll(dir)
-	if err := os.Rename(tmp, dir); err != nil {
-		t.Fatalf("caching the npm corpus: %v", err)
-	}
-	return modules
+	return filepath.Join(npmtest.Install(t, corpusPackages...), "node_modules")
 }
 
 // TestCorpus instruments every construct of every JavaScript file in the
