@@ -78,11 +78,13 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 
 	var jobs []Job
 	var owners []*fileState
+	var index []int // each job's construct index within its file
 	for _, fs := range r.files {
 		for i := range fs.constructs {
 			if fs.pending[i] {
 				jobs = append(jobs, Job{File: fs.orig, Construct: &fs.constructs[i]})
 				owners = append(owners, fs)
+				index = append(index, i)
 			}
 		}
 	}
@@ -108,10 +110,6 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		// The decider must not call done after it returns; every
 		// file still waiting then stays untouched.
 		var mu sync.Mutex
-		index := make([]int, len(jobs))
-		for i, j := range jobs {
-			index[i] = owners[i].indexOf(j.Construct)
-		}
 		opts.Decider.Decide(ctx, jobs, func(i int, d Decided) {
 			fs := owners[i]
 			mu.Lock()

@@ -26,15 +26,6 @@ type fileState struct {
 	settled    bool
 }
 
-func (fs *fileState) indexOf(c *source.Construct) int {
-	for i := range fs.constructs {
-		if &fs.constructs[i] == c {
-			return i
-		}
-	}
-	panic("pipeline: construct does not belong to its file")
-}
-
 type run struct {
 	opts  Options
 	files []*fileState
@@ -142,10 +133,7 @@ func (r *run) finish(ctx context.Context, fs *fileState) {
 		return
 	}
 	l := r.opts.Languages[fs.orig.Lang]
-	// The import goes first in the list so that, at an offset it shares
-	// with a construct's edit (a module-level loop right after the
-	// docstring), it stays above it: Apply keeps the given order for ties.
-	edits := []inject.Edit{l.Import(fs.orig, fs.placement.Spec)}
+	var edits []inject.Edit
 	for i := range fs.constructs {
 		o := fs.outcomes[i]
 		if o == nil {
@@ -167,11 +155,13 @@ func (r *run) finish(ctx context.Context, fs *fileState) {
 			fs.report.Fallbacks = append(fs.report.Fallbacks, fmt.Sprintf("%s: %s", c.QualName, o.Note))
 		}
 	}
-	if len(edits) == 1 {
-		edits = nil // only the import: nothing to instrument
-	}
 	out := fs.orig.Src
 	if len(edits) > 0 {
+		// The import goes first in the list so that, at an offset it
+		// shares with a construct's edit (a module-level loop right after
+		// the docstring), it stays above it: Apply keeps the given order
+		// for ties.
+		edits = append([]inject.Edit{l.Import(fs.orig, fs.placement.Spec)}, edits...)
 		var err error
 		if out, err = inject.Apply(fs.orig.Src, edits); err != nil {
 			r.settle(fs, StatusFailed, fmt.Sprintf("internal error applying edits: %v", err))
