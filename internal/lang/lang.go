@@ -39,6 +39,12 @@ type Language struct {
 	// docstrings, "from __future__" imports and directive prologues.
 	Import func(f *source.File, spec string) inject.Edit
 
+	// Module, when set, returns the module system f's injected import will
+	// use (JavaScript: ESM when the file has import or export statements,
+	// whatever package.json says), so the runtime file placed for it is of
+	// the same kind. Nil means f.Module as the scanner found it.
+	Module func(f *source.File) source.Module
+
 	// Strip removes every piece a previous run injected, giving back the
 	// original bytes exactly, and reports how many pieces it removed.
 	Strip func(src []byte) ([]byte, int)

@@ -17,6 +17,7 @@ type fileState struct {
 	cur        *source.File // as found on disk
 	orig       *source.File // with anything a previous run injected taken out
 	stripped   int
+	module     source.Module // the module system the file's import will use
 	constructs []source.Construct
 	pending    []bool     // construct i goes to the decider
 	outcomes   []*Decided // filled as decisions arrive
@@ -105,6 +106,10 @@ func (r *run) parse(fs *fileState) {
 			fs.waiting++
 		}
 	}
+	fs.module = fs.orig.Module
+	if l.Module != nil && fs.waiting > 0 {
+		fs.module = l.Module(fs.orig)
+	}
 }
 
 // planPlacements decides where each file's runtime lives, once all files
@@ -118,7 +123,8 @@ func (r *run) planPlacements() {
 			byPath[fs.orig.Path] = fs
 		}
 	}
-	for p, pl := range layout.Plan(r.opts.FS, files, func(f *source.File) source.Module { return f.Module }) {
+	module := func(f *source.File) source.Module { return byPath[f.Path].module }
+	for p, pl := range layout.Plan(r.opts.FS, files, module) {
 		byPath[p].placement = pl
 	}
 }

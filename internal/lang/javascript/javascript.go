@@ -94,6 +94,7 @@ func New(opts Options) (js, ts lang.Language) {
 		Find:       find,
 		Render:     Render,
 		Import:     importEdit,
+		Module:     func(f *source.File) source.Module { return moduleFor(p, f) },
 		Strip:      Strip,
 		Validate: func(ctx context.Context, f *source.File, out []byte) error {
 			return validate(ctx, p, checker, f, out)

@@ -178,3 +178,14 @@ func endsWithSemicolon(n *treesitter.Node) bool {
 	c := n.Child(n.ChildCount() - 1)
 	return c != nil && c.Kind() == ";"
 }
+
+// moduleFor parses f and returns the module system it uses (ModuleOf), or
+// the scanner's choice when f does not parse.
+func moduleFor(p *parsers, f *source.File) source.Module {
+	tree, err := p.forFile(f).Parse(context.Background(), f.Src)
+	if err != nil {
+		return f.Module
+	}
+	defer tree.Close()
+	return ModuleOf(f, tree.RootNode())
+}
