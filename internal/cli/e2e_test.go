@@ -229,3 +229,25 @@ func equalMaps(a, b map[string]string) bool {
 	}
 	return true
 }
+
+func TestDryRunJSONCarriesTheDiff(t *testing.T) {
+	project := copyTree(t, "../../examples/shop")
+	before := snapshot(t, project)
+	code, stdout, stderr := runCLI(t, nil, project, "--dry-run", "--json")
+	if code != ExitOK {
+		t.Fatalf("exit %d:\n%s", code, stderr)
+	}
+	var rep struct {
+		DryRun bool   `json:"dry_run"`
+		Diff   string `json:"diff"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatalf("not JSON: %v\n%.500s", err, stdout)
+	}
+	if !rep.DryRun || !strings.Contains(rep.Diff, "+++ b/pyshop/pricing.py") {
+		t.Fatalf("dry_run %v, diff %.300q", rep.DryRun, rep.Diff)
+	}
+	if !equalMaps(snapshot(t, project), before) {
+		t.Fatal("--dry-run --json wrote files")
+	}
+}
