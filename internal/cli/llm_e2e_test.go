@@ -79,9 +79,7 @@ func TestEachProviderDecidesEachConstruct(t *testing.T) {
 }
 
 func TestMalformedAnswersFallBackPerConstruct(t *testing.T) {
-	n := 0
 	srv := llmtest.NewOpenAI(t, func(r llmtest.Request) llmtest.Reply {
-		n++
 		if strings.Contains(r.User, "reserve") {
 			return llmtest.Malformed("I think you should add a span here!")
 		}
