@@ -62,17 +62,6 @@ func TestAssembledHaveNoTemplateMarkers(t *testing.T) {
 	}
 }
 
-func TestIsRuntimeFile(t *testing.T) {
-	for name, want := range map[string]bool{
-		"_telemetry_utils.py": true, "a/b/_telemetry_utils.mjs": true, `a\_telemetry_utils.d.ts`: true,
-		"_telemetry_utils": false, "telemetry_utils.py": false, "x_telemetry_utils.py": false, "_telemetry_utils_x.py": false,
-	} {
-		if got := IsRuntimeFile(name); got != want {
-			t.Errorf("IsRuntimeFile(%q) = %v, want %v", name, got, want)
-		}
-	}
-}
-
 // TestPythonRuntimeIsPython38 parses the runtime with the Python 3.8
 // grammar, the oldest the runtime promises to run on.
 func TestPythonRuntimeIsPython38(t *testing.T) {

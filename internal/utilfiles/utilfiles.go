@@ -31,7 +31,6 @@ package utilfiles
 
 import (
 	"embed"
-	"path"
 	"strings"
 )
 
@@ -58,11 +57,4 @@ func Python() []byte {
 		"# @@EXPORTER@@\n", read("exporter.py"),
 	)
 	return []byte(r.Replace(read("telemetry_utils.py")))
-}
-
-// IsRuntimeFile reports whether name (a path with either slash) is one of
-// the runtime files: base name _telemetry_utils with any extension.
-func IsRuntimeFile(name string) bool {
-	base := path.Base(strings.ReplaceAll(name, `\`, "/"))
-	return strings.HasPrefix(base, baseName+".")
 }

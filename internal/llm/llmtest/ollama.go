@@ -158,17 +158,7 @@ func ollamaChat(s *Server, w http.ResponseWriter, r *http.Request, respond Respo
 		writeJSON(w, status, map[string]string{"error": msg})
 		return
 	}
-	content := rep.Decision
-	if rep.Content != "" {
-		content = rep.Content
-	}
-	in, out := rep.InputTokens, rep.OutputTokens
-	if in == 0 {
-		in = estimate(req.System + req.User)
-	}
-	if out == 0 {
-		out = estimate(content)
-	}
+	content, in, out := answerText(req, rep)
 	reason := "stop"
 	if rep.Truncated {
 		reason = "length"

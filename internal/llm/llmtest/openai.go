@@ -46,17 +46,7 @@ func NewOpenAI(t testing.TB, respond Responder) *Server {
 // which is not an error: the body of a synchronous answer and of a batch's
 // output line alike.
 func openAICompletion(req Request, rep Reply) map[string]any {
-	content := rep.Decision
-	if rep.Content != "" {
-		content = rep.Content
-	}
-	in, out := rep.InputTokens, rep.OutputTokens
-	if in == 0 {
-		in = estimate(req.System + req.User)
-	}
-	if out == 0 {
-		out = estimate(content)
-	}
+	content, in, out := answerText(req, rep)
 	finish := "stop"
 	if rep.Truncated {
 		finish = "length"

@@ -235,3 +235,21 @@ func compact(s string) string {
 	}
 	return b.String()
 }
+
+// answerText is the text a fake model answers rep with (the scripted
+// content, else the decision) and the tokens it reports: the scripted
+// counts, else estimates from the prompt and the answer.
+func answerText(req Request, rep Reply) (content string, in, out int) {
+	content = rep.Decision
+	if rep.Content != "" {
+		content = rep.Content
+	}
+	in, out = rep.InputTokens, rep.OutputTokens
+	if in == 0 {
+		in = estimate(req.System + req.User)
+	}
+	if out == 0 {
+		out = estimate(content)
+	}
+	return content, in, out
+}
