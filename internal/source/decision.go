@@ -10,13 +10,18 @@ const DecisionVersion = 1
 // the injected code from it after it has been validated.
 //
 // Fields apply by kind:
-//   - function: Name is the span name; Attributes are parameter or local
-//     names whose values become span attributes; RecordExceptions records a
+//   - function: Name is the span name; Attributes are parameter names
+//     recorded on the span, by their shape (type name, a builtin
+//     container's size) unless RecordValue is set, which only a run that
+//     opted in to recording values allows; RecordExceptions records a
 //     raised exception on the span.
 //   - loop: Name is the event name; CountIterations counts iterations onto
 //     the enclosing span.
-//   - variable: Name is the event key; RecordValue records the (truncated)
-//     value; Sensitive marks a value that must never be recorded.
+//   - variable: Name is the event key; the event carries the value's shape
+//     (type name, a builtin container's size), and the value itself only
+//     when RecordValue is set, which only a run that opted in to recording
+//     values allows; Sensitive marks a value whose shape is not recorded
+//     either.
 type Decision struct {
 	Skip             bool     `json:"skip"`
 	Reason           string   `json:"reason,omitempty"`

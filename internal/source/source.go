@@ -109,6 +109,11 @@ type Construct struct {
 	Targets []string
 	// Async and Generator describe a function construct.
 	Async, Generator bool
+	// InLoop is set when the construct lies inside the body of a loop of its
+	// own function (or of the module's top level), so that whatever is
+	// injected for it runs once per iteration. Planners keep such places
+	// quiet: telemetry there is noise and cost.
+	InLoop bool
 	// Skip, when set, says why the construct cannot be instrumented without
 	// the program noticing (a function that inspects its caller's frame, an
 	// overload without a body...). Skipped constructs are reported, never
