@@ -46,8 +46,11 @@ type Language struct {
 	Module func(f *source.File) source.Module
 
 	// Strip removes every piece a previous run injected, giving back the
-	// original bytes exactly, and reports how many pieces it removed.
-	Strip func(src []byte) ([]byte, int)
+	// original bytes exactly, and reports how many pieces it removed. It fails,
+	// naming the file's line, when it finds injected code it cannot take out
+	// exactly (a formatter rewrapped it, say): the caller must then leave the
+	// file, and the runtime it imports, alone.
+	Strip func(src []byte) ([]byte, int, error)
 
 	// Validate checks that instrumented output is a valid program before it
 	// replaces the original. Python: our indentation layout check, then

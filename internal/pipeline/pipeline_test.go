@@ -50,9 +50,9 @@ func toyLanguage() *lang.Language {
 		Import: func(f *source.File, spec string) inject.Edit {
 			return inject.Edit{At: 0, New: "@ti import " + spec + "\n"}
 		},
-		Strip: func(src []byte) ([]byte, int) {
+		Strip: func(src []byte) ([]byte, int, error) {
 			n := len(marker.FindAll(src, -1))
-			return marker.ReplaceAll(src, nil), n
+			return marker.ReplaceAll(src, nil), n, nil
 		},
 		Validate: func(_ context.Context, _ *source.File, out []byte) error {
 			if bytes.Contains(out, []byte("span invalid")) {

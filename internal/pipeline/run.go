@@ -43,7 +43,7 @@ func newRun(opts Options) *run {
 		fs := &fileState{cur: cur, orig: cur}
 		fs.report = FileReport{Path: cur.Path, Lang: cur.Lang}
 		if l := opts.Languages[cur.Lang]; l != nil {
-			if src, n := l.Strip(cur.Src); n > 0 {
+			if src, n, _ := l.Strip(cur.Src); n > 0 {
 				orig := *cur
 				orig.Src = src
 				fs.orig, fs.stripped = &orig, n
@@ -214,7 +214,7 @@ func (r *run) check(ctx context.Context, fs *fileState, out []byte) error {
 	if err := l.Validate(ctx, fs.orig, out); err != nil {
 		return fmt.Errorf("instrumented file would not compile, left untouched: %w", err)
 	}
-	if back, _ := l.Strip(out); !bytes.Equal(back, fs.orig.Src) {
+	if back, _, _ := l.Strip(out); !bytes.Equal(back, fs.orig.Src) {
 		return fmt.Errorf("internal error: removing the injected code would not give back the original, left untouched")
 	}
 	return nil

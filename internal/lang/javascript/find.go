@@ -86,7 +86,7 @@ func usesReservedNames(src []byte) bool {
 	if !bytes.Contains(src, []byte("__ti")) {
 		return false
 	}
-	stripped, _ := Strip(src)
+	stripped, _, _ := Strip(src)
 	return bytes.Contains(stripped, []byte("__ti"))
 }
 

@@ -49,7 +49,7 @@ func TestGolden(t *testing.T) {
 			if err := l.Validate(bg, f, out); err != nil {
 				t.Errorf("output does not validate: %v", err)
 			}
-			back, _ := Strip(out)
+			back, _, _ := Strip(out)
 			if !bytes.Equal(back, src) {
 				t.Errorf("Strip(output) differs from the input:\n%s", back)
 			}

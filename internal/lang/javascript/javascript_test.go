@@ -76,14 +76,14 @@ func TestStripAfterUserEdits(t *testing.T) {
 		b = bytes.Replace(b, []byte("return b;"), []byte("return b * 2;"), 1)
 		return append(b, "// trailing note\n"...)
 	}
-	back, n := Strip(edit(out))
+	back, n, _ := Strip(edit(out))
 	if want := edit(src); !bytes.Equal(back, want) {
 		t.Fatalf("Strip after edits:\n%s\nwant:\n%s", back, want)
 	}
 	if n < 6 {
 		t.Fatalf("Strip removed %d pieces, want at least 6", n)
 	}
-	if again, n := Strip(back); n != 0 || !bytes.Equal(again, back) {
+	if again, n, _ := Strip(back); n != 0 || !bytes.Equal(again, back) {
 		t.Fatalf("a second Strip removed %d pieces", n)
 	}
 }
@@ -114,7 +114,7 @@ func TestImportPlacement(t *testing.T) {
 		if err := l.Validate(bg, f, out); err != nil {
 			t.Errorf("%s %q: %v", c.path, c.src, err)
 		}
-		if back, _ := Strip(out); string(back) != c.src {
+		if back, _, _ := Strip(out); string(back) != c.src {
 			t.Errorf("%s: Strip gives %q", c.path, back)
 		}
 	}
@@ -148,7 +148,7 @@ func TestASIAndOneLiners(t *testing.T) {
 		if err := js.Validate(bg, f, out); err != nil {
 			t.Errorf("%q: %v\n%s", src, err, out)
 		}
-		if back, _ := Strip(out); string(back) != src {
+		if back, _, _ := Strip(out); string(back) != src {
 			t.Errorf("%q: Strip gives %q", src, back)
 		}
 	}

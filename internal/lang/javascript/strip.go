@@ -6,10 +6,10 @@ import "bytes"
 // removed. A line made only of indentation and marked pieces goes with its
 // line ending; any other marked piece goes alone. Text between an opening
 // marker and a missing closing one is left as it is.
-func Strip(src []byte) ([]byte, int) {
+func Strip(src []byte) ([]byte, int, error) {
 	open, close := []byte(markOpen), []byte(markClose)
 	if !bytes.Contains(src, open) {
-		return src, 0
+		return src, 0, nil
 	}
 	out := make([]byte, 0, len(src))
 	n := 0
@@ -56,7 +56,7 @@ func Strip(src []byte) ([]byte, int) {
 		n += count
 	}
 	out = append(out, src[i:]...)
-	return out, n
+	return out, n, nil
 }
 
 // pieceEnd returns the offset just past the closing marker of the piece

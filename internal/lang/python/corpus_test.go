@@ -197,7 +197,7 @@ func corpusFile(ctx context.Context, l languageUnderTest, cc *compilerPool, dir,
 		}
 		return r
 	}
-	if back, n := l.Strip(out); !bytes.Equal(back, src) {
+	if back, n, _ := l.Strip(out); !bytes.Equal(back, src) {
 		r.failure = rel + ": Strip does not give back the original (" + itoa(n) + " pieces removed)"
 		return r
 	}

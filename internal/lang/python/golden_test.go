@@ -39,7 +39,7 @@ func TestGolden(t *testing.T) {
 			if err := l.Validate(context.Background(), &source.File{Path: name, Src: src}, out); err != nil {
 				t.Errorf("output does not validate: %v\n%s", err, out)
 			}
-			if back, _ := l.Strip(out); !bytes.Equal(back, src) {
+			if back, _, _ := l.Strip(out); !bytes.Equal(back, src) {
 				t.Errorf("Strip does not give back the input:\n%s", diff(string(src), string(back)))
 			}
 			golden := in + ".golden"

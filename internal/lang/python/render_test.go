@@ -91,7 +91,7 @@ func TestImportPlacement(t *testing.T) {
 			if string(out) != tc.want {
 				t.Errorf("got %q, want %q", out, tc.want)
 			}
-			if back, n := Strip(out); string(back) != tc.src || n != 1 {
+			if back, n, _ := Strip(out); string(back) != tc.src || n != 1 {
 				t.Errorf("Strip = %q (%d), want %q (1)", back, n, tc.src)
 			}
 		})

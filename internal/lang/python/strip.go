@@ -15,9 +15,9 @@ var linePrefixes = [][]byte{[]byte("@_ti_span("), []byte("_ti_loop("), []byte("_
 // Strip removes every line and inline tick a previous run inserted and
 // reports how many it removed. It only removes what it recognises exactly,
 // line by line, so edits the user made elsewhere in the file survive.
-func Strip(src []byte) ([]byte, int) {
+func Strip(src []byte) ([]byte, int, error) {
 	if !bytes.Contains(src, []byte("_ti_")) {
-		return src, 0
+		return src, 0, nil
 	}
 	out := make([]byte, 0, len(src))
 	n, i := 0, 0
@@ -51,7 +51,7 @@ func Strip(src []byte) ([]byte, int) {
 			return nil
 		})
 	}
-	return out, n
+	return out, n, nil
 }
 
 // isInsertedLine reports whether line (with its line ending) is one the

@@ -18,7 +18,7 @@ def f(a):
 	// The user renamed the function and added a line since the run.
 	edited := strings.Replace(instrumented, "def f(a):", "def g(a):\n    print('hi')", 1)
 	want := "def g(a):\n    print('hi')\n    x = a\n    for i in x: print(i)\n    return x\n"
-	got, n := Strip([]byte(edited))
+	got, n, _ := Strip([]byte(edited))
 	if string(got) != want || n != 5 {
 		t.Errorf("Strip = %q (%d pieces), want %q (5)", got, n, want)
 	}
@@ -32,7 +32,7 @@ func TestStripLeavesLookalikes(t *testing.T) {
 		"_ti_tick(\"a\")\n",
 		"_ti_tick(x); y\n",
 	} {
-		if got, n := Strip([]byte(src)); string(got) != src || n != 0 {
+		if got, n, _ := Strip([]byte(src)); string(got) != src || n != 0 {
 			t.Errorf("Strip(%q) = %q, %d; want it unchanged", src, got, n)
 		}
 	}
@@ -44,7 +44,7 @@ func TestStripEndWithoutNewline(t *testing.T) {
 		{"x = 1\r\n_ti_mark(\"k\", \"m.py\", 1)  # @telemetry-inject", "x = 1"},
 		{"x = 1\r\n_ti_mark(\"k\", \"m.py\", 1)  # @telemetry-inject\r\n", "x = 1\r\n"},
 	} {
-		if got, _ := Strip([]byte(tc.in)); string(got) != tc.want {
+		if got, _, _ := Strip([]byte(tc.in)); string(got) != tc.want {
 			t.Errorf("Strip(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
