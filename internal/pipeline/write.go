@@ -10,12 +10,11 @@ import (
 	"path"
 	"path/filepath"
 	"sort"
-	"strings"
 
-	"github.com/pmezard/go-difflib/difflib"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/atomicfile"
 	"github.com/telemetry-inject/telemetry-inject/internal/layout"
+	"github.com/telemetry-inject/telemetry-inject/internal/patch"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
 
@@ -133,30 +132,13 @@ func (r *run) removeRuntimes(ctx context.Context) {
 	}
 }
 
-// diff prints a unified diff of one file's change.
+// diff prints the patch of one file's change, in the form git apply and
+// patch -p1 accept.
 func (r *run) diff(name string, before, after []byte) error {
 	if r.opts.Diff == nil {
 		return nil
 	}
-	from, to := "a/"+name, "b/"+name
-	if before == nil {
-		from = "/dev/null"
-	}
-	if after == nil {
-		to = "/dev/null"
-	}
-	text, err := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
-		A: difflib.SplitLines(string(before)), B: difflib.SplitLines(string(after)),
-		FromFile: from, ToFile: to, Context: 3,
-	})
-	if err != nil {
-		return err
-	}
 	r.diffMu.Lock()
 	defer r.diffMu.Unlock()
-	_, err = fmt.Fprint(r.opts.Diff, text)
-	if !strings.HasSuffix(text, "\n") && text != "" {
-		fmt.Fprintln(r.opts.Diff)
-	}
-	return err
+	return patch.Write(r.opts.Diff, name, before, after)
 }
