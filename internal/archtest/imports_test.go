@@ -28,6 +28,7 @@ var rank = map[string]int{
 	"internal/atomicfile": 0,
 	"internal/npmtest":    0, // used by tests only
 	"internal/patch":      0,
+	"internal/config":     0,
 
 	"internal/inject":    1,
 	"internal/scan":      1,

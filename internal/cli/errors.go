@@ -10,6 +10,7 @@ import (
 const (
 	ExitOK          = 0   // everything asked for was done
 	ExitError       = 1   // the run could not be done (bad path, authentication, I/O)
+	ExitWouldChange = 1   // --check: some files are not instrumented as configured
 	ExitUsage       = 2   // the command line was wrong
 	ExitIncomplete  = 3   // the run finished, but some files failed and were left untouched
 	ExitInterrupted = 130 // Ctrl-C: finished files stay written, the rest untouched
@@ -29,6 +30,27 @@ func flagErrorf(format string, args ...any) error {
 // summary already said which, so nothing more is printed.
 var errIncomplete = errors.New("some files could not be instrumented")
 
+// errWouldChange reports that --check found files a run would change; the
+// list is already printed.
+var errWouldChange = errors.New("files would change")
+
+// interruptedError is a run stopped by Ctrl-C (or SIGTERM), with what it
+// leaves behind, so the user knows the state of their tree without reading
+// Go's "context canceled".
+type interruptedError struct {
+	written, untouched int
+	err                error
+}
+
+func (e *interruptedError) Error() string {
+	if e.written+e.untouched == 0 {
+		return "interrupted before any file was written"
+	}
+	return fmt.Sprintf("interrupted: %d files written, %d untouched (run again to finish)", e.written, e.untouched)
+}
+
+func (e *interruptedError) Unwrap() error { return e.err }
+
 // exitCode maps an error to the process's exit code, in this one place.
 func exitCode(err error) int {
 	var fe *FlagError
@@ -39,6 +61,8 @@ func exitCode(err error) int {
 		return ExitUsage
 	case errors.Is(err, errIncomplete):
 		return ExitIncomplete
+	case errors.Is(err, errWouldChange):
+		return ExitWouldChange
 	case errors.Is(err, context.Canceled):
 		return ExitInterrupted
 	default:

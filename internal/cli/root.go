@@ -43,15 +43,27 @@ type Options struct {
 	NoCache     bool
 	Batch       bool
 	ModelsFile  string
+
+	Quiet             bool
+	Check             bool
+	NoDefaultExcludes bool
+	Version           bool
+
+	// ConfigFile is the file settings were read from, "" when none.
+	ConfigFile string
 }
 
 // Main runs the command line and returns the process's exit code.
 func Main(ctx context.Context, args []string, ios *iostreams.IOStreams, getenv func(string) string) int {
 	cmd := NewCmdRoot(ios, getenv, nil)
+	if err := shadowed(cmd, args); err != nil {
+		fmt.Fprintln(ios.ErrOut, "telemetry-inject: "+err.Error())
+		return exitCode(err)
+	}
 	cmd.SetArgs(args)
 	cmd.SetContext(ctx)
 	err := cmd.ExecuteContext(ctx)
-	if err != nil && !errors.Is(err, errIncomplete) {
+	if err != nil && !errors.Is(err, errIncomplete) && !errors.Is(err, errWouldChange) {
 		msg := err.Error()
 		var fe *FlagError
 		if errors.As(err, &fe) {
@@ -84,6 +96,9 @@ OPENAI_BASE_URL, ANTHROPIC_BASE_URL, OLLAMA_HOST.`,
   LLM_PROVIDER=ollama LLM_MODEL=llama3.1 telemetry-inject ./src --max-parallel 4
   telemetry-inject ./my-project --remove`,
 		Args: func(_ *cobra.Command, args []string) error {
+			if opts.Version {
+				return nil
+			}
 			if len(args) != 1 {
 				return flagErrorf("give exactly one PATH to instrument (got %d arguments)", len(args))
 			}
@@ -92,7 +107,17 @@ OPENAI_BASE_URL, ANTHROPIC_BASE_URL, OLLAMA_HOST.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.Version {
+				fmt.Fprintln(ios.Out, versionLine())
+				return nil
+			}
 			opts.Path = args[0]
+			if err := checkExplicit(cmd.Flags(), opts); err != nil {
+				return err
+			}
+			if err := applyConfig(cmd.Flags(), opts); err != nil {
+				return err
+			}
 			if err := opts.check(); err != nil {
 				return err
 			}
@@ -104,15 +129,20 @@ OPENAI_BASE_URL, ANTHROPIC_BASE_URL, OLLAMA_HOST.`,
 	}
 	cmd.SetOut(ios.Out)
 	cmd.SetErr(ios.ErrOut)
-	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &FlagError{Err: err} })
+	cmd.SetFlagErrorFunc(flagError)
+	// A folder named "completion" must be instrumentable like any other.
+	cmd.CompletionOptions.DisableDefaultCmd = true
 
 	f := cmd.Flags()
 	f.BoolVarP(&opts.Verbose, "verbose", "v", false, "explain capability detection and show progress")
 	f.BoolVar(&opts.DryRun, "dry-run", false, "print a unified diff of every change and write nothing")
 	f.BoolVar(&opts.Remove, "remove", false, "remove everything telemetry-inject added, restoring the original bytes")
+	f.BoolVar(&opts.Check, "check", false, "exit 1 and list the files a run would change, writing nothing (for CI)")
 	f.BoolVar(&opts.JSON, "json", false, "print the report as JSON on standard output")
+	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "print only errors")
 	f.StringSliceVar(&opts.Include, "include", nil, "instrument only these kinds: functions, loops, variables")
-	f.StringArrayVar(&opts.Exclude, "exclude", nil, "skip a kind (functions, loops, variables) or paths matching a gitignore-style `GLOB` (repeatable)")
+	f.StringArrayVar(&opts.Exclude, "exclude", nil, "skip a kind (functions, loops, variables) or paths matching a gitignore-style `GLOB` (repeatable; !GLOB re-includes)")
+	f.BoolVar(&opts.NoDefaultExcludes, "no-default-excludes", false, "also instrument tests, examples, docs, fixtures, migrations and vendored code")
 	f.StringVar(&opts.Provider, "provider", "", "LLM provider: openai, anthropic, ollama, openai-compatible, builtin (default from LLM_PROVIDER)")
 	f.StringVar(&opts.Model, "model", "", "model name (default from LLM_MODEL)")
 	f.StringArrayVar(&opts.BaseURLs, "base-url", nil, "provider base `URL`; repeat to balance a fleet of hosts")
@@ -125,6 +155,7 @@ OPENAI_BASE_URL, ANTHROPIC_BASE_URL, OLLAMA_HOST.`,
 	f.BoolVar(&opts.NoCache, "no-cache", false, "ask the LLM again even for constructs answered before")
 	f.BoolVar(&opts.Batch, "batch", false, "use the provider's batch API (OpenAI, Anthropic): half price, results within 24 h")
 	f.StringVar(&opts.ModelsFile, "models-file", "", "JSON `file` overriding the built-in model table (rate limits, prices)")
+	f.BoolVar(&opts.Version, "version", false, "print the version, the commit and the prompt version")
 	cmd.Flags().SortFlags = false
 
 	cmd.AddCommand(newCmdBench(ios))
@@ -133,6 +164,12 @@ OPENAI_BASE_URL, ANTHROPIC_BASE_URL, OLLAMA_HOST.`,
 
 // check validates flag combinations that cobra cannot.
 func (o *Options) check() error {
+	if o.Check && (o.DryRun || o.Remove) {
+		return flagErrorf("--check reports what a run would change; it cannot be combined with --dry-run or --remove")
+	}
+	if o.Quiet && o.Verbose {
+		return flagErrorf("--quiet and --verbose contradict each other")
+	}
 	if o.Remove && (o.DryRun && o.JSON) {
 		return flagErrorf("--remove with --dry-run prints a diff; --json is not available with it")
 	}

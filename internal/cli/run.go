@@ -28,13 +28,19 @@ func run(ctx context.Context, opts *Options) error {
 	start := time.Now()
 	root, files, skipped, err := scanPath(ctx, opts)
 	if err != nil {
-		return err
+		return interrupted(nil, err)
 	}
 	langs, closeLangs := languages()
 	defer closeLangs()
 
 	kinds, _ := opts.kinds()
+	if opts.Check {
+		// A check is a dry run whose diff nobody reads: it writes nothing
+		// and only asks whether anything would change.
+		opts.DryRun = true
+	}
 	var diff strings.Builder
+	var changes changeList
 	popts := pipeline.Options{
 		Root:      root,
 		Files:     files,
@@ -45,7 +51,10 @@ func run(ctx context.Context, opts *Options) error {
 	}
 	if opts.DryRun {
 		popts.Diff = &diff
-		if !opts.JSON {
+		switch {
+		case opts.Check:
+			popts.Diff = &changes
+		case !opts.JSON:
 			popts.Diff = opts.IO.Out
 		}
 	}
@@ -64,7 +73,7 @@ func run(ctx context.Context, opts *Options) error {
 		stats = d.Stats
 		// An LLM run shows its requests' progress; an offline one, files.
 		var progress iostreams.Progress = nopProgress{}
-		if stats == nil {
+		if stats == nil && !opts.Quiet {
 			progress = opts.IO.NewProgress(len(files), "files", opts.Verbose)
 		}
 		popts.OnFileDone = func(pipeline.FileReport) { progress.Add(1) }
@@ -76,15 +85,20 @@ func run(ctx context.Context, opts *Options) error {
 	}
 	elapsed := time.Since(start)
 
-	if opts.JSON {
+	switch {
+	case opts.JSON:
 		if werr := writeJSON(opts.IO.Out, rep, skipped, stats, diff.String(), elapsed); werr != nil {
 			return werr
 		}
-	} else {
+	case opts.Check:
+		if changes := printCheck(opts.IO, rep, &changes, opts.Quiet); changes > 0 && err == nil {
+			err = errWouldChange
+		}
+	case !opts.Quiet:
 		printSummary(opts.IO.ErrOut, rep, skipped, stats, elapsed, opts)
 	}
 	if err != nil {
-		return err
+		return interrupted(rep, err)
 	}
 	if rep.ByStatus[pipeline.StatusFailed] > 0 {
 		return errIncomplete
@@ -110,7 +124,20 @@ func scanPath(ctx context.Context, opts *Options) (string, []source.File, []scan
 	if !info.IsDir() {
 		root = filepath.Dir(abs)
 	}
-	res, err := scan.Walk(ctx, abs, scan.Options{Exclude: opts.excludedGlobs()})
+	globs := opts.excludedGlobs()
+	if !opts.NoDefaultExcludes {
+		// The defaults come first so that a user's "!tests/" re-includes.
+		globs = append(scan.DefaultExcludes(), globs...)
+	}
+	if opts.Verbose {
+		if opts.ConfigFile != "" {
+			fmt.Fprintf(opts.IO.ErrOut, "Settings from %s\n", opts.ConfigFile)
+		}
+		if !opts.NoDefaultExcludes {
+			fmt.Fprintf(opts.IO.ErrOut, "Left out by default (--no-default-excludes or !PATTERN to include): %s\n", strings.Join(scan.DefaultExcludes(), " "))
+		}
+	}
+	res, err := scan.Walk(ctx, abs, scan.Options{Exclude: globs})
 	if err != nil {
 		return "", nil, nil, fmt.Errorf("scanning %s: %w", opts.Path, err)
 	}
@@ -150,17 +177,36 @@ func runtimeContent(rt layout.Runtime) []byte {
 // jsonReport is the --json output: the pipeline's report plus the run's
 // totals. Its field names are a documented interface.
 type jsonReport struct {
+	// SchemaVersion changes whenever a field changes meaning or goes away;
+	// new fields may appear without it.
+	SchemaVersion int `json:"schema_version"`
 	*pipeline.Report
-	SkippedFiles []scan.Skip     `json:"skipped_files"`
-	Requests     *dispatch.Stats `json:"requests,omitempty"`
-	Diff         string          `json:"diff,omitempty"`
-	Seconds      float64         `json:"seconds"`
+	AlreadyInstrumented int             `json:"already_instrumented_files"`
+	SkippedFiles        []scan.Skip     `json:"skipped_files"`
+	Requests            *dispatch.Stats `json:"requests,omitempty"`
+	Diff                string          `json:"diff,omitempty"`
+	Seconds             float64         `json:"seconds"`
 }
 
 func writeJSON(w io.Writer, rep *pipeline.Report, skipped []scan.Skip, stats *dispatch.Stats, diff string, elapsed time.Duration) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(jsonReport{Report: rep, SkippedFiles: skipped, Requests: stats, Diff: diff, Seconds: elapsed.Seconds()})
+	if skipped == nil {
+		skipped = []scan.Skip{}
+	}
+	if rep.RuntimeFiles == nil {
+		rep.RuntimeFiles = []string{}
+	}
+	if rep.Files == nil {
+		rep.Files = []pipeline.FileReport{}
+	}
+	already := 0
+	for _, f := range rep.Files {
+		if f.Status == pipeline.StatusUnchanged && f.Reason == pipeline.ReasonAlreadyInstrumented {
+			already++
+		}
+	}
+	return enc.Encode(jsonReport{SchemaVersion: 1, Report: rep, AlreadyInstrumented: already, SkippedFiles: skipped, Requests: stats, Diff: diff, Seconds: elapsed.Seconds()})
 }
 
 type nopProgress struct{}
@@ -168,3 +214,19 @@ type nopProgress struct{}
 func (nopProgress) Add(int)         {}
 func (nopProgress) Describe(string) {}
 func (nopProgress) Finish()         {}
+
+// interrupted describes a run stopped by a signal in terms of the user's
+// tree.
+func interrupted(rep *pipeline.Report, err error) error {
+	if !errors.Is(err, context.Canceled) {
+		return err
+	}
+	if rep == nil {
+		return &interruptedError{err: err}
+	}
+	written := rep.ByStatus[pipeline.StatusInstrumented] + rep.ByStatus[pipeline.StatusRestored]
+	if rep.DryRun {
+		written = 0
+	}
+	return &interruptedError{written: written, untouched: len(rep.Files) - written, err: err}
+}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/dispatch"
+	"github.com/telemetry-inject/telemetry-inject/internal/iostreams"
 	"github.com/telemetry-inject/telemetry-inject/internal/pipeline"
 	"github.com/telemetry-inject/telemetry-inject/internal/scan"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
@@ -40,14 +41,22 @@ func printSummary(w io.Writer, rep *pipeline.Report, skipped []scan.Skip, stats 
 	}
 	fmt.Fprintln(w)
 
+	if len(rep.Files) == 0 && len(skipped) == 0 {
+		fmt.Fprintf(w, "  no Python, JavaScript or TypeScript files found under %s (tests, examples and docs are left out by default: --no-default-excludes includes them)\n", opts.Path)
+	}
+	already, alreadyConstructs := alreadyInstrumented(rep)
 	if !opts.Remove {
+		changed := changedConstructs(rep)
 		for _, k := range source.Kinds {
-			m := rep.Constructs[k]
+			m := changed[k]
 			if len(m) == 0 {
 				continue
 			}
 			fmt.Fprintf(w, "  %-10s %s\n", string(k)+"s", outcomeLine(m))
 		}
+	}
+	if already > 0 && !opts.Remove {
+		fmt.Fprintf(w, "  already instrumented: %d files (%d constructs), unchanged\n", already, alreadyConstructs)
 	}
 	if stats != nil && stats.Requests+stats.CacheHits > 0 {
 		fmt.Fprintf(w, "  requests   %s\n", stats.Line())
@@ -101,4 +110,81 @@ func outcomeLine(m map[pipeline.Outcome]int) string {
 	}
 	sort.Strings(rest)
 	return strings.Join(append(parts, rest...), ", ")
+}
+
+// alreadyInstrumented counts the files a run found exactly as it would have
+// left them, and the constructs instrumented in them.
+func alreadyInstrumented(rep *pipeline.Report) (files, constructs int) {
+	for _, f := range rep.Files {
+		if f.Status != pipeline.StatusUnchanged || f.Reason != pipeline.ReasonAlreadyInstrumented {
+			continue
+		}
+		files++
+		for _, m := range f.Constructs {
+			constructs += m[pipeline.OutcomeLLM] + m[pipeline.OutcomeBuiltin] + m[pipeline.OutcomeFallback] + m[pipeline.OutcomeCache]
+		}
+	}
+	return files, constructs
+}
+
+// changedConstructs sums the constructs of every file this run changed or
+// tried to, leaving out files that were already as wanted, so a re-run that
+// changes nothing does not list their constructs as if it had instrumented
+// them.
+func changedConstructs(rep *pipeline.Report) map[source.Kind]map[pipeline.Outcome]int {
+	out := map[source.Kind]map[pipeline.Outcome]int{}
+	for _, f := range rep.Files {
+		if f.Status == pipeline.StatusUnchanged && f.Reason == pipeline.ReasonAlreadyInstrumented {
+			continue
+		}
+		for k, m := range f.Constructs {
+			if out[k] == nil {
+				out[k] = map[pipeline.Outcome]int{}
+			}
+			for o, n := range m {
+				out[k][o] += n
+			}
+		}
+	}
+	return out
+}
+
+// changeList is the diff writer of a --check run: it keeps the names of
+// the files whose patches pass through it (patch.Write writes one file's
+// patch per call, starting with its "diff --git" line) and drops the rest.
+type changeList struct{ names []string }
+
+func (c *changeList) Write(p []byte) (int, error) {
+	line, _, _ := strings.Cut(string(p), "\n")
+	if rest, ok := strings.CutPrefix(line, "diff --git a/"); ok {
+		if name, _, ok := strings.Cut(rest, " b/"); ok {
+			c.names = append(c.names, name)
+		}
+	}
+	return len(p), nil
+}
+
+// printCheck prints what --check found: each file a run would write, on
+// standard output so CI logs and scripts can use the list, files that could
+// not be processed, and a one-line verdict on standard error. It returns
+// the number of files that would change.
+func printCheck(ios *iostreams.IOStreams, rep *pipeline.Report, changes *changeList, quiet bool) int {
+	names := append([]string{}, changes.names...)
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(ios.Out, "would change: %s\n", n)
+	}
+	for _, f := range rep.Files {
+		if f.Status == pipeline.StatusFailed || f.Status == pipeline.StatusSkipped {
+			fmt.Fprintf(ios.ErrOut, "%s %s: %s\n", f.Status, f.Path, f.Reason)
+		}
+	}
+	if !quiet {
+		if len(names) == 0 {
+			fmt.Fprintf(ios.ErrOut, "%d files checked: instrumented as configured\n", len(rep.Files))
+		} else {
+			fmt.Fprintf(ios.ErrOut, "%d files would change (of %d checked, runtime files included): run telemetry-inject without --check to update them\n", len(names), len(rep.Files))
+		}
+	}
+	return len(names)
 }

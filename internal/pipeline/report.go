@@ -19,6 +19,10 @@ const (
 	StatusNotProcessed Status = "not-processed"
 )
 
+// ReasonAlreadyInstrumented is the reason of an unchanged file that carries
+// exactly the telemetry this run would have given it.
+const ReasonAlreadyInstrumented = "already instrumented"
+
 // Outcome is what happened to a construct.
 type Outcome string
 

@@ -186,7 +186,11 @@ func (r *run) finish(ctx context.Context, fs *fileState) {
 		}
 	}
 	if bytes.Equal(out, fs.cur.Src) {
-		r.settle(fs, StatusUnchanged, "")
+		reason := ""
+		if fs.stripped > 0 {
+			reason = ReasonAlreadyInstrumented
+		}
+		r.settle(fs, StatusUnchanged, reason)
 		return
 	}
 	if len(edits) > 0 {

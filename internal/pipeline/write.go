@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"sort"
 
-
 	"github.com/telemetry-inject/telemetry-inject/internal/atomicfile"
 	"github.com/telemetry-inject/telemetry-inject/internal/layout"
 	"github.com/telemetry-inject/telemetry-inject/internal/patch"
