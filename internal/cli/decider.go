@@ -13,10 +13,32 @@ type decider struct {
 	Stats *dispatch.Stats
 	err   func() error // what stopped the run, if anything did
 	close func()
+
+	// estimate, when set, is shown (and on a terminal confirmed) before
+	// the first request; cancel stops the run when the user declines.
+	estimate *estimate
+	cancel   context.CancelFunc
+	declined bool
 }
 
-// Err returns what stopped the run early (an authentication failure).
+// Decide shows the estimate, if any, before deciding.
+func (d *decider) Decide(ctx context.Context, jobs []pipeline.Job, done func(int, pipeline.Decided)) {
+	if d.estimate != nil && len(jobs) > 0 && !d.estimate.confirm(jobs) {
+		d.declined = true
+		if d.cancel != nil {
+			d.cancel()
+		}
+		return
+	}
+	d.Decider.Decide(ctx, jobs, done)
+}
+
+// Err returns what stopped the run early (the user at the estimate, an
+// authentication failure).
 func (d *decider) Err() error {
+	if d.declined {
+		return errDeclined
+	}
 	if d.err == nil {
 		return nil
 	}

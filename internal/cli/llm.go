@@ -139,10 +139,15 @@ func newLLMDecider(ctx context.Context, opts *Options, root string, cfg *llm.Con
 			progress.Add(1)
 		}
 	}
+	var est *estimate
+	if !opts.DryRun && (capRep.Entry.Priced || opts.Verbose) {
+		est = &estimate{opts: opts, entry: capRep.Entry, parallel: parallel, batch: opts.Batch}
+	}
 	return &decider{
-		Decider: d,
-		Stats:   d.Stats(),
-		err:     d.Err,
+		Decider:  d,
+		Stats:    d.Stats(),
+		estimate: est,
+		err:      d.Err,
 		close: func() {
 			for _, c := range closers {
 				c()

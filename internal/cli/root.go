@@ -44,6 +44,7 @@ type Options struct {
 	Batch       bool
 	ModelsFile  string
 
+	Yes               bool
 	Quiet             bool
 	Check             bool
 	NoDefaultExcludes bool
@@ -153,6 +154,7 @@ OPENAI_BASE_URL, ANTHROPIC_BASE_URL, OLLAMA_HOST.`,
 	f.Float64Var(&opts.Budget, "budget", 0, "stop sending requests once spending would pass `USD`; the rest use the built-in planner")
 	f.DurationVar(&opts.Timeout, "timeout", 60*time.Second, "time limit for one LLM request")
 	f.BoolVar(&opts.NoCache, "no-cache", false, "ask the LLM again even for constructs answered before")
+	f.BoolVarP(&opts.Yes, "yes", "y", false, "do not ask before the first paid request (the estimate is still printed)")
 	f.BoolVar(&opts.Batch, "batch", false, "use the provider's batch API (OpenAI, Anthropic): half price, results within 24 h")
 	f.StringVar(&opts.ModelsFile, "models-file", "", "JSON `file` overriding the built-in model table (rate limits, prices)")
 	f.BoolVar(&opts.Version, "version", false, "print the version, the commit and the prompt version")

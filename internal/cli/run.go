@@ -69,6 +69,8 @@ func run(ctx context.Context, opts *Options) error {
 			return derr
 		}
 		defer d.Close()
+		ctx, d.cancel = context.WithCancel(ctx)
+		defer d.cancel()
 		popts.Decider = d
 		stats = d.Stats
 		// An LLM run shows its requests' progress; an offline one, files.
@@ -79,6 +81,9 @@ func run(ctx context.Context, opts *Options) error {
 		popts.OnFileDone = func(pipeline.FileReport) { progress.Add(1) }
 		rep, err = pipeline.Run(ctx, popts)
 		progress.Finish()
+		if errors.Is(d.Err(), errDeclined) {
+			return errDeclined
+		}
 		if derr := d.Err(); derr != nil && err == nil {
 			err = stopError(string(d.Stats.Provider), derr)
 		}
