@@ -57,6 +57,7 @@ var rank = map[string]int{
 	"internal/batch":    5,
 	"internal/dispatch": 6,
 	"internal/bench":    6,
+	"internal/view":     1,
 
 	"internal/cli":         9,
 	"cmd/telemetry-inject": 10,

@@ -161,6 +161,7 @@ OPENAI_BASE_URL, ANTHROPIC_BASE_URL, OLLAMA_HOST.`,
 	cmd.Flags().SortFlags = false
 
 	cmd.AddCommand(newCmdBench(ios))
+	cmd.AddCommand(newCmdView(ios))
 	return cmd
 }
 
