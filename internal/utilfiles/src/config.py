@@ -24,15 +24,15 @@ def _configure():
             return
         sink = None
         try:
-            _os = _modules.get("os")
-            if _os is None:
-                import os as _os
-            env = _os.environ
+            env = _environ()
             if env.get("OTEL_SDK_DISABLED", "").strip().lower() != "true":
                 url = env.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") or env.get("OTEL_EXPORTER_OTLP_ENDPOINT")
                 if (url or env.get("TELEMETRY_INJECT_FILE")) and _sampling(env):
                     _limits(env)
                     _RATE = _env_num(env, "TELEMETRY_INJECT_SPANS_PER_SECOND", 100.0)
+                    _os = _modules.get("os")
+                    if _os is None:
+                        import os as _os
                     _CHILD = _is_child()
                     _configure_context()
                     sink = _Exporter(env)
@@ -43,6 +43,22 @@ def _configure():
         _SINK = sink
         _ON = sink is not None
         _OFF = not _ON
+
+
+def _environ():
+    """The environment: os.environ when os is loaded (it sees the program's
+    changes), else what the interpreter started with, without importing os
+    for a run that has nothing to export."""
+    os = _modules.get("os")
+    if os is not None:
+        return os.environ
+    env = {}
+    for k, v in getattr(_posix, "environ", {}).items():
+        if type(k) is bytes:
+            k, v = k.decode("utf-8", "surrogateescape"), v.decode("utf-8", "surrogateescape")
+        if k.startswith(("OTEL_", "TELEMETRY_INJECT_")):
+            env[k] = v
+    return env
 
 
 def _configure_context():

@@ -1,7 +1,7 @@
 # The exporter, spliced into the runtime when it is built; kept in its own
 # source file so that each part reads in one sitting. It uses _thread, not
-# threading (the program may be importing its own copy of threading), and
-# imports _json and http.client only from its own thread or at exit.
+# threading, _json, not json, and _socket, not http.client: the program may
+# be importing its own copies of those at the moment we need them.
 
 _RETRY = (429, 502, 503, 504)
 # Collectors refuse larger bodies by default (4 MiB): requests are split
@@ -22,14 +22,26 @@ def _env_ms(env, names, default):
 
 def _pairs(text):
     """Parses the W3C-baggage-like "k=v,k2=v2" lists OTEL_* variables use."""
-    from urllib.parse import unquote
-
     out = {}
     for part in (text or "").split(","):
         k, sep, v = part.partition("=")
         if sep and k.strip():
-            out[unquote(k.strip())] = unquote(v.strip())
+            out[_unquote(k.strip())] = _unquote(v.strip())
     return out
+
+
+def _unquote(s):
+    """Percent-decoding without urllib.parse (which imports re)."""
+    if "%" not in s:
+        return s
+    parts = s.encode("utf-8").split(b"%")
+    out = [parts[0]]
+    for p in parts[1:]:
+        try:
+            out.append(bytes([int(p[:2], 16)]) + p[2:])
+        except ValueError:
+            out.append(b"%" + p)
+    return b"".join(out).decode("utf-8", "replace")
 
 
 def _attr(k, v, q):
@@ -260,27 +272,15 @@ class _Exporter(object):
             return False
 
     def _post(self, body, deadline):
-        import http.client
-        from urllib.parse import urlsplit
-
-        u = urlsplit(self.url)
-        path = (u.path or "/") + ("?" + u.query if u.query else "")
         delay = 0.5
         for _ in range(4):
             timeout = self.timeout
             if deadline is not None:
                 timeout = min(timeout, max(deadline - _mono(), 1e6) / 1e9)
-            cls = http.client.HTTPSConnection if u.scheme == "https" else http.client.HTTPConnection
-            conn = cls(u.hostname, u.port, timeout=timeout)
             try:
-                conn.request("POST", path, body, self.headers)
-                resp = conn.getresponse()
-                resp.read()
-                code, after = resp.status, resp.getheader("Retry-After")
+                code, after = _http_post(self.url, body, self.headers, timeout)
             except Exception:
                 return False
-            finally:
-                conn.close()
             if 200 <= code < 300:
                 return True
             if code not in _RETRY or self.closed:
@@ -296,3 +296,50 @@ class _Exporter(object):
             pause.acquire(True, wait * (0.5 + (_new_id() & 0xFFFF) / 65536.0))
             delay *= 2
         return False
+
+
+def _http_post(url, body, headers, timeout):
+    """POSTs body with HTTP/1.1 over the _socket C module; returns the
+    status and the Retry-After header. http.client would import email,
+    random, socket and more, any of which the program may be importing as
+    its own copy at that moment; only https needs ssl."""
+    import _socket
+
+    scheme, _, rest = url.partition("://")
+    hostport, slash, path = rest.partition("/")
+    if hostport.startswith("["):  # an IPv6 literal
+        end = hostport.find("]")
+        host, port = hostport[1:end], hostport[end + 2:]
+    else:
+        host, _, port = hostport.partition(":")
+    port = int(port) if port else (443 if scheme == "https" else 80)
+    lines = ["POST /%s HTTP/1.1" % path if slash else "POST / HTTP/1.1", "Host: %s" % hostport,
+             "Content-Length: %d" % len(body), "Connection: close"]
+    lines += ["%s: %s" % kv for kv in headers.items()]
+    request = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
+    family, kind, proto, _, addr = _socket.getaddrinfo(host, port, 0, _socket.SOCK_STREAM)[0]
+    sock = _socket.socket(family, kind, proto)
+    try:
+        sock.settimeout(timeout)
+        sock.connect(addr)
+        if scheme == "https":
+            import ssl
+
+            sock = ssl.create_default_context().wrap_socket(sock, server_hostname=host)
+        sock.sendall(request)
+        data = b""
+        while b"\r\n\r\n" not in data and len(data) < 65536:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    finally:
+        sock.close()
+    head = data.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
+    code = int(head[0].split(" ", 2)[1])
+    after = None
+    for h in head[1:]:
+        k, _, v = h.partition(":")
+        if k.strip().lower() == "retry-after":
+            after = v.strip()
+    return code, after

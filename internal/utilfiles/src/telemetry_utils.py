@@ -303,7 +303,7 @@ def _end(sp):
             # A worker process may end without atexit (os._exit, a pool
             # worker terminated once its results are in): what it did is
             # written before the result leaves this span.
-            sink.flush()
+            sink.flush(_mono() + int(sink.exit_timeout * 1e9))
 
 
 def _ti_loop(name, file, line):
