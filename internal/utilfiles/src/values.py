@@ -99,12 +99,15 @@ def _sensitive(name):
         return True
     hit = _SENSITIVE_CACHE.get(name)
     if hit is None:
-        words = _words(name)
-        joined = "".join(words)
-        hit = any(w in _SENSITIVE_WORDS for w in words) or any(f in joined for f in _SENSITIVE_FRAGMENTS)
+        hit = _sensitive_words(_words(name))
         if len(_SENSITIVE_CACHE) < 10000:
             _SENSITIVE_CACHE[name] = hit
     return hit
+
+
+def _sensitive_words(words):
+    joined = "".join(words)
+    return any(w in _SENSITIVE_WORDS for w in words) or any(f in joined for f in _SENSITIVE_FRAGMENTS)
 
 
 _REDACTED = "[REDACTED]"
@@ -135,18 +138,14 @@ def _secretish(s):
         return True
     tokens = [s]
     for sep in _SEPARATORS:
-        tokens = [p for t in tokens for p in t.split(sep)]
+        tokens = [p for t in tokens for p in t.split(sep) if p]
     for tok in tokens:
-        if not tok:
-            continue
-        k, sep, rest = tok.partition("=")
-        if not sep:
-            k, sep, rest = tok.partition(":")
-        if sep and rest and _sensitive(k):
-            return True
         if _token_secret(tok):
             return True
-    return False
+    # A sensitive word followed by anything ("password=x", "api_key: x",
+    # "token x"): never cached, the words are the program's data.
+    words = _words(s)
+    return any(_sensitive_words([w]) for w in words[:-1])
 
 
 def _token_secret(tok):
