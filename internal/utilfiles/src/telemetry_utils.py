@@ -149,15 +149,20 @@ class _Span(object):
             _STATS["errors"] += 1
         self.parent = self.tok = self.otel_tok = self.otel_ctx = None
 
-    def event(self, name, attrs):
+    def event(self, name, file, line, extra):
+        # Events stay tuples until export: (name, time, file, line, extra)
+        # with extra None or one (key, value) pair.
         if self.otel is not None:
+            attrs = {"code.file.path": file, "code.line.number": line}
+            if extra is not None:
+                attrs[extra[0]] = extra[1]
             self.otel.add_event(name, attrs)
             return
         ev = self.events
         if ev is None:
-            self.events = [(name, _time_ns(), attrs)]
-        elif len(ev) < _LIMITS[1]:
-            ev.append((name, _time_ns(), attrs))
+            ev = self.events = []
+        if len(ev) < _LIMITS[1]:
+            ev.append((name, _time_ns(), file, line, extra))
         else:
             self.dropped_events += 1
             _STATS["events_dropped"] += 1
@@ -186,21 +191,41 @@ def _open(name, file, line, attrs, record_exc, gen, values):
     if parent is not None and parent.__class__ is _Mark:
         _STATS[parent.stat] += 1
         return _NOOP
-    a = _attrs(attrs, values) if attrs else None
     if tracer is not None:
-        return _otel_span(tracer, name, file, line, a, record_exc, gen, parent)
-    if parent is None:
-        trace_id = _new_id() << 64 | _new_id()
-        if not _sampled(trace_id):
+        return _otel_span(tracer, name, file, line, _attrs(attrs, values) if attrs else None, record_exc, gen, parent)
+    span_id = 0
+    if parent is None and _RATIO is not None:
+        # The sampler looks at the trace id's lower half: this span id.
+        span_id = _new_id()
+        if span_id >= _RATIO:
             _STATS["unsampled"] += 1
             return _NOOP if gen else _Skip(_UNSAMPLED)
-    if not _admit(name):
+    if _RATE:
+        # The per-name budget, inlined: a hot function's calls mostly end
+        # here, so this path is kept short.
+        now = _mono()
+        b = _BUCKETS.get(name)
+        if b is None:
+            b = _BUCKETS[name] = [_RATE, now]
+        elif b[0] < _RATE:
+            tokens = b[0] + (now - b[1]) * _RATE / 1e9
+            b[0], b[1] = (tokens if tokens < _RATE else _RATE), now
+        if b[0] < 1.0:
+            _STATS["rate_limited"] += 1
+            _STATS["dropped"] += 1
+            return _NOOP if gen else _Skip(_DROPPED)
+        b[0] -= 1.0
+    if not _SINK.reserve():
+        _STATS["queue_full"] += 1
+        _STATS["dropped"] += 1
         return _NOOP if gen else _Skip(_DROPPED)
+    if not span_id:
+        span_id = _new_id()
     sp = _Span()
-    sp.name, sp.file, sp.line, sp.attrs, sp.record, sp.current = name, file, line, a, record_exc, not gen
-    sp.span_id = _new_id()
+    sp.name, sp.file, sp.line, sp.record, sp.current, sp.span_id = name, file, line, record_exc, not gen, span_id
+    sp.attrs = _attrs(attrs, values) if attrs else None
     if parent is None:
-        sp.trace_id, sp.parent_id, sp.local_root = trace_id, 0, True
+        sp.trace_id, sp.parent_id, sp.local_root = _new_id() << 64 | span_id, 0, True
     else:
         sp.trace_id, sp.parent_id, sp.local_root = parent.trace_id, parent.span_id, parent.pgen != _PGEN
     sp.parent, sp.pgen = parent, _PGEN
@@ -263,7 +288,7 @@ def _failed(sp, t, v, tb):
         sp.otel.set_status(trace.Status(trace.StatusCode.ERROR, sp.error))
     elif first:
         ev = sp.events
-        item = ("exception", _time_ns(), _exc_attrs(typ, msg, stack))
+        item = ("exception", _time_ns(), None, None, _exc_attrs(typ, msg, stack))
         # The exception event is kept even past the event limit: it is why
         # the span is an error.
         if ev is None:
@@ -365,10 +390,7 @@ def _event(name, file, line, extra):
         sp = _cur.get() if _cur is not None else None
         if sp is None or sp.__class__ is _Mark:
             return
-        attrs = {"code.file.path": file, "code.line.number": line}
-        if extra is not None:
-            attrs[extra[0]] = extra[1]
-        sp.event(name, attrs)
+        sp.event(name, file, line, extra)
     except Exception:
         _STATS["errors"] += 1
 
@@ -379,15 +401,33 @@ def _attrs(attrs, values):
     out = {}
     if type(attrs) is not tuple:
         return out
+    sens, plain, sized = _SENSITIVE_CACHE, _PLAIN_NAMES, _SIZED_NAMES
     for i in range(0, len(attrs) - 1, 2):
         k = attrs[i]
         if type(k) is not str:
             continue
-        if _sensitive(k):
+        hit = sens.get(k)
+        if hit is None:
+            hit = _sensitive(k)
+        if hit:
             # Not even a length: a password's length is part of it.
             continue
         v = attrs[i + 1]
-        out[k] = _value_pair(v)[1] if values else _shape(v)
+        if values:
+            out[k] = _value_pair(v)[1]
+            continue
+        # _shape, inlined: this runs for every parameter of every span.
+        t = type(v)
+        if type(t) is type:
+            name = plain.get(t)
+            if name is not None:
+                out[k] = name
+                continue
+            name = sized.get(t)
+            if name is not None:
+                out[k] = "%s[%d]" % (name, len(v))
+                continue
+        out[k] = _tname(t)
     return out
 
 # @@CONFIG@@

@@ -8,9 +8,10 @@ _TNAME = type.__dict__["__name__"].__get__
 _TQUAL = type.__dict__["__qualname__"].__get__
 _TMOD = type.__dict__["__module__"].__get__
 _TMRO = type.__dict__["__mro__"].__get__
-_BUILTIN_NAMES = {int: "int", float: "float", bool: "bool", complex: "complex", str: "str", bytes: "bytes",
-                  bytearray: "bytearray", list: "list", tuple: "tuple", dict: "dict", set: "set",
-                  frozenset: "frozenset", type(None): "None", range: "range", type: "type"}
+_PLAIN_NAMES = {int: "int", float: "float", bool: "bool", complex: "complex", type(None): "None", range: "range",
+                type: "type"}
+_SIZED_NAMES = {str: "str", bytes: "bytes", bytearray: "bytearray", list: "list", tuple: "tuple", dict: "dict",
+                set: "set", frozenset: "frozenset"}
 _SHORT = 64
 _CONTROL = ("GeneratorExit", "StopIteration", "StopAsyncIteration", "SystemExit", "KeyboardInterrupt")
 
@@ -35,12 +36,14 @@ def _shape(v):
     t = type(v)
     # A metaclass could define __hash__ or __eq__: only types whose own
     # type is exactly type are looked up in a dict.
-    name = _BUILTIN_NAMES.get(t) if type(t) is type else None
-    if name is None:
-        return _tname(t)
-    if t is str or t is list or t is dict or t is tuple or t is bytes or t is set or t is frozenset or t is bytearray:
-        return "%s[%d]" % (name, len(v))
-    return name
+    if type(t) is type:
+        name = _PLAIN_NAMES.get(t)
+        if name is not None:
+            return name
+        name = _SIZED_NAMES.get(t)
+        if name is not None:
+            return "%s[%d]" % (name, len(v))
+    return _tname(t)
 
 
 def _value_pair(v):
