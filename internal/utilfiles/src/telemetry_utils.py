@@ -138,16 +138,28 @@ class _Span(object):
         # Returns None: the exception, if any, goes on unchanged, and nothing
         # here can add a frame to its traceback (everything is caught).
         try:
-            if self.otel_tok is not None:
-                _modules["opentelemetry.context"].detach(self.otel_tok)
-            if self.tok is not None:
-                _reset(self.tok, self.parent)
-            if t is not None and self.record:
-                _failed(self, t, v, tb)
-            _end(self)
+            tok = self.tok
+            if tok is not None:
+                self.tok = None
+                try:
+                    _cur.reset(tok)
+                except ValueError:
+                    # Exited in another context than entered (a generator
+                    # resumed elsewhere): put the parent back in this one.
+                    _cur.set(self.parent)
+            if t is None and self.otel is None and not self.counts:
+                # The common case, kept to the fewest calls.
+                if self.pgen == _PGEN:
+                    self.end = _time_ns()
+                    self.parent = None
+                    _SINK.add(self)
+                    if _CHILD and self.local_root:
+                        _flush_child()
+            else:
+                _exit_slow(self, t, v, tb)
         except Exception:
             _STATS["errors"] += 1
-        self.parent = self.tok = self.otel_tok = self.otel_ctx = None
+        self.parent = None
 
     def event(self, name, file, line, extra):
         # Events stay tuples until export: (name, time, file, line, extra)
@@ -215,7 +227,15 @@ def _open(name, file, line, attrs, record_exc, gen, values):
             _STATS["dropped"] += 1
             return _NOOP if gen else _Skip(_DROPPED)
         b[0] -= 1.0
-    if not _SINK.reserve():
+    # The queue slot, taken inline (sink.reserve() is the same).
+    sink = _SINK
+    lock = sink.lock
+    lock.acquire()
+    room = sink.used < sink.max_queue and not sink.closed
+    if room:
+        sink.used += 1
+    lock.release()
+    if not room:
         _STATS["queue_full"] += 1
         _STATS["dropped"] += 1
         return _NOOP if gen else _Skip(_DROPPED)
@@ -306,6 +326,19 @@ def _exc_attrs(typ, msg, stack):
     return a
 
 
+def _exit_slow(sp, t, v, tb):
+    """Ends a span that failed, counted iterations or belongs to the
+    program's OpenTelemetry tracer."""
+    try:
+        if sp.otel_tok is not None:
+            _modules["opentelemetry.context"].detach(sp.otel_tok)
+            sp.otel_tok = sp.otel_ctx = None
+        if t is not None and sp.record:
+            _failed(sp, t, v, tb)
+    finally:
+        _end(sp)
+
+
 def _end(sp):
     if sp.counts:
         for k, n in sp.counts.items():
@@ -321,14 +354,18 @@ def _end(sp):
     if sp.pgen != _PGEN:
         return
     sp.end = _time_ns()
+    sp.parent = None
+    _SINK.add(sp)
+    if _CHILD and sp.local_root:
+        _flush_child()
+
+
+def _flush_child():
+    # A worker process may end without atexit (os._exit, a pool worker
+    # terminated once its results are in): what it did is written before
+    # the result leaves its local root span.
     sink = _SINK
-    if sink is not None:
-        sink.add(sp)
-        if _CHILD and sp.local_root:
-            # A worker process may end without atexit (os._exit, a pool
-            # worker terminated once its results are in): what it did is
-            # written before the result leaves this span.
-            sink.flush(_mono() + int(sink.exit_timeout * 1e9))
+    sink.flush(_mono() + int(sink.exit_timeout * 1e9))
 
 
 def _ti_loop(name, file, line):
