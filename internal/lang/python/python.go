@@ -56,6 +56,7 @@ type language struct {
 	parser   *treesitter.Parser
 	ids      *fieldIDs
 	compiler *compilerPool // nil when there is no python3 to compile with
+	spans    spanLog
 
 	closeOnce sync.Once
 }
@@ -81,9 +82,9 @@ func New(opts Options) lang.Language {
 		Name:       source.Python,
 		Extensions: []string{".py"},
 		Find:       l.find,
-		Render:     render,
-		Import:     importEdit,
-		Strip:      Strip,
+		Render:     l.render,
+		Import:     l.importEdit,
+		Strip:      l.strip,
 		Validate:   l.validate,
 		Close:      l.close,
 	}
