@@ -2,6 +2,7 @@ package python
 
 import (
 	"bytes"
+	"strings"
 	"sync"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
@@ -43,10 +44,18 @@ func (fd *finder) withAnchor(body *node, a *source.Anchor) string {
 	a.BodyStart = start
 	a.BodyIndent = leadingSpace(fd.src, start)
 	a.BodyEnd = int(stmts[len(stmts)-1].EndByte())
-	if _, _, ff := indentPoints(fd.src, a.BodyStart, a.BodyEnd); ff {
+	r := bodyRegion(fd.src, a.BodyStart, a.BodyEnd)
+	if r.ff {
 		// CPython restarts the column count at a form feed, so a unit
 		// inserted in front of one would indent nothing.
 		return "a form feed in the body's indentation"
+	}
+	if r.narrow < columns(unitFor(r.tab)) {
+		// Continuation lines keep their bytes, so such a line would end up
+		// left of the statement it continues: valid Python, but
+		// tree-sitter's grammar, by which --remove finds the injected
+		// code, rejects a break after an operator followed by such a line.
+		return "a bracket continuation line is indented less than one level right of its statement"
 	}
 	return ""
 }
@@ -60,28 +69,65 @@ func isDocstring(s *node) bool {
 	return k == "string" || k == "concatenated_string"
 }
 
-// indentPoints returns the start of every line in src[from:to] (from is a
-// line start) that begins a logical line, code or comment only: the lines
-// a with block's body is re-indented at. Continuation lines, those inside
-// brackets, triple-quoted strings or after a backslash, are not among them,
-// so their bytes never change. tab and ff tell whether any of those lines'
-// indentation holds a tab or a form feed.
-func indentPoints(src []byte, from, to int) (points []int, tab, ff bool) {
-	t := tokenizer{src: src, pos: from}
+// region is what a with block's body holds, as re-indenting needs it.
+type region struct {
+	// points are the starts of the lines that begin a logical line, code
+	// or comment only: the lines the body is re-indented at. Continuation
+	// lines, inside brackets, triple-quoted strings or after a backslash,
+	// are not among them, so their bytes never change.
+	points []int
+	// tab and ff tell whether any of those lines' indentation holds a tab
+	// or a form feed.
+	tab, ff bool
+	// narrow is the least number of columns by which a bracket
+	// continuation line after an open operator (see contLine) stands right
+	// of the logical line it continues (negative when left of it; a large
+	// number when there is none).
+	narrow int
+}
+
+// bodyRegion scans src[from:to], from being a line start.
+func bodyRegion(src []byte, from, to int) region {
+	var conts []contLine
+	t := tokenizer{src: src, pos: from, conts: &conts}
+	r := region{narrow: 1 << 30}
 	for {
 		ll, ok, err := t.next()
 		if err != nil || !ok || ll.start >= to {
-			return points, tab, ff
+			return r
 		}
 		ws := leadingSpace(src, ll.start)
 		rest := ll.start + len(ws)
 		if rest >= len(src) || src[rest] == '\n' || src[rest] == '\r' {
 			continue // blank: left as it is
 		}
-		tab = tab || bytes.IndexByte([]byte(ws), '\t') >= 0
-		ff = ff || bytes.IndexByte([]byte(ws), '\f') >= 0
-		points = append(points, ll.start)
+		r.tab = r.tab || strings.IndexByte(ws, '\t') >= 0
+		r.ff = r.ff || strings.IndexByte(ws, '\f') >= 0
+		r.points = append(r.points, ll.start)
+		for _, c := range conts {
+			cws := leadingSpace(src, c.start)
+			if i := c.start + len(cws); c.open && i < len(src) && src[i] != '\n' && src[i] != '\r' && src[i] != '#' {
+				r.narrow = min(r.narrow, columns(cws)-columns(ws))
+			}
+		}
+		conts = conts[:0]
 	}
+}
+
+// columns returns the column an indentation ends at, tabs to multiples of 8.
+func columns(ws string) int {
+	col := 0
+	for i := 0; i < len(ws); i++ {
+		switch ws[i] {
+		case '\t':
+			col = (col/8 + 1) * 8
+		case '\f':
+			col = 0
+		default:
+			col++
+		}
+	}
+	return col
 }
 
 // unitFor returns the indentation a with block adds to its body: a tab

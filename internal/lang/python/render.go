@@ -119,11 +119,17 @@ func (l *language) renderSpan(f *source.File, c *source.Construct, d source.Deci
 	if d.RecordValue {
 		args = append(args, "values=True")
 	}
-	points, tab, ff := indentPoints(f.Src, a.BodyStart, a.BodyEnd)
-	if ff || len(points) == 0 || points[0] != a.BodyStart {
+	r := bodyRegion(f.Src, a.BodyStart, a.BodyEnd)
+	points := r.points
+	if r.ff || len(points) == 0 || points[0] != a.BodyStart {
 		return nil
 	}
-	unit := unitFor(tab)
+	unit := unitFor(r.tab)
+	if r.narrow < columns(prefix+unit) {
+		// With the units of the with blocks around it, a continuation line
+		// would end up left of its statement (see withAnchor): decline.
+		return nil
+	}
 	code := "with _ti_span(" + strings.Join(args, ", ") + "):"
 	edits := make([]inject.Edit, 0, len(points)+1)
 	edits = append(edits, inject.Edit{At: a.BodyStart, New: prefix + a.BodyIndent + code + Marker + eolAt(f.Src, a.BodyStart), Seq: seqSpan})

@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/telemetry-inject/telemetry-inject/internal/lang/treesitter"
 )
 
 // inlineTick is the one inline insertion: a tick opening a loop body that
@@ -40,9 +42,8 @@ type stripper struct {
 // never taken for injected code. Reformatted pieces (black wrapping the
 // import in parentheses over several lines, or a with header or call over
 // several lines) are still whole statements and come out whole. It fails,
-// naming the line, and gives src back untouched, when a runtime name or a
-// lone marker comment would remain in code, or when a body no longer holds
-// the inserted indentation.
+// naming the line, and gives src back untouched, when a runtime name would
+// remain in code, or when a body no longer holds the inserted indentation.
 func (l *language) strip(src []byte) ([]byte, int, error) {
 	if !bytes.Contains(src, []byte("_ti_")) {
 		return src, 0, nil
@@ -52,6 +53,10 @@ func (l *language) strip(src []byte) ([]byte, int, error) {
 		return src, 0, err
 	}
 	defer tree.Close()
+	if err := treesitter.SyntaxError(tree.RootNode(), src); err != nil {
+		// Without a clean parse, injected code cannot be told from the rest.
+		return src, 0, fmt.Errorf("cannot remove injected code from a file that does not parse: %w", err)
+	}
 	s := &stripper{l: l, src: src, units: map[int][]string{}}
 	s.visit(tree.RootNode(), "")
 	if s.err == nil {
@@ -101,9 +106,9 @@ func (s *stripper) visit(n *node, penc string) {
 		}
 		return
 	case "comment":
-		if strings.TrimRight(s.text(n), " \t\r") == markerComment {
-			s.leftovers = append(s.leftovers, n)
-		}
+		// A marker comment the tool did not write (the user's own, or one
+		// left behind by a formatter) is text: what needs the runtime is
+		// code, and a runtime name left in code fails below.
 		return
 	case "identifier":
 		if name := s.text(n); name == "_ti_span" || slices.Contains(stmtCalls, name) {
@@ -222,7 +227,7 @@ func (s *stripper) ourWith(n *node, penc string) (string, *node, bool) {
 			end = int(c.EndByte())
 		}
 	}
-	points, _, _ := indentPoints(s.src, headerEnd, end)
+	points := bodyRegion(s.src, headerEnd, end).points
 	withIndent := leadingSpace(s.src, start)
 	if len(points) == 0 || !strings.HasPrefix(withIndent, penc) {
 		s.fail(start, "the injected with block's body cannot be told apart")
@@ -285,20 +290,13 @@ func (s *stripper) cutStatement(n *node) {
 	s.cuts = append(s.cuts, [2]int{start, end})
 }
 
-// checkLeftovers fails on a runtime name in code, or a marker comment on a
-// line of its own, that no cut takes out: the file would still need the
-// runtime, or a formatter moved a piece so that it can no longer be told
-// apart.
+// checkLeftovers fails on a runtime name in code that no cut takes out:
+// the file would still need the runtime, because a formatter or a hand
+// edit changed a piece so that it can no longer be told apart exactly.
 func (s *stripper) checkLeftovers() {
 	for _, n := range s.leftovers {
 		pos := int(n.StartByte())
 		if s.inCut(pos) {
-			continue
-		}
-		if n.Kind() == "comment" {
-			if len(bytes.Trim(s.src[lineStart(s.src, pos):pos], " \t\f")) == 0 {
-				s.fail(pos, "a lone %q comment remains: move or delete it by hand", markerComment)
-			}
 			continue
 		}
 		s.fail(pos, "%s remains in code and cannot be taken out exactly (reformatted?): remove it by hand", s.text(n))

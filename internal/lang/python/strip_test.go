@@ -35,6 +35,7 @@ func TestStripLeavesLookalikes(t *testing.T) {
 		"s = '''\n_ti_var(x)  # @telemetry-inject\n'''\n",
 		"# _ti_tick(\"a\"); with _ti_span(\n",
 		"with _ti_spam(1):  # @telemetry-inject\n    pass\n",
+		"# @telemetry-inject\nx = '_ti_mark(1)'\n",
 	} {
 		if got, n, err := l.Strip([]byte(src)); string(got) != src || n != 0 || err != nil {
 			t.Errorf("Strip(%q) = %q, %d, %v; want it unchanged", src, got, n, err)
@@ -51,7 +52,7 @@ func TestStripRefuses(t *testing.T) {
 		{"_ti_tick(x); y\n", "line 1"},
 		{"x = 1\ny = _ti_val('k', x, 'm.py', 1)\n", "line 2"},
 		{"def f():\n    with _ti_span(\"f\", \"m.py\", 1, (), True):  # @telemetry-inject\n      return 1\n", "line 3"},
-		{"x = 1\n# @telemetry-inject\n_ti_mark('k', 'm.py', 1)\n", "line 2"},
+		{"x = 1\n# @telemetry-inject\n_ti_mark('k', 'm.py', 1)\n", "line 3"},
 	} {
 		got, n, err := l.Strip([]byte(tc.src))
 		if err == nil || !strings.Contains(err.Error(), tc.line) || string(got) != tc.src || n != 0 {
