@@ -9,30 +9,37 @@ import (
 )
 
 // pyParents is the span tree testdata/py/prog.py must produce: for each
-// span name, the names its parent may have ("" for a root).
+// span name, the names its parent may have ("" for a root). A generator's
+// span is never current (its frame yields to the consumer), so what the
+// generator calls nests under the consumer's span.
 var pyParents = map[string][]string{
-	"main": {""}, "outer": {"main"}, "gen": {"main"}, "boom": {"main"},
+	"main": {""}, "outer": {"main"}, "gen": {"main"}, "boom": {"deep"}, "deep": {"main"},
 	"Shop.price": {"main"}, "Shop.tax": {"main"}, "amain": {"main"}, "keep": {"main"},
 	"work": {"amain"}, "agen": {"amain"},
 	// One thread runs in a copy of main's context, the other in a fresh one.
 	"threaded": {"main", ""},
-	"add":      {"outer", "gen", "threaded", "work", "agen"},
+	"add":      {"outer", "main", "threaded", "work", "amain"},
 }
 
 // checkPythonSpans checks what testdata/py/prog.py emits.
 func checkPythonSpans(t *testing.T, spans []span) {
 	t.Helper()
 	by := checkTree(t, spans, pyParents)
-	if len(spans) != 25 {
-		t.Errorf("got %d spans, want 25", len(spans))
+	if len(spans) != 26 {
+		t.Errorf("got %d spans, want 26", len(spans))
 	}
-	for child, want := range map[[2]string]int{{"add", "gen"}: 3, {"add", "agen"}: 2, {"add", "work"}: 2, {"add", "outer"}: 3, {"add", "threaded"}: 2, {"threaded", "main"}: 1, {"work", "amain"}: 2} {
+	for child, want := range map[[2]string]int{{"add", "main"}: 3, {"add", "amain"}: 2, {"add", "work"}: 2, {"add", "outer"}: 3, {"add", "threaded"}: 2, {"threaded", "main"}: 1, {"work", "amain"}: 2} {
 		if got := childrenOf(spans, child[0], child[1]); got != want {
 			t.Errorf("%d %s spans under %s, want %d", got, child[0], child[1], want)
 		}
 	}
-	if len(by["main"]) != 1 || len(by["outer"]) != 1 || len(by["boom"]) != 1 || len(by["Shop.price"]) != 1 {
+	if len(by["main"]) != 1 || len(by["outer"]) != 1 || len(by["boom"]) != 1 || len(by["Shop.price"]) != 1 || len(by["deep"]) != 1 {
 		t.Fatalf("span counts: %v", by)
+	}
+	// Shapes by default, values where the renderer opted in (outer), and
+	// nothing at all, not even a length, for sensitive names.
+	if a := by["add"][0].Attrs; a["a"] != "int" || a["b"] != "int" {
+		t.Errorf("add attributes (shapes): %v", a)
 	}
 	outer := by["outer"][0]
 	if outer.Attrs["n"] != int64(3) || outer.Attrs["outer.loop.iterations"] != int64(3) {
@@ -45,21 +52,33 @@ func checkPythonSpans(t *testing.T, spans []span) {
 		t.Errorf("outer events: %v", outer.Events)
 	}
 	for i, e := range outer.EventAttrs {
-		if _, ok := e["value"]; ok {
-			t.Errorf("outer event %s carries a value: %v", outer.Events[i], e)
+		if len(e) != 2 {
+			t.Errorf("outer event %s carries more than its code location: %v", outer.Events[i], e)
 		}
 	}
-	boom := by["boom"][0]
+	// An exception is recorded once, where it was raised; every span it
+	// escapes is an error.
+	boom, deep := by["boom"][0], by["deep"][0]
 	if boom.Status.String() != "Error" || len(boom.Events) != 1 || boom.Events[0] != "exception" ||
 		boom.EventAttrs[0]["exception.type"] != "ValueError" || boom.EventAttrs[0]["exception.message"] != "bad thing" {
 		t.Errorf("boom: status %v, events %v %v", boom.Status, boom.Events, boom.EventAttrs)
 	}
-	price := by["Shop.price"][0]
-	if v, _ := price.EventAttrs[0]["value"].(string); len(v) > 256 || !strings.HasPrefix(v, "xxx") {
-		t.Errorf("long_text value not truncated to 256: %d characters", len(v))
+	if st, _ := boom.EventAttrs[0]["exception.stacktrace"].(string); !strings.HasPrefix(st, "Traceback (most recent call last):\n  File ") ||
+		!strings.HasSuffix(st, ", in boom\nValueError: bad thing\n") {
+		t.Errorf("boom stack trace: %q", st)
 	}
-	if price.Attrs["item"] != "apple" || price.Attrs["code.line.number"] != int64(54) || price.Attrs["code.file.path"] != "prog.py" {
+	if deep.Status.String() != "Error" || len(deep.Events) != 0 {
+		t.Errorf("deep: status %v, events %v (the exception belongs to boom)", deep.Status, deep.Events)
+	}
+	price := by["Shop.price"][0]
+	if price.EventAttrs[0]["shape"] != "str[1000]" || price.EventAttrs[0]["value"] != nil {
+		t.Errorf("a long string recorded by value: %v", price.EventAttrs[0])
+	}
+	if price.Attrs["item"] != "apple" || price.Attrs["self"] != "__main__.Shop" || price.Attrs["code.line.number"] != int64(64) || price.Attrs["code.file.path"] != "prog.py" {
 		t.Errorf("Shop.price attributes: %v", price.Attrs)
+	}
+	if keep := by["keep"][0]; keep.Attrs["obj"] != "__main__.Box" {
+		t.Errorf("keep attributes: %v", keep.Attrs)
 	}
 	main := by["main"][0]
 	for _, s := range spans {
@@ -152,11 +171,11 @@ func TestPythonForkedChildExportsItsOwnSpans(t *testing.T) {
 	py := tool(t, "python3")
 	p := pythonProject(t, "fork.py")
 	c := newCollector(t, 200, 0)
-	got := run(t, p.dir, cleanEnv("OTEL_EXPORTER_OTLP_ENDPOINT="+c.URL), py, "-W", "error", p.prog)
+	got := run(t, p.dir, cleanEnv("OTEL_EXPORTER_OTLP_ENDPOINT="+c.URL, "OTEL_BSP_SCHEDULE_DELAY=100"), py, "-W", "error", p.prog)
 	if got.code != 0 {
 		t.Fatalf("exit %d\n%s", got.code, got.out)
 	}
-	if !strings.Contains(got.out, "threads at fork 1\n") {
+	if !strings.Contains(got.out, "threads at fork 0\n") {
 		t.Errorf("the exporter thread was still running at fork:\n%s", got.out)
 	}
 	pids := map[string]string{}
@@ -168,11 +187,16 @@ func TestPythonForkedChildExportsItsOwnSpans(t *testing.T) {
 	bodies, _, _ := c.received()
 	spans := decode(t, bodies)
 	seen := map[string]string{}
+	count := map[string]int{}
 	for _, s := range spans {
 		pid, _ := s.Resource["process.pid"].(int64)
 		seen[s.Name] = strconv.FormatInt(pid, 10)
+		count[s.Name]++
 	}
-	for name, who := range map[string]string{"before_fork": "parent", "in_parent": "parent", "in_child": "child"} {
+	if count["serve"] != 1 || count["in_child"] != 1 || count["in_parent"] != 1 {
+		t.Errorf("span counts %v: want each once (the child must not export its copy of serve)", count)
+	}
+	for name, who := range map[string]string{"before_fork": "parent", "in_parent": "parent", "in_child": "child", "serve": "parent"} {
 		if seen[name] == "" || seen[name] != pids[who] {
 			t.Errorf("span %s exported by pid %q, want the %s's (%q); output:\n%s", name, seen[name], who, pids[who], got.out)
 		}

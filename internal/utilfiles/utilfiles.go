@@ -19,8 +19,14 @@
 //   - TELEMETRY_INJECT_EXIT_TIMEOUT: how long, in milliseconds (default
 //     1000), flushing at exit may delay the program's end.
 //   - TELEMETRY_INJECT_DEBUG=1: print one line to stderr at exit with the
-//     spans exported and dropped and the runtime's own errors (only when
-//     exporting; nothing else is ever printed).
+//     spans exported and dropped (by cause) and the runtime's own errors
+//     (only when exporting; nothing else is ever printed).
+//   - OTEL_BSP_MAX_QUEUE_SIZE (2048), OTEL_BSP_SCHEDULE_DELAY (5000 ms),
+//     OTEL_BSP_MAX_EXPORT_BATCH_SIZE (512), OTEL_SPAN_EVENT_COUNT_LIMIT (128),
+//     OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT (128), OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT
+//     (none), OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG (Python so far).
+//   - TELEMETRY_INJECT_SPANS_PER_SECOND (Python, default 100, 0: no limit):
+//     the spans one span name may record per second.
 //
 // Before any of these, a program that already uses OpenTelemetry (Python: a
 // real SDK TracerProvider set on opentelemetry.trace; JavaScript: a tracer
@@ -53,7 +59,8 @@ func read(name string) string {
 // Python returns the content of _telemetry_utils.py.
 func Python() []byte {
 	r := strings.NewReplacer(
-		"# @@DECORATOR@@\n", read("decorator.py"),
+		"# @@CONFIG@@\n", read("config.py"),
+		"# @@VALUES@@\n", read("values.py"),
 		"# @@EXPORTER@@\n", read("exporter.py"),
 	)
 	return []byte(r.Replace(read("telemetry_utils.py")))

@@ -1,382 +1,397 @@
 """Runtime for code instrumented by telemetry-inject (do not edit: it is
 rewritten on every run, and removed by ``telemetry-inject --remove``).
 
-Standard library only, Python 3.8+. Where telemetry goes is decided at the
-first instrumented call, in this order:
+Standard library only, CPython 3.8+. Importing this module imports nothing
+but ``sys``; what it needs later is taken from ``sys.modules`` or imported at
+the first instrumented call that has somewhere to send telemetry, and never
+a module the program could be importing at that moment as its own copy.
 
-1. The program uses OpenTelemetry: ``opentelemetry.trace`` is already
-   imported and a real SDK TracerProvider is set. Spans go through the
-   program's global tracer and nest inside its traces. This runtime never
-   imports opentelemetry itself; it looks again at later calls while no
-   provider is set, so a provider configured after the first call is used.
-2. ``OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`` (used as is) or
-   ``OTEL_EXPORTER_OTLP_ENDPOINT`` (``/v1/traces`` appended) is set: OTLP/HTTP
-   JSON export from a background thread, batched, with a bounded queue. Also
-   read: OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES, OTEL_SDK_DISABLED,
-   OTEL_EXPORTER_OTLP_HEADERS / OTEL_EXPORTER_OTLP_TRACES_HEADERS,
-   OTEL_EXPORTER_OTLP_TIMEOUT / OTEL_EXPORTER_OTLP_TRACES_TIMEOUT (ms).
+Where telemetry goes is decided at the first instrumented call:
+
+1. The program uses OpenTelemetry: ``opentelemetry.trace`` is imported and a
+   real SDK TracerProvider is set. Spans go through the program's global
+   tracer and nest inside its traces (looked at again while none is set).
+2. ``OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`` (as is) or
+   ``OTEL_EXPORTER_OTLP_ENDPOINT`` (``/v1/traces`` appended): OTLP/HTTP JSON
+   from a background thread, batched, with a bounded queue.
 3. ``TELEMETRY_INJECT_FILE`` names a file: one span per line, as JSON in the
    OTLP span shape, appended.
-4. Nothing: every call costs next to nothing.
+4. Nothing: every call costs a global lookup and returns.
 
-``OTEL_SDK_DISABLED=true`` turns 2 and 3 off. ``TELEMETRY_INJECT_EXIT_TIMEOUT``
-(ms, default 1000) bounds how long the exit flush may delay the program.
-``TELEMETRY_INJECT_DEBUG=1`` prints one line of counts to stderr at exit
-(2 and 3 only); nothing else is ever printed.
-
-The current span lives in a context variable, so spans nest across asyncio
-tasks and into threads started with a copied context (asyncio.to_thread,
-loop.run_in_executor, contextvars.copy_context().run); a plain
-threading.Thread starts a new trace. A generator's span is current only
-while the generator runs. A forked child gets its own exporter; the
-exporter thread is stopped for the fork itself.
-Telemetry code never raises, prints or warns; its own failures and dropped
-spans are counted in ``_STATS``.
+Instrumented functions use ``with _ti_span(...):`` around their body: no
+wrapper function, so no frame of ours is ever in the program's tracebacks.
+The runtime never calls the program's code: parameters and variables are
+recorded as their shape (exact builtin type name, and the length of exact
+builtin containers), values only when the renderer opted in, and then only
+exact numbers, booleans, None and short strings, redacted of secret shapes.
+Telemetry code never raises, prints or warns; its own failures and drops
+are counted in ``_STATS`` (``TELEMETRY_INJECT_DEBUG=1`` prints them at exit).
 """
 
-import atexit as _atexit
-import contextvars as _contextvars
-import functools as _functools
-import inspect as _inspect
-import os as _os
-import random as _random
-import re as _re
 import sys as _sys
-import threading as _threading
-import time as _time
 
-__all__ = ["_ti_span", "_ti_loop", "_ti_tick", "_ti_var", "_ti_mark"]
+__all__ = ["_ti_span", "_ti_loop", "_ti_tick", "_ti_var", "_ti_val", "_ti_mark"]
 
-_MAX = 256
+_VERSION = "2.0.0"
 _OTM = "opentelemetry.trace"
 _modules = _sys.modules
-_time_ns = _time.time_ns
-_cur = _contextvars.ContextVar("telemetry_inject_span", default=None)
-_rng = _random.Random()
-_STATS = {"dropped": 0, "errors": 0, "exported": 0, "failed_exports": 0}
+_STATS = {"exported": 0, "dropped": 0, "queue_full": 0, "rate_limited": 0, "unsampled": 0,
+          "events_dropped": 0, "failed_exports": 0, "errors": 0}
 
-# _MODE: 0 not yet configured, 1 nothing configured, 2 own export.
-_MODE = 0
+# _OFF: configured, and nothing to send to (the OpenTelemetry check still
+# runs). _ON: configured with a destination or a program tracer.
+_OFF = False
+_ON = False
 _SINK = None
 _TRACER = None
-
-_SENSITIVE_WORDS = frozenset(
-    "password passwords passwd pwd pw passphrase passcode secret secrets token tokens jwt bearer otp "
-    "totp nonce key apikey privkey auth authn authz oauth authorization authorisation credential "
-    "credentials cred creds cookie cookies session sessions sessionid sid ssn iban dob card cards "
-    "creditcard cardnumber cvv cvc ccv pin salt hmac".split()
-)
-_SENSITIVE_FRAGMENTS = ("password", "passwd", "secret", "apikey", "accesskey", "privatekey",
-                        "credential", "creditcard", "cardnumber", "socialsecurity", "authorization")
-_SENSITIVE_CACHE = {}
-_in_repr = _threading.local()
-_WORDS = _re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+_PROVIDER = None
+_cur = None
+_time_ns = None
+# Fork generation: a span started before a fork belongs to the parent, which
+# exports it; the child must not export its copy.
+_PGEN = 0
+_CHILD = False
+_posix = _modules.get("posix") or _modules.get("nt")
+_IMPORT_PID = _posix.getpid() if _posix is not None else 0
 
 
-def _sensitive(name):
-    # Names come from the source, so the cache stays as small as the program.
-    hit = _SENSITIVE_CACHE.get(name)
-    if hit is None:
-        hit = _SENSITIVE_CACHE[name] = _sensitive_uncached(name)
-    return hit
+class _Noop(object):
+    """The context manager of every call while telemetry is off: one shared
+    object, so an instrumented call allocates nothing."""
+
+    __slots__ = ()
+
+    def __enter__(self):
+        return None
+
+    def __exit__(self, t, v, tb):
+        return None
 
 
-def _sensitive_uncached(name):
-    words = [w.lower() for w in _WORDS.findall(name)]
-    if any(w in _SENSITIVE_WORDS for w in words):
-        return True
-    joined = "".join(words)
-    return any(f in joined for f in _SENSITIVE_FRAGMENTS)
+_NOOP = _Noop()
 
 
-def _trunc(s):
-    return s if len(s) <= _MAX else s[: _MAX - 3] + "..."
+class _Mark(object):
+    """Stands as the current span under a span that is not recorded, so that
+    its descendants are not recorded either (no exported span loses its
+    parent)."""
+
+    __slots__ = ("stat",)
+
+    def __init__(self, stat):
+        self.stat = stat
 
 
-def _value(v):
-    """Returns a str/bool/int/float copy of v: no reference to v is kept."""
-    t = type(v)
-    if t is bool or t is float:
-        return v
-    if t is int:
-        return v if -(2 ** 63) <= v < 2 ** 63 else _trunc(str(v))
-    if t is str:
-        return _trunc(v)
-    # repr() runs the program's code, which may itself be instrumented and
-    # record objects: a repr inside a repr is not taken.
-    if getattr(_in_repr, "on", False):
-        return "<%s>" % t.__name__
-    _in_repr.on = True
+_UNSAMPLED = _Mark("unsampled")
+_DROPPED = _Mark("dropped")
+
+
+class _Skip(object):
+    """A span that is not recorded: its subtree is skipped with it."""
+
+    __slots__ = ("mark", "tok")
+
+    def __init__(self, mark):
+        self.mark = mark
+        self.tok = None
+
+    def __enter__(self):
+        try:
+            self.tok = _cur.set(self.mark)
+        except Exception:
+            _STATS["errors"] += 1
+
+    def __exit__(self, t, v, tb):
+        try:
+            if self.tok is not None:
+                _reset(self.tok, None)
+        except Exception:
+            _STATS["errors"] += 1
+
+
+def _reset(tok, parent):
     try:
-        import reprlib
-
-        r = reprlib.Repr()
-        r.maxstring = r.maxother = _MAX
-        return _trunc(r.repr(v))
-    except Exception:
-        return "<unrepresentable %s>" % t.__name__
-    finally:
-        _in_repr.on = False
+        _cur.reset(tok)
+    except ValueError:
+        # Exited in another context than entered (a generator resumed
+        # elsewhere): put the parent back in this one.
+        _cur.set(parent)
 
 
 class _Span(object):
     # Ids stay integers and the code attributes stay fields until export:
-    # formatting them is work the exporter thread does, not the caller.
-    __slots__ = ("name", "file", "line", "trace_id", "span_id", "parent_id", "start", "end", "attrs",
-                 "events", "error", "counts", "otel", "otel_ctx")
+    # formatting them is work for the exporter thread, not the caller.
+    __slots__ = ("name", "file", "line", "trace_id", "span_id", "parent_id", "parent", "start", "end",
+                 "attrs", "events", "error", "counts", "otel", "otel_ctx", "tok", "otel_tok", "record",
+                 "current", "pgen", "local_root", "dropped_events")
 
-    def __init__(self, name, file, line, parent, attrs):
-        self.name = name
-        self.file = file
-        self.line = line
-        self.span_id = _rng.getrandbits(64) or 1
-        if parent is not None:
-            self.trace_id = parent.trace_id
-            self.parent_id = parent.span_id
-        else:
-            self.trace_id = _rng.getrandbits(128) or 1
-            self.parent_id = 0
-        self.attrs = attrs
-        self.events = None
-        self.error = None
-        self.counts = None
-        self.otel = None
-        self.otel_ctx = None
-        self.end = 0
-        self.start = _time_ns()
+    def __enter__(self):
+        if self.current:
+            try:
+                self.tok = _cur.set(self)
+                if self.otel_ctx is not None:
+                    self.otel_tok = _modules["opentelemetry.context"].attach(self.otel_ctx)
+            except Exception:
+                _STATS["errors"] += 1
+
+    def __exit__(self, t, v, tb):
+        # Returns None: the exception, if any, goes on unchanged, and nothing
+        # here can add a frame to its traceback (everything is caught).
+        try:
+            if self.otel_tok is not None:
+                _modules["opentelemetry.context"].detach(self.otel_tok)
+            if self.tok is not None:
+                _reset(self.tok, self.parent)
+            if t is not None and self.record:
+                _failed(self, t, v, tb)
+            _end(self)
+        except Exception:
+            _STATS["errors"] += 1
+        self.parent = self.tok = self.otel_tok = self.otel_ctx = None
 
     def event(self, name, attrs):
         if self.otel is not None:
             self.otel.add_event(name, attrs)
             return
-        if self.events is None:
-            self.events = []
-        self.events.append((name, _time_ns(), attrs))
+        ev = self.events
+        if ev is None:
+            self.events = [(name, _time_ns(), attrs)]
+        elif len(ev) < _LIMITS[1]:
+            ev.append((name, _time_ns(), attrs))
+        else:
+            self.dropped_events += 1
+            _STATS["events_dropped"] += 1
 
 
-def _configure():
-    global _MODE, _SINK
-    if _MODE:
-        return
-    env = _os.environ
-    sink = None
+def _ti_span(name, file, line, attrs=(), record_exc=True, gen=False, values=False):
+    """Returns the context manager an instrumented function's body runs in."""
+    if _OFF and _OTM not in _modules:
+        return _NOOP
     try:
-        if env.get("OTEL_SDK_DISABLED", "").strip().lower() != "true":
-            from_endpoint = env.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") or env.get("OTEL_EXPORTER_OTLP_ENDPOINT")
-            if from_endpoint or env.get("TELEMETRY_INJECT_FILE"):
-                sink = _Exporter(env)
+        return _open(name, file, line, attrs, record_exc, gen, values)
     except Exception:
         _STATS["errors"] += 1
-        sink = None
-    _SINK = sink
-    _MODE = 2 if sink is not None else 1
+        return _NOOP
+
+
+def _open(name, file, line, attrs, record_exc, gen, values):
+    if not (_OFF or _ON):
+        _configure()
+    tracer = _TRACER
+    if _OTM in _modules:
+        tracer = _otel_tracer()
+    if tracer is None and _SINK is None:
+        return _NOOP
+    parent = _cur.get()
+    if parent is not None and parent.__class__ is _Mark:
+        _STATS[parent.stat] += 1
+        return _NOOP
+    a = _attrs(attrs, values) if attrs else None
+    if tracer is not None:
+        return _otel_span(tracer, name, file, line, a, record_exc, gen, parent)
+    if parent is None:
+        trace_id = _new_id() << 64 | _new_id()
+        if not _sampled(trace_id):
+            _STATS["unsampled"] += 1
+            return _NOOP if gen else _Skip(_UNSAMPLED)
+    if not _admit(name):
+        return _NOOP if gen else _Skip(_DROPPED)
+    sp = _Span()
+    sp.name, sp.file, sp.line, sp.attrs, sp.record, sp.current = name, file, line, a, record_exc, not gen
+    sp.span_id = _new_id()
+    if parent is None:
+        sp.trace_id, sp.parent_id, sp.local_root = trace_id, 0, True
+    else:
+        sp.trace_id, sp.parent_id, sp.local_root = parent.trace_id, parent.span_id, parent.pgen != _PGEN
+    sp.parent, sp.pgen = parent, _PGEN
+    sp.events = sp.error = sp.counts = sp.otel = sp.otel_ctx = sp.tok = sp.otel_tok = None
+    sp.dropped_events = sp.end = 0
+    sp.start = _time_ns()
+    return sp
+
+
+def _otel_span(tracer, name, file, line, a, record_exc, gen, parent):
+    attrs = {"code.function.name": name, "code.file.path": file, "code.line.number": line}
+    if a:
+        attrs.update(a)
+    sp = _Span()
+    sp.name, sp.file, sp.line, sp.attrs, sp.record, sp.current = name, file, line, None, record_exc, not gen
+    sp.parent, sp.pgen, sp.local_root = parent, _PGEN, False
+    sp.events = sp.error = sp.counts = sp.tok = sp.otel_tok = None
+    sp.dropped_events = sp.end = sp.start = sp.trace_id = sp.span_id = sp.parent_id = 0
+    sp.otel = tracer.start_span(name, attributes=attrs)
+    sp.otel_ctx = _modules[_OTM].set_span_in_context(sp.otel) if not gen else None
+    return sp
 
 
 def _otel_tracer():
-    """Returns the program's OpenTelemetry tracer when it configured an SDK."""
-    global _TRACER
+    """Returns the program's OpenTelemetry tracer while it has set an SDK
+    provider; looked up again whenever the provider changes."""
+    global _TRACER, _PROVIDER
     try:
-        trace = _modules.get(_OTM)
-        if trace is None:
-            return None
-        provider = trace.get_tracer_provider()
+        trace = _modules[_OTM]
+        # The global provider, read without calling anything: None until
+        # the program sets one.
+        provider = trace.__dict__.get("_TRACER_PROVIDER")
+        if provider is None:
+            provider = trace.get_tracer_provider()
+        if provider is _PROVIDER:
+            return _TRACER
+        _PROVIDER = provider
         if type(provider).__name__ in ("ProxyTracerProvider", "NoOpTracerProvider"):
-            return None
-        _TRACER = trace.get_tracer("telemetry-inject")
+            _TRACER = None
+        else:
+            _TRACER = trace.get_tracer("telemetry-inject", _VERSION)
+            if _cur is None:
+                _configure_context()
     except Exception:
         _STATS["errors"] += 1
-        return None
+        _TRACER = None
     return _TRACER
 
 
-def _start(name, file, line, attrs):
-    """Starts a span (not yet current) or returns None when telemetry is off."""
-    try:
-        if _MODE == 0:
-            _configure()
-        tracer = _TRACER
-        if tracer is None and _OTM in _modules:
-            tracer = _otel_tracer()
-        if tracer is None and _SINK is None:
-            return None
-        parent = _cur.get()
-        if tracer is not None:
-            a = {"code.function.name": name, "code.file.path": file, "code.line.number": line}
-            if attrs:
-                a.update(attrs)
-            trace = _modules[_OTM]
-            sp = _Span(name, file, line, parent, a)
-            sp.otel = tracer.start_span(name, attributes=a)
-            sp.otel_ctx = trace.set_span_in_context(sp.otel)
-            return sp
-        return _Span(name, file, line, parent, attrs)
-    except Exception:
-        _STATS["errors"] += 1
-        return None
+def _failed(sp, t, v, tb):
+    if _control_flow(t):
+        return
+    first = _first_instrumented(tb)
+    typ, msg, stack = _exc_fields(t, v, tb, first)
+    sp.error = msg if msg is not None else typ
+    if sp.otel is not None:
+        trace = _modules[_OTM]
+        if first:
+            sp.otel.add_event("exception", _exc_attrs(typ, msg, stack))
+        sp.otel.set_status(trace.Status(trace.StatusCode.ERROR, sp.error))
+    elif first:
+        ev = sp.events
+        item = ("exception", _time_ns(), _exc_attrs(typ, msg, stack))
+        # The exception event is kept even past the event limit: it is why
+        # the span is an error.
+        if ev is None:
+            sp.events = [item]
+        else:
+            ev.append(item)
 
 
-def _activate(sp):
-    """Makes sp current; returns what _deactivate needs."""
-    tok = _cur.set(sp)
-    if sp.otel_ctx is None:
-        return (tok, None)
-    try:
-        ctx = _modules["opentelemetry.context"]
-        return (tok, ctx.attach(sp.otel_ctx))
-    except Exception:
-        _STATS["errors"] += 1
-        return (tok, None)
-
-
-def _deactivate(tokens):
-    try:
-        if tokens[1] is not None:
-            _modules["opentelemetry.context"].detach(tokens[1])
-        _cur.reset(tokens[0])
-    except Exception:
-        _STATS["errors"] += 1
-
-
-def _fail(sp, exc):
-    try:
-        t = type(exc)
-        try:
-            msg = _trunc(str(exc))
-        except Exception:
-            msg = "<unprintable>"
-        try:
-            import traceback
-
-            stack = "".join(traceback.format_exception(t, exc, exc.__traceback__))[-4096:]
-        except Exception:
-            stack = ""
-        sp.error = msg
-        attrs = {"exception.type": t.__module__ + "." + t.__qualname__ if t.__module__ != "builtins" else t.__qualname__,
-                 "exception.message": msg, "exception.stacktrace": stack}
-        sp.event("exception", attrs)
-        if sp.otel is not None:
-            trace = _modules[_OTM]
-            sp.otel.set_status(trace.Status(trace.StatusCode.ERROR, msg))
-    except Exception:
-        _STATS["errors"] += 1
+def _exc_attrs(typ, msg, stack):
+    a = {"exception.type": typ}
+    if msg is not None:
+        a["exception.message"] = msg
+    if stack:
+        a["exception.stacktrace"] = stack
+    return a
 
 
 def _end(sp):
-    try:
-        if sp.counts:
-            if sp.attrs is None:
-                sp.attrs = {}
-            for k, n in sp.counts.items():
+    if sp.counts:
+        for k, n in sp.counts.items():
+            if sp.otel is not None:
+                sp.otel.set_attribute(k + ".iterations", n)
+            else:
+                if sp.attrs is None:
+                    sp.attrs = {}
                 sp.attrs[k + ".iterations"] = n
-                if sp.otel is not None:
-                    sp.otel.set_attribute(k + ".iterations", n)
-        if sp.otel is not None:
-            sp.otel.end()
-            return
-        sp.end = _time_ns()
-        sink = _SINK
-        if sink is not None:
-            sink.add(sp)
-    except Exception:
-        _STATS["errors"] += 1
+    if sp.otel is not None:
+        sp.otel.end()
+        return
+    if sp.pgen != _PGEN:
+        return
+    sp.end = _time_ns()
+    sink = _SINK
+    if sink is not None:
+        sink.add(sp)
+        if _CHILD and sp.local_root:
+            # A worker process may end without atexit (os._exit, a pool
+            # worker terminated once its results are in): what it did is
+            # written before the result leaves this span.
+            sink.flush(_mono() + int(sink.exit_timeout * 1e9))
 
 
-# @@DECORATOR@@
-
-
-def _event(event, file, line, extra=None):
-    try:
-        sp = _cur.get()
-        if sp is None:
-            return
-        attrs = {"code.file.path": file, "code.line.number": line}
-        if extra:
-            attrs.update(extra)
-        sp.event(event, attrs)
-    except Exception:
-        _STATS["errors"] += 1
-
-
-def _ti_loop(event, file, line):
+def _ti_loop(name, file, line):
     """Adds a loop event to the current span."""
-    if _MODE == 1 and _TRACER is None and _OTM not in _modules:
+    if _OFF and _OTM not in _modules:
         return
-    _event(event, file, line)
+    _event(name, file, line, None)
 
 
-def _ti_tick(event):
-    """Counts one loop iteration onto the current span."""
-    sp = _cur.get()
-    if sp is None:
+def _ti_tick(name):
+    """Counts one loop iteration onto the current span (an attribute
+    NAME.iterations when the span ends)."""
+    if _OFF and _OTM not in _modules:
         return
     try:
+        sp = _cur.get() if _cur is not None else None
+        if sp is None or sp.__class__ is _Mark:
+            return
         c = sp.counts
         if c is None:
-            sp.counts = {event: 1}
+            sp.counts = {name: 1}
         else:
-            c[event] = c.get(event, 0) + 1
+            c[name] = c.get(name, 0) + 1
     except Exception:
         _STATS["errors"] += 1
 
 
 def _ti_var(key, value, file, line):
-    """Adds an event with value's repr (truncated) to the current span."""
-    if _cur.get() is None:
+    """Adds an event with the shape of value (never the value)."""
+    if _OFF and _OTM not in _modules:
         return
     try:
-        if _sensitive(key):
-            return _event(key, file, line)
-        return _event(key, file, line, {"value": _value(value)})
+        _event(key, file, line, None if _sensitive(key) else ("shape", _shape(value)))
+    except Exception:
+        _STATS["errors"] += 1
+
+
+def _ti_val(key, value, file, line):
+    """Adds an event with value when it is an exact number, boolean, None or
+    short string (redacted), else its shape. Rendered only when values are
+    opted in."""
+    if _OFF and _OTM not in _modules:
+        return
+    try:
+        _event(key, file, line, None if _sensitive(key) else _value_pair(value))
     except Exception:
         _STATS["errors"] += 1
 
 
 def _ti_mark(key, file, line):
-    """Adds an event without the value to the current span."""
-    if _cur.get() is None:
+    """Adds an event without value or shape."""
+    if _OFF and _OTM not in _modules:
         return
-    _event(key, file, line)
+    _event(key, file, line, None)
 
 
-def _before_fork():
+def _event(name, file, line, extra):
     try:
-        if _SINK is not None:
-            _SINK.pause()
+        sp = _cur.get() if _cur is not None else None
+        if sp is None or sp.__class__ is _Mark:
+            return
+        attrs = {"code.file.path": file, "code.line.number": line}
+        if extra is not None:
+            attrs[extra[0]] = extra[1]
+        sp.event(name, attrs)
     except Exception:
         _STATS["errors"] += 1
 
 
-def _after_fork_in_parent():
-    try:
-        if _SINK is not None:
-            _SINK.resume()
-    except Exception:
-        _STATS["errors"] += 1
+def _attrs(attrs, values):
+    """Turns the flat ("name", value, ...) tuple into span attributes without
+    keeping a reference to any value."""
+    out = {}
+    if type(attrs) is not tuple:
+        return out
+    for i in range(0, len(attrs) - 1, 2):
+        k = attrs[i]
+        if type(k) is not str:
+            continue
+        if _sensitive(k):
+            # Not even a length: a password's length is part of it.
+            continue
+        v = attrs[i + 1]
+        out[k] = _value_pair(v)[1] if values else _shape(v)
+    return out
 
+# @@CONFIG@@
 
-def _after_fork_in_child():
-    # A forked worker must not share its parent's queue, thread or ids.
-    try:
-        _rng.seed()
-        if _SINK is not None:
-            _SINK.reset()
-    except Exception:
-        _STATS["errors"] += 1
-
-
-def _at_exit():
-    try:
-        if _SINK is not None:
-            _SINK.close()
-            if _os.environ.get("TELEMETRY_INJECT_DEBUG"):
-                _sys.stderr.write("telemetry-inject: exported=%(exported)d dropped=%(dropped)d errors=%(errors)d\n" % _STATS)
-    except Exception:
-        _STATS["errors"] += 1
-
-
-if hasattr(_os, "register_at_fork"):
-    _os.register_at_fork(before=_before_fork, after_in_parent=_after_fork_in_parent,
-                         after_in_child=_after_fork_in_child)
-_atexit.register(_at_exit)
+# @@VALUES@@
 
 # @@EXPORTER@@

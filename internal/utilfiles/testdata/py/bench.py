@@ -2,20 +2,24 @@
 Prints JSON: wall-clock ns per call in the caller, and process CPU ns per
 call including the background export, for both functions."""
 import json
+import os
 import sys
 import time
 
+# Every call must be exported for the export cost to be measured: no rate
+# limit per span name.
+os.environ["TELEMETRY_INJECT_SPANS_PER_SECOND"] = "0"
 import _telemetry_utils as tu
 from _telemetry_utils import _ti_span  # @telemetry-inject
 
 
-def plain():
+def plain(a, b):
     pass
 
 
-@_ti_span("empty", "bench.py", 16, (), True)  # @telemetry-inject
-def inst():
-    pass
+def inst(a, b):
+    with _ti_span("empty", "bench.py", 20, ("a", a, "b", b), True):  # @telemetry-inject
+        pass
 
 
 def measure(fn, rounds, per, spans):
@@ -27,7 +31,7 @@ def measure(fn, rounds, per, spans):
     for _ in range(rounds):
         start = time.perf_counter_ns()
         for _ in range(per):
-            fn()
+            fn(1, "x")
         wall += time.perf_counter_ns() - start
         if spans:
             done += per
@@ -40,10 +44,11 @@ def measure(fn, rounds, per, spans):
 
 def main():
     rounds, per = int(sys.argv[1]), int(sys.argv[2])
-    inst()
+    inst(1, "x")
     sink = tu._SINK
     if sink is not None:
-        sink.interval = 0.001
+        sink.delay = 0.001
+        sink._wake()
     measure(plain, 1, per, False)
     measure(inst, 1, per, sink is not None)
     pw, pc = measure(plain, rounds, per, False)

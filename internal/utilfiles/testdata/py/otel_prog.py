@@ -16,26 +16,26 @@ trace.set_tracer_provider(provider)
 tracer = trace.get_tracer("program")
 
 
-@_ti_span("inner", "otel_prog.py", 19, ("x",), True)  # @telemetry-inject
 def inner(x):
-    _ti_loop("inner.loop", "otel_prog.py", 21)  # @telemetry-inject
-    for _ in range(x):
-        _ti_tick("inner.loop")  # @telemetry-inject
-    with tracer.start_as_current_span("program.child"):
-        pass
-    if x > 5:
-        raise ValueError("too big")
-    return x + 1
+    with _ti_span("inner", "otel_prog.py", 19, ("x", x), True, False, True):  # @telemetry-inject
+        _ti_loop("inner.loop", "otel_prog.py", 21)  # @telemetry-inject
+        for _ in range(x):
+            _ti_tick("inner.loop")  # @telemetry-inject
+        with tracer.start_as_current_span("program.child"):
+            pass
+        if x > 5:
+            raise ValueError("too big")
+        return x + 1
 
 
-@_ti_span("outer", "otel_prog.py", 31, ("x",), True)  # @telemetry-inject
 async def outer(x):
-    await asyncio.sleep(0.001)
-    try:
-        inner(10)
-    except ValueError:
-        pass
-    return inner(x)
+    with _ti_span("outer", "otel_prog.py", 31, ("x", x), True, False, True):  # @telemetry-inject
+        await asyncio.sleep(0.001)
+        try:
+            inner(10)
+        except ValueError:
+            pass
+        return inner(x)
 
 
 with tracer.start_as_current_span("program.root"):

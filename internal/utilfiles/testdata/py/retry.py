@@ -1,12 +1,16 @@
 """Runs long enough for the background exporter to send, be refused and
 retry before the program ends."""
+import os
 import time
+
+# The default schedule delay (5 s) is longer than the program.
+os.environ["OTEL_BSP_SCHEDULE_DELAY"] = "1000"
 from _telemetry_utils import _ti_span  # @telemetry-inject
 
 
-@_ti_span("step", "retry.py", 7, (), True)  # @telemetry-inject
 def step():
-    return 1
+    with _ti_span("step", "retry.py", 11, (), True):  # @telemetry-inject
+        return 1
 
 
 step()

@@ -1,0 +1,228 @@
+# Configuration, ids, sampling, admission and process life, spliced into
+# the runtime when it is built; kept apart so that each part reads in one
+# sitting.
+
+_thread = _modules["_thread"]
+_CFG_LOCK = _thread.allocate_lock()
+# [attribute count, event count, attribute value length (0: none)], the
+# OpenTelemetry defaults until OTEL_* variables say otherwise.
+_LIMITS = [128, 128, 0]
+_RATE = 100.0
+_BUCKETS = {}
+_RATIO = None  # None: always on; else the trace-id bound a sampled trace is under
+_MASK = (1 << 64) - 1
+_ids = [None, 0]  # [counter, per-process random base]
+_mono = None
+_os = None
+_EXC_CODES = set()
+
+
+def _configure():
+    global _OFF, _ON, _SINK, _os, _time_ns, _mono, _CHILD, _RATE, _RATIO
+    with _CFG_LOCK:
+        if _OFF or _ON:
+            return
+        sink = None
+        try:
+            env = _environ()
+            if env.get("OTEL_SDK_DISABLED", "").strip().lower() != "true":
+                url = env.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") or env.get("OTEL_EXPORTER_OTLP_ENDPOINT")
+                if (url or env.get("TELEMETRY_INJECT_FILE")) and _sampling(env):
+                    _limits(env)
+                    _RATE = _env_num(env, "TELEMETRY_INJECT_SPANS_PER_SECOND", 100.0)
+                    _os = _modules.get("os")
+                    if _os is None:
+                        import os as _os
+                    _CHILD = _is_child()
+                    _configure_context()
+                    sink = _Exporter(env)
+                    _start_process_hooks()
+        except Exception:
+            _STATS["errors"] += 1
+            sink = None
+        _SINK = sink
+        _ON = sink is not None
+        _OFF = not _ON
+
+
+def _environ():
+    """The environment: os.environ when os is loaded (it sees the program's
+    changes), else what the interpreter started with, without importing os
+    for a run that has nothing to export."""
+    os = _modules.get("os")
+    if os is not None:
+        return os.environ
+    env = {}
+    for k, v in getattr(_posix, "environ", {}).items():
+        if type(k) is bytes:
+            k, v = k.decode("utf-8", "surrogateescape"), v.decode("utf-8", "surrogateescape")
+        if k.startswith(("OTEL_", "TELEMETRY_INJECT_")):
+            env[k] = v
+    return env
+
+
+def _configure_context():
+    global _cur
+    if _cur is None:
+        # The C module behind contextvars: never a copy of the program's.
+        import _contextvars
+
+        _cur = _contextvars.ContextVar("telemetry_inject_span", default=None)
+    if _time_ns is None:
+        _init_clock()
+    if not _ids[1]:
+        _reseed()
+
+
+def _init_clock():
+    global _time_ns, _mono
+    time = _modules.get("time")
+    if time is None:
+        import time
+    _time_ns, _mono = time.time_ns, time.monotonic_ns
+
+
+def _env_num(env, name, default):
+    try:
+        v = float(env.get(name) or default)
+        return v if v >= 0 else default
+    except ValueError:
+        return default
+
+
+def _limits(env):
+    _LIMITS[0] = int(_env_num(env, "OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT", _env_num(env, "OTEL_ATTRIBUTE_COUNT_LIMIT", 128)))
+    _LIMITS[1] = int(_env_num(env, "OTEL_SPAN_EVENT_COUNT_LIMIT", 128))
+    _LIMITS[2] = int(_env_num(env, "OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT",
+                              _env_num(env, "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", 0)))
+
+
+def _sampling(env):
+    """Reads OTEL_TRACES_SAMPLER; returns False when nothing is ever sampled.
+    Our spans have no remote parent, so parentbased_X decides the root as X
+    and every child as its parent: the same as X on the trace id."""
+    global _RATIO
+    name = env.get("OTEL_TRACES_SAMPLER", "parentbased_always_on").strip().lower()
+    if name.startswith("parentbased_"):
+        name = name[len("parentbased_"):]
+    if name == "always_off":
+        return False
+    if name == "traceidratio":
+        ratio = _env_num(env, "OTEL_TRACES_SAMPLER_ARG", 1.0)
+        if ratio < 1.0:
+            _RATIO = int(ratio * (1 << 64))
+    return True
+
+
+def _sampled(trace_id):
+    # The lower 64 bits of the trace id, as the OpenTelemetry SDKs compare.
+    return _RATIO is None or (trace_id & _MASK) < _RATIO
+
+
+def _admit(name):
+    """Takes a place for a new span: one token of its name's rate budget
+    and one queue slot, kept from its start so that a span that ends finds
+    the room its children used."""
+    if _RATE:
+        now = _mono()
+        b = _BUCKETS.get(name)
+        if b is None:
+            b = _BUCKETS[name] = [_RATE, now]
+        else:
+            tokens = b[0] + (now - b[1]) * _RATE / 1e9
+            b[0], b[1] = (tokens if tokens < _RATE else _RATE), now
+        if b[0] < 1.0:
+            _STATS["rate_limited"] += 1
+            _STATS["dropped"] += 1
+            return False
+        b[0] -= 1.0
+    if not _SINK.reserve():
+        _STATS["queue_full"] += 1
+        _STATS["dropped"] += 1
+        return False
+    return True
+
+
+def _reseed():
+    import itertools  # a builtin module
+
+    _ids[0] = itertools.count(1)
+    _ids[1] = int.from_bytes(_os.urandom(8), "little") | 1 if _os is not None else 0x9E3779B97F4A7C15
+
+
+def _new_id():
+    """A 64-bit id: splitmix64 over a counter from a random per-process
+    base. No random module (the program may be importing its own copy),
+    and no system call per span."""
+    # next() on itertools.count is atomic: threads never share an id.
+    c = next(_ids[0])
+    z = (_ids[1] + c * 0x9E3779B97F4A7C15) & _MASK
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+    return (z ^ (z >> 31)) or 1
+
+
+def _is_child():
+    """True in a process that may end without running atexit: forked after
+    this module was imported, or started by multiprocessing."""
+    if _os is not None and _IMPORT_PID and _os.getpid() != _IMPORT_PID:
+        return True
+    if "__mp_main__" in _modules:
+        return True
+    mp = _modules.get("multiprocessing.process")
+    return mp is not None and mp.__dict__.get("_parent_process") is not None
+
+
+def _start_process_hooks():
+    import atexit  # a builtin module
+
+    atexit.register(_at_exit)
+    if hasattr(_os, "register_at_fork"):
+        _os.register_at_fork(before=_before_fork, after_in_parent=_after_fork_in_parent,
+                             after_in_child=_after_fork_in_child)
+
+
+def _before_fork():
+    try:
+        if _SINK is not None:
+            _SINK.pause()
+    except Exception:
+        _STATS["errors"] += 1
+
+
+def _after_fork_in_parent():
+    try:
+        if _SINK is not None:
+            _SINK.resume()
+    except Exception:
+        _STATS["errors"] += 1
+
+
+def _after_fork_in_child():
+    # A forked process must not share its parent's queue, thread or ids,
+    # nor export its copies of the spans its parent had open.
+    global _PGEN, _CHILD, _CFG_LOCK
+    try:
+        _PGEN += 1
+        _CHILD = True
+        _CFG_LOCK = _thread.allocate_lock()
+        _reseed()
+        for k in _STATS:
+            _STATS[k] = 0
+        if _SINK is not None:
+            _SINK.reset()
+    except Exception:
+        _STATS["errors"] += 1
+
+
+def _at_exit():
+    try:
+        if _SINK is not None:
+            _SINK.close()
+            if _os.environ.get("TELEMETRY_INJECT_DEBUG"):
+                _sys.stderr.write("telemetry-inject: exported=%(exported)d dropped=%(dropped)d (queue_full=%(queue_full)d "
+                                  "rate_limited=%(rate_limited)d failed_exports=%(failed_exports)d) unsampled=%(unsampled)d "
+                                  "events_over_limit=%(events_dropped)d errors=%(errors)d\n" % _STATS)
+                _sys.stderr.flush()
+    except Exception:
+        _STATS["errors"] += 1

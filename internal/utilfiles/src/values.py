@@ -1,0 +1,237 @@
+# What may be recorded of the program's objects, spliced into the runtime
+# when it is built. Nothing here calls the program's code: no repr, str,
+# len, bool, ==, hash or attribute lookup on an object whose type is not an
+# exact builtin type, no iteration; type names are read through type's own
+# C descriptors, which a metaclass cannot override.
+
+_TNAME = type.__dict__["__name__"].__get__
+_TQUAL = type.__dict__["__qualname__"].__get__
+_TMOD = type.__dict__["__module__"].__get__
+_TMRO = type.__dict__["__mro__"].__get__
+_BUILTIN_NAMES = {int: "int", float: "float", bool: "bool", complex: "complex", str: "str", bytes: "bytes",
+                  bytearray: "bytearray", list: "list", tuple: "tuple", dict: "dict", set: "set",
+                  frozenset: "frozenset", type(None): "None", range: "range", type: "type"}
+_SHORT = 64
+_CONTROL = ("GeneratorExit", "StopIteration", "StopAsyncIteration", "SystemExit", "KeyboardInterrupt")
+
+
+def _tname(t):
+    """module.qualname of a type, or its bare name for builtins."""
+    try:
+        qn = _TQUAL(t)
+        mod = _TMOD(t)
+        if type(qn) is not str:
+            qn = "?"
+        if type(mod) is str and mod != "builtins":
+            return mod + "." + qn
+        return qn
+    except Exception:
+        return "?"
+
+
+def _shape(v):
+    """The exact builtin type's name, with the length of builtin containers
+    and strings: "list[3]", "int", "None"; other types by their name."""
+    t = type(v)
+    # A metaclass could define __hash__ or __eq__: only types whose own
+    # type is exactly type are looked up in a dict.
+    name = _BUILTIN_NAMES.get(t) if type(t) is type else None
+    if name is None:
+        return _tname(t)
+    if t is str or t is list or t is dict or t is tuple or t is bytes or t is set or t is frozenset or t is bytearray:
+        return "%s[%d]" % (name, len(v))
+    return name
+
+
+def _value_pair(v):
+    """("value", v) for exact int/float/bool/None and short str/bytes
+    (redacted), else ("shape", shape)."""
+    t = type(v)
+    if t is bool or t is float or v is None:
+        return ("value", v)
+    if t is int:
+        if -(1 << 63) <= v < (1 << 63):
+            return ("value", v)
+    elif t is str:
+        if len(v) <= _SHORT:
+            return ("value", _redact(v))
+    elif t is bytes:
+        if len(v) <= _SHORT:
+            return ("value", _redact(repr(v)))
+    return ("shape", _shape(v))
+
+
+_SENSITIVE_WORDS = frozenset(
+    "password passwords passwd pwd pw pass passphrase passcode passwort passwoord wachtwoord contrasena contrasenya "
+    "senha motdepasse mdp parola salasana haslo heslo jelszo sifre losenord adgangskode kodeord "
+    "secret secrets token tokens jwt bearer otp totp nonce key keys apikey privkey private pem dsn "
+    "auth authn authz oauth authorization authorisation credential credentials cred creds cookie cookies "
+    "session sessions sessionid sid ssn iban dob card cards creditcard cardnumber cvv cvc ccv pin salt "
+    "hmac signature sig cert".split())
+_SENSITIVE_FRAGMENTS = ("password", "passwd", "passwort", "secret", "apikey", "accesskey", "privatekey",
+                        "credential", "creditcard", "cardnumber", "socialsecurity", "authorization",
+                        "contrasena", "motdepasse", "wachtwoord")
+_SENSITIVE_CACHE = {}
+
+
+def _words(name):
+    """Splits snake_case, kebab-case and camelCase into lower-case words."""
+    out, cur, prev = [], [], ""
+    for ch in name:
+        if not ch.isalnum():
+            if cur:
+                out.append("".join(cur))
+                cur = []
+        elif cur and ((ch.isupper() and prev.islower()) or (ch.isdigit() != prev.isdigit())):
+            out.append("".join(cur))
+            cur = [ch]
+        else:
+            cur.append(ch)
+        prev = ch
+    if cur:
+        out.append("".join(cur))
+    return [w.lower() for w in out]
+
+
+def _sensitive(name):
+    # Names come from the source, so the cache stays as small as the program.
+    if type(name) is not str:
+        return True
+    hit = _SENSITIVE_CACHE.get(name)
+    if hit is None:
+        words = _words(name)
+        joined = "".join(words)
+        hit = any(w in _SENSITIVE_WORDS for w in words) or any(f in joined for f in _SENSITIVE_FRAGMENTS)
+        if len(_SENSITIVE_CACHE) < 10000:
+            _SENSITIVE_CACHE[name] = hit
+    return hit
+
+
+_REDACTED = "[REDACTED]"
+_TOKEN_PREFIXES = ("sk-", "sk_", "pk_live_", "rk_live_", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_",
+                   "glpat-", "xoxb-", "xoxp-", "xoxa-", "xoxs-", "xapp-", "AIza", "npm_", "hf_", "shpat_", "SG.")
+_AWS_PREFIXES = ("AKIA", "ASIA", "AGPA", "AIDA", "AROA", "ANPA", "ANVA", "AIPA")
+_SEPARATORS = " \t\r\n\"'`,;()[]{}<>|"
+
+
+def _redact(s):
+    """s, or a placeholder when s holds anything shaped like a secret:
+    credentials in an Authorization value, a URL or a DSN, a PEM block, a
+    JWT, a cloud or service key, a sensitive key=value pair, or a long
+    high-entropy token. Only short strings get here, so the whole string
+    goes: no partial secret survives."""
+    try:
+        return _REDACTED if _secretish(s) else s
+    except Exception:
+        return _REDACTED
+
+
+def _secretish(s):
+    low = s.lower()
+    if "-----begin" in low or "bearer " in low or "basic " in low or "private key" in low:
+        return True
+    at = s.find("@")
+    if at > 0 and "://" in s[:at] and ":" in s[s.find("://") + 3:at]:
+        return True
+    tokens = [s]
+    for sep in _SEPARATORS:
+        tokens = [p for t in tokens for p in t.split(sep)]
+    for tok in tokens:
+        if not tok:
+            continue
+        k, sep, rest = tok.partition("=")
+        if not sep:
+            k, sep, rest = tok.partition(":")
+        if sep and rest and _sensitive(k):
+            return True
+        if _token_secret(tok):
+            return True
+    return False
+
+
+def _token_secret(tok):
+    if tok.startswith(_TOKEN_PREFIXES) and len(tok) >= 12:
+        return True
+    if tok.startswith(_AWS_PREFIXES) and len(tok) >= 16 and tok.isalnum() and tok.upper() == tok:
+        return True
+    if tok.startswith("eyJ") and tok.count(".") == 2:
+        return True
+    if len(tok) >= 20:
+        kinds = (any(c.islower() for c in tok) + any(c.isupper() for c in tok) + any(c.isdigit() for c in tok))
+        if kinds >= 2 and len(set(tok)) * 2 >= min(len(tok), 40):
+            return True
+    return False
+
+
+def _control_flow(t):
+    """Exceptions that end a generator, a loop or the program as designed."""
+    try:
+        for base in _TMRO(t):
+            name, mod = _TNAME(base), _TMOD(base)
+            if type(mod) is not str:
+                continue
+            if mod == "builtins" and name in _CONTROL:
+                return True
+            if name == "CancelledError" and mod in ("asyncio.exceptions", "concurrent.futures._base"):
+                return True
+    except Exception:
+        pass
+    return False
+
+
+def _first_instrumented(tb):
+    """True when no instrumented span below this frame has seen the
+    exception: it is recorded once, where it was raised or first crossed
+    an instrumented function. Frames are told by their code objects."""
+    if tb is None:
+        return True
+    seen = False
+    t = tb.tb_next
+    while t is not None:
+        if id(t.tb_frame.f_code) in _EXC_CODES:
+            seen = True
+            break
+        t = t.tb_next
+    _EXC_CODES.add(id(tb.tb_frame.f_code))
+    return not seen
+
+
+def _exc_fields(t, v, tb, with_stack):
+    """(type, message or None, stacktrace) of an exception, built from
+    builtin data only. The message is given for builtin exception types
+    whose arguments are exact strings or numbers, redacted; the stack is
+    formatted from code objects and line numbers, as Python prints it."""
+    typ = _tname(t)
+    msg = None
+    try:
+        b = _modules["builtins"]
+        if type(t) is type and b.__dict__.get(_TNAME(t)) is t:
+            args = BaseException.__dict__["args"].__get__(v)
+            if type(args) is tuple and all(type(a) is str or type(a) is int for a in args):
+                if len(args) == 1 and type(args[0]) is str:
+                    msg = repr(args[0]) if t is KeyError else args[0]
+                elif len(args) == 2 and issubclass(t, OSError) and type(args[0]) is int:
+                    msg = "[Errno %d] %s" % args
+                elif not args:
+                    msg = ""
+            if msg is not None:
+                msg = _redact(msg[:256])
+    except Exception:
+        msg = None
+    stack = ""
+    if with_stack and tb is not None:
+        try:
+            lines = []
+            while tb is not None and len(lines) < 64:
+                code = tb.tb_frame.f_code
+                lines.append('  File "%s", line %s, in %s\n' % (code.co_filename, tb.tb_lineno, code.co_name))
+                tb = tb.tb_next
+            head = "Traceback (most recent call last):\n"
+            stack = head + "".join(lines) + typ + (": " + msg if msg else "") + "\n"
+        except Exception:
+            stack = ""
+    limit = _LIMITS[2]
+    if limit:
+        typ, stack = typ[:limit], stack[:limit]
+        msg = msg[:limit] if msg is not None else None
+    return typ, msg, stack
