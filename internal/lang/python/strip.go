@@ -221,6 +221,17 @@ func (s *stripper) ourWith(n *node, penc string) (string, *node, bool) {
 		return "", nil, false
 	}
 	headerEnd := lineEnd(s.src, colon)
+	cutEnd := headerEnd
+	for cutEnd < len(s.src) {
+		// Blank lines right below the header: black puts one above a
+		// nested def. Render never writes any there (the with line goes
+		// directly above the first statement), so they are not the user's.
+		next := lineEnd(s.src, cutEnd)
+		if len(bytes.Trim(s.src[cutEnd:next], " \t\f\r\n")) != 0 {
+			break
+		}
+		cutEnd = next
+	}
 	end := -1
 	for i := int(body.NamedChildCount()) - 1; i >= 0 && end < 0; i-- {
 		if c := body.NamedChild(uint(i)); c.Kind() != "comment" {
@@ -244,7 +255,7 @@ func (s *stripper) ourWith(n *node, penc string) (string, *node, bool) {
 		s.fail(points[0], "the body of the injected with block at line %d is no longer indented by the unit the tool inserted", lineOf(s.src, start))
 		return "", nil, false
 	}
-	s.cuts = append(s.cuts, [2]int{start, headerEnd})
+	s.cuts = append(s.cuts, [2]int{start, cutEnd})
 	for _, p := range points {
 		s.units[p] = append(s.units[p], unit)
 	}
