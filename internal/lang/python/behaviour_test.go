@@ -6,21 +6,20 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/telemetry-inject/telemetry-inject/internal/utilfiles"
 )
 
 // TestInstrumentedProgramsBehaveTheSame runs each sample program before and
-// after instrumentation, with a runtime whose functions do nothing the
-// program could see, and requires exactly the same output. Anything the
+// after instrumentation, with the real runtime (telemetry off, as when no
+// exporter is configured), and requires exactly the same output. Anything the
 // injected code changed (a lost docstring, a generator turned into a plain
 // function, an extra frame under a frame inspector, a shifted warning line)
 // shows up in the output.
 func TestInstrumentedProgramsBehaveTheSame(t *testing.T) {
 	py := needPython(t)
 	l := newTestLanguage(t, Options{})
-	runtimeSrc, err := os.ReadFile("testdata/runtime/_telemetry_utils.py")
-	if err != nil {
-		t.Fatal(err)
-	}
+	runtimeSrc := utilfiles.Python()
 	programs, _ := filepath.Glob("testdata/programs/*.py")
 	if len(programs) == 0 {
 		t.Fatal("no sample programs")

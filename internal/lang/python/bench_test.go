@@ -79,7 +79,7 @@ func BenchmarkInstrument(b *testing.B) {
 			if err := CheckLayout(out); err != nil {
 				b.Fatal(err)
 			}
-			Strip(out)
+			l.Strip(out)
 		}
 	}
 }

@@ -2,7 +2,6 @@ package python
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/lang/treesitter"
@@ -50,6 +49,7 @@ type walkCtx struct {
 	fnQual  string // QualName of the innermost function whose body this is, or ""
 	fn      *scope // that function's scope, nil at module or class level
 	ignored string // a skip reason inherited from an opt-out directive
+	inLoop  bool   // inside a loop body of the same function (or of the module's top level)
 }
 
 type finder struct {
@@ -63,8 +63,6 @@ type finder struct {
 	out      []source.Construct
 	scopes   []*scope // scopes[i] is the scope out[i] sees, or nil
 	fileSkip string
-	// deepFrames, when set, is why no function of the file gets a span.
-	deepFrames string
 }
 
 // find parses f and returns its constructs in source order.
@@ -78,19 +76,12 @@ func (l *language) find(f *source.File) ([]source.Construct, error) {
 	if err := treesitter.SyntaxError(root, f.Src); err != nil {
 		return nil, err
 	}
-	fd := &finder{ids: l.ids, f: f, src: f.Src, module: ModuleName(f.Path), ordinals: map[string]int{}}
+	fd := &finder{ids: l.ids, f: f, src: f.Src, module: moduleOf(f), ordinals: map[string]int{}}
 	cursor := root.Walk()
 	defer cursor.Close()
 	fd.children = func(n *node) []node { return n.Children(cursor) }
 	fd.collectComments(root)
 	fd.walkBlock(root, walkCtx{qual: fd.module, ignored: fd.fileSkip})
-	if fd.deepFrames != "" {
-		for i := range fd.out {
-			if fd.out[i].Kind == source.Function && fd.out[i].Skip == "" {
-				fd.out[i].Skip = fd.deepFrames
-			}
-		}
-	}
 	for i, s := range fd.scopes {
 		if s != nil {
 			fd.out[i].Scope = s.names()
@@ -99,18 +90,6 @@ func (l *language) find(f *source.File) ([]source.Construct, error) {
 		}
 	}
 	return fd.out, nil
-}
-
-// ModuleName returns the dotted module path of a file path relative to the
-// scanned root: pkg/mod.py is pkg.mod, pkg/__init__.py is pkg.
-func ModuleName(path string) string {
-	path = strings.TrimPrefix(strings.TrimPrefix(path, "./"), "/")
-	path = strings.TrimSuffix(path, ".py")
-	path = strings.TrimSuffix(path, "/__init__")
-	if path == "__init__" {
-		return ""
-	}
-	return strings.ReplaceAll(path, "/", ".")
 }
 
 func join(prefix, name string) string {
@@ -222,7 +201,8 @@ func (fd *finder) class(outer, def *node, ctx walkCtx) {
 	if body == nil {
 		return
 	}
-	fd.walkBlock(body, walkCtx{qual: join(ctx.qual, name), ignored: ctx.ignored})
+	// A class body runs where the class statement is, in a loop too.
+	fd.walkBlock(body, walkCtx{qual: join(ctx.qual, name), ignored: ctx.ignored, inLoop: ctx.inLoop})
 }
 
 func (fd *finder) function(outer, def *node, ctx walkCtx) {
@@ -238,20 +218,19 @@ func (fd *finder) function(outer, def *node, ctx walkCtx) {
 		Kind: source.Function, Name: name, QualName: qual,
 		Range: fd.rng(outer), Indent: fd.indentAt(int(outer.StartByte())),
 		Enclosing: ctx.fnQual, Params: params,
-		Async:  def.Child(0) != nil && def.Child(0).Kind() == "async",
-		Skip:   ctx.ignored,
+		Async: def.Child(0) != nil && def.Child(0).Kind() == "async",
+		Skip:  ctx.ignored, InLoop: ctx.inLoop,
 		Anchor: source.Anchor{Before: lineStart(fd.src, int(def.StartByte())), BodyStart: -1, BodyEnd: -1, After: fd.lineAfter(outer)},
 	}
+	// No skip for functions that look at stack frames any more: the span
+	// is a with block inside the function's own frame, so sys._getframe,
+	// inspect.stack, f_back walks and warnings' stacklevel see exactly the
+	// frames they saw before (the earlier wrapper-frame rules are gone).
 	if body != nil {
 		c.Generator = hasYield(body, fd.src)
-		c.Anchor.BodyStart, c.Anchor.BodyIndent, c.Anchor.Inline = fd.bodyStart(body)
-		c.Anchor.BodyEnd = int(body.EndByte())
-		reason, deep := inspectsFrames(body, fd.src, fd.ids)
+		reason := fd.withAnchor(body, &c.Anchor)
 		if c.Skip == "" {
 			c.Skip = reason
-		}
-		if deep && fd.deepFrames == "" {
-			fd.deepFrames = fmt.Sprintf("%s walks stack frames beyond its caller (line %d): wrapper frames of the module's functions would show in the walk", qual, c.Range.StartLine)
 		}
 	}
 	if c.Skip == "" && outer != def && isOverload(outer, fd.src) {
@@ -282,7 +261,7 @@ func (fd *finder) loop(n *node, ctx walkCtx) {
 	c := source.Construct{
 		Kind: source.Loop, Name: name, QualName: qual,
 		Range: fd.rng(n), Indent: fd.indentAt(int(n.StartByte())),
-		Enclosing: ctx.fnQual, Skip: ctx.ignored,
+		Enclosing: ctx.fnQual, Skip: ctx.ignored, InLoop: ctx.inLoop,
 		Anchor: source.Anchor{Before: lineStart(fd.src, int(n.StartByte())), BodyStart: -1, BodyEnd: -1, After: fd.lineAfter(n)},
 	}
 	if body != nil {
@@ -290,7 +269,14 @@ func (fd *finder) loop(n *node, ctx walkCtx) {
 		c.Anchor.BodyEnd = int(body.EndByte())
 	}
 	fd.add(c, ctx.fn)
-	fd.walkBlock(n, ctx)
+	// The body runs once per iteration; the else clause runs once.
+	for _, child := range fd.children(n) {
+		inner := ctx
+		if body != nil && child.StartByte() == body.StartByte() && child.EndByte() == body.EndByte() {
+			inner.inLoop = true
+		}
+		fd.walkStmt(&child, n, inner)
+	}
 }
 
 // assignment records the names an expression statement binds and, inside a
@@ -333,7 +319,7 @@ func (fd *finder) assignment(n, parent *node, ctx walkCtx) {
 	c := source.Construct{
 		Kind: source.Variable, Name: targets[0], QualName: ctx.fnQual,
 		Range: fd.rng(n), Indent: fd.indentAt(int(n.StartByte())),
-		Enclosing: ctx.fnQual, Targets: targets, Skip: ctx.ignored,
+		Enclosing: ctx.fnQual, Targets: targets, Skip: ctx.ignored, InLoop: ctx.inLoop,
 		Anchor: source.Anchor{Before: lineStart(fd.src, int(n.StartByte())), BodyStart: -1, BodyEnd: -1, After: fd.lineAfter(last)},
 	}
 	fd.add(c, ctx.fn)

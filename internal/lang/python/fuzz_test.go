@@ -43,7 +43,7 @@ func FuzzInstrumentStrip(f *testing.F) {
 	p := treesitter.NewParser(treesitter.Python, 2)
 	defer p.Close()
 	f.Fuzz(func(t *testing.T, src []byte) {
-		if _, n, _ := Strip(src); n > 0 {
+		if _, n, err := l.Strip(src); n > 0 || err != nil {
 			return
 		}
 		if CheckLayout(src) != nil {
@@ -65,7 +65,7 @@ func FuzzInstrumentStrip(f *testing.F) {
 		if err := CheckLayout(out); err != nil && !notPython(src) {
 			t.Fatalf("instrumented output fails the layout check: %v\ninput:\n%q\noutput:\n%q", err, src, out)
 		}
-		if back, _, _ := Strip(out); !bytes.Equal(back, src) {
+		if back, _, _ := l.Strip(out); !bytes.Equal(back, src) {
 			t.Fatalf("Strip does not give back the input\ninput:\n%q\nstripped:\n%q", src, back)
 		}
 	})

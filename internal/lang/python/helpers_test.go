@@ -2,6 +2,7 @@ package python
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/inject"
@@ -9,11 +10,15 @@ import (
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
 
-// testDecision records everything: the span is named after the construct,
-// the first two parameters become attributes, loops count iterations and
-// variables record their values.
+// testDecision records much: the span is named after the construct, the
+// first two parameters become attributes, loops count iterations and
+// variables record their shapes. Values are recorded (the opt-in) for the
+// functions named count and the variables named total, and variables named
+// like secrets are marked, so the goldens show every form.
 func testDecision(c *source.Construct) source.Decision {
-	d := source.Decision{Attributes: []string{}, RecordExceptions: true, CountIterations: true, RecordValue: true}
+	d := source.Decision{Attributes: []string{}, RecordExceptions: true, CountIterations: true}
+	d.RecordValue = c.Kind == source.Function && c.Name == "count" || c.Kind == source.Variable && c.Name == "total"
+	d.Sensitive = c.Kind == source.Variable && (strings.Contains(c.Name, "token") || strings.Contains(c.Name, "secret"))
 	switch c.Kind {
 	case source.Function:
 		d.Name = c.QualName

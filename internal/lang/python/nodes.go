@@ -2,7 +2,6 @@ package python
 
 import (
 	"bytes"
-	"fmt"
 	"strings"
 )
 
@@ -198,113 +197,6 @@ func hasYield(body *node, src []byte) bool {
 		return false
 	}
 	return walk(body)
-}
-
-// frameName reports whether name, as an attribute or a function called by
-// name, means code looks at stack frames, and whether the look goes past
-// the function's own caller whatever its arguments (see inspectsFrames).
-func frameName(name string, attribute bool) (ok, deep bool) {
-	switch name {
-	case "_getframe", "currentframe":
-		return true, false
-	case "getouterframes", "extract_stack", "format_stack", "print_stack", "walk_stack":
-		return true, true
-	case "f_back":
-		return attribute, true
-	}
-	return false, false
-}
-
-// frameWords are the words without which no frame look can be in a text.
-var frameWords = [...]string{"frame", "stack", "f_back"}
-
-// inspectsFrames says why a function whose body looks at stack frames
-// cannot take a wrapper, or "". Nested functions count: a frame walk that
-// starts in one can climb through its caller into the wrapper.
-//
-// deep is set when the look goes beyond the function's direct caller
-// (f_back, inspect.stack, _getframe(2), stacklevel=3...): such a walk
-// climbs through the module's other functions, as logging's findCaller
-// climbs through Logger.info and Logger._log, so their wrapper frames would
-// show up in it too; the caller skips every function of the file then.
-func inspectsFrames(body *node, src []byte, ids *fieldIDs) (reason string, deep bool) {
-	text := src[body.StartByte():body.EndByte()]
-	hit := false
-	for _, w := range frameWords {
-		if bytes.Contains(text, []byte(w)) {
-			hit = true
-			break
-		}
-	}
-	if !hit {
-		return "", false
-	}
-	str := func(n *node) string {
-		if n == nil {
-			return ""
-		}
-		return string(src[n.StartByte():n.EndByte()])
-	}
-	var found string
-	note := func(what string, d bool) {
-		if found == "" {
-			found = what
-		}
-		deep = deep || d
-	}
-	var walk func(n *node)
-	walk = func(n *node) {
-		for i := uint(0); i < n.NamedChildCount() && !deep; i++ {
-			c := n.NamedChild(i)
-			switch c.Kind() {
-			case "attribute":
-				a := str(c.ChildByFieldId(ids.attribute))
-				if ok, d := frameName(a, true); ok {
-					note(str(c), d || beyondCaller(c.Parent(), src, ids))
-				} else if a == "stack" && str(c.ChildByFieldId(ids.object)) == "inspect" {
-					note(str(c), true)
-				}
-			case "call":
-				if fn := c.ChildByFieldId(ids.function); fn != nil && fn.Kind() == "identifier" {
-					if ok, d := frameName(str(fn), false); ok {
-						note(str(fn)+"()", d || beyondCaller(c, src, ids))
-					}
-				}
-			case "keyword_argument":
-				if str(c.ChildByFieldId(ids.name)) == "stacklevel" {
-					v := str(c.ChildByFieldId(ids.value))
-					note("stacklevel="+v, v != "1" && v != "2")
-				}
-			}
-			walk(c)
-		}
-	}
-	walk(body)
-	if found == "" {
-		return "", false
-	}
-	if len(found) > 60 {
-		found = found[:60]
-	}
-	return fmt.Sprintf("inspects stack frames (%s): a wrapper frame would change what it sees", found), deep
-}
-
-// beyondCaller reports whether call, a call of _getframe or currentframe,
-// asks for a frame beyond the direct caller: any argument but 0 or 1.
-func beyondCaller(call *node, src []byte, ids *fieldIDs) bool {
-	if call == nil || call.Kind() != "call" {
-		return false
-	}
-	args := call.ChildByFieldId(ids.arguments)
-	if args == nil || args.NamedChildCount() == 0 {
-		return false
-	}
-	if args.NamedChildCount() > 1 {
-		return true
-	}
-	a := args.NamedChild(0)
-	v := string(src[a.StartByte():a.EndByte()])
-	return v != "0" && v != "1"
 }
 
 // isOverload reports whether a decorated definition is a typing overload.

@@ -1,30 +1,36 @@
 // Package python is the Python language support: it finds functions, loops
-// and variable assignments with tree-sitter, renders the decorator, loop and
-// variable lines of docs/injected-code.md, strips them again byte for byte,
-// and validates instrumented output with a layout check of its own plus, when
-// python3 is on PATH, CPython's compiler.
+// and variable assignments with tree-sitter, renders the with blocks, loop
+// and variable lines of docs/injected-code.md, strips them again byte for
+// byte by their syntax, and validates instrumented output with a layout
+// check of its own plus, when python3 is on PATH, CPython's compiler.
 //
-// Naming: a construct's QualName is the module path (the file's path with
-// "/" turned into "." and ".py" dropped; pkg/__init__.py is pkg) followed by
-// the enclosing classes and functions, dot-separated. Nested functions are
-// named outer.inner rather than CPython's outer.<locals>.inner, because span
-// names must match ^[A-Za-z_][A-Za-z0-9_.:-]*$ and "<" is not allowed there.
+// A function's span is a with statement inside its own body, after the
+// docstring, with the rest of the body re-indented by one unit inserted at
+// the start of each logical line: no wrapper function and no decorator, so
+// the function object every decorator receives is the one that runs, no
+// frame is added to tracebacks or stack walks, pickling and introspection
+// see the original function (testdata/behaviour checks all of it).
+//
+// Naming: a construct's QualName is the module's import path, found from
+// the package roots on disk (the directories above the file holding an
+// __init__.py; src/pkg/mod.py is pkg.mod, a script outside any package is
+// its stem), followed by the enclosing classes and functions, dot-separated.
+// Nested functions are named outer.inner rather than CPython's
+// outer.<locals>.inner, because span names must match
+// ^[A-Za-z_][A-Za-z0-9_.:-]*$ and "<" is not allowed there.
 //
 // A function span's line number is the line of its first decorator, the
-// one CPython reports as the function's first line (co_firstlineno). A
-// function that looks at stack frames gets no span; when the look goes
-// beyond its direct caller, no function of its file does (see
-// inspectsFrames). Loops and variables add no frames and are kept.
+// one CPython reports as the function's first line (co_firstlineno).
 //
 // A variable construct is an assignment statement on a line of its own in
 // a function body (simple, chained, annotated with a value, augmented, or
-// destructuring plain names); when it binds several names, _ti_var records
+// destructuring plain names); when it binds several names, the call records
 // them as one tuple, "(a, b)", and Name is the first.
 //
-// The import line always imports all five runtime names, whichever the file
-// uses: Import is asked for its edit before and independently of Render, the
-// runtime defines all five, an unused name costs nothing at import, and one
-// fixed line keeps a second run byte-identical to the first.
+// The import line always imports all six runtime names, whichever the file
+// uses: Import is asked for its edit independently of Render, the runtime
+// defines all six, an unused name costs nothing at import, and one fixed
+// line keeps a second run byte-identical to the first.
 package python
 
 import (
@@ -56,6 +62,7 @@ type language struct {
 	parser   *treesitter.Parser
 	ids      *fieldIDs
 	compiler *compilerPool // nil when there is no python3 to compile with
+	spans    spanLog
 
 	closeOnce sync.Once
 }
@@ -81,9 +88,9 @@ func New(opts Options) lang.Language {
 		Name:       source.Python,
 		Extensions: []string{".py"},
 		Find:       l.find,
-		Render:     render,
-		Import:     importEdit,
-		Strip:      Strip,
+		Render:     l.render,
+		Import:     l.importEdit,
+		Strip:      l.strip,
 		Validate:   l.validate,
 		Close:      l.close,
 	}

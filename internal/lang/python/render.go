@@ -12,71 +12,58 @@ import (
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
 
-// Marker ends every line the tool inserts; Strip finds lines by it.
+// Marker ends every line the tool inserts; Strip recognises the statements
+// it carries by their syntax, and the marker only confirms them.
 const Marker = "  # @telemetry-inject"
 
-// Edit order at a shared offset: the import first, then (at the start of a
-// line) a variable line belonging to the statement above, a tick that opens
-// the loop body, a loop line, and last the decorator, which must stay
-// directly above its def.
+// Edit order at a shared offset: the import first; then whole inserted
+// lines, each of which writes all of its own indentation (a variable line
+// belonging to the statement above, a function's with line, a tick opening
+// a loop body, a loop line); last the indentation units the enclosing with
+// blocks insert at the start of the original line found there.
 const (
 	seqImport = iota
 	seqVar
+	seqSpan
 	seqTick
 	seqLoop
-	seqSpan
+	seqIndent
 )
 
 // validName is the pattern every rendered name matches (the same as the
 // decision validator's), so that an inline tick can always be found again.
 var validName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.:-]{0,127}$`)
 
-// runtimeNames are the names the import line brings in: all five, see the
+// runtimeNames are the names the import line brings in: all six, see the
 // package comment.
-const runtimeNames = "_ti_span, _ti_loop, _ti_tick, _ti_var, _ti_mark"
+const runtimeNames = "_ti_span, _ti_loop, _ti_tick, _ti_var, _ti_val, _ti_mark"
 
 // render returns the insertions that instrument c as d decides. A skipped
 // construct or decision, or a name that could not be written safely, gives
 // no edits.
-func render(f *source.File, c *source.Construct, d source.Decision) []inject.Edit {
+func (l *language) render(f *source.File, c *source.Construct, d source.Decision) []inject.Edit {
 	if d.Skip || c.Skip != "" || !validName.MatchString(d.Name) {
 		return nil
 	}
 	src := f.Src
 	name, file, line := pyString(d.Name), pyString(f.Path), strconv.Itoa(c.Range.StartLine)
+	// Every line inserted inside an instrumented function's with block
+	// carries that block's indentation unit: see spanLog.
+	prefix := l.spans.prefix(f, c.Range.Start)
 	switch c.Kind {
 	case source.Function:
-		if c.Anchor.Before < 0 {
-			return nil
-		}
-		var attrs, seen []string
-		for _, a := range d.Attributes {
-			if slices.Contains(c.Params, a) && !slices.Contains(seen, a) && isIdentifier(a) {
-				seen = append(seen, a)
-				attrs = append(attrs, pyString(a))
-			}
-		}
-		tuple := "()"
-		switch len(attrs) {
-		case 0:
-		case 1:
-			tuple = "(" + attrs[0] + ",)"
-		default:
-			tuple = "(" + strings.Join(attrs, ", ") + ")"
-		}
-		code := fmt.Sprintf("@_ti_span(%s, %s, %s, %s, %s)", name, file, line, tuple, pyBool(d.RecordExceptions))
-		return []inject.Edit{lineAt(src, c.Anchor.Before, code, seqSpan)}
+		return l.renderSpan(f, c, d, prefix)
 	case source.Loop:
 		if c.Anchor.Before < 0 {
 			return nil
 		}
-		edits := []inject.Edit{lineAt(src, c.Anchor.Before, fmt.Sprintf("_ti_loop(%s, %s, %s)", name, file, line), seqLoop)}
+		edits := []inject.Edit{lineAt(src, c.Anchor.Before, prefix, fmt.Sprintf("_ti_loop(%s, %s, %s)", name, file, line), seqLoop)}
 		if d.CountIterations && c.Anchor.BodyStart >= 0 {
 			tick := "_ti_tick(" + name + ")"
 			if c.Anchor.Inline {
 				edits = append(edits, inject.Edit{At: c.Anchor.BodyStart, New: tick + "; ", Seq: seqTick})
 			} else {
-				edits = append(edits, lineAt(src, c.Anchor.BodyStart, tick, seqTick))
+				edits = append(edits, lineAt(src, c.Anchor.BodyStart, prefix, tick, seqTick))
 			}
 		}
 		return edits
@@ -89,24 +76,75 @@ func render(f *source.File, c *source.Construct, d source.Decision) []inject.Edi
 				return nil
 			}
 		}
-		code := fmt.Sprintf("_ti_mark(%s, %s, %s)", name, file, line)
-		if d.RecordValue && !d.Sensitive {
-			value := c.Targets[0]
-			if len(c.Targets) > 1 {
-				value = "(" + strings.Join(c.Targets, ", ") + ")"
-			}
+		value := c.Targets[0]
+		if len(c.Targets) > 1 {
+			value = "(" + strings.Join(c.Targets, ", ") + ")"
+		}
+		var code string
+		switch {
+		case d.Sensitive:
+			code = fmt.Sprintf("_ti_mark(%s, %s, %s)", name, file, line)
+		case d.RecordValue:
+			code = fmt.Sprintf("_ti_val(%s, %s, %s, %s)", name, value, file, line)
+		default:
 			code = fmt.Sprintf("_ti_var(%s, %s, %s, %s)", name, value, file, line)
 		}
-		indent := leadingSpace(src, lineStart(src, c.Range.Start))
+		indent := prefix + leadingSpace(src, lineStart(src, c.Range.Start))
 		return []inject.Edit{lineAfter(src, c.Anchor.After, indent, code, seqVar)}
 	}
 	return nil
 }
 
+// renderSpan returns a function's with line, placed after the docstring,
+// and the indentation unit inserted at the start of every line that begins
+// a logical line of the body after it.
+func (l *language) renderSpan(f *source.File, c *source.Construct, d source.Decision, prefix string) []inject.Edit {
+	a := c.Anchor
+	if a.BodyStart < 0 || a.Inline || a.BodyEnd <= a.BodyStart {
+		return nil
+	}
+	var attrs, seen []string
+	for _, p := range d.Attributes {
+		if slices.Contains(c.Params, p) && !slices.Contains(seen, p) && isIdentifier(p) {
+			seen = append(seen, p)
+			attrs = append(attrs, pyString(p), p)
+		}
+	}
+	args := []string{pyString(d.Name), pyString(f.Path), strconv.Itoa(c.Range.StartLine), "(" + strings.Join(attrs, ", ") + ")", pyBool(d.RecordExceptions)}
+	if c.Generator {
+		// A generator's frame is suspended at each yield and resumed by
+		// its consumer: its span must not be the consumer's current span.
+		args = append(args, "gen=True")
+	}
+	if d.RecordValue {
+		args = append(args, "values=True")
+	}
+	r := bodyRegion(f.Src, a.BodyStart, a.BodyEnd)
+	points := r.points
+	if r.ff || len(points) == 0 || points[0] != a.BodyStart {
+		return nil
+	}
+	unit := unitFor(r.tab)
+	if r.narrow < columns(prefix+unit) {
+		// With the units of the with blocks around it, a continuation line
+		// would end up left of its statement (see withAnchor): decline.
+		return nil
+	}
+	code := "with _ti_span(" + strings.Join(args, ", ") + "):"
+	edits := make([]inject.Edit, 0, len(points)+1)
+	edits = append(edits, inject.Edit{At: a.BodyStart, New: prefix + a.BodyIndent + code + Marker + eolAt(f.Src, a.BodyStart), Seq: seqSpan})
+	for _, p := range points {
+		edits = append(edits, inject.Edit{At: p, New: unit, Seq: seqIndent})
+	}
+	l.spans.add(f, loggedSpan{from: a.BodyStart, to: a.BodyEnd, unit: unit})
+	return edits
+}
+
 // lineAt returns the insertion of a whole line at the line start at,
-// indented like the line already there and ending like it.
-func lineAt(src []byte, at int, code string, seq int) inject.Edit {
-	return inject.Edit{At: at, New: leadingSpace(src, at) + code + Marker + eolAt(src, at), Seq: seq}
+// indented like the line already there (after prefix, the units of the
+// with blocks around it) and ending like it.
+func lineAt(src []byte, at int, prefix, code string, seq int) inject.Edit {
+	return inject.Edit{At: at, New: prefix + leadingSpace(src, at) + code + Marker + eolAt(src, at), Seq: seq}
 }
 
 // lineAfter returns the insertion of a whole line at at, the end of a line.
@@ -139,7 +177,9 @@ func eolAt(src []byte, pos int) string {
 
 // importEdit returns the runtime import line, placed after a shebang,
 // encoding line, module docstring and from __future__ imports.
-func importEdit(f *source.File, spec string) inject.Edit {
+func (l *language) importEdit(f *source.File, spec string) inject.Edit {
+	// Asked for after the file's constructs are rendered: see spanLog.
+	l.spans.forget(f)
 	code := "from " + spec + " import " + runtimeNames
 	at := importOffset(f.Src)
 	return lineAfter(f.Src, at, "", code, seqImport)

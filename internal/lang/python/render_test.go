@@ -28,11 +28,12 @@ func TestRenderEscapesThePath(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "from ._telemetry_utils import _ti_span, _ti_loop, _ti_tick, _ti_var, _ti_mark  # @telemetry-inject\n" +
-		`@_ti_span("m.f", "we\"ird\\dir/\xe9'x\u2028.py", 1, ("a", "secret"), True)  # @telemetry-inject` + "\n" +
-		"def f(a, secret):\n    x = a\n" +
-		`    _ti_var("m.x", x, "we\"ird\\dir/\xe9'x\u2028.py", 2)  # @telemetry-inject` + "\n" +
-		"    return x\n"
+	want := "from ._telemetry_utils import _ti_span, _ti_loop, _ti_tick, _ti_var, _ti_val, _ti_mark  # @telemetry-inject\n" +
+		"def f(a, secret):\n" +
+		`    with _ti_span("m.f", "we\"ird\\dir/\xe9'x\u2028.py", 1, ("a", a, "secret", secret), True):  # @telemetry-inject` + "\n" +
+		"        x = a\n" +
+		`        _ti_var("m.x", x, "we\"ird\\dir/\xe9'x\u2028.py", 2)  # @telemetry-inject` + "\n" +
+		"        return x\n"
 	if string(out) != want {
 		t.Errorf("got:\n%s\nwant:\n%s", out, want)
 	}
@@ -50,17 +51,31 @@ func TestRenderDecisions(t *testing.T) {
 		t.Fatal(err)
 	}
 	fn, v := &cs[0], &cs[1]
-	one := func(edits []inject.Edit) string {
-		if len(edits) != 1 {
-			t.Fatalf("got %d edits, want 1", len(edits))
+	first := func(edits []inject.Edit) string {
+		if len(edits) == 0 {
+			t.Fatalf("got no edits")
 		}
 		return edits[0].New
 	}
-	if got := one(l.Render(f, fn, source.Decision{Name: "f", Attributes: []string{"b", "nope", "b"}})); !strings.Contains(got, `("b",), False)`) {
+	if got := first(l.Render(f, fn, source.Decision{Name: "f", Attributes: []string{"b", "nope", "b"}})); !strings.Contains(got, `("b", b), False):`) {
 		t.Errorf("attributes not filtered to parameters: %s", got)
 	}
-	if got := one(l.Render(f, v, source.Decision{Name: "k", RecordValue: true, Sensitive: true})); !strings.HasPrefix(got, `    _ti_mark("k", "m.py", 2)`) {
-		t.Errorf("sensitive variable rendered as %s", got)
+	if got := first(l.Render(f, fn, source.Decision{Name: "f", RecordValue: true})); !strings.Contains(got, `(), False, values=True):`) {
+		t.Errorf("values not asked for: %s", got)
+	}
+	for _, tc := range []struct {
+		d    source.Decision
+		want string
+	}{
+		{source.Decision{Name: "k", RecordValue: true, Sensitive: true}, `_ti_mark("k", "m.py", 2)`},
+		{source.Decision{Name: "k", RecordValue: true}, `_ti_val("k", token, "m.py", 2)`},
+		{source.Decision{Name: "k"}, `_ti_var("k", token, "m.py", 2)`},
+	} {
+		// The function was rendered above, so the variable's line carries
+		// the with block's unit too.
+		if got := first(l.Render(f, v, tc.d)); !strings.HasPrefix(got, "        "+tc.want+Marker) {
+			t.Errorf("variable rendered as %q for %+v, want %s", got, tc.d, tc.want)
+		}
 	}
 	if got := l.Render(f, fn, source.Decision{Skip: true, Name: "f"}); got != nil {
 		t.Errorf("skipped decision rendered %v", got)
@@ -71,7 +86,8 @@ func TestRenderDecisions(t *testing.T) {
 }
 
 func TestImportPlacement(t *testing.T) {
-	imp := "from _telemetry_utils import _ti_span, _ti_loop, _ti_tick, _ti_var, _ti_mark  # @telemetry-inject"
+	l := newTestLanguage(t, Options{NoCompile: true})
+	imp := "from _telemetry_utils import _ti_span, _ti_loop, _ti_tick, _ti_var, _ti_val, _ti_mark  # @telemetry-inject"
 	for _, tc := range []struct{ name, src, want string }{
 		{"empty", "", imp + "\n"},
 		{"plain", "x = 1\n", imp + "\nx = 1\n"},
@@ -83,7 +99,7 @@ func TestImportPlacement(t *testing.T) {
 		{"crlf", "\"\"\"d\"\"\"\r\nfrom __future__ import annotations\r\nx = 1\r\n", "\"\"\"d\"\"\"\r\nfrom __future__ import annotations\r\n" + imp + "\r\nx = 1\r\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			e := importEdit(&source.File{Src: []byte(tc.src)}, "_telemetry_utils")
+			e := l.Import(&source.File{Src: []byte(tc.src)}, "_telemetry_utils")
 			out, err := inject.Apply([]byte(tc.src), []inject.Edit{e})
 			if err != nil {
 				t.Fatal(err)
@@ -91,8 +107,8 @@ func TestImportPlacement(t *testing.T) {
 			if string(out) != tc.want {
 				t.Errorf("got %q, want %q", out, tc.want)
 			}
-			if back, n, _ := Strip(out); string(back) != tc.src || n != 1 {
-				t.Errorf("Strip = %q (%d), want %q (1)", back, n, tc.src)
+			if back, n, err := l.Strip(out); string(back) != tc.src || n != 1 {
+				t.Errorf("Strip = %q (%d, %v), want %q (1)", back, n, err, tc.src)
 			}
 		})
 	}

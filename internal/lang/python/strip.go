@@ -2,71 +2,355 @@ package python
 
 import (
 	"bytes"
+	"context"
+	"fmt"
 	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/telemetry-inject/telemetry-inject/internal/lang/treesitter"
 )
 
 // inlineTick is the one inline insertion: a tick opening a loop body that
 // shares its header's line.
-var inlineTick = regexp.MustCompile(`_ti_tick\("[A-Za-z_][A-Za-z0-9_.:-]{0,127}"\); `)
+var inlineTick = regexp.MustCompile(`^_ti_tick\("[A-Za-z_][A-Za-z0-9_.:-]{0,127}"\); `)
 
-// linePrefixes start the code of every whole line the tool inserts.
-var linePrefixes = [][]byte{[]byte("@_ti_span("), []byte("_ti_loop("), []byte("_ti_tick("), []byte("_ti_var("), []byte("_ti_mark("), []byte("from ")}
+// stmtCalls are the runtime functions whose calls the tool inserts as
+// statements of their own.
+var stmtCalls = []string{"_ti_loop", "_ti_tick", "_ti_var", "_ti_val", "_ti_mark"}
 
-// Strip removes every line and inline tick a previous run inserted and
-// reports how many it removed. It only removes what it recognises exactly,
-// line by line, so edits the user made elsewhere in the file survive.
-func Strip(src []byte) ([]byte, int, error) {
+// markerComment is the comment that ends every inserted line.
+const markerComment = "# @telemetry-inject"
+
+// stripper collects what Strip takes out of one file.
+type stripper struct {
+	l         *language
+	src       []byte
+	cuts      [][2]int         // byte ranges removed whole: statements and inline ticks
+	units     map[int][]string // line start -> indentation units to take off, outermost first
+	leftovers []*node          // runtime names and marker comments seen in code: checked once cuts are known
+	dedent    bool
+	err       error
+}
+
+// strip removes every piece a previous run injected and reports how many
+// it removed. It recognises them by syntax in a tree-sitter parse: the
+// import of the runtime, with statements whose header is a _ti_span call
+// ending with the marker comment (their body is dedented by exactly the
+// unit Render inserted), statement calls of the other runtime functions
+// with the marker, and inline ticks. Text inside strings and comments is
+// never taken for injected code. Reformatted pieces (black wrapping the
+// import in parentheses over several lines, or a with header or call over
+// several lines) are still whole statements and come out whole. It fails,
+// naming the line, and gives src back untouched, when a runtime name would
+// remain in code, or when a body no longer holds the inserted indentation.
+func (l *language) strip(src []byte) ([]byte, int, error) {
 	if !bytes.Contains(src, []byte("_ti_")) {
 		return src, 0, nil
 	}
-	out := make([]byte, 0, len(src))
-	n, i := 0, 0
-	if bom := []byte("\xef\xbb\xbf"); bytes.HasPrefix(src, bom) {
-		// The import goes after a byte order mark, which must stay first.
-		out, i = append(out, bom...), len(bom)
+	tree, err := l.parser.Parse(context.Background(), src)
+	if err != nil {
+		return src, 0, err
 	}
-	for i < len(src) {
-		end := lineEnd(src, i)
-		line := src[i:end]
-		if isInsertedLine(line) {
-			n++
-			if end == len(src) && line[len(line)-1] != '\n' {
-				// Inserted after a last line without a line ending, it brought
-				// the line ending before it along.
-				switch {
-				case bytes.HasSuffix(out, []byte("\r\n")):
-					out = out[:len(out)-2]
-				case bytes.HasSuffix(out, []byte("\n")):
-					out = out[:len(out)-1]
-				}
-			}
-		} else {
-			out = append(out, line...)
+	defer tree.Close()
+	if err := treesitter.SyntaxError(tree.RootNode(), src); err != nil {
+		// Without a clean parse, injected code cannot be told from the rest.
+		return src, 0, fmt.Errorf("cannot remove injected code from a file that does not parse: %w", err)
+	}
+	s := &stripper{l: l, src: src, units: map[int][]string{}}
+	s.visit(tree.RootNode(), "")
+	if s.err == nil {
+		s.checkLeftovers()
+	}
+	if s.err != nil {
+		return src, 0, s.err
+	}
+	if len(s.cuts) == 0 {
+		return src, 0, nil
+	}
+	out, err := s.apply()
+	if err != nil {
+		return src, 0, err
+	}
+	if s.dedent {
+		if err := CheckLayout(out); err != nil {
+			return src, 0, fmt.Errorf("removing the injected with blocks would leave broken indentation (%v): reformatted by hand or by a tool? restore the file from version control", err)
 		}
-		i = end
 	}
-	if bytes.Contains(out, []byte("_ti_tick(")) {
-		out = inlineTick.ReplaceAllFunc(out, func([]byte) []byte {
-			n++
-			return nil
-		})
-	}
-	return out, n, nil
+	return out, len(s.cuts), nil
 }
 
-// isInsertedLine reports whether line (with its line ending) is one the
-// tool inserted.
-func isInsertedLine(line []byte) bool {
-	line = bytes.TrimSuffix(line, []byte("\n"))
-	line = bytes.TrimSuffix(line, []byte("\r"))
-	if !bytes.HasSuffix(line, []byte(Marker)) {
+func (s *stripper) fail(pos int, format string, args ...any) {
+	if s.err == nil {
+		s.err = fmt.Errorf("line %d: %s", lineOf(s.src, pos), fmt.Sprintf(format, args...))
+	}
+}
+
+func (s *stripper) text(n *node) string {
+	return string(s.src[n.StartByte():n.EndByte()])
+}
+
+// visit walks n; penc is the indentation the injected with blocks around
+// n added to its lines.
+func (s *stripper) visit(n *node, penc string) {
+	if s.err != nil {
+		return
+	}
+	switch n.Kind() {
+	case "string", "concatenated_string":
+		// Only the replacement fields of an f-string hold code.
+		for i := uint(0); i < n.NamedChildCount(); i++ {
+			if c := n.NamedChild(i); c.Kind() == "interpolation" {
+				s.visit(c, penc)
+			}
+		}
+		return
+	case "comment":
+		// A marker comment the tool did not write (the user's own, or one
+		// left behind by a formatter) is text: what needs the runtime is
+		// code, and a runtime name left in code fails below.
+		return
+	case "identifier":
+		if name := s.text(n); name == "_ti_span" || slices.Contains(stmtCalls, name) {
+			s.leftovers = append(s.leftovers, n)
+		}
+		return
+	case "import_from_statement":
+		if s.isOurImport(n) {
+			s.cutStatement(n)
+			return
+		}
+	case "with_statement":
+		if unit, body, ok := s.ourWith(n, penc); ok {
+			s.visit(body, penc+unit)
+			return
+		}
+	case "expression_statement":
+		if s.ourCall(n) {
+			return
+		}
+	}
+	for i := uint(0); i < n.NamedChildCount(); i++ {
+		s.visit(n.NamedChild(i), penc)
+	}
+}
+
+// isOurImport reports whether an import is the runtime's: from a module
+// named _telemetry_utils (relative or not), names that are all ours.
+func (s *stripper) isOurImport(n *node) bool {
+	mod := n.NamedChild(0)
+	if mod == nil || !(strings.TrimLeft(s.text(mod), ".") == "_telemetry_utils" || strings.HasSuffix(s.text(mod), "._telemetry_utils")) {
 		return false
 	}
-	code := bytes.TrimLeft(line, " \t\f")
-	for _, p := range linePrefixes {
-		if bytes.HasPrefix(code, p) {
-			return p[0] != 'f' || bytes.Contains(code, []byte(" import _ti_"))
+	names := 0
+	for i := uint(1); i < n.NamedChildCount(); i++ {
+		c := n.NamedChild(i)
+		if c.Kind() == "comment" {
+			continue
+		}
+		if !strings.HasPrefix(s.text(c), "_ti_") {
+			return false
+		}
+		names++
+	}
+	return names > 0
+}
+
+// ourCall takes out an expression statement that calls one of the
+// runtime's statement functions as the tool writes it, and reports whether
+// it did.
+func (s *stripper) ourCall(n *node) bool {
+	call := n.NamedChild(0)
+	if n.NamedChildCount() != 1 || call.Kind() != "call" {
+		return false
+	}
+	fn := call.ChildByFieldId(s.l.ids.function)
+	if fn == nil || fn.Kind() != "identifier" || !slices.Contains(stmtCalls, s.text(fn)) {
+		return false
+	}
+	start := int(n.StartByte())
+	if m := inlineTick.Find(s.src[start:]); m != nil && int(n.EndByte()) == start+len(m)-2 && !s.aloneOnLine(n) {
+		s.cuts = append(s.cuts, [2]int{start, start + len(m)})
+		return true
+	}
+	if !s.aloneOnLine(n) {
+		return false
+	}
+	if s.markedAt(int(n.EndByte())) {
+		s.cutStatement(n)
+		return true
+	}
+	// black puts an inline tick on a line of its own, without the marker.
+	if args := call.ChildByFieldId(s.l.ids.arguments); s.text(fn) == "_ti_tick" && args != nil &&
+		args.NamedChildCount() == 1 && args.NamedChild(0).Kind() == "string" && validName.MatchString(strings.Trim(s.text(args.NamedChild(0)), `"`)) {
+		s.cutStatement(n)
+		return true
+	}
+	return false
+}
+
+// ourWith recognises an injected with statement, records its header for
+// removal and its body's lines for dedenting, and returns the unit and the
+// body.
+func (s *stripper) ourWith(n *node, penc string) (string, *node, bool) {
+	clause := n.NamedChild(0)
+	if clause == nil || clause.Kind() != "with_clause" || clause.NamedChildCount() != 1 {
+		return "", nil, false
+	}
+	item := clause.NamedChild(0)
+	call := item.ChildByFieldId(s.l.ids.value)
+	if item.Kind() != "with_item" || call == nil || call.Kind() != "call" {
+		return "", nil, false
+	}
+	if fn := call.ChildByFieldId(s.l.ids.function); fn == nil || fn.Kind() != "identifier" || s.text(fn) != "_ti_span" {
+		return "", nil, false
+	}
+	body := n.ChildByFieldId(s.l.ids.body)
+	colon := -1
+	for i := uint(0); i < n.ChildCount(); i++ {
+		if c := n.Child(i); c.Kind() == ":" {
+			colon = int(c.EndByte())
+		}
+	}
+	if body == nil || colon < 0 || !s.markedAt(colon) {
+		return "", nil, false
+	}
+	start := lineStart(s.src, int(n.StartByte()))
+	if len(bytes.Trim(s.src[start:n.StartByte()], " \t\f")) != 0 {
+		s.fail(int(n.StartByte()), "an injected with statement does not start its line")
+		return "", nil, false
+	}
+	headerEnd := lineEnd(s.src, colon)
+	cutEnd := headerEnd
+	for cutEnd < len(s.src) {
+		// Blank lines right below the header: black puts one above a
+		// nested def. Render never writes any there (the with line goes
+		// directly above the first statement), so they are not the user's.
+		next := lineEnd(s.src, cutEnd)
+		if len(bytes.Trim(s.src[cutEnd:next], " \t\f\r\n")) != 0 {
+			break
+		}
+		cutEnd = next
+	}
+	end := -1
+	for i := int(body.NamedChildCount()) - 1; i >= 0 && end < 0; i-- {
+		if c := body.NamedChild(uint(i)); c.Kind() != "comment" {
+			end = int(c.EndByte())
+		}
+	}
+	points := bodyRegion(s.src, headerEnd, end).points
+	withIndent := leadingSpace(s.src, start)
+	if len(points) == 0 || !strings.HasPrefix(withIndent, penc) {
+		s.fail(start, "the injected with block's body cannot be told apart")
+		return "", nil, false
+	}
+	b, first := withIndent[len(penc):], leadingSpace(s.src, points[0])
+	var unit string
+	switch first {
+	case penc + "\t" + b:
+		unit = "\t"
+	case penc + "    " + b:
+		unit = "    "
+	default:
+		s.fail(points[0], "the body of the injected with block at line %d is no longer indented by the unit the tool inserted", lineOf(s.src, start))
+		return "", nil, false
+	}
+	s.cuts = append(s.cuts, [2]int{start, cutEnd})
+	for _, p := range points {
+		s.units[p] = append(s.units[p], unit)
+	}
+	s.dedent = true
+	return unit, body, true
+}
+
+// markedAt reports whether the rest of the line from pos is the marker.
+func (s *stripper) markedAt(pos int) bool {
+	rest := s.src[pos:lineEnd(s.src, pos)]
+	return string(bytes.TrimRight(bytes.TrimLeft(rest, " \t\f"), " \t\r\n")) == markerComment
+}
+
+// aloneOnLine reports whether n starts its first line and only a comment
+// follows it on its last.
+func (s *stripper) aloneOnLine(n *node) bool {
+	start, end := int(n.StartByte()), int(n.EndByte())
+	if len(bytes.Trim(s.src[lineStart(s.src, start):start], " \t\f")) != 0 {
+		return false
+	}
+	rest := bytes.TrimLeft(s.src[end:lineEnd(s.src, end)], " \t\f\r\n")
+	return len(rest) == 0 || rest[0] == '#'
+}
+
+// cutStatement removes the whole lines of a statement that stands alone on
+// them.
+func (s *stripper) cutStatement(n *node) {
+	if !s.aloneOnLine(n) {
+		s.fail(int(n.StartByte()), "injected code shares its line with other code")
+		return
+	}
+	start, end := lineStart(s.src, int(n.StartByte())), lineEnd(s.src, int(n.EndByte()))
+	if end == len(s.src) && (end == 0 || s.src[end-1] != '\n') {
+		// Inserted after a last line without a line ending, it brought the
+		// line ending before it along.
+		switch {
+		case bytes.HasSuffix(s.src[:start], []byte("\r\n")):
+			start -= 2
+		case bytes.HasSuffix(s.src[:start], []byte("\n")):
+			start--
+		}
+	}
+	s.cuts = append(s.cuts, [2]int{start, end})
+}
+
+// checkLeftovers fails on a runtime name in code that no cut takes out:
+// the file would still need the runtime, because a formatter or a hand
+// edit changed a piece so that it can no longer be told apart exactly.
+func (s *stripper) checkLeftovers() {
+	for _, n := range s.leftovers {
+		pos := int(n.StartByte())
+		if s.inCut(pos) {
+			continue
+		}
+		s.fail(pos, "%s remains in code and cannot be taken out exactly (reformatted?): remove it by hand", s.text(n))
+	}
+}
+
+func (s *stripper) inCut(pos int) bool {
+	for _, c := range s.cuts {
+		if c[0] <= pos && pos < c[1] {
+			return true
 		}
 	}
 	return false
+}
+
+// apply builds the output: src without the cuts and without the units at
+// the starts of the lines left.
+func (s *stripper) apply() ([]byte, error) {
+	slices.SortFunc(s.cuts, func(a, b [2]int) int { return a[0] - b[0] })
+	type del struct{ start, end int }
+	dels := make([]del, 0, len(s.cuts)+len(s.units))
+	for _, c := range s.cuts {
+		dels = append(dels, del{c[0], c[1]})
+	}
+	for p, us := range s.units {
+		if s.inCut(p) {
+			continue
+		}
+		u := strings.Join(us, "")
+		if !bytes.HasPrefix(s.src[p:], []byte(u)) {
+			return nil, fmt.Errorf("line %d: the line no longer starts with the indentation the tool inserted", lineOf(s.src, p))
+		}
+		dels = append(dels, del{p, p + len(u)})
+	}
+	slices.SortFunc(dels, func(a, b del) int { return a.start - b.start })
+	out := make([]byte, 0, len(s.src))
+	prev := 0
+	for _, d := range dels {
+		if d.start < prev {
+			return nil, fmt.Errorf("line %d: injected pieces overlap", lineOf(s.src, d.start))
+		}
+		out = append(out, s.src[prev:d.start]...)
+		prev = d.end
+	}
+	return append(out, s.src[prev:]...), nil
 }

@@ -14,6 +14,25 @@ import (
 type tokenizer struct {
 	src []byte
 	pos int
+	// conts, when not nil, collects every line that continues a logical
+	// line inside brackets (never inside a string).
+	conts *[]contLine
+}
+
+// contLine is a line continuing a logical line inside brackets. open is
+// set when the line before it ends with an operator or a keyword that
+// needs an operand after it ("a and", "x =", "lambda:"): after such a
+// break, tree-sitter's grammar rejects a continuation line standing left
+// of its statement, although CPython accepts it.
+type contLine struct {
+	start int
+	open  bool
+}
+
+// operandKeywords are the keywords an expression cannot end with.
+var operandKeywords = map[string]bool{
+	"and": true, "or": true, "not": true, "in": true, "is": true, "if": true, "else": true, "lambda": true,
+	"for": true, "async": true, "await": true, "yield": true, "from": true, "as": true,
 }
 
 // logicalLine is one logical line. Blank and comment-only lines have code
@@ -72,6 +91,7 @@ measured:
 	ll.code = t.pos
 	depth := 0
 	var last byte
+	var lastWord []byte
 	first := true
 	for t.pos < len(src) {
 		c := src[t.pos]
@@ -85,6 +105,11 @@ measured:
 				ll.end = t.pos
 				ll.endsWithColon = last == ':'
 				return ll, true, nil
+			}
+			if t.conts != nil {
+				open := !(last == 'a' || last == '"' || last == ',' || last == '(' || last == '[' || last == '{' || last == ')' || last == ']' || last == '}')
+				open = open || last == 'a' && operandKeywords[string(lastWord)]
+				*t.conts = append(*t.conts, contLine{t.pos, open})
 			}
 			continue
 		case c == '#':
@@ -123,7 +148,7 @@ measured:
 					}
 				}
 			}
-			last = 'a'
+			last, lastWord = 'a', src[start:t.pos]
 		case c == '(' || c == '[' || c == '{':
 			depth++
 			last = c
