@@ -14,13 +14,14 @@ type export struct{ name, fn, tsType string }
 // docs/injected-code.md.
 func exports() []export {
 	return []export{
-		{"enter", "tiEnter", "(name: string, file: string, line: number, attrs?: Record<string, unknown> | null) => TiSpan"},
+		{"enter", "tiEnter", "(name: string, file: string, line: number, attrs?: Record<string, unknown> | null, values?: number | boolean) => TiSpan"},
 		{"exit", "tiExit", "(span: TiSpan) => void"},
 		{"fail", "tiFail", "(span: TiSpan, error: unknown) => void"},
-		{"run", "tiRun", "<T>(name: string, file: string, line: number, attrs: Record<string, unknown> | null | undefined, fn: () => T) => T"},
+		{"run", "tiRun", "<T>(name: string, file: string, line: number, attrs: Record<string, unknown> | null | undefined, fn: () => T, values?: number | boolean) => T"},
 		{"loop", "tiLoop", "(event: string, file: string, line: number) => void"},
 		{"tick", "tiTick", "(event: string) => void"},
 		{"v", "tiVar", "(key: string, value: unknown, file: string, line: number) => void"},
+		{"val", "tiVal", "(key: string, value: unknown, file: string, line: number) => void"},
 		{"mark", "tiMark", "(key: string, file: string, line: number) => void"},
 	}
 }

@@ -383,6 +383,10 @@ function tiVar(key, val, file, line) {
   addEvent(key, file, line, sensitive(key) ? undefined : value(val));
 }
 
+function tiVal(key, val, file, line) {
+  tiVar(key, val, file, line);
+}
+
 function tiMark(key, file, line) {
   if (st.mode === 1 && G[OTEL_API] === undefined) return;
   addEvent(key, file, line, undefined);
