@@ -6,6 +6,11 @@ import (
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
 
+// scopeVersion is the instrumentation scope version and
+// telemetry.sdk.version the JavaScript runtime reports: the version of the
+// contract in docs/injected-code.md it implements.
+const scopeVersion = "2.0.0"
+
 // export is one name the injected code calls: the runtime's internal
 // function behind it and its TypeScript type.
 type export struct{ name, fn, tsType string }
@@ -81,7 +86,10 @@ func build(v variant) []byte {
 	r := strings.NewReplacer(
 		"//@@HEADER@@\n", header(v.header),
 		"/*@@REQUIRE@@*/ undefined", v.require,
+		"//@@SHAPE@@\n", read("shape.js"),
+		"//@@SAMPLER@@\n", read("sampler.js"),
 		"//@@EXPORTER@@\n", read("exporter.js"),
+		"@@VERSION@@", scopeVersion,
 		"//@@EXPORTS@@\n", out.String(),
 	)
 	return []byte(r.Replace(read("telemetry_utils.js")))
