@@ -27,22 +27,28 @@ function attrs(o, max) {
   return Object.keys(o).map((k) => attr(k, o[k], max));
 }
 
-// nanos renders a millisecond timestamp as the decimal string of its
-// nanoseconds: microseconds stay within a double's exact integers.
-function nanos(ms) {
-  return String(Math.round(ms * 1000)) + "000";
+// originNs is the clock's origin in Unix nanoseconds, exact to the
+// microsecond.
+const originNs = BigInt(Math.round(origin * 1000)) * 1000n;
+
+// nanos converts a time from nowMs to Unix nanoseconds (a BigInt);
+// given after, the result is later than it: a span lasts at least 1 ns.
+function nanos(ms, after) {
+  let n = originNs + BigInt(Math.round(ms * 1e6));
+  if (after !== undefined && n <= after) n = after + 1n;
+  return n;
 }
 
 function spanJSON(s, max) {
-  const end = Math.max(s.end, s.start + 0.001);
+  const start = nanos(s.start, undefined);
   const d = {
     traceId: s.traceId, spanId: s.spanId, name: s.name, kind: 1,
-    startTimeUnixNano: nanos(s.start), endTimeUnixNano: nanos(end),
+    startTimeUnixNano: String(start), endTimeUnixNano: String(nanos(s.end, start)),
     attributes: attrs(s.attrs, max),
     status: s.error !== null ? { code: 2, message: s.error.length > max ? s.error.slice(0, max) : s.error } : {},
   };
   if (s.parentId) d.parentSpanId = s.parentId;
-  if (s.events) d.events = s.events.map(([name, t, a]) => ({ timeUnixNano: nanos(t), name, attributes: attrs(a, max) }));
+  if (s.events) d.events = s.events.map(([name, t, a]) => ({ timeUnixNano: String(nanos(t, undefined)), name, attributes: attrs(a, max) }));
   if (s.droppedAttrs) d.droppedAttributesCount = s.droppedAttrs;
   if (s.droppedEvents) d.droppedEventsCount = s.droppedEvents;
   return d;

@@ -82,13 +82,14 @@ function resetStack() {
   st.cur = null;
 }
 
-// The clock is read as timeOrigin + now(): timeOrigin is read once, as its
-// getter costs more than the rest of a span.
+// Times are kept as milliseconds since the clock's origin, read once: the
+// origin's getter costs more than the rest of a span, and small numbers keep
+// performance.now()'s sub-microsecond precision.
 const perf = G.performance && typeof G.performance.now === "function" && G.performance.timeOrigin ? G.performance : null;
-const origin = perf ? perf.timeOrigin : 0;
+const origin = perf ? perf.timeOrigin : Date.now();
 
 function nowMs() {
-  return perf ? origin + perf.now() : Date.now();
+  return perf ? perf.now() : Date.now() - origin;
 }
 
 // Ids come from the runtime's own generator (xorshift128, seeded once from
