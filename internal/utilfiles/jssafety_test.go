@@ -106,3 +106,29 @@ func TestJSNoSecretIsExported(t *testing.T) {
 		}
 	}
 }
+
+// TestJSStackFrames measures what the runtime adds to Error.stack: nothing
+// for enter/exit and after an await; in the synchronous part of an async
+// function, run's own frame and AsyncLocalStorage.run's (the context needs
+// a call that the runtime makes).
+func TestJSStackFrames(t *testing.T) {
+	node := tool(t, "node")
+	p := jsProject(t, "stack.js", source.ModuleCommonJS)
+	want := map[string]string{
+		"plain": "sync 0/0, beforeAwait 0/0, afterAwait 0/0",
+		"off":   "sync 0/0, beforeAwait 1/0, afterAwait 0/0",
+		"file":  "sync 0/0, beforeAwait 1/1, afterAwait 0/0",
+	}
+	for mode, w := range want {
+		prog, env := p.prog, cleanEnv()
+		switch mode {
+		case "plain":
+			prog = p.plainP
+		case "file":
+			env = cleanEnv("TELEMETRY_INJECT_FILE=" + filepath.Join(t.TempDir(), "spans.jsonl"))
+		}
+		if got := run(t, p.dir, env, node, prog); got.out != "stdout:\n"+w+"\nstderr:\n" {
+			t.Errorf("%s: %s, want %s", mode, got.out, w)
+		}
+	}
+}
