@@ -118,8 +118,12 @@ func TestJSOTLPExport(t *testing.T) {
 			}
 			spans := decode(t, bodies)
 			checkJSSpans(t, spans)
-			if res := spans[0].Resource; res["service.name"] != "shop-js" || res["team"] != "a b" {
+			if res := spans[0].Resource; res["service.name"] != "shop-js" || res["team"] != "a b" || res["telemetry.sdk.name"] != "telemetry-inject" ||
+				res["telemetry.sdk.language"] != "nodejs" || res["telemetry.sdk.version"] != scopeVersion {
 				t.Errorf("resource: %v", res)
+			}
+			if spans[0].ScopeVersion != scopeVersion {
+				t.Errorf("scope version %q, want %q", spans[0].ScopeVersion, scopeVersion)
 			}
 		})
 	}

@@ -98,6 +98,7 @@ class Exporter {
     this.soon = false;
     this.exiting = false;
     this.inflight = 0;
+    this.fs = undefined;
     this.fetch = typeof G.fetch === "function" ? G.fetch : null;
     if (p && typeof p.on === "function") {
       // beforeExit lets an async POST finish; 'exit', which process.exit()
@@ -165,8 +166,9 @@ class Exporter {
   }
 
   write(batch) {
-    const fs = builtin("node:fs");
-    if (!fs) {
+    if (this.fs === undefined) this.fs = builtin("node:fs") || null;
+    const fs = this.fs;
+    if (fs === null) {
       st.stats.failed += batch.length;
       return;
     }
