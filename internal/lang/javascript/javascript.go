@@ -32,6 +32,8 @@ type Options struct {
 // parsers holds one Parser per grammar the two languages use.
 type parsers struct {
 	js, ts, tsx *treesitter.Parser
+	// node, when running, places JavaScript syntax errors exactly.
+	node *nodeChecker
 }
 
 func (p *parsers) forFile(f *source.File) *treesitter.Parser {
@@ -58,7 +60,7 @@ func (p *parsers) parse(ctx context.Context, f *source.File, src []byte) (*trees
 	if err != nil {
 		return nil, fmt.Errorf("parsing %s: %w", f.Path, err)
 	}
-	if err := treesitter.SyntaxError(tree.RootNode(), src); err != nil {
+	if err := p.syntaxError(ctx, f, tree.RootNode(), src); err != nil {
 		tree.Close()
 		return nil, fmt.Errorf("%s: %w", f.Path, err)
 	}
@@ -81,6 +83,7 @@ func New(opts Options) (js, ts lang.Language) {
 	var checker *nodeChecker
 	if !opts.NoNode {
 		checker = newNodeChecker(opts.Node)
+		p.node = checker
 	}
 	find := func(f *source.File) ([]source.Construct, error) {
 		return findConstructs(context.Background(), p, f)
