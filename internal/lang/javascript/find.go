@@ -112,6 +112,9 @@ type scope struct {
 	qual string // QualName prefix for functions found here
 	fn   *fnInfo
 	skip string // inherited skip reason
+	// inLoop: inside a loop body of the enclosing function (or of the
+	// module top level); a function's own body starts outside any loop.
+	inLoop bool
 }
 
 // fnInfo is the enclosing function.
@@ -226,6 +229,16 @@ func (w *walker) visit(n *treesitter.Node, sc scope) {
 		}
 	case "for_statement", "for_in_statement", "while_statement", "do_statement":
 		w.loop(n, sc)
+		body := n.ChildByFieldName("body")
+		kids := w.named(n)
+		for i := range kids {
+			inner := sc
+			if body != nil && kids[i].StartByte() == body.StartByte() && kids[i].EndByte() == body.EndByte() {
+				inner.inLoop = true
+			}
+			w.visit(&kids[i], inner)
+		}
+		return
 	case "lexical_declaration", "variable_declaration":
 		w.declaration(n, sc)
 	case "call_expression", "member_expression":

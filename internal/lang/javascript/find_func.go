@@ -44,6 +44,7 @@ func (w *walker) function(n *treesitter.Node, sc scope) {
 		Async:     hasChild(n, "async"),
 		Generator: strings.Contains(n.Kind(), "generator") || hasChild(n, "*"),
 		Skip:      sc.skip,
+		InLoop:    sc.inLoop,
 	}
 	if sc.fn != nil {
 		c.Enclosing = sc.fn.qual

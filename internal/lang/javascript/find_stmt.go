@@ -35,6 +35,7 @@ func (w *walker) loop(n *treesitter.Node, sc scope) {
 		QualName: sc.qual,
 		Skip:     sc.skip,
 		Indent:   indentAt(w.src, w.li, int(outer.StartByte())),
+		InLoop:   sc.inLoop,
 	}
 	if sc.fn != nil {
 		c.Enclosing = sc.fn.qual
@@ -121,6 +122,7 @@ func (w *walker) variable(n *treesitter.Node, sc scope, targets []string) {
 		Scope:     append([]string(nil), sc.fn.scope...),
 		Targets:   targets,
 		Skip:      sc.skip,
+		InLoop:    sc.inLoop,
 	}
 	end := realEnd(n)
 	c.Anchor = source.Anchor{Before: -1, BodyStart: -1, BodyEnd: -1, After: end}
