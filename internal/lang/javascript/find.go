@@ -21,7 +21,6 @@ const (
 	reasonIgnoreFile  = "file opted out with " + ignoreFileDirective
 	reasonIgnore      = "opted out with // " + ignoreDirective
 	reasonGlobalTS    = "TypeScript global script (no import or export): an added import would turn it into a module"
-	reasonBrowser     = "browser script (no import, export, require or module.exports): the runtime cannot be loaded"
 	reasonCallee      = "uses arguments.callee or .caller introspection"
 	reasonNotInBlock  = "loop is the unbraced body of another statement: a line before it would change the program"
 	reasonReserved    = "the file already uses the reserved __ti prefix, so the injected names could collide"
@@ -69,8 +68,6 @@ func findConstructs(ctx context.Context, p *parsers, f *source.File) ([]source.C
 	case w.ts && !w.esm && !hasTSImportRequire(w.named(root)) && !strings.HasSuffix(f.Path, ".mts") && !strings.HasSuffix(f.Path, ".cts"):
 		// .mts and .cts files are modules whatever they contain.
 		fileSkip = reasonGlobalTS
-	case !w.ts && moduleFrom(f, moduleUse{esm: w.esm, commonJS: w.commonJS}) == source.ModuleNone:
-		fileSkip = reasonBrowser
 	}
 	if fileSkip != "" {
 		for i := range w.out {
