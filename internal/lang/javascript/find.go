@@ -119,6 +119,9 @@ type fnInfo struct {
 	qual  string
 	scope []string // parameters and the locals declared so far
 	seen  map[string]bool
+	// evolving: locals declared without a type and without a value, or
+	// with [], null or undefined.
+	evolving map[string]bool
 }
 
 type walker struct {

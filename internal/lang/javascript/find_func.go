@@ -295,6 +295,17 @@ func (w *walker) params(n *treesitter.Node) []string {
 	return out
 }
 
+// markEvolving notes names declared without a type whose type TypeScript
+// lets evolve (see declaration).
+func (fi *fnInfo) markEvolving(names ...string) {
+	if fi.evolving == nil {
+		fi.evolving = map[string]bool{}
+	}
+	for _, n := range names {
+		fi.evolving[n] = true
+	}
+}
+
 // declare adds names to the enclosing function's scope, which grows as
 // the walk meets declarations, so a construct's Scope holds the parameters
 // and the locals declared before it.

@@ -123,7 +123,7 @@ func importFor(p *parsers, f *source.File, spec string) inject.Edit {
 	u := scanModuleUse(root, f.Src)
 	switch {
 	case f.Lang == source.TypeScript:
-		if !u.esm && !strings.HasSuffix(f.Path, ".mts") {
+		if !usesESMSyntax(root) && !strings.HasSuffix(f.Path, ".mts") {
 			code = "import __ti = require(" + jsString(spec) + ");"
 		}
 	case moduleFrom(f, u) == source.ModuleESM:
@@ -133,6 +133,35 @@ func importFor(p *parsers, f *source.File, spec string) inject.Edit {
 		code = "const __ti = require(" + jsString(spec) + ");"
 	}
 	return prologueEdit(f.Src, root, code)
+}
+
+// usesESMSyntax reports whether a TypeScript file has a top-level import
+// or export other than `import x = require(...)` and `export =`, which are
+// how a CommonJS file written in TypeScript imports and exports.
+func usesESMSyntax(root *treesitter.Node) bool {
+	for i := uint(0); i < root.NamedChildCount(); i++ {
+		n := root.NamedChild(i)
+		switch n.Kind() {
+		case "import_statement":
+			if !hasChildKind(n, "import_require_clause") {
+				return true
+			}
+		case "export_statement":
+			if !hasChildKind(n, "=") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func hasChildKind(n *treesitter.Node, kind string) bool {
+	for i := uint(0); i < n.ChildCount(); i++ {
+		if n.Child(i).Kind() == kind {
+			return true
+		}
+	}
+	return false
 }
 
 // scriptImport is the runtime lookup of a script that may run in a
