@@ -83,8 +83,8 @@ func usesReservedNames(src []byte) bool {
 	if !bytes.Contains(src, []byte("__ti")) {
 		return false
 	}
-	stripped, _, _ := Strip(src)
-	return bytes.Contains(stripped, []byte("__ti"))
+	stripped, _, err := Strip(src)
+	return err != nil || bytes.Contains(stripped, []byte("__ti"))
 }
 
 // hasTSImportRequire reports a TypeScript `import x = require(...)` or

@@ -98,7 +98,7 @@ func New(opts Options) (js, ts lang.Language) {
 		Render:     Render,
 		Import:     importEdit,
 		Module:     func(f *source.File) source.Module { return moduleFor(p, f) },
-		Strip:      Strip,
+		Strip:      func(src []byte) ([]byte, int, error) { return stripWith(src, p.js, p.ts, p.tsx) },
 		Validate: func(ctx context.Context, f *source.File, out []byte) error {
 			return validate(ctx, p, checker, f, out)
 		},
@@ -116,7 +116,7 @@ func New(opts Options) (js, ts lang.Language) {
 		Find:       find,
 		Render:     Render,
 		Import:     importEdit,
-		Strip:      Strip,
+		Strip:      func(src []byte) ([]byte, int, error) { return stripWith(src, p.ts, p.tsx, p.js) },
 		Validate: func(ctx context.Context, f *source.File, out []byte) error {
 			return validate(ctx, p, nil, f, out)
 		},
