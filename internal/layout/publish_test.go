@@ -166,3 +166,35 @@ func write(t *testing.T, p, s string) {
 		t.Fatal(err)
 	}
 }
+
+// TestShipRuntimeOnDisk checks the disk form: a package whose "files"
+// leaves the runtime out gets it added, and UnshipRuntime restores the
+// package.json byte for byte, keeping its mode.
+func TestShipRuntimeOnDisk(t *testing.T) {
+	dir := t.TempDir()
+	pkg := "{\n\t\"name\": \"d\",\n\t\"files\": [\n\t\t\"lib\"\n\t]\n}\n"
+	write(t, filepath.Join(dir, "package.json"), pkg)
+	if err := os.Chmod(filepath.Join(dir, "package.json"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rt := filepath.Join(dir, "_telemetry_utils.cjs")
+	edited, err := ShipRuntime(rt)
+	if err != nil || edited != filepath.Join(dir, "package.json") {
+		t.Fatalf("ShipRuntime = %q, %v", edited, err)
+	}
+	b, _ := os.ReadFile(edited)
+	if want := "{\n\t\"name\": \"d\",\n\t\"files\": [\n\t\t\"lib\",\n\t\t\"_telemetry_utils.cjs\"\n\t]\n}\n"; string(b) != want {
+		t.Errorf("package.json after ShipRuntime:\n%s\nwant:\n%s", b, want)
+	}
+	if _, err := UnshipRuntime(rt); err != nil {
+		t.Fatal(err)
+	}
+	b, _ = os.ReadFile(edited)
+	info, _ := os.Stat(edited)
+	if string(b) != pkg || info.Mode().Perm() != 0o600 {
+		t.Errorf("after UnshipRuntime (mode %v):\n%s", info.Mode(), b)
+	}
+	if e, err := ShipRuntime(filepath.Join(t.TempDir(), "_telemetry_utils.js")); e != "" || err != nil {
+		t.Errorf("no package.json: ShipRuntime = %q, %v", e, err)
+	}
+}
