@@ -3,7 +3,6 @@ package javascript
 import (
 	"bytes"
 	"context"
-	"path"
 	"strings"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/lang/treesitter"
@@ -47,11 +46,10 @@ func findConstructs(ctx context.Context, p *parsers, f *source.File) ([]source.C
 		f:      f,
 		src:    f.Src,
 		li:     newLines(f.Src),
-		mod:    modulePath(f.Path),
+		mod:    moduleName(f),
 		ts:     f.Lang == source.TypeScript,
 		unit:   indentUnit(f.Src),
 		counts: map[string]int{},
-		anon:   map[string]int{},
 	}
 	w.collectComments(root)
 	w.introspection = findIntrospection(root, f.Src)
@@ -98,12 +96,6 @@ func hasTSImportRequire(kids []treesitter.Node) bool {
 	return false
 }
 
-// modulePath turns a file path into the dotted module part of QualNames.
-func modulePath(p string) string {
-	p = strings.Trim(strings.TrimSuffix(p, path.Ext(p)), "/")
-	return strings.ReplaceAll(p, "/", ".")
-}
-
 // scope is what the walker knows about the code around a node.
 type scope struct {
 	qual string // QualName prefix for functions found here
@@ -141,7 +133,6 @@ type walker struct {
 	commonJS   bool // require(...), module.exports or exports.x seen
 	// introspection holds the offsets of arguments.callee and x.caller.
 	introspection []int
-	anon          map[string]int
 	out           []source.Construct
 }
 

@@ -21,17 +21,23 @@ func (w *walker) function(n *treesitter.Node, sc scope) {
 	}
 	// A context name can be a dotted assignment target (exports.handler):
 	// the QualName takes all of it, the Name its last part.
+	// Unnamed callbacks are named after the call they are passed to, and
+	// otherwise "<anonymous>": no counters, so names stay put when code
+	// around them changes (the Ordinal tells twins apart).
 	path := w.nameOf(n)
 	if path == "" {
 		path = w.contextName(n)
 	}
-	if path == "" {
-		w.anon[sc.qual]++
-		path = "<anonymous>" + strconv.Itoa(w.anon[sc.qual])
-	}
 	name := path
 	if i := strings.LastIndexByte(path, '.'); i >= 0 && !strings.HasPrefix(path, "[") {
 		name = path[i+1:]
+	}
+	if path == "" {
+		path = w.callbackName(n)
+		if path == "" {
+			path = "<anonymous>"
+		}
+		name = path
 	}
 	qual := join(sc.qual, path)
 	params := w.params(n)
