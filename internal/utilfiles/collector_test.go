@@ -90,8 +90,9 @@ type span struct {
 	EventAttrs                      []map[string]any
 	Status                          ptrace.StatusCode
 	Resource                        map[string]any
-	Scope                           string
+	Scope, ScopeVersion             string
 	Kind                            ptrace.SpanKind
+	DroppedEvents, DroppedAttrs     uint32
 }
 
 var lowerCamel = regexp.MustCompile(`^[a-z][a-zA-Z]*$`)
@@ -144,7 +145,9 @@ func decode(t testing.TB, bodies [][]byte) []span {
 			for j := 0; j < rs.ScopeSpans().Len(); j++ {
 				ss := rs.ScopeSpans().At(j)
 				for k := 0; k < ss.Spans().Len(); k++ {
-					out = append(out, toSpan(ss.Spans().At(k), res, ss.Scope().Name()))
+					sp := toSpan(ss.Spans().At(k), res, ss.Scope().Name())
+					sp.ScopeVersion = ss.Scope().Version()
+					out = append(out, sp)
 				}
 			}
 		}
@@ -167,6 +170,7 @@ func toSpan(s ptrace.Span, res map[string]any, scope string) span {
 		r.EventAttrs = append(r.EventAttrs, e.Attributes().AsRaw())
 	}
 	r.Kind = s.Kind()
+	r.DroppedEvents, r.DroppedAttrs = s.DroppedEventsCount(), s.DroppedAttributesCount()
 	return r
 }
 

@@ -6,6 +6,11 @@ import (
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
 
+// scopeVersion is the instrumentation scope version and
+// telemetry.sdk.version the JavaScript runtime reports: the version of the
+// contract in docs/injected-code.md it implements.
+const scopeVersion = "2.0.0"
+
 // export is one name the injected code calls: the runtime's internal
 // function behind it and its TypeScript type.
 type export struct{ name, fn, tsType string }
@@ -14,13 +19,14 @@ type export struct{ name, fn, tsType string }
 // docs/injected-code.md.
 func exports() []export {
 	return []export{
-		{"enter", "tiEnter", "(name: string, file: string, line: number, attrs?: Record<string, unknown> | null) => TiSpan"},
+		{"enter", "tiEnter", "(name: string, file: string, line: number, attrs?: Record<string, unknown> | null, values?: number | boolean) => TiSpan"},
 		{"exit", "tiExit", "(span: TiSpan) => void"},
 		{"fail", "tiFail", "(span: TiSpan, error: unknown) => void"},
-		{"run", "tiRun", "<T>(name: string, file: string, line: number, attrs: Record<string, unknown> | null | undefined, fn: () => T) => T"},
+		{"run", "tiRun", "<T>(name: string, file: string, line: number, attrs: Record<string, unknown> | null | undefined, fn: () => T, values?: number | boolean) => T"},
 		{"loop", "tiLoop", "(event: string, file: string, line: number) => void"},
 		{"tick", "tiTick", "(event: string) => void"},
 		{"v", "tiVar", "(key: string, value: unknown, file: string, line: number) => void"},
+		{"val", "tiVal", "(key: string, value: unknown, file: string, line: number) => void"},
 		{"mark", "tiMark", "(key: string, file: string, line: number) => void"},
 	}
 }
@@ -80,7 +86,10 @@ func build(v variant) []byte {
 	r := strings.NewReplacer(
 		"//@@HEADER@@\n", header(v.header),
 		"/*@@REQUIRE@@*/ undefined", v.require,
+		"//@@SHAPE@@\n", read("shape.js"),
+		"//@@SAMPLER@@\n", read("sampler.js"),
 		"//@@EXPORTER@@\n", read("exporter.js"),
+		"@@VERSION@@", scopeVersion,
 		"//@@EXPORTS@@\n", out.String(),
 	)
 	return []byte(r.Replace(read("telemetry_utils.js")))

@@ -31,7 +31,9 @@ func TestExportRetriesOnlyWhatCanSucceed(t *testing.T) {
 				t.Parallel()
 				p, bin := l.setup(t)
 				c := newScriptedCollector(t, 0, first, 200)
-				got := run(t, p.dir, cleanEnv("OTEL_EXPORTER_OTLP_ENDPOINT="+c.URL), bin, p.prog)
+				// A schedule delay shorter than the program's 4 s, so that the
+				// first export and its retry happen before the exit flush.
+				got := run(t, p.dir, cleanEnv("OTEL_EXPORTER_OTLP_ENDPOINT="+c.URL, "OTEL_BSP_SCHEDULE_DELAY=1000"), bin, p.prog)
 				if got.code != 0 || got.took > 20*time.Second {
 					t.Fatalf("exit %d after %v\n%s", got.code, got.took, got.out)
 				}

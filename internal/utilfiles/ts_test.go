@@ -15,16 +15,25 @@ func TestTypeScriptRuntimeCompilesStrictAndRuns(t *testing.T) {
 	node := tool(t, "node")
 	tsc := filepath.Join(npmInstall(t, typescriptPackage), "node_modules", "typescript", "bin", "tsc")
 	src := readTestdata(t, "ts/main.ts")
-	for _, tc := range []struct{ module, typ string }{{"commonjs", "commonjs"}, {"nodenext", "module"}, {"nodenext", "commonjs"}} {
+	// verbatimModuleSyntax forbids the ECMAScript import the program
+	// itself uses in a CommonJS module; every other flag holds everywhere.
+	for _, tc := range []struct {
+		module, typ string
+		verbatim    bool
+	}{{"commonjs", "commonjs", false}, {"nodenext", "module", true}, {"nodenext", "commonjs", false}} {
 		t.Run(tc.module+"-"+tc.typ, func(t *testing.T) {
 			t.Parallel()
 			dir := t.TempDir()
 			write(t, dir, "package.json", `{"private": true, "type": "`+tc.typ+`"}`)
 			write(t, dir, "main.ts", src)
 			write(t, dir, "_telemetry_utils.ts", string(TypeScript()))
-			args := []string{tsc, "--strict", "--noUnusedLocals", "--noImplicitReturns", "--declaration", "--module", tc.module, "--target", "es2022", "--outDir", "out", "main.ts"}
+			args := append([]string{tsc}, strictest...)
+			args = append(args, "--declaration", "--module", tc.module, "--target", "es2022", "--outDir", "out", "main.ts")
 			if tc.module == "nodenext" {
 				args = append(args, "--moduleResolution", "nodenext")
+			}
+			if tc.verbatim {
+				args = append(args, "--verbatimModuleSyntax")
 			}
 			if got := run(t, dir, cleanEnv(), node, args...); got.code != 0 {
 				t.Fatalf("tsc %v: exit %d\n%s", args[1:], got.code, got.out)
@@ -45,6 +54,39 @@ func TestTypeScriptRuntimeCompilesStrictAndRuns(t *testing.T) {
 	}
 }
 
+// strictest are the compiler's strictest checks but verbatimModuleSyntax,
+// which depends on the module system.
+var strictest = []string{"--strict", "--noUnusedLocals", "--noUnusedParameters", "--noImplicitReturns", "--exactOptionalPropertyTypes",
+	"--isolatedModules", "--noUncheckedIndexedAccess", "--noImplicitOverride", "--noPropertyAccessFromIndexSignature", "--noFallthroughCasesInSwitch"}
+
+// TestTypeScriptRuntimeUnderVerbatimCommonJS compiles a CommonJS module
+// importing the runtime with import = require, the only import
+// verbatimModuleSyntax allows there, for commonjs and nodenext.
+func TestTypeScriptRuntimeUnderVerbatimCommonJS(t *testing.T) {
+	node := tool(t, "node")
+	tsc := filepath.Join(npmInstall(t, typescriptPackage), "node_modules", "typescript", "bin", "tsc")
+	for _, module := range []string{"commonjs", "nodenext"} {
+		t.Run(module, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			write(t, dir, "package.json", `{"private": true, "type": "commonjs"}`)
+			write(t, dir, "main_cjs.ts", readTestdata(t, "ts/main_cjs.ts"))
+			write(t, dir, "_telemetry_utils.ts", string(TypeScript()))
+			args := append(append([]string{tsc}, strictest...), "--verbatimModuleSyntax", "--module", module, "--target", "es2022", "--outDir", "out", "main_cjs.ts")
+			if got := run(t, dir, cleanEnv(), node, args...); got.code != 0 {
+				t.Fatalf("tsc %v: exit %d\n%s", args[1:], got.code, got.out)
+			}
+			out := filepath.Join(t.TempDir(), "spans.jsonl")
+			got := run(t, dir, cleanEnv("TELEMETRY_INJECT_FILE="+out), node, "out/main_cjs.js")
+			sameBehaviour(t, result{out: "stdout:\n13\nstderr:\n"}, got, slack)
+			by := checkTree(t, decode(t, [][]byte{fileSpans(t, out)}), map[string][]string{"main": {""}, "Calc.add": {"main"}})
+			if a := by["Calc.add"]; len(a) != 1 || a[0].Attrs["a"] != int64(1) || a[0].EventAttrs[0]["shape"] != "number" {
+				t.Errorf("Calc.add: %+v", a)
+			}
+		})
+	}
+}
+
 // TestDeclarationsTypeTheJavaScriptRuntime compiles the injected calls
 // against _telemetry_utils.d.ts beside the CommonJS runtime.
 func TestDeclarationsTypeTheJavaScriptRuntime(t *testing.T) {
@@ -55,7 +97,7 @@ func TestDeclarationsTypeTheJavaScriptRuntime(t *testing.T) {
 	write(t, dir, "_telemetry_utils.d.ts", string(Declarations()))
 	_, js := JavaScript(source.ModuleCommonJS)
 	write(t, dir, "_telemetry_utils.js", string(js))
-	args := []string{tsc, "--strict", "--noEmit", "--module", "commonjs", "--target", "es2022", "main.ts"}
+	args := append(append([]string{tsc}, strictest...), "--noEmit", "--module", "commonjs", "--target", "es2022", "main.ts")
 	if got := run(t, dir, cleanEnv(), node, args...); got.code != 0 {
 		t.Fatalf("tsc %v: exit %d\n%s", args[1:], got.code, got.out)
 	}

@@ -15,44 +15,61 @@ function pairs(text) {
   return out;
 }
 
-function envMs(e, names, dflt) {
-  for (const n of names) {
-    const v = Number(e[n]);
-    if (e[n] && Number.isFinite(v) && v > 0) return v;
-  }
-  return dflt;
-}
-
-function attr(k, v) {
+function attr(k, v, max) {
   const t = typeof v;
   if (t === "boolean") return { key: k, value: { boolValue: v } };
-  if (t === "number") return Number.isInteger(v) && Number.isSafeInteger(v) ? { key: k, value: { intValue: String(v) } } : { key: k, value: { doubleValue: v } };
-  return { key: k, value: { stringValue: String(v) } };
+  if (t === "number") return Number.isSafeInteger(v) ? { key: k, value: { intValue: String(v) } } : { key: k, value: { doubleValue: v } };
+  const s = String(v);
+  return { key: k, value: { stringValue: s.length > max ? s.slice(0, max) : s } };
 }
 
-function attrs(o) {
-  return Object.keys(o).map((k) => attr(k, o[k]));
+function attrs(o, max) {
+  return Object.keys(o).map((k) => attr(k, o[k], max));
 }
 
-// nanos renders a millisecond timestamp as the decimal string of its
-// nanoseconds: microseconds stay within a double's exact integers.
-function nanos(ms) {
-  return String(Math.round(ms * 1000)) + "000";
+// originNs is the clock's origin in Unix nanoseconds, exact to the
+// microsecond.
+const originNs = BigInt(Math.round(origin * 1000)) * 1000n;
+
+// nanos converts a time from nowMs to Unix nanoseconds (a BigInt);
+// given after, the result is later than it: a span lasts at least 1 ns.
+function nanos(ms, after) {
+  let n = originNs + BigInt(Math.round(ms * 1e6));
+  if (after !== undefined && n <= after) n = after + 1n;
+  return n;
 }
 
-function spanJSON(s) {
-  const end = Math.max(s.end, s.start + 0.001);
+function spanJSON(s, max) {
+  const start = nanos(s.start, undefined);
   const d = {
     traceId: s.traceId, spanId: s.spanId, name: s.name, kind: 1,
-    startTimeUnixNano: nanos(s.start), endTimeUnixNano: nanos(end),
-    attributes: attrs(s.attrs),
-    status: s.error !== null ? { code: 2, message: s.error } : {},
+    startTimeUnixNano: String(start), endTimeUnixNano: String(nanos(s.end, start)),
+    attributes: attrs(s.attrs, max),
+    status: s.error !== null ? { code: 2, message: s.error.length > max ? s.error.slice(0, max) : s.error } : {},
   };
   if (s.parentId) d.parentSpanId = s.parentId;
-  if (s.events) d.events = s.events.map(([name, t, a]) => ({ timeUnixNano: nanos(t), name, attributes: attrs(a) }));
+  if (s.events) d.events = s.events.map(([name, t, a]) => ({ timeUnixNano: String(nanos(t, undefined)), name, attributes: attrs(a, max) }));
+  if (s.droppedAttrs) d.droppedAttributesCount = s.droppedAttrs;
+  if (s.droppedEvents) d.droppedEventsCount = s.droppedEvents;
   return d;
 }
 
+// bytes is an upper bound of a string's UTF-8 length.
+function bytes(s) {
+  return /[^\x00-\x7f]/.test(s) ? s.length * 3 : s.length;
+}
+
+// BODY_LIMIT keeps every request under 4 MiB, which collectors accept.
+const BODY_LIMIT = 4 * 1024 * 1024 - 4096;
+
+// Timers are the ones there were when the runtime loaded: a test's fake
+// timers must neither hold nor count the exporter's.
+const timers = { set: G.setTimeout, clear: G.clearTimeout };
+
+// The exporter queues finished spans and writes them in batches. When the
+// queue is full, a file is written at once (nothing is lost); for OTLP a
+// leaf is dropped (a span without children: nothing exported loses its
+// parent), and a span with children always finds room.
 class Exporter {
   constructor(e) {
     let url = e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
@@ -63,96 +80,163 @@ class Exporter {
     // Resolved now: the program may change directory before we write.
     if (pathMod) this.path = pathMod.resolve(this.path);
     this.headers = Object.assign(pairs(e.OTEL_EXPORTER_OTLP_HEADERS), pairs(e.OTEL_EXPORTER_OTLP_TRACES_HEADERS), { "content-type": "application/json" });
-    this.timeout = envMs(e, ["OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", "OTEL_EXPORTER_OTLP_TIMEOUT"], 10000);
-    this.exitTimeout = envMs(e, ["TELEMETRY_INJECT_EXIT_TIMEOUT"], 1000);
-    const res = Object.assign({ "service.name": "unknown_service:node" }, pairs(e.OTEL_RESOURCE_ATTRIBUTES));
+    this.timeout = envNumber(e, ["OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", "OTEL_EXPORTER_OTLP_TIMEOUT"], 10000) || 10000;
+    this.exitTimeout = envNumber(e, ["TELEMETRY_INJECT_EXIT_TIMEOUT"], 1000);
+    this.cfg = st.cfg;
+    const p = G.process;
+    const node = Boolean(p && p.versions && p.versions.node);
+    const res = Object.assign({ "service.name": node ? "unknown_service:node" : "unknown_service" }, pairs(e.OTEL_RESOURCE_ATTRIBUTES));
     if (e.OTEL_SERVICE_NAME) res["service.name"] = e.OTEL_SERVICE_NAME;
     res["telemetry.sdk.name"] = "telemetry-inject";
-    res["telemetry.sdk.language"] = "nodejs";
-    if (G.process && typeof G.process.pid === "number") res["process.pid"] = G.process.pid;
-    this.resource = attrs(res);
+    res["telemetry.sdk.language"] = node ? "nodejs" : "webjs";
+    res["telemetry.sdk.version"] = VERSION;
+    if (node && typeof p.pid === "number") res["process.pid"] = p.pid;
+    this.head = '{"resourceSpans":[{"resource":' + JSON.stringify({ attributes: attrs(res, Infinity) }) +
+      ',"scopeSpans":[{"scope":' + JSON.stringify({ name: "telemetry-inject", version: VERSION }) + ',"spans":[';
     this.queue = [];
-    this.max = 2048;
-    this.batch = 512;
     this.timer = null;
+    this.soon = false;
     this.exiting = false;
-    const p = G.process;
+    this.inflight = 0;
+    this.fs = undefined;
+    this.fetch = typeof G.fetch === "function" ? G.fetch : null;
     if (p && typeof p.on === "function") {
-      // beforeExit lets an async POST finish; a file is also written on
-      // 'exit', which process.exit() still reaches.
+      // beforeExit lets an async POST finish; 'exit', which process.exit()
+      // still reaches, writes a file and counts what can no longer be sent.
       p.on("beforeExit", () => { if (this.queue.length) this.flush(true); });
-      if (this.path) p.on("exit", () => { if (this.queue.length) this.flush(true); });
-      if (e.TELEMETRY_INJECT_DEBUG && p.stderr) {
-        p.on("exit", () => {
-          const c = st.stats;
-          p.stderr.write("telemetry-inject: exported=" + c.exported + " dropped=" + c.dropped + " errors=" + c.errors + "\n");
-        });
-      }
+      p.on("exit", () => {
+        if (this.path) this.flush(true);
+        else st.stats.exitDropped += this.queue.splice(0).length + this.inflight;
+        if (e.TELEMETRY_INJECT_DEBUG && e.TELEMETRY_INJECT_DEBUG !== "0" && p.stderr) p.stderr.write(debugLine());
+      });
     }
   }
 
   add(s) {
-    if (this.queue.length >= this.max) {
+    const q = this.queue;
+    if (q.length >= this.cfg.queue) {
+      if (this.path) this.flush(false);
+      else if (!this.makeRoom(s)) return;
+    }
+    q.push(s);
+    this.schedule(q.length >= this.cfg.batch);
+  }
+
+  // makeRoom says whether s may join a full OTLP queue, dropping s or a
+  // queued leaf to make it so.
+  makeRoom(s) {
+    const q = this.queue;
+    if (s.kids === 0) {
       st.stats.dropped++;
-      return;
+      return false;
     }
-    this.queue.push(s);
-    if (this.queue.length === this.batch && this.timer !== null) {
-      // A full batch goes now, not when the quiet-time timer fires.
-      clearTimeout(this.timer);
-      this.timer = null;
+    for (let i = q.length - 1; i >= 0; i--) {
+      if (q[i].kids === 0) {
+        q.splice(i, 1);
+        st.stats.dropped++;
+        return true;
+      }
     }
-    if (this.timer === null) {
-      this.timer = setTimeout(() => { this.timer = null; this.flush(false); }, this.queue.length >= this.batch ? 0 : 1000);
-      if (this.timer && typeof this.timer.unref === "function") this.timer.unref();
+    return true;
+  }
+
+  // schedule arranges the next export: now for a full batch, after the
+  // schedule delay otherwise.
+  schedule(now) {
+    if (this.timer !== null) {
+      if (!now || this.soon) return;
+      timers.clear(this.timer);
     }
+    this.soon = now;
+    this.timer = timers.set(() => { this.timer = null; this.flush(false); }, now ? 0 : this.cfg.delay);
+    if (this.timer && typeof this.timer.unref === "function") this.timer.unref();
   }
 
   flush(exiting) {
     try {
       if (exiting) this.exiting = true;
       while (this.queue.length) {
-        const batch = this.queue.splice(0, this.batch);
-        const spans = batch.map(spanJSON);
-        if (this.path) this.write(spans);
-        else this.post(JSON.stringify({ resourceSpans: [{ resource: { attributes: this.resource }, scopeSpans: [{ scope: { name: "telemetry-inject" }, spans }] }] }), spans.length, 0);
+        const batch = this.queue.splice(0, this.cfg.batch);
+        if (this.path) this.write(batch);
+        else this.send(batch);
       }
     } catch (e) {
       st.stats.errors++;
     }
   }
 
-  write(spans) {
-    const fs = builtin("node:fs");
-    if (!fs) {
-      st.stats.dropped += spans.length;
+  write(batch) {
+    if (this.fs === undefined) this.fs = builtin("node:fs") || null;
+    const fs = this.fs;
+    if (fs === null) {
+      st.stats.failed += batch.length;
       return;
     }
-    fs.appendFileSync(this.path, spans.map((s) => JSON.stringify(s) + "\n").join(""));
-    st.stats.exported += spans.length;
+    try {
+      fs.appendFileSync(this.path, batch.map((s) => JSON.stringify(spanJSON(s, this.cfg.valueLen)) + "\n").join(""));
+      st.stats.exported += batch.length;
+    } catch (e) {
+      st.stats.failed += batch.length;
+      st.stats.errors++;
+    }
+  }
+
+  // send posts a batch in as many requests as keep each under BODY_LIMIT.
+  send(batch) {
+    let parts = [], size = this.head.length + 8;
+    for (const s of batch) {
+      const j = JSON.stringify(spanJSON(s, this.cfg.valueLen)), n = bytes(j) + 1;
+      if (n + this.head.length + 8 > BODY_LIMIT) {
+        st.stats.failed++;
+        continue;
+      }
+      if (size + n > BODY_LIMIT) {
+        this.post(this.head + parts.join(",") + "]}]}]}", parts.length, 0);
+        parts = [];
+        size = this.head.length + 8;
+      }
+      parts.push(j);
+      size += n;
+    }
+    if (parts.length) this.post(this.head + parts.join(",") + "]}]}]}", parts.length, 0);
   }
 
   post(body, n, attempt) {
-    if (typeof G.fetch !== "function") {
-      st.stats.dropped += n;
+    if (this.fetch === null) {
+      st.stats.failed += n;
       return;
     }
     const ms = this.exiting ? Math.min(this.timeout, this.exitTimeout) : this.timeout;
     const signal = typeof AbortSignal !== "undefined" && AbortSignal.timeout ? AbortSignal.timeout(ms) : undefined;
-    G.fetch(this.url, { method: "POST", headers: this.headers, body, signal }).then((res) => {
+    if (attempt === 0) this.inflight += n;
+    const done = (ok) => {
+      this.inflight -= n;
+      if (ok) st.stats.exported += n;
+      else st.stats.failed += n;
+    };
+    this.fetch.call(G, this.url, { method: "POST", headers: this.headers, body, signal }).then((res) => {
       if (res.body && typeof res.body.cancel === "function") res.body.cancel().catch(() => {});
-      if (res.ok) {
-        st.stats.exported += n;
-        return;
-      }
+      if (res.ok) return done(true);
       if (RETRY.includes(res.status) && attempt < 3 && !this.exiting) {
         const after = Number(res.headers.get("retry-after"));
-        const wait = (after > 0 ? Math.min(after, 5) * 1000 : 500 * 2 ** attempt) * (0.5 + Math.random());
-        const t = setTimeout(() => this.post(body, n, attempt + 1), wait);
+        const wait = (after > 0 ? Math.min(after, 5) * 1000 : 500 * 2 ** attempt) * (0.5 + rand32() / 4294967296);
+        const t = timers.set(() => this.post(body, n, attempt + 1), wait);
         if (t && typeof t.unref === "function") t.unref();
-        return;
+        return undefined;
       }
-      st.stats.dropped += n;
-    }).catch(() => { st.stats.dropped += n; });
+      return done(false);
+    }).catch(() => done(false));
   }
+}
+
+const RETRY = [429, 502, 503, 504];
+
+// debugLine is what TELEMETRY_INJECT_DEBUG=1 prints at exit: every span
+// that did not reach the destination is in one of the dropped counts.
+function debugLine() {
+  const c = st.stats;
+  return "telemetry-inject: exported=" + c.exported + " dropped=" + (c.dropped + c.exitDropped + c.failed) +
+    " (queue_full=" + c.dropped + " at_exit=" + c.exitDropped + " export_failed=" + c.failed + ")" +
+    " rate_limited=" + c.rateLimited + " unsampled=" + c.unsampled + " events_over_limit=" + c.events +
+    " attributes_over_limit=" + c.attrs + " errors=" + c.errors + "\n";
 }

@@ -3,103 +3,47 @@
 // rewritten on every run and removed by `telemetry-inject --remove`).
 //
 // No dependencies; Node 18+, bundlers and browsers. No Node built-in is
-// loaded at import time. Where telemetry goes is decided at run time:
+// loaded at import time and nothing is added to the global object. Where
+// telemetry goes is decided at run time:
 //  1. a tracer provider registered with @opentelemetry/api (found through the
 //     API's global registration, no require): spans go through it and join
 //     the program's traces;
 //  2. OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT
-//     (+ /v1/traces): OTLP/HTTP JSON via fetch, batched on an unref'd timer,
-//     bounded queue; OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES,
-//     OTEL_EXPORTER_OTLP_HEADERS, OTEL_EXPORTER_OTLP_TIMEOUT and
-//     OTEL_SDK_DISABLED are honoured;
+//     (+ /v1/traces): OTLP/HTTP JSON via fetch, batched, requests under 4 MiB;
 //  3. TELEMETRY_INJECT_FILE: one span per line, OTLP span JSON (Node only);
 //  4. otherwise next to no cost.
-// TELEMETRY_INJECT_EXIT_TIMEOUT (ms, default 1000) bounds the exit flush.
-// TELEMETRY_INJECT_DEBUG=1 prints one line of counts to stderr at exit (2
-// and 3 only); nothing else is ever printed.
+// The OpenTelemetry SDK's variables are honoured (OTEL_BSP_*, OTEL_SPAN_*
+// limits, OTEL_TRACES_SAMPLER/_ARG, OTEL_SERVICE_NAME, ...), plus
+// TELEMETRY_INJECT_SPAN_RATE_LIMIT (spans per second per name, default
+// 1000), TELEMETRY_INJECT_EXIT_TIMEOUT (ms, default 1000) and
+// TELEMETRY_INJECT_DEBUG=1 (one line of counts on stderr at exit).
 //
-// Spans nest across await through AsyncLocalStorage where Node offers it
-// without an import (process.getBuiltinModule, Node 20.16+/22.3+, or
-// require in CommonJS); elsewhere they follow a plain stack, right for
-// synchronous code. A generator's span is current while its body runs up to
-// a yield. The OTLP exit flush runs on 'beforeExit', which process.exit()
-// skips; a file is also written on 'exit'.
+// The program's code is never called: values are described by their shape
+// (type, size of exact built-in containers) unless the call asks for values,
+// and then only numbers, booleans, null/undefined and short redacted strings.
+//
+// Context: run() uses AsyncLocalStorage.run where Node offers it without an
+// import (process.getBuiltinModule, Node 20.16+/22.3+, or require in
+// CommonJS), so a span is the parent only of work started inside it;
+// enter()/exit() keep a plain stack, exact for synchronous code. A span
+// whose parent has ended starts a new trace. A generator's span stays
+// current past a yield until the end of that synchronous job.
 
 const G = globalThis;
-const MAX = 256;
 const OTEL_API = Symbol.for("opentelemetry.js.api.1");
 const OTEL_SPAN_KEY = Symbol.for("OpenTelemetry Context Key SPAN");
-const AsyncFunction = (async () => {}).constructor;
+const AsyncFunctionProto = Object.getPrototypeOf(async () => {});
+const promiseThen = Promise.prototype.then;
+const microtask = typeof queueMicrotask === "function" ? queueMicrotask : (f) => promiseThen.call(Promise.resolve(), f);
+const VERSION = "@@VERSION@@";
 const nodeRequire = /*@@REQUIRE@@*/ undefined;
-const RETRY = [429, 502, 503, 504];
 
 // mode: 0 not yet configured, 1 nothing of our own, 2 own exporter.
-const st = { mode: 0, exporter: null, als: undefined, cur: null, tracers: new WeakMap(), stats: { dropped: 0, errors: 0, exported: 0 } };
-
-const SENSITIVE_WORDS = new Set(("password passwords passwd pwd pw passphrase passcode secret secrets token tokens jwt bearer otp " +
-  "totp nonce key apikey privkey auth authn authz oauth authorization authorisation credential credentials cred creds " +
-  "cookie cookies session sessions sessionid sid ssn iban dob card cards creditcard cardnumber cvv cvc ccv pin salt hmac").split(" "));
-const SENSITIVE_FRAGMENTS = ["password", "passwd", "secret", "apikey", "accesskey", "privatekey", "credential", "creditcard", "cardnumber", "socialsecurity", "authorization"];
-
-// Names come from the source, so the cache stays as small as the program.
-const sensitiveCache = new Map();
-
-function sensitive(name) {
-  let hit = sensitiveCache.get(name);
-  if (hit === undefined) {
-    hit = sensitiveUncached(name);
-    sensitiveCache.set(name, hit);
-  }
-  return hit;
-}
-
-function sensitiveUncached(name) {
-  const words = (String(name).match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+/g) || []).map((w) => w.toLowerCase());
-  if (words.some((w) => SENSITIVE_WORDS.has(w))) return true;
-  const joined = words.join("");
-  return SENSITIVE_FRAGMENTS.some((f) => joined.includes(f));
-}
-
-function trunc(s) {
-  return s.length <= MAX ? s : s.slice(0, MAX - 3) + "...";
-}
-
-// fmt gives a bounded, reference-free description of v without calling any
-// of the program's code (no toString, no getters, no Proxy traps beyond
-// reading the constructor).
-function fmt(v, depth) {
-  switch (typeof v) {
-    case "string": return depth ? JSON.stringify(trunc(v)) : trunc(v);
-    case "number": case "boolean": case "undefined": return String(v);
-    case "bigint": return String(v) + "n";
-    case "symbol": return "Symbol()";
-    case "function": return "[Function]";
-  }
-  if (v === null) return "null";
-  if (depth > 1) return Array.isArray(v) ? "[...]" : "{...}";
-  if (Array.isArray(v)) {
-    const parts = v.slice(0, 10).map((x) => fmt(x, depth + 1));
-    return trunc("[" + parts.join(", ") + (v.length > 10 ? ", ..." : "") + "]");
-  }
-  const proto = Object.getPrototypeOf(v);
-  if (proto !== Object.prototype && proto !== null) {
-    const c = proto && Object.prototype.hasOwnProperty.call(proto, "constructor") ? proto.constructor : undefined;
-    return "[object " + (typeof c === "function" && typeof c.name === "string" ? c.name : "Object") + "]";
-  }
-  const keys = Object.keys(v);
-  const parts = keys.slice(0, 10).map((k) => k + ": " + (sensitiveUncached(k) ? "[redacted]" : fmt(Object.getOwnPropertyDescriptor(v, k).value, depth + 1)));
-  return trunc("{" + parts.join(", ") + (keys.length > 10 ? ", ..." : "") + "}");
-}
-
-function value(v) {
-  try {
-    const t = typeof v;
-    if (t === "boolean" || (t === "number" && Number.isFinite(v))) return v;
-    return fmt(v, 0);
-  } catch (e) {
-    return "<unrepresentable>";
-  }
-}
+const st = {
+  mode: 0, exporter: null, cfg: null, als: undefined, types: undefined, cur: null, resetQueued: false,
+  tracers: new WeakMap(), buckets: new Map(), seen: new WeakSet(), rand: null,
+  stats: { exported: 0, dropped: 0, exitDropped: 0, failed: 0, rateLimited: 0, unsampled: 0, events: 0, attrs: 0, errors: 0 },
+};
 
 function env() {
   const p = G.process;
@@ -125,24 +69,52 @@ function als() {
   return st.als;
 }
 
+// current is the innermost span of the synchronous stack, else the one the
+// asynchronous context carries.
 function current() {
+  if (st.cur !== null) return st.cur;
   const a = st.als;
-  return a ? a.getStore() : st.cur;
+  return a ? a.getStore() || null : null;
 }
 
-function setCurrent(s) {
-  const a = st.als;
-  if (a) a.enterWith(s);
-  else st.cur = s;
+function resetStack() {
+  st.resetQueued = false;
+  st.cur = null;
 }
 
-// The clock is read as timeOrigin + now(): timeOrigin is read once, as its
-// getter costs more than the rest of a span.
+// Times are kept as milliseconds since the clock's origin, read once: the
+// origin's getter costs more than the rest of a span, and small numbers keep
+// performance.now()'s sub-microsecond precision.
 const perf = G.performance && typeof G.performance.now === "function" && G.performance.timeOrigin ? G.performance : null;
-const origin = perf ? perf.timeOrigin : 0;
+const origin = perf ? perf.timeOrigin : Date.now();
 
 function nowMs() {
-  return perf ? origin + perf.now() : Date.now();
+  return perf ? perf.now() : Date.now() - origin;
+}
+
+// Ids come from the runtime's own generator (xorshift128, seeded once from
+// crypto where there is one), never from Math.random, which a program may
+// have seeded for reproducible runs.
+function rand32() {
+  let r = st.rand;
+  if (r === null) {
+    r = st.rand = new Uint32Array(4);
+    try {
+      G.crypto.getRandomValues(r);
+    } catch (e) {
+      for (let i = 0; i < 4; i++) r[i] = (Date.now() * (i + 1) + nowMs() * 1000) >>> 0;
+    }
+    r[0] |= 1;
+  }
+  let t = r[3];
+  const s = r[0];
+  r[3] = r[2];
+  r[2] = r[1];
+  r[1] = s;
+  t ^= t << 11;
+  t ^= t >>> 8;
+  r[0] = t ^ s ^ (s >>> 19);
+  return r[0];
 }
 
 const HEX = Array.from({ length: 256 }, (_, i) => (i < 16 ? "0" : "") + i.toString(16));
@@ -152,7 +124,7 @@ const HEX = Array.from({ length: 256 }, (_, i) => (i < 16 ? "0" : "") + i.toStri
 function hex(n) {
   let s = "", any = 0;
   for (let i = 0; i < n; i += 8) {
-    const r = (Math.random() * 4294967296) >>> 0;
+    const r = rand32();
     any |= r;
     s += HEX[r >>> 24] + HEX[(r >>> 16) & 255] + HEX[(r >>> 8) & 255] + HEX[r & 255];
   }
@@ -160,26 +132,37 @@ function hex(n) {
 }
 
 class Span {
-  constructor(name, parent, attrs) {
+  constructor(name, parent, sampled) {
     this.name = name;
-    this.traceId = parent ? parent.traceId : hex(32);
-    this.spanId = hex(16);
-    this.parentId = parent ? parent.spanId : "";
-    this.attrs = attrs;
+    this.traceId = parent !== null ? parent.traceId : hex(32);
+    this.spanId = sampled ? hex(16) : "";
+    this.parentId = parent !== null ? parent.spanId : "";
+    this.sampled = sampled;
+    this.attrs = null;
     this.events = null;
     this.counts = null;
     this.error = null;
     this.otel = null;
     this.ctx = null;
     this.inCtx = false;
-    this.prev = undefined;
+    this.prev = null;
+    this.kids = 0;
+    this.ended = false;
+    this.droppedEvents = 0;
+    this.droppedAttrs = 0;
     this.start = nowMs();
     this.end = 0;
   }
 
   event(name, attrs) {
-    if (this.otel) this.otel.addEvent(name, attrs);
-    else (this.events || (this.events = [])).push([name, nowMs(), attrs]);
+    if (this.otel) {
+      this.otel.addEvent(name, attrs);
+    } else if (this.events !== null && this.events.length >= st.cfg.events) {
+      this.droppedEvents++;
+      st.stats.events++;
+    } else {
+      (this.events || (this.events = [])).push([name, nowMs(), attrs]);
+    }
   }
 }
 
@@ -188,51 +171,67 @@ class Span {
 // context, so a minimal one is made with the same three methods.
 function ctxWith(parent, span) {
   if (parent && typeof parent.setValue === "function") return parent.setValue(OTEL_SPAN_KEY, span);
-  const m = new Map([[OTEL_SPAN_KEY, span]]);
   const make = (m) => ({
     getValue: (k) => m.get(k),
     setValue: (k, v) => make(new Map(m).set(k, v)),
     deleteValue: (k) => { const n = new Map(m); n.delete(k); return make(n); },
   });
-  return make(m);
+  return make(new Map([[OTEL_SPAN_KEY, span]]));
 }
 
 function configure() {
   st.mode = 1;
   const e = env();
-  if (String(e.OTEL_SDK_DISABLED || "").trim().toLowerCase() === "true") return;
+  st.cfg = settings(e);
+  if (String(e.OTEL_SDK_DISABLED || "").trim().toLowerCase() === "true" || st.cfg.ratio === 0) return;
   if (e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || e.OTEL_EXPORTER_OTLP_ENDPOINT || e.TELEMETRY_INJECT_FILE) {
     st.exporter = new Exporter(e); // eslint-disable-line no-use-before-define
     st.mode = 2;
   }
 }
 
-function start(name, file, line, attrs) {
+function start(name, file, line, attrs, values) {
   try {
     if (st.mode === 0) configure();
     const api = G[OTEL_API];
     const provider = api !== undefined ? api.trace : undefined;
     if (provider === undefined && st.exporter === null) return null;
     als();
-    const parent = current() || null;
-    const a = { "code.function.name": name, "code.file.path": file, "code.line.number": line };
-    if (attrs) {
-      for (const k of Object.keys(attrs)) {
-        if (!sensitive(k)) a[k] = value(attrs[k]);
-      }
+    let parent = current();
+    if (parent !== null && parent.ended) parent = null;
+    const now = nowMs();
+    // With the program's tracer its SDK samples; ours keeps a child exactly
+    // when its parent was kept, so nothing exported lacks its parent.
+    let sampled = parent !== null ? parent.sampled : true;
+    if (sampled && provider === undefined && !allowed(name, now)) {
+      sampled = false;
+      st.stats.rateLimited++;
     }
-    const s = new Span(name, parent, a);
+    const s = new Span(name, parent, sampled);
+    if (parent === null && sampled && provider === undefined && !sampledRoot(s.traceId, st.cfg.ratio)) {
+      s.sampled = false;
+      s.spanId = "";
+    }
+    if (!s.sampled) {
+      st.stats.unsampled++;
+      return s;
+    }
+    if (parent !== null) parent.kids++;
+    const a = { "code.function.name": name, "code.file.path": file, "code.line.number": line };
+    if (attrs) s.droppedAttrs = describe(a, 3, attrs, values, st.cfg.attrs);
+    st.stats.attrs += s.droppedAttrs;
+    s.attrs = a;
     if (provider !== undefined) {
       let tracer = st.tracers.get(provider);
       if (tracer === undefined) {
-        tracer = provider.getTracer("telemetry-inject");
+        tracer = provider.getTracer("telemetry-inject", VERSION);
         st.tracers.set(provider, tracer);
       }
       // A span run() made current is in the program's context too, where
       // the program's own spans may have nested deeper since: the active
       // context then knows best. A span enter() made current is only ours.
       const ctxm = api.context;
-      const pctx = parent && parent.ctx && !parent.inCtx ? parent.ctx : ctxm && typeof ctxm.active === "function" ? ctxm.active() : undefined;
+      const pctx = parent !== null && parent.ctx && !parent.inCtx ? parent.ctx : ctxm && typeof ctxm.active === "function" ? ctxm.active() : undefined;
       s.otel = tracer.startSpan(name, { kind: 0, attributes: a }, pctx);
       s.ctx = ctxWith(pctx, s.otel);
     }
@@ -243,16 +242,24 @@ function start(name, file, line, attrs) {
   }
 }
 
+// finish ends a span and lets go of everything that tied it to others.
 function finish(s) {
   try {
-    if (s.counts) {
+    s.ended = true;
+    s.prev = null;
+    if (!s.sampled) return;
+    if (s.counts !== null) {
       for (const [k, n] of s.counts) {
-        s.attrs[k + ".iterations"] = n;
-        if (s.otel) s.otel.setAttribute(k + ".iterations", n);
+        if (n === 1 && k.endsWith(".runs")) continue;
+        if (s.otel) s.otel.setAttribute(k, n);
+        else s.attrs[k] = n;
       }
+      s.counts = null;
     }
     if (s.otel) {
       s.otel.end();
+      s.otel = null;
+      s.ctx = null;
       return;
     }
     s.end = nowMs();
@@ -262,102 +269,94 @@ function finish(s) {
   }
 }
 
-function tiEnter(name, file, line, attrs) {
+function tiEnter(name, file, line, attrs, values) {
   if (st.mode === 1 && G[OTEL_API] === undefined) return null;
-  const s = start(name, file, line, attrs);
+  const s = start(name, file, line, attrs, values);
   if (s !== null) {
-    s.prev = current();
-    setCurrent(s);
+    // The stack is balanced by the time the job ends, except for a
+    // generator suspended inside its span: the reset keeps that span from
+    // becoming every later job's parent.
+    if (!st.resetQueued) {
+      st.resetQueued = true;
+      microtask(resetStack);
+    }
+    s.prev = st.cur;
+    st.cur = s;
   }
   return s;
 }
 
 function tiExit(s) {
   if (s === null || s === undefined) return;
-  try {
-    // Only a span that is still current gives way to its parent: a
-    // generator that finishes after its consumer moved on, or code resumed
-    // after an await without AsyncLocalStorage, must not bring back a
-    // parent that has already ended.
-    if (current() === s) setCurrent(s.prev);
-  } catch (e) {
-    st.stats.errors++;
-  }
+  // Only a span that is still current gives way to its parent: a generator
+  // finishing after its consumer moved on must not bring back a parent.
+  if (st.cur === s) st.cur = s.prev;
   finish(s);
 }
 
 function tiFail(s, err) {
-  if (s === null || s === undefined) return;
+  if (s === null || s === undefined || !s.sampled) return;
   try {
-    let type = typeof err, message = "", stack = "";
-    if (err !== null && (type === "object" || type === "function")) {
-      const name = err.name, msg = err.message, stk = err.stack;
-      type = typeof name === "string" ? name : "Error";
-      message = typeof msg === "string" ? trunc(msg) : "";
-      stack = typeof stk === "string" ? stk.slice(0, 4096) : "";
-    } else {
-      message = trunc(String(err));
-    }
-    s.error = message;
+    const t = typeof err;
+    const obj = err !== null && (t === "object" || t === "function");
+    // One exception event per thrown object, on the first span it leaves;
+    // every span it escapes from gets status ERROR.
+    const first = !obj || !st.seen.has(err);
+    if (obj && first) st.seen.add(err);
+    const info = errorInfo(err);
+    s.error = info.message || info.type;
     if (s.otel) {
-      s.otel.recordException({ name: type, message, stack });
-      s.otel.setStatus({ code: 2, message });
-    } else {
-      s.event("exception", { "exception.type": type, "exception.message": message, "exception.stacktrace": stack });
+      if (first) s.otel.recordException({ name: info.type, message: info.message, stack: info.stack });
+      s.otel.setStatus({ code: 2, message: s.error });
+    } else if (first) {
+      s.event("exception", { "exception.type": info.type, "exception.message": info.message, "exception.stacktrace": info.stack });
     }
   } catch (e) {
     st.stats.errors++;
   }
 }
 
-function runIn(s, fn) {
-  const api = s.otel ? G[OTEL_API] : undefined;
-  const ctxm = api !== undefined ? api.context : undefined;
-  let inner = fn;
-  if (ctxm && typeof ctxm.with === "function") {
-    s.inCtx = true;
-    inner = () => ctxm.with(s.ctx, fn);
-  }
-  const a = st.als;
-  if (a) return a.run(s, inner);
-  const prev = st.cur;
-  st.cur = s;
-  try {
-    return inner();
-  } finally {
-    st.cur = prev;
-  }
+function settle(s, p) {
+  return promiseThen.call(p, (v) => { finish(s); return v; }, (e) => { tiFail(s, e); finish(s); throw e; });
 }
 
-function tiRun(name, file, line, attrs, fn) {
+function tiRun(name, file, line, attrs, fn, values) {
   if (st.mode === 1 && G[OTEL_API] === undefined) return fn();
-  const s = start(name, file, line, attrs);
+  const s = start(name, file, line, attrs, values);
   if (s === null) return fn();
+  const prev = st.cur, a = st.als;
   let r;
   try {
-    r = runIn(s, fn);
+    // The synchronous stack is left to the asynchronous context for the
+    // call, so that what fn starts keeps s, not a span that has ended.
+    st.cur = a ? null : s;
+    const ctxm = s.otel !== null ? G[OTEL_API].context : undefined;
+    if (ctxm !== undefined && typeof ctxm.with === "function") {
+      s.inCtx = true;
+      r = a ? ctxm.with(s.ctx, a.run, a, s, fn) : ctxm.with(s.ctx, fn);
+    } else {
+      r = a ? a.run(s, fn) : fn();
+    }
   } catch (e) {
+    st.cur = prev;
     tiFail(s, e);
     finish(s);
     throw e;
   }
+  st.cur = prev;
   // Only an async callback's promise is replaced by one that settles the
   // same way: the instrumented function is async too, so nobody can see the
   // difference. A sync function's result (a thenable query builder, say)
   // is returned as is, and its span covers the synchronous call.
-  if (r instanceof Promise && fn instanceof AsyncFunction) {
-    return r.then((v) => { finish(s); return v; }, (e) => { tiFail(s, e); finish(s); throw e; });
-  }
+  if (Object.getPrototypeOf(fn) === AsyncFunctionProto) return settle(s, r);
   finish(s);
   return r;
 }
 
-function addEvent(name, file, line, extra) {
+function addEvent(s, name, file, line, key, v) {
   try {
-    const s = current();
-    if (!s) return;
     const a = { "code.file.path": file, "code.line.number": line };
-    if (extra !== undefined) a.value = extra;
+    if (key !== "") a[key] = v;
     s.event(name, a);
   } catch (e) {
     st.stats.errors++;
@@ -366,27 +365,50 @@ function addEvent(name, file, line, extra) {
 
 function tiLoop(event, file, line) {
   if (st.mode === 1 && G[OTEL_API] === undefined) return;
-  addEvent(event, file, line, undefined);
+  const s = current();
+  if (s === null || !s.sampled) return;
+  // A loop entered again within the same span (an inner loop) is counted,
+  // not repeated as events.
+  const c = s.counts || (s.counts = new Map());
+  const k = event + ".runs", n = c.get(k);
+  if (n === undefined) addEvent(s, event, file, line, "", undefined);
+  c.set(k, (n || 0) + 1);
 }
 
 function tiTick(event) {
   if (st.mode === 1 && G[OTEL_API] === undefined) return;
   const s = current();
-  if (!s) return;
+  if (s === null || !s.sampled) return;
   const c = s.counts || (s.counts = new Map());
-  c.set(event, (c.get(event) || 0) + 1);
+  const k = event + ".iterations";
+  c.set(k, (c.get(k) || 0) + 1);
 }
 
 function tiVar(key, val, file, line) {
   if (st.mode === 1 && G[OTEL_API] === undefined) return;
-  if (!current()) return;
-  addEvent(key, file, line, sensitive(key) ? undefined : value(val));
+  const s = current();
+  if (s === null || !s.sampled) return;
+  if (sensitive(key)) addEvent(s, key, file, line, "", undefined);
+  else addEvent(s, key, file, line, "shape", shape(val));
+}
+
+function tiVal(key, val, file, line) {
+  if (st.mode === 1 && G[OTEL_API] === undefined) return;
+  const s = current();
+  if (s === null || !s.sampled) return;
+  if (sensitive(key)) addEvent(s, key, file, line, "", undefined);
+  else addEvent(s, key, file, line, "value", value(val));
 }
 
 function tiMark(key, file, line) {
   if (st.mode === 1 && G[OTEL_API] === undefined) return;
-  addEvent(key, file, line, undefined);
+  const s = current();
+  if (s !== null && s.sampled) addEvent(s, key, file, line, "", undefined);
 }
+
+//@@SHAPE@@
+
+//@@SAMPLER@@
 
 //@@EXPORTER@@
 

@@ -13,7 +13,7 @@ provider.register();
 const tracer = api.trace.getTracer("program");
 
 function inner(x) {
-  /*@ti{*/const __ti_s = __ti.enter("inner", "otel.js", 15, {x: x}); try {/*}@ti*/
+  /*@ti{*/const __ti_s = __ti.enter("inner", "otel.js", 15, {x: x}, 1); try {/*}@ti*/
   /*@ti{*/__ti.loop("inner.loop", "otel.js", 16);/*}@ti*/
   for (let i = 0; i < x; i++) {
     /*@ti{*/__ti.tick("inner.loop");/*}@ti*/

@@ -33,9 +33,9 @@ async function* agen(n) {
 class Shop {
   constructor(name) { this.name = name; }
   price(item, qty) {
-    /*@ti{*/const __ti_s = __ti.enter("Shop.price", "prog.js", 35, {item: item, qty: qty}); try {/*}@ti*/
+    /*@ti{*/const __ti_s = __ti.enter("Shop.price", "prog.js", 35, {item: item, qty: qty}, 1); try {/*}@ti*/
     const longText = "x".repeat(1000);
-    /*@ti{*/__ti.v("longText", longText, "prog.js", 37);/*}@ti*/
+    /*@ti{*/__ti.val("longText", longText, "prog.js", 37);/*}@ti*/
     const apiToken = "tok-" + qty;
     /*@ti{*/__ti.v("apiToken", apiToken, "prog.js", 39);/*}@ti*/
     return this.name + ":" + item.length * qty + ":" + arguments.length;

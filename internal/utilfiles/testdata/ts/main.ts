@@ -6,9 +6,9 @@ export class Calc {
   constructor(private base: number) {}
 
   add(a: number, b: number): number {
-    /*@ti{*/const __ti_s = __ti.enter("Calc.add", "main.ts", 8, {a: a, b: b}); try {/*}@ti*/
+    /*@ti{*/const __ti_s = __ti.enter("Calc.add", "main.ts", 8, {a: a, b: b}, 1); try {/*}@ti*/
     const total: number = this.base + a + b;
-    /*@ti{*/__ti.v("total", total, "main.ts", 10);/*}@ti*/
+    /*@ti{*/__ti.val("total", total, "main.ts", 10);/*}@ti*/
     return total;
     /*@ti{*/} catch (__ti_e) { __ti.fail(__ti_s, __ti_e); throw __ti_e; } finally { __ti.exit(__ti_s); }/*}@ti*/
   }

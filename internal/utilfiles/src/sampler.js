@@ -1,0 +1,74 @@
+// Settings read once from the environment, and which spans are kept:
+// OTEL_TRACES_SAMPLER/_ARG decide for a trace's root, a child follows its
+// parent (so a kept span's parent is always kept), and a per-name rate limit
+// keeps one hot function from flooding the exporter.
+
+function envNumber(e, names, dflt) {
+  for (const k of names) {
+    const raw = e[k];
+    if (raw === undefined || String(raw).trim() === "") continue;
+    const v = Number(raw);
+    if (Number.isFinite(v) && v >= 0) return v;
+  }
+  return dflt;
+}
+
+// rootRatio is the share of new traces OTEL_TRACES_SAMPLER keeps. Every
+// sampler the spec names reduces to it here: the runtime's only parents are
+// its own spans, so parentbased_* and a trace-id ratio (decided on the trace
+// id, the same for the whole trace) both keep a child exactly when its parent
+// was kept.
+function rootRatio(e) {
+  const name = String(e.OTEL_TRACES_SAMPLER || "parentbased_always_on").trim().toLowerCase();
+  let arg = Number(e.OTEL_TRACES_SAMPLER_ARG);
+  if (e.OTEL_TRACES_SAMPLER_ARG === undefined || !(arg >= 0 && arg <= 1)) arg = 1;
+  switch (name) {
+    case "always_off": case "parentbased_always_off": return 0;
+    case "traceidratio": case "parentbased_traceidratio": return arg;
+    default: return 1;
+  }
+}
+
+// settings are the OpenTelemetry SDK's limits with the spec's defaults, and
+// the rate limit (spans per second per span name, bursts up to ten seconds'
+// worth; 0 turns it off).
+function settings(e) {
+  const queue = Math.max(1, Math.floor(envNumber(e, ["OTEL_BSP_MAX_QUEUE_SIZE"], 2048)));
+  const rate = envNumber(e, ["TELEMETRY_INJECT_SPAN_RATE_LIMIT"], 1000);
+  return {
+    queue,
+    delay: envNumber(e, ["OTEL_BSP_SCHEDULE_DELAY"], 5000),
+    batch: Math.max(1, Math.min(queue, Math.floor(envNumber(e, ["OTEL_BSP_MAX_EXPORT_BATCH_SIZE"], 512)))),
+    events: envNumber(e, ["OTEL_SPAN_EVENT_COUNT_LIMIT"], 128),
+    attrs: envNumber(e, ["OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT", "OTEL_ATTRIBUTE_COUNT_LIMIT"], 128),
+    valueLen: envNumber(e, ["OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT", "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT"], Infinity),
+    ratio: rootRatio(e),
+    rate,
+    burst: rate * 10,
+  };
+}
+
+// sampledRoot decides for a new trace from its id's last 32 bits, as a
+// trace-id ratio sampler does.
+function sampledRoot(traceId, ratio) {
+  if (ratio >= 1) return true;
+  return parseInt(traceId.slice(-8), 16) / 4294967296 < ratio;
+}
+
+// allowed takes one token from name's bucket, refilled at cfg.rate per
+// second; the buckets are as many as the program's span names.
+function allowed(name, now) {
+  const cfg = st.cfg;
+  if (cfg.rate === 0) return true;
+  let b = st.buckets.get(name);
+  if (b === undefined) {
+    b = { tokens: cfg.burst, t: now };
+    st.buckets.set(name, b);
+  } else {
+    b.tokens = Math.min(cfg.burst, b.tokens + ((now - b.t) * cfg.rate) / 1000);
+    b.t = now;
+  }
+  if (b.tokens < 1) return false;
+  b.tokens--;
+  return true;
+}
