@@ -40,8 +40,9 @@ function pump() {
       if (m[1] === 'esm') new vm.SourceTextModule(src, {identifier: 'file:///check.mjs'});
       else vm.compileFunction(src, ['exports', 'require', 'module', '__filename', '__dirname'], {filename: 'check.js'});
     } catch (e) {
-      const at = /:(\d+)\r?\n/.exec(String(e && e.stack));
-      res = {ok: false, message: String(e && e.message), line: at ? Number(at[1]) : 0};
+      const stack = String(e && e.stack);
+      const at = /:(\d+)\r?\n[^\n]*\n( *)\^/.exec(stack) || /:(\d+)\r?\n/.exec(stack);
+      res = {ok: false, message: String(e && e.message), line: at ? Number(at[1]) : 0, column: at && at[2] !== undefined ? at[2].length + 1 : 0};
     }
     process.stdout.write(JSON.stringify(res) + '\n');
   }
@@ -70,6 +71,7 @@ type checkResult struct {
 	OK      bool   `json:"ok"`
 	Message string `json:"message"`
 	Line    int    `json:"line"`
+	Column  int    `json:"column"`
 }
 
 // errNoNode reports that node is not available; the check is then skipped.
@@ -79,13 +81,23 @@ var errNoNode = errors.New("node not found")
 // node's syntax error with its line, or nil. It returns nil without
 // checking when node is not installed.
 func (c *nodeChecker) Check(ctx context.Context, src []byte, esm bool) error {
+	res, err := c.Position(ctx, src, esm)
+	if err != nil || res.OK {
+		return err
+	}
+	return fmt.Errorf("line %d: %s", res.Line, res.Message)
+}
+
+// Position compiles src like Check and returns node's verdict with the
+// error's line and column. Without node it returns an OK result.
+func (c *nodeChecker) Position(ctx context.Context, src []byte, esm bool) (checkResult, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if err := c.start(); err != nil {
 		if errors.Is(err, errNoNode) {
-			return nil
+			return checkResult{OK: true}, nil
 		}
-		return err
+		return checkResult{}, err
 	}
 	kind := "cjs"
 	if esm {
@@ -114,16 +126,13 @@ func (c *nodeChecker) Check(ctx context.Context, src []byte, esm bool) error {
 	case <-ctx.Done():
 		c.stop()
 		<-done
-		return ctx.Err()
+		return checkResult{}, ctx.Err()
 	case a := <-done:
 		if a.err != nil {
 			c.stop()
-			return fmt.Errorf("talking to the node syntax checker: %w", a.err)
+			return checkResult{}, fmt.Errorf("talking to the node syntax checker: %w", a.err)
 		}
-		if !a.res.OK {
-			return fmt.Errorf("line %d: %s", a.res.Line, a.res.Message)
-		}
-		return nil
+		return a.res, nil
 	}
 }
 

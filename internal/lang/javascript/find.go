@@ -3,7 +3,6 @@ package javascript
 import (
 	"bytes"
 	"context"
-	"path"
 	"strings"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/lang/treesitter"
@@ -21,7 +20,6 @@ const (
 	reasonIgnoreFile  = "file opted out with " + ignoreFileDirective
 	reasonIgnore      = "opted out with // " + ignoreDirective
 	reasonGlobalTS    = "TypeScript global script (no import or export): an added import would turn it into a module"
-	reasonBrowser     = "browser script (no import, export, require or module.exports): the runtime cannot be loaded"
 	reasonCallee      = "uses arguments.callee or .caller introspection"
 	reasonNotInBlock  = "loop is the unbraced body of another statement: a line before it would change the program"
 	reasonReserved    = "the file already uses the reserved __ti prefix, so the injected names could collide"
@@ -48,11 +46,10 @@ func findConstructs(ctx context.Context, p *parsers, f *source.File) ([]source.C
 		f:      f,
 		src:    f.Src,
 		li:     newLines(f.Src),
-		mod:    modulePath(f.Path),
+		mod:    moduleName(f),
 		ts:     f.Lang == source.TypeScript,
 		unit:   indentUnit(f.Src),
 		counts: map[string]int{},
-		anon:   map[string]int{},
 	}
 	w.collectComments(root)
 	w.introspection = findIntrospection(root, f.Src)
@@ -69,8 +66,6 @@ func findConstructs(ctx context.Context, p *parsers, f *source.File) ([]source.C
 	case w.ts && !w.esm && !hasTSImportRequire(w.named(root)) && !strings.HasSuffix(f.Path, ".mts") && !strings.HasSuffix(f.Path, ".cts"):
 		// .mts and .cts files are modules whatever they contain.
 		fileSkip = reasonGlobalTS
-	case !w.ts && moduleFrom(f, moduleUse{esm: w.esm, commonJS: w.commonJS}) == source.ModuleNone:
-		fileSkip = reasonBrowser
 	}
 	if fileSkip != "" {
 		for i := range w.out {
@@ -86,8 +81,8 @@ func usesReservedNames(src []byte) bool {
 	if !bytes.Contains(src, []byte("__ti")) {
 		return false
 	}
-	stripped, _, _ := Strip(src)
-	return bytes.Contains(stripped, []byte("__ti"))
+	stripped, _, err := Strip(src)
+	return err != nil || bytes.Contains(stripped, []byte("__ti"))
 }
 
 // hasTSImportRequire reports a TypeScript `import x = require(...)` or
@@ -101,17 +96,14 @@ func hasTSImportRequire(kids []treesitter.Node) bool {
 	return false
 }
 
-// modulePath turns a file path into the dotted module part of QualNames.
-func modulePath(p string) string {
-	p = strings.Trim(strings.TrimSuffix(p, path.Ext(p)), "/")
-	return strings.ReplaceAll(p, "/", ".")
-}
-
 // scope is what the walker knows about the code around a node.
 type scope struct {
 	qual string // QualName prefix for functions found here
 	fn   *fnInfo
 	skip string // inherited skip reason
+	// inLoop: inside a loop body of the enclosing function (or of the
+	// module top level); a function's own body starts outside any loop.
+	inLoop bool
 }
 
 // fnInfo is the enclosing function.
@@ -119,6 +111,9 @@ type fnInfo struct {
 	qual  string
 	scope []string // parameters and the locals declared so far
 	seen  map[string]bool
+	// evolving: locals declared without a type and without a value, or
+	// with [], null or undefined.
+	evolving map[string]bool
 }
 
 type walker struct {
@@ -138,7 +133,6 @@ type walker struct {
 	commonJS   bool // require(...), module.exports or exports.x seen
 	// introspection holds the offsets of arguments.callee and x.caller.
 	introspection []int
-	anon          map[string]int
 	out           []source.Construct
 }
 
@@ -226,6 +220,16 @@ func (w *walker) visit(n *treesitter.Node, sc scope) {
 		}
 	case "for_statement", "for_in_statement", "while_statement", "do_statement":
 		w.loop(n, sc)
+		body := n.ChildByFieldName("body")
+		kids := w.named(n)
+		for i := range kids {
+			inner := sc
+			if body != nil && kids[i].StartByte() == body.StartByte() && kids[i].EndByte() == body.EndByte() {
+				inner.inLoop = true
+			}
+			w.visit(&kids[i], inner)
+		}
+		return
 	case "lexical_declaration", "variable_declaration":
 		w.declaration(n, sc)
 	case "call_expression", "member_expression":

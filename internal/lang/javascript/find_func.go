@@ -21,17 +21,23 @@ func (w *walker) function(n *treesitter.Node, sc scope) {
 	}
 	// A context name can be a dotted assignment target (exports.handler):
 	// the QualName takes all of it, the Name its last part.
+	// Unnamed callbacks are named after the call they are passed to, and
+	// otherwise "<anonymous>": no counters, so names stay put when code
+	// around them changes (the Ordinal tells twins apart).
 	path := w.nameOf(n)
 	if path == "" {
 		path = w.contextName(n)
 	}
-	if path == "" {
-		w.anon[sc.qual]++
-		path = "<anonymous>" + strconv.Itoa(w.anon[sc.qual])
-	}
 	name := path
 	if i := strings.LastIndexByte(path, '.'); i >= 0 && !strings.HasPrefix(path, "[") {
 		name = path[i+1:]
+	}
+	if path == "" {
+		path = w.callbackName(n)
+		if path == "" {
+			path = "<anonymous>"
+		}
+		name = path
 	}
 	qual := join(sc.qual, path)
 	params := w.params(n)
@@ -44,6 +50,7 @@ func (w *walker) function(n *treesitter.Node, sc scope) {
 		Async:     hasChild(n, "async"),
 		Generator: strings.Contains(n.Kind(), "generator") || hasChild(n, "*"),
 		Skip:      sc.skip,
+		InLoop:    sc.inLoop,
 	}
 	if sc.fn != nil {
 		c.Enclosing = sc.fn.qual
@@ -292,6 +299,17 @@ func (w *walker) params(n *treesitter.Node) []string {
 		}
 	}
 	return out
+}
+
+// markEvolving notes names declared without a type whose type TypeScript
+// lets evolve (see declaration).
+func (fi *fnInfo) markEvolving(names ...string) {
+	if fi.evolving == nil {
+		fi.evolving = map[string]bool{}
+	}
+	for _, n := range names {
+		fi.evolving[n] = true
+	}
 }
 
 // declare adds names to the enclosing function's scope, which grows as

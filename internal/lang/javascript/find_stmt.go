@@ -35,6 +35,7 @@ func (w *walker) loop(n *treesitter.Node, sc scope) {
 		QualName: sc.qual,
 		Skip:     sc.skip,
 		Indent:   indentAt(w.src, w.li, int(outer.StartByte())),
+		InLoop:   sc.inLoop,
 	}
 	if sc.fn != nil {
 		c.Enclosing = sc.fn.qual
@@ -77,6 +78,12 @@ func (w *walker) loopName(n *treesitter.Node) string {
 }
 
 // declaration records a const, let or var statement in a function body.
+// Only names that hold their value once the statement ran are read by the
+// injected line: a declarator without an initializer (`let x;`, read
+// before definite assignment: TS2454) or with one whose type TypeScript
+// lets evolve (`let r = [];`, `= null`, `= undefined` without a type:
+// reading it there makes it an implicit any, TS7005/TS7034) is left out;
+// a statement with no name left is not recorded.
 func (w *walker) declaration(n *treesitter.Node, sc scope) {
 	if sc.fn == nil || n.Parent() == nil || n.Parent().Kind() != "statement_block" {
 		return
@@ -84,15 +91,46 @@ func (w *walker) declaration(n *treesitter.Node, sc scope) {
 	var targets []string
 	kids := w.named(n)
 	for i := range kids {
-		if d := &kids[i]; d.Kind() == "variable_declarator" {
-			targets = append(targets, w.boundNames(d.ChildByFieldName("name"))...)
+		d := &kids[i]
+		if d.Kind() != "variable_declarator" {
+			continue
 		}
+		names := w.boundNames(d.ChildByFieldName("name"))
+		value := d.ChildByFieldName("value")
+		if value == nil || d.ChildByFieldName("type") == nil && evolves(value, w.src) {
+			sc.fn.declare(names...)
+			sc.fn.markEvolving(names...)
+			continue
+		}
+		targets = append(targets, names...)
 	}
-	w.variable(n, sc, targets)
+	w.variable(n, sc, targets, targets)
+}
+
+// evolves reports whether an initializer gives an unannotated variable a
+// type that TypeScript lets evolve with later assignments: [], null,
+// undefined.
+func evolves(v *treesitter.Node, src []byte) bool {
+	for v.Kind() == "parenthesized_expression" && v.NamedChildCount() == 1 {
+		v = v.NamedChild(0)
+	}
+	switch v.Kind() {
+	case "null", "undefined":
+		return true
+	case "array":
+		return v.NamedChildCount() == 0
+	case "identifier":
+		return treesitter.Text(v, src) == "undefined"
+	}
+	return false
 }
 
 // assignment records an expression statement that assigns to a plain
-// identifier (x = ..., x += ...) in a function body.
+// identifier (x = ..., x += ...) in a function body. In TypeScript the
+// value is read only when the variable is the function's own and not one
+// whose type evolves being given [], null or undefined: a variable of an
+// outer function read in a closure loses its narrowing, and an evolving
+// one is an implicit any there. Otherwise the line only marks the event.
 func (w *walker) assignment(n *treesitter.Node, sc scope) {
 	if sc.fn == nil || n.Parent() == nil || n.Parent().Kind() != "statement_block" || n.NamedChildCount() != 1 {
 		return
@@ -105,22 +143,34 @@ func (w *walker) assignment(n *treesitter.Node, sc scope) {
 	if left == nil || left.Kind() != "identifier" {
 		return
 	}
-	w.variable(n, sc, []string{treesitter.Text(left, w.src)})
+	name := treesitter.Text(left, w.src)
+	read := []string{name}
+	if w.ts {
+		right := e.ChildByFieldName("right")
+		own := sc.fn.seen[name]
+		if !own || sc.fn.evolving[name] && (right == nil || evolves(right, w.src) || e.Kind() != "assignment_expression") {
+			read = nil
+		}
+	}
+	w.variable(n, sc, []string{name}, read)
 }
 
-func (w *walker) variable(n *treesitter.Node, sc scope, targets []string) {
-	if len(targets) == 0 {
+// variable records a statement that binds names, of which the injected
+// line reads read (none: it only marks the event).
+func (w *walker) variable(n *treesitter.Node, sc scope, names, read []string) {
+	if len(names) == 0 {
 		return
 	}
-	sc.fn.declare(targets...)
+	sc.fn.declare(names...)
 	c := source.Construct{
 		Kind:      source.Variable,
-		Name:      strings.Join(targets, "_"),
+		Name:      strings.Join(names, "_"),
 		QualName:  sc.fn.qual,
 		Enclosing: sc.fn.qual,
 		Scope:     append([]string(nil), sc.fn.scope...),
-		Targets:   targets,
+		Targets:   read,
 		Skip:      sc.skip,
+		InLoop:    sc.inLoop,
 	}
 	end := realEnd(n)
 	c.Anchor = source.Anchor{Before: -1, BodyStart: -1, BodyEnd: -1, After: end}

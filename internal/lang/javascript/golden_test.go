@@ -127,6 +127,9 @@ func describe(cs []source.Construct) string {
 		if c.Generator {
 			b.WriteString(" generator")
 		}
+		if c.InLoop {
+			b.WriteString(" inloop")
+		}
 		if c.Skip != "" {
 			fmt.Fprintf(&b, " SKIP(%s)", c.Skip)
 		}

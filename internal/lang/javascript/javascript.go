@@ -2,11 +2,13 @@
 // functions, loops and variable assignments with tree-sitter, renders the
 // injected code described in docs/injected-code.md, strips it again, and
 // validates instrumented output (a clean parse, plus node's own compiler for
-// JavaScript when node is on PATH).
+// JavaScript when node is on PATH, and the project's own TypeScript
+// compiler against its tsconfig.json for TypeScript when it is installed).
 package javascript
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -21,9 +23,13 @@ type Options struct {
 	// Node is the node executable used to check JavaScript output; ""
 	// looks it up on PATH.
 	Node string
-	// NoNode disables the node check even when node is available, leaving
-	// the tree-sitter parse as the only validation.
+	// NoNode disables the node check and the TypeScript type check even
+	// when node is available, leaving the tree-sitter parse as the only
+	// validation.
 	NoNode bool
+	// TSC is the TypeScript compiler to type-check with; "" looks for
+	// node_modules/.bin/tsc in the folders above each file.
+	TSC string
 	// MaxIdleParsers is how many idle tree-sitter parsers each grammar
 	// keeps for reuse; 0 means 4.
 	MaxIdleParsers int
@@ -32,6 +38,8 @@ type Options struct {
 // parsers holds one Parser per grammar the two languages use.
 type parsers struct {
 	js, ts, tsx *treesitter.Parser
+	// node, when running, places JavaScript syntax errors exactly.
+	node *nodeChecker
 }
 
 func (p *parsers) forFile(f *source.File) *treesitter.Parser {
@@ -58,7 +66,7 @@ func (p *parsers) parse(ctx context.Context, f *source.File, src []byte) (*trees
 	if err != nil {
 		return nil, fmt.Errorf("parsing %s: %w", f.Path, err)
 	}
-	if err := treesitter.SyntaxError(tree.RootNode(), src); err != nil {
+	if err := p.syntaxError(ctx, f, tree.RootNode(), src); err != nil {
 		tree.Close()
 		return nil, fmt.Errorf("%s: %w", f.Path, err)
 	}
@@ -81,6 +89,11 @@ func New(opts Options) (js, ts lang.Language) {
 	var checker *nodeChecker
 	if !opts.NoNode {
 		checker = newNodeChecker(opts.Node)
+		p.node = checker
+	}
+	var types *tscChecker
+	if !opts.NoNode {
+		types = &tscChecker{node: opts.Node, tsc: opts.TSC}
 	}
 	find := func(f *source.File) ([]source.Construct, error) {
 		return findConstructs(context.Background(), p, f)
@@ -95,7 +108,7 @@ func New(opts Options) (js, ts lang.Language) {
 		Render:     Render,
 		Import:     importEdit,
 		Module:     func(f *source.File) source.Module { return moduleFor(p, f) },
-		Strip:      Strip,
+		Strip:      func(src []byte) ([]byte, int, error) { return stripWith(src, p.js, p.ts, p.tsx) },
 		Validate: func(ctx context.Context, f *source.File, out []byte) error {
 			return validate(ctx, p, checker, f, out)
 		},
@@ -113,13 +126,22 @@ func New(opts Options) (js, ts lang.Language) {
 		Find:       find,
 		Render:     Render,
 		Import:     importEdit,
-		Strip:      Strip,
+		Strip:      func(src []byte) ([]byte, int, error) { return stripWith(src, p.ts, p.tsx, p.js) },
 		Validate: func(ctx context.Context, f *source.File, out []byte) error {
-			return validate(ctx, p, nil, f, out)
+			if err := validate(ctx, p, nil, f, out); err != nil || types == nil || f.Abs == "" {
+				return err
+			}
+			if err := types.Validate(ctx, f, out); err != nil && !errors.Is(err, errNoTSNode) {
+				return fmt.Errorf("%s: %w", f.Path, err)
+			}
+			return nil
 		},
 		Close: func() error {
 			p.ts.Close()
 			p.tsx.Close()
+			if types != nil {
+				return types.Close()
+			}
 			return nil
 		},
 	}

@@ -3,6 +3,7 @@ package javascript
 import (
 	"bytes"
 	"context"
+	"strings"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/inject"
 	"github.com/telemetry-inject/telemetry-inject/internal/lang/treesitter"
@@ -100,10 +101,17 @@ func moduleFrom(f *source.File, u moduleUse) source.Module {
 }
 
 // importFor renders the line that loads the runtime: an ES import for ES
-// modules and TypeScript, a require call for CommonJS. It goes after a
-// shebang, the directive prologue and header comments (where TypeScript's
-// triple-slash directives and pragmas such as @ts-check must stay first),
-// but before a comment attached to the first statement.
+// modules, a require call for CommonJS, `import __ti = require(...)` for
+// TypeScript files without ES module syntax (the only form
+// verbatimModuleSyntax accepts in a CommonJS file). A JavaScript file that
+// shows no module syntax at all is a script: Node runs it as CommonJS, a
+// browser as a classic script, where require does not exist. Its lookup
+// falls back to a do-nothing runtime instead of throwing, and it is a
+// `var`, so that several such scripts on one page can all declare it; that
+// var is the one global it adds (window.__ti), as any top-level var would.
+// The line goes after a shebang, the directive prologue and header comments
+// (where TypeScript's triple-slash directives and pragmas such as @ts-check
+// must stay first), but before a comment attached to the first statement.
 func importFor(p *parsers, f *source.File, spec string) inject.Edit {
 	code := "import * as __ti from " + jsString(spec) + ";"
 	tree, err := p.forFile(f).Parse(context.Background(), f.Src)
@@ -112,10 +120,57 @@ func importFor(p *parsers, f *source.File, spec string) inject.Edit {
 	}
 	defer tree.Close()
 	root := tree.RootNode()
-	if f.Lang == source.JavaScript && ModuleOf(f, root) != source.ModuleESM {
+	u := scanModuleUse(root, f.Src)
+	switch {
+	case f.Lang == source.TypeScript:
+		if !usesESMSyntax(root) && !strings.HasSuffix(f.Path, ".mts") {
+			code = "import __ti = require(" + jsString(spec) + ");"
+		}
+	case moduleFrom(f, u) == source.ModuleESM:
+	case !u.commonJS:
+		code = scriptImport(spec)
+	default:
 		code = "const __ti = require(" + jsString(spec) + ");"
 	}
 	return prologueEdit(f.Src, root, code)
+}
+
+// usesESMSyntax reports whether a TypeScript file has a top-level import
+// or export other than `import x = require(...)` and `export =`, which are
+// how a CommonJS file written in TypeScript imports and exports.
+func usesESMSyntax(root *treesitter.Node) bool {
+	for i := uint(0); i < root.NamedChildCount(); i++ {
+		n := root.NamedChild(i)
+		switch n.Kind() {
+		case "import_statement":
+			if !hasChildKind(n, "import_require_clause") {
+				return true
+			}
+		case "export_statement":
+			if !hasChildKind(n, "=") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func hasChildKind(n *treesitter.Node, kind string) bool {
+	for i := uint(0); i < n.ChildCount(); i++ {
+		if n.Child(i).Kind() == kind {
+			return true
+		}
+	}
+	return false
+}
+
+// scriptImport is the runtime lookup of a script that may run in a
+// browser: require when it exists and finds the runtime, else an object
+// whose methods do nothing (run still calls the function it wraps).
+func scriptImport(spec string) string {
+	return "var __ti = (function () { try { return require(" + jsString(spec) + "); } catch (e) { " +
+		"var n = function () {}; return { enter: n, exit: n, fail: n, v: n, val: n, mark: n, loop: n, tick: n, " +
+		"run: function (a, b, c, d, f) { return f(); } }; } })();"
 }
 
 // prologueEdit places code after the file's prologue.
@@ -179,13 +234,17 @@ func endsWithSemicolon(n *treesitter.Node) bool {
 	return c != nil && c.Kind() == ";"
 }
 
-// moduleFor parses f and returns the module system it uses (ModuleOf), or
-// the scanner's choice when f does not parse.
+// moduleFor parses f and returns the module system its injected lookup
+// uses: ModuleOf, where a script with no module syntax counts as CommonJS
+// (what Node runs it as), or the scanner's choice when f does not parse.
 func moduleFor(p *parsers, f *source.File) source.Module {
 	tree, err := p.forFile(f).Parse(context.Background(), f.Src)
 	if err != nil {
 		return f.Module
 	}
 	defer tree.Close()
-	return ModuleOf(f, tree.RootNode())
+	if m := ModuleOf(f, tree.RootNode()); m != source.ModuleNone {
+		return m
+	}
+	return source.ModuleCommonJS
 }

@@ -71,6 +71,11 @@ func inline(at int, code string, seq int) inject.Edit {
 
 func (r renderer) function(f *source.File, c *source.Construct, d source.Decision) []inject.Edit {
 	head := jsString(d.Name) + ", " + jsString(f.Path) + ", " + strconv.Itoa(c.Range.StartLine) + ", " + attributes(d.Attributes, c.Scope)
+	// values: the attributes' values, not only their shapes (an opt-in).
+	values := ""
+	if d.RecordValue {
+		values = ", 1"
+	}
 	a := c.Anchor
 	if a.BodyStart < 0 || a.BodyEnd < 0 {
 		return nil
@@ -83,15 +88,15 @@ func (r renderer) function(f *source.File, c *source.Construct, d source.Decisio
 		}
 		return []inject.Edit{
 			inline(a.BodyStart, "__ti.run("+head+", "+arrow, open),
-			inline(a.BodyEnd, "))", exprCloseBase-c.Range.Start),
+			inline(a.BodyEnd, ")"+values+")", exprCloseBase-c.Range.Start),
 		}
 	}
 	var first, last string
 	if c.Async && !c.Generator {
 		first = "return __ti.run(" + head + ", async () => {"
-		last = "});"
+		last = "}" + values + ");"
 	} else {
-		first = "const __ti_s = __ti.enter(" + head + "); try {"
+		first = "const __ti_s = __ti.enter(" + head + values + "); try {"
 		last = "} finally { __ti.exit(__ti_s); }"
 		if d.RecordExceptions {
 			last = "} catch (__ti_e) { __ti.fail(__ti_s, __ti_e); throw __ti_e; } finally { __ti.exit(__ti_s); }"
@@ -121,14 +126,21 @@ func (r renderer) loop(f *source.File, c *source.Construct, d source.Decision) [
 
 func (r renderer) variable(f *source.File, c *source.Construct, d source.Decision) []inject.Edit {
 	loc := jsString(f.Path) + ", " + strconv.Itoa(c.Range.StartLine)
+	// The shape of the value by default, the value itself when the run
+	// opted in, nothing but the event for a sensitive value or one the
+	// finder found unsafe to read (Targets empty).
+	fn := "__ti.v("
+	if d.RecordValue {
+		fn = "__ti.val("
+	}
 	var code string
 	switch {
-	case d.Sensitive || !d.RecordValue || len(c.Targets) == 0:
+	case d.Sensitive || len(c.Targets) == 0:
 		code = "__ti.mark(" + jsString(d.Name) + ", " + loc + ");"
 	case len(c.Targets) == 1:
-		code = "__ti.v(" + jsString(d.Name) + ", " + c.Targets[0] + ", " + loc + ");"
+		code = fn + jsString(d.Name) + ", " + c.Targets[0] + ", " + loc + ");"
 	default:
-		code = "__ti.v(" + jsString(d.Name) + ", " + attributes(c.Targets, c.Targets) + ", " + loc + ");"
+		code = fn + jsString(d.Name) + ", " + attributes(c.Targets, c.Targets) + ", " + loc + ");"
 	}
 	at := c.Anchor.After
 	if at == 0 || r.src[at-1] == '\n' {

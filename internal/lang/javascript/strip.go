@@ -1,70 +1,214 @@
 package javascript
 
-import "bytes"
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/telemetry-inject/telemetry-inject/internal/lang/treesitter"
+)
 
 // Strip removes every piece a previous run injected and reports how many it
-// removed. A line made only of indentation and marked pieces goes with its
-// line ending; any other marked piece goes alone. Text between an opening
-// marker and a missing closing one is left as it is.
+// removed, trying the JavaScript, TypeScript and TSX grammars in turn (the
+// languages' own Strip knows which to try first). See stripWith.
 func Strip(src []byte) ([]byte, int, error) {
-	open, close := []byte(markOpen), []byte(markClose)
-	if !bytes.Contains(src, open) {
+	if !mayHoldPieces(src) {
 		return src, 0, nil
 	}
-	out := make([]byte, 0, len(src))
-	n := 0
-	i := 0
-	for {
-		j := bytes.Index(src[i:], open)
-		if j < 0 {
-			break
-		}
-		start := i + j
-		end := pieceEnd(src, start, open, close)
-		if end < 0 {
-			break
-		}
-		count := 1
-		// Take any further pieces that directly follow, then see whether
-		// they fill their line.
-		for bytes.HasPrefix(src[end:], open) {
-			e := pieceEnd(src, end, open, close)
-			if e < 0 {
-				break
-			}
-			end = e
-			count++
-		}
-		ls, lineStart := onlyIndentBefore(src, start)
-		lineStart = lineStart && ls >= i
-		eol := -1
-		if lineStart {
-			switch {
-			case bytes.HasPrefix(src[end:], []byte("\r\n")):
-				eol = end + 2
-			case bytes.HasPrefix(src[end:], []byte("\n")):
-				eol = end + 1
-			}
-		}
-		if eol >= 0 {
-			out = append(out, src[i:ls]...)
-			i = eol
-		} else {
-			out = append(out, src[i:start]...)
-			i = end
-		}
-		n += count
+	var ps []*treesitter.Parser
+	for _, g := range []treesitter.Grammar{treesitter.JavaScript, treesitter.TypeScript, treesitter.TSX} {
+		p := treesitter.NewParser(g, 1)
+		defer p.Close()
+		ps = append(ps, p)
 	}
-	out = append(out, src[i:]...)
-	return out, n, nil
+	return stripWith(src, ps...)
 }
 
-// pieceEnd returns the offset just past the closing marker of the piece
-// opened at start, or -1 when it is not closed.
-func pieceEnd(src []byte, start int, open, close []byte) int {
-	k := bytes.Index(src[start+len(open):], close)
-	if k < 0 {
-		return -1
+func mayHoldPieces(src []byte) bool {
+	return bytes.Contains(src, []byte(markOpen)) || bytes.Contains(src, []byte(markClose))
+}
+
+// piece is one injected piece: from its opening marker comment to the end
+// of its closing one.
+type piece struct{ start, end int }
+
+// stripWith removes the injected pieces of src, parsed with the first of
+// grammars that parses it cleanly (else the first). Only marker comments
+// that are comment nodes count, so marker text inside strings, templates,
+// regular expressions, JSX text or other comments is the user's and stays.
+// A line made only of indentation and pieces goes with its line ending;
+// any other piece goes alone. It fails, naming the line, when a marker has
+// no partner, when a piece holds anything but code we write (a formatter
+// moved user code into it, say), or when taking the pieces out of a file
+// that parsed would leave one that does not: the file is then left alone.
+func stripWith(src []byte, grammars ...*treesitter.Parser) ([]byte, int, error) {
+	if !mayHoldPieces(src) {
+		return src, 0, nil
 	}
-	return start + len(open) + k + len(close)
+	var tree *treesitter.Tree
+	var used *treesitter.Parser
+	for _, g := range grammars {
+		t, err := g.Parse(context.Background(), src)
+		if err != nil {
+			return nil, 0, fmt.Errorf("parsing to find injected code: %w", err)
+		}
+		if tree == nil || !t.RootNode().HasError() {
+			if tree != nil {
+				tree.Close()
+			}
+			tree, used = t, g
+			if !t.RootNode().HasError() {
+				break
+			}
+			continue
+		}
+		t.Close()
+	}
+	clean := !tree.RootNode().HasError()
+	pieces, err := findPieces(tree.RootNode(), src)
+	tree.Close()
+	if err != nil {
+		return nil, 0, err
+	}
+	if len(pieces) == 0 {
+		return src, 0, nil
+	}
+	li := newLines(src)
+	for _, pc := range pieces {
+		if !ourCode(src[pc.start+len(markOpen) : pc.end-len(markClose)]) {
+			return nil, 0, fmt.Errorf("line %d: injected code was changed (by a formatter?) and cannot be taken out exactly; restore it or remove it by hand", li.line(pc.start))
+		}
+	}
+	out := removePieces(src, pieces)
+	if clean {
+		t, err := used.Parse(context.Background(), out)
+		if err != nil {
+			return nil, 0, fmt.Errorf("parsing the file without its injected code: %w", err)
+		}
+		defer t.Close()
+		if bad := firstBad(t.RootNode()); bad != nil {
+			return nil, 0, fmt.Errorf("line %d: taking the injected code out would leave a syntax error at %d:%d (a formatter changed it?); the file is left as it is",
+				li.line(pieces[0].start), bad.StartPosition().Row+1, bad.StartPosition().Column+1)
+		}
+	}
+	return out, len(pieces), nil
+}
+
+// findPieces pairs the marker comments of src, in order.
+func findPieces(root *treesitter.Node, src []byte) ([]piece, error) {
+	type marker struct {
+		at   int
+		open bool
+	}
+	var marks []marker
+	for _, m := range []string{markOpen, markClose} {
+		for i := 0; ; {
+			k := bytes.Index(src[i:], []byte(m))
+			if k < 0 {
+				break
+			}
+			start, end := i+k, i+k+len(m)
+			i = end
+			n := root.DescendantForByteRange(uint(start), uint(end))
+			if n != nil && n.Kind() == "comment" && int(n.StartByte()) == start && int(n.EndByte()) == end {
+				marks = append(marks, marker{start, m == markOpen})
+			}
+		}
+	}
+	// Two sorted runs; merge by offset.
+	sortMarkers := func(a, b marker) int { return a.at - b.at }
+	slices.SortFunc(marks, sortMarkers)
+	var out []piece
+	li := newLines(src)
+	for i := 0; i < len(marks); i++ {
+		if !marks[i].open {
+			return nil, fmt.Errorf("line %d: the end of an injected piece without its start; restore it or remove it by hand", li.line(marks[i].at))
+		}
+		if i+1 == len(marks) || marks[i+1].open {
+			return nil, fmt.Errorf("line %d: the start of an injected piece without its end; restore it or remove it by hand", li.line(marks[i].at))
+		}
+		out = append(out, piece{marks[i].at, marks[i+1].at + len(markClose)})
+		i++
+	}
+	return out, nil
+}
+
+// removePieces cuts the pieces out of src. Pieces separated by nothing but
+// spaces form a run; a run alone on its line(s) takes the indentation
+// before it and the line ending after it along.
+func removePieces(src []byte, pieces []piece) []byte {
+	out := make([]byte, 0, len(src))
+	i := 0
+	for k := 0; k < len(pieces); {
+		first := k
+		for k+1 < len(pieces) && onlySpaces(src[pieces[k].end:pieces[k+1].start]) {
+			k++
+		}
+		start, end := pieces[first].start, pieces[k].end
+		k++
+		ls, atLineStart := onlyIndentBefore(src, start)
+		if atLineStart && ls >= i {
+			if eol, ok := restOfLineBlank(src, end); ok {
+				out = append(out, src[i:ls]...)
+				i = eol
+				continue
+			}
+		}
+		for j := first; j < k; j++ {
+			out = append(out, src[i:pieces[j].start]...)
+			i = pieces[j].end
+		}
+	}
+	return append(out, src[i:]...)
+}
+
+func onlySpaces(b []byte) bool {
+	return len(bytes.Trim(b, " \t")) == 0
+}
+
+// The code we write between markers (docs/injected-code.md), once
+// whitespace and the trailing commas a formatter may add are removed.
+var ourPieces = func() *regexp.Regexp {
+	const (
+		str  = `(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')`
+		id   = `[\pL_$][\pL\pN_$]*`
+		obj  = `\{(?:` + id + `:` + id + `(?:,` + id + `:` + id + `)*)?\}`
+		arg  = `(?:` + str + `|\d+|` + obj + `|` + id + `)`
+		args = arg + `(?:,` + arg + `)*`
+	)
+	script := regexp.QuoteMeta(normalizePiece(scriptImport("SPEC")))
+	script = strings.Replace(script, `"SPEC"`, str, 1)
+	forms := []string{
+		`;?import\*as__tifrom` + str + `;`,
+		`;?const__ti=require\(` + str + `\);`,
+		`;?import__ti=require\(` + str + `\);`,
+		`;?` + script,
+		`;?const__ti_s=__ti\.enter\(` + args + `\);try\{`,
+		`\}(?:catch\(__ti_e\)\{__ti\.fail\(__ti_s,__ti_e\);throw__ti_e;\})?finally\{__ti\.exit\(__ti_s\);\}`,
+		`;?return__ti\.run\(` + args + `,(?:async)?\(\)=>\{`,
+		`\}(?:,1)?\);`,
+		`__ti\.run\(` + args + `,(?:async)?\(\)=>\(?`,
+		`\)?(?:,1)?\)`,
+		`;?__ti\.(?:loop|tick|v|val|mark)\(` + args + `\);`,
+	}
+	return regexp.MustCompile(`^(?:` + strings.Join(forms, "|") + `)$`)
+}()
+
+// ourCode reports whether the text between two markers is code we write.
+func ourCode(b []byte) bool {
+	return ourPieces.MatchString(normalizePiece(string(b)))
+}
+
+func normalizePiece(s string) string {
+	s = strings.Map(func(r rune) rune {
+		switch r {
+		case ' ', '\t', '\r', '\n':
+			return -1
+		}
+		return r
+	}, s)
+	return strings.NewReplacer(",)", ")", ",}", "}").Replace(s)
 }

@@ -33,4 +33,14 @@ for (const top of [1, 2]) {
   console.log(top);
 }
 
-module.exports = { walk, drain };
+function each(list) {
+  for (const item of list) {
+    const doubled = item * 2;
+    list.forEach((x) => {
+      const y = x + doubled;
+      return y;
+    });
+  }
+}
+
+module.exports = { walk, drain, each };

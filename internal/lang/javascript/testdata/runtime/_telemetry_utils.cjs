@@ -62,10 +62,11 @@ function run(name, file, line, attrs, fn) {
 function loop(event, file, line) { stats.events++; }
 function tick(event) { stats.ticks[event] = (stats.ticks[event] || 0) + 1; }
 function v(key, value, file, line) { stats.values++; }
+function val(key, value, file, line) { stats.values++; }
 function mark(key, file, line) { stats.marks++; }
 
 process.on('exit', () => {
   process.stderr.write('TI-STATS ' + JSON.stringify(stats) + '\n');
 });
 
-module.exports = { enter, exit, fail, run, loop, tick, v, mark };
+module.exports = { enter, exit, fail, run, loop, tick, v, val, mark };

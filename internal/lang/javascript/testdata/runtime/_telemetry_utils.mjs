@@ -3,4 +3,4 @@
 import { createRequire } from 'node:module';
 
 const rt = createRequire(import.meta.url)('./_telemetry_utils.cjs');
-export const { enter, exit, fail, run, loop, tick, v, mark } = rt;
+export const { enter, exit, fail, run, loop, tick, v, val, mark } = rt;

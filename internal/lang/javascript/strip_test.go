@@ -1,0 +1,104 @@
+package javascript
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// markerTexts are the texts a user may write that look like our pieces.
+var markerTexts = []string{markOpen, markClose, markOpen + " keep me " + markClose, markOpen + "__x.v(1);" + markClose}
+
+// userSpots places a marker text t where it is the user's: in strings,
+// template literals, regular expressions, comments and JSX text.
+var userSpots = []func(t string) string{
+	func(t string) string { return fmt.Sprintf("  const s = %q;\n", t) },
+	func(t string) string { return "  const q = '" + strings.ReplaceAll(t, "'", "\\'") + "';\n" },
+	func(t string) string { return "  const tpl = `a ${a} " + t + " b`;\n" },
+	func(t string) string { return "  const tag = String.raw`" + t + "${a}`;\n" },
+	func(t string) string { return "  // note: " + t + "\n" },
+	func(t string) string { return "  /* note: " + strings.ReplaceAll(t, "*/", "* /") + " */\n" },
+	func(t string) string {
+		// Inside a character class / needs no escape, so the exact text
+		// appears in the regular expression.
+		return "  const re = /[" + strings.ReplaceAll(t, "]", "\\]") + "]/;\n"
+	},
+	func(t string) string {
+		return "  const el = <p>" + strings.NewReplacer("{", "{'{'}", "}", "{'}'}").Replace(t) + "</p>;\n"
+	},
+}
+
+// TestMarkerTextOfTheUserSurvives is the property test of issue 10: files
+// holding every marker text inside strings, template literals, regular
+// expressions, comments and JSX text survive instrument -> strip ->
+// instrument byte for byte, and Strip removes exactly what was injected.
+func TestMarkerTextOfTheUserSurvives(t *testing.T) {
+	js, _ := languages(t, Options{NoNode: true})
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := range 200 {
+		var b strings.Builder
+		b.WriteString("function f(a) {\n")
+		for range 1 + r.IntN(6) {
+			spot := userSpots[r.IntN(len(userSpots))]
+			b.WriteString(spot(markerTexts[r.IntN(len(markerTexts))]))
+			if r.IntN(2) == 0 {
+				b.WriteString("  for (const x of a) { g(x); }\n")
+			}
+		}
+		b.WriteString("  return a;\n}\nmodule.exports = f;\n")
+		src := []byte(b.String())
+		f := testFile(fmt.Sprintf("p%d.jsx", i), src)
+		out, cs, err := instrument(js, f, testDecision)
+		if err != nil {
+			t.Fatalf("%v\n%s", err, src)
+		}
+		back, n, err := js.Strip(out)
+		if err != nil || !bytes.Equal(back, src) {
+			t.Fatalf("strip: %v\n--- input\n%s\n--- stripped\n%s", err, src, back)
+		}
+		if want := bytes.Count(out, []byte(markOpen)) - bytes.Count(src, []byte(markOpen)); n != want {
+			t.Fatalf("strip removed %d pieces, %d were injected\n%s", n, want, out)
+		}
+		again, _, err := instrument(js, testFile(f.Path, back), testDecision)
+		if err != nil || !bytes.Equal(again, out) {
+			t.Fatalf("second instrumentation differs (%v, %d constructs)\n--- first\n%s\n--- second\n%s", err, len(cs), out, again)
+		}
+	}
+}
+
+// TestStripRefusesWhatItCannotTakeOutExactly checks that Strip names the
+// line of a piece it cannot remove and never returns a broken file.
+func TestStripRefusesWhatItCannotTakeOutExactly(t *testing.T) {
+	js, _ := languages(t, Options{NoNode: true})
+	src := []byte("function f(a) {\n  const b = a + 1;\n  return b;\n}\nmodule.exports = f;\n")
+	out, _, err := instrument(js, testFile("f.js", src), testDecision)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := map[string]struct {
+		edit func(string) string
+		line string
+	}{
+		"user code moved into a piece": {func(s string) string {
+			return strings.Replace(s, "try {/*}@ti*/\n  const b = a + 1;", "try {\n  const b = a + 1;/*}@ti*/", 1)
+		}, "line 3:"},
+		"closing marker lost": {func(s string) string {
+			return strings.Replace(s, `__ti.val("f.f", b, "f.js", 2);/*}@ti*/`, `__ti.val("f.f", b, "f.js", 2);`, 1)
+		}, "line 5:"},
+		"opening marker lost": {func(s string) string {
+			return strings.Replace(s, "/*@ti{*/} catch", "} catch", 1)
+		}, "line 7:"},
+	}
+	for name, c := range cases {
+		edited := c.edit(string(out))
+		if edited == string(out) {
+			t.Fatalf("%s: the edit did not apply to\n%s", name, out)
+		}
+		back, _, err := js.Strip([]byte(edited))
+		if err == nil || !strings.HasPrefix(err.Error(), c.line) {
+			t.Errorf("%s: Strip = %v, want an error starting %q; result:\n%s", name, err, c.line, back)
+		}
+	}
+}

@@ -1,0 +1,103 @@
+package javascript
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/telemetry-inject/telemetry-inject/internal/source"
+)
+
+// tsProject lays out a strict TypeScript project whose node_modules holds
+// the real typescript package (linked from the npm test cache), as npm
+// would install it, and returns its folder.
+func tsProject(t *testing.T, files map[string]string) string {
+	t.Helper()
+	pkg := filepath.Join(npmCorpus(t), "typescript")
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "node_modules", ".bin"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(pkg, filepath.Join(dir, "node_modules", "typescript")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("../typescript/bin/tsc", filepath.Join(dir, "node_modules", ".bin", "tsc")); err != nil {
+		t.Fatal(err)
+	}
+	conf, err := os.ReadFile("testdata/tsstrict/tsconfig.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	conf = []byte(strings.Replace(string(conf), `"compilerOptions": {`, `"compilerOptions": {"module": "nodenext",`, 1))
+	writeFile(t, filepath.Join(dir, "tsconfig.json"), conf)
+	writeFile(t, filepath.Join(dir, "package.json"), []byte(`{"type": "module"}`))
+	for name, text := range files {
+		writeFile(t, filepath.Join(dir, name), []byte(text))
+	}
+	return dir
+}
+
+// TestValidateTypeChecksWithTheProjectsTSC checks that TypeScript output
+// is type-checked by the project's own tsc against its tsconfig: output
+// with a type error the original did not have is rejected with the
+// compiler's code, errors the original already had are not held against
+// the output, and a file with no compiler above it is parsed only.
+func TestValidateTypeChecksWithTheProjectsTSC(t *testing.T) {
+	if testing.Short() {
+		t.Skip("type checking takes seconds")
+	}
+	good := "export function f(a: number): number {\n  const b = a + 1;\n  return b;\n}\n"
+	owns := "export function g(s: string): number {\n  const n: number = s;\n  return n;\n}\n"
+	dir := tsProject(t, map[string]string{"a.ts": good, "b.ts": owns})
+	if s := FindTypeScript(filepath.Join(dir, "a.ts"), ""); !s.Checks() || !strings.Contains(s.Explain(), "type-checked") {
+		t.Fatalf("setup not found: %+v", s)
+	}
+	_, ts := languages(t, Options{})
+	file := func(name, text string) *source.File {
+		f := testFile(name, []byte(text))
+		f.Abs = filepath.Join(dir, name)
+		return f
+	}
+	shapes := func(c *source.Construct) source.Decision {
+		d := testDecision(c)
+		d.RecordValue = false
+		return d
+	}
+	a := file("a.ts", good)
+	out, _, err := instrument(ts, a, shapes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if err := ts.Validate(bg, a, out); err != nil {
+		t.Fatalf("instrumented a.ts rejected: %v\n%s", err, out)
+	}
+	first := time.Since(start)
+	start = time.Now()
+	broken := append(out, []byte("/*@ti{*/__ti.v(\"x\", missingName, \"a.ts\", 1);/*}@ti*/\n")...)
+	err = ts.Validate(bg, a, broken)
+	if err == nil || !strings.Contains(err.Error(), "TS2304") {
+		t.Fatalf("a type error in the output was not reported: %v", err)
+	}
+	t.Logf("first check (builds the program) %v, next check %v", first, time.Since(start))
+	b := file("b.ts", owns)
+	outB, _, err := instrument(ts, b, shapes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ts.Validate(bg, b, outB); err != nil {
+		t.Errorf("an error the original had is held against the output: %v", err)
+	}
+	// The batch form: one compiler run for both files.
+	errs, err := CheckTypeScript(bg, "", "", []TSFile{{File: a, Out: broken}, {File: b, Out: outB}})
+	if err != nil || len(errs) != 1 || errs[a.Abs] == nil {
+		t.Errorf("CheckTypeScript = %v, %v; want one error, for a.ts", errs, err)
+	}
+	// No compiler above the file: parsed only, and said so.
+	lone := t.TempDir()
+	if s := FindTypeScript(filepath.Join(lone, "x.ts"), ""); s.Checks() || !strings.Contains(s.Explain(), "parsed only") {
+		t.Errorf("setup without tsc: %+v %q", s, s.Explain())
+	}
+}

@@ -1,0 +1,92 @@
+package layout
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/telemetry-inject/telemetry-inject/internal/atomicfile"
+)
+
+// ShipRuntime makes the JavaScript runtime file at runtimeAbs ship with
+// the package whose root holds it (see Ship): after the runtime is
+// written, it edits that folder's package.json or .npmignore when they
+// leave the runtime out of `npm pack`. It returns the file it edited, ""
+// when none needed it (no package.json there, or the runtime ships, or
+// it is a TypeScript source, which ships compiled). The pipeline calls it
+// next to writing a runtime file, and UnshipRuntime next to deleting one.
+func ShipRuntime(runtimeAbs string) (string, error) {
+	dir, rel := filepath.Split(runtimeAbs)
+	if !isJSRuntime(rel) {
+		return "", nil
+	}
+	pkg, err := os.ReadFile(filepath.Join(dir, PackageJSON))
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("reading package.json to see what npm publishes: %w", err)
+	}
+	ignore, err := os.ReadFile(filepath.Join(dir, NpmIgnore))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return "", fmt.Errorf("reading .npmignore: %w", err)
+	}
+	edit, ok, err := Ship(pkg, ignore, rel)
+	if err != nil || !ok {
+		return "", err
+	}
+	p := filepath.Join(dir, edit.File)
+	if err := rewrite(p, edit.Content); err != nil {
+		return "", fmt.Errorf("adding the runtime to %s so that npm publishes it: %w", p, err)
+	}
+	return p, nil
+}
+
+// UnshipRuntime takes out what ShipRuntime added for the runtime at
+// runtimeAbs and returns the file it edited, "" when it found nothing.
+func UnshipRuntime(runtimeAbs string) (string, error) {
+	dir, rel := filepath.Split(runtimeAbs)
+	if !isJSRuntime(rel) {
+		return "", nil
+	}
+	for _, name := range []string{PackageJSON, NpmIgnore} {
+		p := filepath.Join(dir, name)
+		b, err := os.ReadFile(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return "", err
+		}
+		out, found, err := Unship(name, b, rel)
+		if err != nil {
+			return "", err
+		}
+		if found {
+			if err := rewrite(p, out); err != nil {
+				return "", fmt.Errorf("taking the runtime out of %s: %w", p, err)
+			}
+			return p, nil
+		}
+	}
+	return "", nil
+}
+
+func isJSRuntime(name string) bool {
+	switch name {
+	case "_telemetry_utils.js", "_telemetry_utils.mjs", "_telemetry_utils.cjs":
+		return true
+	}
+	return false
+}
+
+// rewrite replaces p's content, keeping its mode.
+func rewrite(p string, b []byte) error {
+	info, err := os.Stat(p)
+	if err != nil {
+		return err
+	}
+	return atomicfile.Write(p, b, info.Mode().Perm())
+}
