@@ -40,12 +40,19 @@ func detectHosted(in Input) Report {
 		n    int
 	}
 	bounds := []bound{{"table max_parallel", e.MaxParallel}}
-	if r.RPM > 0 {
+	// Limits the user gave are enforced by the engine's buckets, which
+	// pace requests by the clock: turning them into a concurrency through
+	// the table's guessed latency would only slow a run whose server
+	// answers faster than the guess.
+	if in.RPM > 0 || in.TPM > 0 {
+		r.Details = append(r.Details, "--rpm/--tpm are enforced by the request and token buckets, not turned into a concurrency through the table's latency")
+	}
+	if r.RPM > 0 && in.RPM <= 0 {
 		n := int(math.Ceil(float64(r.RPM) * latency / 60))
 		bounds = append(bounds, bound{"RPM", n})
 		r.Details = append(r.Details, fmt.Sprintf("RPM bound: %d RPM × %gs per request / 60 = %d in flight", r.RPM, latency, n))
 	}
-	if r.TPM > 0 {
+	if r.TPM > 0 && in.TPM <= 0 {
 		perReq := in.InputTokensPerRequest + in.OutputTokensPerRequest
 		what := "input+output"
 		if e.OutputTPM > 0 { // Anthropic counts input (ITPM) and output (OTPM) apart

@@ -27,9 +27,10 @@ func TestDetectHosted(t *testing.T) {
 			reason: []string{"40000 TPM, 16000 output TPM", "→ 4 parallel requests, limited by TPM"},
 		},
 		{
-			// 30 RPM × 2 s / 60 = 1.
-			name: "user RPM", in: Input{Provider: "openai", Model: "gpt-4o-mini", RPM: 30}, parallel: 1,
-			reason: []string{"(--rpm: 30 RPM", "→ 1 parallel request, limited by RPM"},
+			// --rpm is enforced by the request bucket; it does not become a
+			// concurrency through the table's latency (30 × 2 s / 60 = 1).
+			name: "user RPM", in: Input{Provider: "openai", Model: "gpt-4o-mini", RPM: 30}, parallel: 24,
+			reason: []string{"(--rpm: 30 RPM", "→ 24 parallel requests, limited by table max_parallel"},
 		},
 		{
 			name: "user cap", in: Input{Provider: "anthropic", Model: "claude-sonnet-4-5", MaxParallel: 3}, parallel: 3,

@@ -34,20 +34,29 @@ func TestBatchModeAnswersThroughTheBatchAPI(t *testing.T) {
 	}
 }
 
-func TestExpiredBatchFallsBackPerConstruct(t *testing.T) {
+// TestExpiredBatchIsSentAgainAndARouteFailureStops: requests of an expired
+// batch are sent again one by one; this fake serves no synchronous route,
+// so they all 404, and the run stops with one message instead of falling
+// back to the built-in planner on every construct.
+func TestExpiredBatchIsSentAgainAndARouteFailureStops(t *testing.T) {
 	srv := llmtest.NewOpenAIBatch(t, llmtest.BatchScript{Expire: func(string) bool { return true }})
 	project := copyTree(t, "../../examples/shop")
+	before := snapshot(t, project)
 	env := map[string]string{"OPENAI_API_KEY": "sk-batch", "OPENAI_BASE_URL": srv.URL(), "LLM_MODEL": "gpt-4o-mini"}
 	code, _, stderr := runCLI(t, env, project, "--batch", "--include", "functions", "--no-cache")
-	if code != ExitOK {
-		t.Fatalf("exit %d:\n%s", code, stderr)
+	if code != ExitError {
+		t.Fatalf("exit %d, want %d:\n%s", code, ExitError, stderr)
 	}
-	b, _ := os.ReadFile(filepath.Join(project, "pyshop/inventory.py"))
-	names := spanNames(string(b))
-	if len(names) == 0 || strings.HasPrefix(names[0], "llm.") {
-		t.Fatalf("expired requests should end with the built-in planner's names: %v", names)
+	if strings.Count(stderr, "stopped: the first 3 requests") != 1 || !strings.Contains(stderr, "check the model name") {
+		t.Errorf("want one message naming the fix:\n%s", stderr)
 	}
-	if !strings.Contains(stderr, "fell back") {
-		t.Errorf("summary does not count the fallbacks:\n%s", stderr)
+	if strings.Contains(stderr, "fell back") {
+		t.Errorf("constructs fell back to the built-in planner:\n%s", stderr)
+	}
+	after := snapshot(t, project)
+	for name, was := range before {
+		if after[name] != was {
+			t.Errorf("%s changed although none of its constructs was decided", name)
+		}
 	}
 }

@@ -19,7 +19,7 @@ func TestFleetSharesWorkAndSummaryShowsEachHost(t *testing.T) {
 		t.Fatalf("exit %d:\n%s", code, stderr)
 	}
 	if a.Count() == 0 || b.Count() == 0 {
-		t.Fatalf("work not shared: %d and %d requests", a.Count(), b.Count())
+		t.Fatalf("work not shared: %d and %d requests\n%s", a.Count(), b.Count(), stderr)
 	}
 	for _, s := range []*llmtest.Server{a, b} {
 		if !strings.Contains(stderr, s.URL()) {

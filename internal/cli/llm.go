@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -44,6 +45,9 @@ func providerConfig(opts *Options) (*llm.Config, error) {
 	if opts.Timeout > 0 {
 		cfg.Timeout = opts.Timeout
 	}
+	// The client's own deadline is the ceiling; the engine gives each
+	// attempt less, following the latency it observes.
+	cfg.Timeout = cfg.RequestTimeout()
 	if err := cfg.Validate(); err != nil {
 		return nil, flagErrorf("%v", err)
 	}
@@ -93,16 +97,16 @@ func newLLMDecider(ctx context.Context, opts *Options, root string, cfg *llm.Con
 		if len(capRep.Hosts) == len(fleet) && !opts.NoParallel {
 			per = capRep.Hosts[i].Parallel
 		}
-		limits[i] = engine.HostLimits{
-			Name: fc.BaseURL, RPM: capRep.RPM, TPM: capRep.TPM,
-			MaxConcurrency: per, StartConcurrency: min(per, 4),
-		}
+		limits[i] = hostLimits(cfg.Provider, fc.BaseURL, per, capRep.RPM, capRep.TPM, opts.MaxParallel)
 	}
 	d := &dispatch.LLM{
 		Provider: cfg.Provider, Model: cfg.Model, Hosts: hosts, Budget: opts.Budget,
-		Engine: engine.Options[*dispatch.Request, llm.Answer]{
-			Hosts: limits, MaxInFlight: opts.MaxParallel, Sequential: opts.NoParallel, Timeout: cfg.Timeout,
-		},
+		Engine:              engineOptions(cfg, opts.MaxParallel, opts.NoParallel),
+		InputOnlyTokenLimit: cfg.Provider == llm.Anthropic,
+	}
+	d.Engine.Hosts = limits
+	if opts.Verbose {
+		d.Bottleneck = verboseBottleneck(opts.IO.ErrOut)
 	}
 	d.Stats().Parallel, d.Stats().Reason = parallel, capRep.Reason
 	if entry := capRep.Entry; entry.Priced || cfg.Provider == llm.Ollama {
@@ -170,9 +174,13 @@ func newClient(cfg llm.Config) (llm.Decider, error) {
 	return nil, flagErrorf("unknown provider %q: want openai, anthropic, ollama, openai-compatible or builtin", cfg.Provider)
 }
 
-// stopError explains a run stopped by the provider (an authentication
-// failure) in the one message the user sees.
+// stopError explains a run stopped by the provider in the one message the
+// user sees, naming what to fix.
 func stopError(provider string, err error) error {
+	var re *dispatch.RunError
+	if errors.As(err, &re) {
+		return runLevelError(re)
+	}
 	switch llm.KindOf(err) {
 	case llm.Auth:
 		return fmt.Errorf("the %s provider rejected the API key; check it and run again (files finished before the failure stay written): %w", provider, err)
@@ -180,4 +188,30 @@ func stopError(provider string, err error) error {
 		return fmt.Errorf("cannot reach the %s server; check that it runs and the base URL (files were left untouched): %w", provider, err)
 	}
 	return fmt.Errorf("the run was stopped by the %s provider: %w", provider, err)
+}
+
+// runLevelError words a failure every request met, with the fix.
+func runLevelError(re *dispatch.RunError) error {
+	var fix string
+	switch {
+	case engine.IsHostsDown(re.Err):
+		return fmt.Errorf("the %s server at %s stopped answering (%v); files whose constructs were all decided were written, the rest were left untouched: run again when the server is back, answers received so far are cached", re.Provider, re.BaseURL, re.Err)
+	case llm.KindOf(re.Err) == llm.NotFound && re.Provider == llm.Ollama:
+		fix = fmt.Sprintf("check the model name (LLM_MODEL; `ollama pull %s` fetches it, `ollama list` shows what the server has) and that LLM_BASE_URL is the Ollama server (http://host:11434, with or without /v1)", re.Model)
+	case llm.KindOf(re.Err) == llm.NotFound:
+		fix = fmt.Sprintf("check the model name (LLM_MODEL=%s) and that LLM_BASE_URL points at the API root (for OpenAI-compatible servers usually http://host:port/v1)", re.Model)
+	case llm.KindOf(re.Err) == llm.BadRequest:
+		fix = "the server refuses the request format (a parameter or structured output it does not support); choose a model or server that supports JSON-schema output, or another provider"
+	case llm.KindOf(re.Err) == llm.Permission:
+		fix = fmt.Sprintf("the API key may not use model %s or this endpoint; check the key's project and model access", re.Model)
+	case llm.KindOf(re.Err) == llm.Quota:
+		fix = "the account's quota or credit is exhausted; add credit or raise the spend limit"
+	default:
+		fix = "check the provider settings"
+	}
+	return fmt.Errorf("%s: %s; their constructs were left undecided and their files untouched: %v", runLevelSummary(re), fix, re.Err)
+}
+
+func runLevelSummary(re *dispatch.RunError) string {
+	return fmt.Sprintf("stopped: the first %d requests to %s (model %s at %s) all failed with %s", re.Count, re.Provider, re.Model, re.BaseURL, llm.KindOf(re.Err))
 }

@@ -50,6 +50,12 @@ type LLM struct {
 	Batch BatchFunc
 	// Progress, if set, is told how many requests are done out of how many.
 	Progress func(done, total int)
+	// InputOnlyTokenLimit says the provider's token limit counts input
+	// tokens only (Anthropic's ITPM; output has its own limit), so the
+	// token bucket is charged the prompt alone, not the answer.
+	InputOnlyTokenLimit bool
+	// Bottleneck, if set, is told when what limits the run changes (-v).
+	Bottleneck func(b engine.Bottleneck, p engine.Progress)
 
 	stats    Stats
 	err      error
@@ -128,6 +134,18 @@ func (d *LLM) fromCache(r *Request) (source.Decision, bool) {
 func (d *LLM) viaEngine(ctx context.Context, reqs []*Request, done func(int, pipeline.Decided), mu *sync.Mutex) {
 	opts := d.Engine
 	opts.EstimateTokens = func(r *Request) int { return r.req.EstimatedTokens }
+	if d.InputOnlyTokenLimit {
+		opts.EstimateTokens = func(r *Request) int { return r.req.EstimatedTokens - r.req.MaxTokens }
+	}
+	if d.Bottleneck != nil {
+		last := engine.BottleneckNone
+		opts.OnProgress = func(p engine.Progress) {
+			if p.Bottleneck != last {
+				last = p.Bottleneck
+				d.Bottleneck(p.Bottleneck, p)
+			}
+		}
+	}
 	opts.Group = func(r *Request) string { return r.file }
 	opts.Priority = func(r *Request) int { return r.req.EstimatedTokens }
 	// The run stops, rather than falling back construct by construct,
@@ -136,8 +154,14 @@ func (d *LLM) viaEngine(ctx context.Context, reqs []*Request, done func(int, pip
 	runCtx, stop := context.WithCancel(ctx)
 	defer stop()
 	var finished, succeeded int
+	first := firstFailures{threshold: min(runLevelThreshold, len(reqs))}
+	hostName := func(h int) string {
+		if h >= 0 && h < len(opts.Hosts) {
+			return opts.Hosts[h].Name
+		}
+		return ""
+	}
 	opts.OnResult = func(i int, res engine.Result[llm.Answer]) {
-		r := reqs[i]
 		mu.Lock()
 		finished++
 		if d.Progress != nil {
@@ -148,9 +172,13 @@ func (d *LLM) viaEngine(ctx context.Context, reqs []*Request, done func(int, pip
 		}
 		kind := llm.KindOf(res.Err)
 		unreachable := res.Err != nil && kind == llm.Connection && succeeded == 0
-		if res.Err != nil && (kind == llm.Auth || unreachable) {
+		down := engine.IsHostsDown(res.Err)
+		if res.Err != nil && (kind == llm.Auth || unreachable || down) {
 			if d.err == nil {
 				d.err = res.Err
+				if down {
+					d.err = &RunError{Provider: d.Provider, Model: d.Model, BaseURL: hostName(res.Host), Err: res.Err}
+				}
 			}
 			stop()
 		}
@@ -160,13 +188,32 @@ func (d *LLM) viaEngine(ctx context.Context, reqs []*Request, done func(int, pip
 			mu.Unlock()
 			return
 		}
-		dec, origin, note := d.settle(r, res.Value, res.Err, false)
+		ready, halt := first.add(i, res)
+		if halt {
+			f := first.held[0]
+			if d.err == nil {
+				d.err = &RunError{Provider: d.Provider, Model: d.Model, BaseURL: hostName(f.res.Host), Count: len(first.held), Err: f.res.Err}
+			}
+			stop()
+			mu.Unlock()
+			return
+		}
+		settled := d.settleAll(reqs, ready)
 		mu.Unlock()
-		done(r.job, pipeline.Decided{Decision: dec, Origin: origin, Note: note})
+		for _, s := range settled {
+			done(s.job, s.decided)
+		}
 	}
 	_, st := engine.Run(runCtx, reqs, d.call(mu), opts)
 	mu.Lock()
 	defer mu.Unlock()
+	if runCtx.Err() == nil {
+		// Fewer requests than the threshold, all failed alike but not
+		// enough to call the run broken: each falls back on its own.
+		for _, s := range d.settleAll(reqs, first.flush()) {
+			done(s.job, s.decided)
+		}
+	}
 	d.stats.Requests += st.Attempts
 	d.stats.Retries += st.Retries
 	d.stats.RateLimited += st.RateLimited
@@ -174,12 +221,33 @@ func (d *LLM) viaEngine(ctx context.Context, reqs []*Request, done func(int, pip
 	d.stats.PeakInFlight = st.PeakInFlight
 	d.stats.LatencyP50 = st.LatencyP50.Seconds()
 	d.stats.LatencyP95 = st.LatencyP95.Seconds()
+	d.stats.Reasked += st.Reasked
+	d.stats.Timeouts += st.Timeouts
+	d.stats.Bottleneck = st.Bottleneck().String()
+	d.stats.recordRate(st, opts.Hosts)
 	for _, h := range st.Hosts {
 		d.stats.Hosts = append(d.stats.Hosts, Host{URL: h.Name, Requests: h.Attempts, Failures: h.Failed})
 	}
 	if st.Stopped != nil && d.err == nil {
 		d.err = st.Stopped
 	}
+}
+
+type settledJob struct {
+	job     int
+	decided pipeline.Decided
+}
+
+// settleAll settles results the engine handed over; callers hold the
+// stats lock and call done after releasing it.
+func (d *LLM) settleAll(reqs []*Request, hs []held) []settledJob {
+	var out []settledJob
+	for _, h := range hs {
+		r := reqs[h.idx]
+		dec, origin, note := d.settle(r, h.res.Value, h.res.Err, false)
+		out = append(out, settledJob{r.job, pipeline.Decided{Decision: dec, Origin: origin, Note: note}})
+	}
+	return out
 }
 
 // errOverBudget is the error of a request not sent because of --budget.
@@ -205,11 +273,21 @@ func (d *LLM) call(mu *sync.Mutex) engine.Call[*Request, llm.Answer] {
 			defer func() { mu.Lock(); reserved -= est; mu.Unlock() }()
 		}
 		ans, err := d.Hosts[host].Decide(ctx, r.req)
-		fb := engine.Feedback{Tokens: ans.Usage.Total(), Rate: rateState(ans.Limits)}
+		fb := engine.Feedback{Tokens: d.billed(ans.Usage), Rate: rateState(ans.Limits)}
+		if err == nil {
+			// Validated here, not only when settling, so an invalid
+			// answer is asked again like a malformed one.
+			if _, perr := decide.Parse(r.cons, ans.Raw); perr != nil {
+				d.answered.Store(true)
+				d.charge(mu, ans.Usage)
+				fb.Class = engine.Invalid
+				return ans, fb, fmt.Errorf("invalid answer: %w", perr)
+			}
+		}
 		if err != nil {
 			var le *llm.Error
 			if errors.As(err, &le) {
-				fb.Tokens = le.Usage.Total()
+				fb.Tokens = d.billed(le.Usage)
 				fb.Rate = rateState(le.Limits)
 				fb.RetryAfter = le.RetryAfter
 				fb.Class = classOf(le.Kind)
@@ -228,6 +306,16 @@ func (d *LLM) call(mu *sync.Mutex) engine.Call[*Request, llm.Answer] {
 		d.charge(mu, ans.Usage)
 		return ans, fb, nil
 	}
+}
+
+// billed is what a request counted against the provider's token limit:
+// input and output for OpenAI's TPM, input only where output has a limit
+// of its own (Anthropic's ITPM).
+func (d *LLM) billed(u llm.Usage) int {
+	if d.InputOnlyTokenLimit {
+		return u.InputTokens
+	}
+	return u.Total()
 }
 
 func (d *LLM) charge(mu *sync.Mutex, u llm.Usage) {
@@ -280,7 +368,9 @@ func classOf(k llm.Kind) engine.Class {
 		return engine.Retryable
 	case llm.Auth:
 		return engine.StopAll
-	default: // quota, permission, bad request, not found, malformed, canceled
+	case llm.Malformed:
+		return engine.Invalid
+	default: // quota, permission, bad request, not found, canceled
 		return engine.Fatal
 	}
 }

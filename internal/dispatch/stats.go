@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/telemetry-inject/telemetry-inject/internal/engine"
 )
 
 // Stats are a run's request totals, for the summary and --json.
@@ -24,16 +26,27 @@ type Stats struct {
 	CostUSD      float64 `json:"cost_usd"`
 	// SavedUSD is what the cache (answers not bought again) and batch
 	// pricing saved against paying the list price for every request.
-	SavedUSD     float64       `json:"saved_usd"`
-	CacheHits    int           `json:"cache_hits"`
-	CacheMisses  int           `json:"cache_misses"`
-	Fallbacks    int           `json:"fallbacks"`
-	OverBudget   int           `json:"over_budget"`
-	PeakInFlight int           `json:"peak_in_flight"`
-	LatencyP50   float64       `json:"latency_p50_seconds"`
-	LatencyP95   float64       `json:"latency_p95_seconds"`
-	Hosts        []Host        `json:"hosts,omitempty"`
-	Duration     time.Duration `json:"-"`
+	SavedUSD     float64 `json:"saved_usd"`
+	CacheHits    int     `json:"cache_hits"`
+	CacheMisses  int     `json:"cache_misses"`
+	Fallbacks    int     `json:"fallbacks"`
+	OverBudget   int     `json:"over_budget"`
+	PeakInFlight int     `json:"peak_in_flight"`
+	LatencyP50   float64 `json:"latency_p50_seconds"`
+	LatencyP95   float64 `json:"latency_p95_seconds"`
+	// Reasked counts invalid or malformed answers asked again once;
+	// Timeouts counts attempts given up at the adaptive timeout.
+	Reasked  int `json:"reasked"`
+	Timeouts int `json:"timeouts"`
+	// Bottleneck names what held the run back longest.
+	Bottleneck string `json:"bottleneck,omitempty"`
+	// RPM is the requests per minute achieved (attempts over the engine's
+	// wall time); RPMLimit the request limit (summed over hosts) it ran
+	// against at the end, 0 when none was known.
+	RPM      float64       `json:"requests_per_minute"`
+	RPMLimit int           `json:"rpm_limit,omitempty"`
+	Hosts    []Host        `json:"hosts,omitempty"`
+	Duration time.Duration `json:"-"`
 }
 
 // Host is one base URL's share of the work.
@@ -41,6 +54,21 @@ type Host struct {
 	URL      string `json:"url"`
 	Requests int    `json:"requests"`
 	Failures int    `json:"failures"`
+}
+
+// recordRate fills RPM and RPMLimit from an engine run.
+func (s *Stats) recordRate(st engine.Stats, hosts []engine.HostLimits) {
+	if st.Wall > 0 && st.Attempts > 0 {
+		s.RPM = float64(st.Attempts) / st.Wall.Minutes()
+	}
+	s.RPMLimit = 0
+	for i, h := range st.Hosts {
+		if h.RequestLimit > 0 && i < len(hosts) && hosts[i].Window > 0 {
+			s.RPMLimit += int(float64(h.RequestLimit) * float64(time.Minute) / float64(hosts[i].Window))
+		} else if h.RequestLimit > 0 {
+			s.RPMLimit += h.RequestLimit
+		}
+	}
 }
 
 // Line renders the totals on one line for the human summary.
@@ -68,6 +96,22 @@ func (s *Stats) Line() string {
 	parts = append(parts, fmt.Sprintf("$%.4f", s.CostUSD))
 	if s.SavedUSD > 0 {
 		parts = append(parts, fmt.Sprintf("$%.4f saved", s.SavedUSD))
+	}
+	if s.Reasked > 0 {
+		parts = append(parts, fmt.Sprintf("%d invalid answers asked again", s.Reasked))
+	}
+	if s.Timeouts > 0 {
+		parts = append(parts, fmt.Sprintf("%d timeouts", s.Timeouts))
+	}
+	if s.RPM > 0 {
+		rate := fmt.Sprintf("%.0f requests/min", s.RPM)
+		if s.RPMLimit > 0 {
+			rate += fmt.Sprintf(" of %d allowed", s.RPMLimit)
+		}
+		if s.Bottleneck != "" && s.Bottleneck != "nothing" {
+			rate += ", limited by " + s.Bottleneck
+		}
+		parts = append(parts, rate)
 	}
 	if s.LatencyP50 > 0 {
 		parts = append(parts, fmt.Sprintf("latency p50 %.2fs p95 %.2fs", s.LatencyP50, s.LatencyP95))

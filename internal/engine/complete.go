@@ -11,6 +11,7 @@ import (
 func (r *runner[Req, Resp]) complete(a attempt[Resp]) {
 	h := r.hosts[a.host]
 	h.inFlight--
+	h.tokensInFlight -= int64(a.est)
 	r.inFlight--
 	now := r.clock.Now()
 	latency := a.end.Sub(a.start)
@@ -20,13 +21,24 @@ func (r *runner[Req, Resp]) complete(a attempt[Resp]) {
 		h.stats.Tokens += int64(a.fb.Tokens)
 	}
 	if rs := a.fb.Rate; rs != nil {
-		h.observe(&h.req, rs.Requests, now, float64(h.sent-a.sent), now.Sub(a.start))
-		h.observe(&h.tok, rs.Tokens, now, float64(h.tokensSent-a.tokensSent), now.Sub(a.start))
+		h.observe(&h.req, rs.Requests, now, float64(h.sent-a.sent), float64(h.inFlight), now.Sub(a.start))
+		h.observe(&h.tok, rs.Tokens, now, float64(h.tokensSent-a.tokensSent), float64(h.tokensInFlight), now.Sub(a.start))
 	}
-	res := Result[Resp]{Attempts: r.attempts[a.idx], Host: a.host, Latency: latency}
+	res := Result[Resp]{Attempts: r.attempts[a.idx], Host: a.host, Latency: latency, Reasked: r.reasked[a.idx]}
+	switch {
+	case a.err == nil:
+		h.answered = true
+	default:
+		switch classify(a.err, a.fb) {
+		case RateLimited, Overloaded, Invalid:
+			h.answered = true
+		}
+	}
 	if a.err == nil {
 		h.stats.Succeeded++
 		h.failsInRow, h.cooldowns = 0, 0
+		h.lastOK, h.failsSinceOK = now, 0
+		r.lat.add(latency)
 		h.ctl.success(now, latency, a.saturated)
 		r.latencies = append(r.latencies, latency)
 		res.Value = a.resp
@@ -55,6 +67,20 @@ func (r *runner[Req, Resp]) complete(a attempt[Resp]) {
 	case Fatal:
 		r.finish(a.idx, res)
 		return
+	case Invalid:
+		// The host answered, so it is alive; the answer was unusable.
+		// Asked again once, at once; a second bad answer is final.
+		h.lastOK, h.failsSinceOK = now, 0
+		if r.reasked[a.idx] >= 1 || r.attempts[a.idx] >= r.opts.MaxAttempts {
+			r.finish(a.idx, res)
+			return
+		}
+		r.reasked[a.idx]++
+		r.stats.Reasked++
+		r.results[a.idx].Latency = latency
+		r.retries = append(r.retries, pending{idx: a.idx, notBefore: now})
+		r.stats.Retries++
+		return
 	case RateLimited:
 		r.stats.RateLimited++
 		h.stats.RateLimited++
@@ -77,10 +103,16 @@ func (r *runner[Req, Resp]) complete(a attempt[Resp]) {
 	default: // Retryable
 		if errors.Is(a.err, context.DeadlineExceeded) {
 			r.stats.Timeouts++
+			r.timedOut[a.idx]++
 		}
 		h.failsInRow++
 		if h.failsInRow >= r.opts.FailuresToCooldown {
 			r.coolDown(h, now)
+		}
+		r.noteFailure(h, now, a.err)
+		if r.stopErr != nil {
+			r.finish(a.idx, Result[Resp]{Err: r.stopErr, Attempts: res.Attempts, Host: a.host, Latency: latency})
+			return
 		}
 	}
 	if r.attempts[a.idx] >= r.opts.MaxAttempts {
@@ -128,10 +160,10 @@ func (r *runner[Req, Resp]) finish(idx int, res Result[Resp]) {
 func (r *runner[Req, Resp]) progress() Progress {
 	p := Progress{
 		Done: r.stats.Succeeded + r.stats.Failed, Total: len(r.reqs), Failed: r.stats.Failed,
-		InFlight: r.inFlight, Retries: r.stats.Retries,
+		InFlight: r.inFlight, Retries: r.stats.Retries, Bottleneck: r.current,
 	}
 	for _, h := range r.hosts {
-		p.Limit += h.ctl.Limit()
+		p.Limit += h.limit()
 	}
 	return p
 }

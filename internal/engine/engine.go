@@ -60,9 +60,13 @@ const (
 	// StopAll failures (401) cancel the whole run: every unfinished request
 	// gets this error.
 	StopAll
+	// Invalid failures (a malformed or invalid answer) are asked again
+	// once, at once: models often answer well the second time, and a
+	// second bad answer means the request itself is the problem.
+	Invalid
 )
 
-var classNames = [...]string{"unclassified", "retryable", "rate limited", "overloaded", "fatal", "stop all"}
+var classNames = [...]string{"unclassified", "retryable", "rate limited", "overloaded", "fatal", "stop all", "invalid"}
 
 // String names the class.
 func (c Class) String() string {
@@ -120,6 +124,8 @@ type Result[Resp any] struct {
 	Host int
 	// Latency is how long the last attempt took.
 	Latency time.Duration
+	// Reasked counts the times an invalid answer was asked again.
+	Reasked int
 	// Finished is when the request finished, measured from the run's start.
 	Finished time.Duration
 }

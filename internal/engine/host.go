@@ -20,17 +20,26 @@ type host struct {
 	coolUntil   time.Time // cooldown after failing repeatedly
 	failsInRow  int
 	cooldowns   int
+	// lastOK is the last success (the run's start before one), and
+	// failsSinceOK the failures since; together they mark a host down.
+	lastOK       time.Time
+	failsSinceOK int
+	down         bool
+	// answered is set by the first answer that shows the host accepts
+	// the requests (a success, a rate limit, an unusable answer).
+	answered bool
 
 	// sent and tokensSent count what was dispatched so far, so an answer's
 	// "remaining" can be compared with what was sent after that answer's
 	// request, which the host had not counted yet.
 	sent, tokensSent int64
+	tokensInFlight   int64
 
 	stats HostStats
 }
 
 func newHost(l HostLimits, now time.Time) *host {
-	h := &host{limits: l, ctl: newController(l.StartConcurrency, l.MaxConcurrency)}
+	h := &host{limits: l, ctl: newController(l.StartConcurrency, l.MaxConcurrency), lastOK: now}
 	h.stats.Name = l.Name
 	if l.RPM > 0 {
 		h.req = newBucket(l.RPM, l.Window)
@@ -41,6 +50,20 @@ func newHost(l HostLimits, now time.Time) *host {
 	return h
 }
 
+// probeLimit is how many requests may be in flight to a host before it
+// has answered once: a wrong key, model or URL then costs a few requests,
+// not a burst of the detected concurrency, and one round trip later the
+// host runs at its start.
+const probeLimit = 4
+
+// limit is the host's concurrency limit now.
+func (h *host) limit() int {
+	if !h.answered {
+		return min(h.ctl.Limit(), probeLimit)
+	}
+	return h.ctl.Limit()
+}
+
 // newBucket holds perWindow units and refills them continuously over the
 // window, starting full, as the hosted APIs' own buckets do.
 func newBucket(perWindow int, window time.Duration) *rate.Limiter {
@@ -48,18 +71,23 @@ func newBucket(perWindow int, window time.Duration) *rate.Limiter {
 }
 
 // wait is how long until this host could take a request needing tokens,
-// ignoring its concurrency gate; 0 means now.
-func (h *host) wait(now time.Time, tokens int) time.Duration {
+// ignoring its concurrency gate (0 means now), and what it waits for.
+func (h *host) wait(now time.Time, tokens int) (time.Duration, Bottleneck) {
 	var d time.Duration
+	why := BottleneckNone
 	if h.coolUntil.After(now) {
-		d = h.coolUntil.Sub(now)
+		d, why = h.coolUntil.Sub(now), BottleneckPause
 	}
-	if h.pausedUntil.After(now) {
-		d = max(d, h.pausedUntil.Sub(now))
+	if h.pausedUntil.After(now) && h.pausedUntil.Sub(now) > d {
+		d, why = h.pausedUntil.Sub(now), BottleneckPause
 	}
-	d = max(d, bucketWait(h.req, now, 1))
-	d = max(d, bucketWait(h.tok, now, tokens))
-	return d
+	if w := bucketWait(h.req, now, 1); w > d {
+		d, why = w, BottleneckRequests
+	}
+	if w := bucketWait(h.tok, now, tokens); w > d {
+		d, why = w, BottleneckTokens
+	}
+	return d, why
 }
 
 // bucketWait is how long until b holds n units (capped at its size, so a
@@ -102,19 +130,18 @@ func adjust(b *rate.Limiter, now time.Time, delta int) {
 	}
 }
 
-// lowerTo makes b hold at most target units now.
-func lowerTo(b *rate.Limiter, now time.Time, target float64) {
-	if have := b.TokensAt(now); target < have {
-		adjust(b, now, int(math.Ceil(have-target)))
-	}
-}
-
 // observe applies a host's reported bucket state to the local bucket b (which
 // may be nil when no limit was configured: then one is made from the
 // report). sentAfter is what this host was sent after the answered request
 // left, which the host's Remaining does not include yet; since is how long
 // ago that request left, during which the host's bucket refilled.
-func (h *host) observe(bp **rate.Limiter, rep *Bucket, now time.Time, sentAfter float64, since time.Duration) {
+//
+// unsure is what is in flight besides: requests sent before the answered
+// one may reach the host after it and be missing from its count too. A
+// lower report is believed as it is; a higher one only after taking
+// unsure off, so a burst of answers cannot raise the bucket above what the
+// host will allow.
+func (h *host) observe(bp **rate.Limiter, rep *Bucket, now time.Time, sentAfter, unsure float64, since time.Duration) {
 	if rep == nil {
 		return
 	}
@@ -140,8 +167,24 @@ func (h *host) observe(bp **rate.Limiter, rep *Bucket, now time.Time, sentAfter 
 		}
 		return
 	}
+	if rep.Limit < 0 && rep.Remaining > int64(b.Burst()) {
+		// More left than the bucket holds: the account allows more than
+		// we were told. Grow the bucket (and its refill) to what is known.
+		b.SetLimitAt(now, rate.Limit(float64(rep.Remaining)/h.limits.Window.Seconds()))
+		b.SetBurstAt(now, int(rep.Remaining))
+	}
 	refilled := float64(b.Limit()) * since.Seconds()
-	lowerTo(b, now, float64(rep.Remaining)+refilled-sentAfter)
+	target := float64(rep.Remaining) + refilled - sentAfter
+	have := b.TokensAt(now)
+	switch {
+	case target < have:
+		adjust(b, now, int(math.Ceil(have-target)))
+	case rep.Remaining > 0 && target-unsure > have+1:
+		// The host's count is the truth, ours an estimate: raise too.
+		// Not from a report of 0, which hosts send for a bucket in debt
+		// (refused requests count too) as well as for an empty one.
+		adjust(b, now, -int(math.Floor(min(target-unsure, float64(b.Burst()))-have)))
+	}
 }
 
 func later(a, b time.Time) time.Time {
@@ -168,4 +211,10 @@ type HostStats struct {
 	Limit int
 	// Tokens is what the host reported using.
 	Tokens int64
+	// RequestLimit and TokenLimit are the request and token buckets' sizes
+	// per HostLimits.Window at the end (as configured, or as the host's
+	// headers re-set them); 0 when unlimited.
+	RequestLimit, TokenLimit int
+	// Down reports that the host was marked down (Options.DownAfter).
+	Down bool
 }

@@ -51,18 +51,19 @@ func TestObserveLowersToReportedRemaining(t *testing.T) {
 	h := newHost(HostLimits{RPM: 600, Window: time.Minute}, now)
 	// The host says 100 remain of 600 when our request arrived 0s ago, and
 	// 5 more requests left after that one.
-	h.observe(&h.req, &Bucket{Limit: 600, Remaining: 100, Reset: -1}, now, 5, 0)
+	h.observe(&h.req, &Bucket{Limit: 600, Remaining: 100, Reset: -1}, now, 5, 0, 0)
 	if got := h.req.TokensAt(now); !near(got, 95) {
 		t.Fatalf("bucket holds %v, want 95", got)
 	}
-	// A report of more than we think we have never raises it.
-	h.observe(&h.req, &Bucket{Limit: 600, Remaining: 500, Reset: -1}, now, 0, 0)
-	if got := h.req.TokensAt(now); !near(got, 95) {
-		t.Fatalf("bucket raised to %v by a report", got)
+	// A report of more than we think we have raises it: the host's count
+	// is the truth (our debits were estimates).
+	h.observe(&h.req, &Bucket{Limit: 600, Remaining: 500, Reset: -1}, now, 3, 2, 0)
+	if got := h.req.TokensAt(now); !near(got, 495) {
+		t.Fatalf("bucket holds %v after the host reported 500 left, 3 sent since and 2 more in flight, want 495", got)
 	}
 	// A different limit replaces the configured one (the tier table was
 	// wrong), and refill time since the request left is credited.
-	h.observe(&h.req, &Bucket{Limit: 150, Remaining: 0, Reset: -1}, now, 0, 2*time.Second)
+	h.observe(&h.req, &Bucket{Limit: 150, Remaining: 0, Reset: -1}, now, 0, 0, 2*time.Second)
 	if got := h.req.Limit(); !near(float64(got), 2.5) {
 		t.Fatalf("rate = %v/s, want 2.5 after the host reported 150/min", got)
 	}
@@ -71,18 +72,32 @@ func TestObserveLowersToReportedRemaining(t *testing.T) {
 	}
 }
 
+func TestObserveRaisesBucketBeyondTheTable(t *testing.T) {
+	now := time.Unix(1000, 0)
+	h := newHost(HostLimits{TPM: 10000, Window: time.Minute}, now)
+	// Remaining without a limit, above the whole configured bucket: the
+	// account is bigger than the table said.
+	h.observe(&h.tok, &Bucket{Limit: -1, Remaining: 40000, Reset: -1}, now, 0, 0, 0)
+	if got := h.tok.Burst(); got != 40000 {
+		t.Fatalf("bucket size %d, want 40000", got)
+	}
+	if got := h.tok.TokensAt(now); !near(got, 40000) {
+		t.Fatalf("bucket holds %v, want 40000", got)
+	}
+}
+
 func TestObserveWithoutLimitPausesForReset(t *testing.T) {
 	now := time.Unix(1000, 0)
 	h := newHost(HostLimits{Window: time.Minute}, now)
-	h.observe(&h.req, &Bucket{Limit: -1, Remaining: 0, Reset: 6 * time.Second}, now, 0, 0)
-	if w := h.wait(now, 0); w != 6*time.Second {
-		t.Fatalf("wait = %v, want 6s for remaining=0 reset=6s", w)
+	h.observe(&h.req, &Bucket{Limit: -1, Remaining: 0, Reset: 6 * time.Second}, now, 0, 0, 0)
+	if w, why := h.wait(now, 0); w != 6*time.Second || why != BottleneckPause {
+		t.Fatalf("wait = %v (%v), want 6s pause for remaining=0 reset=6s", w, why)
 	}
 	// With a limit reported, a bucket is made and refills continuously.
 	h2 := newHost(HostLimits{Window: time.Minute}, now)
-	h2.observe(&h2.tok, &Bucket{Limit: 60000, Remaining: 0, Reset: time.Minute}, now, 0, 0)
-	if w := h2.wait(now, 1000); w != time.Second {
-		t.Fatalf("wait = %v, want 1s for 1000 tokens at 1000/s", w)
+	h2.observe(&h2.tok, &Bucket{Limit: 60000, Remaining: 0, Reset: time.Minute}, now, 0, 0, 0)
+	if w, why := h2.wait(now, 1000); w != time.Second || why != BottleneckTokens {
+		t.Fatalf("wait = %v (%v), want 1s on the token bucket for 1000 tokens at 1000/s", w, why)
 	}
 }
 

@@ -50,8 +50,25 @@ type Options[Req, Resp any] struct {
 	// EstimateTokens guesses a request's tokens (input plus expected
 	// output) for the token bucket; nil counts 0.
 	EstimateTokens func(Req) int
-	// Timeout bounds each attempt; 0 means none.
+	// Timeout bounds each attempt; 0 means none. With TimeoutFactor it is
+	// the ceiling of the adaptive timeout.
 	Timeout time.Duration
+	// TimeoutFactor, when positive, makes the per-attempt timeout follow
+	// observed latency: the 99th percentile of recent successful attempts
+	// times this factor, at least TimeoutFloor and at most Timeout, so a
+	// hung request costs seconds instead of the whole ceiling. Until
+	// enough answers were seen, Timeout applies. A request whose attempt
+	// timed out gets twice the time on its next attempt (up to Timeout),
+	// so a slow but healthy request still gets through.
+	TimeoutFactor float64
+	TimeoutFloor  time.Duration
+	// DownAfter, when positive, marks a host down once it has answered
+	// nothing successfully for that long (and for at least three attempt
+	// timeouts) while failing repeatedly
+	// (timeouts, refused or dropped connections, 5xx); its work goes to the
+	// other hosts, and when every host is down the run stops with a
+	// *HostsDownError instead of retrying for ever.
+	DownAfter time.Duration
 	// MaxAttempts bounds attempts per request (default 5).
 	MaxAttempts int
 	// BackoffBase and BackoffMax shape the full-jitter exponential backoff
@@ -95,6 +112,8 @@ type Progress struct {
 	Limit int
 	// Retries counts attempts beyond each request's first.
 	Retries int
+	// Bottleneck names what holds dispatch back now (see Bottleneck).
+	Bottleneck Bottleneck
 }
 
 func (o *Options[Req, Resp]) withDefaults() {

@@ -30,6 +30,7 @@ type attempt[Resp any] struct {
 	fb         Feedback
 	err        error
 	start, end time.Time
+	timeout    time.Duration
 	est        int
 	sent       int64 // host.sent when this attempt left
 	tokensSent int64
@@ -80,6 +81,12 @@ type runner[Req, Resp any] struct {
 	groups    groupTracker
 	latencies []time.Duration
 	stats     Stats
+
+	lat       latencyTracker
+	timedOut  []int // per request: attempts that ran past their deadline
+	reasked   []int // per request: invalid answers asked again
+	lastCheck time.Time
+	current   Bottleneck
 }
 
 func newRunner[Req, Resp any](ctx context.Context, reqs []Req, call Call[Req, Resp], opts Options[Req, Resp]) *runner[Req, Resp] {
@@ -89,6 +96,8 @@ func newRunner[Req, Resp any](ctx context.Context, reqs []Req, call Call[Req, Re
 		estimate:  make([]int, len(reqs)),
 		results:   make([]Result[Resp], len(reqs)),
 		done:      make([]bool, len(reqs)),
+		timedOut:  make([]int, len(reqs)),
+		reasked:   make([]int, len(reqs)),
 		remaining: len(reqs),
 		events:    make(chan attempt[Resp], 64),
 	}
@@ -105,6 +114,7 @@ func newRunner[Req, Resp any](ctx context.Context, reqs []Req, call Call[Req, Re
 	}
 	r.order, r.groups = schedule(reqs, opts.Priority, opts.Group)
 	r.stats.Requests = len(reqs)
+	r.stats.Blocked = map[Bottleneck]time.Duration{}
 	if opts.OnResult != nil || opts.OnProgress != nil {
 		// Buffered for every request, so handing a result over never waits
 		// on a slow callback.
@@ -199,21 +209,35 @@ func (r *runner[Req, Resp]) loop(ctx context.Context) {
 func (r *runner[Req, Resp]) dispatch(now time.Time) time.Duration {
 	for {
 		if r.opts.MaxInFlight > 0 && r.inFlight >= r.opts.MaxInFlight {
+			r.blocked(now, BottleneckConcurrency)
 			return r.retryWake(now)
 		}
 		idx, ri := r.nextReady(now)
 		if idx < 0 {
+			b := BottleneckNone
+			switch {
+			case len(r.retries) > 0:
+				b = BottleneckPause
+			case r.inFlight > 0:
+				b = BottleneckLatency
+			}
+			r.blocked(now, b)
 			return r.retryWake(now)
 		}
 		best, bestFree := -1, -1.0
-		hostWait := time.Duration(math.MaxInt64)
+		hostWait, hostWhy := time.Duration(math.MaxInt64), BottleneckConcurrency
 		for i, h := range r.hosts {
-			limit := h.ctl.Limit()
+			if h.down {
+				continue
+			}
+			limit := h.limit()
 			if h.inFlight >= limit {
 				continue
 			}
-			if w := h.wait(now, r.estimate[idx]); w > 0 {
-				hostWait = min(hostWait, w)
+			if w, why := h.wait(now, r.estimate[idx]); w > 0 {
+				if w < hostWait {
+					hostWait, hostWhy = w, why
+				}
 				continue
 			}
 			// The host with the largest free share of its limit takes the
@@ -223,6 +247,7 @@ func (r *runner[Req, Resp]) dispatch(now time.Time) time.Duration {
 			}
 		}
 		if best < 0 {
+			r.blocked(now, hostWhy)
 			wake := r.retryWake(now)
 			if hostWait != time.Duration(math.MaxInt64) && (wake == 0 || hostWait < wake) {
 				wake = hostWait
@@ -271,6 +296,7 @@ func (r *runner[Req, Resp]) send(idx, hi int, now time.Time) {
 	take(h.tok, now, est)
 	h.sent++
 	h.tokensSent += int64(est)
+	h.tokensInFlight += int64(est)
 	h.inFlight++
 	r.inFlight++
 	r.attempts[idx]++
@@ -281,7 +307,7 @@ func (r *runner[Req, Resp]) send(idx, hi int, now time.Time) {
 	r.stats.TokensEstimated += int64(est)
 	r.stats.PeakInFlight = max(r.stats.PeakInFlight, r.inFlight)
 	a := attempt[Resp]{
-		idx: idx, host: hi, start: now, est: est,
+		idx: idx, host: hi, start: now, est: est, timeout: r.attemptTimeout(r.timedOut[idx]),
 		sent: h.sent, tokensSent: h.tokensSent,
 		saturated: h.inFlight >= h.ctl.Limit(),
 	}
@@ -296,9 +322,9 @@ func (r *runner[Req, Resp]) send(idx, hi int, now time.Time) {
 // a fatal error for this request alone.
 func (r *runner[Req, Resp]) invoke(a attempt[Resp]) (out attempt[Resp]) {
 	ctx := r.runCtx
-	if r.opts.Timeout > 0 {
+	if a.timeout > 0 {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, r.opts.Timeout)
+		ctx, cancel = context.WithTimeout(ctx, a.timeout)
 		defer cancel()
 	}
 	defer func() {

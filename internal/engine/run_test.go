@@ -83,6 +83,7 @@ func TestClassesRetryAsSpecified(t *testing.T) {
 		{"overloaded is retried", Feedback{Class: Overloaded}, errBoom, 3},
 		{"rate limited is retried", Feedback{Class: RateLimited, RetryAfter: time.Millisecond}, errBoom, 3},
 		{"fatal is not retried", Feedback{Class: Fatal}, errBoom, 1},
+		{"invalid is asked again once", Feedback{Class: Invalid}, errBoom, 2},
 		{"unclassified plain error is fatal", Feedback{}, errBoom, 1},
 		{"unclassified deadline is retried", Feedback{}, fmt.Errorf("post: %w", context.DeadlineExceeded), 3},
 		{"unclassified network error is retried", Feedback{}, &net.OpError{Op: "dial", Err: errors.New("refused")}, 3},

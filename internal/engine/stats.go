@@ -32,6 +32,23 @@ type Stats struct {
 	Groups GroupStats
 	// Stopped is the StopAll error that ended the run early, if any.
 	Stopped error
+	// Reasked counts invalid answers asked again (at most once each).
+	Reasked int
+	// Blocked is how long dispatch waited on each bottleneck; the largest
+	// says what limited the run.
+	Blocked map[Bottleneck]time.Duration
+}
+
+// Bottleneck returns what held the run back longest, BottleneckNone when
+// nothing did.
+func (s Stats) Bottleneck() Bottleneck {
+	best := BottleneckNone
+	for b := BottleneckLatency; b < numBottlenecks; b++ {
+		if s.Blocked[b] > s.Blocked[best] || (best == BottleneckNone && s.Blocked[b] > 0) {
+			best = b
+		}
+	}
+	return best
 }
 
 // GroupStats describe when groups finished, measured from the run's start.
@@ -97,9 +114,18 @@ func (r *runner[Req, Resp]) finalStats() Stats {
 	for _, h := range r.hosts {
 		hs := h.stats
 		hs.Limit = h.ctl.Limit()
+		hs.Down = h.down
+		if h.req != nil {
+			hs.RequestLimit = h.req.Burst()
+		}
+		if h.tok != nil {
+			hs.TokenLimit = h.tok.Burst()
+		}
 		s.Hosts = append(s.Hosts, hs)
 	}
 	s.Groups = r.groups.stats()
+	r.blocked(r.clock.Now(), BottleneckNone)
+	s.Blocked = r.stats.Blocked
 	return s
 }
 

@@ -139,10 +139,7 @@ func (c Config) WithDefaults() Config {
 	}
 	var urls []string
 	for _, u := range c.BaseURLs {
-		if c.Provider == Ollama {
-			u = OllamaURL(u)
-		}
-		urls = append(urls, u)
+		urls = append(urls, normalizeBaseURL(c.Provider, u))
 	}
 	c.BaseURLs = urls
 	c.BaseURL = ""
@@ -222,7 +219,8 @@ func (c Config) RequestTimeout() time.Duration {
 // OllamaURL turns an OLLAMA_HOST value (":11434", "0.0.0.0", "host:port",
 // "http://host:port") into a URL the way the ollama command does: http
 // unless a scheme is given, port 11434 unless one is given, and the
-// loopback address for an empty host.
+// loopback address for an empty host. A trailing "/v1" or "/api" is
+// dropped: the native API the client speaks is under the root.
 func OllamaURL(host string) string {
 	host = strings.TrimSpace(host)
 	if host == "" {
@@ -236,6 +234,10 @@ func OllamaURL(host string) string {
 	if i := strings.Index(hostport, "/"); i >= 0 {
 		hostport, path = hostport[:i], strings.TrimRight(hostport[i:], "/")
 	}
+	// The native API is under /api/ at the root; a URL copied from the
+	// OpenAI-compatible docs ends in /v1, one copied from a curl example
+	// in /api.
+	path = strings.TrimSuffix(strings.TrimSuffix(path, "/v1"), "/api")
 	h, port, err := net.SplitHostPort(hostport)
 	if err != nil {
 		h, port = strings.Trim(hostport, "[]"), ""
@@ -250,6 +252,28 @@ func OllamaURL(host string) string {
 		}
 	}
 	return scheme + "://" + net.JoinHostPort(h, port) + path
+}
+
+// normalizeBaseURL accepts the base URLs users copy from each provider's
+// documentation and turns them into what the client appends its paths to:
+// Ollama's native API lives at the root, so an OpenAI-style ".../v1" (or
+// ".../api") is taken off; the OpenAI SDK appends "/chat/completions" to
+// the base, so a bare server address gets "/v1", where OpenAI, vLLM,
+// LM Studio, llama.cpp and Ollama all serve it; the Anthropic SDK appends
+// "/v1/messages", so a trailing "/v1" is taken off. A path other than
+// these (a gateway's "/openai/v1", say) is left alone.
+func normalizeBaseURL(provider, u string) string {
+	switch provider {
+	case Ollama:
+		return OllamaURL(u)
+	case Anthropic:
+		return strings.TrimSuffix(u, "/v1")
+	case OpenAI, OpenAICompatible:
+		if p, err := url.Parse(u); err == nil && p.Host != "" && strings.Trim(p.Path, "/") == "" && p.RawQuery == "" {
+			return strings.TrimRight(u, "/") + "/v1"
+		}
+	}
+	return u
 }
 
 func splitList(s string) []string {

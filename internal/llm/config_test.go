@@ -119,3 +119,29 @@ func TestFleet(t *testing.T) {
 		t.Errorf("single = %v", one)
 	}
 }
+
+// TestBaseURLsCopiedFromDocs checks the base URLs each provider's docs
+// show, with and without the API version path, reach the paths the
+// clients append to them.
+func TestBaseURLsCopiedFromDocs(t *testing.T) {
+	for _, tc := range []struct{ provider, in, want string }{
+		{Ollama, "http://localhost:11434/v1", "http://localhost:11434"},
+		{Ollama, "http://localhost:11434/v1/", "http://localhost:11434"},
+		{Ollama, "http://localhost:11434/api", "http://localhost:11434"},
+		{Ollama, "http://localhost:11434", "http://localhost:11434"},
+		{OpenAICompatible, "http://localhost:8000", "http://localhost:8000/v1"},
+		{OpenAICompatible, "http://localhost:8000/", "http://localhost:8000/v1"},
+		{OpenAICompatible, "http://localhost:8000/v1", "http://localhost:8000/v1"},
+		{OpenAICompatible, "https://gateway.example/openai/v1", "https://gateway.example/openai/v1"},
+		{OpenAI, "https://api.openai.com", "https://api.openai.com/v1"},
+		{Anthropic, "https://api.anthropic.com/v1", "https://api.anthropic.com"},
+		{Anthropic, "https://api.anthropic.com", "https://api.anthropic.com"},
+	} {
+		got := ConfigFromEnv(func(k string) string {
+			return map[string]string{"LLM_PROVIDER": tc.provider, "LLM_BASE_URL": tc.in}[k]
+		})
+		if got.BaseURL != tc.want {
+			t.Errorf("%s %s: base URL %q, want %q", tc.provider, tc.in, got.BaseURL, tc.want)
+		}
+	}
+}

@@ -98,7 +98,7 @@ func TestBuildGolden(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			req := BuildWith(tc.f, tc.c, tc.opts)
-			if req.System != System() || string(req.Schema) != string(Schema()) || req.Version != "v1" || req.SchemaName != SchemaName || req.ConstructID != tc.c.ID {
+			if req.System != System() || string(req.Schema) != string(Schema()) || req.Version != Version || req.SchemaName != SchemaName || req.ConstructID != tc.c.ID {
 				t.Errorf("fixed fields wrong: %+v", req)
 			}
 			got := fmt.Sprintf("MaxTokens: %d\nEstimatedTokens: %d\n=== user message ===\n%s", req.MaxTokens, req.EstimatedTokens, req.User)

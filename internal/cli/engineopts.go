@@ -1,0 +1,70 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/telemetry-inject/telemetry-inject/internal/dispatch"
+	"github.com/telemetry-inject/telemetry-inject/internal/engine"
+	"github.com/telemetry-inject/telemetry-inject/internal/llm"
+)
+
+// The shipped engine settings. The bench drives the engine through these
+// same functions, so what it measures is what users run.
+const (
+	// adaptiveCeiling bounds how far the engine grows a host past the
+	// detected start when no --max-parallel is given: far above any
+	// account's useful concurrency, low enough not to exhaust sockets.
+	adaptiveCeiling = 256
+	// timeoutFactor and timeoutFloor shape the adaptive per-attempt
+	// timeout (p99 latency × factor, at least the floor); the provider's
+	// timeout or --timeout is the ceiling.
+	timeoutFactor = 4
+	timeoutFloor  = 5 * time.Second
+	// downAfter is the least time without an answer, while failing,
+	// before a host counts as down; the engine waits at least three
+	// attempt timeouts too.
+	downAfter = 10 * time.Second
+)
+
+// hostLimits is one host's starting point: detection's concurrency as the
+// start for hosted APIs (their buckets and headers protect them), at most
+// 4 for local servers (whose queueing shows only in latency, measured from
+// a start below their slots), growing up to --max-parallel or
+// adaptiveCeiling.
+func hostLimits(provider, name string, detected, rpm, tpm, maxParallel int) engine.HostLimits {
+	ceiling := adaptiveCeiling
+	if maxParallel > 0 {
+		ceiling = maxParallel
+	}
+	start := detected
+	if provider == llm.Ollama || provider == llm.OpenAICompatible {
+		start = min(detected, 4)
+	}
+	return engine.HostLimits{Name: name, RPM: rpm, TPM: tpm, MaxConcurrency: ceiling, StartConcurrency: max(1, min(start, ceiling))}
+}
+
+// engineOptions are the shipped engine settings for a provider whose
+// configured timeout (cfg.RequestTimeout) is the ceiling.
+func engineOptions(cfg *llm.Config, maxParallel int, sequential bool) engine.Options[*dispatch.Request, llm.Answer] {
+	ceiling := cfg.RequestTimeout()
+	return engine.Options[*dispatch.Request, llm.Answer]{
+		MaxInFlight: maxParallel, Sequential: sequential,
+		Timeout: ceiling, TimeoutFactor: timeoutFactor, TimeoutFloor: min(timeoutFloor, ceiling),
+		DownAfter: downAfter,
+	}
+}
+
+// verboseBottleneck prints, with -v, what limits the run whenever that
+// changes, at most once a second so a run at the limit does not flood.
+func verboseBottleneck(w io.Writer) func(engine.Bottleneck, engine.Progress) {
+	var last time.Time
+	return func(b engine.Bottleneck, p engine.Progress) {
+		if b == engine.BottleneckNone || time.Since(last) < time.Second {
+			return
+		}
+		last = time.Now()
+		fmt.Fprintf(w, "limited by %s: %d/%d done, %d in flight, concurrency limit %d\n", b, p.Done, p.Total, p.InFlight, p.Limit)
+	}
+}
