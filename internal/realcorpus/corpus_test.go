@@ -1,0 +1,301 @@
+package realcorpus
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// knownFailures lists projects whose instrumented run is known not to match
+// the original yet, each with the reason. A listed mismatch is logged and
+// summed up instead of failing the test, so main stays green while a fix
+// lands; a listed project that matches fails the test, so the entry is
+// removed the day it is fixed and the list only shrinks. Keep the reason
+// concrete: the first error line and the issue that tracks it.
+var knownFailures = map[string]string{}
+
+// project is one real project of the corpus: how to set it up from the
+// registries, and how to run its own suite or check.
+type project struct {
+	name string
+	// debs are the Debian packages it needs; missing ones fail the test in
+	// CI and skip it elsewhere.
+	debs []string
+	// setup copies or installs the project under work and returns the
+	// folder that is instrumented and the way its suite is run.
+	setup func(ctx context.Context, t *testing.T, work string) (suite, error)
+}
+
+// suite runs a project's own tests or checks on whatever is in its folder
+// (pristine or instrumented) and counts the outcome.
+type suite struct {
+	// root is the folder instrumented, and compared byte for byte after
+	// --remove.
+	root string
+	// run runs the suite and counts it.
+	run func(ctx context.Context) (outcome, error)
+	// loaded, when set, fails unless the code the suite runs is really the
+	// copy under root (a stdlib module could be shadowed by nothing).
+	loaded func(ctx context.Context, instrumented bool) error
+}
+
+// counts are a suite's totals. For a type-check, failed is the number of
+// errors tsc reported and passed is 1 when it exited 0.
+type counts struct{ passed, failed, skipped, errors int }
+
+func (c counts) String() string {
+	return fmt.Sprintf("%d/%d/%d/%d", c.passed, c.failed, c.skipped, c.errors)
+}
+
+// outcome is one run of a suite: its counts, the status of each test case
+// (to name the ones that changed), and the run itself.
+type outcome struct {
+	counts counts
+	// cases maps a test's id to its status ("passed", "failed", "skipped",
+	// "error") and, for a failure, the first lines of its message.
+	cases map[string]caseResult
+	res   result
+}
+
+type caseResult struct {
+	status  string
+	message string
+}
+
+// row is one line of the corpus table.
+type row struct {
+	name                   string
+	files, constructs      int
+	baseline, instrumented counts
+	baseTime, instTime     time.Duration
+	// instrumentTime is how long telemetry-inject took on the copy.
+	instrumentTime time.Duration
+	roundTrip      string
+	verdict        string
+	firstFailure   string
+}
+
+// TestCorpus instruments each project of the corpus with the real binary
+// and requires its own suite to count the same as on the original, and
+// --remove to give back every byte.
+func TestCorpus(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the real-project corpus takes minutes; run without -short")
+	}
+	bin := buildCLI(t)
+	ctx := t.Context()
+	ci := os.Getenv("CI") == "true"
+	var mu sync.Mutex
+	var rows []row
+	t.Run("projects", func(t *testing.T) {
+		for _, p := range corpusProjects() {
+			t.Run(p.name, func(t *testing.T) {
+				t.Parallel()
+				if missing := missingDebs(ctx, p.debs); len(missing) > 0 {
+					msg := fmt.Sprintf("Debian packages not installed: %s (bash .ci/run installs them)", strings.Join(missing, " "))
+					mu.Lock()
+					rows = append(rows, row{name: p.name, verdict: "NOT INSTALLED", firstFailure: msg})
+					mu.Unlock()
+					if ci {
+						t.Fatal(msg)
+					}
+					t.Skip(msg)
+				}
+				r := runProject(ctx, t, bin, p)
+				mu.Lock()
+				rows = append(rows, r)
+				mu.Unlock()
+			})
+		}
+	})
+	table := formatTable(rows)
+	t.Log("\n" + table)
+	if path := os.Getenv("TELEMETRY_INJECT_CORPUS_REPORT"); path != "" {
+		if err := os.WriteFile(path, []byte(table), 0o644); err != nil {
+			t.Errorf("writing the corpus report: %v", err)
+		}
+	}
+}
+
+// runProject sets p up, runs its suite on the pristine copy, instruments
+// it, runs the suite again, removes the instrumentation and compares.
+func runProject(ctx context.Context, t *testing.T, bin string, p project) row {
+	r := row{name: p.name}
+	fail := func(format string, args ...any) row {
+		r.verdict = "ERROR"
+		r.firstFailure = fmt.Sprintf(format, args...)
+		t.Error(r.firstFailure)
+		return r
+	}
+	s, err := p.setup(ctx, t, t.TempDir())
+	if err != nil {
+		r.verdict = "NOT INSTALLED"
+		r.firstFailure = err.Error()
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("setting up %s: %v", p.name, err)
+		}
+		t.Skipf("setting up %s: %v", p.name, err)
+	}
+	if s.loaded != nil {
+		if err := s.loaded(ctx, false); err != nil {
+			return fail("pristine copy: %v", err)
+		}
+	}
+	base, err := s.run(ctx)
+	if err != nil {
+		return fail("baseline: %v", err)
+	}
+	r.baseline, r.baseTime = base.counts, base.res.elapsed
+	// A baseline that ran nothing would make any instrumented run "match".
+	if base.res.timedOut || base.counts.passed == 0 {
+		return fail("baseline ran no passing test (exit %d, timed out %v):\n%s", base.res.exitCode, base.res.timedOut, tail(base.res.output, 15))
+	}
+	before, err := snapshot(s.root)
+	if err != nil {
+		return fail("reading the pristine copy: %v", err)
+	}
+	start := time.Now()
+	rep, err := instrument(ctx, bin, s.root)
+	r.instrumentTime = time.Since(start)
+	if err != nil {
+		return fail("instrumenting: %v", err)
+	}
+	r.files, r.constructs = rep.instrumented(), rep.injected()
+	if r.files == 0 {
+		return fail("telemetry-inject instrumented no file of %s", s.root)
+	}
+	var problems []string
+	if s.loaded != nil {
+		if err := s.loaded(ctx, true); err != nil {
+			problems = append(problems, "instrumented copy: "+err.Error())
+		}
+	}
+	inst, err := s.run(ctx)
+	if err != nil {
+		return fail("instrumented run: %v", err)
+	}
+	r.instrumented, r.instTime = inst.counts, inst.res.elapsed
+	if inst.counts != base.counts || inst.res.timedOut || inst.res.exitCode != base.res.exitCode {
+		problems = append(problems, "suite: "+describeChange(base, inst))
+	}
+	r.roundTrip = "ok"
+	if _, err := runCLI(ctx, bin, s.root, "--remove"); err != nil {
+		r.roundTrip = "remove failed"
+		problems = append(problems, "--remove: "+err.Error())
+	} else if after, err := snapshot(s.root); err != nil {
+		return fail("reading the restored copy: %v", err)
+	} else if d := diffSnapshots(before, after); len(d) > 0 {
+		r.roundTrip = fmt.Sprintf("%d files differ", len(d))
+		if len(d) > 5 {
+			d = append(d[:5], "…")
+		}
+		problems = append(problems, "--remove did not restore every byte:\n  "+strings.Join(d, "\n  "))
+	}
+	return judge(t, r, problems)
+}
+
+// judge turns the problems found into the row's verdict and the test's
+// result, honouring knownFailures both ways.
+func judge(t *testing.T, r row, problems []string) row {
+	reason, known := knownFailures[r.name]
+	switch {
+	case len(problems) == 0 && known:
+		r.verdict = "FIXED"
+		t.Errorf("%s matches its original now: take it out of knownFailures (it was listed for %q)", r.name, reason)
+	case len(problems) == 0:
+		r.verdict = "ok"
+	case known:
+		r.verdict = "known failure"
+		r.firstFailure = headline(problems[0])
+		t.Logf("known failure (%s):\n%s", reason, strings.Join(problems, "\n"))
+	default:
+		r.verdict = "FAIL"
+		r.firstFailure = headline(problems[0])
+		t.Errorf("%s differs from its original once instrumented:\n%s", r.name, strings.Join(problems, "\n"))
+	}
+	return r
+}
+
+// describeChange names the counts before and after and the first test
+// cases whose status changed, with their messages, or else the end of the
+// instrumented run's output.
+func describeChange(base, inst outcome) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "passed/failed/skipped/errors %s became %s (exit %d became %d", base.counts, inst.counts, base.res.exitCode, inst.res.exitCode)
+	if inst.res.timedOut {
+		b.WriteString(", timed out")
+	}
+	b.WriteString(")")
+	changed := 0
+	for _, id := range sortedKeys(inst.cases) {
+		c := inst.cases[id]
+		if was, ok := base.cases[id]; ok && was.status == c.status {
+			continue
+		}
+		if changed++; changed > 5 {
+			break
+		}
+		fmt.Fprintf(&b, "\n  %s: %s %s", id, c.status, clip(c.message, 300))
+	}
+	missing := 0
+	for id := range base.cases {
+		if _, ok := inst.cases[id]; !ok {
+			missing++
+		}
+	}
+	if missing > 0 {
+		fmt.Fprintf(&b, "\n  %d test cases of the original did not run", missing)
+	}
+	if changed == 0 {
+		b.WriteString("\n" + tail(inst.res.output, 12))
+	}
+	return b.String()
+}
+
+// formatTable renders the rows as a Markdown table, sorted by project.
+func formatTable(rows []row) string {
+	var b strings.Builder
+	b.WriteString("| project | files | constructs | instrument time | baseline p/f/s/e | time | instrumented p/f/s/e | time | --remove | verdict | first failure |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|\n")
+	byName := map[string]row{}
+	for _, r := range rows {
+		byName[r.name] = r
+	}
+	for _, name := range sortedKeys(byName) {
+		r := byName[name]
+		fmt.Fprintf(&b, "| %s | %d | %d | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+			r.name, r.files, r.constructs, r.instrumentTime.Round(100*time.Millisecond), r.baseline, r.baseTime.Round(100*time.Millisecond),
+			r.instrumented, r.instTime.Round(100*time.Millisecond), r.roundTrip, r.verdict,
+			strings.ReplaceAll(clip(strings.ReplaceAll(r.firstFailure, "|", "\\|"), 400), "\n", " ⏎ "))
+	}
+	return b.String()
+}
+
+// headline is a problem's first line, and for a suite mismatch the first
+// test case that changed too, for the table; the test log has the rest.
+func headline(problem string) string {
+	lines := strings.SplitN(problem, "\n", 3)
+	if len(lines) > 1 && strings.HasPrefix(problem, "suite:") {
+		return lines[0] + "\n" + strings.TrimSpace(lines[1])
+	}
+	return lines[0]
+}
+
+// sortedKeys returns m's keys in order, for stable reports.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// pythonPath is Debian's interpreter: the packages under test are installed
+// for it, not for whatever python3 comes first on PATH.
+const pythonPath = "/usr/bin/python3"

@@ -1,0 +1,265 @@
+package realcorpus
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// buildCLI builds the real binary once for the whole corpus run, so every
+// project is instrumented by what a user would run.
+func buildCLI(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "telemetry-inject")
+	cmd := exec.Command("go", "build", "-o", bin, "../../cmd/telemetry-inject")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("building telemetry-inject: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// offlineEnv is the environment with every provider setting removed, so the
+// CLI runs with its default, offline planner whatever the developer's shell
+// has configured, and with every telemetry destination removed, so the
+// instrumented suites export nothing.
+func offlineEnv(extra ...string) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		switch {
+		case strings.HasPrefix(name, "LLM_"), strings.HasPrefix(name, "OTEL_"),
+			strings.HasPrefix(name, "TELEMETRY_INJECT_"),
+			strings.HasSuffix(name, "_API_KEY"), strings.HasSuffix(name, "_BASE_URL"),
+			name == "OLLAMA_HOST", name == "PYTHONPATH", name == "PYTHONHOME",
+			name == "NODE_OPTIONS", name == "NODE_PATH":
+			continue
+		}
+		env = append(env, kv)
+	}
+	return append(env, extra...)
+}
+
+// instrumentReport is the part of the CLI's --json report the table shows.
+type instrumentReport struct {
+	FilesByStatus map[string]int            `json:"files_by_status"`
+	Constructs    map[string]map[string]int `json:"constructs"`
+	RuntimeFiles  []string                  `json:"runtime_files"`
+}
+
+// instrumented is how many files the CLI changed.
+func (r instrumentReport) instrumented() int { return r.FilesByStatus["instrumented"] }
+
+// injected is how many constructs were given telemetry (declined ones and
+// ones left alone are not counted).
+func (r instrumentReport) injected() int {
+	n := 0
+	for _, byHow := range r.Constructs {
+		for how, c := range byHow {
+			if how != "declined" && how != "skipped" {
+				n += c
+			}
+		}
+	}
+	return n
+}
+
+// runCLI runs the binary with args and the offline environment.
+func runCLI(ctx context.Context, bin string, args ...string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Env = offlineEnv()
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return stdout.Bytes(), fmt.Errorf("telemetry-inject %s: %w\n%s", strings.Join(args, " "), err, tail(stderr.String(), 20))
+	}
+	return stdout.Bytes(), nil
+}
+
+// instrument runs the CLI with default settings on dir.
+func instrument(ctx context.Context, bin, dir string) (instrumentReport, error) {
+	out, err := runCLI(ctx, bin, dir, "--json")
+	if err != nil {
+		return instrumentReport{}, err
+	}
+	var rep instrumentReport
+	if err := json.Unmarshal(out, &rep); err != nil {
+		return rep, fmt.Errorf("reading the --json report: %w\n%s", err, tail(string(out), 10))
+	}
+	return rep, nil
+}
+
+// snapshot reads every regular file under dir, keyed by slash path, with
+// its mode, so the round trip can be compared byte for byte.
+func snapshot(dir string) (map[string]string, error) {
+	files := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		if !info.Mode().IsRegular() {
+			files[filepath.ToSlash(rel)] = "non-regular " + info.Mode().String()
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		files[filepath.ToSlash(rel)] = info.Mode().Perm().String() + "\x00" + string(b)
+		return nil
+	})
+	return files, err
+}
+
+// diffSnapshots names the files added, removed or changed between two
+// snapshots, the first few only.
+func diffSnapshots(before, after map[string]string) []string {
+	var diffs []string
+	for p, b := range before {
+		a, ok := after[p]
+		switch {
+		case !ok:
+			diffs = append(diffs, "removed "+p)
+		case a != b:
+			diffs = append(diffs, "changed "+p+firstDifference(b, a))
+		}
+	}
+	for p := range after {
+		if _, ok := before[p]; !ok {
+			diffs = append(diffs, "added "+p)
+		}
+	}
+	sort.Strings(diffs)
+	return diffs
+}
+
+// firstDifference says at which line two file contents first differ, to
+// make a round-trip failure something a developer can go and look at.
+func firstDifference(a, b string) string {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	for i := 0; i < len(al) && i < len(bl); i++ {
+		if al[i] != bl[i] {
+			return fmt.Sprintf(" (line %d: %q became %q)", i+1, clip(al[i], 80), clip(bl[i], 80))
+		}
+	}
+	return fmt.Sprintf(" (%d lines became %d)", len(al), len(bl))
+}
+
+// copyTree copies the regular files under src to dst, leaving out byte-code
+// caches (the suites run with PYTHONDONTWRITEBYTECODE, so none come back).
+func copyTree(src, dst string) error {
+	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && d.Name() == "__pycache__" {
+			return filepath.SkipDir
+		}
+		rel, err := filepath.Rel(src, p)
+		if err != nil {
+			return err
+		}
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, b, 0o644)
+	})
+}
+
+// command is one run of a project's suite or check.
+type command struct {
+	dir     string
+	env     []string
+	name    string
+	args    []string
+	timeout time.Duration
+}
+
+// result is what a command did: its combined output, exit status, duration,
+// and whether it ran out of time.
+type result struct {
+	output   string
+	exitCode int
+	elapsed  time.Duration
+	timedOut bool
+}
+
+// run runs c in its own process group, so a timeout ends the whole suite
+// (pytest and regrtest start workers) and not only its first process.
+func (c command) run(ctx context.Context) (result, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, c.name, c.args...)
+	cmd.Dir, cmd.Env = c.dir, c.env
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	cmd.WaitDelay = 10 * time.Second
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	start := time.Now()
+	err := cmd.Run()
+	r := result{output: out.String(), elapsed: time.Since(start), timedOut: ctx.Err() == context.DeadlineExceeded}
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+	case errors.As(err, &exit):
+		r.exitCode = exit.ExitCode()
+	case r.timedOut:
+		r.exitCode = -1
+	default:
+		return r, fmt.Errorf("running %s %s: %w", c.name, strings.Join(c.args, " "), err)
+	}
+	return r, nil
+}
+
+// tail is the last n lines of s.
+func tail(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// clip shortens s to at most n runes, for one-line table cells.
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}
+
+// lastLine is the last non-blank line of s: where Python names the
+// exception that ended a traceback.
+func lastLine(s string) string {
+	return strings.TrimSpace(tail(strings.TrimSpace(s), 1))
+}

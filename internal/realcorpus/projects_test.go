@@ -1,0 +1,34 @@
+package realcorpus
+
+import "time"
+
+// corpusProjects is the corpus. Each suite is bounded by a timeout about
+// five times its baseline on a 2-core machine, so a hang is a failure
+// rather than a stuck CI run, while instrumented code may be slower.
+func corpusProjects() []project {
+	ps := []project{
+		debianPackage("debian:toolz", "python3-toolz", "toolz", []string{"tests"}, 2*time.Minute),
+		// networkx ships 250 test files; these folders cover graphs,
+		// algorithms with generators and recursion, and readers/writers in
+		// about 30 seconds, where the whole suite takes minutes.
+		debianPackage("debian:networkx", "python3-networkx", "networkx", []string{
+			"tests", "utils", "readwrite", "algorithms/shortest_paths", "algorithms/traversal",
+			"algorithms/components", "algorithms/flow", "algorithms/isomorphism",
+		}, 5*time.Minute),
+		// sympy is 1,500 modules, all instrumented since importing sympy
+		// imports most of them; the tests are a few quick modules of core,
+		// combinatorics, polys and utilities.
+		debianPackage("debian:sympy", "python3-sympy", "sympy", []string{
+			"core/tests/test_basic.py", "core/tests/test_sympify.py",
+			"combinatorics/tests/test_permutations.py", "polys/tests/test_densebasic.py",
+			"utilities/tests/test_iterables.py",
+		}, 5*time.Minute),
+	}
+	// Modules the telemetry runtime itself may import are in the list on
+	// purpose: an instrumented copy of them must not break the runtime.
+	for _, m := range []string{"bisect", "heapq", "textwrap", "string", "json", "random",
+		"fnmatch", "shlex", "calendar", "colorsys", "threading", "inspect"} {
+		ps = append(ps, stdlibModule(m, []string{"test_" + m}, 3*time.Minute))
+	}
+	return ps
+}
