@@ -34,12 +34,14 @@ func run(ctx context.Context, opts *Options) error {
 	defer closeLangs()
 
 	kinds, _ := opts.kinds()
+	policy, _ := opts.policy()
 	var diff strings.Builder
 	popts := pipeline.Options{
 		Root:      root,
 		Files:     files,
 		Languages: langs,
 		Kinds:     kinds,
+		Policy:    policy,
 		Runtime:   runtimeContent,
 		DryRun:    opts.DryRun,
 	}
