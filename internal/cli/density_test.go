@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -47,7 +48,7 @@ func TestDensityBudgetOnRealCode(t *testing.T) {
 				files = sample
 			}
 			prev := -1.0
-			for _, d := range decide.Densities {
+			for _, d := range decide.Densities() {
 				rep := densityRun(t, files, d)
 				t.Logf("%s --density %s: %.2f injected lines per 100 (%d in %d source lines, %d files); %s",
 					c.name, d, rep.Density(), rep.InjectedLines, rep.SourceLines, len(rep.Files), constructLine(rep))
@@ -151,4 +152,53 @@ func scanCorpus(t *testing.T, root string, exclude ...string) []source.File {
 		t.Fatalf("no files under %s", root)
 	}
 	return res.Files
+}
+
+// TestDensityFlagReachesTheReport runs the command line on the bundled
+// example at each density: the JSON report carries the line counts, the
+// human summary prints the density, a higher density injects more, and
+// --record-values changes what is rendered.
+func TestDensityFlagReachesTheReport(t *testing.T) {
+	project := copyTree(t, "../../examples/shop")
+	injected := map[string]int{}
+	diffs := map[string]string{}
+	for _, d := range []string{"low", "medium", "high"} {
+		code, stdout, stderr := runCLI(t, nil, project, "--dry-run", "--json", "--density", d)
+		if code != ExitOK {
+			t.Fatalf("--density %s: exit %d:\n%s", d, code, stderr)
+		}
+		var rep struct {
+			SourceLines   int    `json:"source_lines"`
+			InjectedLines int    `json:"injected_lines"`
+			Diff          string `json:"diff"`
+		}
+		if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+			t.Fatalf("not JSON: %v", err)
+		}
+		if rep.SourceLines < 100 || rep.InjectedLines == 0 {
+			t.Errorf("--density %s: %d injected lines in %d source lines", d, rep.InjectedLines, rep.SourceLines)
+		}
+		if n := strings.Count(rep.Diff, "\n+") - strings.Count(rep.Diff, "\n+++"); n < rep.InjectedLines {
+			t.Errorf("--density %s: the diff adds %d lines, the report says %d were injected", d, n, rep.InjectedLines)
+		}
+		injected[d], diffs[d] = rep.InjectedLines, rep.Diff
+	}
+	if !(injected["low"] < injected["medium"] || injected["medium"] < injected["high"]) || injected["low"] > injected["high"] {
+		t.Errorf("injected lines by density: %v, want them to grow with it", injected)
+	}
+	code, _, stderr := runCLI(t, nil, project, "--dry-run", "--density", "high")
+	if code != ExitOK || !strings.Contains(stderr, "  density    ") || !strings.Contains(stderr, "injected lines per 100") || !strings.Contains(stderr, "--density high") {
+		t.Errorf("summary does not report the density (exit %d):\n%s", code, stderr)
+	}
+	code, stdout, stderr := runCLI(t, nil, project, "--dry-run", "--json", "--density", "high", "--record-values")
+	if code != ExitOK {
+		t.Fatalf("--record-values: exit %d:\n%s", code, stderr)
+	}
+	var rep struct{ Diff string }
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Diff == diffs["high"] {
+		t.Error("--record-values renders exactly what a run without it renders")
+	}
 }

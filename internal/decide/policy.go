@@ -19,8 +19,8 @@ const (
 	High
 )
 
-// Densities lists the densities in increasing order, as flags name them.
-var Densities = []Density{Low, Medium, High}
+// Densities lists the densities in increasing order.
+func Densities() []Density { return []Density{Low, Medium, High} }
 
 func (d Density) String() string {
 	switch d {
@@ -36,7 +36,7 @@ func (d Density) String() string {
 
 // ParseDensity reads a density as users write it.
 func ParseDensity(s string) (Density, error) {
-	for _, d := range Densities {
+	for _, d := range Densities() {
 		if strings.EqualFold(strings.TrimSpace(s), d.String()) {
 			return d, nil
 		}
@@ -83,7 +83,7 @@ func (d Density) budget() budget {
 	case Medium:
 		return budget{minLines: 3, minLoopLines: 2, maxVars: 4, quiet: true}
 	}
-	return budget{minLines: 8, minLoopLines: 3, maxVars: 1, callsOnly: true, quiet: true}
+	return budget{minLines: 10, minLoopLines: 3, maxVars: 1, callsOnly: true, quiet: true}
 }
 
 // Apply enforces the policy on the decisions about one file's constructs.
@@ -104,12 +104,15 @@ func (p Policy) Apply(f *source.File, cs []source.Construct, ds []*source.Decisi
 	// Functions first: whether a loop or a variable may have telemetry
 	// depends on whether the function it is in is worth a span.
 	worth := make([]bool, len(cs))
+	lines := make([]int, len(cs)) // a function's code lines
 	for i := range cs {
 		c := &cs[i]
 		if c.Kind != source.Function {
 			continue
 		}
-		r := b.functionRule(f, c, ctx[i])
+		body := measure(f, c)
+		lines[i] = body.lines
+		r := b.functionRule(c, body, ctx[i])
 		worth[i] = r == "" && (ds[i] == nil || !ds[i].Skip)
 		if ds[i] != nil && !ds[i].Skip && r != "" {
 			why[i] = r
@@ -130,6 +133,11 @@ func (p Policy) Apply(f *source.File, cs []source.Construct, ds []*source.Decisi
 				d.CountIterations = false
 			}
 			why[i] = b.placeRule(c, ctx[i], worth)
+			if why[i] == "" && b.callsOnly && lines[ctx[i].fn] < b.minLines {
+				// A short function kept for its awaits or branches
+				// tells enough with its span.
+				why[i] = "its function is too short for events"
+			}
 			if n := measure(f, c).lines; why[i] == "" && n < b.minLoopLines {
 				why[i] = fmt.Sprintf("%d-line loop body, under the %d an event needs", n, b.minLoopLines)
 			}
@@ -138,6 +146,9 @@ func (p Policy) Apply(f *source.File, cs []source.Construct, ds []*source.Decisi
 				d.Sensitive, d.RecordValue = true, false
 			}
 			why[i] = b.placeRule(c, ctx[i], worth)
+			if why[i] == "" && b.callsOnly && lines[ctx[i].fn] < b.minLines {
+				why[i] = "its function is too short for events"
+			}
 			if why[i] == "" {
 				why[i] = b.variableRule(f, c, recorded[ctx[i].fn])
 			}
@@ -155,7 +166,7 @@ func (p Policy) Apply(f *source.File, cs []source.Construct, ds []*source.Decisi
 }
 
 // functionRule says why the budget gives function c no span, or "".
-func (b budget) functionRule(f *source.File, c *source.Construct, at place) string {
+func (b budget) functionRule(c *source.Construct, body shape, at place) string {
 	if r := ProtocolMethod(c); r != "" {
 		return r
 	}
@@ -165,7 +176,6 @@ func (b budget) functionRule(f *source.File, c *source.Construct, at place) stri
 	if at.inLoop || c.InLoop {
 		return "defined inside a loop"
 	}
-	body := measure(f, c)
 	if body.accessor && !b.accessors {
 		return "property accessor: runs on every attribute read"
 	}
@@ -175,7 +185,10 @@ func (b budget) functionRule(f *source.File, c *source.Construct, at place) stri
 	if body.statements <= 1 && !body.compound {
 		return "one-statement function"
 	}
-	if body.lines < b.minLines && !(c.Async && body.awaits) {
+	// A short body still does work worth a span when it awaits, or when it
+	// branches or loops among several statements.
+	branchy := body.compound && body.statements >= 3 && body.lines >= 5
+	if body.lines < b.minLines && !(c.Async && body.awaits) && !branchy {
 		return fmt.Sprintf("%d-line function, under the %d a span needs", body.lines, b.minLines)
 	}
 	return ""

@@ -54,6 +54,13 @@ class Store:
         fresh = await fetch(name)
         return fresh
 
+    def check(self, n):
+        n = int(n)
+        if n < 0:
+            raise ValueError(n)
+        total = compute(n)
+        return total
+
 for x in range(3):
     pass
 `
@@ -151,8 +158,11 @@ func TestPolicyLowOnPython(t *testing.T) {
 		"variable result@33":   "trimmed (its function records 1 variables already)",
 		"variable value@34":    "trimmed (its function records 1 variables already)",
 		"variable env@35":      "trimmed (its function records 1 variables already)",
-		"variable fresh@39":    "values=false ticks=false sensitive=false",
-		"loop x@42":            "trimmed (module level: no span of its own to carry the event)",
+		"variable fresh@39":    "trimmed (its function is too short for events)",
+		"function check@42":    "values=false ticks=false sensitive=false",
+		"variable n@43":        "trimmed (its function is too short for events)",
+		"variable total@46":    "trimmed (its function is too short for events)",
+		"loop x@49":            "trimmed (module level: no span of its own to carry the event)",
 	}
 	compare(t, got, want)
 }
@@ -179,7 +189,10 @@ func TestPolicyHighOnPythonWithValues(t *testing.T) {
 		"variable value@34": "values=false ticks=false sensitive=true",
 		"variable env@35":   "values=false ticks=false sensitive=true",
 		"variable fresh@39": "values=true ticks=false sensitive=false",
-		"loop x@42":         "values=false ticks=true sensitive=false",
+		"function check@42": "values=true ticks=false sensitive=false",
+		"variable n@43":     "values=true ticks=false sensitive=false",
+		"variable total@46": "values=true ticks=false sensitive=false",
+		"loop x@49":         "values=false ticks=true sensitive=false",
 	}
 	compare(t, got, want)
 }
@@ -248,7 +261,7 @@ func compare(t *testing.T, got, want map[string]string) {
 }
 
 func TestParseDensity(t *testing.T) {
-	for _, d := range decide.Densities {
+	for _, d := range decide.Densities() {
 		got, err := decide.ParseDensity(" " + strings.ToUpper(d.String()) + " ")
 		if err != nil || got != d {
 			t.Errorf("ParseDensity(%q) = %v, %v", d, got, err)
