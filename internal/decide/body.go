@@ -33,7 +33,6 @@ var compoundWords = []string{"if", "for", "while", "with", "try", "switch", "do"
 // measure reads the shape of function c's body from f.
 func measure(f *source.File, c *source.Construct) shape {
 	var s shape
-	code := c.Code(f)
 	if c.Lang == source.Python {
 		if c.Anchor.Before > c.Range.Start && c.Anchor.Before <= c.Range.End {
 			deco := string(f.Src[c.Range.Start:c.Anchor.Before])
@@ -41,17 +40,18 @@ func measure(f *source.File, c *source.Construct) shape {
 				strings.Contains(deco, ".setter") || strings.Contains(deco, ".getter") || strings.Contains(deco, ".deleter")
 		}
 	} else {
-		head := strings.TrimPrefix(strings.TrimSpace(code), "static ")
-		s.accessor = accessorHead.MatchString(head)
+		// The head is enough: a whole function's text can be megabytes.
+		head := string(f.Src[c.Range.Start:min(c.Range.End, c.Range.Start+80)])
+		s.accessor = accessorHead.MatchString(strings.TrimPrefix(strings.TrimSpace(head), "static "))
 	}
-	body := code
+	start, end := c.Range.Start, c.Range.End
 	if a := c.Anchor; a.BodyStart >= c.Range.Start && a.BodyStart <= c.Range.End {
-		end := c.Range.End
+		start = a.BodyStart
 		if a.BodyEnd > a.BodyStart && a.BodyEnd <= c.Range.End {
 			end = a.BodyEnd
 		}
-		body = string(f.Src[a.BodyStart:end])
 	}
+	body := string(f.Src[start:end])
 	base := -1
 	docstring := c.Lang == source.Python
 	closing := ""
@@ -128,7 +128,6 @@ type assignment struct {
 	hasValue bool // not a bare declaration such as `var x;` or `let a, b;`
 	update   bool // an augmented assignment: x += ..., x ??= ...
 	fromCall bool // the value comes from a call (or await, or new)
-	rhs      string
 }
 
 // callPattern finds a call in an expression: a name, a closing bracket or
@@ -165,15 +164,12 @@ func readAssignment(text string) assignment {
 		}
 		a.hasValue = true
 		a.update = strings.ContainsRune("+-*/%&|^@<>?", rune(prev))
-		a.rhs = strings.TrimSpace(text[i+1:])
+		value := strings.TrimSpace(text[i+1:])
+		rhs := strings.TrimPrefix(strings.TrimPrefix(value, "yield "), "await ")
+		if !functionValue.MatchString(rhs) {
+			a.fromCall = callPattern.MatchString(rhs) || strings.HasPrefix(rhs, "new ") || strings.HasPrefix(value, "await ")
+		}
 		break
-	}
-	if !a.hasValue {
-		return a
-	}
-	rhs := strings.TrimPrefix(strings.TrimPrefix(a.rhs, "yield "), "await ")
-	if !functionValue.MatchString(rhs) {
-		a.fromCall = callPattern.MatchString(rhs) || strings.HasPrefix(rhs, "new ") || strings.HasPrefix(a.rhs, "await ")
 	}
 	return a
 }
@@ -193,20 +189,17 @@ func genericSensitive(w string) bool {
 	return false
 }
 
-// sensitiveValue reports whether an assignment's value reads a secret,
-// whatever the variable is called: a password prompt (getpass, hide_input,
-// a "Password:" label), the process environment, or anything read through
-// a sensitive name (request.headers["Authorization"], cookies.get(...),
-// os.getenv("DB_PASS")).
+// sensitiveValue reports whether an assignment reads a secret, whatever
+// the variable is called: a password prompt (getpass, hide_input, a
+// "Password:" label), the process environment, anything read through a
+// sensitive name (request.headers["Authorization"], cookies.get(...),
+// os.getenv("DB_PASS")), or a destructuring that renames a sensitive
+// property (const {password: p} = body).
 func sensitiveValue(text string) bool {
-	rhs := readAssignment(text).rhs
-	if rhs == "" {
-		return false
-	}
-	if strings.Contains(rhs, "process.env") || strings.Contains(rhs, "import.meta.env") {
+	if strings.Contains(text, "process.env") || strings.Contains(text, "import.meta.env") {
 		return true
 	}
-	for _, id := range identPattern.FindAllString(rhs, -1) {
+	for _, id := range identPattern.FindAllString(text, -1) {
 		switch id {
 		case "getpass", "hide_input", "environ", "getenv", "environb", "getenvb":
 			return true
