@@ -47,7 +47,7 @@ func TestEachProviderDecidesEachConstruct(t *testing.T) {
 			srv := c.start(t)
 			project := copyTree(t, "../../examples/shop")
 			env := c.env(srv.URL())
-			code, _, stderr := runCLI(t, env, project, "-v", "--no-cache")
+			code, _, stderr := runCLI(t, env, project, "-v", "--no-cache", "--density", "high")
 			if code != ExitOK {
 				t.Fatalf("exit %d:\n%s", code, stderr)
 			}
@@ -87,7 +87,7 @@ func TestMalformedAnswersFallBackPerConstruct(t *testing.T) {
 	})
 	project := copyTree(t, "../../examples/shop")
 	env := map[string]string{"OPENAI_API_KEY": "sk-x", "OPENAI_BASE_URL": srv.URL(), "LLM_MODEL": "gpt-4o-mini"}
-	code, _, stderr := runCLI(t, env, project, "--no-cache", "--include", "functions")
+	code, _, stderr := runCLI(t, env, project, "--no-cache", "--include", "functions", "--density", "high")
 	if code != ExitOK {
 		t.Fatalf("exit %d:\n%s", code, stderr)
 	}

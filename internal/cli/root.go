@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/telemetry-inject/telemetry-inject/internal/decide"
 	"github.com/telemetry-inject/telemetry-inject/internal/iostreams"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
@@ -31,6 +32,12 @@ type Options struct {
 
 	Include []string // kinds
 	Exclude []string // kinds or path globs
+
+	// RecordValues opts in to recording values (never of sensitive
+	// names); without it telemetry records shapes only.
+	RecordValues bool
+	// Density is the noise budget: low, medium or high.
+	Density string
 
 	Provider    string
 	Model       string
@@ -144,6 +151,7 @@ OPENAI_BASE_URL, ANTHROPIC_BASE_URL, OLLAMA_HOST.`,
 	f.StringSliceVar(&opts.Include, "include", nil, "instrument only these kinds: functions, loops, variables")
 	f.StringArrayVar(&opts.Exclude, "exclude", nil, "skip a kind (functions, loops, variables) or paths matching a gitignore-style `GLOB` (repeatable; !GLOB re-includes)")
 	f.BoolVar(&opts.NoDefaultExcludes, "no-default-excludes", false, "also instrument tests, examples, docs, fixtures, migrations and vendored code")
+	f.BoolVar(&opts.RecordValues, "record-values", false, "record values of variables and span attributes instead of their type and size (never of sensitive names)")
 	f.StringVar(&opts.Provider, "provider", "", "LLM provider: openai, anthropic, ollama, openai-compatible, builtin (default from LLM_PROVIDER)")
 	f.StringVar(&opts.Model, "model", "", "model name (default from LLM_MODEL)")
 	f.StringArrayVar(&opts.BaseURLs, "base-url", nil, "provider base `URL`; repeat to balance a fleet of hosts")
@@ -193,7 +201,19 @@ func (o *Options) check() error {
 	if _, err := o.kinds(); err != nil {
 		return err
 	}
+	if _, err := o.policy(); err != nil {
+		return err
+	}
 	return nil
+}
+
+// policy is what the run lets telemetry record.
+func (o *Options) policy() (decide.Policy, error) {
+	d, err := decide.ParseDensity(o.Density)
+	if err != nil {
+		return decide.Policy{}, flagErrorf("--density: %v", err)
+	}
+	return decide.Policy{RecordValues: o.RecordValues, Density: d}, nil
 }
 
 // kindNames maps the words users write to construct kinds.

@@ -39,6 +39,7 @@ func run(ctx context.Context, opts *Options) error {
 		// and only asks whether anything would change.
 		opts.DryRun = true
 	}
+	policy, _ := opts.policy()
 	var diff strings.Builder
 	var changes changeList
 	popts := pipeline.Options{
@@ -46,6 +47,7 @@ func run(ctx context.Context, opts *Options) error {
 		Files:     files,
 		Languages: langs,
 		Kinds:     kinds,
+		Policy:    policy,
 		Runtime:   runtimeContent,
 		DryRun:    opts.DryRun,
 	}

@@ -58,6 +58,10 @@ func printSummary(w io.Writer, rep *pipeline.Report, skipped []scan.Skip, stats 
 	if already > 0 && !opts.Remove {
 		fmt.Fprintf(w, "  already instrumented: %d files (%d constructs), unchanged\n", already, alreadyConstructs)
 	}
+	if !opts.Remove && rep.SourceLines > 0 {
+		fmt.Fprintf(w, "  density    %.1f injected lines per 100 (%d in %d source lines, --density %s)\n",
+			rep.Density(), rep.InjectedLines, rep.SourceLines, strings.ToLower(opts.Density))
+	}
 	if stats != nil && stats.Requests+stats.CacheHits > 0 {
 		fmt.Fprintf(w, "  requests   %s\n", stats.Line())
 	}
@@ -92,7 +96,7 @@ func printSummary(w io.Writer, rep *pipeline.Report, skipped []scan.Skip, stats 
 func outcomeLine(m map[pipeline.Outcome]int) string {
 	order := []pipeline.Outcome{
 		pipeline.OutcomeLLM, pipeline.OutcomeCache, pipeline.OutcomeBuiltin, pipeline.OutcomeFallback,
-		pipeline.OutcomeDeclined, pipeline.OutcomeSkipped, pipeline.OutcomeExcluded, pipeline.OutcomeNotWritten,
+		pipeline.OutcomeDeclined, pipeline.OutcomeTrimmed, pipeline.OutcomeSkipped, pipeline.OutcomeExcluded, pipeline.OutcomeNotWritten,
 	}
 	seen := map[pipeline.Outcome]bool{}
 	var parts []string

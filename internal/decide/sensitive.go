@@ -6,18 +6,22 @@ import (
 )
 
 // SensitiveName reports whether an identifier names data that must never be
-// recorded: passwords, secrets, tokens, keys, credentials, cookies,
-// sessions, card data, national IDs and the like.
+// recorded: passwords (also in other languages), secrets, tokens, keys,
+// credentials, cookies, sessions, connection strings and DSNs, private keys
+// and PEM blocks, the process environment, card data, national IDs and the
+// like.
 //
 // The name is split into words at underscores, dashes, dots, colons, digits
 // and camelCase humps ("apiKey", "API_KEY", "api-key" all give api, key).
 // A name is sensitive when one of its words is a sensitive word ("key",
-// "token", "auth", "pin"...), or when a word contains an unambiguous
+// "pass", "pem", "dsn"...), or when its words contain an unambiguous
 // sensitive fragment ("password" in "newpassword", "apikey" in "myapikey").
-// Short words such as "key" or "pin" only count as whole words, so
-// "keyboard", "monkey", "author" and "spinner" are not sensitive. Fragments
-// are also looked for across word boundaries ("pass_word"). The
-// matcher errs on the side of caution: "cache_key" is sensitive too.
+// Short words such as "key", "pass" or "pin" only count as whole words, so
+// "keyboard", "monkey", "passenger", "compass" and "spinner" are not
+// sensitive. Fragments are also looked for across word boundaries
+// ("pass_word", "mot_de_passe", "conn_str"). The matcher errs on the side of
+// caution: "cache_key" and "first_pass" are sensitive too; the cost is a
+// value's shape not recorded, never a secret leaked.
 func SensitiveName(name string) bool {
 	var joined strings.Builder
 	for _, w := range words(name) {
@@ -42,14 +46,25 @@ func SensitiveName(name string) bool {
 // sensitiveWord reports whether a whole word names sensitive data.
 func sensitiveWord(w string) bool {
 	switch w {
-	case "password", "passwords", "passwd", "pwd", "pw", "passphrase", "passcode",
+	case "password", "passwords", "passwd", "pwd", "pw", "pass", "passw", "pswd", "psw", "pword",
+		"passphrase", "passcode",
+		// "password" in other languages, as identifiers in real code spell
+		// it (see docs/decision-schema.md): French mdp (mot de passe),
+		// Spanish clave, Portuguese senha, Polish haslo, Czech heslo,
+		// Hungarian jelszo, Turkish sifre and parola (also Romanian; in
+		// Italian it means "word", a false positive accepted), Russian parol
+		// and Chinese mima (both transliterated).
+		"mdp", "clave", "senha", "haslo", "hasło", "heslo", "jelszo", "jelszó",
+		"sifre", "şifre", "parola", "parol", "mima",
 		"secret", "secrets",
 		"token", "tokens", "jwt", "bearer", "otp", "totp", "nonce",
-		"key", "apikey", "privkey",
+		"key", "apikey", "privkey", "private", "pem",
 		"auth", "authn", "authz", "oauth", "authorization", "authorisation",
 		"credential", "credentials", "cred", "creds",
 		"cookie", "cookies", "session", "sessions", "sessionid", "sid",
-		"ssn", "iban", "dob",
+		"dsn", "connstr",
+		"env", "envs", "environ", "environment", "dotenv",
+		"ssn", "iban", "dob", "passport",
 		"card", "cards", "creditcard", "cardnumber", "cvv", "cvc", "ccv",
 		"pin", "salt", "hmac":
 		return true
@@ -66,6 +81,12 @@ func sensitiveFragments() []string {
 		"accesstoken", "authtoken", "refreshtoken", "idtoken", "sessiontoken",
 		"sessionid", "sessionkey", "cookie", "authoriz",
 		"creditcard", "cardnumber", "socialsecurity",
+		// Other languages' words for a password, long enough to be safe
+		// inside compounds (neuesPasswort, mot_de_passe).
+		"passwort", "kennwort", "wachtwoord", "contrasena", "contraseña", "contrasenia",
+		"motdepasse", "losenord", "lösenord", "salasana", "parolaccesso", "paroladordine",
+		// Connection strings and database URLs carry credentials.
+		"connstr", "connectionstring", "databaseurl", "databaseuri", "dburl", "dburi",
 	}
 }
 

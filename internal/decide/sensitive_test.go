@@ -19,13 +19,26 @@ func TestSensitiveName(t *testing.T) {
 		"ssn", "user_ssn", "socialSecurityNumber", "iban", "dob",
 		"card", "credit_card", "creditCard", "cardNumber", "cvv", "cvv2", "CVC",
 		"pin", "user_pin", "pass_word", "my_api_key_value", "otp", "salt", "hmac", "bearer", "nonce", "passphrase",
+		// issue 11: names that leaked.
+		"db_pass", "smtp_pass", "userPass", "PASS", "private_pem", "passwort", "privkey", "private_key",
+		// Passwords in other languages, as real code spells them.
+		"neuesPasswort", "kennwort", "contrasena", "contraseña", "clave_usuario", "mot_de_passe", "motDePasse", "mdp",
+		"senha", "parola", "parolaccesso", "wachtwoord", "losenord", "lösenord", "salasana", "haslo", "hasło",
+		"heslo", "jelszo", "sifre", "şifre", "parol", "mima", "user_pswd", "passw",
+		// Key material, connection strings, the environment, documents.
+		"pem", "cert_pem", "privateKey", "private", "dsn", "sentry_dsn", "DATABASE_URL", "conn_str", "connStr",
+		"connection_string", "db_url", "SQLALCHEMY_DATABASE_URI", "env", "environ", "os_environ", "envVars",
+		"environment", "passport", "passport_number",
 	}
 	notSensitive := []string{
 		"keyboard", "monkey", "keyword", "keywords", "hotkey", "turkey", "donkey",
 		"author", "authors", "author_name", "authenticated",
 		"tokenizer", "tokenize", "spinner", "pinned", "pinyin", "opinion", "shipping",
 		"cardinal", "cardinality", "discard", "scorecard", "secretary",
-		"passenger", "bypass", "compass", "pass_count", "message",
+		"passenger", "bypass", "compass", "passage", "passed", "passes", "passing", "surpass", "message",
+		"privilege", "deprive", "pemmican", "envelope", "environs_x", "envoy", "seventy", "dsnake",
+		"claveria", "mimas", "parole", "parolee", "sifted", "senhal", "pwm", "pwn",
+		"signature", "sig", "signed", "connection", "conn", "database", "url", "base_url", "connect_timeout",
 		"user_id", "name", "path", "count", "url", "file_name", "request", "self", "index",
 		"classname", "className", "x", "i", "", "_", "__init__", "pkg", "sort_order",
 		"signal", "sigma", "spawn", "doc", "secretary_name",

@@ -47,7 +47,9 @@ func invalid(format string, args ...any) error {
 // normalised: fields that do not apply to the construct's kind are cleared
 // (an LLM that fills count_iterations for a function is not wrong, just
 // verbose), duplicate attributes are dropped and at most MaxAttributes
-// kept, and a variable with a sensitive name is never recorded. Rules that
+// kept, and a variable with a sensitive name is never recorded. Whether
+// values may be recorded at all, and how dense telemetry may be, is decided
+// afterwards for the whole file by Policy.Apply. Rules that
 // protect the program or its data are errors instead, so a misbehaving
 // answer is counted and falls back rather than being silently patched:
 //   - a name that does not match ^[A-Za-z_][A-Za-z0-9_.:-]{0,127}$;
@@ -77,6 +79,10 @@ func Validate(c *source.Construct, d source.Decision) (source.Decision, error) {
 		}
 		out.Attributes = attrs
 		out.RecordExceptions = d.RecordExceptions
+		// Values instead of shapes only make sense with something to
+		// record; whether the run allows values at all is the Policy's
+		// call, not the answer's.
+		out.RecordValue = d.RecordValue && len(attrs) > 0
 	case source.Loop:
 		out.CountIterations = d.CountIterations
 	case source.Variable:

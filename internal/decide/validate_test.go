@@ -32,7 +32,9 @@ func TestValidate(t *testing.T) {
 	}{
 		{"function ok, duplicates dropped, other kinds' fields cleared", fn(),
 			source.Decision{Name: "app.models.User.save", Attributes: []string{"user_id", "path", "user_id"}, RecordExceptions: true, CountIterations: true, RecordValue: true, Sensitive: true},
-			source.Decision{Name: "app.models.User.save", Attributes: []string{"user_id", "path"}, RecordExceptions: true}, ""},
+			source.Decision{Name: "app.models.User.save", Attributes: []string{"user_id", "path"}, RecordExceptions: true, RecordValue: true}, ""},
+		{"function values need attributes", fn(), source.Decision{Name: "n", RecordValue: true},
+			source.Decision{Name: "n", Attributes: []string{}}, ""},
 		{"attributes capped", fn(),
 			source.Decision{Name: "n", Attributes: []string{"a", "b", "c", "d", "e", "f", "g", "h", "path", "user_id"}},
 			source.Decision{Name: "n", Attributes: []string{"a", "b", "c", "d", "e", "f", "g", "h"}}, ""},

@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/telemetry-inject/telemetry-inject/internal/decide"
 	"github.com/telemetry-inject/telemetry-inject/internal/lang"
 	"github.com/telemetry-inject/telemetry-inject/internal/layout"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
@@ -50,6 +51,10 @@ type Options struct {
 	Decider Decider
 	// Kinds are the construct kinds to instrument; nil means all.
 	Kinds map[source.Kind]bool
+	// Policy is applied to every file's decisions, whoever made them:
+	// values only on opt-in, and the noise budget. The zero value is the
+	// default: shapes only, low density.
+	Policy decide.Policy
 	// FS answers layout's questions about the tree; nil means the disk.
 	FS layout.FS
 	// Runtime returns the content of a runtime file of the given kind.

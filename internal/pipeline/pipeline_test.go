@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/telemetry-inject/telemetry-inject/internal/decide"
 	"github.com/telemetry-inject/telemetry-inject/internal/inject"
 	"github.com/telemetry-inject/telemetry-inject/internal/lang"
 	"github.com/telemetry-inject/telemetry-inject/internal/layout"
@@ -108,6 +109,9 @@ func options(root string, files []source.File) Options {
 		Languages: map[source.Language]*lang.Language{source.Python: toyLanguage()},
 		Decider:   namingDecider{},
 		Runtime:   func(layout.Runtime) []byte { return []byte("# runtime by telemetry-inject\n") },
+		// The toy language's functions are one line long: only the
+		// highest density gives them spans.
+		Policy: decide.Policy{Density: decide.High},
 	}
 }
 
@@ -262,5 +266,40 @@ func TestFileThatDoesNotCompileAsItIsIsSkippedNotFailed(t *testing.T) {
 	f := rep.Files[0]
 	if f.Status != StatusSkipped || !strings.Contains(f.Reason, "does not compile as it is") {
 		t.Fatalf("status %s, reason %q", f.Status, f.Reason)
+	}
+}
+
+// TestDensityTrimsAndCountsLines checks that the policy applies to what the
+// decider returned, that trimmed constructs are reported as such, and that
+// the report carries the lines the run added against the source's lines.
+func TestDensityTrimsAndCountsLines(t *testing.T) {
+	orig := map[string]string{"a.py": "def one\nx\ndef two\ny\n", "plain.py": "nothing\nhere\n"}
+	for _, tt := range []struct {
+		density               decide.Density
+		trimmed, instrumented int
+		sourceLines, injected int
+		wantDensity           float64
+	}{
+		{decide.Low, 2, 0, 6, 0, 0},
+		{decide.High, 0, 2, 6, 3, 50},
+	} {
+		t.Run(tt.density.String(), func(t *testing.T) {
+			root, files := writeTree(t, orig)
+			opts := options(root, files)
+			opts.Policy.Density = tt.density
+			opts.DryRun, opts.Diff = true, &bytes.Buffer{}
+			rep, err := Run(context.Background(), opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fn := rep.Constructs[source.Function]
+			if fn[OutcomeTrimmed] != tt.trimmed || fn[OutcomeBuiltin] != tt.instrumented {
+				t.Errorf("functions %v, want %d trimmed and %d instrumented", fn, tt.trimmed, tt.instrumented)
+			}
+			if rep.SourceLines != tt.sourceLines || rep.InjectedLines != tt.injected || rep.Density() != tt.wantDensity {
+				t.Errorf("lines %d injected into %d (density %.1f), want %d into %d (%.1f)",
+					rep.InjectedLines, rep.SourceLines, rep.Density(), tt.injected, tt.sourceLines, tt.wantDensity)
+			}
+		})
 	}
 }

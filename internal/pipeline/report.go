@@ -34,6 +34,7 @@ const (
 	OutcomeFallback   Outcome = Outcome(source.OriginFallback)
 	OutcomeCache      Outcome = Outcome(source.OriginCache)
 	OutcomeDeclined   Outcome = "declined"    // the planner chose no telemetry
+	OutcomeTrimmed    Outcome = "trimmed"     // decided, but over the noise budget (--density)
 	OutcomeSkipped    Outcome = "skipped"     // cannot be instrumented invisibly, or opted out
 	OutcomeExcluded   Outcome = "excluded"    // its kind was excluded by a flag
 	OutcomeNotWritten Outcome = "not-written" // decided, but its file was not written
@@ -56,6 +57,12 @@ type FileReport struct {
 	Constructs map[source.Kind]map[Outcome]int `json:"constructs,omitempty"`
 	Skips      []ConstructSkip                 `json:"skipped_constructs,omitempty"`
 	Fallbacks  []string                        `json:"fallbacks,omitempty"`
+	// SourceLines and InjectedLines measure the noise budget: the file's
+	// lines without telemetry, and the lines telemetry added to it. Both
+	// are 0 for a file that was not instrumented or left unchanged by a
+	// decision of its own (failed, skipped, not processed).
+	SourceLines   int `json:"source_lines"`
+	InjectedLines int `json:"injected_lines"`
 }
 
 func (f *FileReport) count(k source.Kind, o Outcome) {
@@ -75,6 +82,18 @@ type Report struct {
 	ByStatus     map[Status]int                  `json:"files_by_status"`
 	Constructs   map[source.Kind]map[Outcome]int `json:"constructs"`
 	RuntimeFiles []string                        `json:"runtime_files"`
+	// SourceLines and InjectedLines total the files' counts.
+	SourceLines   int `json:"source_lines"`
+	InjectedLines int `json:"injected_lines"`
+}
+
+// Density is the injected lines per 100 source lines, the measure of the
+// noise budget (0 when no source line was read).
+func (r *Report) Density() float64 {
+	if r.SourceLines == 0 {
+		return 0
+	}
+	return 100 * float64(r.InjectedLines) / float64(r.SourceLines)
 }
 
 func (r *Report) add(f FileReport) {
@@ -84,6 +103,8 @@ func (r *Report) add(f FileReport) {
 		r.Constructs = map[source.Kind]map[Outcome]int{}
 	}
 	r.ByStatus[f.Status]++
+	r.SourceLines += f.SourceLines
+	r.InjectedLines += f.InjectedLines
 	for k, m := range f.Constructs {
 		if r.Constructs[k] == nil {
 			r.Constructs[k] = map[Outcome]int{}

@@ -139,6 +139,13 @@ func (r *run) finish(ctx context.Context, fs *fileState) {
 		return
 	}
 	l := r.opts.Languages[fs.orig.Lang]
+	ds := make([]*source.Decision, len(fs.constructs))
+	for i, o := range fs.outcomes {
+		if o != nil {
+			ds[i] = &o.Decision
+		}
+	}
+	trimmed := r.opts.Policy.Apply(fs.orig, fs.constructs, ds)
 	var edits []inject.Edit
 	for i := range fs.constructs {
 		o := fs.outcomes[i]
@@ -146,6 +153,10 @@ func (r *run) finish(ctx context.Context, fs *fileState) {
 			continue
 		}
 		c := &fs.constructs[i]
+		if trimmed[i] != "" {
+			fs.report.count(c.Kind, OutcomeTrimmed)
+			continue
+		}
 		if o.Decision.Skip {
 			fs.report.count(c.Kind, OutcomeDeclined)
 			continue
@@ -185,6 +196,8 @@ func (r *run) finish(ctx context.Context, fs *fileState) {
 			return
 		}
 	}
+	fs.report.SourceLines = lineCount(fs.orig.Src)
+	fs.report.InjectedLines = max(0, lineCount(out)-fs.report.SourceLines)
 	if bytes.Equal(out, fs.cur.Src) {
 		reason := ""
 		if fs.stripped > 0 {
@@ -210,6 +223,15 @@ func (r *run) finish(ctx context.Context, fs *fileState) {
 	r.settle(fs, StatusInstrumented, "")
 }
 
+// lineCount counts lines, a last line without a newline included.
+func lineCount(b []byte) int {
+	n := bytes.Count(b, []byte("\n"))
+	if len(b) > 0 && b[len(b)-1] != '\n' {
+		n++
+	}
+	return n
+}
+
 // check refuses output the language does not accept, and output from which
 // --remove could not give back the original: either would leave the user a
 // file we must never write.
@@ -233,6 +255,9 @@ func (r *run) settle(fs *fileState, status Status, reason string) {
 	fs.report.Status = status
 	fs.report.Reason = reason
 	if status != StatusInstrumented && status != StatusUnchanged {
+		// Only files that are as the run wants them count toward the
+		// density.
+		fs.report.SourceLines, fs.report.InjectedLines = 0, 0
 		// Constructs that were sent for a decision but whose file was not
 		// written are reported as such, never as instrumented.
 		for i := range fs.constructs {

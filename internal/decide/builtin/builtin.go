@@ -9,11 +9,19 @@
 //     (pkg.mod.Class.method); up to three parameters become attributes,
 //     preferring identifiers, names, counts, paths and the like, never
 //     self/cls/this, variadic or underscore-prefixed parameters, sensitive
-//     names, callbacks or bulk data; exceptions are recorded.
+//     names, callbacks or bulk data; exceptions are recorded; with
+//     attributes, RecordValue asks for their values (kept only with
+//     --record-values).
 //   - loops: the event is <QualName>.loop, then .loop2, .loop3... for the
 //     second and later loops of the same function; iterations are counted.
-//   - variables: the key is <QualName>.<variable>; the value is recorded
-//     unless the name is sensitive.
+//   - variables: the key is <QualName>.<variable>; the value would be
+//     recorded (RecordValue) unless the name is sensitive, but only a run
+//     that opted in keeps it: decide.Policy clears it otherwise, and the
+//     event then carries the value's shape.
+//
+// It asks for everything worth having; how much of it a run keeps (the
+// noise budget, --density) is decided for every planner alike by
+// decide.Policy, which sees the whole file.
 //
 // What it skips, as not worth a span: Python protocol methods other than
 // __init__, __new__, __call__ and the context-manager ones (__repr__,
@@ -65,35 +73,24 @@ func function(c *source.Construct) source.Decision {
 	if r := trivialFunction(c); r != "" {
 		return skip(r)
 	}
+	attrs := chooseAttributes(c.Params)
 	return source.Decision{
 		Name:             decide.SanitizeName(c.QualName, c.Name),
-		Attributes:       chooseAttributes(c.Params),
+		Attributes:       attrs,
 		RecordExceptions: true,
+		// Values instead of shapes, should the run opt in: decide.Policy
+		// clears it otherwise.
+		RecordValue: len(attrs) > 0,
 	}
 }
 
 // trivialFunction says why a function is not worth a span, or "".
 func trivialFunction(c *source.Construct) string {
-	name := c.Name
-	if len(name) > 4 && strings.HasPrefix(name, "__") && strings.HasSuffix(name, "__") {
-		switch name {
-		case "__init__", "__new__", "__call__", "__enter__", "__exit__", "__aenter__", "__aexit__", "__post_init__":
-			return ""
-		}
-		if c.Lang == source.Python {
-			return "protocol method " + name + " runs implicitly and often"
-		}
+	if r := decide.ProtocolMethod(c); r != "" {
+		return r
 	}
-	if c.Lang != source.Python {
-		switch {
-		case name == "toString" || name == "valueOf" || name == "toJSON":
-			return "conversion method " + name + " runs implicitly and often"
-		case strings.HasPrefix(name, "[") || strings.Contains(name, "Symbol."):
-			return "Symbol-keyed method runs implicitly"
-		}
-		if c.Anchor.Expression && c.Range.StartLine == c.Range.EndLine && c.Range.End-c.Range.Start <= maxTrivialArrow {
-			return "one-line arrow function: a span costs more than it tells"
-		}
+	if c.Lang != source.Python && c.Anchor.Expression && c.Range.StartLine == c.Range.EndLine && c.Range.End-c.Range.Start <= maxTrivialArrow {
+		return "one-line arrow function: a span costs more than it tells"
 	}
 	return ""
 }

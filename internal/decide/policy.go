@@ -1,0 +1,303 @@
+package decide
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/telemetry-inject/telemetry-inject/internal/source"
+)
+
+// Density is how much telemetry a run may add: the noise budget.
+type Density int
+
+// The densities. The zero value is Low, the default: a run that says
+// nothing gets the quietest telemetry.
+const (
+	Low Density = iota
+	Medium
+	High
+)
+
+// Densities lists the densities in increasing order.
+func Densities() []Density { return []Density{Low, Medium, High} }
+
+func (d Density) String() string {
+	switch d {
+	case Low:
+		return "low"
+	case Medium:
+		return "medium"
+	case High:
+		return "high"
+	}
+	return fmt.Sprintf("density(%d)", int(d))
+}
+
+// ParseDensity reads a density as users write it.
+func ParseDensity(s string) (Density, error) {
+	for _, d := range Densities() {
+		if strings.EqualFold(strings.TrimSpace(s), d.String()) {
+			return d, nil
+		}
+	}
+	return Low, fmt.Errorf("density %q: want low, medium or high", s)
+}
+
+// Policy is what a run lets telemetry record, whoever decided: it is
+// applied to every decision, an LLM's, a cached one or the built-in
+// planner's, after Validate.
+type Policy struct {
+	// RecordValues is the user's opt-in (--record-values) to recording
+	// values: without it Decision.RecordValue is always cleared, so only
+	// shapes are recorded. Sensitive data is never recorded either way.
+	RecordValues bool
+	// Density is the noise budget.
+	Density Density
+}
+
+// budget holds the numbers of one density.
+type budget struct {
+	// minLines is the fewest code lines a function body needs for a span.
+	minLines int
+	// minLoopLines is the fewest code lines a loop body needs for an
+	// event: a loop that only collects or sums says nothing its span
+	// does not.
+	minLoopLines int
+	// maxVars is the most variables recorded per function (0: no limit).
+	maxVars int
+	// callsOnly records only variables assigned from a call.
+	callsOnly bool
+	// accessors lets property getters and setters have spans.
+	accessors bool
+	// quiet applies the rules that keep telemetry out of loops, out of
+	// trivial functions and off module level; High leaves the planner's
+	// choices as they are.
+	quiet bool
+}
+
+func (d Density) budget() budget {
+	switch d {
+	case High:
+		return budget{minLines: 1, accessors: true}
+	case Medium:
+		return budget{minLines: 3, minLoopLines: 2, maxVars: 4, quiet: true}
+	}
+	return budget{minLines: 10, minLoopLines: 3, maxVars: 1, callsOnly: true, quiet: true}
+}
+
+// Apply enforces the policy on the decisions about one file's constructs.
+// cs are all the constructs found in f, in source order, and ds their
+// decisions: ds[i] is nil for a construct that was not decided (excluded
+// or skipped), and is adjusted in place otherwise. It returns, for each
+// construct, why the density trimmed it ("" when it did not): a trimmed
+// decision becomes a skip with that reason.
+//
+// Besides trimming, Apply clears RecordValue unless the run opted in,
+// marks a variable sensitive when its assignment reads a secret (a
+// password prompt, the environment) whatever its name, and clears
+// CountIterations below High, so no loop gets a per-iteration call.
+func (p Policy) Apply(f *source.File, cs []source.Construct, ds []*source.Decision) []string {
+	b := p.Density.budget()
+	ctx := nest(cs)
+	why := make([]string, len(cs))
+	// Functions first: whether a loop or a variable may have telemetry
+	// depends on whether the function it is in is worth a span.
+	worth := make([]bool, len(cs))
+	lines := make([]int, len(cs)) // a function's code lines
+	for i := range cs {
+		c := &cs[i]
+		if c.Kind != source.Function {
+			continue
+		}
+		body := measure(f, c)
+		lines[i] = body.lines
+		r := b.functionRule(c, body, ctx[i])
+		worth[i] = r == "" && (ds[i] == nil || !ds[i].Skip)
+		if ds[i] != nil && !ds[i].Skip && r != "" {
+			why[i] = r
+		}
+	}
+	recorded := map[int][]string{} // per enclosing function: variables recorded
+	for i := range cs {
+		c, d := &cs[i], ds[i]
+		if d == nil || d.Skip {
+			continue
+		}
+		if !p.RecordValues {
+			d.RecordValue = false
+		}
+		switch c.Kind {
+		case source.Loop:
+			if p.Density < High {
+				d.CountIterations = false
+			}
+			why[i] = b.placeRule(c, ctx[i], worth)
+			if why[i] == "" && b.callsOnly && lines[ctx[i].fn] < b.minLines {
+				// A short function kept for its awaits or branches
+				// tells enough with its span.
+				why[i] = "its function is too short for events"
+			}
+			if n := measure(f, c).lines; why[i] == "" && n < b.minLoopLines {
+				why[i] = fmt.Sprintf("%d-line loop body, under the %d an event needs", n, b.minLoopLines)
+			}
+		case source.Variable:
+			if sensitiveValue(c.Code(f)) {
+				d.Sensitive, d.RecordValue = true, false
+			}
+			why[i] = b.placeRule(c, ctx[i], worth)
+			if why[i] == "" && b.callsOnly && lines[ctx[i].fn] < b.minLines {
+				why[i] = "its function is too short for events"
+			}
+			if why[i] == "" {
+				why[i] = b.variableRule(f, c, recorded[ctx[i].fn])
+			}
+			if why[i] == "" {
+				recorded[ctx[i].fn] = append(recorded[ctx[i].fn], c.Targets...)
+			}
+		}
+	}
+	for i, r := range why {
+		if r != "" {
+			*ds[i] = source.Decision{Skip: true, Reason: fmt.Sprintf("density %s: %s", p.Density, r), Attributes: []string{}}
+		}
+	}
+	return why
+}
+
+// functionRule says why the budget gives function c no span, or "".
+func (b budget) functionRule(c *source.Construct, body shape, at place) string {
+	if r := ProtocolMethod(c); r != "" {
+		return r
+	}
+	if !b.quiet {
+		return ""
+	}
+	if at.inLoop || c.InLoop {
+		return "defined inside a loop"
+	}
+	if body.accessor && !b.accessors {
+		return "property accessor: runs on every attribute read"
+	}
+	if c.Anchor.Expression {
+		return "one-expression function"
+	}
+	if body.statements <= 1 && !body.compound {
+		return "one-statement function"
+	}
+	// A short body still does work worth a span when it awaits, or when it
+	// branches or loops among several statements.
+	branchy := body.compound && body.statements >= 3 && body.lines >= 5
+	if body.lines < b.minLines && !(c.Async && body.awaits) && !branchy {
+		return fmt.Sprintf("%d-line function, under the %d a span needs", body.lines, b.minLines)
+	}
+	return ""
+}
+
+// placeRule says why a loop or variable at place at gets no telemetry:
+// inside a loop it would run on every iteration, and outside a function
+// with a span its event lands on whatever span the caller has open.
+func (b budget) placeRule(c *source.Construct, at place, worth []bool) string {
+	if !b.quiet {
+		return ""
+	}
+	switch {
+	case at.inLoop || c.InLoop:
+		return "inside a loop"
+	case at.fn < 0:
+		return "module level: no span of its own to carry the event"
+	case !worth[at.fn]:
+		return "its function gets no span"
+	}
+	return ""
+}
+
+// variableRule says why the budget records no event for variable c, given
+// the variables already recorded in its function.
+func (b budget) variableRule(f *source.File, c *source.Construct, seen []string) string {
+	a := readAssignment(c.Code(f))
+	switch {
+	case !a.hasValue:
+		return "declared without a value"
+	case !b.quiet:
+		return ""
+	case a.update:
+		return "updates a value in place"
+	case b.callsOnly && !a.fromCall:
+		return "not assigned from a call"
+	case slices.ContainsFunc(c.Targets, func(t string) bool { return slices.Contains(seen, t) }):
+		return "already recorded in this function"
+	case b.maxVars > 0 && len(seen) >= b.maxVars:
+		return fmt.Sprintf("its function records %d variables already", len(seen))
+	}
+	return ""
+}
+
+// place is where a construct sits: the index of the innermost function
+// construct around it (-1 at module level) and whether a loop of that
+// function, or of module level, encloses it.
+type place struct {
+	fn     int
+	inLoop bool
+}
+
+// nest finds each construct's place from the constructs' ranges, so the
+// rules work whether or not the language finder set Construct.InLoop.
+// Functions and loops nest properly, so one sweep in source order with a
+// stack of the open ones finds every construct's surroundings.
+func nest(cs []source.Construct) []place {
+	order := make([]int, len(cs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		if d := cs[a].Range.Start - cs[b].Range.Start; d != 0 {
+			return d
+		}
+		return cs[b].Range.End - cs[a].Range.End
+	})
+	out := make([]place, len(cs))
+	var open []int
+	for _, i := range order {
+		c := &cs[i]
+		for len(open) > 0 && cs[open[len(open)-1]].Range.End <= c.Range.Start {
+			open = open[:len(open)-1]
+		}
+		out[i] = place{fn: -1}
+		for k := len(open) - 1; k >= 0; k-- {
+			if cs[open[k]].Kind == source.Function {
+				out[i].fn = open[k]
+				break
+			}
+			out[i].inLoop = true
+		}
+		if c.Kind == source.Function || c.Kind == source.Loop {
+			open = append(open, i)
+		}
+	}
+	return out
+}
+
+// ProtocolMethod says why function c runs implicitly and too often for a
+// span (Python dunder methods but the few that do real work once; JS
+// conversion and Symbol-keyed methods), or "".
+func ProtocolMethod(c *source.Construct) string {
+	name := c.Name
+	if c.Lang == source.Python {
+		if len(name) > 4 && strings.HasPrefix(name, "__") && strings.HasSuffix(name, "__") {
+			switch name {
+			case "__init__", "__new__", "__call__", "__enter__", "__exit__", "__aenter__", "__aexit__", "__post_init__":
+				return ""
+			}
+			return "protocol method " + name + " runs implicitly and often"
+		}
+		return ""
+	}
+	switch {
+	case name == "toString" || name == "valueOf" || name == "toJSON":
+		return "conversion method " + name + " runs implicitly and often"
+	case strings.HasPrefix(name, "[") || strings.Contains(name, "Symbol."):
+		return "Symbol-keyed method runs implicitly"
+	}
+	return ""
+}
