@@ -16,6 +16,7 @@ const (
 	StatusRestored     Status = "restored"     // earlier injections removed
 	StatusSkipped      Status = "skipped"      // not touched: does not parse, unsupported
 	StatusFailed       Status = "failed"       // not touched: output invalid or write failed
+	StatusChanged      Status = "changed"      // not touched: edited by someone during the run
 	StatusNotProcessed Status = "not-processed"
 )
 
@@ -71,6 +72,15 @@ type Report struct {
 	ByStatus     map[Status]int                  `json:"files_by_status"`
 	Constructs   map[source.Kind]map[Outcome]int `json:"constructs"`
 	RuntimeFiles []string                        `json:"runtime_files"`
+	// RuntimesKept are runtime files --remove left in place, with why: a
+	// file still imports it, or it is not ours.
+	RuntimesKept []KeptRuntime `json:"runtime_files_kept,omitempty"`
+}
+
+// KeptRuntime is a runtime file left in place, and why.
+type KeptRuntime struct {
+	Path   string `json:"path"`
+	Reason string `json:"reason"`
 }
 
 func (r *Report) add(f FileReport) {
