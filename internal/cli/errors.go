@@ -11,7 +11,7 @@ const (
 	ExitOK          = 0   // everything asked for was done
 	ExitError       = 1   // the run could not be done (bad path, authentication, I/O)
 	ExitUsage       = 2   // the command line was wrong
-	ExitIncomplete  = 3   // the run finished, but some files failed and were left untouched
+	ExitIncomplete  = 3   // the run finished, but some files failed or changed during the run and were left untouched
 	ExitInterrupted = 130 // Ctrl-C: finished files stay written, the rest untouched
 )
 

@@ -2,8 +2,8 @@
 // .telemetry-inject/lock, which the kernel releases when its process dies
 // however it dies, so a killed run never leaves the tree locked; the PID
 // and start time written into the file name the holder in the message a
-// second run prints, and a PID that no longer runs marks the file's content
-// as stale, never the lock as held.
+// second run prints. A killed run leaves the file with its PID, which only
+// names a process that is gone: the next run takes the lock over.
 package lock
 
 import (
@@ -21,7 +21,10 @@ import (
 const FileName = "lock"
 
 // Lock is a held lock; Release it when the run ends.
-type Lock struct{ f *os.File }
+type Lock struct {
+	f    *os.File
+	name string
+}
 
 // BusyError says another live run holds the lock.
 type BusyError struct {
@@ -42,24 +45,40 @@ func (e *BusyError) Error() string {
 // with a *BusyError when a live run holds it.
 func Acquire(dir string) (*Lock, error) {
 	name := filepath.Join(dir, FileName)
-	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE, 0o644)
-	if err != nil {
-		return nil, fmt.Errorf("opening the lock file: %w", err)
-	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		defer f.Close()
-		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return nil, holder(dir, f)
+	for {
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE, 0o644)
+		if err != nil {
+			return nil, fmt.Errorf("opening the lock file: %w", err)
 		}
-		return nil, fmt.Errorf("locking %s: %w", name, err)
+		if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+			defer f.Close()
+			if errors.Is(err, syscall.EWOULDBLOCK) {
+				return nil, holder(dir, f)
+			}
+			return nil, fmt.Errorf("locking %s: %w", name, err)
+		}
+		// Release deletes the file before it unlocks; a lock taken on a
+		// file already deleted (or replaced) locks nothing, so try again
+		// on the file that is there now.
+		if !samePath(f, name) {
+			f.Close()
+			continue
+		}
+		// The previous holder's line, if any, is from a run that ended or
+		// was killed: the kernel dropped its flock. Ours replaces it.
+		line := fmt.Sprintf("%d %d\n", os.Getpid(), time.Now().Unix())
+		if err := f.Truncate(0); err == nil {
+			_, _ = f.WriteAt([]byte(line), 0)
+		}
+		return &Lock{f: f, name: name}, nil
 	}
-	// The previous holder's line, if any, is from a run that ended (or was
-	// killed): the kernel dropped its flock. Ours replaces it.
-	line := fmt.Sprintf("%d %d\n", os.Getpid(), time.Now().Unix())
-	if err := f.Truncate(0); err == nil {
-		_, _ = f.WriteAt([]byte(line), 0)
-	}
-	return &Lock{f: f}, nil
+}
+
+// samePath reports whether f is the file now at name.
+func samePath(f *os.File, name string) bool {
+	a, err1 := f.Stat()
+	b, err2 := os.Stat(name)
+	return err1 == nil && err2 == nil && os.SameFile(a, b)
 }
 
 // holder reads who holds the lock, for the message.
@@ -78,13 +97,13 @@ func holder(dir string, f *os.File) error {
 	return e
 }
 
-// Release drops the lock. The file stays, so its inode is the one every
-// run locks.
+// Release drops the lock and deletes the file, while still holding it,
+// so a finished run leaves nothing behind.
 func (l *Lock) Release() error {
 	if l == nil || l.f == nil {
 		return nil
 	}
-	_ = l.f.Truncate(0)
+	_ = os.Remove(l.name)
 	err := l.f.Close() // closing the last descriptor drops the flock
 	l.f = nil
 	return err

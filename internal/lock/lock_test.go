@@ -82,6 +82,9 @@ func TestKilledHolderLeavesTheLockFree(t *testing.T) {
 	if err := l.Release(); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := os.Stat(filepath.Join(dir, FileName)); !os.IsNotExist(err) {
+		t.Fatalf("lock file left after release: %v", err)
+	}
 	l2, err := Acquire(dir)
 	if err != nil {
 		t.Fatalf("after release: %v", err)
