@@ -13,14 +13,30 @@ import (
 	"time"
 )
 
-// The torture suite (issue 10): each test prints the count the issue asks
-// for in a "TORTURE" line of the test log, and fails unless it is 0.
+// TestTorture is the torture suite of issue 10: each part prints the
+// count the issue asks for in a "TORTURE" line of the test log, and fails
+// unless it is 0. The binary is built once for all of them.
+func TestTorture(t *testing.T) {
+	tl := buildTool(t)
+	for _, c := range []struct {
+		name string
+		run  func(*testing.T, tool)
+	}{
+		{"ConcurrentEdits", tortureConcurrentEdits},
+		{"ConcurrentRuns", tortureConcurrentRuns},
+		{"KillLoop", tortureKillLoop},
+		{"FailedRemovals", tortureFailedRemovals},
+		{"Metadata", tortureMetadata},
+		{"RuntimeRepair", tortureRuntimeRepair},
+	} {
+		t.Run(c.name, func(t *testing.T) { c.run(t, tl) })
+	}
+}
 
-// TestTortureConcurrentEdits appends a line to 20 files every 2 ms while
+// tortureConcurrentEdits appends a line to 20 files every 2 ms while
 // an instrumenting run and then a removing run go over the tree, as an
 // editor saving does; every appended line must survive.
-func TestTortureConcurrentEdits(t *testing.T) {
-	tl := buildTool(t)
+func tortureConcurrentEdits(t *testing.T, tl tool) {
 	tr := genTree(t, 4, 60)
 	for _, args := range [][]string{{tr.root, "--json"}, {tr.root, "--remove", "--json"}} {
 		appended := map[string][]string{}
@@ -88,11 +104,10 @@ func TestTortureConcurrentEdits(t *testing.T) {
 	}
 }
 
-// TestTortureConcurrentRuns starts an instrumenting run and a --remove on
+// tortureConcurrentRuns starts an instrumenting run and a --remove on
 // the same tree at once, three times: one run must refuse with the other's
 // PID, and the tree must stay consistent, every import resolving.
-func TestTortureConcurrentRuns(t *testing.T) {
-	tl := buildTool(t)
+func tortureConcurrentRuns(t *testing.T, tl tool) {
 	tr := genTree(t, 4, 60)
 	ref, _ := tr.reference(t, tl)
 	refusals := 0
@@ -129,13 +144,12 @@ func TestTortureConcurrentRuns(t *testing.T) {
 	t.Logf("TORTURE concurrent runs: %d of 6 runs refused by the lock", refusals)
 }
 
-// TestTortureKillLoop kills the tool with SIGKILL at random points ten
+// tortureKillLoop kills the tool with SIGKILL at random points ten
 // times, alternating instrumenting and removing runs. After each kill
 // every file must be original or fully instrumented and import; the next
 // complete run leaves no temporary file, and a final --remove gives back
 // every original byte.
-func TestTortureKillLoop(t *testing.T) {
-	tl := buildTool(t)
+func tortureKillLoop(t *testing.T, tl tool) {
 	tr := genTree(t, 4, 60)
 	ref, took := tr.reference(t, tl)
 	seed := uint64(time.Now().UnixNano())

@@ -50,7 +50,7 @@ func (g *guard) cleanTemp(opts *Options, root string, files []source.File) error
 	if g.lock == nil {
 		return nil
 	}
-	dirs := []string{g.tempDir}
+	dirs := []string{g.tempDir, filepath.Dir(g.tempDir)}
 	seen := map[string]bool{}
 	for _, f := range files {
 		for d := filepath.Dir(f.Abs); !seen[d]; d = filepath.Dir(d) {
