@@ -16,6 +16,11 @@ import (
 // next run will read the new content.
 var ErrChanged = errors.New("changed during the run, not written")
 
+// ErrInUse is returned when another program has the file open for writing
+// at the moment it would be replaced: its write would land in the old
+// file. Nothing was written.
+var ErrInUse = errors.New("open for writing by another program, not written")
+
 // ErrReadOnly is returned for a file with no write permission bits, which
 // Replace leaves alone unless forced: as root every file is writable, so the
 // bits are the only sign of the owner's intent.
@@ -48,6 +53,12 @@ type ReplaceOptions struct {
 // back. The result is then ErrChanged. On Linux a read lease on the file
 // also catches a writer that opened it before the rename but writes after.
 func Replace(name string, expect, data []byte, o ReplaceOptions) error {
+	if info, err := os.Lstat(name); err != nil {
+		return err
+	} else if info.Mode()&fs.ModeSymlink != 0 {
+		// Renaming over it would replace the link with a regular file.
+		return fmt.Errorf("is a symbolic link; rewrite the file it points to instead")
+	}
 	f, err := os.Open(name)
 	if err != nil {
 		return err
@@ -68,9 +79,13 @@ func Replace(name string, expect, data []byte, o ReplaceOptions) error {
 	}
 	l, err := takeLease(f)
 	if err != nil {
-		return ErrChanged // open for writing by someone right now
+		return ErrInUse
 	}
 	defer l.release()
+	first, err := f.Stat()
+	if err != nil {
+		return err
+	}
 	if same, err := holds(f, expect); err != nil || !same {
 		if err != nil {
 			return err
@@ -85,7 +100,10 @@ func Replace(name string, expect, data []byte, o ReplaceOptions) error {
 	defer os.Remove(tmp) // a no-op once renamed
 	defer os.Remove(keep)
 
-	if now, err := stat(f); err != nil || now.Size != st.Size || l.broken() {
+	// Size and modification time, immediately before the swap: cheaper
+	// than the content, and together with the lease they catch a write
+	// made while the new content was being written out.
+	if now, err := f.Stat(); err != nil || now.Size() != first.Size() || !now.ModTime().Equal(first.ModTime()) || l.broken() {
 		return ErrChanged
 	}
 	if err := os.Rename(tmp, name); err != nil {

@@ -136,7 +136,7 @@ func TestReplaceNeverLosesAConcurrentAppend(t *testing.T) {
 		switch {
 		case err == nil:
 			written++
-		case errors.Is(err, ErrChanged):
+		case errors.Is(err, ErrChanged), errors.Is(err, ErrInUse):
 			changed++
 		default:
 			t.Fatal(err)

@@ -47,6 +47,8 @@ func (r *run) settleWriteError(fs *fileState, err error, removing bool) {
 	switch {
 	case errors.Is(err, atomicfile.ErrChanged):
 		r.settle(fs, StatusChanged, "changed during the run, not written; run again to pick it up")
+	case errors.Is(err, atomicfile.ErrInUse):
+		r.settle(fs, StatusChanged, "open for writing by another program during the run, not written; run again to pick it up")
 	case errors.Is(err, atomicfile.ErrReadOnly) && !removing:
 		r.settle(fs, StatusSkipped, err.Error())
 	case errors.Is(err, atomicfile.ErrReadOnly), errors.As(err, &hl):
