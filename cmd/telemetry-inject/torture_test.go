@@ -177,7 +177,11 @@ func tortureKillLoop(t *testing.T, tl tool) {
 		badAfterKill += torn
 		stranded += bad
 	}
-	tl.mustRun(t, 0, tr.root)
+	_, staleErr := os.Stat(filepath.Join(tr.root, ".telemetry-inject", "lock"))
+	r := tl.mustRun(t, 0, tr.root, "-v")
+	if staleErr == nil && !strings.Contains(r.stderr, "taking over the lock of an interrupted run (PID") {
+		t.Errorf("the killed run's lock was not reported as taken over:\n%s", r.stderr)
+	}
 	left := tr.tempFiles(t)
 	_, inst, torn := tr.census(t, ref)
 	t.Logf("TORTURE kill loop: 10 kills, torn files %d, stranded imports %d, temp files stranded by the kills %d, leftover temp files after the next run %d, instrumented %d of %d", badAfterKill+torn, stranded, strandedTemps, len(left), inst, len(tr.orig))

@@ -30,7 +30,7 @@ func run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	g, err := lockTree(root, opts.DryRun)
+	g, err := lockTree(root, opts)
 	if err != nil {
 		return err
 	}

@@ -20,8 +20,9 @@ type guard struct {
 
 // lockTree takes the tree's lock, so one run at a time writes there. A dry
 // run writes nothing and takes no lock (it creates no state folder either).
-func lockTree(root string, dryRun bool) (*guard, error) {
-	if dryRun {
+func lockTree(root string, opts *Options) (*guard, error) {
+	verbose, errOut := opts.Verbose, opts.IO.ErrOut
+	if opts.DryRun {
 		return &guard{}, nil
 	}
 	if err := lock.Ancestors(root, cache.DirName); err != nil {
@@ -34,6 +35,9 @@ func lockTree(root string, dryRun bool) (*guard, error) {
 	l, err := lock.Acquire(dir)
 	if err != nil {
 		return nil, err
+	}
+	if prev := l.TakenOver; prev != nil && verbose {
+		fmt.Fprintf(errOut, "taking over the lock of an interrupted run (PID %d, started %s), which is no longer running\n", prev.PID, prev.Started.UTC().Format("2006-01-02 15:04:05 MST"))
 	}
 	tmp := filepath.Join(dir, "tmp")
 	if err := os.MkdirAll(tmp, 0o755); err != nil {

@@ -24,6 +24,9 @@ const FileName = "lock"
 type Lock struct {
 	f    *os.File
 	name string
+	// TakenOver names the killed run whose stale lock this one took
+	// over, or is nil.
+	TakenOver *BusyError
 }
 
 // BusyError says another live run holds the lock.
@@ -64,13 +67,18 @@ func Acquire(dir string) (*Lock, error) {
 			f.Close()
 			continue
 		}
-		// The previous holder's line, if any, is from a run that ended or
-		// was killed: the kernel dropped its flock. Ours replaces it.
+		// A line left in the file is from a run that was killed (a run
+		// that ends deletes the file): the kernel dropped its flock, and
+		// ours replaces the line.
+		l := &Lock{f: f, name: name}
+		if prev := holder(dir, f); prev.PID > 0 {
+			l.TakenOver = prev
+		}
 		line := fmt.Sprintf("%d %d\n", os.Getpid(), time.Now().Unix())
 		if err := f.Truncate(0); err == nil {
 			_, _ = f.WriteAt([]byte(line), 0)
 		}
-		return &Lock{f: f, name: name}, nil
+		return l, nil
 	}
 }
 
@@ -81,8 +89,8 @@ func samePath(f *os.File, name string) bool {
 	return err1 == nil && err2 == nil && os.SameFile(a, b)
 }
 
-// holder reads who holds the lock, for the message.
-func holder(dir string, f *os.File) error {
+// holder reads who holds (or last held) the lock, for the message.
+func holder(dir string, f *os.File) *BusyError {
 	b := make([]byte, 64)
 	n, _ := f.ReadAt(b, 0)
 	e := &BusyError{Dir: dir}

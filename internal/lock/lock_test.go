@@ -75,6 +75,9 @@ func TestKilledHolderLeavesTheLockFree(t *testing.T) {
 	if err != nil {
 		t.Fatalf("stale lock not taken over: %v", err)
 	}
+	if l.TakenOver == nil || l.TakenOver.PID != child.Process.Pid {
+		t.Fatalf("taken over from %+v, want PID %d", l.TakenOver, child.Process.Pid)
+	}
 	b, _ = os.ReadFile(filepath.Join(dir, FileName))
 	if !strings.HasPrefix(string(b), fmt.Sprint(os.Getpid())) {
 		t.Fatalf("lock file names %q, want this process", b)

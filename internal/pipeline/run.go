@@ -54,7 +54,7 @@ func newRun(opts Options) *run {
 			// Neither instrumenting nor removing can be done exactly: the
 			// file stays as it is, and so does the runtime it imports.
 			fs.stripErr = err
-			r.settle(fs, StatusFailed, fmt.Sprintf("%s: injected code cannot be taken out exactly, left alone: %v", cur.Path, err))
+			r.settle(fs, StatusFailed, fmt.Sprintf("injected code cannot be taken out exactly (%v); the file and the runtime it imports are left alone", err))
 			continue
 		}
 		if n > 0 {

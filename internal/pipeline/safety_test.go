@@ -49,7 +49,7 @@ func TestStripRefusalLeavesTheFileAndTheRuntimeItImports(t *testing.T) {
 			t.Fatal(err)
 		}
 		b := statusOf(rep, "b.py")
-		if b.Status != StatusFailed || !strings.Contains(b.Reason, "b.py: injected code cannot be taken out exactly") || !strings.Contains(b.Reason, "line 4") {
+		if b.Status != StatusFailed || !strings.Contains(b.Reason, "injected code cannot be taken out exactly") || !strings.Contains(b.Reason, "line 4") {
 			t.Fatalf("b.py: %+v", b)
 		}
 		if read(t, root, "b.py") != mangled {
