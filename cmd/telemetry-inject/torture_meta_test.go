@@ -229,3 +229,39 @@ func tortureRuntimeRepair(t *testing.T, tl tool) {
 		t.Error("the edited runtime was overwritten")
 	}
 }
+
+// tortureFormatter runs the real black over instrumented files, which
+// rewraps the long injected lines, then --remove: whatever it can or
+// cannot take out, every module must still import (issue 9, point 8).
+func tortureFormatter(t *testing.T, tl tool) {
+	black, err := exec.LookPath("black")
+	if err != nil {
+		t.Skip("black not installed")
+	}
+	tr := genTree(t, 2, 10)
+	tl.mustRun(t, 0, tr.root)
+	var formatted []string
+	for rel := range tr.orig {
+		if strings.HasPrefix(rel, "pkg0/") {
+			formatted = append(formatted, filepath.Join(tr.root, rel))
+		}
+	}
+	if out, err := exec.Command(black, append([]string{"-q"}, formatted...)...).CombinedOutput(); err != nil {
+		t.Fatalf("black: %v\n%s", err, out)
+	}
+	r := tl.run(t, tr.root, "--remove")
+	if r.code != 0 && r.code != 3 {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	stranded := tr.importFailures(t)
+	still := 0
+	for rel := range tr.orig {
+		if bytes.Contains(tr.read(t, rel), []byte("_telemetry_utils")) {
+			still++
+		}
+	}
+	t.Logf("TORTURE formatter: %d files reformatted by black, --remove exit %d, files still importing the runtime %d, stranded imports %d", len(formatted), r.code, still, stranded)
+	if stranded > 0 || (still > 0) != (r.code == 3) {
+		t.Fatalf("stranded %d, still importing %d, exit %d\n%s", stranded, still, r.code, r.stderr)
+	}
+}

@@ -28,6 +28,7 @@ func TestTorture(t *testing.T) {
 		{"FailedRemovals", tortureFailedRemovals},
 		{"Metadata", tortureMetadata},
 		{"RuntimeRepair", tortureRuntimeRepair},
+		{"Formatter", tortureFormatter},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.run(t, tl) })
 	}

@@ -100,7 +100,7 @@ func run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	if rep.ByStatus[pipeline.StatusFailed]+rep.ByStatus[pipeline.StatusChanged] > 0 {
+	if rep.ByStatus[pipeline.StatusFailed]+rep.ByStatus[pipeline.StatusChanged] > 0 || stillImported(rep) {
 		return errIncomplete
 	}
 	return nil

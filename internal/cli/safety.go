@@ -8,6 +8,7 @@ import (
 	"github.com/telemetry-inject/telemetry-inject/internal/atomicfile"
 	"github.com/telemetry-inject/telemetry-inject/internal/cache"
 	"github.com/telemetry-inject/telemetry-inject/internal/lock"
+	"github.com/telemetry-inject/telemetry-inject/internal/pipeline"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
 
@@ -87,4 +88,15 @@ func (g *guard) release() {
 		_ = os.Remove(filepath.Join(dir, ".gitignore"))
 		_ = os.Remove(dir)
 	}
+}
+
+// stillImported reports whether --remove kept a runtime file that code
+// still imports: the removal is then incomplete, whatever the files say.
+func stillImported(rep *pipeline.Report) bool {
+	for _, k := range rep.RuntimesKept {
+		if k.StillImported {
+			return true
+		}
+	}
+	return false
 }

@@ -81,6 +81,9 @@ type Report struct {
 type KeptRuntime struct {
 	Path   string `json:"path"`
 	Reason string `json:"reason"`
+	// StillImported says a file still imports it, so the removal is not
+	// complete; otherwise the file is not ours.
+	StillImported bool `json:"still_imported"`
 }
 
 func (r *Report) add(f FileReport) {

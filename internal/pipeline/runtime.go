@@ -150,7 +150,9 @@ func (r *run) removeRuntimes(ctx context.Context) {
 			if len(who) > 1 {
 				more = fmt.Sprintf(" and %d more", len(who)-1)
 			}
-			r.keep(rel, fmt.Sprintf("still imported by %s%s", who[0], more))
+			r.mu.Lock()
+			r.kept = append(r.kept, KeptRuntime{Path: rel, Reason: fmt.Sprintf("still imported by %s%s", who[0], more), StillImported: true})
+			r.mu.Unlock()
 			continue
 		}
 		if r.opts.DryRun {
@@ -173,11 +175,11 @@ func (r *run) keep(rel, reason string) {
 	r.kept = append(r.kept, KeptRuntime{Path: rel, Reason: reason})
 }
 
-// importers lists the files under the root that still import a runtime:
-// scanned files whose injected code is still there (removal refused or
-// failed), and files the scan left out (excluded, ignored, unreadable)
-// that name the runtime at all, a deliberately wide test since keeping a
-// runtime file too many is harmless and deleting one too many breaks code.
+// importers lists the files under the root that may still import a
+// runtime: every file, scanned or left out by the scan (excluded, ignored,
+// unreadable), whose content after this run names the runtime at all. The
+// test is deliberately wide: keeping a runtime file too many is harmless,
+// deleting one too many breaks code.
 func (r *run) importers(ctx context.Context) []string {
 	scanned := map[string]*fileState{}
 	for _, fs := range r.files {
@@ -209,7 +211,14 @@ func (r *run) importers(ctx context.Context) []string {
 		}
 		rel = filepath.ToSlash(rel)
 		if fs, ok := scanned[rel]; ok {
-			if fs.stripErr != nil || fs.stripped > 0 && fs.report.Status != StatusRestored {
+			// What the file holds now: what we wrote, or what it had. A
+			// file whose injected code Strip refused or did not recognise
+			// (a formatter rewrapped the import) still names the runtime.
+			final := fs.cur.Src
+			if fs.report.Status == StatusRestored {
+				final = fs.orig.Src
+			}
+			if fs.stripErr != nil || namesRuntime(final) {
 				out = append(out, rel)
 			}
 			return nil
@@ -217,12 +226,17 @@ func (r *run) importers(ctx context.Context) []string {
 		if !d.Type().IsRegular() || !exts[strings.ToLower(path.Ext(rel))] || scan.IsRuntimeFile(rel) {
 			return nil
 		}
-		if b, err := os.ReadFile(p); err != nil || bytes.Contains(b, []byte("_telemetry_utils")) {
+		if b, err := os.ReadFile(p); err != nil || namesRuntime(b) {
 			out = append(out, rel) // unreadable counts: we cannot tell
 		}
 		return nil
 	})
 	return out
+}
+
+// namesRuntime reports whether source text names the runtime module.
+func namesRuntime(b []byte) bool {
+	return bytes.Contains(b, []byte("_telemetry_utils"))
 }
 
 // inScope returns the importers inside the runtime file's folder tree.

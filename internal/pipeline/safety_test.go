@@ -84,7 +84,7 @@ func TestRemoveKeepsARuntimeThatAFailedOrUnscannedFileImports(t *testing.T) {
 	if f := statusOf(rep, "ro.py"); f.Status != StatusFailed || !strings.Contains(f.Reason, "read-only") {
 		t.Fatalf("ro.py: %+v", f)
 	}
-	if len(rep.RuntimesKept) != 1 || !strings.Contains(rep.RuntimesKept[0].Reason, "still imported by pkg/c.py and 1 more") {
+	if len(rep.RuntimesKept) != 1 || !rep.RuntimesKept[0].StillImported || !strings.Contains(rep.RuntimesKept[0].Reason, "still imported by pkg/c.py and 1 more") {
 		t.Fatalf("kept %+v", rep.RuntimesKept)
 	}
 	if !runtimeExists(root, "_telemetry_utils.py") {
@@ -188,5 +188,23 @@ func TestRuntimeHeaderRecognisesOnlyUnmodifiedOwnFiles(t *testing.T) {
 		if ownRuntime(b) {
 			t.Errorf("taken for ours: %q", b)
 		}
+	}
+}
+
+// TestRemoveKeepsTheRuntimeOfAFileStripDoesNotRecognise: a formatter can
+// rewrap the injected import so that removal does not see it; the file
+// still names the runtime, which must stay.
+func TestRemoveKeepsTheRuntimeOfAFileStripDoesNotRecognise(t *testing.T) {
+	root, fs := instrumented(t, map[string]string{"a.py": "def one\n"})
+	rewrapped := "@ti import (\n    _telemetry_utils)\ndef one\n" // the toy Strip knows only one-line pieces
+	if err := os.WriteFile(filepath.Join(root, "a.py"), []byte(rewrapped), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Remove(context.Background(), options(root, reread(t, fs)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !runtimeExists(root, "_telemetry_utils.py") || len(rep.RuntimesKept) != 1 || !rep.RuntimesKept[0].StillImported {
+		t.Fatalf("runtime of a file that still names it: kept %+v", rep.RuntimesKept)
 	}
 }
