@@ -26,6 +26,7 @@ var rank = map[string]int{
 	"internal/engine":     0, // a library of its own: imports nothing of ours
 	"internal/iostreams":  0,
 	"internal/atomicfile": 0,
+	"internal/lock":       0,
 	"internal/npmtest":    0, // used by tests only
 	"internal/patch":      0,
 	"internal/config":     0,

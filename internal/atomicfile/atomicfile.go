@@ -1,6 +1,7 @@
-// Package atomicfile replaces files whole: through a temporary file in the
-// same folder, synced, then renamed over the target. A crash, a kill or
-// Ctrl-C leaves either the old content or the new, never half of either.
+// Package atomicfile replaces files whole: through a temporary file,
+// synced, then renamed over the target. A crash, a kill or Ctrl-C leaves
+// either the old content or the new, never half of either, and a temporary
+// file a kill strands carries a name Clean recognises.
 package atomicfile
 
 import (
@@ -9,27 +10,55 @@ import (
 	"path/filepath"
 )
 
-// Write replaces name's content with data, giving the file mode.
+// Write replaces name's content with data, giving the file mode. It is for
+// the tool's own files; source files go through Replace.
 func Write(name string, data []byte, mode fs.FileMode) error {
-	tmp, err := os.CreateTemp(filepath.Dir(name), ".telemetry-inject-*.tmp")
+	tmp, err := writeNew(filepath.Dir(name), data, mode)
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name()) // a no-op once renamed
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
+	defer os.Remove(tmp) // a no-op once renamed
+	return os.Rename(tmp, name)
+}
+
+// Create writes a new file name with data and mode, failing with an error
+// that matches fs.ErrExist if a file of that name appeared meanwhile: the
+// content is linked into place, which never overwrites.
+func Create(name string, data []byte, mode fs.FileMode) error {
+	tmp, err := writeNew(filepath.Dir(name), data, mode)
+	if err != nil {
 		return err
+	}
+	defer os.Remove(tmp)
+	if err := os.Link(tmp, name); err != nil {
+		return err
+	}
+	syncDir(filepath.Dir(name))
+	return nil
+}
+
+func writeNew(dir string, data []byte, mode fs.FileMode) (string, error) {
+	tmp, err := os.CreateTemp(dir, tempPattern())
+	if err != nil {
+		return "", err
+	}
+	name := tmp.Name()
+	fail := func(err error) (string, error) {
+		tmp.Close()
+		os.Remove(name)
+		return "", err
+	}
+	if _, err := tmp.Write(data); err != nil {
+		return fail(err)
 	}
 	if err := tmp.Chmod(mode); err != nil {
-		tmp.Close()
-		return err
+		return fail(err)
 	}
 	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
+		return fail(err)
 	}
 	if err := tmp.Close(); err != nil {
-		return err
+		return fail(err)
 	}
-	return os.Rename(tmp.Name(), name)
+	return name, nil
 }

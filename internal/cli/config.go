@@ -64,6 +64,12 @@ func applyConfig(f *pflag.FlagSet, o *Options) error {
 	if c.Budget != nil {
 		set("budget", func() { o.Budget = *c.Budget })
 	}
+	if c.Density != nil {
+		set("density", func() { o.Density = *c.Density })
+	}
+	if c.RecordValues != nil {
+		set("record-values", func() { o.RecordValues = *c.RecordValues })
+	}
 	if d, ok, _ := c.TimeoutValue(); ok {
 		set("timeout", func() { o.Timeout = d })
 	}

@@ -12,7 +12,7 @@ const (
 	ExitError       = 1   // the run could not be done (bad path, authentication, I/O)
 	ExitWouldChange = 1   // --check: some files are not instrumented as configured
 	ExitUsage       = 2   // the command line was wrong
-	ExitIncomplete  = 3   // the run finished, but some files failed and were left untouched
+	ExitIncomplete  = 3   // the run finished, but some files failed or changed during the run and were left untouched
 	ExitInterrupted = 130 // Ctrl-C: finished files stay written, the rest untouched
 )
 

@@ -26,9 +26,21 @@ import (
 // run does one instrumentation (or removal) run.
 func run(ctx context.Context, opts *Options) error {
 	start := time.Now()
-	root, files, skipped, err := scanPath(ctx, opts)
+	root, err := rootOf(opts.Path)
 	if err != nil {
 		return interrupted(nil, err)
+	}
+	g, err := lockTree(root, opts)
+	if err != nil {
+		return err
+	}
+	defer g.release()
+	files, skipped, err := scanPath(ctx, opts)
+	if err != nil {
+		return err
+	}
+	if err := g.cleanTemp(opts, root, files); err != nil {
+		return err
 	}
 	langs, closeLangs := languages()
 	defer closeLangs()
@@ -50,6 +62,8 @@ func run(ctx context.Context, opts *Options) error {
 		Policy:    policy,
 		Runtime:   runtimeContent,
 		DryRun:    opts.DryRun,
+		TempDir:   g.tempDir,
+		Force:     opts.Force,
 	}
 	if opts.DryRun {
 		popts.Diff = &diff
@@ -107,29 +121,38 @@ func run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return interrupted(rep, err)
 	}
-	if rep.ByStatus[pipeline.StatusFailed] > 0 {
+	if rep.ByStatus[pipeline.StatusFailed]+rep.ByStatus[pipeline.StatusChanged] > 0 || stillImported(rep) {
 		return errIncomplete
 	}
 	return nil
 }
 
-// scanPath finds the files under the path the user gave, which may be a
-// folder or a single file.
-func scanPath(ctx context.Context, opts *Options) (string, []source.File, []scan.Skip, error) {
-	abs, err := filepath.Abs(opts.Path)
+// rootOf is the folder a run works in: the path itself, or the folder of
+// a single file.
+func rootOf(p string) (string, error) {
+	abs, err := filepath.Abs(p)
 	if err != nil {
-		return "", nil, nil, err
+		return "", err
 	}
 	info, err := os.Stat(abs)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return "", nil, nil, fmt.Errorf("%s does not exist", opts.Path)
+			return "", fmt.Errorf("%s does not exist", p)
 		}
-		return "", nil, nil, err
+		return "", err
 	}
-	root := abs
 	if !info.IsDir() {
-		root = filepath.Dir(abs)
+		return filepath.Dir(abs), nil
+	}
+	return abs, nil
+}
+
+// scanPath finds the files under the path the user gave, which may be a
+// folder or a single file.
+func scanPath(ctx context.Context, opts *Options) ([]source.File, []scan.Skip, error) {
+	abs, err := filepath.Abs(opts.Path)
+	if err != nil {
+		return nil, nil, err
 	}
 	globs := opts.excludedGlobs()
 	if !opts.NoDefaultExcludes {
@@ -146,9 +169,9 @@ func scanPath(ctx context.Context, opts *Options) (string, []source.File, []scan
 	}
 	res, err := scan.Walk(ctx, abs, scan.Options{Exclude: globs})
 	if err != nil {
-		return "", nil, nil, fmt.Errorf("scanning %s: %w", opts.Path, err)
+		return nil, nil, fmt.Errorf("scanning %s: %w", opts.Path, err)
 	}
-	return root, res.Files, res.Skipped, nil
+	return res.Files, res.Skipped, nil
 }
 
 // languages builds the supported languages. Only this package names them.

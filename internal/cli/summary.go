@@ -28,7 +28,7 @@ func printSummary(w io.Writer, rep *pipeline.Report, skipped []scan.Skip, stats 
 	changed := rep.ByStatus[pipeline.StatusInstrumented] + rep.ByStatus[pipeline.StatusRestored]
 	fmt.Fprintf(w, "%s %d of %d files in %s", verb, changed, len(rep.Files), elapsed.Round(time.Millisecond))
 	var extra []string
-	for _, s := range []pipeline.Status{pipeline.StatusUnchanged, pipeline.StatusSkipped, pipeline.StatusFailed, pipeline.StatusNotProcessed} {
+	for _, s := range []pipeline.Status{pipeline.StatusUnchanged, pipeline.StatusSkipped, pipeline.StatusFailed, pipeline.StatusChanged, pipeline.StatusNotProcessed} {
 		if n := rep.ByStatus[s]; n > 0 {
 			extra = append(extra, fmt.Sprintf("%d %s", n, s))
 		}
@@ -73,9 +73,12 @@ func printSummary(w io.Writer, rep *pipeline.Report, skipped []scan.Skip, stats 
 		fmt.Fprintf(w, "  %s: %s\n", what, strings.Join(rep.RuntimeFiles, ", "))
 	}
 	for _, f := range rep.Files {
-		if f.Status == pipeline.StatusFailed || f.Status == pipeline.StatusSkipped {
+		if f.Status == pipeline.StatusFailed || f.Status == pipeline.StatusSkipped || f.Status == pipeline.StatusChanged {
 			fmt.Fprintf(w, "  %s %s: %s\n", f.Status, f.Path, f.Reason)
 		}
+	}
+	for _, k := range rep.RuntimesKept {
+		fmt.Fprintf(w, "  runtime file kept %s: %s\n", k.Path, k.Reason)
 	}
 	for _, s := range skipped {
 		fmt.Fprintf(w, "  not scanned %s: %s\n", s.Path, s.Reason)

@@ -66,6 +66,12 @@ type Options struct {
 	Workers int
 	// OnFileDone, if set, is called as each file's fate is settled.
 	OnFileDone func(FileReport)
+	// TempDir holds temporary files while they are written (the state
+	// folder's tmp/, on the tree's file system); empty means beside each
+	// file.
+	TempDir string
+	// Force rewrites read-only files, which are otherwise left alone.
+	Force bool
 }
 
 // Run instruments the files. It returns the report even when ctx ends
@@ -133,7 +139,9 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 }
 
 // Remove takes every injected piece out of the files and deletes the
-// runtime files that were placed for them.
+// runtime files that were placed for them, keeping each one that a file in
+// its scope still imports (a file whose removal failed, or one not
+// scanned).
 func Remove(ctx context.Context, opts Options) (*Report, error) {
 	if opts.FS == nil {
 		opts.FS = diskFS{root: opts.Root}
@@ -147,12 +155,12 @@ func Remove(ctx context.Context, opts Options) (*Report, error) {
 		if l == nil {
 			continue
 		}
-		if fs.stripped == 0 {
+		if fs.settled || fs.stripped == 0 {
 			r.settle(fs, StatusUnchanged, "")
 			continue
 		}
 		if err := r.write(fs.cur, fs.orig.Src); err != nil {
-			r.settle(fs, StatusFailed, err.Error())
+			r.settleWriteError(fs, err, true)
 			continue
 		}
 		r.settle(fs, StatusRestored, fmt.Sprintf("%d injected pieces removed", fs.stripped))

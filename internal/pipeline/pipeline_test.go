@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -24,7 +25,8 @@ import (
 func toyLanguage() *lang.Language {
 	marker := regexp.MustCompile(`(?m)^@ti .*\n`)
 	return &lang.Language{
-		Name: source.Python,
+		Name:       source.Python,
+		Extensions: []string{".py"},
 		Find: func(f *source.File) ([]source.Construct, error) {
 			if bytes.Contains(f.Src, []byte("BROKEN")) {
 				return nil, errors.New("syntax error at 1:1")
@@ -52,6 +54,10 @@ func toyLanguage() *lang.Language {
 			return inject.Edit{At: 0, New: "@ti import " + spec + "\n"}
 		},
 		Strip: func(src []byte) ([]byte, int, error) {
+			// "@ti-wrapped" stands for injected code a formatter rewrapped.
+			if i := bytes.Index(src, []byte("@ti-wrapped")); i >= 0 {
+				return nil, 0, fmt.Errorf("line %d: injected code was reformatted", bytes.Count(src[:i], []byte("\n"))+1)
+			}
 			n := len(marker.FindAll(src, -1))
 			return marker.ReplaceAll(src, nil), n, nil
 		},

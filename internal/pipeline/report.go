@@ -16,6 +16,7 @@ const (
 	StatusRestored     Status = "restored"     // earlier injections removed
 	StatusSkipped      Status = "skipped"      // not touched: does not parse, unsupported
 	StatusFailed       Status = "failed"       // not touched: output invalid or write failed
+	StatusChanged      Status = "changed"      // not touched: edited by someone during the run
 	StatusNotProcessed Status = "not-processed"
 )
 
@@ -85,6 +86,9 @@ type Report struct {
 	// SourceLines and InjectedLines total the files' counts.
 	SourceLines   int `json:"source_lines"`
 	InjectedLines int `json:"injected_lines"`
+	// RuntimesKept are runtime files --remove left in place, with why: a
+	// file still imports it, or it is not ours.
+	RuntimesKept []KeptRuntime `json:"runtime_files_kept,omitempty"`
 }
 
 // Density is the injected lines per 100 source lines, the measure of the
@@ -94,6 +98,15 @@ func (r *Report) Density() float64 {
 		return 0
 	}
 	return 100 * float64(r.InjectedLines) / float64(r.SourceLines)
+}
+
+// KeptRuntime is a runtime file left in place, and why.
+type KeptRuntime struct {
+	Path   string `json:"path"`
+	Reason string `json:"reason"`
+	// StillImported says a file still imports it, so the removal is not
+	// complete; otherwise the file is not ours.
+	StillImported bool `json:"still_imported"`
 }
 
 func (r *Report) add(f FileReport) {

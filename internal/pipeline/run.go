@@ -17,6 +17,7 @@ type fileState struct {
 	cur        *source.File // as found on disk
 	orig       *source.File // with anything a previous run injected taken out
 	stripped   int
+	stripErr   error         // injected code Strip cannot take out exactly
 	module     source.Module // the module system the file's import will use
 	constructs []source.Construct
 	pending    []bool     // construct i goes to the decider
@@ -33,6 +34,7 @@ type run struct {
 
 	mu       sync.Mutex
 	runtimes map[string]bool // runtime paths already written (or diffed)
+	kept     []KeptRuntime   // runtime files --remove left in place
 	diffMu   sync.Mutex      // keeps each file's diff in one piece
 }
 
@@ -42,14 +44,24 @@ func newRun(opts Options) *run {
 		cur := &opts.Files[i]
 		fs := &fileState{cur: cur, orig: cur}
 		fs.report = FileReport{Path: cur.Path, Lang: cur.Lang}
-		if l := opts.Languages[cur.Lang]; l != nil {
-			if src, n, _ := l.Strip(cur.Src); n > 0 {
-				orig := *cur
-				orig.Src = src
-				fs.orig, fs.stripped = &orig, n
-			}
-		}
 		r.files = append(r.files, fs)
+		l := opts.Languages[cur.Lang]
+		if l == nil {
+			continue
+		}
+		src, n, err := l.Strip(cur.Src)
+		if err != nil {
+			// Neither instrumenting nor removing can be done exactly: the
+			// file stays as it is, and so does the runtime it imports.
+			fs.stripErr = err
+			r.settle(fs, StatusFailed, fmt.Sprintf("injected code cannot be taken out exactly (%v); the file and the runtime it imports are left alone", err))
+			continue
+		}
+		if n > 0 {
+			orig := *cur
+			orig.Src = src
+			fs.orig, fs.stripped = &orig, n
+		}
 	}
 	return r
 }
@@ -80,6 +92,9 @@ func (r *run) parseAll(ctx context.Context, workers int) {
 }
 
 func (r *run) parse(fs *fileState) {
+	if fs.settled {
+		return
+	}
 	l := r.opts.Languages[fs.orig.Lang]
 	if l == nil {
 		r.settle(fs, StatusSkipped, "no language support for "+string(fs.orig.Lang))
@@ -198,6 +213,19 @@ func (r *run) finish(ctx context.Context, fs *fileState) {
 	}
 	fs.report.SourceLines = lineCount(fs.orig.Src)
 	fs.report.InjectedLines = max(0, lineCount(out)-fs.report.SourceLines)
+	if len(edits) > 0 {
+		// Also when the file is already as wanted: a runtime file deleted
+		// or left outdated since is written back.
+		repaired, err := r.ensureRuntime(fs.placement)
+		if err != nil {
+			r.settle(fs, StatusFailed, err.Error())
+			return
+		}
+		if repaired && bytes.Equal(out, fs.cur.Src) {
+			r.settle(fs, StatusUnchanged, "its runtime file "+fs.placement.RuntimePath+" was missing or outdated and is written again")
+			return
+		}
+	}
 	if bytes.Equal(out, fs.cur.Src) {
 		reason := ""
 		if fs.stripped > 0 {
@@ -206,14 +234,8 @@ func (r *run) finish(ctx context.Context, fs *fileState) {
 		r.settle(fs, StatusUnchanged, reason)
 		return
 	}
-	if len(edits) > 0 {
-		if err := r.ensureRuntime(fs.placement); err != nil {
-			r.settle(fs, StatusFailed, err.Error())
-			return
-		}
-	}
 	if err := r.write(fs.cur, out); err != nil {
-		r.settle(fs, StatusFailed, err.Error())
+		r.settleWriteError(fs, err, false)
 		return
 	}
 	if len(edits) == 0 {
@@ -240,7 +262,7 @@ func (r *run) check(ctx context.Context, fs *fileState, out []byte) error {
 	if err := l.Validate(ctx, fs.orig, out); err != nil {
 		return fmt.Errorf("instrumented file would not compile, left untouched: %w", err)
 	}
-	if back, _, _ := l.Strip(out); !bytes.Equal(back, fs.orig.Src) {
+	if back, _, err := l.Strip(out); err != nil || !bytes.Equal(back, fs.orig.Src) {
 		return fmt.Errorf("internal error: removing the injected code would not give back the original, left untouched")
 	}
 	return nil
@@ -285,5 +307,6 @@ func (r *run) report(ctx context.Context) *Report {
 	}
 	sort.Slice(rep.Files, func(i, j int) bool { return rep.Files[i].Path < rep.Files[j].Path })
 	rep.RuntimeFiles = r.runtimeList()
+	rep.RuntimesKept = r.kept
 	return rep
 }

@@ -1,18 +1,12 @@
 package pipeline
 
 import (
-	"bytes"
-	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
-	"sort"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/atomicfile"
-	"github.com/telemetry-inject/telemetry-inject/internal/layout"
 	"github.com/telemetry-inject/telemetry-inject/internal/patch"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
@@ -34,100 +28,31 @@ func (d diskFS) PackageType(dir string) (string, bool) {
 }
 
 // write replaces f's content with out, or prints the diff in a dry run.
+// The file is written only if it still holds exactly what was read, with
+// its owner, group and mode kept.
 func (r *run) write(f *source.File, out []byte) error {
 	if r.opts.DryRun {
 		return r.diff(f.Path, f.Src, out)
 	}
-	mode := fs.FileMode(f.Mode).Perm()
-	if mode == 0 {
-		mode = 0o644
-	}
-	if err := atomicfile.Write(f.Abs, out, mode); err != nil {
-		return fmt.Errorf("writing %s: %w", f.Path, err)
-	}
-	return nil
+	return atomicfile.Replace(f.Abs, f.Src, out, atomicfile.ReplaceOptions{TempDir: r.opts.TempDir, Force: r.opts.Force})
 }
 
-// ensureRuntime writes the runtime file a placement needs, once per run,
-// before the first file that imports it, so an interrupted run never leaves
-// an instrumented file whose import fails.
-func (r *run) ensureRuntime(p layout.Placement) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.runtimes[p.RuntimePath] {
-		return nil
-	}
-	want := r.opts.Runtime(p.Runtime)
-	abs := filepath.Join(r.opts.Root, filepath.FromSlash(p.RuntimePath))
-	have, err := os.ReadFile(abs)
+// settleWriteError reports a file write refused. A read-only file is a
+// choice of the user's when instrumenting (skipped), but one that keeps
+// injected code in place when removing (failed: the run is incomplete).
+func (r *run) settleWriteError(fs *fileState, err error, removing bool) {
+	var hl *atomicfile.HardLinkError
 	switch {
-	case err == nil && bytes.Equal(have, want):
-	case err == nil && !isOurRuntime(have):
-		return fmt.Errorf("%s exists and was not written by telemetry-inject; move it away or exclude this folder", p.RuntimePath)
-	case r.opts.DryRun:
-		if err := r.diff(p.RuntimePath, have, want); err != nil {
-			return err
-		}
+	case errors.Is(err, atomicfile.ErrChanged):
+		r.settle(fs, StatusChanged, "changed during the run, not written; run again to pick it up")
+	case errors.Is(err, atomicfile.ErrInUse):
+		r.settle(fs, StatusChanged, "open for writing by another program during the run, not written; run again to pick it up")
+	case errors.Is(err, atomicfile.ErrReadOnly) && !removing:
+		r.settle(fs, StatusSkipped, err.Error())
+	case errors.Is(err, atomicfile.ErrReadOnly), errors.As(err, &hl):
+		r.settle(fs, StatusFailed, err.Error())
 	default:
-		if err := atomicfile.Write(abs, want, 0o644); err != nil {
-			return fmt.Errorf("writing the runtime file %s: %w", p.RuntimePath, err)
-		}
-	}
-	r.runtimes[p.RuntimePath] = true
-	return nil
-}
-
-// isOurRuntime recognises a runtime file an earlier version of the tool
-// wrote, by the notice every runtime file starts with.
-func isOurRuntime(b []byte) bool {
-	head := b[:min(len(b), 512)]
-	return bytes.Contains(head, []byte("telemetry-inject"))
-}
-
-func (r *run) runtimeList() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var out []string
-	for p := range r.runtimes {
-		out = append(out, p)
-	}
-	sort.Strings(out)
-	return out
-}
-
-// removeRuntimes deletes the runtime files that serve the scanned files,
-// once nothing imports them any more.
-func (r *run) removeRuntimes(ctx context.Context) {
-	var files []*source.File
-	for _, fs := range r.files {
-		files = append(files, fs.orig)
-	}
-	dirs := map[string]bool{}
-	for _, p := range layout.Plan(r.opts.FS, files, func(f *source.File) source.Module { return f.Module }) {
-		dirs[path.Dir(p.RuntimePath)] = true
-	}
-	for dir := range dirs {
-		if ctx.Err() != nil {
-			return
-		}
-		for _, ext := range []string{".py", ".js", ".mjs", ".cjs", ".ts"} {
-			rel := path.Join(dir, "_telemetry_utils"+ext)
-			abs := filepath.Join(r.opts.Root, filepath.FromSlash(rel))
-			b, err := os.ReadFile(abs)
-			if err != nil || !isOurRuntime(b) {
-				continue
-			}
-			if !r.opts.DryRun {
-				if err := os.Remove(abs); err != nil && !errors.Is(err, fs.ErrNotExist) {
-					continue
-				}
-			} else if err := r.diff(rel, b, nil); err != nil {
-				continue
-			}
-			r.mu.Lock()
-			r.runtimes[rel] = true
-			r.mu.Unlock()
-		}
+		r.settle(fs, StatusFailed, fmt.Sprintf("writing %s: %v", fs.cur.Path, err))
 	}
 }
 

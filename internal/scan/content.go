@@ -2,6 +2,8 @@ package scan
 
 import (
 	"bytes"
+	"io"
+	"os"
 	"path"
 	"strings"
 	"unicode/utf8"
@@ -38,6 +40,28 @@ func skippedDir(name string) bool {
 	}
 	return false
 }
+
+// importsRuntime reports whether a file names the runtime module near
+// its top, where the import of every file we instrumented stands (after
+// at most a docstring, comments, future imports or a directive prologue).
+// A false positive only lifts the size limit for that file.
+func importsRuntime(name string) bool {
+	f, err := os.Open(name)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, runtimeImportWindow)
+	n, _ := io.ReadFull(f, head)
+	return bytes.Contains(head[:n], []byte("_telemetry_utils"))
+}
+
+// runtimeImportWindow is how far into a large file importsRuntime looks.
+const runtimeImportWindow = 1 << 20
+
+// SkippedDir reports whether the scan never enters folders of this name
+// (version control, dependencies, build output, our state folder).
+func SkippedDir(name string) bool { return skippedDir(name) }
 
 // languageOf returns the language of a file name from its extension, and
 // whether it needs the TSX grammar; ok is false for other files.

@@ -353,8 +353,10 @@ func (w *walker) addFile(abs, rel string, info fs.FileInfo, isLink bool) {
 		skip("symbolic link to a file")
 		return
 	}
-	if w.maxSize > 0 && info.Size() > w.maxSize {
-		skip(fmt.Sprintf("too large (%d bytes, limit %d)", info.Size(), w.maxSize))
+	// The limit is for files not yet instrumented: instrumenting can grow
+	// a file past it, and --remove and later runs must still handle it.
+	if w.maxSize > 0 && info.Size() > w.maxSize && !importsRuntime(abs) {
+		skip(fmt.Sprintf("too large (%d bytes, limit %d for files not yet instrumented)", info.Size(), w.maxSize))
 		return
 	}
 	src, err := os.ReadFile(abs)

@@ -280,3 +280,28 @@ func TestWalkCancelled(t *testing.T) {
 		t.Error("want the context's error")
 	}
 }
+
+// TestSizeLimitSparesInstrumentedFiles: instrumenting can grow a file past
+// the limit, and --remove must still find it.
+func TestSizeLimitSparesInstrumentedFiles(t *testing.T) {
+	dir := t.TempDir()
+	body := strings.Repeat("def f():\n    pass\n", 20)
+	for name, src := range map[string]string{
+		"ours.py":  "from _telemetry_utils import _ti_span\n" + body,
+		"plain.py": body,
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := Walk(context.Background(), dir, Options{MaxSize: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := paths(res.Files); !reflect.DeepEqual(got, []string{"ours.py"}) {
+		t.Fatalf("files %q, want only the instrumented one", got)
+	}
+	if r := skipMap(res.Skipped)["plain.py"]; !strings.Contains(r, "too large") {
+		t.Fatalf("plain.py: %q", r)
+	}
+}

@@ -1,0 +1,115 @@
+package lock
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// A helper process: when the test binary runs with LOCK_TEST_DIR set it
+// takes the lock there, says so, and waits to be killed.
+func TestMain(m *testing.M) {
+	if dir := os.Getenv("LOCK_TEST_DIR"); dir != "" {
+		if _, err := Acquire(dir); err != nil {
+			fmt.Println("error:", err)
+			os.Exit(1)
+		}
+		fmt.Println("locked")
+		time.Sleep(time.Minute)
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// holdInChild starts a process that holds the lock in dir.
+func holdInChild(t *testing.T, dir string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "LOCK_TEST_DIR="+dir)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	line, _ := bufio.NewReader(out).ReadString('\n')
+	if strings.TrimSpace(line) != "locked" {
+		t.Fatalf("helper: %q", line)
+	}
+	return cmd
+}
+
+func TestSecondRunIsToldWhoHoldsTheLock(t *testing.T) {
+	dir := t.TempDir()
+	child := holdInChild(t, dir)
+	_, err := Acquire(dir)
+	var busy *BusyError
+	if !errors.As(err, &busy) || busy.PID != child.Process.Pid || time.Since(busy.Started) > time.Minute {
+		t.Fatalf("got %v, want busy with PID %d", err, child.Process.Pid)
+	}
+	if msg := err.Error(); !strings.Contains(msg, fmt.Sprintf("PID %d", child.Process.Pid)) || !strings.Contains(msg, "started") {
+		t.Fatalf("message %q does not name the holder", msg)
+	}
+}
+
+func TestKilledHolderLeavesTheLockFree(t *testing.T) {
+	dir := t.TempDir()
+	child := holdInChild(t, dir)
+	if err := child.Process.Kill(); err != nil { // SIGKILL: no cleanup runs
+		t.Fatal(err)
+	}
+	_ = child.Wait()
+	b, _ := os.ReadFile(filepath.Join(dir, FileName))
+	if !strings.HasPrefix(string(b), fmt.Sprint(child.Process.Pid)) {
+		t.Fatalf("the dead holder's line %q should still be there", b)
+	}
+	l, err := Acquire(dir)
+	if err != nil {
+		t.Fatalf("stale lock not taken over: %v", err)
+	}
+	if l.TakenOver == nil || l.TakenOver.PID != child.Process.Pid {
+		t.Fatalf("taken over from %+v, want PID %d", l.TakenOver, child.Process.Pid)
+	}
+	b, _ = os.ReadFile(filepath.Join(dir, FileName))
+	if !strings.HasPrefix(string(b), fmt.Sprint(os.Getpid())) {
+		t.Fatalf("lock file names %q, want this process", b)
+	}
+	if err := l.Release(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, FileName)); !os.IsNotExist(err) {
+		t.Fatalf("lock file left after release: %v", err)
+	}
+	l2, err := Acquire(dir)
+	if err != nil {
+		t.Fatalf("after release: %v", err)
+	}
+	l2.Release()
+}
+
+func TestAncestorsSeesARunOnTheParentTree(t *testing.T) {
+	root := t.TempDir()
+	state := filepath.Join(root, ".state")
+	sub := filepath.Join(root, "sub")
+	for _, d := range []string{state, sub} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := Ancestors(sub, ".state"); err != nil {
+		t.Fatalf("no run yet: %v", err)
+	}
+	child := holdInChild(t, state)
+	var busy *BusyError
+	if err := Ancestors(sub, ".state"); !errors.As(err, &busy) || busy.PID != child.Process.Pid {
+		t.Fatalf("got %v", err)
+	}
+}

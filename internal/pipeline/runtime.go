@@ -1,0 +1,252 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/telemetry-inject/telemetry-inject/internal/atomicfile"
+	"github.com/telemetry-inject/telemetry-inject/internal/layout"
+	"github.com/telemetry-inject/telemetry-inject/internal/scan"
+	"github.com/telemetry-inject/telemetry-inject/internal/source"
+)
+
+// runtimeFormat is the version of the runtime file's header line; raise
+// it if the line's meaning ever changes.
+const runtimeFormat = 1
+
+// runtimeHeader is the first line of every runtime file we write: the
+// format version and the SHA-256 of everything after the line. A file is
+// ours only if the checksum matches, so a user's own _telemetry_utils.py,
+// even one that mentions telemetry-inject, or our file after the user
+// edited it, is never overwritten or deleted.
+var runtimeHeader = regexp.MustCompile(`^(?:#|//) telemetry-inject runtime (\d+) sha256:([0-9a-f]{64})[^\n]*\n`)
+
+// stampRuntime puts the header line on a runtime file's body.
+func stampRuntime(rel string, body []byte) []byte {
+	comment := "//"
+	if strings.HasSuffix(rel, ".py") {
+		comment = "#"
+	}
+	sum := sha256.Sum256(body)
+	head := fmt.Sprintf("%s telemetry-inject runtime %d sha256:%s (generated; this line marks the file as the tool's own)\n", comment, runtimeFormat, hex.EncodeToString(sum[:]))
+	return append([]byte(head), body...)
+}
+
+// ownRuntime reports whether b is a runtime file we wrote, unmodified.
+func ownRuntime(b []byte) bool {
+	m := runtimeHeader.FindSubmatchIndex(b)
+	if m == nil {
+		return false
+	}
+	sum := sha256.Sum256(b[m[1]:])
+	return string(b[m[4]:m[5]]) == hex.EncodeToString(sum[:])
+}
+
+// ensureRuntime makes the runtime file a placement needs current, once per
+// run, before the first file that imports it is written, so an interrupted
+// run never leaves an instrumented file whose import fails. It reports
+// whether it wrote (or, in a dry run, would write) the file.
+func (r *run) ensureRuntime(p layout.Placement) (bool, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.runtimes[p.RuntimePath] {
+		return false, nil
+	}
+	want := stampRuntime(p.RuntimePath, r.opts.Runtime(p.Runtime))
+	abs := filepath.Join(r.opts.Root, filepath.FromSlash(p.RuntimePath))
+	have, err := os.ReadFile(abs)
+	missing := errors.Is(err, fs.ErrNotExist)
+	switch {
+	case err == nil && bytes.Equal(have, want):
+		r.runtimes[p.RuntimePath] = true
+		return false, nil
+	case err != nil && !missing:
+		return false, fmt.Errorf("reading the runtime file %s: %w", p.RuntimePath, err)
+	case err == nil && !ownRuntime(have):
+		return false, fmt.Errorf("%s exists but is not telemetry-inject's runtime file (no valid telemetry-inject header line), so it is left alone and nothing here imports it: rename it, or exclude this folder", p.RuntimePath)
+	case r.opts.DryRun:
+		if err := r.diff(p.RuntimePath, have, want); err != nil {
+			return false, err
+		}
+	case missing:
+		// Linked into place, never over a file that appeared meanwhile.
+		if err := atomicfile.Create(abs, want, 0o644); err != nil {
+			return false, fmt.Errorf("writing the runtime file %s: %w", p.RuntimePath, err)
+		}
+	default:
+		// Ours, from another version: replaced, with its owner and mode.
+		if err := atomicfile.Replace(abs, have, want, atomicfile.ReplaceOptions{TempDir: r.opts.TempDir, Force: true}); err != nil {
+			return false, fmt.Errorf("updating the runtime file %s: %w", p.RuntimePath, err)
+		}
+	}
+	r.runtimes[p.RuntimePath] = true
+	return true, nil
+}
+
+func (r *run) runtimeList() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []string
+	for p := range r.runtimes {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// removeRuntimes deletes the runtime files that serve the scanned files,
+// each only once no file in its folder's tree still imports it, and only if
+// it is ours.
+func (r *run) removeRuntimes(ctx context.Context) {
+	var files []*source.File
+	for _, fs := range r.files {
+		files = append(files, fs.orig)
+	}
+	dirs := map[string]bool{}
+	for _, p := range layout.Plan(r.opts.FS, files, func(f *source.File) source.Module { return f.Module }) {
+		dirs[path.Dir(p.RuntimePath)] = true
+	}
+	var candidates []string
+	for dir := range dirs {
+		for _, ext := range []string{".py", ".js", ".mjs", ".cjs", ".ts"} {
+			rel := path.Join(dir, "_telemetry_utils"+ext)
+			if _, err := os.Lstat(filepath.Join(r.opts.Root, filepath.FromSlash(rel))); err == nil {
+				candidates = append(candidates, rel)
+			}
+		}
+	}
+	if len(candidates) == 0 {
+		return
+	}
+	sort.Strings(candidates)
+	importers := r.importers(ctx)
+	for _, rel := range candidates {
+		if ctx.Err() != nil {
+			return
+		}
+		abs := filepath.Join(r.opts.Root, filepath.FromSlash(rel))
+		b, err := os.ReadFile(abs)
+		if err != nil {
+			r.keep(rel, fmt.Sprintf("cannot read it: %v", err))
+			continue
+		}
+		if !ownRuntime(b) {
+			r.keep(rel, "not telemetry-inject's own runtime file (no valid telemetry-inject header line): left alone")
+			continue
+		}
+		if who := inScope(rel, importers); len(who) > 0 {
+			more := ""
+			if len(who) > 1 {
+				more = fmt.Sprintf(" and %d more", len(who)-1)
+			}
+			r.mu.Lock()
+			r.kept = append(r.kept, KeptRuntime{Path: rel, Reason: fmt.Sprintf("still imported by %s%s", who[0], more), StillImported: true})
+			r.mu.Unlock()
+			continue
+		}
+		if r.opts.DryRun {
+			if err := r.diff(rel, b, nil); err != nil {
+				continue
+			}
+		} else if err := os.Remove(abs); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			r.keep(rel, fmt.Sprintf("deleting it: %v", err))
+			continue
+		}
+		r.mu.Lock()
+		r.runtimes[rel] = true
+		r.mu.Unlock()
+	}
+}
+
+func (r *run) keep(rel, reason string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.kept = append(r.kept, KeptRuntime{Path: rel, Reason: reason})
+}
+
+// importers lists the files under the root that may still import a
+// runtime: every file, scanned or left out by the scan (excluded, ignored,
+// unreadable), whose content after this run names the runtime at all. The
+// test is deliberately wide: keeping a runtime file too many is harmless,
+// deleting one too many breaks code.
+func (r *run) importers(ctx context.Context) []string {
+	scanned := map[string]*fileState{}
+	for _, fs := range r.files {
+		scanned[fs.cur.Path] = fs
+	}
+	exts := map[string]bool{}
+	for _, l := range r.opts.Languages {
+		for _, e := range l.Extensions {
+			exts[e] = true
+		}
+	}
+	var out []string
+	_ = filepath.WalkDir(r.opts.Root, func(p string, d fs.DirEntry, err error) error {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if err != nil {
+			return nil
+		}
+		if d.IsDir() {
+			if p != r.opts.Root && scan.SkippedDir(d.Name()) {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		rel, err := filepath.Rel(r.opts.Root, p)
+		if err != nil {
+			return nil
+		}
+		rel = filepath.ToSlash(rel)
+		if fs, ok := scanned[rel]; ok {
+			// What the file holds now: what we wrote, or what it had. A
+			// file whose injected code Strip refused or did not recognise
+			// (a formatter rewrapped the import) still names the runtime.
+			final := fs.cur.Src
+			if fs.report.Status == StatusRestored {
+				final = fs.orig.Src
+			}
+			if fs.stripErr != nil || namesRuntime(final) {
+				out = append(out, rel)
+			}
+			return nil
+		}
+		if !d.Type().IsRegular() || !exts[strings.ToLower(path.Ext(rel))] || scan.IsRuntimeFile(rel) {
+			return nil
+		}
+		if b, err := os.ReadFile(p); err != nil || namesRuntime(b) {
+			out = append(out, rel) // unreadable counts: we cannot tell
+		}
+		return nil
+	})
+	return out
+}
+
+// namesRuntime reports whether source text names the runtime module.
+func namesRuntime(b []byte) bool {
+	return bytes.Contains(b, []byte("_telemetry_utils"))
+}
+
+// inScope returns the importers inside the runtime file's folder tree.
+func inScope(runtime string, importers []string) []string {
+	dir := path.Dir(runtime)
+	var out []string
+	for _, p := range importers {
+		if dir == "." || strings.HasPrefix(p, dir+"/") {
+			out = append(out, p)
+		}
+	}
+	return out
+}

@@ -1,0 +1,210 @@
+package pipeline
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/telemetry-inject/telemetry-inject/internal/layout"
+	"github.com/telemetry-inject/telemetry-inject/internal/source"
+)
+
+// instrumented writes a tree and instruments it, returning the files as
+// they are on disk afterwards.
+func instrumented(t *testing.T, files map[string]string) (string, []source.File) {
+	t.Helper()
+	root, fs := writeTree(t, files)
+	if _, err := Run(context.Background(), options(root, fs)); err != nil {
+		t.Fatal(err)
+	}
+	return root, reread(t, fs)
+}
+
+func statusOf(rep *Report, path string) FileReport {
+	for _, f := range rep.Files {
+		if f.Path == path {
+			return f
+		}
+	}
+	return FileReport{}
+}
+
+func runtimeExists(root, rel string) bool {
+	_, err := os.Stat(filepath.Join(root, rel))
+	return err == nil
+}
+
+func TestStripRefusalLeavesTheFileAndTheRuntimeItImports(t *testing.T) {
+	root, fs := instrumented(t, map[string]string{"a.py": "def one\n", "b.py": "def two\n"})
+	mangled := read(t, root, "b.py") + "@ti-wrapped\n"
+	if err := os.WriteFile(filepath.Join(root, "b.py"), []byte(mangled), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	fs = reread(t, fs)
+	for _, op := range []func(context.Context, Options) (*Report, error){Run, Remove} {
+		rep, err := op(context.Background(), options(root, fs))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := statusOf(rep, "b.py")
+		if b.Status != StatusFailed || !strings.Contains(b.Reason, "injected code cannot be taken out exactly") || !strings.Contains(b.Reason, "line 4") {
+			t.Fatalf("b.py: %+v", b)
+		}
+		if read(t, root, "b.py") != mangled {
+			t.Fatal("b.py was written")
+		}
+	}
+	if read(t, root, "a.py") != "def one\n" {
+		t.Fatal("a.py not restored")
+	}
+	if !runtimeExists(root, "_telemetry_utils.py") {
+		t.Fatal("the runtime b.py imports was deleted")
+	}
+}
+
+func TestRemoveKeepsARuntimeThatAFailedOrUnscannedFileImports(t *testing.T) {
+	root, fs := instrumented(t, map[string]string{"a.py": "def one\n", "ro.py": "def two\n", "pkg/c.py": "def three\n"})
+	// ro.py cannot be restored (read-only, no --force); pkg/c.py is not
+	// part of this removal (an --exclude, say).
+	if err := os.Chmod(filepath.Join(root, "ro.py"), 0o444); err != nil {
+		t.Fatal(err)
+	}
+	var scanned []source.File
+	for _, f := range fs {
+		if f.Path != "pkg/c.py" {
+			scanned = append(scanned, f)
+		}
+	}
+	rep, err := Remove(context.Background(), options(root, scanned))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := statusOf(rep, "ro.py"); f.Status != StatusFailed || !strings.Contains(f.Reason, "read-only") {
+		t.Fatalf("ro.py: %+v", f)
+	}
+	if len(rep.RuntimesKept) != 1 || !rep.RuntimesKept[0].StillImported || !strings.Contains(rep.RuntimesKept[0].Reason, "still imported by pkg/c.py and 1 more") {
+		t.Fatalf("kept %+v", rep.RuntimesKept)
+	}
+	if !runtimeExists(root, "_telemetry_utils.py") {
+		t.Fatal("runtime deleted")
+	}
+
+	if err := os.Chmod(filepath.Join(root, "ro.py"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Remove(context.Background(), options(root, reread(t, fs))); err != nil {
+		t.Fatal(err)
+	}
+	if runtimeExists(root, "_telemetry_utils.py") {
+		t.Fatal("runtime kept although nothing imports it")
+	}
+}
+
+func TestAUsersFileOfTheRuntimesNameIsNeverTouched(t *testing.T) {
+	mine := "# my helpers; I also use telemetry-inject elsewhere\n"
+	root, _ := writeTree(t, map[string]string{"a.py": "def one\n", "_telemetry_utils.py": mine})
+	fs := reread(t, []source.File{{Path: "a.py", Abs: filepath.Join(root, "a.py"), Lang: source.Python}}) // the scan never lists runtime files
+	rep, err := Run(context.Background(), options(root, fs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := statusOf(rep, "a.py"); f.Status != StatusFailed || !strings.Contains(f.Reason, "not telemetry-inject's runtime file") {
+		t.Fatalf("a.py: %+v", f)
+	}
+	if _, err := Remove(context.Background(), options(root, fs)); err != nil {
+		t.Fatal(err)
+	}
+	if read(t, root, "_telemetry_utils.py") != mine || read(t, root, "a.py") != "def one\n" {
+		t.Fatal("the user's file was touched")
+	}
+}
+
+func TestAMissingOrOutdatedRuntimeIsWrittenBack(t *testing.T) {
+	root, fs := instrumented(t, map[string]string{"a.py": "def one\n"})
+	rt := filepath.Join(root, "_telemetry_utils.py")
+	if err := os.Remove(rt); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Run(context.Background(), options(root, fs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := statusOf(rep, "a.py"); f.Status != StatusUnchanged || !strings.Contains(f.Reason, "written again") || !runtimeExists(root, "_telemetry_utils.py") {
+		t.Fatalf("missing runtime not repaired: %+v", f)
+	}
+
+	opts := options(root, fs)
+	opts.Runtime = func(layout.Runtime) []byte { return []byte("# runtime, version 2\n") }
+	if _, err := Run(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	if got := read(t, root, "_telemetry_utils.py"); !strings.HasSuffix(got, "# runtime, version 2\n") || !ownRuntime([]byte(got)) {
+		t.Fatalf("outdated runtime not replaced: %q", got)
+	}
+}
+
+func TestAFileEditedDuringTheRunIsNotWritten(t *testing.T) {
+	root, fs := writeTree(t, map[string]string{"a.py": "def one\n", "b.py": "def two\n"})
+	edited := "def one\n# saved by the editor\n"
+	if err := os.WriteFile(filepath.Join(root, "a.py"), []byte(edited), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Run(context.Background(), options(root, fs)) // fs holds what was read before the edit
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := statusOf(rep, "a.py"); f.Status != StatusChanged || read(t, root, "a.py") != edited {
+		t.Fatalf("a.py: %+v, content %q", f, read(t, root, "a.py"))
+	}
+	if statusOf(rep, "b.py").Status != StatusInstrumented {
+		t.Fatal("b.py not instrumented")
+	}
+	// The next run picks the edited file up.
+	rep, err = Run(context.Background(), options(root, reread(t, fs)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := statusOf(rep, "a.py"); f.Status != StatusInstrumented {
+		t.Fatalf("next run: %+v", f)
+	}
+}
+
+func TestRuntimeHeaderRecognisesOnlyUnmodifiedOwnFiles(t *testing.T) {
+	ours := stampRuntime("x.py", []byte("body\n"))
+	if !ownRuntime(ours) {
+		t.Fatal("own file not recognised")
+	}
+	js := stampRuntime("x.js", []byte("body\n"))
+	if !strings.HasPrefix(string(js), "// telemetry-inject runtime 1 sha256:") || !ownRuntime(js) {
+		t.Fatalf("js header %q", js)
+	}
+	for _, b := range [][]byte{
+		append(append([]byte{}, ours...), "# edited\n"...),
+		[]byte("# telemetry-inject runtime 1 sha256:" + strings.Repeat("0", 64) + "\nbody\n"),
+		[]byte("\"\"\"Runtime for code instrumented by telemetry-inject\"\"\"\n"),
+	} {
+		if ownRuntime(b) {
+			t.Errorf("taken for ours: %q", b)
+		}
+	}
+}
+
+// TestRemoveKeepsTheRuntimeOfAFileStripDoesNotRecognise: a formatter can
+// rewrap the injected import so that removal does not see it; the file
+// still names the runtime, which must stay.
+func TestRemoveKeepsTheRuntimeOfAFileStripDoesNotRecognise(t *testing.T) {
+	root, fs := instrumented(t, map[string]string{"a.py": "def one\n"})
+	rewrapped := "@ti import (\n    _telemetry_utils)\ndef one\n" // the toy Strip knows only one-line pieces
+	if err := os.WriteFile(filepath.Join(root, "a.py"), []byte(rewrapped), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Remove(context.Background(), options(root, reread(t, fs)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !runtimeExists(root, "_telemetry_utils.py") || len(rep.RuntimesKept) != 1 || !rep.RuntimesKept[0].StillImported {
+		t.Fatalf("runtime of a file that still names it: kept %+v", rep.RuntimesKept)
+	}
+}
