@@ -26,9 +26,14 @@ import (
 // run does one instrumentation (or removal) run.
 func run(ctx context.Context, opts *Options) error {
 	start := time.Now()
+	if opts.Check {
+		// A check is a dry run whose diff nobody reads: it writes nothing
+		// (no lock either) and only asks whether anything would change.
+		opts.DryRun = true
+	}
 	root, err := rootOf(opts.Path)
 	if err != nil {
-		return interrupted(nil, err)
+		return err
 	}
 	g, err := lockTree(root, opts)
 	if err != nil {
@@ -37,7 +42,7 @@ func run(ctx context.Context, opts *Options) error {
 	defer g.release()
 	files, skipped, err := scanPath(ctx, opts)
 	if err != nil {
-		return err
+		return interrupted(nil, err)
 	}
 	if err := g.cleanTemp(opts, root, files); err != nil {
 		return err
@@ -46,11 +51,6 @@ func run(ctx context.Context, opts *Options) error {
 	defer closeLangs()
 
 	kinds, _ := opts.kinds()
-	if opts.Check {
-		// A check is a dry run whose diff nobody reads: it writes nothing
-		// and only asks whether anything would change.
-		opts.DryRun = true
-	}
 	policy, _ := opts.policy()
 	var diff strings.Builder
 	var changes changeList

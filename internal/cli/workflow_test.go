@@ -13,10 +13,25 @@ import (
 )
 
 // smallProject writes a one-module Python project and returns its folder.
+// Its function is big enough for the default density to instrument it.
 func smallProject(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "m.py"), []byte("def f(x):\n    y = g(x)\n    return y\n\n\ndef g(x):\n    for i in range(x):\n        x += i\n    return x\n"), 0o644); err != nil {
+	src := `def load(path):
+    records = []
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            key, _, value = line.partition("=")
+            records.append((key.strip(), value.strip()))
+    total = len(records)
+    if total == 0:
+        raise ValueError("no settings in " + path)
+    return records
+`
+	if err := os.WriteFile(filepath.Join(dir, "m.py"), []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return dir
@@ -80,7 +95,7 @@ func TestCheckExitCodesAndWritesNothing(t *testing.T) {
 	var kept []string
 	dropped := false
 	for _, l := range lines {
-		if !dropped && strings.Contains(l, "_ti_loop") {
+		if !dropped && strings.Contains(l, "# @telemetry-inject") && !strings.Contains(l, "import") && !strings.Contains(l, "with _ti_span") {
 			dropped = true
 			continue
 		}
@@ -129,7 +144,8 @@ func TestRerunSaysAlreadyInstrumented(t *testing.T) {
 func TestEmptyFolderSaysWhy(t *testing.T) {
 	dir := t.TempDir()
 	os.MkdirAll(filepath.Join(dir, "tests"), 0o755)
-	os.WriteFile(filepath.Join(dir, "tests", "test_x.py"), []byte("def test_x(a):\n    b = len(a)\n    assert b\n"), 0o644)
+	b, _ := os.ReadFile(filepath.Join(smallProject(t), "m.py"))
+	os.WriteFile(filepath.Join(dir, "tests", "test_x.py"), b, 0o644)
 	_, _, stderr := runCLI(t, nil, dir)
 	if !strings.Contains(stderr, "no Python, JavaScript or TypeScript files found") || !strings.Contains(stderr, "--no-default-excludes") {
 		t.Fatalf("empty run says: %q", stderr)
@@ -143,7 +159,8 @@ func TestDefaultExcludesAreShownAndOverridable(t *testing.T) {
 	dir := smallProject(t)
 	for _, sub := range []string{"tests", "examples", "docs", "vendor"} {
 		os.MkdirAll(filepath.Join(dir, sub), 0o755)
-		os.WriteFile(filepath.Join(dir, sub, "x.py"), []byte("def h(a):\n    b = a\n    return b\n"), 0o644)
+		b, _ := os.ReadFile(filepath.Join(dir, "m.py"))
+		os.WriteFile(filepath.Join(dir, sub, "x.py"), b, 0o644)
 	}
 	code, _, stderr := runCLI(t, nil, dir, "--dry-run", "-v", "--json")
 	if code != 0 || !strings.Contains(stderr, "Left out by default") {
@@ -164,9 +181,10 @@ func TestDefaultExcludesAreShownAndOverridable(t *testing.T) {
 func TestSubcommandNamesNeverShadowAFolder(t *testing.T) {
 	dir := t.TempDir()
 	os.MkdirAll(filepath.Join(dir, "bench"), 0o755)
-	os.WriteFile(filepath.Join(dir, "bench", "m.py"), []byte("def f(x):\n    y = x\n    return y\n"), 0o644)
+	b, _ := os.ReadFile(filepath.Join(smallProject(t), "m.py"))
+	os.WriteFile(filepath.Join(dir, "bench", "m.py"), b, 0o644)
 	os.MkdirAll(filepath.Join(dir, "completion"), 0o755)
-	os.WriteFile(filepath.Join(dir, "completion", "m.py"), []byte("def f(x):\n    y = x\n    return y\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "completion", "m.py"), b, 0o644)
 	t.Chdir(dir)
 	code, _, stderr := runCLI(t, nil, "bench")
 	if code != ExitUsage || !strings.Contains(stderr, "./bench") {
@@ -236,7 +254,8 @@ func TestConfigUnknownKeyIsAnError(t *testing.T) {
 func TestConfigFileExcludesAndVerboseNamesIt(t *testing.T) {
 	dir := smallProject(t)
 	os.MkdirAll(filepath.Join(dir, "gen"), 0o755)
-	os.WriteFile(filepath.Join(dir, "gen", "x.py"), []byte("def h(a):\n    b = a\n    return b\n"), 0o644)
+	b, _ := os.ReadFile(filepath.Join(dir, "m.py"))
+	os.WriteFile(filepath.Join(dir, "gen", "x.py"), b, 0o644)
 	os.WriteFile(filepath.Join(dir, "package.json"), []byte(`{"name": "x", "telemetry-inject": {"exclude": ["gen/"]}}`), 0o644)
 	code, out, stderr := runCLI(t, nil, dir, "--check", "-v")
 	if code != ExitWouldChange || strings.Contains(out, "gen/x.py") || !strings.Contains(stderr, "Settings from "+filepath.Join(dir, "package.json")) {
