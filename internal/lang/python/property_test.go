@@ -45,7 +45,7 @@ func genFile(r *rand.Rand) (string, []string) {
 	var literals []string
 	var body func(ind string, depth int)
 	stmt := func(ind string, depth int) {
-		switch r.IntN(11) {
+		switch r.IntN(13) {
 		case 0:
 			fmt.Fprintf(&b, "%ss = '%s'\n", ind, m())
 		case 1:
@@ -75,6 +75,13 @@ func genFile(r *rand.Rand) (string, []string) {
 			}
 		case 10:
 			fmt.Fprintf(&b, "\n%s# blank line above%s\n", ind, m())
+		case 11:
+			fmt.Fprintf(&b, "%sfor i in range(2):\n%sdef h(x):\n%sy = '%s'\n%sreturn y\n", ind, ind+unit, ind+unit+unit, m(), ind+unit+unit)
+		case 12:
+			if depth < 3 {
+				fmt.Fprintf(&b, "%sclass K:\n%sdef m(self, x):\n", ind, ind+unit)
+				body(ind+unit+unit, depth+2)
+			}
 		}
 	}
 	body = func(ind string, depth int) {
