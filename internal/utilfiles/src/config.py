@@ -196,7 +196,7 @@ def _at_exit():
             if _os.environ.get("TELEMETRY_INJECT_DEBUG"):
                 _sys.stderr.write("telemetry-inject: exported=%(exported)d dropped=%(dropped)d (queue_full=%(queue_full)d "
                                   "rate_limited=%(rate_limited)d failed_exports=%(failed_exports)d) unsampled=%(unsampled)d "
-                                  "events_over_limit=%(events_dropped)d errors=%(errors)d\n" % _STATS)
+                                  "events_over_limit=%(events_dropped)d attributes_over_limit=%(attributes_dropped)d errors=%(errors)d\n" % _STATS)
                 _sys.stderr.flush()
     except Exception:
         _STATS["errors"] += 1

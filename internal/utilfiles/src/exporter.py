@@ -99,6 +99,7 @@ def _span_json(sp, q):
                  % (name, sp.start, max(sp.end, sp.start + 1), ",".join(attrs), status))
     if dropped:
         parts.append(',"droppedAttributesCount":%d' % dropped)
+        _STATS["attributes_dropped"] += dropped
     if sp.events:
         parts.append(',"events":[%s]' % ",".join([_event_json(e, q) for e in sp.events]))
     if sp.dropped_events:
