@@ -138,10 +138,13 @@ def _new_id():
 
 def _is_child():
     """True in a process that may end without running atexit: forked after
-    this module was imported, or started by multiprocessing."""
+    this module was imported, or started by multiprocessing (spawn marks
+    its children's command line; _bootstrap sets _parent_process). Not
+    "__mp_main__" in sys.modules: importing multiprocessing sets that in
+    the parent too."""
     if _os is not None and _IMPORT_PID and _os.getpid() != _IMPORT_PID:
         return True
-    if "__mp_main__" in _modules:
+    if "--multiprocessing-fork" in _sys.argv:
         return True
     mp = _modules.get("multiprocessing.process")
     return mp is not None and mp.__dict__.get("_parent_process") is not None
