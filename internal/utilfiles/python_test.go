@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"go.opentelemetry.io/collector/pdata/ptrace"
 )
 
 // pyParents is the span tree testdata/py/prog.py must produce: for each
@@ -130,8 +132,18 @@ func TestPythonOTLPExport(t *testing.T) {
 	spans := decode(t, bodies)
 	checkPythonSpans(t, spans)
 	res := spans[0].Resource
-	if res["service.name"] != "shop-py" || res["deployment.environment"] != "test" || res["team"] != "a b" {
+	if res["service.name"] != "shop-py" || res["deployment.environment"] != "test" || res["team"] != "a b" ||
+		res["telemetry.sdk.name"] != "telemetry-inject" || res["telemetry.sdk.language"] != "python" || res["telemetry.sdk.version"] == nil {
 		t.Errorf("resource: %v", res)
+	}
+	for _, b := range bodies {
+		td, err := (&ptrace.JSONUnmarshaler{}).UnmarshalTraces(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if scope := td.ResourceSpans().At(0).ScopeSpans().At(0).Scope(); scope.Name() != "telemetry-inject" || scope.Version() == "" {
+			t.Errorf("instrumentation scope %q version %q", scope.Name(), scope.Version())
+		}
 	}
 }
 

@@ -119,30 +119,6 @@ def _sampled(trace_id):
     return _RATIO is None or (trace_id & _MASK) < _RATIO
 
 
-def _admit(name):
-    """Takes a place for a new span: one token of its name's rate budget
-    and one queue slot, kept from its start so that a span that ends finds
-    the room its children used."""
-    if _RATE:
-        now = _mono()
-        b = _BUCKETS.get(name)
-        if b is None:
-            b = _BUCKETS[name] = [_RATE, now]
-        else:
-            tokens = b[0] + (now - b[1]) * _RATE / 1e9
-            b[0], b[1] = (tokens if tokens < _RATE else _RATE), now
-        if b[0] < 1.0:
-            _STATS["rate_limited"] += 1
-            _STATS["dropped"] += 1
-            return False
-        b[0] -= 1.0
-    if not _SINK.reserve():
-        _STATS["queue_full"] += 1
-        _STATS["dropped"] += 1
-        return False
-    return True
-
-
 def _reseed():
     import itertools  # a builtin module
 
@@ -151,23 +127,24 @@ def _reseed():
 
 
 def _new_id():
-    """A 64-bit id: splitmix64 over a counter from a random per-process
-    base. No random module (the program may be importing its own copy),
-    and no system call per span."""
-    # next() on itertools.count is atomic: threads never share an id.
-    c = next(_ids[0])
-    z = (_ids[1] + c * 0x9E3779B97F4A7C15) & _MASK
-    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
-    return (z ^ (z >> 31)) or 1
+    """A 64-bit id: a Weyl sequence from a random per-process base (unique
+    for 2**64 ids), its high half folded into the low one so that every bit
+    varies. No random module (the program may be importing its own copy),
+    and no system call per span; next() on itertools.count is atomic, so
+    threads never share an id."""
+    z = (_ids[1] + next(_ids[0]) * 0x9E3779B97F4A7C15) & _MASK
+    return (z ^ (z >> 29)) or 1
 
 
 def _is_child():
     """True in a process that may end without running atexit: forked after
-    this module was imported, or started by multiprocessing."""
+    this module was imported, or started by multiprocessing (spawn marks
+    its children's command line; _bootstrap sets _parent_process). Not
+    "__mp_main__" in sys.modules: importing multiprocessing sets that in
+    the parent too."""
     if _os is not None and _IMPORT_PID and _os.getpid() != _IMPORT_PID:
         return True
-    if "__mp_main__" in _modules:
+    if "--multiprocessing-fork" in _sys.argv:
         return True
     mp = _modules.get("multiprocessing.process")
     return mp is not None and mp.__dict__.get("_parent_process") is not None
@@ -222,7 +199,7 @@ def _at_exit():
             if _os.environ.get("TELEMETRY_INJECT_DEBUG"):
                 _sys.stderr.write("telemetry-inject: exported=%(exported)d dropped=%(dropped)d (queue_full=%(queue_full)d "
                                   "rate_limited=%(rate_limited)d failed_exports=%(failed_exports)d) unsampled=%(unsampled)d "
-                                  "events_over_limit=%(events_dropped)d errors=%(errors)d\n" % _STATS)
+                                  "events_over_limit=%(events_dropped)d attributes_over_limit=%(attributes_dropped)d errors=%(errors)d\n" % _STATS)
                 _sys.stderr.flush()
     except Exception:
         _STATS["errors"] += 1

@@ -61,11 +61,27 @@ def _attr(k, v, q):
     return '{"key":%s,"value":%s}' % (q(k), val)
 
 
+# JSON text of what repeats from span to span: a span's name and code
+# attributes, an event's code attributes, shape attributes. Bounded: the
+# keys come from the source, except rare value strings.
+_JSON = {}
+
+
+def _keep(key, text):
+    if len(_JSON) < 8192:
+        _JSON[key] = text
+    return text
+
+
 def _span_json(sp, q):
     """Renders a span as OTLP JSON text, by hand with q the C string encoder
     of _json: building dicts for json.dumps costs several times more."""
-    attrs = [_attr("code.function.name", sp.name, q), _attr("code.file.path", sp.file, q),
-             _attr("code.line.number", sp.line, q)]
+    key = ("span", sp.name, sp.file, sp.line)
+    head = _JSON.get(key)
+    if head is None:
+        head = _keep(key, (q(sp.name), ",".join([_attr("code.function.name", sp.name, q), _attr("code.file.path", sp.file, q),
+                                                 _attr("code.line.number", sp.line, q)])))
+    attrs = [head[1]]
     dropped = 0
     if sp.attrs:
         room = _LIMITS[0] - 3
@@ -73,24 +89,41 @@ def _span_json(sp, q):
             if room <= 0:
                 dropped += 1
                 continue
-            attrs.append(_attr(k, v, q))
+            if type(v) is str:
+                text = _JSON.get((k, v))
+                attrs.append(text if text is not None else _keep((k, v), _attr(k, v, q)))
+            else:
+                attrs.append(_attr(k, v, q))
             room -= 1
     status = '{"code":2,"message":%s}' % q(sp.error) if sp.error is not None else "{}"
     parts = ['{"traceId":"%032x","spanId":"%016x"' % (sp.trace_id, sp.span_id)]
     if sp.parent_id:
         parts.append(',"parentSpanId":"%016x"' % sp.parent_id)
     parts.append(',"name":%s,"kind":1,"startTimeUnixNano":"%d","endTimeUnixNano":"%d","attributes":[%s],"status":%s'
-                 % (q(sp.name), sp.start, max(sp.end, sp.start + 1), ",".join(attrs), status))
+                 % (head[0], sp.start, max(sp.end, sp.start + 1), ",".join(attrs), status))
     if dropped:
         parts.append(',"droppedAttributesCount":%d' % dropped)
+        _STATS["attributes_dropped"] += dropped
     if sp.events:
-        events = ",".join(['{"timeUnixNano":"%d","name":%s,"attributes":[%s]}'
-                           % (t, q(n), ",".join([_attr(k, v, q) for k, v in a.items()])) for n, t, a in sp.events])
-        parts.append(',"events":[%s]' % events)
+        parts.append(',"events":[%s]' % ",".join([_event_json(e, q) for e in sp.events]))
     if sp.dropped_events:
         parts.append(',"droppedEventsCount":%d' % sp.dropped_events)
     parts.append("}")
     return "".join(parts)
+
+
+def _event_json(e, q):
+    name, t, file, line, extra = e
+    if file is None:
+        attrs = ",".join([_attr(k, v, q) for k, v in extra.items()])
+        return '{"timeUnixNano":"%d","name":%s,"attributes":[%s]}' % (t, q(name), attrs)
+    key = ("event", name, file, line)
+    head = _JSON.get(key)
+    if head is None:
+        head = _keep(key, q(name) + ',"attributes":[' + _attr("code.file.path", file, q) + "," + _attr("code.line.number", line, q))
+    if extra is not None:
+        head += "," + _attr(extra[0], extra[1], q)
+    return '{"timeUnixNano":"%d","name":%s]}' % (t, head)
 
 
 class _Exporter(object):

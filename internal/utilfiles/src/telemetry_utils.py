@@ -36,7 +36,7 @@ _VERSION = "2.0.0"
 _OTM = "opentelemetry.trace"
 _modules = _sys.modules
 _STATS = {"exported": 0, "dropped": 0, "queue_full": 0, "rate_limited": 0, "unsampled": 0,
-          "events_dropped": 0, "failed_exports": 0, "errors": 0}
+          "events_dropped": 0, "attributes_dropped": 0, "failed_exports": 0, "errors": 0}
 
 # _OFF: configured, and nothing to send to (the OpenTelemetry check still
 # runs). _ON: configured with a destination or a program tracer.
@@ -138,26 +138,43 @@ class _Span(object):
         # Returns None: the exception, if any, goes on unchanged, and nothing
         # here can add a frame to its traceback (everything is caught).
         try:
-            if self.otel_tok is not None:
-                _modules["opentelemetry.context"].detach(self.otel_tok)
-            if self.tok is not None:
-                _reset(self.tok, self.parent)
-            if t is not None and self.record:
-                _failed(self, t, v, tb)
-            _end(self)
+            tok = self.tok
+            if tok is not None:
+                self.tok = None
+                try:
+                    _cur.reset(tok)
+                except ValueError:
+                    # Exited in another context than entered (a generator
+                    # resumed elsewhere): put the parent back in this one.
+                    _cur.set(self.parent)
+            if t is None and self.otel is None and not self.counts:
+                # The common case, kept to the fewest calls.
+                if self.pgen == _PGEN:
+                    self.end = _time_ns()
+                    self.parent = None
+                    _SINK.add(self)
+                    if _CHILD and self.local_root:
+                        _flush_child()
+            else:
+                _exit_slow(self, t, v, tb)
         except Exception:
             _STATS["errors"] += 1
-        self.parent = self.tok = self.otel_tok = self.otel_ctx = None
+        self.parent = None
 
-    def event(self, name, attrs):
+    def event(self, name, file, line, extra):
+        # Events stay tuples until export: (name, time, file, line, extra)
+        # with extra None or one (key, value) pair.
         if self.otel is not None:
+            attrs = {"code.file.path": file, "code.line.number": line}
+            if extra is not None:
+                attrs[extra[0]] = extra[1]
             self.otel.add_event(name, attrs)
             return
         ev = self.events
         if ev is None:
-            self.events = [(name, _time_ns(), attrs)]
-        elif len(ev) < _LIMITS[1]:
-            ev.append((name, _time_ns(), attrs))
+            ev = self.events = []
+        if len(ev) < _LIMITS[1]:
+            ev.append((name, _time_ns(), file, line, extra))
         else:
             self.dropped_events += 1
             _STATS["events_dropped"] += 1
@@ -186,21 +203,50 @@ def _open(name, file, line, attrs, record_exc, gen, values):
     if parent is not None and parent.__class__ is _Mark:
         _STATS[parent.stat] += 1
         return _NOOP
-    a = _attrs(attrs, values) if attrs else None
     if tracer is not None:
-        return _otel_span(tracer, name, file, line, a, record_exc, gen, parent)
-    if parent is None:
-        trace_id = _new_id() << 64 | _new_id()
-        if not _sampled(trace_id):
+        return _otel_span(tracer, name, file, line, _attrs(attrs, values) if attrs else None, record_exc, gen, parent)
+    span_id = 0
+    if parent is None and _RATIO is not None:
+        # The sampler looks at the trace id's lower half: this span id.
+        span_id = _new_id()
+        if span_id >= _RATIO:
             _STATS["unsampled"] += 1
             return _NOOP if gen else _Skip(_UNSAMPLED)
-    if not _admit(name):
+    if _RATE:
+        # The per-name budget, inlined: a hot function's calls mostly end
+        # here, so this path is kept short.
+        now = _mono()
+        b = _BUCKETS.get(name)
+        if b is None:
+            b = _BUCKETS[name] = [_RATE, now]
+        else:
+            # A token bucket: _RATE tokens a second, at most _RATE saved.
+            tokens = b[0] + (now - b[1]) * _RATE / 1e9
+            b[0], b[1] = (tokens if tokens < _RATE else _RATE), now
+        if b[0] < 1.0:
+            _STATS["rate_limited"] += 1
+            _STATS["dropped"] += 1
+            return _NOOP if gen else _Skip(_DROPPED)
+        b[0] -= 1.0
+    # The queue slot, taken inline (sink.reserve() is the same).
+    sink = _SINK
+    lock = sink.lock
+    lock.acquire()
+    room = sink.used < sink.max_queue and not sink.closed
+    if room:
+        sink.used += 1
+    lock.release()
+    if not room:
+        _STATS["queue_full"] += 1
+        _STATS["dropped"] += 1
         return _NOOP if gen else _Skip(_DROPPED)
+    if not span_id:
+        span_id = _new_id()
     sp = _Span()
-    sp.name, sp.file, sp.line, sp.attrs, sp.record, sp.current = name, file, line, a, record_exc, not gen
-    sp.span_id = _new_id()
+    sp.name, sp.file, sp.line, sp.record, sp.current, sp.span_id = name, file, line, record_exc, not gen, span_id
+    sp.attrs = _attrs(attrs, values) if attrs else None
     if parent is None:
-        sp.trace_id, sp.parent_id, sp.local_root = trace_id, 0, True
+        sp.trace_id, sp.parent_id, sp.local_root = _new_id() << 64 | span_id, 0, True
     else:
         sp.trace_id, sp.parent_id, sp.local_root = parent.trace_id, parent.span_id, parent.pgen != _PGEN
     sp.parent, sp.pgen = parent, _PGEN
@@ -263,7 +309,7 @@ def _failed(sp, t, v, tb):
         sp.otel.set_status(trace.Status(trace.StatusCode.ERROR, sp.error))
     elif first:
         ev = sp.events
-        item = ("exception", _time_ns(), _exc_attrs(typ, msg, stack))
+        item = ("exception", _time_ns(), None, None, _exc_attrs(typ, msg, stack))
         # The exception event is kept even past the event limit: it is why
         # the span is an error.
         if ev is None:
@@ -281,6 +327,19 @@ def _exc_attrs(typ, msg, stack):
     return a
 
 
+def _exit_slow(sp, t, v, tb):
+    """Ends a span that failed, counted iterations or belongs to the
+    program's OpenTelemetry tracer."""
+    try:
+        if sp.otel_tok is not None:
+            _modules["opentelemetry.context"].detach(sp.otel_tok)
+            sp.otel_tok = sp.otel_ctx = None
+        if t is not None and sp.record:
+            _failed(sp, t, v, tb)
+    finally:
+        _end(sp)
+
+
 def _end(sp):
     if sp.counts:
         for k, n in sp.counts.items():
@@ -296,14 +355,18 @@ def _end(sp):
     if sp.pgen != _PGEN:
         return
     sp.end = _time_ns()
+    sp.parent = None
+    _SINK.add(sp)
+    if _CHILD and sp.local_root:
+        _flush_child()
+
+
+def _flush_child():
+    # A worker process may end without atexit (os._exit, a pool worker
+    # terminated once its results are in): what it did is written before
+    # the result leaves its local root span.
     sink = _SINK
-    if sink is not None:
-        sink.add(sp)
-        if _CHILD and sp.local_root:
-            # A worker process may end without atexit (os._exit, a pool
-            # worker terminated once its results are in): what it did is
-            # written before the result leaves this span.
-            sink.flush(_mono() + int(sink.exit_timeout * 1e9))
+    sink.flush(_mono() + int(sink.exit_timeout * 1e9))
 
 
 def _ti_loop(name, file, line):
@@ -365,10 +428,7 @@ def _event(name, file, line, extra):
         sp = _cur.get() if _cur is not None else None
         if sp is None or sp.__class__ is _Mark:
             return
-        attrs = {"code.file.path": file, "code.line.number": line}
-        if extra is not None:
-            attrs[extra[0]] = extra[1]
-        sp.event(name, attrs)
+        sp.event(name, file, line, extra)
     except Exception:
         _STATS["errors"] += 1
 
@@ -379,15 +439,33 @@ def _attrs(attrs, values):
     out = {}
     if type(attrs) is not tuple:
         return out
+    sens, plain, sized = _SENSITIVE_CACHE, _PLAIN_NAMES, _SIZED_NAMES
     for i in range(0, len(attrs) - 1, 2):
         k = attrs[i]
         if type(k) is not str:
             continue
-        if _sensitive(k):
+        hit = sens.get(k)
+        if hit is None:
+            hit = _sensitive(k)
+        if hit:
             # Not even a length: a password's length is part of it.
             continue
         v = attrs[i + 1]
-        out[k] = _value_pair(v)[1] if values else _shape(v)
+        if values:
+            out[k] = _value_pair(v)[1]
+            continue
+        # _shape, inlined: this runs for every parameter of every span.
+        t = type(v)
+        if type(t) is type:
+            name = plain.get(t)
+            if name is not None:
+                out[k] = name
+                continue
+            name = sized.get(t)
+            if name is not None:
+                out[k] = "%s[%d]" % (name, len(v))
+                continue
+        out[k] = _tname(t)
     return out
 
 # @@CONFIG@@

@@ -8,9 +8,10 @@ _TNAME = type.__dict__["__name__"].__get__
 _TQUAL = type.__dict__["__qualname__"].__get__
 _TMOD = type.__dict__["__module__"].__get__
 _TMRO = type.__dict__["__mro__"].__get__
-_BUILTIN_NAMES = {int: "int", float: "float", bool: "bool", complex: "complex", str: "str", bytes: "bytes",
-                  bytearray: "bytearray", list: "list", tuple: "tuple", dict: "dict", set: "set",
-                  frozenset: "frozenset", type(None): "None", range: "range", type: "type"}
+_PLAIN_NAMES = {int: "int", float: "float", bool: "bool", complex: "complex", type(None): "None", range: "range",
+                type: "type"}
+_SIZED_NAMES = {str: "str", bytes: "bytes", bytearray: "bytearray", list: "list", tuple: "tuple", dict: "dict",
+                set: "set", frozenset: "frozenset"}
 _SHORT = 64
 _CONTROL = ("GeneratorExit", "StopIteration", "StopAsyncIteration", "SystemExit", "KeyboardInterrupt")
 
@@ -35,12 +36,14 @@ def _shape(v):
     t = type(v)
     # A metaclass could define __hash__ or __eq__: only types whose own
     # type is exactly type are looked up in a dict.
-    name = _BUILTIN_NAMES.get(t) if type(t) is type else None
-    if name is None:
-        return _tname(t)
-    if t is str or t is list or t is dict or t is tuple or t is bytes or t is set or t is frozenset or t is bytearray:
-        return "%s[%d]" % (name, len(v))
-    return name
+    if type(t) is type:
+        name = _PLAIN_NAMES.get(t)
+        if name is not None:
+            return name
+        name = _SIZED_NAMES.get(t)
+        if name is not None:
+            return "%s[%d]" % (name, len(v))
+    return _tname(t)
 
 
 def _value_pair(v):
@@ -99,12 +102,15 @@ def _sensitive(name):
         return True
     hit = _SENSITIVE_CACHE.get(name)
     if hit is None:
-        words = _words(name)
-        joined = "".join(words)
-        hit = any(w in _SENSITIVE_WORDS for w in words) or any(f in joined for f in _SENSITIVE_FRAGMENTS)
+        hit = _sensitive_words(_words(name))
         if len(_SENSITIVE_CACHE) < 10000:
             _SENSITIVE_CACHE[name] = hit
     return hit
+
+
+def _sensitive_words(words):
+    joined = "".join(words)
+    return any(w in _SENSITIVE_WORDS for w in words) or any(f in joined for f in _SENSITIVE_FRAGMENTS)
 
 
 _REDACTED = "[REDACTED]"
@@ -135,18 +141,14 @@ def _secretish(s):
         return True
     tokens = [s]
     for sep in _SEPARATORS:
-        tokens = [p for t in tokens for p in t.split(sep)]
+        tokens = [p for t in tokens for p in t.split(sep) if p]
     for tok in tokens:
-        if not tok:
-            continue
-        k, sep, rest = tok.partition("=")
-        if not sep:
-            k, sep, rest = tok.partition(":")
-        if sep and rest and _sensitive(k):
-            return True
         if _token_secret(tok):
             return True
-    return False
+    # A sensitive word followed by anything ("password=x", "api_key: x",
+    # "token x"): never cached, the words are the program's data.
+    words = _words(s)
+    return any(_sensitive_words([w]) for w in words[:-1])
 
 
 def _token_secret(tok):
@@ -192,6 +194,8 @@ def _first_instrumented(tb):
             seen = True
             break
         t = t.tb_next
+    if len(_EXC_CODES) > 65536:
+        _EXC_CODES.clear()  # code made at run time, over and over
     _EXC_CODES.add(id(tb.tb_frame.f_code))
     return not seen
 

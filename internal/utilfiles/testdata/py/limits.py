@@ -1,0 +1,53 @@
+"""Bursts that must be bounded without losing anything silently: argv[1]
+names the case. Prints how many spans it started, so that the test can
+check exported + dropped against it."""
+import sys
+import time
+from _telemetry_utils import _ti_span, _ti_loop, _ti_tick, _ti_var, _ti_val, _ti_mark  # @telemetry-inject
+
+
+def leaf(i):
+    with _ti_span("leaf", "limits.py", 8, ("i", i), True, False, True):  # @telemetry-inject
+        return i
+
+
+def child(i):
+    with _ti_span("child", "limits.py", 13, ("i", i), True, False, True):  # @telemetry-inject
+        return leaf(i) + leaf(i)
+
+
+def burst(n):
+    with _ti_span("burst", "limits.py", 18, ("n", n), True, False, True):  # @telemetry-inject
+        return sum(child(i) for i in range(n))
+
+
+def chatty(n):
+    with _ti_span("chatty", "limits.py", 23, (), True):  # @telemetry-inject
+        _ti_loop("chatty.loop", "limits.py", 24)  # @telemetry-inject
+        for i in range(n):
+            _ti_tick("chatty.loop")  # @telemetry-inject
+            if i < 200:
+                _ti_var("i", i, "limits.py", 28)  # @telemetry-inject
+        return n
+
+
+def heavy(i):
+    with _ti_span("heavy", "limits.py", 33, (), True):  # @telemetry-inject
+        for j in range(128):
+            _ti_val("a_rather_long_variable_name_to_make_events_big_%d" % j, "v" * 60, "limits.py", 35)  # @telemetry-inject
+        return i
+
+
+case = sys.argv[1]
+if case == "queue":
+    print("started", 1 + 3 * 200, burst(200))
+elif case == "events":
+    print("started", 1, chatty(10000))
+elif case == "rate":
+    first = sum(leaf(i) for i in range(100))
+    time.sleep(1.1)  # the budget refills: about 10 more
+    print("started", 200, first + sum(leaf(i) for i in range(100)))
+elif case == "sampler":
+    print("started", 3 * 1000, sum(child(i) for i in range(1000)))
+elif case == "big":
+    print("started", 300, sum(heavy(i) for i in range(300)))
