@@ -58,10 +58,10 @@ print("call", new(b))
 	}
 }
 
-// importCost returns the median time, in fresh interpreters, of importing
-// the instrumented and the plain module (bytecode cached, as after the
-// first run), measured alternately so that both see the same machine load.
-func importCost(t testing.TB, rounds int) (inst, plain time.Duration) {
+// importCost returns the times, in fresh interpreters, of importing the
+// instrumented and the plain module (bytecode cached, as after the first
+// run), measured alternately so that both see the same machine load.
+func importCost(t testing.TB, rounds int) (inst, plain []time.Duration) {
 	t.Helper()
 	py := tool(t, "python3")
 	dir := importProject(t)
@@ -87,32 +87,32 @@ func importCost(t testing.TB, rounds int) (inst, plain time.Duration) {
 		a = append(a, measure("inst.mod"))
 		b = append(b, measure("plain.mod"))
 	}
-	return median(a), median(b)
-}
-
-func median(d []time.Duration) time.Duration {
-	sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
-	return d[len(d)/2]
+	sort.Slice(a, func(i, j int) bool { return a[i] < a[j] })
+	sort.Slice(b, func(i, j int) bool { return b[i] < b[j] })
+	return a, b
 }
 
 // TestPythonImportCost holds the runtime's import to issue 9's budget: at
-// most 2 ms more than the plain module's import.
+// most 2 ms more than the plain module's import. The fastest of several
+// runs is compared: on a shared machine the others measure its load.
 func TestPythonImportCost(t *testing.T) {
 	inst, plain := importCost(t, 15)
-	t.Logf("import: instrumented %v, plain %v, ratio %.2f", inst, plain, float64(inst)/float64(plain))
-	if inst-plain > 2*time.Millisecond {
-		t.Errorf("importing the instrumented module costs %v more than the plain one (budget 2ms)", inst-plain)
+	t.Logf("import: instrumented %v, plain %v (fastest of 15); medians %v, %v", inst[0], plain[0], inst[7], plain[7])
+	if inst[0]-plain[0] > 2*time.Millisecond {
+		t.Errorf("importing the instrumented module costs %v more than the plain one (budget 2ms)", inst[0]-plain[0])
 	}
 }
 
 // BenchmarkPythonImport reports the import cost of the runtime (b.N is not
-// used: each round is a fresh interpreter).
+// used: each round is a fresh interpreter), fastest and median.
 func BenchmarkPythonImport(b *testing.B) {
 	inst, plain := importCost(b, 30)
 	b.ReportMetric(0, "ns/op")
-	b.ReportMetric(float64(inst.Microseconds()), "inst-us")
-	b.ReportMetric(float64(plain.Microseconds()), "plain-us")
-	b.ReportMetric(float64(inst)/float64(plain), "ratio")
+	b.ReportMetric(float64(inst[0].Microseconds()), "inst-min-us")
+	b.ReportMetric(float64(plain[0].Microseconds()), "plain-min-us")
+	b.ReportMetric(float64(inst[15].Microseconds()), "inst-median-us")
+	b.ReportMetric(float64(plain[15].Microseconds()), "plain-median-us")
+	b.ReportMetric(float64(inst[0])/float64(plain[0]), "ratio-min")
 }
 
 // stdlibCopies are standard-library modules instrumented as the program's

@@ -77,11 +77,20 @@ func TestPythonEventsAndIterationsAreBounded(t *testing.T) {
 	}
 }
 
-// TestPythonRateLimitPerSpanName calls one function 100 times at once with
-// a budget of 10 spans a second for its name.
+// TestPythonAttributeLimit keeps OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT attributes
+// (the code attributes first) and counts the rest.
+func TestPythonAttributeLimit(t *testing.T) {
+	spans, raw, n := limitsRun(t, "events", "OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT=3")
+	if len(spans) != 1 || len(spans[0].Attrs) != 3 || !bytes.Contains(raw, []byte(`"droppedAttributesCount":1`)) || n["attributes_over_limit"] != 1 {
+		t.Errorf("attributes %v, counts %v", spans[0].Attrs, n)
+	}
+}
+
+// TestPythonRateLimitPerSpanName calls one function 100 times at once,
+// twice a second apart, with a budget of 10 spans a second for its name.
 func TestPythonRateLimitPerSpanName(t *testing.T) {
 	spans, _, n := limitsRun(t, "rate", "TELEMETRY_INJECT_SPANS_PER_SECOND=10")
-	if len(spans) < 10 || len(spans) > 20 || n["rate_limited"] != 100-len(spans) || n["dropped"] != n["rate_limited"] {
+	if len(spans) < 20 || len(spans) > 35 || n["rate_limited"] != 200-len(spans) || n["dropped"] != n["rate_limited"] {
 		t.Errorf("%d spans exported, counts %v", len(spans), n)
 	}
 }

@@ -30,7 +30,7 @@ func TestPythonWorkersFlushTheirSpans(t *testing.T) {
 					}
 				}
 				got := run(t, p.dir, cleanEnv(env...), py, "-W", "error", p.prog, method)
-				if got.code != 0 || got.out != "stdout:\n40425\nstderr:\n" {
+				if got.code != 0 || got.out != "stdout:\n40425\nchild mode False\nstderr:\n" {
 					t.Fatalf("exit %d\n%s", got.code, got.out)
 				}
 				var tasks []int

@@ -138,10 +138,13 @@ def _new_id():
 
 def _is_child():
     """True in a process that may end without running atexit: forked after
-    this module was imported, or started by multiprocessing."""
+    this module was imported, or started by multiprocessing (spawn marks
+    its children's command line; _bootstrap sets _parent_process). Not
+    "__mp_main__" in sys.modules: importing multiprocessing sets that in
+    the parent too."""
     if _os is not None and _IMPORT_PID and _os.getpid() != _IMPORT_PID:
         return True
-    if "__mp_main__" in _modules:
+    if "--multiprocessing-fork" in _sys.argv:
         return True
     mp = _modules.get("multiprocessing.process")
     return mp is not None and mp.__dict__.get("_parent_process") is not None
@@ -196,7 +199,7 @@ def _at_exit():
             if _os.environ.get("TELEMETRY_INJECT_DEBUG"):
                 _sys.stderr.write("telemetry-inject: exported=%(exported)d dropped=%(dropped)d (queue_full=%(queue_full)d "
                                   "rate_limited=%(rate_limited)d failed_exports=%(failed_exports)d) unsampled=%(unsampled)d "
-                                  "events_over_limit=%(events_dropped)d errors=%(errors)d\n" % _STATS)
+                                  "events_over_limit=%(events_dropped)d attributes_over_limit=%(attributes_dropped)d errors=%(errors)d\n" % _STATS)
                 _sys.stderr.flush()
     except Exception:
         _STATS["errors"] += 1

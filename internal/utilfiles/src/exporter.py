@@ -67,21 +67,21 @@ def _attr(k, v, q):
 _JSON = {}
 
 
-def _cached(key, make):
-    text = _JSON.get(key)
-    if text is None:
-        text = make()
-        if len(_JSON) < 8192:
-            _JSON[key] = text
+def _keep(key, text):
+    if len(_JSON) < 8192:
+        _JSON[key] = text
     return text
 
 
 def _span_json(sp, q):
     """Renders a span as OTLP JSON text, by hand with q the C string encoder
     of _json: building dicts for json.dumps costs several times more."""
-    name, code = _cached((sp.name, sp.file, sp.line), lambda: (q(sp.name), ",".join(
-        [_attr("code.function.name", sp.name, q), _attr("code.file.path", sp.file, q), _attr("code.line.number", sp.line, q)])))
-    attrs = [code]
+    key = ("span", sp.name, sp.file, sp.line)
+    head = _JSON.get(key)
+    if head is None:
+        head = _keep(key, (q(sp.name), ",".join([_attr("code.function.name", sp.name, q), _attr("code.file.path", sp.file, q),
+                                                 _attr("code.line.number", sp.line, q)])))
+    attrs = [head[1]]
     dropped = 0
     if sp.attrs:
         room = _LIMITS[0] - 3
@@ -89,16 +89,21 @@ def _span_json(sp, q):
             if room <= 0:
                 dropped += 1
                 continue
-            attrs.append(_cached((k, v), lambda: _attr(k, v, q)) if type(v) is str else _attr(k, v, q))
+            if type(v) is str:
+                text = _JSON.get((k, v))
+                attrs.append(text if text is not None else _keep((k, v), _attr(k, v, q)))
+            else:
+                attrs.append(_attr(k, v, q))
             room -= 1
     status = '{"code":2,"message":%s}' % q(sp.error) if sp.error is not None else "{}"
     parts = ['{"traceId":"%032x","spanId":"%016x"' % (sp.trace_id, sp.span_id)]
     if sp.parent_id:
         parts.append(',"parentSpanId":"%016x"' % sp.parent_id)
     parts.append(',"name":%s,"kind":1,"startTimeUnixNano":"%d","endTimeUnixNano":"%d","attributes":[%s],"status":%s'
-                 % (name, sp.start, max(sp.end, sp.start + 1), ",".join(attrs), status))
+                 % (head[0], sp.start, max(sp.end, sp.start + 1), ",".join(attrs), status))
     if dropped:
         parts.append(',"droppedAttributesCount":%d' % dropped)
+        _STATS["attributes_dropped"] += dropped
     if sp.events:
         parts.append(',"events":[%s]' % ",".join([_event_json(e, q) for e in sp.events]))
     if sp.dropped_events:
@@ -111,13 +116,14 @@ def _event_json(e, q):
     name, t, file, line, extra = e
     if file is None:
         attrs = ",".join([_attr(k, v, q) for k, v in extra.items()])
-    else:
-        attrs = _cached((name, file, line), lambda: q(name) + ',"attributes":[' + _attr("code.file.path", file, q) +
-                        "," + _attr("code.line.number", line, q))
-        if extra is not None:
-            attrs += "," + _attr(extra[0], extra[1], q)
-        return '{"timeUnixNano":"%d","name":%s]}' % (t, attrs)
-    return '{"timeUnixNano":"%d","name":%s,"attributes":[%s]}' % (t, q(name), attrs)
+        return '{"timeUnixNano":"%d","name":%s,"attributes":[%s]}' % (t, q(name), attrs)
+    key = ("event", name, file, line)
+    head = _JSON.get(key)
+    if head is None:
+        head = _keep(key, q(name) + ',"attributes":[' + _attr("code.file.path", file, q) + "," + _attr("code.line.number", line, q))
+    if extra is not None:
+        head += "," + _attr(extra[0], extra[1], q)
+    return '{"timeUnixNano":"%d","name":%s]}' % (t, head)
 
 
 class _Exporter(object):

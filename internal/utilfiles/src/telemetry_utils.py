@@ -36,7 +36,7 @@ _VERSION = "2.0.0"
 _OTM = "opentelemetry.trace"
 _modules = _sys.modules
 _STATS = {"exported": 0, "dropped": 0, "queue_full": 0, "rate_limited": 0, "unsampled": 0,
-          "events_dropped": 0, "failed_exports": 0, "errors": 0}
+          "events_dropped": 0, "attributes_dropped": 0, "failed_exports": 0, "errors": 0}
 
 # _OFF: configured, and nothing to send to (the OpenTelemetry check still
 # runs). _ON: configured with a destination or a program tracer.
@@ -219,7 +219,8 @@ def _open(name, file, line, attrs, record_exc, gen, values):
         b = _BUCKETS.get(name)
         if b is None:
             b = _BUCKETS[name] = [_RATE, now]
-        elif b[0] < _RATE:
+        else:
+            # A token bucket: _RATE tokens a second, at most _RATE saved.
             tokens = b[0] + (now - b[1]) * _RATE / 1e9
             b[0], b[1] = (tokens if tokens < _RATE else _RATE), now
         if b[0] < 1.0:

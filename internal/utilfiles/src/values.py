@@ -194,6 +194,8 @@ def _first_instrumented(tb):
             seen = True
             break
         t = t.tb_next
+    if len(_EXC_CODES) > 65536:
+        _EXC_CODES.clear()  # code made at run time, over and over
     _EXC_CODES.add(id(tb.tb_frame.f_code))
     return not seen
 

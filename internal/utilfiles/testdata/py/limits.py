@@ -2,6 +2,7 @@
 names the case. Prints how many spans it started, so that the test can
 check exported + dropped against it."""
 import sys
+import time
 from _telemetry_utils import _ti_span, _ti_loop, _ti_tick, _ti_var, _ti_val, _ti_mark  # @telemetry-inject
 
 
@@ -43,7 +44,9 @@ if case == "queue":
 elif case == "events":
     print("started", 1, chatty(10000))
 elif case == "rate":
-    print("started", 100, sum(leaf(i) for i in range(100)))
+    first = sum(leaf(i) for i in range(100))
+    time.sleep(1.1)  # the budget refills: about 10 more
+    print("started", 200, first + sum(leaf(i) for i in range(100)))
 elif case == "sampler":
     print("started", 3 * 1000, sum(child(i) for i in range(1000)))
 elif case == "big":

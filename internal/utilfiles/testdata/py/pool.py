@@ -28,6 +28,8 @@ def main(method):
         with ctx.Pool(4) as pool:
             print(sum(pool.map(task, range(50))))
         forked()
+    # The parent is not a worker: it must not flush at each root span's end.
+    print("child mode", getattr(sys.modules.get("_telemetry_utils"), "_CHILD", False))
 
 
 if __name__ == "__main__":
