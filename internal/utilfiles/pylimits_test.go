@@ -135,3 +135,14 @@ func TestPythonOTLPRequestsStayUnderTheBodyLimit(t *testing.T) {
 		t.Errorf("%d spans in %d requests (%d bytes), want 300 in 3 or more", len(spans), len(bodies), total)
 	}
 }
+
+// TestPythonRecursionLimitLosesNoQueueSlot recurses into an instrumented
+// function until RecursionError, 20 times: the runtime's own calls fail near
+// the limit, and the queue must be whole again afterwards.
+func TestPythonRecursionLimitLosesNoQueueSlot(t *testing.T) {
+	spans, _, n := limitsRun(t, "recursion", "TELEMETRY_INJECT_SPANS_PER_SECOND=0", "OTEL_BSP_MAX_QUEUE_SIZE=100000",
+		"OTEL_BSP_MAX_EXPORT_BATCH_SIZE=5000", "OTEL_BSP_SCHEDULE_DELAY=20")
+	if n["held"] != 0 || len(spans) < 1000 {
+		t.Errorf("%d spans exported, %d queue slots still held after everything was exported", len(spans), n["held"])
+	}
+}
