@@ -84,6 +84,10 @@ func TestPythonAttributeLimit(t *testing.T) {
 	if len(spans) != 1 || len(spans[0].Attrs) != 3 || !bytes.Contains(raw, []byte(`"droppedAttributesCount":1`)) || n["attributes_over_limit"] != 1 {
 		t.Errorf("attributes %v, counts %v", spans[0].Attrs, n)
 	}
+	spans, _, _ = limitsRun(t, "events", "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT=5")
+	if len(spans) != 1 || spans[0].Attrs["code.file.path"] != "limit" || spans[0].EventAttrs[1]["shape"] != "int" {
+		t.Errorf("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT=5: attributes %v, events %v", spans[0].Attrs, spans[0].EventAttrs[:2])
+	}
 }
 
 // TestPythonRateLimitPerSpanName calls one function 100 times at once,
