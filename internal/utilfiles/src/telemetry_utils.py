@@ -170,7 +170,8 @@ class _Span(object):
         if self.otel is not None:
             attrs = {"code.file.path": file, "code.line.number": line}
             if extra is not None:
-                attrs[extra[0]] = extra[1]
+                # The SDK logs a warning for a None attribute value.
+                attrs[extra[0]] = "None" if extra[1] is None else extra[1]
             self.otel.add_event(name, attrs)
             return
         ev = self.events
@@ -267,7 +268,9 @@ def _open(name, file, line, attrs, record_exc, gen, values):
 def _otel_span(tracer, name, file, line, a, record_exc, gen, parent):
     attrs = {"code.function.name": name, "code.file.path": file, "code.line.number": line}
     if a:
-        attrs.update(a)
+        for k, v in a.items():
+            # The SDK logs a warning for a None attribute value.
+            attrs[k] = "None" if v is None else v
     sp = _Span()
     sp.name, sp.file, sp.line, sp.attrs, sp.record, sp.current = name, file, line, None, record_exc, not gen
     sp.parent, sp.pgen, sp.local_root = parent, _PGEN, False
