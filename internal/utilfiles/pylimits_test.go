@@ -84,6 +84,10 @@ func TestPythonAttributeLimit(t *testing.T) {
 	if len(spans) != 1 || len(spans[0].Attrs) != 3 || !bytes.Contains(raw, []byte(`"droppedAttributesCount":1`)) || n["attributes_over_limit"] != 1 {
 		t.Errorf("attributes %v, counts %v", spans[0].Attrs, n)
 	}
+	spans, _, _ = limitsRun(t, "events", "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT=5")
+	if len(spans) != 1 || spans[0].Attrs["code.file.path"] != "limit" || spans[0].EventAttrs[1]["shape"] != "int" {
+		t.Errorf("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT=5: attributes %v, events %v", spans[0].Attrs, spans[0].EventAttrs[:2])
+	}
 }
 
 // TestPythonRateLimitPerSpanName calls one function 100 times at once,
@@ -133,5 +137,16 @@ func TestPythonOTLPRequestsStayUnderTheBodyLimit(t *testing.T) {
 	}
 	if spans := decode(t, bodies); len(spans) != 300 || len(bodies) < 3 {
 		t.Errorf("%d spans in %d requests (%d bytes), want 300 in 3 or more", len(spans), len(bodies), total)
+	}
+}
+
+// TestPythonRecursionLimitLosesNoQueueSlot recurses into an instrumented
+// function until RecursionError, 20 times: the runtime's own calls fail near
+// the limit, and the queue must be whole again afterwards.
+func TestPythonRecursionLimitLosesNoQueueSlot(t *testing.T) {
+	spans, _, n := limitsRun(t, "recursion", "TELEMETRY_INJECT_SPANS_PER_SECOND=0", "OTEL_BSP_MAX_QUEUE_SIZE=100000",
+		"OTEL_BSP_MAX_EXPORT_BATCH_SIZE=5000", "OTEL_BSP_SCHEDULE_DELAY=20")
+	if n["held"] != 0 || len(spans) < 1000 {
+		t.Errorf("%d spans exported, %d queue slots still held after everything was exported", len(spans), n["held"])
 	}
 }

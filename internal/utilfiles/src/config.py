@@ -144,7 +144,7 @@ def _is_child():
     the parent too."""
     if _os is not None and _IMPORT_PID and _os.getpid() != _IMPORT_PID:
         return True
-    if "--multiprocessing-fork" in _sys.argv:
+    if "--multiprocessing-fork" in getattr(_sys, "argv", ()):
         return True
     mp = _modules.get("multiprocessing.process")
     return mp is not None and mp.__dict__.get("_parent_process") is not None

@@ -129,7 +129,8 @@ def _event_json(e, q):
 class _Exporter(object):
     """Queues ended spans and writes them from one background thread, so the
     program's threads never wait on a file or a collector. Spans take their
-    queue slot when they start (reserve), so a parent always finds room."""
+    queue slot when they start (used counts them, see _open), so a parent
+    always finds room for itself once its children are queued."""
 
     def __init__(self, env):
         endpoint = env.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
@@ -170,19 +171,12 @@ class _Exporter(object):
         self.closed = False
         self.pausing = False
 
-    def reserve(self):
-        with self.lock:
-            if self.used >= self.max_queue or self.closed:
-                return False
-            self.used += 1
-            return True
-
-    def add(self, sp):
-        q = self.queue
-        q.append(sp)
+    def added(self):
+        """Starts or wakes the thread for a span just queued (the caller
+        appends to self.queue itself)."""
         if not self.started:
             self._start()
-        elif len(q) >= self.batch:
+        elif len(self.queue) >= self.batch:
             self._wake()
 
     def _wake(self):

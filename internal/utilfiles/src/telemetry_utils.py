@@ -152,7 +152,10 @@ class _Span(object):
                 if self.pgen == _PGEN:
                     self.end = _time_ns()
                     self.parent = None
-                    _SINK.add(self)
+                    # Queued by a C call first: what follows may fail near
+                    # the recursion limit, the span is in the queue anyway.
+                    _SINK.queue.append(self)
+                    _SINK.added()
                     if _CHILD and self.local_root:
                         _flush_child()
             else:
@@ -167,7 +170,8 @@ class _Span(object):
         if self.otel is not None:
             attrs = {"code.file.path": file, "code.line.number": line}
             if extra is not None:
-                attrs[extra[0]] = extra[1]
+                # The SDK logs a warning for a None attribute value.
+                attrs[extra[0]] = "None" if extra[1] is None else extra[1]
             self.otel.add_event(name, attrs)
             return
         ev = self.events
@@ -228,7 +232,14 @@ def _open(name, file, line, attrs, record_exc, gen, values):
             _STATS["dropped"] += 1
             return _NOOP if gen else _Skip(_DROPPED)
         b[0] -= 1.0
-    # The queue slot, taken inline (sink.reserve() is the same).
+    # Every Python call comes before the queue slot is taken: near the
+    # recursion limit any of them can raise, and a slot taken by a span that
+    # never ends would be lost for good.
+    if not span_id:
+        span_id = _new_id()
+    trace_id = _new_id() << 64 | span_id if parent is None else parent.trace_id
+    a = _attrs(attrs, values) if attrs else None
+    # The queue slot, taken with the lock's C methods.
     sink = _SINK
     lock = sink.lock
     lock.acquire()
@@ -240,15 +251,13 @@ def _open(name, file, line, attrs, record_exc, gen, values):
         _STATS["queue_full"] += 1
         _STATS["dropped"] += 1
         return _NOOP if gen else _Skip(_DROPPED)
-    if not span_id:
-        span_id = _new_id()
     sp = _Span()
     sp.name, sp.file, sp.line, sp.record, sp.current, sp.span_id = name, file, line, record_exc, not gen, span_id
-    sp.attrs = _attrs(attrs, values) if attrs else None
+    sp.attrs, sp.trace_id = a, trace_id
     if parent is None:
-        sp.trace_id, sp.parent_id, sp.local_root = _new_id() << 64 | span_id, 0, True
+        sp.parent_id, sp.local_root = 0, True
     else:
-        sp.trace_id, sp.parent_id, sp.local_root = parent.trace_id, parent.span_id, parent.pgen != _PGEN
+        sp.parent_id, sp.local_root = parent.span_id, parent.pgen != _PGEN
     sp.parent, sp.pgen = parent, _PGEN
     sp.events = sp.error = sp.counts = sp.otel = sp.otel_ctx = sp.tok = sp.otel_tok = None
     sp.dropped_events = sp.end = 0
@@ -259,7 +268,9 @@ def _open(name, file, line, attrs, record_exc, gen, values):
 def _otel_span(tracer, name, file, line, a, record_exc, gen, parent):
     attrs = {"code.function.name": name, "code.file.path": file, "code.line.number": line}
     if a:
-        attrs.update(a)
+        for k, v in a.items():
+            # The SDK logs a warning for a None attribute value.
+            attrs[k] = "None" if v is None else v
     sp = _Span()
     sp.name, sp.file, sp.line, sp.attrs, sp.record, sp.current = name, file, line, None, record_exc, not gen
     sp.parent, sp.pgen, sp.local_root = parent, _PGEN, False
@@ -356,7 +367,8 @@ def _end(sp):
         return
     sp.end = _time_ns()
     sp.parent = None
-    _SINK.add(sp)
+    _SINK.queue.append(sp)
+    _SINK.added()
     if _CHILD and sp.local_root:
         _flush_child()
 

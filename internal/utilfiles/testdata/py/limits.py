@@ -38,6 +38,11 @@ def heavy(i):
         return i
 
 
+def down(n):
+    with _ti_span("down", "limits.py", 41, ("n", n), True):  # @telemetry-inject
+        return down(n + 1)
+
+
 case = sys.argv[1]
 if case == "queue":
     print("started", 1 + 3 * 200, burst(200))
@@ -51,3 +56,17 @@ elif case == "sampler":
     print("started", 3 * 1000, sum(child(i) for i in range(1000)))
 elif case == "big":
     print("started", 300, sum(heavy(i) for i in range(300)))
+elif case == "recursion":
+    # Near the recursion limit the runtime's own calls fail: no queue slot
+    # may be lost with them, so the queue is empty again once exported.
+    for _ in range(20):
+        try:
+            down(0)
+        except RecursionError:
+            pass
+    import time
+    import _telemetry_utils as tu
+    while tu._SINK.queue:
+        time.sleep(0.01)
+    time.sleep(0.2)
+    print("started", tu._STATS["exported"] + tu._STATS["dropped"], "held=%d" % tu._SINK.used)
