@@ -70,6 +70,10 @@ type budget struct {
 	callsOnly bool
 	// accessors lets property getters and setters have spans.
 	accessors bool
+	// namedAccessors, when positive, is the fewest code lines a function
+	// named as a getter or setter (get, set_name, isReady...) needs for a
+	// span: frameworks call them many times per request.
+	namedAccessors int
 	// quiet applies the rules that keep telemetry out of loops, out of
 	// trivial functions and off module level; High leaves the planner's
 	// choices as they are.
@@ -83,7 +87,7 @@ func (d Density) budget() budget {
 	case Medium:
 		return budget{minLines: 3, minLoopLines: 2, maxVars: 4, quiet: true}
 	}
-	return budget{minLines: 10, minLoopLines: 3, maxVars: 1, callsOnly: true, quiet: true}
+	return budget{minLines: 10, minLoopLines: 3, maxVars: 1, callsOnly: true, quiet: true, namedAccessors: 40}
 }
 
 // Apply enforces the policy on the decisions about one file's constructs.
@@ -178,6 +182,9 @@ func (b budget) functionRule(c *source.Construct, body shape, at place) string {
 	}
 	if body.accessor && !b.accessors {
 		return "property accessor: runs on every attribute read"
+	}
+	if b.namedAccessors > 0 && accessorName(c.Name) && body.lines < b.namedAccessors {
+		return fmt.Sprintf("getter or setter by name, under %d lines", b.namedAccessors)
 	}
 	if c.Anchor.Expression {
 		return "one-expression function"
@@ -276,6 +283,19 @@ func nest(cs []source.Construct) []place {
 		}
 	}
 	return out
+}
+
+// accessorName reports whether a function is named as a getter or setter:
+// get, set, has, is alone, or followed by a capital or an underscore
+// (getName, set_value, isReady, has_key).
+func accessorName(name string) bool {
+	for _, p := range []string{"get", "set", "has", "is"} {
+		rest, ok := strings.CutPrefix(name, p)
+		if ok && (rest == "" || rest[0] == '_' || (rest[0] >= 'A' && rest[0] <= 'Z')) {
+			return true
+		}
+	}
+	return false
 }
 
 // ProtocolMethod says why function c runs implicitly and too often for a

@@ -145,7 +145,7 @@ func TestPolicyLowOnPython(t *testing.T) {
 		"function size@7":      "trimmed (property accessor: runs on every attribute read)",
 		"variable n@9":         "trimmed (its function gets no span)",
 		"function __repr__@14": "declined",
-		"function get_path@17": "trimmed (one-statement function)",
+		"function get_path@17": "trimmed (getter or setter by name, under 40 lines)",
 		"function load@20":     "values=false ticks=false sensitive=false",
 		"function refresh@38":  "values=false ticks=false sensitive=false",
 		"variable data@25":     "values=false ticks=false sensitive=false",
