@@ -28,7 +28,8 @@ const densityGoal = 5.0
 // on the Python standard library and on express, lodash and express's
 // dependencies from npm, at each density, and fails when the default
 // (low) adds more than densityGoal lines per 100 or when a higher density
-// adds fewer lines than a lower one. -short takes every 10th file.
+// adds fewer lines than a lower one. -short takes every 10th file of the
+// large corpora.
 func TestDensityBudgetOnRealCode(t *testing.T) {
 	corpora := []struct {
 		name  string
@@ -36,11 +37,16 @@ func TestDensityBudgetOnRealCode(t *testing.T) {
 	}{
 		{"python-stdlib", stdlibDensityCorpus},
 		{"npm-express-lodash", npmDensityCorpus},
+		// The web framework alone: dense code, no lodash to dilute it.
+		{"npm-express", func(t *testing.T) []source.File {
+			modules := filepath.Join(npmtest.Install(t, npmDensityPackages...), "node_modules")
+			return scanCorpus(t, filepath.Join(modules, "express"))
+		}},
 	}
 	for _, c := range corpora {
 		t.Run(c.name, func(t *testing.T) {
 			files := c.files(t)
-			if testing.Short() {
+			if testing.Short() && len(files) > 100 {
 				var sample []source.File
 				for i := 0; i < len(files); i += 10 {
 					sample = append(sample, files[i])
@@ -114,12 +120,16 @@ func stdlibDensityCorpus(t *testing.T) []source.File {
 		"site-packages/", "dist-packages/", "test/", "tests/", "idle_test/", "__phello__/")
 }
 
+// npmDensityPackages are the JavaScript corpus's packages: the same list as
+// the javascript package's corpus test, so one cached install serves both.
+var npmDensityPackages = []string{"express@4", "lodash@4", "typescript@5", "rxjs@7"}
+
 // npmDensityCorpus is express, lodash and express's dependencies, each
 // package scanned as its own root as a user would instrument it. The
 // TypeScript compiler and rxjs's triplicated bundles are left out: they
 // are installed for other tests and would outweigh the rest.
 func npmDensityCorpus(t *testing.T) []source.File {
-	modules := filepath.Join(npmtest.Install(t, "express@4", "lodash@4", "typescript@5", "rxjs@7"), "node_modules")
+	modules := filepath.Join(npmtest.Install(t, npmDensityPackages...), "node_modules")
 	entries, err := os.ReadDir(modules)
 	if err != nil {
 		t.Fatal(err)

@@ -153,7 +153,7 @@ OPENAI_BASE_URL, ANTHROPIC_BASE_URL, OLLAMA_HOST.`,
 	f.StringSliceVar(&opts.Include, "include", nil, "instrument only these kinds: functions, loops, variables")
 	f.StringArrayVar(&opts.Exclude, "exclude", nil, "skip a kind (functions, loops, variables) or paths matching a gitignore-style `GLOB` (repeatable; !GLOB re-includes)")
 	f.BoolVar(&opts.NoDefaultExcludes, "no-default-excludes", false, "also instrument tests, examples, docs, fixtures, migrations and vendored code")
-	f.StringVar(&opts.Density, "density", "low", "how much telemetry to add: low (about 5 injected lines per 100 or fewer), medium, high")
+	f.StringVar(&opts.Density, "density", "low", "noise budget `LEVEL`: low (at most 5 injected lines per 100 on real code), medium or high")
 	f.BoolVar(&opts.RecordValues, "record-values", false, "record values of variables and span attributes instead of their type and size (never of sensitive names)")
 	f.StringVar(&opts.Provider, "provider", "", "LLM provider: openai, anthropic, ollama, openai-compatible, builtin (default from LLM_PROVIDER)")
 	f.StringVar(&opts.Model, "model", "", "model name (default from LLM_MODEL)")

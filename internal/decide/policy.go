@@ -60,6 +60,9 @@ type Policy struct {
 type budget struct {
 	// minLines is the fewest code lines a function body needs for a span.
 	minLines int
+	// minEventLines is the fewest code lines a function needs for events
+	// of its loops and variables.
+	minEventLines int
 	// minLoopLines is the fewest code lines a loop body needs for an
 	// event: a loop that only collects or sums says nothing its span
 	// does not.
@@ -70,6 +73,10 @@ type budget struct {
 	callsOnly bool
 	// accessors lets property getters and setters have spans.
 	accessors bool
+	// namedAccessors, when positive, is the fewest code lines a function
+	// named as a getter or setter (get, set_name, isReady...) needs for a
+	// span: frameworks call them many times per request.
+	namedAccessors int
 	// quiet applies the rules that keep telemetry out of loops, out of
 	// trivial functions and off module level; High leaves the planner's
 	// choices as they are.
@@ -83,7 +90,7 @@ func (d Density) budget() budget {
 	case Medium:
 		return budget{minLines: 3, minLoopLines: 2, maxVars: 4, quiet: true}
 	}
-	return budget{minLines: 10, minLoopLines: 3, maxVars: 1, callsOnly: true, quiet: true}
+	return budget{minLines: 10, minEventLines: 20, minLoopLines: 3, maxVars: 1, callsOnly: true, quiet: true, namedAccessors: 40}
 }
 
 // Apply enforces the policy on the decisions about one file's constructs.
@@ -133,10 +140,8 @@ func (p Policy) Apply(f *source.File, cs []source.Construct, ds []*source.Decisi
 				d.CountIterations = false
 			}
 			why[i] = b.placeRule(c, ctx[i], worth)
-			if why[i] == "" && b.callsOnly && lines[ctx[i].fn] < b.minLines {
-				// A short function kept for its awaits or branches
-				// tells enough with its span.
-				why[i] = "its function is too short for events"
+			if why[i] == "" {
+				why[i] = b.eventRule(ctx[i], lines)
 			}
 			if n := measure(f, c).lines; why[i] == "" && n < b.minLoopLines {
 				why[i] = fmt.Sprintf("%d-line loop body, under the %d an event needs", n, b.minLoopLines)
@@ -146,8 +151,8 @@ func (p Policy) Apply(f *source.File, cs []source.Construct, ds []*source.Decisi
 				d.Sensitive, d.RecordValue = true, false
 			}
 			why[i] = b.placeRule(c, ctx[i], worth)
-			if why[i] == "" && b.callsOnly && lines[ctx[i].fn] < b.minLines {
-				why[i] = "its function is too short for events"
+			if why[i] == "" {
+				why[i] = b.eventRule(ctx[i], lines)
 			}
 			if why[i] == "" {
 				why[i] = b.variableRule(f, c, recorded[ctx[i].fn])
@@ -179,6 +184,9 @@ func (b budget) functionRule(c *source.Construct, body shape, at place) string {
 	if body.accessor && !b.accessors {
 		return "property accessor: runs on every attribute read"
 	}
+	if b.namedAccessors > 0 && accessorName(c.Name) && body.lines < b.namedAccessors {
+		return fmt.Sprintf("getter or setter by name, under %d lines", b.namedAccessors)
+	}
 	if c.Anchor.Expression {
 		return "one-expression function"
 	}
@@ -208,6 +216,15 @@ func (b budget) placeRule(c *source.Construct, at place, worth []bool) string {
 		return "module level: no span of its own to carry the event"
 	case !worth[at.fn]:
 		return "its function gets no span"
+	}
+	return ""
+}
+
+// eventRule says why a loop or variable in a function of fnLines code
+// lines gets no event: in a short function the span tells enough.
+func (b budget) eventRule(at place, fnLines []int) string {
+	if at.fn >= 0 && fnLines[at.fn] < b.minEventLines {
+		return fmt.Sprintf("its function has %d code lines, under the %d events need", fnLines[at.fn], b.minEventLines)
 	}
 	return ""
 }
@@ -276,6 +293,19 @@ func nest(cs []source.Construct) []place {
 		}
 	}
 	return out
+}
+
+// accessorName reports whether a function is named as a getter or setter:
+// get, set, has, is alone, or followed by a capital or an underscore
+// (getName, set_value, isReady, has_key).
+func accessorName(name string) bool {
+	for _, p := range []string{"get", "set", "has", "is"} {
+		rest, ok := strings.CutPrefix(name, p)
+		if ok && (rest == "" || rest[0] == '_' || (rest[0] >= 'A' && rest[0] <= 'Z')) {
+			return true
+		}
+	}
+	return false
 }
 
 // ProtocolMethod says why function c runs implicitly and too often for a

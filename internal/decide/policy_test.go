@@ -48,6 +48,15 @@ class Store:
         result = summarize(data)
         value = click.prompt("Password", hide_input=True)
         env = dict(os.environ)
+        audit(result)
+        audit(value)
+        audit(env)
+        notify(name)
+        notify(retries)
+        flush()
+        flush()
+        close()
+        close()
         return result
 
     async def refresh(self, name):
@@ -75,6 +84,16 @@ const jsSample = `function work(items) {
     emit(v);
   }
   log(res);
+  audit(1);
+  audit(2);
+  audit(3);
+  audit(4);
+  audit(5);
+  audit(6);
+  audit(7);
+  audit(8);
+  audit(9);
+  audit(10);
   return finish(total, encoding);
 }
 const pick = (x) => x.id;
@@ -145,9 +164,9 @@ func TestPolicyLowOnPython(t *testing.T) {
 		"function size@7":      "trimmed (property accessor: runs on every attribute read)",
 		"variable n@9":         "trimmed (its function gets no span)",
 		"function __repr__@14": "declined",
-		"function get_path@17": "trimmed (one-statement function)",
+		"function get_path@17": "trimmed (getter or setter by name, under 40 lines)",
 		"function load@20":     "values=false ticks=false sensitive=false",
-		"function refresh@38":  "values=false ticks=false sensitive=false",
+		"function refresh@47":  "values=false ticks=false sensitive=false",
 		"variable data@25":     "values=false ticks=false sensitive=false",
 		"variable data@26":     "trimmed (already recorded in this function)",
 		"variable count@27":    "trimmed (not assigned from a call)",
@@ -158,11 +177,11 @@ func TestPolicyLowOnPython(t *testing.T) {
 		"variable result@33":   "trimmed (its function records 1 variables already)",
 		"variable value@34":    "trimmed (its function records 1 variables already)",
 		"variable env@35":      "trimmed (its function records 1 variables already)",
-		"variable fresh@39":    "trimmed (its function is too short for events)",
-		"function check@42":    "values=false ticks=false sensitive=false",
-		"variable n@43":        "trimmed (its function is too short for events)",
-		"variable total@46":    "trimmed (its function is too short for events)",
-		"loop x@49":            "trimmed (module level: no span of its own to carry the event)",
+		"variable fresh@48":    "trimmed (its function has 2 code lines, under the 20 events need)",
+		"function check@51":    "values=false ticks=false sensitive=false",
+		"variable n@52":        "trimmed (its function has 5 code lines, under the 20 events need)",
+		"variable total@55":    "trimmed (its function has 5 code lines, under the 20 events need)",
+		"loop x@58":            "trimmed (module level: no span of its own to carry the event)",
 	}
 	compare(t, got, want)
 }
@@ -176,7 +195,7 @@ func TestPolicyHighOnPythonWithValues(t *testing.T) {
 		"function __repr__@14": "declined",
 		"function get_path@17": "values=false ticks=false sensitive=false",
 		"function load@20":     "values=true ticks=false sensitive=false",
-		"function refresh@38":  "values=true ticks=false sensitive=false",
+		"function refresh@47":  "values=true ticks=false sensitive=false",
 		"variable data@25":     "values=true ticks=false sensitive=false",
 		"variable data@26":     "values=true ticks=false sensitive=false",
 		"variable count@27":    "values=true ticks=false sensitive=false",
@@ -188,11 +207,11 @@ func TestPolicyHighOnPythonWithValues(t *testing.T) {
 		// The name says nothing; the value is a hidden prompt's answer.
 		"variable value@34": "values=false ticks=false sensitive=true",
 		"variable env@35":   "values=false ticks=false sensitive=true",
-		"variable fresh@39": "values=true ticks=false sensitive=false",
-		"function check@42": "values=true ticks=false sensitive=false",
-		"variable n@43":     "values=true ticks=false sensitive=false",
-		"variable total@46": "values=true ticks=false sensitive=false",
-		"loop x@49":         "values=false ticks=true sensitive=false",
+		"variable fresh@48": "values=true ticks=false sensitive=false",
+		"function check@51": "values=true ticks=false sensitive=false",
+		"variable n@52":     "values=true ticks=false sensitive=false",
+		"variable total@55": "values=true ticks=false sensitive=false",
+		"loop x@58":         "values=false ticks=true sensitive=false",
 	}
 	compare(t, got, want)
 }
@@ -207,9 +226,9 @@ func TestPolicyOnJavaScript(t *testing.T) {
 		"loop it@5":            "values=false ticks=false sensitive=false",
 		"variable v@6":         "trimmed (inside a loop)",
 		"variable total@7":     "trimmed (inside a loop)",
-		"function pick@13":     "declined",
-		"function size@15":     "trimmed (property accessor: runs on every attribute read)",
-		"function toString@16": "declined",
+		"function pick@23":     "declined",
+		"function size@25":     "trimmed (property accessor: runs on every attribute read)",
+		"function toString@26": "declined",
 	})
 	high := plan(t, decide.Policy{Density: decide.High}, source.JavaScript, jsSample, builtin.Decide)
 	if got := high["variable encoding@2"]; got != "trimmed (declared without a value)" {
