@@ -164,7 +164,10 @@ func TestJSRequestsStayUnder4MiB(t *testing.T) {
 	node := tool(t, "node")
 	p := jsProject(t, "limits.js", source.ModuleCommonJS)
 	c := newCollector(t, 200, 0)
-	got := run(t, p.dir, cleanEnv("OTEL_EXPORTER_OTLP_ENDPOINT="+c.URL, "OTEL_SPAN_EVENT_COUNT_LIMIT=100000"), node, p.prog, "3000", "30")
+	// 16 MB go at exit: a loaded machine needs more than the default
+	// second to send them.
+	env := cleanEnv("OTEL_EXPORTER_OTLP_ENDPOINT="+c.URL, "OTEL_SPAN_EVENT_COUNT_LIMIT=100000", "TELEMETRY_INJECT_EXIT_TIMEOUT=30000")
+	got := run(t, p.dir, env, node, p.prog, "3000", "30")
 	if got.code != 0 {
 		t.Fatalf("exit %d\n%s", got.code, got.out)
 	}
