@@ -28,14 +28,15 @@ function attrs(o, max) {
 }
 
 // originNs is the clock's origin in Unix nanoseconds, exact to the
-// microsecond.
-const originNs = BigInt(Math.round(origin * 1000)) * 1000n;
+// microsecond. (No BigInt literals: TypeScript refuses them below ES2020.)
+const ONE = BigInt(1);
+const originNs = BigInt(Math.round(origin * 1000)) * BigInt(1000);
 
 // nanos converts a time from nowMs to Unix nanoseconds (a BigInt);
 // given after, the result is later than it: a span lasts at least 1 ns.
 function nanos(ms, after) {
   let n = originNs + BigInt(Math.round(ms * 1e6));
-  if (after !== undefined && n <= after) n = after + 1n;
+  if (after !== undefined && n <= after) n = after + ONE;
   return n;
 }
 
