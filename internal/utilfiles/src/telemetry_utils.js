@@ -107,7 +107,8 @@ class Span {
     this.ctx = null;
     this.inCtx = false;
     this.prev = null;
-    this.kids = 0;
+    this.parent = null;
+    this.kept = 0;
     this.ended = false;
     this.droppedEvents = 0;
     this.droppedAttrs = 0;
@@ -177,7 +178,7 @@ function start(name, file, line, attrs, values) {
       st.stats.unsampled++;
       return s;
     }
-    if (parent !== null) parent.kids++;
+    if (provider === undefined) s.parent = parent;
     const a = { "code.function.name": name, "code.file.path": file, "code.line.number": line };
     if (attrs) s.droppedAttrs = describe(a, 3, attrs, values, st.cfg.attrs);
     st.stats.attrs += s.droppedAttrs;
