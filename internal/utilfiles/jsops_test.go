@@ -107,3 +107,38 @@ func TestJSNestsUnderTheSDKsServerSpan(t *testing.T) {
 		t.Errorf("span counts %v", count)
 	}
 }
+
+// TestJSContextFollowsTheWork checks testdata/js/context.js: a suspended
+// generator, a timer started by a synchronous function, and a timer an
+// async function leaves behind all end up where the work was started, or
+// in a trace of their own once the span that started them has ended. A
+// suspended generator's span is the parent of what its consumer does in
+// the same job (enter cannot tell that the generator yielded), and of
+// nothing after.
+func TestJSContextFollowsTheWork(t *testing.T) {
+	node := tool(t, "node")
+	p := jsProject(t, "context.js", source.ModuleCommonJS)
+	out := filepath.Join(t.TempDir(), "spans.jsonl")
+	sameBehaviour(t, run(t, p.dir, cleanEnv(), node, p.plainP), run(t, p.dir, cleanEnv("TELEMETRY_INJECT_FILE="+out), node, p.prog), slack)
+	spans := decode(t, [][]byte{fileSpans(t, out)})
+	checkTree(t, spans, map[string][]string{"gen": {""}, "schedule": {""}, "outer": {""}, "inner": {"outer"}, "leaf": {"", "gen", "schedule", "outer", "inner"}})
+	names := map[string]string{}
+	for _, s := range spans {
+		names[s.SpanID] = s.Name
+	}
+	want := map[string]string{"in-gen": "gen", "same-job-as-gen": "gen", "after-gen": "", "in-schedule": "schedule", "after-schedule": "",
+		"in-outer": "outer", "in-inner": "inner", "fire-and-forget": ""}
+	for _, s := range spans {
+		if s.Name != "leaf" {
+			continue
+		}
+		tag, _ := s.Attrs["tag"].(string)
+		if w, ok := want[tag]; !ok || names[s.ParentID] != w {
+			t.Errorf("leaf %q: parent %q, want %q", tag, names[s.ParentID], w)
+		}
+		delete(want, tag)
+	}
+	if len(want) != 0 {
+		t.Errorf("no leaf span for %v", want)
+	}
+}

@@ -68,6 +68,10 @@ func TestJSRuntimeRunsNoProgramCode(t *testing.T) {
 						if e == "exception" {
 							a := s.EventAttrs[i]
 							events[a["exception.type"].(string)+":"+a["exception.message"].(string)]++
+							stack, _ := a["exception.stacktrace"].(string)
+							if a["exception.type"] == "RangeError" && (!strings.HasPrefix(stack, "RangeError: range\n    at ") || !strings.Contains(stack, "/hostile.js:")) {
+								t.Errorf("RangeError stack trace %q", stack)
+							}
 						}
 					}
 					if s.Status.String() != "Error" {

@@ -59,6 +59,7 @@ func read(name string) string {
 // Python returns the content of _telemetry_utils.py.
 func Python() []byte {
 	r := strings.NewReplacer(
+		"# @@OTEL@@\n", read("otel.py"),
 		"# @@CONFIG@@\n", read("config.py"),
 		"# @@VALUES@@\n", read("values.py"),
 		"# @@EXPORTER@@\n", read("exporter.py"),

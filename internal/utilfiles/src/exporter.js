@@ -28,14 +28,15 @@ function attrs(o, max) {
 }
 
 // originNs is the clock's origin in Unix nanoseconds, exact to the
-// microsecond.
-const originNs = BigInt(Math.round(origin * 1000)) * 1000n;
+// microsecond. (No BigInt literals: TypeScript refuses them below ES2020.)
+const ONE = BigInt(1);
+const originNs = BigInt(Math.round(origin * 1000)) * BigInt(1000);
 
 // nanos converts a time from nowMs to Unix nanoseconds (a BigInt);
 // given after, the result is later than it: a span lasts at least 1 ns.
 function nanos(ms, after) {
   let n = originNs + BigInt(Math.round(ms * 1e6));
-  if (after !== undefined && n <= after) n = after + 1n;
+  if (after !== undefined && n <= after) n = after + ONE;
   return n;
 }
 
@@ -119,19 +120,26 @@ class Exporter {
       else if (!this.makeRoom(s)) return;
     }
     q.push(s);
+    if (s.parent !== null) s.parent.kept++;
     this.schedule(q.length >= this.cfg.batch);
   }
 
   // makeRoom says whether s may join a full OTLP queue, dropping s or a
-  // queued leaf to make it so.
+  // queued span to make it so. Only spans none of whose children are kept
+  // (queued or exported) go, so nothing kept loses its parent; memory stays
+  // bounded, as a parent whose children were all dropped goes too.
   makeRoom(s) {
     const q = this.queue;
-    if (s.kids === 0) {
+    if (s.kept === 0) {
+      s.parent = null;
       st.stats.dropped++;
       return false;
     }
     for (let i = q.length - 1; i >= 0; i--) {
-      if (q[i].kids === 0) {
+      const v = q[i];
+      if (v.kept === 0) {
+        if (v.parent !== null) v.parent.kept--;
+        v.parent = null;
         q.splice(i, 1);
         st.stats.dropped++;
         return true;
@@ -157,6 +165,7 @@ class Exporter {
       if (exiting) this.exiting = true;
       while (this.queue.length) {
         const batch = this.queue.splice(0, this.cfg.batch);
+        for (const s of batch) s.parent = null;
         if (this.path) this.write(batch);
         else this.send(batch);
       }

@@ -1,4 +1,4 @@
-// Settings read once from the environment, and which spans are kept:
+// Settings read once from the environment, span ids, and which spans are kept:
 // OTEL_TRACES_SAMPLER/_ARG decide for a trace's root, a child follows its
 // parent (so a kept span's parent is always kept), and a per-name rate limit
 // keeps one hot function from flooding the exporter.
@@ -71,4 +71,43 @@ function allowed(name, now) {
   if (b.tokens < 1) return false;
   b.tokens--;
   return true;
+}
+
+// Ids come from the runtime's own generator (xorshift128, seeded once from
+// crypto where there is one), never from Math.random, which a program may
+// have seeded for reproducible runs.
+function rand32() {
+  let r = st.rand;
+  if (r === null) {
+    r = st.rand = new Uint32Array(4);
+    try {
+      G.crypto.getRandomValues(r);
+    } catch (e) {
+      for (let i = 0; i < 4; i++) r[i] = (Date.now() * (i + 1) + nowMs() * 1000) >>> 0;
+    }
+    r[0] |= 1;
+  }
+  let t = r[3];
+  const s = r[0];
+  r[3] = r[2];
+  r[2] = r[1];
+  r[1] = s;
+  t ^= t << 11;
+  t ^= t >>> 8;
+  r[0] = t ^ s ^ (s >>> 19);
+  return r[0];
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => (i < 16 ? "0" : "") + i.toString(16));
+
+// hex returns n random hex digits (n a multiple of 8), never all zeros,
+// which OTLP reserves for "no id".
+function hex(n) {
+  let s = "", any = 0;
+  for (let i = 0; i < n; i += 8) {
+    const r = rand32();
+    any |= r;
+    s += HEX[r >>> 24] + HEX[(r >>> 16) & 255] + HEX[(r >>> 8) & 255] + HEX[r & 255];
+  }
+  return any === 0 ? s.slice(0, -1) + "1" : s;
 }

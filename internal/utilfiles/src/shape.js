@@ -41,7 +41,7 @@ const SECRETS = [
   [/([a-z][a-z0-9+.-]*:\/\/)[^/\s:@]*:[^/\s@]*@/gi, "$1[REDACTED]@"],
   [/\b(pass\w*|pwd|secret\w*|token|api[_-]?key|auth\w*)(\s*[=:]\s*)[^\s&;,]+/gi, "$1$2[REDACTED]"],
 ];
-const LONG_TOKEN = /[A-Za-z0-9+/=_.-]{20,}/g;
+const LONG_TOKEN = /[A-Za-z0-9+/=_-]{20,}/g;
 
 // entropic says whether a long token looks random (a key, a hash, a
 // session id) rather than a word: both letters and digits and more than 3.5
@@ -56,11 +56,12 @@ function entropic(t) {
 }
 
 // redact takes known secret shapes out of a string (the program's own
-// string: a primitive, so nothing of the program runs).
-function redact(s) {
+// string: a primitive, so nothing of the program runs), and random-looking
+// tokens unless told not to (stack traces, whose paths would look random).
+function redact(s, tokens) {
   let out = s;
   for (const [re, to] of SECRETS) out = out.replace(re, to);
-  return out.replace(LONG_TOKEN, (t) => (entropic(t) ? "[REDACTED]" : t));
+  return tokens ? out.replace(LONG_TOKEN, (t) => (entropic(t) ? "[REDACTED]" : t)) : out;
 }
 
 // Built-ins are captured when the runtime loads, before the program can
@@ -129,7 +130,7 @@ function value(v) {
     case "number": return Number.isFinite(v) ? v : String(v);
     case "boolean": return v;
     case "undefined": return "undefined";
-    case "string": return v.length <= SHORT ? redact(v) : shape(v);
+    case "string": return v.length <= SHORT ? redact(v, true) : shape(v);
   }
   return v === null ? "null" : shape(v);
 }
@@ -154,10 +155,27 @@ function describe(a, n, attrs, values, max) {
 
 // stackReadable says whether reading an error's stack runs nothing of the
 // program: V8 formats a stack lazily, through Error.prepareStackTrace when
-// the program has installed one (source-map-support does).
+// the program has installed one (source-map-support does). Node installs
+// its own, ErrorPrepareStackTrace, which is not the program's.
 function stackReadable() {
   const d = ownDesc(Error, "prepareStackTrace");
-  return d === undefined || ("value" in d && d.value === undefined);
+  if (d === undefined || !("value" in d) || d.value === undefined) return d === undefined || "value" in d;
+  const n = typeof d.value === "function" ? ownDesc(d.value, "name") : undefined;
+  return n !== undefined && "value" in n && n.value === "ErrorPrepareStackTrace";
+}
+
+// lookupIsData says whether reading e[k] meets only data properties and
+// ordinary objects: V8 formats a stack's first line from name and message,
+// so a getter for either would run while the runtime reads the stack.
+function lookupIsData(e, k) {
+  const types = nodeTypes();
+  for (let o = e, n = 0; o !== null && n < 32; n++) {
+    if (n > 0 && o !== ObjectProto && !BUILTINS.has(o) && (types === null || types.isProxy(o))) return false;
+    const d = ownDesc(o, k);
+    if (d !== undefined) return "value" in d;
+    o = getProto(o);
+  }
+  return true;
 }
 
 function ownString(e, k) {
@@ -185,7 +203,10 @@ function errorInfo(e) {
     if (types === null || types.isProxy(p)) break;
     p = getProto(p);
   }
-  const message = redact(ownString(e, "message").slice(0, 1024));
-  const stack = stackReadable() ? redact(ownString(e, "stack").slice(0, 4096)) : "";
-  return { type, message, stack };
+  const raw = ownString(e, "message").slice(0, 1024), message = redact(raw, true);
+  const formats = stackReadable() && lookupIsData(e, "name") && lookupIsData(e, "message");
+  let stack = formats ? ownString(e, "stack").slice(0, 4096) : "";
+  // The stack repeats the message, which is redacted as the message is.
+  if (raw !== "" && raw !== message) stack = stack.split(raw).join(message);
+  return { type, message, stack: redact(stack, false) };
 }

@@ -92,45 +92,6 @@ function nowMs() {
   return perf ? perf.now() : Date.now() - origin;
 }
 
-// Ids come from the runtime's own generator (xorshift128, seeded once from
-// crypto where there is one), never from Math.random, which a program may
-// have seeded for reproducible runs.
-function rand32() {
-  let r = st.rand;
-  if (r === null) {
-    r = st.rand = new Uint32Array(4);
-    try {
-      G.crypto.getRandomValues(r);
-    } catch (e) {
-      for (let i = 0; i < 4; i++) r[i] = (Date.now() * (i + 1) + nowMs() * 1000) >>> 0;
-    }
-    r[0] |= 1;
-  }
-  let t = r[3];
-  const s = r[0];
-  r[3] = r[2];
-  r[2] = r[1];
-  r[1] = s;
-  t ^= t << 11;
-  t ^= t >>> 8;
-  r[0] = t ^ s ^ (s >>> 19);
-  return r[0];
-}
-
-const HEX = Array.from({ length: 256 }, (_, i) => (i < 16 ? "0" : "") + i.toString(16));
-
-// hex returns n random hex digits (n a multiple of 8), never all zeros,
-// which OTLP reserves for "no id".
-function hex(n) {
-  let s = "", any = 0;
-  for (let i = 0; i < n; i += 8) {
-    const r = rand32();
-    any |= r;
-    s += HEX[r >>> 24] + HEX[(r >>> 16) & 255] + HEX[(r >>> 8) & 255] + HEX[r & 255];
-  }
-  return any === 0 ? s.slice(0, -1) + "1" : s;
-}
-
 class Span {
   constructor(name, parent, sampled) {
     this.name = name;
@@ -146,7 +107,8 @@ class Span {
     this.ctx = null;
     this.inCtx = false;
     this.prev = null;
-    this.kids = 0;
+    this.parent = null;
+    this.kept = 0;
     this.ended = false;
     this.droppedEvents = 0;
     this.droppedAttrs = 0;
@@ -216,7 +178,7 @@ function start(name, file, line, attrs, values) {
       st.stats.unsampled++;
       return s;
     }
-    if (parent !== null) parent.kids++;
+    if (provider === undefined) s.parent = parent;
     const a = { "code.function.name": name, "code.file.path": file, "code.line.number": line };
     if (attrs) s.droppedAttrs = describe(a, 3, attrs, values, st.cfg.attrs);
     st.stats.attrs += s.droppedAttrs;
@@ -242,11 +204,11 @@ function start(name, file, line, attrs, values) {
   }
 }
 
-// finish ends a span and lets go of everything that tied it to others.
+// finish ends a span. It keeps prev, a span of its own (never a program
+// value), so that exit can skip spans that ended out of order.
 function finish(s) {
   try {
     s.ended = true;
-    s.prev = null;
     if (!s.sampled) return;
     if (s.counts !== null) {
       for (const [k, n] of s.counts) {
@@ -288,9 +250,14 @@ function tiEnter(name, file, line, attrs, values) {
 
 function tiExit(s) {
   if (s === null || s === undefined) return;
-  // Only a span that is still current gives way to its parent: a generator
-  // finishing after its consumer moved on must not bring back a parent.
-  if (st.cur === s) st.cur = s.prev;
+  // Only a span that is still current gives way, to the nearest enclosing
+  // span still running: a generator finishing after its consumer moved on
+  // must not bring back a parent, nor leave an ended one current.
+  if (st.cur === s) {
+    let p = s.prev;
+    while (p !== null && p.ended) p = p.prev;
+    st.cur = p;
+  }
   finish(s);
 }
 

@@ -265,79 +265,6 @@ def _open(name, file, line, attrs, record_exc, gen, values):
     return sp
 
 
-def _otel_span(tracer, name, file, line, a, record_exc, gen, parent):
-    attrs = {"code.function.name": name, "code.file.path": file, "code.line.number": line}
-    if a:
-        for k, v in a.items():
-            # The SDK logs a warning for a None attribute value.
-            attrs[k] = "None" if v is None else v
-    sp = _Span()
-    sp.name, sp.file, sp.line, sp.attrs, sp.record, sp.current = name, file, line, None, record_exc, not gen
-    sp.parent, sp.pgen, sp.local_root = parent, _PGEN, False
-    sp.events = sp.error = sp.counts = sp.tok = sp.otel_tok = None
-    sp.dropped_events = sp.end = sp.start = sp.trace_id = sp.span_id = sp.parent_id = 0
-    sp.otel = tracer.start_span(name, attributes=attrs)
-    sp.otel_ctx = _modules[_OTM].set_span_in_context(sp.otel) if not gen else None
-    return sp
-
-
-def _otel_tracer():
-    """Returns the program's OpenTelemetry tracer while it has set an SDK
-    provider; looked up again whenever the provider changes."""
-    global _TRACER, _PROVIDER
-    try:
-        trace = _modules[_OTM]
-        # The global provider, read without calling anything: None until
-        # the program sets one.
-        provider = trace.__dict__.get("_TRACER_PROVIDER")
-        if provider is None:
-            provider = trace.get_tracer_provider()
-        if provider is _PROVIDER:
-            return _TRACER
-        _PROVIDER = provider
-        if type(provider).__name__ in ("ProxyTracerProvider", "NoOpTracerProvider"):
-            _TRACER = None
-        else:
-            _TRACER = trace.get_tracer("telemetry-inject", _VERSION)
-            if _cur is None:
-                _configure_context()
-    except Exception:
-        _STATS["errors"] += 1
-        _TRACER = None
-    return _TRACER
-
-
-def _failed(sp, t, v, tb):
-    if _control_flow(t):
-        return
-    first = _first_instrumented(tb)
-    typ, msg, stack = _exc_fields(t, v, tb, first)
-    sp.error = msg if msg is not None else typ
-    if sp.otel is not None:
-        trace = _modules[_OTM]
-        if first:
-            sp.otel.add_event("exception", _exc_attrs(typ, msg, stack))
-        sp.otel.set_status(trace.Status(trace.StatusCode.ERROR, sp.error))
-    elif first:
-        ev = sp.events
-        item = ("exception", _time_ns(), None, None, _exc_attrs(typ, msg, stack))
-        # The exception event is kept even past the event limit: it is why
-        # the span is an error.
-        if ev is None:
-            sp.events = [item]
-        else:
-            ev.append(item)
-
-
-def _exc_attrs(typ, msg, stack):
-    a = {"exception.type": typ}
-    if msg is not None:
-        a["exception.message"] = msg
-    if stack:
-        a["exception.stacktrace"] = stack
-    return a
-
-
 def _exit_slow(sp, t, v, tb):
     """Ends a span that failed, counted iterations or belongs to the
     program's OpenTelemetry tracer."""
@@ -445,40 +372,7 @@ def _event(name, file, line, extra):
         _STATS["errors"] += 1
 
 
-def _attrs(attrs, values):
-    """Turns the flat ("name", value, ...) tuple into span attributes without
-    keeping a reference to any value."""
-    out = {}
-    if type(attrs) is not tuple:
-        return out
-    sens, plain, sized = _SENSITIVE_CACHE, _PLAIN_NAMES, _SIZED_NAMES
-    for i in range(0, len(attrs) - 1, 2):
-        k = attrs[i]
-        if type(k) is not str:
-            continue
-        hit = sens.get(k)
-        if hit is None:
-            hit = _sensitive(k)
-        if hit:
-            # Not even a length: a password's length is part of it.
-            continue
-        v = attrs[i + 1]
-        if values:
-            out[k] = _value_pair(v)[1]
-            continue
-        # _shape, inlined: this runs for every parameter of every span.
-        t = type(v)
-        if type(t) is type:
-            name = plain.get(t)
-            if name is not None:
-                out[k] = name
-                continue
-            name = sized.get(t)
-            if name is not None:
-                out[k] = "%s[%d]" % (name, len(v))
-                continue
-        out[k] = _tname(t)
-    return out
+# @@OTEL@@
 
 # @@CONFIG@@
 

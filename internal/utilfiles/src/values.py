@@ -239,3 +239,70 @@ def _exc_fields(t, v, tb, with_stack):
         typ, stack = typ[:limit], stack[:limit]
         msg = msg[:limit] if msg is not None else None
     return typ, msg, stack
+
+
+def _attrs(attrs, values):
+    """Turns the flat ("name", value, ...) tuple into span attributes without
+    keeping a reference to any value."""
+    out = {}
+    if type(attrs) is not tuple:
+        return out
+    sens, plain, sized = _SENSITIVE_CACHE, _PLAIN_NAMES, _SIZED_NAMES
+    for i in range(0, len(attrs) - 1, 2):
+        k = attrs[i]
+        if type(k) is not str:
+            continue
+        hit = sens.get(k)
+        if hit is None:
+            hit = _sensitive(k)
+        if hit:
+            # Not even a length: a password's length is part of it.
+            continue
+        v = attrs[i + 1]
+        if values:
+            out[k] = _value_pair(v)[1]
+            continue
+        # _shape, inlined: this runs for every parameter of every span.
+        t = type(v)
+        if type(t) is type:
+            name = plain.get(t)
+            if name is not None:
+                out[k] = name
+                continue
+            name = sized.get(t)
+            if name is not None:
+                out[k] = "%s[%d]" % (name, len(v))
+                continue
+        out[k] = _tname(t)
+    return out
+
+
+def _failed(sp, t, v, tb):
+    if _control_flow(t):
+        return
+    first = _first_instrumented(tb)
+    typ, msg, stack = _exc_fields(t, v, tb, first)
+    sp.error = msg if msg is not None else typ
+    if sp.otel is not None:
+        trace = _modules[_OTM]
+        if first:
+            sp.otel.add_event("exception", _exc_attrs(typ, msg, stack))
+        sp.otel.set_status(trace.Status(trace.StatusCode.ERROR, sp.error))
+    elif first:
+        ev = sp.events
+        item = ("exception", _time_ns(), None, None, _exc_attrs(typ, msg, stack))
+        # The exception event is kept even past the event limit: it is why
+        # the span is an error.
+        if ev is None:
+            sp.events = [item]
+        else:
+            ev.append(item)
+
+
+def _exc_attrs(typ, msg, stack):
+    a = {"exception.type": typ}
+    if msg is not None:
+        a["exception.message"] = msg
+    if stack:
+        a["exception.stacktrace"] = stack
+    return a
