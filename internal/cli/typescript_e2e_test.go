@@ -31,7 +31,7 @@ func TestTypeScriptProjectStillCompilesAndRuns(t *testing.T) {
 	want := compileAndRun(project)
 	os.RemoveAll(filepath.Join(project, "dist"))
 
-	code, _, stderr := runCLI(t, nil, project, "-v")
+	code, _, stderr := runCLI(t, nil, project, "-v", "--density", "high")
 	if code != ExitOK {
 		t.Fatalf("exit %d:\n%s", code, stderr)
 	}
