@@ -60,16 +60,21 @@ func ownRuntime(b []byte) bool {
 func (r *run) ensureRuntime(p layout.Placement) (bool, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.runtimes[p.RuntimePath] {
-		return false, nil
+	if err, ok := r.checked[p.RuntimePath]; ok {
+		return false, err
 	}
+	wrote, err := r.makeRuntime(p)
+	r.checked[p.RuntimePath] = err // every file placed there shares the answer
+	return wrote, err
+}
+
+func (r *run) makeRuntime(p layout.Placement) (bool, error) {
 	want := stampRuntime(p.RuntimePath, r.opts.Runtime(p.Runtime))
 	abs := filepath.Join(r.opts.Root, filepath.FromSlash(p.RuntimePath))
 	have, err := os.ReadFile(abs)
 	missing := errors.Is(err, fs.ErrNotExist)
 	switch {
 	case err == nil && bytes.Equal(have, want):
-		r.runtimes[p.RuntimePath] = true
 		return false, nil
 	case err != nil && !missing:
 		return false, fmt.Errorf("reading the runtime file %s: %w", p.RuntimePath, err)
