@@ -98,7 +98,12 @@ func Replace(name string, expect, data []byte, o ReplaceOptions) error {
 		return err
 	}
 	defer os.Remove(tmp) // a no-op once renamed
-	defer os.Remove(keep)
+	keepPin := false
+	defer func() {
+		if !keepPin {
+			os.Remove(keep)
+		}
+	}()
 
 	// Size and modification time, immediately before the swap: cheaper
 	// than the content, and together with the lease they catch a write
@@ -114,6 +119,7 @@ func Replace(name string, expect, data []byte, o ReplaceOptions) error {
 	// its inode back before letting it go on.
 	if same, err := holds(f, expect); err != nil || !same || l.broken() {
 		if err := putBack(keep, name); err != nil {
+			keepPin = true // the only copy of the user's edit
 			return fmt.Errorf("an edit arrived while writing and restoring it failed (the edited content is kept at %s): %w", keep, err)
 		}
 		l.release()
