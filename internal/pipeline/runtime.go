@@ -86,7 +86,7 @@ func (r *run) makeRuntime(p layout.Placement) (bool, error) {
 		}
 	case missing:
 		// Linked into place, never over a file that appeared meanwhile.
-		if err := atomicfile.Create(abs, want, 0o644); err != nil {
+		if err := atomicfile.Create(abs, want, 0o644, r.opts.TempDir); err != nil {
 			return false, fmt.Errorf("writing the runtime file %s: %w", p.RuntimePath, err)
 		}
 	default:
