@@ -146,6 +146,10 @@ func stage(name string, data []byte, st *syscall.Stat_t, dir string) (tmp, keep 
 		os.Remove(tmp)
 		return stage(name, data, st, filepath.Dir(name))
 	}
+	if errors.Is(err, syscall.EPERM) {
+		os.Remove(tmp)
+		return "", "", fmt.Errorf("not permitted to replace it (an immutable or append-only attribute? lsattr shows them): %w", syscall.EPERM)
+	}
 	if err != nil {
 		os.Remove(tmp)
 		return "", "", fmt.Errorf("pinning the original: %w", err)
