@@ -69,7 +69,8 @@ func (r *run) ensureRuntime(p layout.Placement) (bool, error) {
 }
 
 func (r *run) makeRuntime(p layout.Placement) (bool, error) {
-	want := stampRuntime(p.RuntimePath, r.opts.Runtime(p.Runtime))
+	body := r.opts.Runtime(p.Runtime)
+	want := stampRuntime(p.RuntimePath, body)
 	abs := filepath.Join(r.opts.Root, filepath.FromSlash(p.RuntimePath))
 	have, err := os.ReadFile(abs)
 	missing := errors.Is(err, fs.ErrNotExist)
@@ -78,7 +79,7 @@ func (r *run) makeRuntime(p layout.Placement) (bool, error) {
 		return false, nil
 	case err != nil && !missing:
 		return false, fmt.Errorf("reading the runtime file %s: %w", p.RuntimePath, err)
-	case err == nil && !ownRuntime(have):
+	case err == nil && !ownRuntime(have) && !bytes.Equal(have, body):
 		return false, fmt.Errorf("%s exists but is not telemetry-inject's runtime file (no valid telemetry-inject header line), so it is left alone and nothing here imports it: rename it, or exclude this folder", p.RuntimePath)
 	case r.opts.DryRun:
 		if err := r.diff(p.RuntimePath, have, want); err != nil {
@@ -146,7 +147,7 @@ func (r *run) removeRuntimes(ctx context.Context) {
 			r.keep(rel, fmt.Sprintf("cannot read it: %v", err))
 			continue
 		}
-		if !ownRuntime(b) {
+		if !ownRuntime(b) && !r.unstamped(b) {
 			r.keep(rel, "not telemetry-inject's own runtime file (no valid telemetry-inject header line): left alone")
 			continue
 		}
@@ -172,6 +173,17 @@ func (r *run) removeRuntimes(ctx context.Context) {
 		r.runtimes[rel] = true
 		r.mu.Unlock()
 	}
+}
+
+// unstamped recognises a runtime file written before files carried the
+// header line: byte for byte one this binary would write, less the line.
+func (r *run) unstamped(b []byte) bool {
+	for _, k := range []layout.Runtime{layout.PythonRuntime, layout.CommonJSRuntime, layout.ESMRuntime, layout.TypeScriptRuntime} {
+		if bytes.Equal(b, r.opts.Runtime(k)) {
+			return true
+		}
+	}
+	return false
 }
 
 func (r *run) keep(rel, reason string) {

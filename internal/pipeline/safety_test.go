@@ -216,3 +216,29 @@ func TestRemoveKeepsTheRuntimeOfAFileStripDoesNotRecognise(t *testing.T) {
 		t.Fatalf("runtime of a file that still names it: kept %+v", rep.RuntimesKept)
 	}
 }
+
+// TestAnUnstampedRuntimeOfThisVersionIsStillOurs: runtime files written
+// before the header line existed are recognised by their exact bytes, so
+// an upgrade neither refuses nor strands them.
+func TestAnUnstampedRuntimeOfThisVersionIsStillOurs(t *testing.T) {
+	root, fs := instrumented(t, map[string]string{"a.py": "def one\n"})
+	opts := options(root, fs)
+	if err := os.WriteFile(filepath.Join(root, "_telemetry_utils.py"), opts.Runtime(layout.PythonRuntime), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Run(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	if !ownRuntime([]byte(read(t, root, "_telemetry_utils.py"))) {
+		t.Fatal("the unstamped runtime was not given its header")
+	}
+	if err := os.WriteFile(filepath.Join(root, "_telemetry_utils.py"), opts.Runtime(layout.PythonRuntime), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Remove(context.Background(), options(root, fs)); err != nil {
+		t.Fatal(err)
+	}
+	if runtimeExists(root, "_telemetry_utils.py") {
+		t.Fatal("the unstamped runtime was not removed")
+	}
+}
