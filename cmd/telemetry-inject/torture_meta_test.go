@@ -104,7 +104,8 @@ func metaOf(t *testing.T, p string) meta {
 
 // tortureMetadata gives files to another user and group, with setuid,
 // setgid and read-only modes and a hard link, and checks instrumenting and
-// removing keep all of it; a user's own file named like the runtime is
+// removing keep all of it (a hard-linked file is refused, or with --force
+// rewritten in place so every name sees the change); a user's own file named like the runtime is
 // reported and never touched.
 func tortureMetadata(t *testing.T, tl tool) {
 	if os.Geteuid() != 0 {
@@ -168,12 +169,23 @@ func tortureMetadata(t *testing.T, tl tool) {
 		t.Error("pkg0/mod1.py not instrumented")
 	}
 
-	tl.mustRun(t, 3, tr.root, "--force") // the hard link still refuses
-	if !bytes.Contains(tr.read(t, "pkg0/mod3.py"), []byte("_telemetry_utils")) {
-		t.Error("--force did not write the read-only file")
+	linkedTogether := func(stage string) {
+		other, _ := os.ReadFile(filepath.Join(tr.root, "mod5-other-name.txt"))
+		if !bytes.Equal(other, tr.read(t, "pkg0/mod5.py")) || metaOf(t, link).ino != metaOf(t, filepath.Join(tr.root, "mod5-other-name.txt")).ino {
+			n++
+			t.Errorf("%s: the hard link was split", stage)
+		}
 	}
+	linkedTogether("instrument")
+	tl.mustRun(t, 3, tr.root, "--force") // theirs.py still fails
+	for _, rel := range []string{"pkg0/mod3.py", "pkg0/mod5.py"} {
+		if !bytes.Contains(tr.read(t, rel), []byte("_telemetry_utils")) {
+			t.Errorf("--force did not write %s", rel)
+		}
+	}
+	linkedTogether("instrument --force")
 	n += changes("instrument --force")
-	r = tl.mustRun(t, 0, tr.root, "--remove", "--force") // mod5.py was never instrumented
+	r = tl.mustRun(t, 0, tr.root, "--remove", "--force")
 	if !strings.Contains(r.stderr, "runtime file kept _telemetry_utils.py: not telemetry-inject's own runtime file") {
 		t.Errorf("the user's file is not reported:\n%s", r.stderr)
 	}
@@ -186,10 +198,8 @@ func tortureMetadata(t *testing.T, tl tool) {
 	if string(tr.read(t, "_telemetry_utils.py")) != mine {
 		t.Error("the user's _telemetry_utils.py was touched")
 	}
-	if other, _ := os.ReadFile(filepath.Join(tr.root, "mod5-other-name.txt")); !bytes.Equal(other, tr.read(t, "pkg0/mod5.py")) || metaOf(t, link).ino != metaOf(t, filepath.Join(tr.root, "mod5-other-name.txt")).ino {
-		t.Error("the hard link was split")
-	}
-	t.Logf("TORTURE metadata: metadata changes %d over %d files (owner 1234:5678, modes %s)", n, len(before), fmt.Sprint(modeList(modes)))
+	linkedTogether("remove --force")
+	t.Logf("TORTURE metadata: metadata changes %d over %d files (owner 1234:5678, modes %s) and one hard-linked file (refused, then rewritten in place with --force)", n, len(before), fmt.Sprint(modeList(modes)))
 }
 
 func modeList(m map[string]fs.FileMode) []string {

@@ -32,7 +32,7 @@ var ErrReadOnly = errors.New("read-only file, left alone (--force rewrites it)")
 type HardLinkError struct{ Links uint64 }
 
 func (e *HardLinkError) Error() string {
-	return fmt.Sprintf("has %d hard links: rewriting it would split them (the other names would keep the old content); left alone", e.Links)
+	return fmt.Sprintf("has %d hard links: replacing it would split them (the other names would keep the old content); left alone (--force rewrites it in place)", e.Links)
 }
 
 // ReplaceOptions tune Replace.
@@ -43,6 +43,9 @@ type ReplaceOptions struct {
 	TempDir string
 	// Force rewrites read-only files.
 	Force bool
+	// InPlaceLinks rewrites a file with several hard links in place, with
+	// a backup, instead of refusing it.
+	InPlaceLinks bool
 }
 
 // Replace writes data to name only if name still holds exactly expect,
@@ -71,7 +74,7 @@ func Replace(name string, expect, data []byte, o ReplaceOptions) error {
 	if st.Mode&syscall.S_IFMT != syscall.S_IFREG {
 		return fmt.Errorf("not a regular file")
 	}
-	if st.Nlink > 1 {
+	if st.Nlink > 1 && !o.InPlaceLinks {
 		return &HardLinkError{Links: uint64(st.Nlink)}
 	}
 	if st.Mode&0o222 == 0 && !o.Force {
@@ -91,6 +94,11 @@ func Replace(name string, expect, data []byte, o ReplaceOptions) error {
 			return err
 		}
 		return ErrChanged
+	}
+
+	if st.Nlink > 1 {
+		l.release() // our own open for writing would break it
+		return replaceInPlace(f, name, expect, data, o.TempDir)
 	}
 
 	tmp, keep, err := stage(name, data, st, tempDirFor(name, o.TempDir))

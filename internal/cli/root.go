@@ -112,7 +112,7 @@ OPENAI_BASE_URL, ANTHROPIC_BASE_URL, OLLAMA_HOST.`,
 	f.BoolVar(&opts.DryRun, "dry-run", false, "print a unified diff of every change and write nothing")
 	f.BoolVar(&opts.Remove, "remove", false, "remove everything telemetry-inject added, restoring the original bytes")
 	f.BoolVar(&opts.JSON, "json", false, "print the report as JSON on standard output")
-	f.BoolVar(&opts.Force, "force", false, "also rewrite read-only files (left alone by default)")
+	f.BoolVar(&opts.Force, "force", false, "also rewrite read-only files, and hard-linked files in place with a backup (both left alone by default)")
 	f.StringSliceVar(&opts.Include, "include", nil, "instrument only these kinds: functions, loops, variables")
 	f.StringArrayVar(&opts.Exclude, "exclude", nil, "skip a kind (functions, loops, variables) or paths matching a gitignore-style `GLOB` (repeatable)")
 	f.StringVar(&opts.Provider, "provider", "", "LLM provider: openai, anthropic, ollama, openai-compatible, builtin (default from LLM_PROVIDER)")
