@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // tortureFailedRemovals makes some files impossible to restore (the
@@ -104,7 +106,8 @@ func metaOf(t *testing.T, p string) meta {
 
 // tortureMetadata gives files to another user and group, with setuid,
 // setgid and read-only modes and a hard link, and checks instrumenting and
-// removing keep all of it; a user's own file named like the runtime is
+// removing keep all of it (a hard-linked file is refused, or with --force
+// rewritten in place so every name sees the change); a user's own file named like the runtime is
 // reported and never touched.
 func tortureMetadata(t *testing.T, tl tool) {
 	if os.Geteuid() != 0 {
@@ -168,12 +171,23 @@ func tortureMetadata(t *testing.T, tl tool) {
 		t.Error("pkg0/mod1.py not instrumented")
 	}
 
-	tl.mustRun(t, 3, tr.root, "--force") // the hard link still refuses
-	if !bytes.Contains(tr.read(t, "pkg0/mod3.py"), []byte("_telemetry_utils")) {
-		t.Error("--force did not write the read-only file")
+	linkedTogether := func(stage string) {
+		other, _ := os.ReadFile(filepath.Join(tr.root, "mod5-other-name.txt"))
+		if !bytes.Equal(other, tr.read(t, "pkg0/mod5.py")) || metaOf(t, link).ino != metaOf(t, filepath.Join(tr.root, "mod5-other-name.txt")).ino {
+			n++
+			t.Errorf("%s: the hard link was split", stage)
+		}
 	}
+	linkedTogether("instrument")
+	tl.mustRun(t, 3, tr.root, "--force") // theirs.py still fails
+	for _, rel := range []string{"pkg0/mod3.py", "pkg0/mod5.py"} {
+		if !bytes.Contains(tr.read(t, rel), []byte("_telemetry_utils")) {
+			t.Errorf("--force did not write %s", rel)
+		}
+	}
+	linkedTogether("instrument --force")
 	n += changes("instrument --force")
-	r = tl.mustRun(t, 0, tr.root, "--remove", "--force") // mod5.py was never instrumented
+	r = tl.mustRun(t, 0, tr.root, "--remove", "--force")
 	if !strings.Contains(r.stderr, "runtime file kept _telemetry_utils.py: not telemetry-inject's own runtime file") {
 		t.Errorf("the user's file is not reported:\n%s", r.stderr)
 	}
@@ -186,10 +200,8 @@ func tortureMetadata(t *testing.T, tl tool) {
 	if string(tr.read(t, "_telemetry_utils.py")) != mine {
 		t.Error("the user's _telemetry_utils.py was touched")
 	}
-	if other, _ := os.ReadFile(filepath.Join(tr.root, "mod5-other-name.txt")); !bytes.Equal(other, tr.read(t, "pkg0/mod5.py")) || metaOf(t, link).ino != metaOf(t, filepath.Join(tr.root, "mod5-other-name.txt")).ino {
-		t.Error("the hard link was split")
-	}
-	t.Logf("TORTURE metadata: metadata changes %d over %d files (owner 1234:5678, modes %s)", n, len(before), fmt.Sprint(modeList(modes)))
+	linkedTogether("remove --force")
+	t.Logf("TORTURE metadata: metadata changes %d over %d files (owner 1234:5678, modes %s) and one hard-linked file (refused, then rewritten in place with --force)", n, len(before), fmt.Sprint(modeList(modes)))
 }
 
 func modeList(m map[string]fs.FileMode) []string {
@@ -263,5 +275,56 @@ func tortureFormatter(t *testing.T, tl tool) {
 	t.Logf("TORTURE formatter: %d files reformatted by black, --remove exit %d, files still importing the runtime %d, stranded imports %d", len(formatted), r.code, still, stranded)
 	if stranded > 0 || (still > 0) != (r.code == 3) {
 		t.Fatalf("stranded %d, still importing %d, exit %d\n%s", stranded, still, r.code, r.stderr)
+	}
+}
+
+// tortureInPlaceKills kills --force runs over hard-linked files, which are
+// rewritten in place (not atomically, with a backup): whatever a kill
+// leaves, the next run puts torn files back from their backups, so after
+// it every file is fully instrumented, every link intact, and a final
+// --remove gives back the original bytes.
+func tortureInPlaceKills(t *testing.T, tl tool) {
+	tr := genTree(t, 1, 40)
+	ref, took := tr.reference(t, tl)
+	for rel := range tr.orig {
+		if err := os.Link(filepath.Join(tr.root, rel), filepath.Join(tr.root, rel+".link")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tornAfterKill := 0
+	for i := 0; i < 6; i++ {
+		args := []string{tr.root, "--force"}
+		if i%3 == 2 {
+			args = append(args, "--remove")
+		}
+		cmd, _, _ := tl.command(args...)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Duration(rand.Int64N(int64(took))))
+		_ = cmd.Process.Signal(syscall.SIGKILL)
+		_ = cmd.Wait()
+		_, _, torn := tr.census(t, ref)
+		tornAfterKill += torn
+	}
+	tl.mustRun(t, 0, tr.root, "--force")
+	split := 0
+	for rel := range tr.orig {
+		link, _ := os.ReadFile(filepath.Join(tr.root, rel+".link"))
+		if !bytes.Equal(link, tr.read(t, rel)) {
+			split++
+		}
+	}
+	_, inst, _ := tr.census(t, ref)
+	left := tr.tempFiles(t)
+	t.Logf("TORTURE in-place kills: 6 kills over %d hard-linked files, torn right after a kill %d (put back by the next run), instrumented %d, split links %d, leftover temp files %d", len(tr.orig), tornAfterKill, inst, split, len(left))
+	if inst != len(tr.orig) || split > 0 || len(left) > 0 {
+		t.Fatalf("instrumented %d of %d, %d split links, left %v", inst, len(tr.orig), split, left)
+	}
+	tl.mustRun(t, 0, tr.root, "--remove", "--force")
+	for rel, want := range tr.orig {
+		if !bytes.Equal(tr.read(t, rel), want) {
+			t.Errorf("%s not restored", rel)
+		}
 	}
 }

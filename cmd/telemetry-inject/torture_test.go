@@ -29,6 +29,7 @@ func TestTorture(t *testing.T) {
 		{"Metadata", tortureMetadata},
 		{"RuntimeRepair", tortureRuntimeRepair},
 		{"Formatter", tortureFormatter},
+		{"InPlaceKills", tortureInPlaceKills},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.run(t, tl) })
 	}

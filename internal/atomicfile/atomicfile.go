@@ -5,9 +5,11 @@
 package atomicfile
 
 import (
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 )
 
 // Write replaces name's content with data, giving the file mode. It is for
@@ -23,14 +25,20 @@ func Write(name string, data []byte, mode fs.FileMode) error {
 
 // Create writes a new file name with data and mode, failing with an error
 // that matches fs.ErrExist if a file of that name appeared meanwhile: the
-// content is linked into place, which never overwrites.
-func Create(name string, data []byte, mode fs.FileMode) error {
-	tmp, err := writeNew(filepath.Dir(name), data, mode)
+// content is linked into place, which never overwrites. The temporary file
+// goes to tempDir as in ReplaceOptions.
+func Create(name string, data []byte, mode fs.FileMode, tempDir string) error {
+	dir := tempDirFor(name, tempDir)
+	tmp, err := writeNew(dir, data, mode)
 	if err != nil {
 		return err
 	}
 	defer os.Remove(tmp)
-	if err := os.Link(tmp, name); err != nil {
+	err = os.Link(tmp, name)
+	if errors.Is(err, syscall.EXDEV) && dir != filepath.Dir(name) {
+		return Create(name, data, mode, "")
+	}
+	if err != nil {
 		return err
 	}
 	syncDir(filepath.Dir(name))

@@ -31,3 +31,24 @@ func TestWriteIntoMissingFolderFailsWithoutCreatingIt(t *testing.T) {
 		t.Fatal("write into a missing folder succeeded")
 	}
 }
+
+func TestCreateNeverOverwrites(t *testing.T) {
+	dir := t.TempDir()
+	state := filepath.Join(dir, "state")
+	if err := os.Mkdir(state, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	name := filepath.Join(dir, "_telemetry_utils.py")
+	if err := Create(name, []byte("ours"), 0o644, state); err != nil {
+		t.Fatal(err)
+	}
+	if err := Create(name, []byte("again"), 0o644, state); !os.IsExist(err) {
+		t.Fatalf("second create: %v", err)
+	}
+	if b, _ := os.ReadFile(name); string(b) != "ours" {
+		t.Fatalf("content %q", b)
+	}
+	if left, _ := os.ReadDir(state); len(left) != 0 {
+		t.Fatalf("temporary files left: %v", left)
+	}
+}

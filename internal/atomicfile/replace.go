@@ -32,7 +32,7 @@ var ErrReadOnly = errors.New("read-only file, left alone (--force rewrites it)")
 type HardLinkError struct{ Links uint64 }
 
 func (e *HardLinkError) Error() string {
-	return fmt.Sprintf("has %d hard links: rewriting it would split them (the other names would keep the old content); left alone", e.Links)
+	return fmt.Sprintf("has %d hard links: replacing it would split them (the other names would keep the old content); left alone (--force rewrites it in place)", e.Links)
 }
 
 // ReplaceOptions tune Replace.
@@ -43,6 +43,9 @@ type ReplaceOptions struct {
 	TempDir string
 	// Force rewrites read-only files.
 	Force bool
+	// InPlaceLinks rewrites a file with several hard links in place, with
+	// a backup, instead of refusing it.
+	InPlaceLinks bool
 }
 
 // Replace writes data to name only if name still holds exactly expect,
@@ -71,7 +74,7 @@ func Replace(name string, expect, data []byte, o ReplaceOptions) error {
 	if st.Mode&syscall.S_IFMT != syscall.S_IFREG {
 		return fmt.Errorf("not a regular file")
 	}
-	if st.Nlink > 1 {
+	if st.Nlink > 1 && !o.InPlaceLinks {
 		return &HardLinkError{Links: uint64(st.Nlink)}
 	}
 	if st.Mode&0o222 == 0 && !o.Force {
@@ -93,12 +96,22 @@ func Replace(name string, expect, data []byte, o ReplaceOptions) error {
 		return ErrChanged
 	}
 
+	if st.Nlink > 1 {
+		l.release() // our own open for writing would break it
+		return replaceInPlace(f, name, expect, data, o.TempDir)
+	}
+
 	tmp, keep, err := stage(name, data, st, tempDirFor(name, o.TempDir))
 	if err != nil {
 		return err
 	}
 	defer os.Remove(tmp) // a no-op once renamed
-	defer os.Remove(keep)
+	keepPin := false
+	defer func() {
+		if !keepPin {
+			os.Remove(keep)
+		}
+	}()
 
 	// Size and modification time, immediately before the swap: cheaper
 	// than the content, and together with the lease they catch a write
@@ -114,6 +127,7 @@ func Replace(name string, expect, data []byte, o ReplaceOptions) error {
 	// its inode back before letting it go on.
 	if same, err := holds(f, expect); err != nil || !same || l.broken() {
 		if err := putBack(keep, name); err != nil {
+			keepPin = true // the only copy of the user's edit
 			return fmt.Errorf("an edit arrived while writing and restoring it failed (the edited content is kept at %s): %w", keep, err)
 		}
 		l.release()
@@ -139,6 +153,10 @@ func stage(name string, data []byte, st *syscall.Stat_t, dir string) (tmp, keep 
 	if errors.Is(err, syscall.EXDEV) && dir != filepath.Dir(name) {
 		os.Remove(tmp)
 		return stage(name, data, st, filepath.Dir(name))
+	}
+	if errors.Is(err, syscall.EPERM) {
+		os.Remove(tmp)
+		return "", "", fmt.Errorf("not permitted to replace it (an immutable or append-only attribute? lsattr shows them): %w", syscall.EPERM)
 	}
 	if err != nil {
 		os.Remove(tmp)

@@ -12,7 +12,8 @@ import (
 )
 
 // Temporary files are named .telemetry-inject-p<PID>-<random>.tmp (new
-// content) and .old (a pin on the original inode while it is replaced). The
+// content), .old (a pin on the original inode while it is replaced) and
+// .bak (the backup of a file rewritten in place). The
 // PID says whether the run that made one is still alive; the extensions are
 // no source language's, so the scanner never reads them.
 const (
@@ -28,7 +29,7 @@ func tempPattern() string {
 // IsTemp reports whether a file name is one of our temporary files.
 func IsTemp(name string) bool {
 	base := filepath.Base(name)
-	return strings.HasPrefix(base, tempPrefix) && (strings.HasSuffix(base, tempSuffix) || strings.HasSuffix(base, keepSuffix))
+	return strings.HasPrefix(base, tempPrefix) && (strings.HasSuffix(base, tempSuffix) || strings.HasSuffix(base, keepSuffix) || strings.HasSuffix(base, bakSuffix))
 }
 
 // Clean removes, from each folder, the temporary files left by runs that
@@ -56,6 +57,16 @@ func Clean(dirs []string) ([]string, error) {
 				continue
 			}
 			p := filepath.Join(dir, e.Name())
+			if strings.HasSuffix(p, bakSuffix) {
+				// The journal of an in-place write: the file it names may
+				// be half written and is put back first.
+				if err := recoverBackup(p); err != nil {
+					errs = append(errs, err)
+					continue
+				}
+				removed = append(removed, p)
+				continue
+			}
 			if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				errs = append(errs, fmt.Errorf("removing the stale temporary file %s: %w", p, err))
 				continue

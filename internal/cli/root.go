@@ -149,7 +149,7 @@ OPENAI_BASE_URL, ANTHROPIC_BASE_URL, OLLAMA_HOST.`,
 	f.BoolVar(&opts.Check, "check", false, "exit 1 and list the files a run would change, writing nothing (for CI)")
 	f.BoolVar(&opts.JSON, "json", false, "print the report as JSON on standard output")
 	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "print only errors")
-	f.BoolVar(&opts.Force, "force", false, "also rewrite read-only files (left alone by default)")
+	f.BoolVar(&opts.Force, "force", false, "also rewrite read-only files, and hard-linked files in place with a backup (both left alone by default)")
 	f.StringSliceVar(&opts.Include, "include", nil, "instrument only these kinds: functions, loops, variables")
 	f.StringArrayVar(&opts.Exclude, "exclude", nil, "skip a kind (functions, loops, variables) or paths matching a gitignore-style `GLOB` (repeatable; !GLOB re-includes)")
 	f.BoolVar(&opts.NoDefaultExcludes, "no-default-excludes", false, "also instrument tests, examples, docs, fixtures, migrations and vendored code")

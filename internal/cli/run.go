@@ -31,19 +31,17 @@ func run(ctx context.Context, opts *Options) error {
 		// (no lock either) and only asks whether anything would change.
 		opts.DryRun = true
 	}
-	root, err := rootOf(opts.Path)
+	root, files, skipped, err := scanPath(ctx, opts)
 	if err != nil {
-		return err
+		return interrupted(nil, err)
 	}
+	// Files read before the lock are safe: every write checks the file
+	// still holds what was read.
 	g, err := lockTree(root, opts)
 	if err != nil {
 		return err
 	}
 	defer g.release()
-	files, skipped, err := scanPath(ctx, opts)
-	if err != nil {
-		return interrupted(nil, err)
-	}
 	if err := g.cleanTemp(opts, root, files); err != nil {
 		return err
 	}
@@ -127,32 +125,23 @@ func run(ctx context.Context, opts *Options) error {
 	return nil
 }
 
-// rootOf is the folder a run works in: the path itself, or the folder of
-// a single file.
-func rootOf(p string) (string, error) {
-	abs, err := filepath.Abs(p)
+// scanPath finds the files under the path the user gave, which may be a
+// folder or a single file.
+func scanPath(ctx context.Context, opts *Options) (string, []source.File, []scan.Skip, error) {
+	abs, err := filepath.Abs(opts.Path)
 	if err != nil {
-		return "", err
+		return "", nil, nil, err
 	}
 	info, err := os.Stat(abs)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return "", fmt.Errorf("%s does not exist", p)
+			return "", nil, nil, fmt.Errorf("%s does not exist", opts.Path)
 		}
-		return "", err
+		return "", nil, nil, err
 	}
+	root := abs
 	if !info.IsDir() {
-		return filepath.Dir(abs), nil
-	}
-	return abs, nil
-}
-
-// scanPath finds the files under the path the user gave, which may be a
-// folder or a single file.
-func scanPath(ctx context.Context, opts *Options) ([]source.File, []scan.Skip, error) {
-	abs, err := filepath.Abs(opts.Path)
-	if err != nil {
-		return nil, nil, err
+		root = filepath.Dir(abs)
 	}
 	globs := opts.excludedGlobs()
 	if !opts.NoDefaultExcludes {
@@ -169,9 +158,9 @@ func scanPath(ctx context.Context, opts *Options) ([]source.File, []scan.Skip, e
 	}
 	res, err := scan.Walk(ctx, abs, scan.Options{Exclude: globs})
 	if err != nil {
-		return nil, nil, fmt.Errorf("scanning %s: %w", opts.Path, err)
+		return "", nil, nil, fmt.Errorf("scanning %s: %w", opts.Path, err)
 	}
-	return res.Files, res.Skipped, nil
+	return root, res.Files, res.Skipped, nil
 }
 
 // languages builds the supported languages. Only this package names them.

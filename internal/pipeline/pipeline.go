@@ -70,7 +70,9 @@ type Options struct {
 	// folder's tmp/, on the tree's file system); empty means beside each
 	// file.
 	TempDir string
-	// Force rewrites read-only files, which are otherwise left alone.
+	// Force rewrites read-only files, which are otherwise left alone, and
+	// files with several hard links, in place with a backup, which are
+	// otherwise refused.
 	Force bool
 }
 

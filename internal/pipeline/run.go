@@ -33,13 +33,14 @@ type run struct {
 	files []*fileState
 
 	mu       sync.Mutex
-	runtimes map[string]bool // runtime paths already written (or diffed)
-	kept     []KeptRuntime   // runtime files --remove left in place
-	diffMu   sync.Mutex      // keeps each file's diff in one piece
+	runtimes map[string]bool  // runtime paths written, or deleted (or diffed)
+	checked  map[string]error // runtime paths ensureRuntime has seen to, and how that went
+	kept     []KeptRuntime    // runtime files --remove left in place
+	diffMu   sync.Mutex       // keeps each file's diff in one piece
 }
 
 func newRun(opts Options) *run {
-	r := &run{opts: opts, runtimes: map[string]bool{}}
+	r := &run{opts: opts, runtimes: map[string]bool{}, checked: map[string]error{}}
 	for i := range opts.Files {
 		cur := &opts.Files[i]
 		fs := &fileState{cur: cur, orig: cur}

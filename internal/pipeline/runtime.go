@@ -60,20 +60,26 @@ func ownRuntime(b []byte) bool {
 func (r *run) ensureRuntime(p layout.Placement) (bool, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.runtimes[p.RuntimePath] {
-		return false, nil
+	if err, ok := r.checked[p.RuntimePath]; ok {
+		return false, err
 	}
-	want := stampRuntime(p.RuntimePath, r.opts.Runtime(p.Runtime))
+	wrote, err := r.makeRuntime(p)
+	r.checked[p.RuntimePath] = err // every file placed there shares the answer
+	return wrote, err
+}
+
+func (r *run) makeRuntime(p layout.Placement) (bool, error) {
+	body := r.opts.Runtime(p.Runtime)
+	want := stampRuntime(p.RuntimePath, body)
 	abs := filepath.Join(r.opts.Root, filepath.FromSlash(p.RuntimePath))
 	have, err := os.ReadFile(abs)
 	missing := errors.Is(err, fs.ErrNotExist)
 	switch {
 	case err == nil && bytes.Equal(have, want):
-		r.runtimes[p.RuntimePath] = true
 		return false, nil
 	case err != nil && !missing:
 		return false, fmt.Errorf("reading the runtime file %s: %w", p.RuntimePath, err)
-	case err == nil && !ownRuntime(have):
+	case err == nil && !ownRuntime(have) && !bytes.Equal(have, body):
 		return false, fmt.Errorf("%s exists but is not telemetry-inject's runtime file (no valid telemetry-inject header line), so it is left alone and nothing here imports it: rename it, or exclude this folder", p.RuntimePath)
 	case r.opts.DryRun:
 		if err := r.diff(p.RuntimePath, have, want); err != nil {
@@ -81,7 +87,7 @@ func (r *run) ensureRuntime(p layout.Placement) (bool, error) {
 		}
 	case missing:
 		// Linked into place, never over a file that appeared meanwhile.
-		if err := atomicfile.Create(abs, want, 0o644); err != nil {
+		if err := atomicfile.Create(abs, want, 0o644, r.opts.TempDir); err != nil {
 			return false, fmt.Errorf("writing the runtime file %s: %w", p.RuntimePath, err)
 		}
 	default:
@@ -141,7 +147,7 @@ func (r *run) removeRuntimes(ctx context.Context) {
 			r.keep(rel, fmt.Sprintf("cannot read it: %v", err))
 			continue
 		}
-		if !ownRuntime(b) {
+		if !ownRuntime(b) && !r.unstamped(b) {
 			r.keep(rel, "not telemetry-inject's own runtime file (no valid telemetry-inject header line): left alone")
 			continue
 		}
@@ -167,6 +173,17 @@ func (r *run) removeRuntimes(ctx context.Context) {
 		r.runtimes[rel] = true
 		r.mu.Unlock()
 	}
+}
+
+// unstamped recognises a runtime file written before files carried the
+// header line: byte for byte one this binary would write, less the line.
+func (r *run) unstamped(b []byte) bool {
+	for _, k := range []layout.Runtime{layout.PythonRuntime, layout.CommonJSRuntime, layout.ESMRuntime, layout.TypeScriptRuntime} {
+		if bytes.Equal(b, r.opts.Runtime(k)) {
+			return true
+		}
+	}
+	return false
 }
 
 func (r *run) keep(rel, reason string) {

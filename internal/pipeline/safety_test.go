@@ -104,19 +104,27 @@ func TestRemoveKeepsARuntimeThatAFailedOrUnscannedFileImports(t *testing.T) {
 
 func TestAUsersFileOfTheRuntimesNameIsNeverTouched(t *testing.T) {
 	mine := "# my helpers; I also use telemetry-inject elsewhere\n"
-	root, _ := writeTree(t, map[string]string{"a.py": "def one\n", "_telemetry_utils.py": mine})
-	fs := reread(t, []source.File{{Path: "a.py", Abs: filepath.Join(root, "a.py"), Lang: source.Python}}) // the scan never lists runtime files
-	rep, err := Run(context.Background(), options(root, fs))
+	root, _ := writeTree(t, map[string]string{"a.py": "def one\n", "b.py": "def two\n", "_telemetry_utils.py": mine})
+	var fs []source.File // the scan never lists runtime files
+	for _, name := range []string{"a.py", "b.py"} {
+		fs = append(fs, source.File{Path: name, Abs: filepath.Join(root, name), Lang: source.Python})
+	}
+	fs = reread(t, fs)
+	opts := options(root, fs)
+	opts.Workers = 1 // the second file asks after the first was refused
+	rep, err := Run(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f := statusOf(rep, "a.py"); f.Status != StatusFailed || !strings.Contains(f.Reason, "not telemetry-inject's runtime file") {
-		t.Fatalf("a.py: %+v", f)
+	for _, name := range []string{"a.py", "b.py"} {
+		if f := statusOf(rep, name); f.Status != StatusFailed || !strings.Contains(f.Reason, "not telemetry-inject's runtime file") {
+			t.Fatalf("%s: %+v", name, f)
+		}
 	}
 	if _, err := Remove(context.Background(), options(root, fs)); err != nil {
 		t.Fatal(err)
 	}
-	if read(t, root, "_telemetry_utils.py") != mine || read(t, root, "a.py") != "def one\n" {
+	if read(t, root, "_telemetry_utils.py") != mine || read(t, root, "a.py") != "def one\n" || read(t, root, "b.py") != "def two\n" {
 		t.Fatal("the user's file was touched")
 	}
 }
@@ -206,5 +214,31 @@ func TestRemoveKeepsTheRuntimeOfAFileStripDoesNotRecognise(t *testing.T) {
 	}
 	if !runtimeExists(root, "_telemetry_utils.py") || len(rep.RuntimesKept) != 1 || !rep.RuntimesKept[0].StillImported {
 		t.Fatalf("runtime of a file that still names it: kept %+v", rep.RuntimesKept)
+	}
+}
+
+// TestAnUnstampedRuntimeOfThisVersionIsStillOurs: runtime files written
+// before the header line existed are recognised by their exact bytes, so
+// an upgrade neither refuses nor strands them.
+func TestAnUnstampedRuntimeOfThisVersionIsStillOurs(t *testing.T) {
+	root, fs := instrumented(t, map[string]string{"a.py": "def one\n"})
+	opts := options(root, fs)
+	if err := os.WriteFile(filepath.Join(root, "_telemetry_utils.py"), opts.Runtime(layout.PythonRuntime), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Run(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	if !ownRuntime([]byte(read(t, root, "_telemetry_utils.py"))) {
+		t.Fatal("the unstamped runtime was not given its header")
+	}
+	if err := os.WriteFile(filepath.Join(root, "_telemetry_utils.py"), opts.Runtime(layout.PythonRuntime), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Remove(context.Background(), options(root, fs)); err != nil {
+		t.Fatal(err)
+	}
+	if runtimeExists(root, "_telemetry_utils.py") {
+		t.Fatal("the unstamped runtime was not removed")
 	}
 }

@@ -34,7 +34,7 @@ func (r *run) write(f *source.File, out []byte) error {
 	if r.opts.DryRun {
 		return r.diff(f.Path, f.Src, out)
 	}
-	return atomicfile.Replace(f.Abs, f.Src, out, atomicfile.ReplaceOptions{TempDir: r.opts.TempDir, Force: r.opts.Force})
+	return atomicfile.Replace(f.Abs, f.Src, out, atomicfile.ReplaceOptions{TempDir: r.opts.TempDir, Force: r.opts.Force, InPlaceLinks: r.opts.Force})
 }
 
 // settleWriteError reports a file write refused. A read-only file is a
