@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/engine"
@@ -23,6 +24,9 @@ type Options struct {
 	Short bool
 	// Seed makes the workload and faults reproducible; 0 uses 1.
 	Seed uint64
+	// CLI runs the real command line; with it, the peer scenarios (p, q,
+	// r, s) measure the shipped tool beside two peer designs.
+	CLI CLIFunc
 }
 
 // scale holds the figures a run derives from Options.
@@ -60,11 +64,11 @@ func Run(ctx context.Context, w io.Writer, opts Options) (Report, error) {
 	sc := newScale(opts)
 	want := func(s string) bool { return len(opts.Scenarios) == 0 || slices.Contains(opts.Scenarios, s) }
 	for _, s := range opts.Scenarios {
-		if len(s) != 1 || s[0] < 'a' || s[0] > 'f' {
-			return Report{}, fmt.Errorf("unknown scenario %q: choose from a, b, c, d, e, f", s)
+		if len(s) != 1 || !strings.Contains("abcdefpqrs", s) {
+			return Report{}, fmt.Errorf("unknown scenario %q: choose from a-f (the engine) and p-s (the command line beside peers)", s)
 		}
 	}
-	b := &bencher{ctx: ctx, w: w, sc: sc, seed: opts.Seed, rep: Report{Pass: true}}
+	b := &bencher{ctx: ctx, w: w, sc: sc, seed: opts.Seed, rep: Report{Pass: true}, cli: opts.CLI, short: opts.Short}
 	fmt.Fprintf(w, "Simulated provider on 127.0.0.1; one \"minute\" of rate limits lasts %s; median service time %s.\n", sc.window, sc.median)
 	var aWall time.Duration
 	if want("a") || want("d") {
@@ -88,6 +92,9 @@ func Run(ctx context.Context, w io.Writer, opts Options) (Report, error) {
 			s.run()
 		}
 	}
+	if opts.CLI != nil && ctx.Err() == nil && (want("p") || want("q") || want("r") || want("s")) {
+		b.peerScenarios(want)
+	}
 	if err := ctx.Err(); err != nil {
 		return b.rep, fmt.Errorf("benchmark interrupted: %w", err)
 	}
@@ -100,11 +107,13 @@ func Run(ctx context.Context, w io.Writer, opts Options) (Report, error) {
 }
 
 type bencher struct {
-	ctx  context.Context
-	w    io.Writer
-	sc   scale
-	seed uint64
-	rep  Report
+	ctx   context.Context
+	w     io.Writer
+	sc    scale
+	seed  uint64
+	rep   Report
+	cli   CLIFunc
+	short bool
 }
 
 // jobs makes n requests spread over files: sizes 5 to 40, interleaved in

@@ -36,7 +36,9 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -59,6 +61,9 @@ type SimConfig struct {
 	Fail500, Malformed, Hang float64
 	// Seed makes faults reproducible.
 	Seed uint64
+	// Median is the median service time of requests in OpenAI's format,
+	// whose bodies do not carry one (see WorkFor).
+	Median time.Duration
 }
 
 // Work is what the simulator knows about request id: its tokens and how
@@ -113,6 +118,14 @@ type Sim struct {
 	slotFree       *sync.Cond
 
 	counts SimCounts
+	served []Work // what each OK answer cost, for bounds
+}
+
+// Served returns the work of every request answered OK so far.
+func (s *Sim) Served() []Work {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.served)
 }
 
 // SimCounts are what the server saw.
@@ -191,11 +204,41 @@ func (s *Sim) setLimitHeaders(h http.Header) {
 }
 
 func (s *Sim) handle(w http.ResponseWriter, r *http.Request) {
+	if strings.HasSuffix(r.URL.Path, "/chat/completions") {
+		s.handleOpenAI(w, r)
+		return
+	}
 	var req simRequest
 	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
 		http.Error(w, `{"error":{"message":"invalid JSON body","type":"invalid_request_error"}}`, http.StatusBadRequest)
 		return
 	}
+	s.serve(w, r, req, simFormat{})
+}
+
+// answerFormat writes the two bodies that differ between the simulator's
+// own wire format and OpenAI's.
+type answerFormat interface {
+	ok(w http.ResponseWriter, req simRequest)
+	malformed(w http.ResponseWriter, req simRequest)
+}
+
+type simFormat struct{}
+
+func (simFormat) ok(w http.ResponseWriter, req simRequest) {
+	var a simAnswer
+	a.ID, a.Answer, a.Usage.TotalTokens = req.ID, "span-"+strconv.Itoa(req.ID), req.Prompt+req.Output
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(a)
+}
+
+func (simFormat) malformed(w http.ResponseWriter, req simRequest) {
+	w.Header().Set("Content-Type", "application/json")
+	fmt.Fprint(w, `{"id":`+strconv.Itoa(req.ID)+`,"answer":"{\"span_name\": \"trunc`)
+}
+
+// serve admits req (rate limits or slots), draws its fault and answers.
+func (s *Sim) serve(w http.ResponseWriter, r *http.Request, req simRequest, f answerFormat) {
 	s.mu.Lock()
 	s.counts.Requests++
 	if s.cfg.Ollama {
@@ -234,15 +277,14 @@ func (s *Sim) handle(w http.ResponseWriter, r *http.Request) {
 	}
 	if fault < s.cfg.Hang+s.cfg.Fail500+s.cfg.Malformed {
 		s.count(func(c *SimCounts) { c.Malformed++ })
-		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprint(w, `{"id":`+strconv.Itoa(req.ID)+`,"answer":"{\"span_name\": \"trunc`)
+		f.malformed(w, req)
 		return
 	}
-	var a simAnswer
-	a.ID, a.Answer, a.Usage.TotalTokens = req.ID, "span-"+strconv.Itoa(req.ID), req.Prompt+req.Output
 	s.count(func(c *SimCounts) { c.OK++ })
-	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(a)
+	s.mu.Lock()
+	s.served = append(s.served, Work{PromptTokens: req.Prompt, OutputTokens: req.Output, Service: service})
+	s.mu.Unlock()
+	f.ok(w, req)
 }
 
 // admitRate applies the hosted buckets: a request needs one request and

@@ -28,6 +28,7 @@ sequential mode and the naive design measured beside it. Each scenario is
 checked against its goal (PASS/FAIL); the exit code is 1 if any failed.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts.CLI = runBenchCLI
 			rep, err := bench.Run(cmd.Context(), ios.Out, opts)
 			if err != nil {
 				return err

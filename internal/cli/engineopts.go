@@ -16,7 +16,7 @@ const (
 	// adaptiveCeiling bounds how far the engine grows a host past the
 	// detected start when no --max-parallel is given: far above any
 	// account's useful concurrency, low enough not to exhaust sockets.
-	adaptiveCeiling = 256
+	adaptiveCeiling = 1024
 	// timeoutFactor and timeoutFloor shape the adaptive per-attempt
 	// timeout (p99 latency × factor, at least the floor); the provider's
 	// timeout or --timeout is the ceiling.
@@ -28,21 +28,31 @@ const (
 	downAfter = 10 * time.Second
 )
 
+// probe is how many requests go out before a host's first answer, unless
+// the user gave its limits.
+const probe = 4
+
 // hostLimits is one host's starting point: detection's concurrency as the
 // start for hosted APIs (their buckets and headers protect them), at most
 // 4 for local servers (whose queueing shows only in latency, measured from
 // a start below their slots), growing up to --max-parallel or
-// adaptiveCeiling.
-func hostLimits(provider, name string, detected, rpm, tpm, maxParallel int) engine.HostLimits {
+// adaptiveCeiling. Limits the user gave (--rpm, --tpm) are trusted from
+// the first request: the buckets alone pace it, as a processor told the
+// limits would. Otherwise a probe of 4 requests goes first, and the first
+// answer's headers say how much room there is.
+func hostLimits(provider, name string, detected, rpm, tpm, maxParallel int, userLimits bool) engine.HostLimits {
 	ceiling := adaptiveCeiling
 	if maxParallel > 0 {
 		ceiling = maxParallel
 	}
-	start := detected
-	if provider == llm.Ollama || provider == llm.OpenAICompatible {
+	start, first := detected, probe
+	switch {
+	case provider == llm.Ollama || provider == llm.OpenAICompatible:
 		start = min(detected, 4)
+	case userLimits:
+		start, first = ceiling, 0
 	}
-	return engine.HostLimits{Name: name, RPM: rpm, TPM: tpm, MaxConcurrency: ceiling, StartConcurrency: max(1, min(start, ceiling))}
+	return engine.HostLimits{Name: name, RPM: rpm, TPM: tpm, MaxConcurrency: ceiling, StartConcurrency: max(1, min(start, ceiling)), Probe: first}
 }
 
 // engineOptions are the shipped engine settings for a provider whose

@@ -222,6 +222,7 @@ func (d *LLM) viaEngine(ctx context.Context, reqs []*Request, done func(int, pip
 	d.stats.LatencyP50 = st.LatencyP50.Seconds()
 	d.stats.LatencyP95 = st.LatencyP95.Seconds()
 	d.stats.Reasked += st.Reasked
+	d.stats.EngineSeconds += st.Wall.Seconds()
 	d.stats.Timeouts += st.Timeouts
 	d.stats.Bottleneck = st.Bottleneck().String()
 	d.stats.recordRate(st, opts.Hosts)

@@ -43,10 +43,13 @@ type Stats struct {
 	// RPM is the requests per minute achieved (attempts over the engine's
 	// wall time); RPMLimit the request limit (summed over hosts) it ran
 	// against at the end, 0 when none was known.
-	RPM      float64       `json:"requests_per_minute"`
-	RPMLimit int           `json:"rpm_limit,omitempty"`
-	Hosts    []Host        `json:"hosts,omitempty"`
-	Duration time.Duration `json:"-"`
+	RPM float64 `json:"requests_per_minute"`
+	// EngineSeconds is how long the request engine ran (the rest of a
+	// run's time is finding, parsing, rendering and writing).
+	EngineSeconds float64       `json:"engine_seconds"`
+	RPMLimit      int           `json:"rpm_limit,omitempty"`
+	Hosts         []Host        `json:"hosts,omitempty"`
+	Duration      time.Duration `json:"-"`
 }
 
 // Host is one base URL's share of the work.

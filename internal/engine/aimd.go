@@ -98,6 +98,17 @@ func (c *controller) success(now time.Time, latency time.Duration, saturated boo
 	c.limit = min(c.limit, c.max)
 }
 
+// raiseTo lifts the limit to n at once when the host's own rate-limit
+// headers show room for that many, as long as nothing has yet made the
+// limit fall (a 429, a 503, queueing latency): the buckets, not the
+// round trips of slow start, then pace a hosted API, and a job that fits
+// the account's bucket goes out in one burst as the server allows.
+func (c *controller) raiseTo(n int) {
+	if math.IsInf(c.ssthresh, 1) && c.hold == 0 && float64(n) > c.limit {
+		c.limit = min(float64(n), c.max)
+	}
+}
+
 // overload records a 429 or 503: the host refused work.
 func (c *controller) overload(now time.Time) {
 	c.decrease(now)

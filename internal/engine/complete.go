@@ -40,6 +40,9 @@ func (r *runner[Req, Resp]) complete(a attempt[Resp]) {
 		h.lastOK, h.failsSinceOK = now, 0
 		r.lat.add(latency)
 		h.ctl.success(now, latency, a.saturated)
+		if a.fb.Rate != nil {
+			h.ctl.raiseTo(h.inFlight + h.headroom(now, r.meanEstimate()))
+		}
 		r.latencies = append(r.latencies, latency)
 		res.Value = a.resp
 		r.finish(a.idx, res)
@@ -122,6 +125,14 @@ func (r *runner[Req, Resp]) complete(a attempt[Resp]) {
 	r.results[a.idx].Latency = latency
 	r.retries = append(r.retries, pending{idx: a.idx, notBefore: notBefore})
 	r.stats.Retries++
+}
+
+// meanEstimate is the mean token estimate of the requests sent so far.
+func (r *runner[Req, Resp]) meanEstimate() int {
+	if r.stats.Attempts == 0 {
+		return 0
+	}
+	return int(r.stats.TokensEstimated / int64(r.stats.Attempts))
 }
 
 // coolDown takes a failing host out of dispatch for an exponentially

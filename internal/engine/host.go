@@ -50,18 +50,29 @@ func newHost(l HostLimits, now time.Time) *host {
 	return h
 }
 
-// probeLimit is how many requests may be in flight to a host before it
-// has answered once: a wrong key, model or URL then costs a few requests,
-// not a burst of the detected concurrency, and one round trip later the
-// host runs at its start.
-const probeLimit = 4
-
-// limit is the host's concurrency limit now.
+// limit is the host's concurrency limit now: HostLimits.Probe until the
+// host has answered once.
 func (h *host) limit() int {
-	if !h.answered {
-		return min(h.ctl.Limit(), probeLimit)
+	if !h.answered && h.limits.Probe > 0 {
+		return min(h.ctl.Limit(), h.limits.Probe)
 	}
 	return h.ctl.Limit()
+}
+
+// headroom is how many more requests of about perRequest tokens the
+// host's buckets would admit now; 0 without buckets (no room is known).
+func (h *host) headroom(now time.Time, perRequest int) int {
+	if h.req == nil && h.tok == nil {
+		return 0
+	}
+	room := math.MaxInt
+	if h.req != nil {
+		room = int(h.req.TokensAt(now))
+	}
+	if h.tok != nil && perRequest > 0 {
+		room = min(room, int(h.tok.TokensAt(now))/perRequest)
+	}
+	return max(0, room)
 }
 
 // newBucket holds perWindow units and refills them continuously over the

@@ -19,8 +19,14 @@ type HostLimits struct {
 	// MaxConcurrency caps the requests in flight to this host (default 64).
 	MaxConcurrency int
 	// StartConcurrency is where the adaptive limit starts (default 4, or
-	// MaxConcurrency when that is lower); it ramps up from there.
+	// MaxConcurrency when that is lower); it ramps up from there, and
+	// jumps to what the host's buckets allow once its rate-limit headers
+	// show room.
 	StartConcurrency int
+	// Probe, when positive, caps the requests in flight until the host has
+	// answered once: a wrong key, model or URL then costs a few requests,
+	// not a burst of StartConcurrency.
+	Probe int
 }
 
 // Clock is the engine's source of time, replaceable in tests.
