@@ -92,10 +92,18 @@ func (r renderer) function(f *source.File, c *source.Construct, d source.Decisio
 		}
 	}
 	var first, last string
-	if c.Async && !c.Generator {
+	switch {
+	case c.Async && !c.Generator:
 		first = "return __ti.run(" + head + ", async () => {"
 		last = "}" + values + ");"
-	} else {
+	case declaresFunctions(f, c):
+		// A try block would put the body's function declarations inside a
+		// block, which TypeScript rejects for ES5 targets (TS1252); an
+		// arrow's body is a function body, and an arrow keeps this,
+		// arguments, new.target and super.
+		first = "return __ti.run(" + head + ", () => {"
+		last = "}" + values + ");"
+	default:
 		first = "const __ti_s = __ti.enter(" + head + values + "); try {"
 		last = "} finally { __ti.exit(__ti_s); }"
 		if d.RecordExceptions {
