@@ -70,6 +70,9 @@ func (w *walker) function(n *treesitter.Node, sc scope) {
 			(c.Generator || name == "constructor" || hasChild(n, "set") || w.mentionsArguments(body)) {
 			c.Skip = reasonTSNestedDecl
 		}
+		if c.Skip == "" && w.ts && w.closureNarrowing(params, body) {
+			c.Skip = reasonTSClosureNarrowing
+		}
 	} else {
 		c.Anchor.BodyStart = int(body.StartByte())
 		c.Anchor.BodyEnd = realEnd(body)

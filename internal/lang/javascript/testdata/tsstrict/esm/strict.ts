@@ -131,3 +131,22 @@ export function walk(start: { next?: { next?: unknown } } | undefined): number {
   }
   return steps;
 }
+
+// Narrowing of parameters in closures (TypeScript 5.4 keeps it after the
+// last assignment), in plain and async functions.
+export function lastAssigned(x: string | undefined, items: number[]): number[] {
+  if (x === undefined) x = "d";
+  return items.map(() => x.length);
+}
+
+export async function lastAssignedAsync(x: string | undefined, items: number[]): Promise<number[]> {
+  if (x === undefined) x = "d";
+  await Promise.resolve();
+  return items.map(() => x.length);
+}
+
+export async function neverAssigned(x: string | undefined, items: number[]): Promise<number[]> {
+  if (!x) return [];
+  await Promise.resolve();
+  return items.map(() => x.length);
+}
