@@ -17,14 +17,15 @@ const (
 
 // Skip reasons.
 const (
-	reasonIgnoreFile  = "file opted out with " + ignoreFileDirective
-	reasonIgnore      = "opted out with // " + ignoreDirective
-	reasonGlobalTS    = "TypeScript global script (no import or export): an added import would turn it into a module"
-	reasonCallee      = "uses arguments.callee or .caller introspection"
-	reasonNotInBlock  = "loop is the unbraced body of another statement: a line before it would change the program"
-	reasonReserved    = "the file already uses the reserved __ti prefix, so the injected names could collide"
-	reasonAfterLet    = "loop follows a bare `let` expression statement that our line would turn into a declaration"
-	reasonTSSuperCall = "TypeScript derived-class constructor whose class has initialised, parameter or private properties: super() must stay a root-level statement"
+	reasonIgnoreFile   = "file opted out with " + ignoreFileDirective
+	reasonIgnore       = "opted out with // " + ignoreDirective
+	reasonGlobalTS     = "TypeScript global script (no import or export): an added import would turn it into a module"
+	reasonCallee       = "uses arguments.callee or .caller introspection"
+	reasonNotInBlock   = "loop is the unbraced body of another statement: a line before it would change the program"
+	reasonReserved     = "the file already uses the reserved __ti prefix, so the injected names could collide"
+	reasonAfterLet     = "loop follows a bare `let` expression statement that our line would turn into a declaration"
+	reasonTSNestedDecl = "TypeScript function that declares functions in its body and is a generator, constructor or setter or uses arguments: neither a try block (TS1252 for ES5) nor an arrow can wrap it"
+	reasonTSSuperCall  = "TypeScript derived-class constructor whose class has initialised, parameter or private properties: super() must stay a root-level statement"
 )
 
 // findConstructs parses f and returns its constructs in source order.

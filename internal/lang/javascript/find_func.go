@@ -66,6 +66,13 @@ func (w *walker) function(n *treesitter.Node, sc scope) {
 		if c.Skip == "" && w.ts && n.Kind() == "method_definition" && name == "constructor" && inDerivedClass(n) && w.superMustBeRoot(n) {
 			c.Skip = reasonTSSuperCall
 		}
+		if c.Skip == "" && w.ts && !(c.Async && !c.Generator) && w.declaresFunctions(body) &&
+			(c.Generator || name == "constructor" || hasChild(n, "set") || w.mentionsArguments(body)) {
+			c.Skip = reasonTSNestedDecl
+		}
+		if c.Skip == "" && w.ts && w.closureNarrowing(params, body) {
+			c.Skip = reasonTSClosureNarrowing
+		}
 	} else {
 		c.Anchor.BodyStart = int(body.StartByte())
 		c.Anchor.BodyEnd = realEnd(body)
@@ -77,6 +84,24 @@ func (w *walker) function(n *treesitter.Node, sc scope) {
 	fi.declare(params...)
 	inner := scope{qual: qual, fn: fi, skip: sc.skip}
 	w.visitChildren(n, inner)
+}
+
+// declaresFunctions reports whether a block declares functions among its
+// own statements (see render_decl.go for why that matters).
+func (w *walker) declaresFunctions(body *treesitter.Node) bool {
+	for _, k := range w.named(body) {
+		switch k.Kind() {
+		case "function_declaration", "generator_function_declaration":
+			return true
+		}
+	}
+	return false
+}
+
+// mentionsArguments reports whether the word arguments appears in a block,
+// which an arrow function would resolve differently under ES5 (TS2496).
+func (w *walker) mentionsArguments(body *treesitter.Node) bool {
+	return bytes.Contains(w.src[body.StartByte():body.EndByte()], []byte("arguments"))
 }
 
 func hasChild(n *treesitter.Node, kind string) bool {

@@ -81,26 +81,43 @@ func (r renderer) function(f *source.File, c *source.Construct, d source.Decisio
 		return nil
 	}
 	open, close := openBase+c.Range.Start, blockClose-c.Range.Start
-	if a.Expression {
-		arrow := "() => ("
-		if c.Async {
-			arrow = "async () => ("
-		}
+	catchPart := ""
+	if d.RecordExceptions {
+		catchPart = " catch (__ti_e) { __ti.fail(__ti_s, __ti_e); throw __ti_e; }"
+	}
+	if a.Expression && !c.Async {
+		// The expression becomes the returned value of a block body: no
+		// closure is added, so TypeScript's narrowing of captured
+		// variables holds inside it as before, and no runtime frame
+		// joins the stack.
 		return []inject.Edit{
-			inline(a.BodyStart, "__ti.run("+head+", "+arrow, open),
+			inline(a.BodyStart, "{const __ti_s = __ti.enter("+head+values+"); try { return (", open),
+			inline(a.BodyEnd, "); }"+catchPart+" finally { __ti.exit(__ti_s); }}", exprCloseBase-c.Range.Start),
+		}
+	}
+	if a.Expression {
+		// An async arrow's span lasts until its promise settles, and the
+		// span must stay current across its awaits: run does both.
+		return []inject.Edit{
+			inline(a.BodyStart, "__ti.run("+head+", async () => (", open),
 			inline(a.BodyEnd, ")"+values+")", exprCloseBase-c.Range.Start),
 		}
 	}
 	var first, last string
-	if c.Async && !c.Generator {
+	switch {
+	case c.Async && !c.Generator:
 		first = "return __ti.run(" + head + ", async () => {"
 		last = "}" + values + ");"
-	} else {
+	case declaresFunctions(f, c):
+		// A try block would put the body's function declarations inside a
+		// block, which TypeScript rejects for ES5 targets (TS1252); an
+		// arrow's body is a function body, and an arrow keeps this,
+		// arguments, new.target and super.
+		first = "return __ti.run(" + head + ", () => {"
+		last = "}" + values + ");"
+	default:
 		first = "const __ti_s = __ti.enter(" + head + values + "); try {"
-		last = "} finally { __ti.exit(__ti_s); }"
-		if d.RecordExceptions {
-			last = "} catch (__ti_e) { __ti.fail(__ti_s, __ti_e); throw __ti_e; } finally { __ti.exit(__ti_s); }"
-		}
+		last = "}" + catchPart + " finally { __ti.exit(__ti_s); }"
 	}
 	if a.BodyStart > 0 && (r.src[a.BodyStart-1] == '"' || r.src[a.BodyStart-1] == '\'') {
 		// Inline after a directive that has no semicolon: without a line

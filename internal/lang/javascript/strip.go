@@ -190,6 +190,8 @@ var ourPieces = func() *regexp.Regexp {
 		`\}(?:catch\(__ti_e\)\{__ti\.fail\(__ti_s,__ti_e\);throw__ti_e;\})?finally\{__ti\.exit\(__ti_s\);\}`,
 		`;?return__ti\.run\(` + args + `,(?:async)?\(\)=>\{`,
 		`\}(?:,1)?\);`,
+		`\{const__ti_s=__ti\.enter\(` + args + `\);try\{return\(?`,
+		`\)?;?\}(?:catch\(__ti_e\)\{__ti\.fail\(__ti_s,__ti_e\);throw__ti_e;\})?finally\{__ti\.exit\(__ti_s\);\}\}`,
 		`__ti\.run\(` + args + `,(?:async)?\(\)=>\(?`,
 		`\)?(?:,1)?\)`,
 		`;?__ti\.(?:loop|tick|v|val|mark)\(` + args + `\);`,

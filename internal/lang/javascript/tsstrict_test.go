@@ -8,12 +8,13 @@ import (
 	"testing"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
+	"github.com/telemetry-inject/telemetry-inject/internal/utilfiles"
 )
 
 // TestStrictTypeScriptStillTypeChecks instruments the projects in
 // testdata/tsstrict (every construct, shapes and opted-in values) and runs
 // the real tsc over original and output with the strictest flags
-// (tsstrict/tsconfig.json) under each module setting: the original passes,
+// (tsstrict/tsconfig.json), with the real TypeScript runtime, under each module setting: the original passes,
 // so the output must too. The outputs are golden files.
 func TestStrictTypeScriptStillTypeChecks(t *testing.T) {
 	if testing.Short() {
@@ -29,10 +30,8 @@ func TestStrictTypeScriptStillTypeChecks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	runtime, err := os.ReadFile("testdata/runtime/_telemetry_utils.d.ts")
-	if err != nil {
-		t.Fatal(err)
-	}
+	// The real TypeScript runtime the tool writes beside the sources.
+	runtime := utilfiles.TypeScript()
 	configs := []struct{ name, dir, pkgType, module string }{
 		{"esm-nodenext", "esm", "module", `"module": "nodenext", "moduleResolution": "nodenext"`},
 		{"cjs-nodenext", "cjs", "commonjs", `"module": "nodenext", "moduleResolution": "nodenext"`},
@@ -53,7 +52,7 @@ func TestStrictTypeScriptStillTypeChecks(t *testing.T) {
 					writeFile(t, filepath.Join(dir, "package.json"), []byte(`{"type": "`+cfg.pkgType+`"}`))
 					conf := strings.Replace(string(base), `"compilerOptions": {`, `"compilerOptions": {`+"\n    "+cfg.module+",", 1)
 					writeFile(t, filepath.Join(dir, "tsconfig.json"), []byte(conf))
-					writeFile(t, filepath.Join(dir, "_telemetry_utils.d.ts"), runtime)
+					writeFile(t, filepath.Join(dir, "_telemetry_utils.ts"), runtime)
 				}
 				for _, in := range inputs {
 					src, err := os.ReadFile(in)

@@ -127,4 +127,31 @@ async function main() {
   console.log(typeof delayed(1, 0).then, Object.prototype.toString.call(countdown(1)));
 }
 
-main().then(() => console.log("end"), (e) => { console.log("main failed", e); process.exitCode = 1; });
+// new.target, class fields holding arrows, and a function whose length
+// comes from defaults.
+function Made(a, b = 2) {
+  const kind = new.target ? "new" : "call";
+  if (new.target) {
+    this.kind = kind;
+    return undefined;
+  }
+  return { kind, sum: a + b };
+}
+
+class Widget {
+  label = "w";
+  onClick = (e) => this.label + e;
+  static created = Widget.name;
+  #hidden = () => this.label.length;
+  peek() {
+    return this.#hidden();
+  }
+}
+
+function fields() {
+  const w = new Widget();
+  const detached = w.onClick;
+  return [Made(1).kind, Made(1).sum, new Made(1).kind, Made.length, detached("!"), detached.length, Widget.created, w.peek()].join(" ");
+}
+
+main().then(() => console.log("end", fields()), (e) => { console.log("main failed", e); process.exitCode = 1; });

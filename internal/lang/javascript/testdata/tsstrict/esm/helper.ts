@@ -7,3 +7,10 @@ export function helper(s: string): string {
   }
   return out;
 }
+
+export function outer(n: number): number {
+  return inner(n) + 1;
+  function inner(x: number): number {
+    return x * 2;
+  }
+}

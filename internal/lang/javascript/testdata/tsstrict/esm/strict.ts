@@ -113,3 +113,40 @@ export function assign(): string {
   s = "x";
   return s.toUpperCase();
 }
+
+// Contextual typing flows through the injected wrappers.
+export const literal = (): Promise<"ok"> => Promise.resolve("ok");
+export const object = (): { kind: "a" } => ({ kind: "a" });
+export async function asyncShape(): Promise<Shape> {
+  return { kind: "c", r: 1 };
+}
+export const pickOne: (x: number) => "a" | "b" = (x) => (x > 0 ? "a" : "b");
+
+export function walk(start: { next?: { next?: unknown } } | undefined): number {
+  let steps = 0;
+  let node = start;
+  while (node) {
+    steps++;
+    node = node.next as typeof start;
+  }
+  return steps;
+}
+
+// Narrowing of parameters in closures (TypeScript 5.4 keeps it after the
+// last assignment), in plain and async functions.
+export function lastAssigned(x: string | undefined, items: number[]): number[] {
+  if (x === undefined) x = "d";
+  return items.map(() => x.length);
+}
+
+export async function lastAssignedAsync(x: string | undefined, items: number[]): Promise<number[]> {
+  if (x === undefined) x = "d";
+  await Promise.resolve();
+  return items.map(() => x.length);
+}
+
+export async function neverAssigned(x: string | undefined, items: number[]): Promise<number[]> {
+  if (!x) return [];
+  await Promise.resolve();
+  return items.map(() => x.length);
+}
