@@ -49,7 +49,10 @@ type result struct {
 }
 
 func (tl tool) command(args ...string) (*exec.Cmd, *bytes.Buffer, *bytes.Buffer) {
-	cmd := exec.Command(tl.bin, args...)
+	// The generated modules are small, and the default density leaves
+	// small functions alone: the torture is about writing files, so every
+	// construct is asked for and every file gets edits.
+	cmd := exec.Command(tl.bin, append(args, "--density", "high")...)
 	cmd.Env = tl.env
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut

@@ -39,7 +39,7 @@ func TestTypeScriptProjectStillCompilesAndRuns(t *testing.T) {
 		t.Fatalf("the runtime is not among the sources: %v\n%s", err, stderr)
 	}
 	b, _ := os.ReadFile(filepath.Join(project, "src", "stock.ts"))
-	if !strings.Contains(string(b), `__ti.enter("src.stock.restock"`) {
+	if !strings.Contains(string(b), `__ti.enter("shop-ts.src.stock.restock"`) {
 		t.Fatalf("stock.ts carries no span:\n%s", b)
 	}
 	if got := compileAndRun(project); got != want {
@@ -47,7 +47,7 @@ func TestTypeScriptProjectStillCompilesAndRuns(t *testing.T) {
 	}
 	spans := filepath.Join(t.TempDir(), "spans.jsonl")
 	runProgram(t, project, []string{"TELEMETRY_INJECT_FILE=" + spans}, "node", "dist/main.js")
-	if b, err := os.ReadFile(spans); err != nil || !strings.Contains(string(b), "src.stock.Ledger.record") {
+	if b, err := os.ReadFile(spans); err != nil || !strings.Contains(string(b), "shop-ts.src.stock.Ledger.record") {
 		t.Fatalf("no span for Ledger.record (%v):\n%.1000s", err, b)
 	}
 }

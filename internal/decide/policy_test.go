@@ -220,7 +220,6 @@ func TestPolicyOnJavaScript(t *testing.T) {
 	low := plan(t, decide.Policy{}, source.JavaScript, jsSample, builtin.Decide)
 	compare(t, low, map[string]string{
 		"function work@1":      "values=false ticks=false sensitive=false",
-		"variable encoding@2":  "trimmed (declared without a value)",
 		"variable total@3":     "trimmed (not assigned from a call)",
 		"variable res@4":       "values=false ticks=false sensitive=false",
 		"loop it@5":            "values=false ticks=false sensitive=false",
@@ -231,8 +230,11 @@ func TestPolicyOnJavaScript(t *testing.T) {
 		"function toString@26": "declined",
 	})
 	high := plan(t, decide.Policy{Density: decide.High}, source.JavaScript, jsSample, builtin.Decide)
-	if got := high["variable encoding@2"]; got != "trimmed (declared without a value)" {
-		t.Errorf("var encoding; at high: %s, want it trimmed at every density", got)
+	// The JavaScript finder already leaves `var encoding;` out (a read of
+	// it would record undefined, and TypeScript rejects it); the policy
+	// trims such a declaration from any language that reports one.
+	if got, ok := high["variable encoding@2"]; ok && got != "trimmed (declared without a value)" {
+		t.Errorf("var encoding; at high: %s, want it left out or trimmed at every density", got)
 	}
 	if got := high["loop it@5"]; got != "values=false ticks=true sensitive=false" {
 		t.Errorf("loop at high: %s, want iterations counted", got)

@@ -94,7 +94,11 @@ func TestSanitizeName(t *testing.T) {
 	tests := []struct{ in, fallback, want string }{
 		{"pkg.mod.Class.method", "", "pkg.mod.Class.method"},
 		{"mod.Class.__init__", "", "mod.Class.__init__"},
-		{"src/app.<anonymous>", "", "src_app._anonymous_"},
+		{"src/app.<anonymous>", "", "src.app._anonymous_"},
+		{"express/lib/router.handle", "", "express.lib.router.handle"},
+		{"@acme/api/lib/router.route", "", "acme.api.lib.router.route"},
+		{"shop.GET /users", "", "shop.GET_users"},
+		{"/abs/path.f", "", "abs.path.f"},
 		{"1st", "", "_1st"},
 		{"  ", "x", "x"},
 		{"", "", "unnamed"},

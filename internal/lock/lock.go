@@ -56,7 +56,14 @@ func Acquire(dir string) (*Lock, error) {
 		if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 			defer f.Close()
 			if errors.Is(err, syscall.EWOULDBLOCK) {
-				return nil, holder(dir, f)
+				// The holder writes its line just after it takes the lock:
+				// give it a moment, so the message can name it.
+				e := holder(dir, f)
+				for i := 0; i < 20 && e.PID == 0; i++ {
+					time.Sleep(5 * time.Millisecond)
+					e = holder(dir, f)
+				}
+				return nil, e
 			}
 			return nil, fmt.Errorf("locking %s: %w", name, err)
 		}
