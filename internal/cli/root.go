@@ -60,6 +60,10 @@ type Options struct {
 
 	// ConfigFile is the file settings were read from, "" when none.
 	ConfigFile string
+
+	// notes are lines the run adds to the summary (how TypeScript output
+	// was validated, say).
+	notes []string
 }
 
 // Main runs the command line and returns the process's exit code.

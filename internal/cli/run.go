@@ -47,6 +47,9 @@ func run(ctx context.Context, opts *Options) error {
 	}
 	langs, closeLangs := languages()
 	defer closeLangs()
+	if !opts.Remove {
+		opts.notes = append(opts.notes, typeScriptNote(files)...)
+	}
 
 	kinds, _ := opts.kinds()
 	policy, _ := opts.policy()
@@ -248,4 +251,15 @@ func interrupted(rep *pipeline.Report, err error) error {
 		written = 0
 	}
 	return &interruptedError{written: written, untouched: len(rep.Files) - written, err: err}
+}
+
+// typeScriptNote says how TypeScript output is validated, once per run with
+// TypeScript files: with the project's own tsc, or only parsed (and why).
+func typeScriptNote(files []source.File) []string {
+	for _, f := range files {
+		if f.Lang == source.TypeScript {
+			return []string{javascript.FindTypeScript(f.Abs, "").Explain()}
+		}
+	}
+	return nil
 }

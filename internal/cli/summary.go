@@ -62,6 +62,9 @@ func printSummary(w io.Writer, rep *pipeline.Report, skipped []scan.Skip, stats 
 		fmt.Fprintf(w, "  density    %.1f injected lines per 100 (%d in %d source lines, --density %s)\n",
 			rep.Density(), rep.InjectedLines, rep.SourceLines, strings.ToLower(opts.Density))
 	}
+	for _, n := range opts.notes {
+		fmt.Fprintf(w, "  %s\n", n)
+	}
 	if stats != nil && stats.Requests+stats.CacheHits > 0 {
 		fmt.Fprintf(w, "  requests   %s\n", stats.Line())
 	}

@@ -35,6 +35,9 @@ func TestTypeScriptProjectStillCompilesAndRuns(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("exit %d:\n%s", code, stderr)
 	}
+	if !strings.Contains(stderr, "TypeScript output parsed only: no typescript package found") {
+		t.Errorf("the summary does not say the project's TypeScript could not be type-checked:\n%s", stderr)
+	}
 	if _, err := os.Stat(filepath.Join(project, "src", "_telemetry_utils.ts")); err != nil {
 		t.Fatalf("the runtime is not among the sources: %v\n%s", err, stderr)
 	}

@@ -97,7 +97,41 @@ func (r *run) makeRuntime(p layout.Placement) (bool, error) {
 		}
 	}
 	r.runtimes[p.RuntimePath] = true
+	if err := r.ship(p.RuntimePath, abs); err != nil {
+		return true, err
+	}
 	return true, nil
+}
+
+// ship makes a JavaScript runtime file part of what npm publishes when the
+// package's "files" list or .npmignore would leave it out, so a published
+// package never requires a file it lacks (see layout.Ship). A dry run
+// shows the edit instead.
+func (r *run) ship(rel, abs string) error {
+	if !r.opts.DryRun {
+		edited, err := layout.ShipRuntime(abs)
+		if edited != "" {
+			if er, rerr := filepath.Rel(r.opts.Root, edited); rerr == nil {
+				r.runtimes[filepath.ToSlash(er)] = true
+			}
+		}
+		return err
+	}
+	dir := filepath.Dir(abs)
+	pkg, err := os.ReadFile(filepath.Join(dir, layout.PackageJSON))
+	if err != nil {
+		return nil // no package.json: nothing restricts what ships
+	}
+	ignore, _ := os.ReadFile(filepath.Join(dir, layout.NpmIgnore))
+	edit, ok, err := layout.Ship(pkg, ignore, path.Base(rel))
+	if err != nil || !ok {
+		return err
+	}
+	before := pkg
+	if edit.File == layout.NpmIgnore {
+		before = ignore
+	}
+	return r.diff(path.Join(path.Dir(rel), edit.File), before, edit.Content)
 }
 
 func (r *run) runtimeList() []string {
@@ -168,6 +202,8 @@ func (r *run) removeRuntimes(ctx context.Context) {
 		} else if err := os.Remove(abs); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			r.keep(rel, fmt.Sprintf("deleting it: %v", err))
 			continue
+		} else if _, err := layout.UnshipRuntime(abs); err != nil {
+			r.keep(rel, fmt.Sprintf("deleted, but taking it out of what npm publishes failed: %v", err))
 		}
 		r.mu.Lock()
 		r.runtimes[rel] = true
