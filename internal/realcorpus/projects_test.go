@@ -1,6 +1,9 @@
 package realcorpus
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // corpusProjects is the corpus. Each suite is bounded by a timeout about
 // five times its baseline on a 2-core machine, so a hang is a failure
@@ -30,5 +33,28 @@ func corpusProjects() []project {
 		"fnmatch", "shlex", "calendar", "colorsys", "threading", "inspect"} {
 		ps = append(ps, stdlibModule(m, []string{"test_" + m}, 3*time.Minute))
 	}
-	return ps
+	npm := newNPMInstaller()
+	return append(ps,
+		tapePackage(npm, "minimist", 2*time.Minute),
+		tapePackage(npm, "qs", 2*time.Minute),
+		// rxjs ships its sources with the tsconfig it is built with
+		// (strict, noImplicitReturns); the ESM build's is checked.
+		tscProject(npm, "rxjs", "src/tsconfig.esm.json", "", 5*time.Minute),
+		// immer and query-core ship their sources without a tsconfig: the
+		// corpus supplies a strict one, as strict as the original passes.
+		tscProject(npm, "immer", "", strictTSConfig(""), 5*time.Minute),
+		tscProject(npm, "@tanstack/query-core", "", strictTSConfig(
+			`"noUnusedLocals": true, "noUnusedParameters": true, "noImplicitReturns": true, "noFallthroughCasesInSwitch": true,`,
+		), 5*time.Minute),
+	)
+}
+
+// strictTSConfig is a strict tsconfig for a package's src/, as a project
+// using the package's sources with a modern bundler would have it, with
+// extra compiler options inserted before the closing brace.
+func strictTSConfig(extra string) string {
+	return strings.Join([]string{`{"compilerOptions": {`, extra,
+		`"strict": true, "noEmit": true, "target": "es2022", "module": "esnext",`,
+		`"moduleResolution": "bundler", "lib": ["es2022", "dom"], "types": ["node"], "skipLibCheck": true},`,
+		`"include": ["src/**/*.ts"]}`, ""}, "\n")
 }
