@@ -180,7 +180,7 @@ func runProject(ctx context.Context, t *testing.T, bin string, p project) row {
 		return fail("instrumented run: %v", err)
 	}
 	r.instrumented, r.instTime = inst.counts, inst.res.elapsed
-	if inst.counts != base.counts || inst.res.timedOut || inst.res.exitCode != base.res.exitCode {
+	if inst.counts != base.counts || inst.res.timedOut || inst.res.exitCode != base.res.exitCode || !sameCases(base, inst) {
 		problems = append(problems, "suite: "+describeChange(base, inst))
 	}
 	r.roundTrip = "ok"
@@ -202,23 +202,36 @@ func runProject(ctx context.Context, t *testing.T, bin string, p project) row {
 // judge turns the problems found into the row's verdict and the test's
 // result, honouring knownFailures both ways.
 func judge(t *testing.T, r row, problems []string) row {
-	reason, known := knownFailures[r.name]
+	r, failure, logged := verdict(r, problems, knownFailures)
+	if failure != "" {
+		t.Error(failure)
+	}
+	if logged != "" {
+		t.Log(logged)
+	}
+	return r
+}
+
+// verdict decides a project's row from its problems and the known-failure
+// list: what the test must fail with (failure) and what it only logs.
+func verdict(r row, problems []string, known map[string]string) (_ row, failure, logged string) {
+	reason, listed := known[r.name]
 	switch {
-	case len(problems) == 0 && known:
+	case len(problems) == 0 && listed:
 		r.verdict = "FIXED"
-		t.Errorf("%s matches its original now: take it out of knownFailures (it was listed for %q)", r.name, reason)
+		return r, fmt.Sprintf("%s matches its original now: take it out of knownFailures (it was listed for %q)", r.name, reason), ""
 	case len(problems) == 0:
 		r.verdict = "ok"
-	case known:
+		return r, "", ""
+	case listed:
 		r.verdict = "known failure"
 		r.firstFailure = headline(problems[0])
-		t.Logf("known failure (%s):\n%s", reason, strings.Join(problems, "\n"))
+		return r, "", fmt.Sprintf("known failure (%s):\n%s", reason, strings.Join(problems, "\n"))
 	default:
 		r.verdict = "FAIL"
 		r.firstFailure = headline(problems[0])
-		t.Errorf("%s differs from its original once instrumented:\n%s", r.name, strings.Join(problems, "\n"))
+		return r, fmt.Sprintf("%s differs from its original once instrumented:\n%s", r.name, strings.Join(problems, "\n")), ""
 	}
-	return r
 }
 
 // describeChange names the counts before and after and the first test
@@ -255,6 +268,21 @@ func describeChange(base, inst outcome) string {
 		b.WriteString("\n" + tail(inst.res.output, 12))
 	}
 	return b.String()
+}
+
+// sameCases reports whether every test case has the same status in both
+// runs: equal totals can hide one test that now fails and another that now
+// passes, and a case renamed (an ES module's exports) shows up here.
+func sameCases(a, b outcome) bool {
+	if len(a.cases) != len(b.cases) {
+		return false
+	}
+	for id, c := range a.cases {
+		if d, ok := b.cases[id]; !ok || d.status != c.status {
+			return false
+		}
+	}
+	return true
 }
 
 // formatTable renders the rows as a Markdown table, sorted by project.

@@ -26,7 +26,7 @@ var npmPackages = []string{
 	"safer-buffer@2.1.2", "for-each@0.3.5", "has-bigints@1.1.0", "has-override-mistake@1.0.1",
 	"has-property-descriptors@1.0.2", "has-proto@1.2.0", "has-symbols@1.1.0", "iconv-lite@0.5.2",
 	"object-inspect@1.14.0", "mock-property@1.1.2", "es-value-fixtures@1.7.1",
-	"rxjs@7.8.2", "immer@11.2.13", "@tanstack/query-core@5.108.4",
+	"d3-array@3.2.4", "rxjs@7.8.2", "immer@11.2.13", "@tanstack/query-core@5.108.4",
 	"typescript@5.9.3", "@types/node@22.20.7",
 }
 
@@ -277,4 +277,63 @@ func countTSC(res result) outcome {
 		o.cases[fmt.Sprintf("%s #%d", key, seen[key])] = caseResult{"failed", l}
 	}
 	return o
+}
+
+// importAll is run by node on a list of ES module files: it imports each
+// and prints, as TAP, its export names and their types. An instrumented
+// module must import, and export the same names with the same types.
+const importAll = `import { pathToFileURL } from "node:url";
+const files = process.argv.slice(2);
+for (const [i, f] of files.entries()) {
+  try {
+    const m = await import(pathToFileURL(f));
+    const sig = Object.keys(m).sort().map((k) => k + ":" + typeof m[k]).join(",");
+    console.log("ok " + (i + 1) + " " + f + " exports " + sig);
+  } catch (e) {
+    console.log("not ok " + (i + 1) + " " + f + "\n  " + String(e.stack).split("\n").slice(0, 3).join("\n  "));
+  }
+}
+console.log("# tests " + files.length);
+`
+
+// esmProject is an ES module package that publishes its JavaScript sources
+// but not its tests: its src/ (with package.json, as in its repository) is
+// instrumented and every module of the original is imported by node, which
+// must give the same exports. It checks that instrumented ES modules load
+// and link, which a parse alone does not.
+func esmProject(npm *npmInstaller, pkg string, timeout time.Duration) project {
+	return project{
+		name: "esm:" + filepath.Base(pkg),
+		setup: func(ctx context.Context, t *testing.T, work string) (suite, error) {
+			root, _, err := copyNPMPackage(npm, work, pkg, "dist")
+			if err != nil {
+				return suite{}, err
+			}
+			script := filepath.Join(work, "import-all.mjs")
+			if err := os.WriteFile(script, []byte(importAll), 0o644); err != nil {
+				return suite{}, err
+			}
+			// The modules of the original only: the runtime file the
+			// instrumentation adds is not the package's.
+			var modules []string
+			err = filepath.WalkDir(filepath.Join(root, "src"), func(p string, d os.DirEntry, err error) error {
+				if err == nil && !d.IsDir() && strings.HasSuffix(p, ".js") {
+					rel, _ := filepath.Rel(root, p)
+					modules = append(modules, rel)
+				}
+				return err
+			})
+			if err != nil || len(modules) == 0 {
+				return suite{}, fmt.Errorf("%s publishes no src/**/*.js (%v)", pkg, err)
+			}
+			c := command{dir: root, env: offlineEnv(), name: "node", args: append([]string{script}, modules...), timeout: timeout}
+			return suite{root: root, run: func(ctx context.Context) (outcome, error) {
+				res, err := c.run(ctx)
+				if err != nil {
+					return outcome{}, err
+				}
+				return countTAP(res), nil
+			}}, nil
+		},
+	}
 }

@@ -37,6 +37,9 @@ func corpusProjects() []project {
 	return append(ps,
 		tapePackage(npm, "minimist", 2*time.Minute),
 		tapePackage(npm, "qs", 2*time.Minute),
+		// d3-array is "type": "module" and publishes its src/ but no
+		// tests: every module must still load with the same exports.
+		esmProject(npm, "d3-array", time.Minute),
 		// rxjs ships its sources with the tsconfig it is built with
 		// (strict, noImplicitReturns); the ESM build's is checked.
 		tscProject(npm, "rxjs", "src/tsconfig.esm.json", "", 5*time.Minute),
