@@ -93,7 +93,7 @@ func TestCorpus(t *testing.T) {
 	var mu sync.Mutex
 	var rows []row
 	t.Run("projects", func(t *testing.T) {
-		for _, p := range corpusProjects() {
+		for _, p := range corpusProjects(ctx) {
 			t.Run(p.name, func(t *testing.T) {
 				t.Parallel()
 				if missing := missingDebs(ctx, p.debs); len(missing) > 0 {

@@ -37,9 +37,11 @@ type npmInstaller struct {
 	once func() (string, error)
 }
 
-func newNPMInstaller() *npmInstaller {
+// newNPMInstaller returns an installer bound to ctx, the test run's: the
+// install is shared by projects, so no one project's context may end it.
+func newNPMInstaller(ctx context.Context) *npmInstaller {
 	return &npmInstaller{once: sync.OnceValues(func() (string, error) {
-		return npmInstall(context.Background(), npmPackages)
+		return npmInstall(ctx, npmPackages)
 	})}
 }
 

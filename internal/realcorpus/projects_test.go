@@ -1,6 +1,7 @@
 package realcorpus
 
 import (
+	"context"
 	"strings"
 	"time"
 )
@@ -8,7 +9,7 @@ import (
 // corpusProjects is the corpus. Each suite is bounded by a timeout about
 // five times its baseline on a 2-core machine, so a hang is a failure
 // rather than a stuck CI run, while instrumented code may be slower.
-func corpusProjects() []project {
+func corpusProjects(ctx context.Context) []project {
 	ps := []project{
 		debianPackage("debian:toolz", "python3-toolz", "toolz", []string{"tests"}, 2*time.Minute),
 		// networkx ships 250 test files; these folders cover graphs,
@@ -33,7 +34,7 @@ func corpusProjects() []project {
 		"fnmatch", "shlex", "calendar", "colorsys", "threading", "inspect"} {
 		ps = append(ps, stdlibModule(m, []string{"test_" + m}, 3*time.Minute))
 	}
-	npm := newNPMInstaller()
+	npm := newNPMInstaller(ctx)
 	return append(ps,
 		tapePackage(npm, "minimist", 2*time.Minute),
 		tapePackage(npm, "qs", 2*time.Minute),

@@ -55,3 +55,15 @@ func TestCountTAP(t *testing.T) {
 		t.Errorf("a run without its plan must count an error: %v", crashed.counts)
 	}
 }
+
+// TestMissingDebs checks the detection that decides between a skip and, in
+// CI, a failure naming the package.
+func TestMissingDebs(t *testing.T) {
+	if len(missingDebs(t.Context(), []string{"dpkg"})) != 0 {
+		t.Skip("no dpkg here: every Debian package counts as missing")
+	}
+	got := missingDebs(t.Context(), []string{"dpkg", "telemetry-inject-no-such-package"})
+	if len(got) != 1 || got[0] != "telemetry-inject-no-such-package" {
+		t.Errorf("missingDebs = %v, want only the package that does not exist", got)
+	}
+}
