@@ -89,27 +89,24 @@ func TestCorpus(t *testing.T) {
 	}
 	bin := buildCLI(t)
 	ctx := t.Context()
-	ci := os.Getenv("CI") == "true"
 	var mu sync.Mutex
 	var rows []row
 	t.Run("projects", func(t *testing.T) {
 		for _, p := range corpusProjects(ctx) {
 			t.Run(p.name, func(t *testing.T) {
 				t.Parallel()
-				if missing := missingDebs(ctx, p.debs); len(missing) > 0 {
-					msg := fmt.Sprintf("Debian packages not installed: %s (bash .ci/run installs them)", strings.Join(missing, " "))
+				r := row{name: p.name}
+				// Deferred, so a project that ends in Fatal or Skip still
+				// gets its row.
+				defer func() {
 					mu.Lock()
-					rows = append(rows, row{name: p.name, verdict: "NOT INSTALLED", firstFailure: msg})
+					rows = append(rows, r)
 					mu.Unlock()
-					if ci {
-						t.Fatal(msg)
-					}
-					t.Skip(msg)
+				}()
+				if missing := missingDebs(ctx, p.debs); len(missing) > 0 {
+					notInstalled(t, &r, fmt.Errorf("Debian packages not installed: %s (bash .ci/run installs them)", strings.Join(missing, " ")))
 				}
-				r := runProject(ctx, t, bin, p)
-				mu.Lock()
-				rows = append(rows, r)
-				mu.Unlock()
+				runProject(ctx, t, bin, p, &r)
 			})
 		}
 	})
@@ -122,52 +119,63 @@ func TestCorpus(t *testing.T) {
 	}
 }
 
+// notInstalled ends a project that could not be set up: in CI (CI=true)
+// that is a failure naming what is missing, since a corpus that silently
+// shrinks proves nothing; on a developer's machine it is a skip.
+func notInstalled(t *testing.T, r *row, err error) {
+	r.verdict, r.firstFailure = "NOT INSTALLED", err.Error()
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("%s cannot be set up: %v", r.name, err)
+	}
+	t.Skipf("%s cannot be set up: %v", r.name, err)
+}
+
 // runProject sets p up, runs its suite on the pristine copy, instruments
-// it, runs the suite again, removes the instrumentation and compares.
-func runProject(ctx context.Context, t *testing.T, bin string, p project) row {
-	r := row{name: p.name}
-	fail := func(format string, args ...any) row {
+// it, runs the suite again, removes the instrumentation and compares,
+// filling in r.
+func runProject(ctx context.Context, t *testing.T, bin string, p project, r *row) {
+	fail := func(format string, args ...any) {
 		r.verdict = "ERROR"
 		r.firstFailure = fmt.Sprintf(format, args...)
 		t.Error(r.firstFailure)
-		return r
 	}
 	s, err := p.setup(ctx, t, t.TempDir())
 	if err != nil {
-		r.verdict = "NOT INSTALLED"
-		r.firstFailure = err.Error()
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("setting up %s: %v", p.name, err)
-		}
-		t.Skipf("setting up %s: %v", p.name, err)
+		notInstalled(t, r, err)
 	}
 	if s.loaded != nil {
 		if err := s.loaded(ctx, false); err != nil {
-			return fail("pristine copy: %v", err)
+			fail("pristine copy: %v", err)
+			return
 		}
 	}
 	base, err := s.run(ctx)
 	if err != nil {
-		return fail("baseline: %v", err)
+		fail("baseline: %v", err)
+		return
 	}
 	r.baseline, r.baseTime = base.counts, base.res.elapsed
 	// A baseline that ran nothing would make any instrumented run "match".
 	if base.res.timedOut || base.counts.passed == 0 {
-		return fail("baseline ran no passing test (exit %d, timed out %v):\n%s", base.res.exitCode, base.res.timedOut, tail(base.res.output, 15))
+		fail("baseline ran no passing test (exit %d, timed out %v):\n%s", base.res.exitCode, base.res.timedOut, tail(base.res.output, 15))
+		return
 	}
 	before, err := snapshot(s.root)
 	if err != nil {
-		return fail("reading the pristine copy: %v", err)
+		fail("reading the pristine copy: %v", err)
+		return
 	}
 	start := time.Now()
 	rep, err := instrument(ctx, bin, s.root)
 	r.instrumentTime = time.Since(start)
 	if err != nil {
-		return fail("instrumenting: %v", err)
+		fail("instrumenting: %v", err)
+		return
 	}
 	r.files, r.constructs = rep.instrumented(), rep.injected()
 	if r.files == 0 {
-		return fail("telemetry-inject instrumented no file of %s", s.root)
+		fail("telemetry-inject instrumented no file of %s", s.root)
+		return
 	}
 	var problems []string
 	if s.loaded != nil {
@@ -177,7 +185,8 @@ func runProject(ctx context.Context, t *testing.T, bin string, p project) row {
 	}
 	inst, err := s.run(ctx)
 	if err != nil {
-		return fail("instrumented run: %v", err)
+		fail("instrumented run: %v", err)
+		return
 	}
 	r.instrumented, r.instTime = inst.counts, inst.res.elapsed
 	if inst.counts != base.counts || inst.res.timedOut || inst.res.exitCode != base.res.exitCode || !sameCases(base, inst) {
@@ -188,7 +197,8 @@ func runProject(ctx context.Context, t *testing.T, bin string, p project) row {
 		r.roundTrip = "remove failed"
 		problems = append(problems, "--remove: "+err.Error())
 	} else if after, err := snapshot(s.root); err != nil {
-		return fail("reading the restored copy: %v", err)
+		fail("reading the restored copy: %v", err)
+		return
 	} else if d := diffSnapshots(before, after); len(d) > 0 {
 		r.roundTrip = fmt.Sprintf("%d files differ", len(d))
 		if len(d) > 5 {
@@ -196,7 +206,7 @@ func runProject(ctx context.Context, t *testing.T, bin string, p project) row {
 		}
 		problems = append(problems, "--remove did not restore every byte:\n  "+strings.Join(d, "\n  "))
 	}
-	return judge(t, r, problems)
+	*r = judge(t, *r, problems)
 }
 
 // judge turns the problems found into the row's verdict and the test's
