@@ -1,11 +1,15 @@
 package realcorpus
 
-import "time"
+import (
+	"context"
+	"strings"
+	"time"
+)
 
 // corpusProjects is the corpus. Each suite is bounded by a timeout about
 // five times its baseline on a 2-core machine, so a hang is a failure
 // rather than a stuck CI run, while instrumented code may be slower.
-func corpusProjects() []project {
+func corpusProjects(ctx context.Context) []project {
 	ps := []project{
 		debianPackage("debian:toolz", "python3-toolz", "toolz", []string{"tests"}, 2*time.Minute),
 		// networkx ships 250 test files; these folders cover graphs,
@@ -30,5 +34,31 @@ func corpusProjects() []project {
 		"fnmatch", "shlex", "calendar", "colorsys", "threading", "inspect"} {
 		ps = append(ps, stdlibModule(m, []string{"test_" + m}, 3*time.Minute))
 	}
-	return ps
+	npm := newNPMInstaller(ctx)
+	return append(ps,
+		tapePackage(npm, "minimist", 2*time.Minute),
+		tapePackage(npm, "qs", 2*time.Minute),
+		// d3-array is "type": "module" and publishes its src/ but no
+		// tests: every module must still load with the same exports.
+		esmProject(npm, "d3-array", time.Minute),
+		// rxjs ships its sources with the tsconfig it is built with
+		// (strict, noImplicitReturns); the ESM build's is checked.
+		tscProject(npm, "rxjs", "src/tsconfig.esm.json", "", 5*time.Minute),
+		// immer and query-core ship their sources without a tsconfig: the
+		// corpus supplies a strict one, as strict as the original passes.
+		tscProject(npm, "immer", "", strictTSConfig(""), 5*time.Minute),
+		tscProject(npm, "@tanstack/query-core", "", strictTSConfig(
+			`"noUnusedLocals": true, "noUnusedParameters": true, "noImplicitReturns": true, "noFallthroughCasesInSwitch": true,`,
+		), 5*time.Minute),
+	)
+}
+
+// strictTSConfig is a strict tsconfig for a package's src/, as a project
+// using the package's sources with a modern bundler would have it, with
+// extra compiler options inserted before the closing brace.
+func strictTSConfig(extra string) string {
+	return strings.Join([]string{`{"compilerOptions": {`, extra,
+		`"strict": true, "noEmit": true, "target": "es2022", "module": "esnext",`,
+		`"moduleResolution": "bundler", "lib": ["es2022", "dom"], "types": ["node"], "skipLibCheck": true},`,
+		`"include": ["src/**/*.ts"]}`, ""}, "\n")
 }

@@ -1,0 +1,69 @@
+package realcorpus
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestVerdict pins the known-failure rules: a listed mismatch is logged, an
+// unlisted one fails, and a listed project that matches fails so that its
+// entry is removed.
+func TestVerdict(t *testing.T) {
+	known := map[string]string{"listed": "circular import of random"}
+	problems := []string{"suite: 1/0/0/0 became 0/1/0/0\n  t::x: failed boom\n  more", "--remove: x"}
+	cases := []struct {
+		name, project string
+		problems      []string
+		verdict       string
+		fails, logs   bool
+		firstFailure  string
+	}{
+		{"clean", "other", nil, "ok", false, false, ""},
+		{"mismatch", "other", problems, "FAIL", true, false, "suite: 1/0/0/0 became 0/1/0/0\nt::x: failed boom"},
+		{"known mismatch", "listed", problems, "known failure", false, true, "suite: 1/0/0/0 became 0/1/0/0\nt::x: failed boom"},
+		{"fixed", "listed", nil, "FIXED", true, false, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r, failure, logged := verdict(row{name: c.project}, c.problems, known)
+			if r.verdict != c.verdict || (failure != "") != c.fails || (logged != "") != c.logs || r.firstFailure != c.firstFailure {
+				t.Errorf("verdict = %q, failure %q, logged %q, first failure %q", r.verdict, failure, logged, r.firstFailure)
+			}
+			if c.verdict == "FIXED" && !strings.Contains(failure, "take it out of knownFailures") {
+				t.Errorf("a fixed project must say to remove its entry: %q", failure)
+			}
+		})
+	}
+}
+
+// TestCountTAP checks the TAP counts on tape's own output shapes, and that
+// a run that died before its plan counts an error and so never matches.
+func TestCountTAP(t *testing.T) {
+	out := "TAP version 13\n# parse\nok 1 should be equal\nnot ok 2 should be deep equal\n  ---\n    operator: deepEqual\n    expected: 1\n    actual:   2\n  ...\nok 3 skipped one # SKIP\nok 4 should be equal\n\n1..4\n# tests 4\n# pass  3\n# fail  1\n"
+	o := countTAP(result{output: out})
+	if want := (counts{passed: 2, failed: 1, skipped: 1}); o.counts != want {
+		t.Errorf("counts = %v, want %v", o.counts, want)
+	}
+	if c := o.cases["should be deep equal #1"]; c.status != "failed" || !strings.Contains(c.message, "expected: 1") {
+		t.Errorf("failed case = %+v", c)
+	}
+	if o.cases["should be equal #2"].status != "passed" {
+		t.Errorf("a repeated description must get its own case: %v", o.cases)
+	}
+	crashed := countTAP(result{output: "TAP version 13\nok 1 a\n/x.js:3\nTypeError: boom\n", exitCode: 1})
+	if crashed.counts.errors != 1 {
+		t.Errorf("a run without its plan must count an error: %v", crashed.counts)
+	}
+}
+
+// TestMissingDebs checks the detection that decides between a skip and, in
+// CI, a failure naming the package.
+func TestMissingDebs(t *testing.T) {
+	if len(missingDebs(t.Context(), []string{"dpkg"})) != 0 {
+		t.Skip("no dpkg here: every Debian package counts as missing")
+	}
+	got := missingDebs(t.Context(), []string{"dpkg", "telemetry-inject-no-such-package"})
+	if len(got) != 1 || got[0] != "telemetry-inject-no-such-package" {
+		t.Errorf("missingDebs = %v, want only the package that does not exist", got)
+	}
+}
