@@ -106,12 +106,26 @@ func bodyRegion(src []byte, from, to int) region {
 		r.points = append(r.points, ll.start)
 		for _, c := range conts {
 			cws := leadingSpace(src, c.start)
-			if i := c.start + len(cws); c.open && i < len(src) && src[i] != '\n' && src[i] != '\r' && src[i] != '#' {
+			if i := c.start + len(cws); (c.open || startsWithOperandKeyword(src[i:])) && i < len(src) && src[i] != '\n' && src[i] != '\r' && src[i] != '#' {
 				r.narrow = min(r.narrow, columns(cws)-columns(ws))
 			}
 		}
 		conts = conts[:0]
 	}
+}
+
+// startsWithOperandKeyword reports whether a continuation line starts with
+// a keyword that cannot end an expression ("else" of a conditional
+// expression, "for" of a comprehension, "and", "in"...): tree-sitter's
+// scanner takes such a line, left of the block's indentation, for a
+// dedent, as it does a line after an open operator (seen in sympy's
+// manualintegrate.py: "x = ([] if a or b\n    else [...])").
+func startsWithOperandKeyword(b []byte) bool {
+	n := 0
+	for n < len(b) && (b[n] == '_' || b[n] >= 'a' && b[n] <= 'z' || b[n] >= 'A' && b[n] <= 'Z' || b[n] >= '0' && b[n] <= '9') {
+		n++
+	}
+	return n > 0 && operandKeywords[string(b[:n])]
 }
 
 // columns returns the column an indentation ends at, tabs to multiples of 8.
