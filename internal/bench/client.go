@@ -78,7 +78,8 @@ func (c *client) do(ctx context.Context, hi int, j job) (string, engine.Feedback
 	}
 	var a simAnswer
 	if err := json.Unmarshal(data, &a); err != nil || a.ID != j.id || a.Answer == "" {
-		fb.Class = engine.Fatal
+		// Asked again once, as the command line does.
+		fb.Class = engine.Invalid
 		return "", fb, resp, fmt.Errorf("request %d: %w", j.id, errMalformed)
 	}
 	fb.Tokens = a.Usage.TotalTokens

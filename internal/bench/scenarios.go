@@ -172,8 +172,8 @@ func (b *bencher) scenarioD(aWall time.Duration) {
 	row.Goal = fmt.Sprintf("all accounted, wall ≤ %.1fx (a)", limit)
 	accounted := row.OK+row.Failed == row.N && row.Failed == row.Malformed
 	row.Pass = accounted && row.Wall.Seconds() <= limit*aWall.Seconds()
-	row.Note = fmt.Sprintf("server sent %d 500s, %d malformed, %d hangs; %d answered, %d malformed (built-in fallback), %d lost; %d timeouts retried; wall %.2fx (a)'s",
-		cnt.Status500, cnt.Malformed, cnt.Hung, row.OK, row.Malformed, row.Failed-row.Malformed, r.stats.Timeouts, row.Wall.Seconds()/aWall.Seconds())
+	row.Note = fmt.Sprintf("server sent %d 500s, %d malformed, %d hangs; %d answered, %d malformed asked again, %d malformed twice (built-in fallback), %d lost; %d timeouts retried; wall %.2fx (a)'s",
+		cnt.Status500, cnt.Malformed, cnt.Hung, row.OK, r.stats.Reasked, row.Malformed, row.Failed-row.Malformed, r.stats.Timeouts, row.Wall.Seconds()/aWall.Seconds())
 	b.rep.add(b.w, row)
 }
 

@@ -24,8 +24,19 @@ rate-limit headers and retry-after) or the way Ollama does (a few slots, a
 bounded queue, 503 when full), drives the engine with synthetic requests and
 prints, per scenario, the wall time, the theoretical bound, the efficiency
 (bound / wall), 429s, 503s, retries, latency and peak in-flight, with the
-sequential mode and the naive design measured beside it. Each scenario is
-checked against its goal (PASS/FAIL); the exit code is 1 if any failed.`,
+sequential mode and the naive design measured beside it.
+
+Scenarios p to s then run this command line itself, in process, with its
+shipped defaults (detection, dispatch, validation, adaptive timeouts; cache
+off) over a generated project, against a simulated host speaking OpenAI's
+wire format in real minutes, beside two peer designs on the same host: the
+OpenAI cookbook's parallel processor told the true limits (15 s pause after
+a 429) and an errgroup of 16 with the SDK's retries: (p) a burst that fits
+the bucket, (q) a token-bound job, (r) 4 slots and a queue of 4, (s) q with
+5% 500s, 2% malformed answers and 1% hangs.
+
+Each scenario is checked against its goal (PASS/FAIL); the exit code is 1
+if any failed.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.CLI = runBenchCLI
@@ -41,7 +52,7 @@ checked against its goal (PASS/FAIL); the exit code is 1 if any failed.`,
 	}
 	f := cmd.Flags()
 	f.IntVar(&opts.N, "n", 0, "requests in the main scenarios (default 1500, 300 with --short)")
-	f.StringSliceVar(&opts.Scenarios, "scenario", nil, "run only these scenarios (a-f)")
+	f.StringSliceVar(&opts.Scenarios, "scenario", nil, "run only these scenarios (a-f: the engine; p-s: the command line beside peers)")
 	f.BoolVar(&opts.Short, "short", false, "a quick run with compressed time and loose goals")
 	f.Uint64Var(&opts.Seed, "seed", 1, "seed for the workload and the faults")
 	return cmd

@@ -66,15 +66,17 @@ func engineOptions(cfg *llm.Config, maxParallel int, sequential bool) engine.Opt
 	}
 }
 
-// verboseBottleneck prints, with -v, what limits the run whenever that
-// changes, at most once a second so a run at the limit does not flood.
+// verboseBottleneck prints, with -v, what limits the run when that
+// changes, once it has held for a second since the last line, so a run
+// that switches back and forth does not flood the terminal.
 func verboseBottleneck(w io.Writer) func(engine.Bottleneck, engine.Progress) {
 	var last time.Time
+	printed := engine.BottleneckNone
 	return func(b engine.Bottleneck, p engine.Progress) {
-		if b == engine.BottleneckNone || time.Since(last) < time.Second {
+		if b == engine.BottleneckNone || b == printed || p.Done == p.Total || time.Since(last) < time.Second {
 			return
 		}
-		last = time.Now()
+		last, printed = time.Now(), b
 		fmt.Fprintf(w, "limited by %s: %d/%d done, %d in flight, concurrency limit %d\n", b, p.Done, p.Total, p.InFlight, p.Limit)
 	}
 }

@@ -54,7 +54,8 @@ type LLM struct {
 	// tokens only (Anthropic's ITPM; output has its own limit), so the
 	// token bucket is charged the prompt alone, not the answer.
 	InputOnlyTokenLimit bool
-	// Bottleneck, if set, is told when what limits the run changes (-v).
+	// Bottleneck, if set, is told after each finished request what limits
+	// the run now (-v).
 	Bottleneck func(b engine.Bottleneck, p engine.Progress)
 
 	stats    Stats
@@ -138,13 +139,7 @@ func (d *LLM) viaEngine(ctx context.Context, reqs []*Request, done func(int, pip
 		opts.EstimateTokens = func(r *Request) int { return r.req.EstimatedTokens - r.req.MaxTokens }
 	}
 	if d.Bottleneck != nil {
-		last := engine.BottleneckNone
-		opts.OnProgress = func(p engine.Progress) {
-			if p.Bottleneck != last {
-				last = p.Bottleneck
-				d.Bottleneck(p.Bottleneck, p)
-			}
-		}
+		opts.OnProgress = func(p engine.Progress) { d.Bottleneck(p.Bottleneck, p) }
 	}
 	opts.Group = func(r *Request) string { return r.file }
 	opts.Priority = func(r *Request) int { return r.req.EstimatedTokens }

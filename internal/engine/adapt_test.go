@@ -125,3 +125,32 @@ func TestBottleneckNamesTheBucket(t *testing.T) {
 		t.Fatalf("request limit %d, want 5", st.Hosts[0].RequestLimit)
 	}
 }
+
+// TestEarlyHangGetsTheTimeoutLearnedLater: the very first request hangs,
+// sent before any latency was known (under the one-minute ceiling); once
+// answers show what is normal, its deadline is brought forward.
+func TestEarlyHangGetsTheTimeoutLearnedLater(t *testing.T) {
+	var hung atomic.Bool
+	call := func(ctx context.Context, _ int, req int) (int, Feedback, error) {
+		if req == 0 && hung.CompareAndSwap(false, true) {
+			<-ctx.Done()
+			return 0, Feedback{}, ctx.Err()
+		}
+		return req, Feedback{}, sleepCtx(ctx, 5*time.Millisecond)
+	}
+	reqs := make([]int, 100)
+	for i := range reqs {
+		reqs[i] = i
+	}
+	start := time.Now()
+	res, st := Run(context.Background(), reqs, call, Options[int, int]{
+		Timeout: time.Minute, TimeoutFactor: 4, TimeoutFloor: 50 * time.Millisecond,
+		BackoffBase: time.Millisecond, BackoffMax: time.Millisecond,
+	})
+	if wall := time.Since(start); wall > 5*time.Second {
+		t.Fatalf("run took %v: the early hang kept the ceiling", wall)
+	}
+	if res[0].Err != nil || res[0].Attempts != 2 || st.Timeouts != 1 {
+		t.Fatalf("hung request: %+v, %d timeouts; want it cut short and retried", res[0], st.Timeouts)
+	}
+}

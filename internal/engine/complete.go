@@ -10,6 +10,8 @@ import (
 // feedback, adapts the host, and finishes or requeues the request.
 func (r *runner[Req, Resp]) complete(a attempt[Resp]) {
 	h := r.hosts[a.host]
+	a.ctx.release()
+	delete(r.running, a.idx)
 	h.inFlight--
 	h.tokensInFlight -= int64(a.est)
 	r.inFlight--
@@ -21,8 +23,11 @@ func (r *runner[Req, Resp]) complete(a attempt[Resp]) {
 		h.stats.Tokens += int64(a.fb.Tokens)
 	}
 	if rs := a.fb.Rate; rs != nil {
-		h.observe(&h.req, rs.Requests, now, float64(h.sent-a.sent), float64(h.inFlight), now.Sub(a.start))
-		h.observe(&h.tok, rs.Tokens, now, float64(h.tokensSent-a.tokensSent), float64(h.tokensInFlight), now.Sub(a.start))
+		// What was sent since counts at its estimate: each of those
+		// requests corrects the bucket by its own usage when it answers.
+		reqsBefore, toksBefore := r.sentBefore(a.host, a.sent)
+		h.observe(&h.req, rs.Requests, now, float64(h.sent-a.sent), reqsBefore, now.Sub(a.start))
+		h.observe(&h.tok, rs.Tokens, now, float64(h.tokensSent-a.tokensSent), toksBefore, now.Sub(a.start))
 	}
 	res := Result[Resp]{Attempts: r.attempts[a.idx], Host: a.host, Latency: latency, Reasked: r.reasked[a.idx]}
 	switch {

@@ -30,7 +30,7 @@ type attempt[Resp any] struct {
 	fb         Feedback
 	err        error
 	start, end time.Time
-	timeout    time.Duration
+	ctx        *attemptCtx
 	est        int
 	sent       int64 // host.sent when this attempt left
 	tokensSent int64
@@ -83,8 +83,9 @@ type runner[Req, Resp any] struct {
 	stats     Stats
 
 	lat       latencyTracker
-	timedOut  []int // per request: attempts that ran past their deadline
-	reasked   []int // per request: invalid answers asked again
+	running   map[int]flight // attempts in progress, by request
+	timedOut  []int          // per request: attempts that ran past their deadline
+	reasked   []int          // per request: invalid answers asked again
 	lastCheck time.Time
 	current   Bottleneck
 }
@@ -98,6 +99,7 @@ func newRunner[Req, Resp any](ctx context.Context, reqs []Req, call Call[Req, Re
 		done:      make([]bool, len(reqs)),
 		timedOut:  make([]int, len(reqs)),
 		reasked:   make([]int, len(reqs)),
+		running:   map[int]flight{},
 		remaining: len(reqs),
 		events:    make(chan attempt[Resp], 64),
 	}
@@ -167,7 +169,11 @@ func (r *runner[Req, Resp]) runCallbacks() {
 
 func (r *runner[Req, Resp]) loop(ctx context.Context) {
 	for r.remaining > 0 && r.stopErr == nil && ctx.Err() == nil {
-		wake := r.dispatch(r.clock.Now())
+		now := r.clock.Now()
+		wake := r.dispatch(now)
+		if exp := r.expireLate(now); exp > 0 && (wake == 0 || exp < wake) {
+			wake = exp
+		}
 		var timer <-chan time.Time
 		if wake > 0 {
 			timer = r.clock.After(wake)
@@ -307,10 +313,11 @@ func (r *runner[Req, Resp]) send(idx, hi int, now time.Time) {
 	r.stats.TokensEstimated += int64(est)
 	r.stats.PeakInFlight = max(r.stats.PeakInFlight, r.inFlight)
 	a := attempt[Resp]{
-		idx: idx, host: hi, start: now, est: est, timeout: r.attemptTimeout(r.timedOut[idx]),
+		idx: idx, host: hi, start: now, est: est, ctx: newAttemptCtx(r.runCtx, r.opts.Timeout),
 		sent: h.sent, tokensSent: h.tokensSent,
 		saturated: h.inFlight >= h.ctl.Limit(),
 	}
+	r.running[idx] = flight{start: now, ctx: a.ctx, host: hi, seq: h.sent, est: est}
 	r.calls.Add(1)
 	go func() {
 		defer r.calls.Done()
@@ -318,15 +325,9 @@ func (r *runner[Req, Resp]) send(idx, hi int, now time.Time) {
 	}()
 }
 
-// invoke runs one call under the per-attempt timeout, turning a panic into
-// a fatal error for this request alone.
+// invoke runs one call under its attempt context, turning a panic into a
+// fatal error for this request alone.
 func (r *runner[Req, Resp]) invoke(a attempt[Resp]) (out attempt[Resp]) {
-	ctx := r.runCtx
-	if a.timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, a.timeout)
-		defer cancel()
-	}
 	defer func() {
 		if p := recover(); p != nil {
 			a.err = fmt.Errorf("request %d: call panicked: %v", a.idx, p)
@@ -335,7 +336,7 @@ func (r *runner[Req, Resp]) invoke(a attempt[Resp]) (out attempt[Resp]) {
 			out = a
 		}
 	}()
-	a.resp, a.fb, a.err = r.call(ctx, a.host, r.reqs[a.idx])
+	a.resp, a.fb, a.err = r.call(a.ctx, a.host, r.reqs[a.idx])
 	a.end = r.clock.Now()
 	return a
 }
