@@ -167,7 +167,7 @@ OPENAI_BASE_URL, ANTHROPIC_BASE_URL, OLLAMA_HOST.`,
 	f.IntVar(&opts.RPM, "rpm", 0, "requests per minute allowed per host (default: from the model table and the server's headers)")
 	f.IntVar(&opts.TPM, "tpm", 0, "tokens per minute allowed per host (default: from the model table and the server's headers)")
 	f.Float64Var(&opts.Budget, "budget", 0, "stop sending requests once spending would pass `USD`; the rest use the built-in planner")
-	f.DurationVar(&opts.Timeout, "timeout", 60*time.Second, "time limit for one LLM request")
+	f.DurationVar(&opts.Timeout, "timeout", 60*time.Second, "ceiling for one LLM request; below it the timeout follows observed latency")
 	f.BoolVar(&opts.NoCache, "no-cache", false, "ask the LLM again even for constructs answered before")
 	f.BoolVarP(&opts.Yes, "yes", "y", false, "do not ask before the first paid request (the estimate is still printed)")
 	f.BoolVar(&opts.Batch, "batch", false, "use the provider's batch API (OpenAI, Anthropic): half price, results within 24 h")
