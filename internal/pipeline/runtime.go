@@ -153,9 +153,23 @@ func (r *run) removeRuntimes(ctx context.Context) {
 	for _, fs := range r.files {
 		files = append(files, fs.orig)
 	}
+	// Where a run placed a runtime depends on the files it instrumented
+	// then (a TypeScript runtime goes to the sources those files share), so
+	// planning again over today's files can miss it: every folder from a
+	// scanned file up to the root is a candidate, and only our own files
+	// that nothing imports any more are deleted.
 	dirs := map[string]bool{}
 	for _, p := range layout.Plan(r.opts.FS, files, func(f *source.File) source.Module { return f.Module }) {
 		dirs[path.Dir(p.RuntimePath)] = true
+	}
+	seen := map[string]bool{}
+	for _, f := range files {
+		for d := path.Dir(f.Path); !seen[d]; d = path.Dir(d) {
+			seen[d], dirs[d] = true, true
+			if d == "." || d == "/" {
+				break
+			}
+		}
 	}
 	var candidates []string
 	for dir := range dirs {
