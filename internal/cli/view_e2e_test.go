@@ -58,7 +58,7 @@ func browse(t *testing.T, bin, url, shot string) string {
 func TestViewShowsTheExampleInABrowser(t *testing.T) {
 	bin := chromium(t)
 	project := copyTree(t, "../../examples/shop")
-	if code, _, stderr := runCLI(t, nil, project, "--no-default-excludes"); code != 0 {
+	if code, _, stderr := runCLI(t, nil, project, "--no-default-excludes", "--density", "high"); code != 0 {
 		t.Fatalf("instrumenting the example: exit %d\n%s", code, stderr)
 	}
 	ctx, cancel := context.WithCancel(context.Background())

@@ -34,7 +34,12 @@ function filters() {
   return p;
 }
 
-function fill(tbody, rows) {
+// fill replaces a table's rows, or says why there are none.
+function fill(tbody, rows, empty) {
+  if (rows.length === 0) {
+    const cols = tbody.closest("table").querySelectorAll("thead th").length;
+    rows = [el("tr", {}, el("td", { colspan: cols, class: "muted" }, empty))];
+  }
   tbody.replaceChildren(...rows);
 }
 
@@ -53,17 +58,20 @@ function renderSummary(s) {
     el("td", { class: "num" }, t.spans),
     el("td", { class: "num" + (t.errors ? " err" : "") }, t.errors),
     el("td", { class: "num" }, ms(nsToMs(t.duration))),
-    el("td", {}, new Date(t.start / 1e6).toLocaleTimeString()))));
+    el("td", {}, new Date(t.start / 1e6).toLocaleTimeString()))),
+    "No traces yet: run the program with OTEL_EXPORTER_OTLP_ENDPOINT pointing here.");
 
   fill($("#hotspots tbody"), s.hotspots.map((h) => el("tr", { "data-span": h.name },
     el("td", {}, h.name), el("td", {}, h.service),
     el("td", { class: "num" }, h.count.toLocaleString()),
     el("td", { class: "num" + (h.errors ? " err" : "") }, h.errors.toLocaleString()),
     el("td", { class: "num" }, ms(h.p50Ms)), el("td", { class: "num" }, ms(h.p95Ms)),
-    el("td", { class: "num" }, ms(h.p99Ms)), el("td", { class: "num" }, ms(h.totalMs)))));
+    el("td", { class: "num" }, ms(h.p99Ms)), el("td", { class: "num" }, ms(h.totalMs)))),
+    "No spans match.");
 
   fill($("#loops tbody"), s.loops.map((l) => el("tr", { "data-loop": l.loop },
-    el("td", {}, l.loop), el("td", {}, l.span), el("td", { class: "num" }, l.iterations.toLocaleString()))));
+    el("td", {}, l.loop), el("td", {}, l.span), el("td", { class: "num" }, l.iterations.toLocaleString()))),
+    "No loop iterations recorded (loops are counted at --density high).");
 }
 
 function renderTrace(t) {
