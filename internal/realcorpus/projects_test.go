@@ -27,11 +27,21 @@ func corpusProjects(ctx context.Context) []project {
 			"combinatorics/tests/test_permutations.py", "polys/tests/test_densebasic.py",
 			"utilities/tests/test_iterables.py",
 		}, 5*time.Minute),
+		// mpmath's arithmetic, conversions, matrices and root-finding run
+		// the multiprecision core and its generated contexts in seconds;
+		// the special functions and quadrature take minutes.
+		debianPackage("debian:mpmath", "python3-mpmath", "mpmath", []string{
+			"tests/test_basic_ops.py", "tests/test_convert.py", "tests/test_matrices.py",
+			"tests/test_linalg.py", "tests/test_str.py", "tests/test_power.py",
+			"tests/test_interval.py", "tests/test_bitwise.py", "tests/test_rootfinding.py",
+		}, 5*time.Minute),
 	}
 	// Modules the telemetry runtime itself may import are in the list on
 	// purpose: an instrumented copy of them must not break the runtime.
 	for _, m := range []string{"bisect", "heapq", "textwrap", "string", "json", "random",
-		"fnmatch", "shlex", "calendar", "colorsys", "threading", "inspect"} {
+		"fnmatch", "shlex", "calendar", "colorsys", "threading", "inspect",
+		"difflib", "statistics", "fractions", "argparse", "dataclasses", "configparser",
+		"csv", "email", "logging", "tempfile", "typing", "pathlib"} {
 		ps = append(ps, stdlibModule(m, []string{"test_" + m}, 3*time.Minute))
 	}
 	npm := newNPMInstaller(ctx)
