@@ -38,12 +38,21 @@ func corpusProjects(ctx context.Context) []project {
 	}
 	// Modules the telemetry runtime itself may import are in the list on
 	// purpose: an instrumented copy of them must not break the runtime.
+	// Packages (email, logging, re, collections) are instrumented whole.
+	// Each suite takes seconds; test_logging, the longest, about 25.
 	for _, m := range []string{"bisect", "heapq", "textwrap", "string", "json", "random",
 		"fnmatch", "shlex", "calendar", "colorsys", "threading", "inspect",
 		"difflib", "statistics", "fractions", "argparse", "dataclasses", "configparser",
-		"csv", "email", "logging", "tempfile", "typing", "pathlib"} {
+		"csv", "email", "logging", "tempfile", "typing", "pathlib", "enum", "functools",
+		"collections", "re", "contextlib", "ipaddress", "pprint", "copy", "pickle",
+		"datetime", "tokenize", "ast", "traceback", "zipfile", "tarfile", "warnings",
+		"optparse", "shutil", "glob", "gettext", "operator", "weakref", "types", "queue",
+		"sched", "uuid", "plistlib", "graphlib", "netrc", "wave", "dis", "locale"} {
 		ps = append(ps, stdlibModule(m, []string{"test_" + m}, 3*time.Minute))
 	}
+	// decimal is the C accelerator; test_decimal runs its tests on the
+	// pure-Python _pydecimal too.
+	ps = append(ps, stdlibModule("_pydecimal", []string{"test_decimal"}, 3*time.Minute))
 	npm := newNPMInstaller(ctx)
 	return append(ps,
 		tapePackage(npm, "minimist", 2*time.Minute),
