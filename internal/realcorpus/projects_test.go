@@ -35,6 +35,9 @@ func corpusProjects(ctx context.Context) []project {
 			"tests/test_linalg.py", "tests/test_str.py", "tests/test_power.py",
 			"tests/test_interval.py", "tests/test_bitwise.py", "tests/test_rootfinding.py",
 		}, 5*time.Minute),
+		// colorama's tests (files named *_test.py) mock sys.stdout and
+		// the Windows console calls it wraps.
+		debianPackage("debian:colorama", "python3-colorama", "colorama", []string{"tests"}, 2*time.Minute),
 	}
 	// Modules the telemetry runtime itself may import are in the list on
 	// purpose: an instrumented copy of them must not break the runtime.
