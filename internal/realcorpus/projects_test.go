@@ -56,6 +56,17 @@ func corpusProjects(ctx context.Context) []project {
 	// decimal is the C accelerator; test_decimal runs its tests on the
 	// pure-Python _pydecimal too.
 	ps = append(ps, stdlibModule("_pydecimal", []string{"test_decimal"}, 3*time.Minute))
+	// Modules whose tests are named otherwise, or split over several.
+	for _, m := range []struct{ module, tests string }{
+		{"doctest", "test_doctest"}, {"bdb", "test_bdb"}, {"pdb", "test_pdb"}, {"trace", "test_trace"},
+		{"html", "test_html test_htmlparser"}, {"xml", "test_xml_etree"}, {"urllib", "test_urlparse"},
+		{"base64", "test_base64"}, {"gzip", "test_gzip"}, {"mimetypes", "test_mimetypes"},
+		{"fileinput", "test_fileinput"}, {"getopt", "test_getopt"}, {"hmac", "test_hmac"},
+		{"filecmp", "test_filecmp"}, {"quopri", "test_quopri"}, {"codeop", "test_codeop"},
+		{"pydoc", "test_pydoc"}, {"reprlib", "test_reprlib"},
+	} {
+		ps = append(ps, stdlibModule(m.module, strings.Fields(m.tests), 3*time.Minute))
+	}
 	npm := newNPMInstaller(ctx)
 	return append(ps,
 		tapePackage(npm, "minimist", 2*time.Minute),
