@@ -27,12 +27,45 @@ func corpusProjects(ctx context.Context) []project {
 			"combinatorics/tests/test_permutations.py", "polys/tests/test_densebasic.py",
 			"utilities/tests/test_iterables.py",
 		}, 5*time.Minute),
+		// mpmath's arithmetic, conversions, matrices and root-finding run
+		// the multiprecision core and its generated contexts in seconds;
+		// the special functions and quadrature take minutes.
+		debianPackage("debian:mpmath", "python3-mpmath", "mpmath", []string{
+			"tests/test_basic_ops.py", "tests/test_convert.py", "tests/test_matrices.py",
+			"tests/test_linalg.py", "tests/test_str.py", "tests/test_power.py",
+			"tests/test_interval.py", "tests/test_bitwise.py", "tests/test_rootfinding.py",
+		}, 5*time.Minute),
+		// colorama's tests (files named *_test.py) mock sys.stdout and
+		// the Windows console calls it wraps.
+		debianPackage("debian:colorama", "python3-colorama", "colorama", []string{"tests"}, 2*time.Minute),
 	}
 	// Modules the telemetry runtime itself may import are in the list on
 	// purpose: an instrumented copy of them must not break the runtime.
+	// Packages (email, logging, re, collections) are instrumented whole.
+	// Each suite takes seconds; test_logging, the longest, about 25.
 	for _, m := range []string{"bisect", "heapq", "textwrap", "string", "json", "random",
-		"fnmatch", "shlex", "calendar", "colorsys", "threading", "inspect"} {
+		"fnmatch", "shlex", "calendar", "colorsys", "threading", "inspect",
+		"difflib", "statistics", "fractions", "argparse", "dataclasses", "configparser",
+		"csv", "email", "logging", "tempfile", "typing", "pathlib", "enum", "functools",
+		"collections", "re", "contextlib", "ipaddress", "pprint", "copy", "pickle",
+		"datetime", "tokenize", "ast", "traceback", "zipfile", "tarfile", "warnings",
+		"optparse", "shutil", "glob", "gettext", "operator", "weakref", "types", "queue",
+		"sched", "uuid", "plistlib", "graphlib", "netrc", "wave", "dis", "locale"} {
 		ps = append(ps, stdlibModule(m, []string{"test_" + m}, 3*time.Minute))
+	}
+	// decimal is the C accelerator; test_decimal runs its tests on the
+	// pure-Python _pydecimal too.
+	ps = append(ps, stdlibModule("_pydecimal", []string{"test_decimal"}, 3*time.Minute))
+	// Modules whose tests are named otherwise, or split over several.
+	for _, m := range []struct{ module, tests string }{
+		{"doctest", "test_doctest"}, {"bdb", "test_bdb"}, {"pdb", "test_pdb"}, {"trace", "test_trace"},
+		{"html", "test_html test_htmlparser"}, {"xml", "test_xml_etree"}, {"urllib", "test_urlparse"},
+		{"base64", "test_base64"}, {"gzip", "test_gzip"}, {"mimetypes", "test_mimetypes"},
+		{"fileinput", "test_fileinput"}, {"getopt", "test_getopt"}, {"hmac", "test_hmac"},
+		{"filecmp", "test_filecmp"}, {"quopri", "test_quopri"}, {"codeop", "test_codeop"},
+		{"pydoc", "test_pydoc"}, {"reprlib", "test_reprlib"},
+	} {
+		ps = append(ps, stdlibModule(m.module, strings.Fields(m.tests), 3*time.Minute))
 	}
 	npm := newNPMInstaller(ctx)
 	return append(ps,

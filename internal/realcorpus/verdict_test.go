@@ -1,6 +1,8 @@
 package realcorpus
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -65,5 +67,37 @@ func TestMissingDebs(t *testing.T) {
 	got := missingDebs(t.Context(), []string{"dpkg", "telemetry-inject-no-such-package"})
 	if len(got) != 1 || got[0] != "telemetry-inject-no-such-package" {
 		t.Errorf("missingDebs = %v, want only the package that does not exist", got)
+	}
+}
+
+// TestCarriesInjection pins what counts as an instrumented copy: a module
+// needs the marker in its own file, a package in any of its modules (a
+// trimmed __init__.py is fine), and a package with none fails.
+func TestCarriesInjection(t *testing.T) {
+	dir := t.TempDir()
+	write := func(rel, text string) string {
+		p := filepath.Join(dir, rel)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	marked := "x = 1  # @telemetry-inject\n"
+	plainMod := write("plain.py", "x = 1\n")
+	markedMod := write("marked.py", marked)
+	trimmedPkg := write("pkg/__init__.py", "x = 1\n")
+	write("pkg/sub/parser.py", marked)
+	barePkg := write("bare/__init__.py", "x = 1\n")
+	write("bare/_telemetry_utils.py", "def span(): pass\n")
+	for _, c := range []struct {
+		path string
+		ok   bool
+	}{{plainMod, false}, {markedMod, true}, {trimmedPkg, true}, {barePkg, false}} {
+		if err := carriesInjection(c.path); (err == nil) != c.ok {
+			t.Errorf("carriesInjection(%s) = %v, want ok %v", c.path, err, c.ok)
+		}
 	}
 }
