@@ -14,13 +14,23 @@ import (
 	"github.com/telemetry-inject/telemetry-inject/internal/decide/builtin"
 	"github.com/telemetry-inject/telemetry-inject/internal/engine"
 	"github.com/telemetry-inject/telemetry-inject/internal/llm"
+	"github.com/telemetry-inject/telemetry-inject/internal/models"
 	"github.com/telemetry-inject/telemetry-inject/internal/pipeline"
 	"github.com/telemetry-inject/telemetry-inject/internal/prompt"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
 
-// Price turns a request's usage into dollars.
-type Price func(inputTokens, outputTokens int, batch bool) float64
+// Price turns a request's usage into dollars, prompt-cache reads and
+// writes at their own prices.
+type Price func(u llm.Usage, batch bool) float64
+
+// EntryPrice prices usage by a model table entry.
+func EntryPrice(e models.Entry) Price {
+	return func(u llm.Usage, batch bool) float64 {
+		return e.CostTokens(models.Tokens{Fresh: u.FreshInputTokens(), CacheRead: u.CacheReadTokens,
+			CacheWrite: u.CacheWriteTokens, Output: u.OutputTokens}, batch)
+	}
+}
 
 // LLM decides constructs by asking a model, one request per construct,
 // through the request engine. Answers are validated; a construct whose
@@ -256,7 +266,9 @@ func (d *LLM) call(mu *sync.Mutex) engine.Call[*Request, llm.Answer] {
 	var reserved float64
 	return func(ctx context.Context, host int, r *Request) (llm.Answer, engine.Feedback, error) {
 		if d.Budget > 0 && d.Price != nil {
-			est := d.Price(r.req.EstimatedTokens-r.req.MaxTokens, r.req.MaxTokens, false)
+			// Priced as if nothing came from the prompt cache: the most
+			// the request can cost.
+			est := d.Price(llm.Usage{InputTokens: r.req.EstimatedTokens - r.req.MaxTokens, OutputTokens: r.req.MaxTokens}, false)
 			mu.Lock()
 			over := d.stats.CostUSD+reserved+est > d.Budget
 			if !over {
@@ -317,10 +329,11 @@ func (d *LLM) billed(u llm.Usage) int {
 func (d *LLM) charge(mu *sync.Mutex, u llm.Usage) {
 	mu.Lock()
 	defer mu.Unlock()
-	d.stats.InputTokens += u.InputTokens
-	d.stats.OutputTokens += u.OutputTokens
+	d.stats.addUsage(u)
 	if d.Price != nil {
-		d.stats.CostUSD += d.Price(u.InputTokens, u.OutputTokens, false)
+		paid := d.Price(u, false)
+		d.stats.CostUSD += paid
+		d.stats.CacheSavedUSD += d.Price(uncached(u), false) - paid
 	}
 }
 
@@ -335,7 +348,7 @@ func (d *LLM) settle(r *Request, ans llm.Answer, err error, batch bool) (source.
 			if d.Cache != nil && !batch {
 				cost := 0.0
 				if d.Price != nil {
-					cost = d.Price(ans.Usage.InputTokens, ans.Usage.OutputTokens, batch)
+					cost = d.Price(ans.Usage, batch)
 				}
 				_ = d.Cache.Put(cache.Entry{Key: r.key, Answer: ans.Raw, Provider: d.Provider, Model: d.Model,
 					InputTokens: ans.Usage.InputTokens, OutputTokens: ans.Usage.OutputTokens, CostUSD: cost, Time: time.Now()})
