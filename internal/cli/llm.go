@@ -103,6 +103,7 @@ func newLLMDecider(ctx context.Context, opts *Options, root string, cfg *llm.Con
 		Provider: cfg.Provider, Model: cfg.Model, Hosts: hosts, Budget: opts.Budget,
 		Engine:              engineOptions(cfg, opts.MaxParallel, opts.NoParallel),
 		InputOnlyTokenLimit: cfg.Provider == llm.Anthropic,
+		Group:               opts.Group,
 	}
 	d.Engine.Hosts = limits
 	if opts.Verbose {
