@@ -11,6 +11,7 @@ import (
 
 	"github.com/telemetry-inject/telemetry-inject/internal/iostreams"
 	"github.com/telemetry-inject/telemetry-inject/internal/llm/llmtest"
+	"github.com/telemetry-inject/telemetry-inject/internal/models"
 )
 
 // groupRun is what one run reported: its request totals and the files it
@@ -94,6 +95,18 @@ func TestGroupedMatchesSingleAndCostsLess(t *testing.T) {
 				t.Errorf("single %v\ngrouped %v", s, g)
 			}
 			per := func(r map[string]float64, k string) float64 { return r[k] / constructs }
+			tab, err := models.LoadEmbedded()
+			if err != nil {
+				t.Fatal(err)
+			}
+			e := tab.Lookup(tc.provider, tc.model)
+			// Input dollars: the cost less the output, against today's
+			// single requests with every input token at the list price.
+			inUSD := func(r map[string]float64) float64 { return r["cost_usd"] - r["output_tokens"]*e.OutputUSDPerMTok/1e6 }
+			today := s["input_tokens"] * e.InputUSDPerMTok / 1e6
+			t.Logf("%s: priced input/construct: single uncached $%.7f, single cached $%.7f (%.0f%%), grouped cached $%.7f (%.0f%%); output tokens/construct %.0f -> %.0f",
+				tc.model, today/constructs, inUSD(s)/constructs, 100*inUSD(s)/today, inUSD(g)/constructs, 100*inUSD(g)/today,
+				per(s, "output_tokens"), per(g, "output_tokens"))
 			t.Logf("%s, %.0f constructs: requests/construct %.3f -> %.3f; input tokens/construct %.0f -> %.0f (%.0f%%); "+
 				"cache read/construct %.0f -> %.0f, cache write/construct %.0f -> %.0f; $/construct %.6f -> %.6f (%.0f%%); "+
 				"$/construct uncached single %.6f; fallbacks %.0f -> %.0f",

@@ -20,42 +20,55 @@ func groupKey(provider, model string, single prompt.Request) string {
 	return cache.Key(provider, model, prompt.GroupVersion, []byte(single.System), []byte(single.User), prompt.GroupSchema())
 }
 
+// maxGroupInputTokens bounds the estimated input of one grouped request,
+// so a group stays well inside every hosted model's context and a single
+// answer never carries too much at once.
+const maxGroupInputTokens = 24000
+
 // groupRequests turns the pending single requests into grouped ones: the
-// constructs of one file and one function (the function itself, and the
-// loops and variables whose enclosing function it is) share a request, up
-// to prompt.MaxGroupSize. A group of one stays a single request.
+// constructs of one file, in source order (so a function, its loops and
+// its variables sit together), up to prompt.MaxGroupSize constructs and
+// maxGroupInputTokens. A group of one stays a single request. Only cache
+// misses are grouped, so an edit re-asks only the constructs it changed.
 func groupRequests(jobs []pipeline.Job, pending []*Request, opts prompt.Options) []*Request {
-	type groupID struct{ file, fn string }
-	var order []groupID
-	groups := map[groupID][]*Request{}
+	var order []string
+	byFile := map[string][]*Request{}
 	for _, r := range pending {
-		fn := r.cons.QualName // a loop's or variable's QualName is its enclosing function's
-		id := groupID{r.file, fn}
-		if len(groups[id]) == 0 {
-			order = append(order, id)
+		if len(byFile[r.file]) == 0 {
+			order = append(order, r.file)
 		}
-		groups[id] = append(groups[id], r)
+		byFile[r.file] = append(byFile[r.file], r)
 	}
 	var out []*Request
-	for _, id := range order {
-		members := groups[id]
-		for len(members) > 0 {
-			n := min(len(members), prompt.MaxGroupSize)
-			chunk := members[:n]
-			members = members[n:]
-			if len(chunk) == 1 {
-				out = append(out, chunk[0])
-				continue
-			}
+	flush := func(chunk []*Request) {
+		switch len(chunk) {
+		case 0:
+		case 1:
+			out = append(out, chunk[0])
+		default:
 			cons := make([]*source.Construct, len(chunk))
 			for i, m := range chunk {
 				cons[i] = m.cons
 				m.single = m.req
 			}
-			f := jobs[chunk[0].job].File
-			out = append(out, &Request{job: chunk[0].job, file: id.file, cons: chunk[0].cons,
-				req: prompt.BuildGroup(f, cons, opts), members: chunk})
+			out = append(out, &Request{job: chunk[0].job, file: chunk[0].file, cons: chunk[0].cons,
+				req: prompt.BuildGroup(jobs[chunk[0].job].File, cons, opts), members: chunk})
 		}
+	}
+	for _, file := range order {
+		var chunk []*Request
+		tokens := 0
+		for _, r := range byFile[file] {
+			// The single request's estimate less what the group shares.
+			own := r.req.EstimatedTokens - r.req.MaxTokens - prompt.EstimateTokens(r.req.System) - prompt.EstimateTokens(string(r.req.Schema))
+			if len(chunk) == prompt.MaxGroupSize || (len(chunk) > 0 && tokens+own > maxGroupInputTokens) {
+				flush(chunk)
+				chunk, tokens = nil, 0
+			}
+			chunk = append(chunk, r)
+			tokens += own
+		}
+		flush(chunk)
 	}
 	return out
 }

@@ -67,10 +67,10 @@ type LLM struct {
 	// Bottleneck, if set, is told after each finished request what limits
 	// the run now (-v).
 	Bottleneck func(b engine.Bottleneck, p engine.Progress)
-	// Group asks about the constructs of one function (the function, its
-	// loops and variables) in one request (prompt.GroupVersion); members
-	// whose decision is missing or invalid are asked again alone. Batch
-	// runs keep one request per construct.
+	// Group asks about several constructs of one file (a function, its
+	// loops and variables together, in source order) in one request
+	// (prompt.GroupVersion); members whose decision is missing or invalid
+	// are asked again alone. Batch runs keep one request per construct.
 	Group bool
 
 	stats    Stats
