@@ -292,8 +292,7 @@ func (r *run) report() Report {
 		switch {
 		case res.Err == nil:
 			rep.Succeeded++
-			rep.Usage.InputTokens += res.Answer.Usage.InputTokens
-			rep.Usage.OutputTokens += res.Answer.Usage.OutputTokens
+			rep.Usage = rep.Usage.Add(res.Answer.Usage)
 			continue
 		case errors.As(res.Err, &e) && e.Code == llm.BatchExpiredCode:
 			rep.Expired++
@@ -303,8 +302,7 @@ func (r *run) report() Report {
 			rep.Failed++
 		}
 		if e != nil {
-			rep.Usage.InputTokens += e.Usage.InputTokens
-			rep.Usage.OutputTokens += e.Usage.OutputTokens
+			rep.Usage = rep.Usage.Add(e.Usage)
 		}
 	}
 	return rep

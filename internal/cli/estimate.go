@@ -43,6 +43,9 @@ func (e *estimate) confirm(jobs []pipeline.Job) bool {
 		len(jobs), len(jobs), thousands(in), thousands(out))
 	if e.entry.Priced {
 		fmt.Fprintf(w, ", about $%.2f", e.entry.Cost(in, out, e.batch))
+		if t, ok := e.cached(len(jobs), in, out); ok {
+			fmt.Fprintf(w, " (about $%.2f once the provider caches the shared prompt prefix)", e.entry.CostTokens(t, e.batch))
+		}
 		if e.opts.Budget > 0 {
 			fmt.Fprintf(w, " (--budget $%.2f)", e.opts.Budget)
 		}
@@ -60,6 +63,19 @@ func (e *estimate) confirm(jobs []pipeline.Job) bool {
 	line, _ := bufio.NewReader(e.opts.IO.In).ReadString('\n')
 	answer := strings.ToLower(strings.TrimSpace(line))
 	return answer == "y" || answer == "yes"
+}
+
+// cached splits the estimated tokens as the provider's prompt cache would
+// bill them when the requests run one after another: the first writes the
+// shared prefix (system prompt and schema), every later one reads it. It
+// reports false when the prefix is below the model's minimum cacheable
+// length, or the table does not know it, so caching would not apply.
+func (e *estimate) cached(requests, in, out int) (models.Tokens, bool) {
+	prefix := prompt.EstimateTokens(prompt.System()) + prompt.EstimateTokens(string(prompt.Schema()))
+	if requests < 2 || e.entry.CacheMinTokens <= 0 || prefix < e.entry.CacheMinTokens || in < requests*prefix {
+		return models.Tokens{}, false
+	}
+	return models.Tokens{Fresh: in - requests*prefix, CacheWrite: prefix, CacheRead: (requests - 1) * prefix, Output: out}, true
 }
 
 // duration is the run's expected time: requests over the detected

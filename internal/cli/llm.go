@@ -103,6 +103,7 @@ func newLLMDecider(ctx context.Context, opts *Options, root string, cfg *llm.Con
 		Provider: cfg.Provider, Model: cfg.Model, Hosts: hosts, Budget: opts.Budget,
 		Engine:              engineOptions(cfg, opts.MaxParallel, opts.NoParallel),
 		InputOnlyTokenLimit: cfg.Provider == llm.Anthropic,
+		Group:               opts.Group,
 	}
 	d.Engine.Hosts = limits
 	if opts.Verbose {
@@ -110,7 +111,7 @@ func newLLMDecider(ctx context.Context, opts *Options, root string, cfg *llm.Con
 	}
 	d.Stats().Parallel, d.Stats().Reason = parallel, capRep.Reason
 	if entry := capRep.Entry; entry.Priced || cfg.Provider == llm.Ollama {
-		d.Price = entry.Cost
+		d.Price = dispatch.EntryPrice(entry)
 	} else if opts.Budget > 0 {
 		fmt.Fprintf(opts.IO.ErrOut, "warning: no price is known for %s, so --budget cannot be enforced; add the model to a --models-file\n", cfg.Model)
 	}

@@ -67,6 +67,10 @@ func printSummary(w io.Writer, rep *pipeline.Report, skipped []scan.Skip, stats 
 	}
 	if stats != nil && stats.Requests+stats.CacheHits > 0 {
 		fmt.Fprintf(w, "  requests   %s\n", stats.Line())
+		if stats.CostUSD > 0 && rep.SourceLines > 0 {
+			// Per source line is what scales to a user's own code base.
+			fmt.Fprintf(w, "  cost       $%.4f, $%.4f per 1,000 source lines\n", stats.CostUSD, stats.CostUSD*1000/float64(rep.SourceLines))
+		}
 	}
 	if len(rep.RuntimeFiles) > 0 {
 		what := "runtime files"

@@ -38,7 +38,7 @@ func (d *LLM) viaBatch(ctx context.Context, reqs []*Request, done func(int, pipe
 			u := res.Answer.Usage
 			cost := 0.0
 			if d.Price != nil {
-				cost = d.Price(u.InputTokens, u.OutputTokens, true)
+				cost = d.Price(u, true)
 			}
 			if err := d.Cache.Put(cache.Entry{Key: r.key, Answer: res.Answer.Raw, Provider: d.Provider, Model: d.Model,
 				InputTokens: u.InputTokens, OutputTokens: u.OutputTokens, CostUSD: cost, Time: time.Now()}); err != nil {
@@ -60,13 +60,13 @@ func (d *LLM) viaBatch(ctx context.Context, reqs []*Request, done func(int, pipe
 		}
 		mu.Lock()
 		d.stats.Requests++
-		d.stats.InputTokens += res.Answer.Usage.InputTokens
-		d.stats.OutputTokens += res.Answer.Usage.OutputTokens
+		u := res.Answer.Usage
+		d.stats.addUsage(u)
 		if d.Price != nil {
-			in, out := res.Answer.Usage.InputTokens, res.Answer.Usage.OutputTokens
-			paid := d.Price(in, out, true)
+			paid := d.Price(u, true)
 			d.stats.CostUSD += paid
-			d.stats.SavedUSD += d.Price(in, out, false) - paid
+			d.stats.SavedUSD += d.Price(u, false) - paid
+			d.stats.CacheSavedUSD += d.Price(uncached(u), true) - paid
 		}
 		dec, origin, note := d.settle(r, res.Answer, nil, true)
 		mu.Unlock()

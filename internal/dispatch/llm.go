@@ -14,13 +14,23 @@ import (
 	"github.com/telemetry-inject/telemetry-inject/internal/decide/builtin"
 	"github.com/telemetry-inject/telemetry-inject/internal/engine"
 	"github.com/telemetry-inject/telemetry-inject/internal/llm"
+	"github.com/telemetry-inject/telemetry-inject/internal/models"
 	"github.com/telemetry-inject/telemetry-inject/internal/pipeline"
 	"github.com/telemetry-inject/telemetry-inject/internal/prompt"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
 
-// Price turns a request's usage into dollars.
-type Price func(inputTokens, outputTokens int, batch bool) float64
+// Price turns a request's usage into dollars, prompt-cache reads and
+// writes at their own prices.
+type Price func(u llm.Usage, batch bool) float64
+
+// EntryPrice prices usage by a model table entry.
+func EntryPrice(e models.Entry) Price {
+	return func(u llm.Usage, batch bool) float64 {
+		return e.CostTokens(models.Tokens{Fresh: u.FreshInputTokens(), CacheRead: u.CacheReadTokens,
+			CacheWrite: u.CacheWriteTokens, Output: u.OutputTokens}, batch)
+	}
+}
 
 // LLM decides constructs by asking a model, one request per construct,
 // through the request engine. Answers are validated; a construct whose
@@ -57,10 +67,16 @@ type LLM struct {
 	// Bottleneck, if set, is told after each finished request what limits
 	// the run now (-v).
 	Bottleneck func(b engine.Bottleneck, p engine.Progress)
+	// Group asks about several constructs of one file (a function, its
+	// loops and variables together, in source order) in one request
+	// (prompt.GroupVersion); members whose decision is missing or invalid
+	// are asked again alone. Batch runs keep one request per construct.
+	Group bool
 
 	stats    Stats
 	err      error
 	answered atomic.Bool // some request has been answered
+	alone    []*Request  // group members to ask again alone; guarded like stats
 }
 
 // BatchFunc submits requests to a provider's batch API and returns each
@@ -77,6 +93,12 @@ type Request struct {
 	req   prompt.Request
 	cons  *source.Construct
 	estUS float64
+	// members are the constructs of a grouped request, each with its own
+	// job and cache key; empty for a single construct.
+	members []*Request
+	// single is the construct's own single request, kept for asking it
+	// again alone when its group's answer leaves it out.
+	single prompt.Request
 }
 
 // Stats returns the run's request totals.
@@ -95,6 +117,9 @@ func (d *LLM) Decide(ctx context.Context, jobs []pipeline.Job, done func(int, pi
 	for i, j := range jobs {
 		r := &Request{job: i, file: j.File.Path, cons: j.Construct, req: prompt.BuildWith(j.File, j.Construct, d.PromptOptions)}
 		r.key = cache.Key(d.Provider, d.Model, r.req.Version, []byte(r.req.System), []byte(r.req.User), r.req.Schema)
+		if d.Group && d.Batch == nil {
+			r.key = groupKey(d.Provider, d.Model, r.req)
+		}
 		if dec, ok := d.fromCache(r); ok {
 			done(i, pipeline.Decided{Decision: dec, Origin: source.OriginCache})
 			continue
@@ -104,8 +129,15 @@ func (d *LLM) Decide(ctx context.Context, jobs []pipeline.Job, done func(int, pi
 	if d.Batch != nil && len(pending) > 0 {
 		pending = d.viaBatch(ctx, pending, done, &mu)
 	}
+	if d.Group && d.Batch == nil && len(pending) > 0 {
+		pending = groupRequests(jobs, pending, d.PromptOptions)
+	}
 	if len(pending) > 0 && ctx.Err() == nil {
 		d.viaEngine(ctx, pending, done, &mu)
+	}
+	if alone := d.alone; len(alone) > 0 && ctx.Err() == nil && d.err == nil {
+		d.alone = nil
+		d.viaEngine(ctx, alone, done, &mu)
 	}
 	d.stats.Duration = time.Since(start)
 }
@@ -240,11 +272,18 @@ func (d *LLM) settleAll(reqs []*Request, hs []held) []settledJob {
 	var out []settledJob
 	for _, h := range hs {
 		r := reqs[h.idx]
+		if len(r.members) > 0 {
+			out = append(out, d.settleGroup(r, h.res.Value, h.res.Err)...)
+			continue
+		}
 		dec, origin, note := d.settle(r, h.res.Value, h.res.Err, false)
 		out = append(out, settledJob{r.job, pipeline.Decided{Decision: dec, Origin: origin, Note: note}})
 	}
 	return out
 }
+
+// errInvalidAnswer marks an answer that came back but failed validation.
+var errInvalidAnswer = errors.New("invalid answer")
 
 // errOverBudget is the error of a request not sent because of --budget.
 var errOverBudget = errors.New("not sent: the --budget would be exceeded")
@@ -256,7 +295,9 @@ func (d *LLM) call(mu *sync.Mutex) engine.Call[*Request, llm.Answer] {
 	var reserved float64
 	return func(ctx context.Context, host int, r *Request) (llm.Answer, engine.Feedback, error) {
 		if d.Budget > 0 && d.Price != nil {
-			est := d.Price(r.req.EstimatedTokens-r.req.MaxTokens, r.req.MaxTokens, false)
+			// Priced as if nothing came from the prompt cache: the most
+			// the request can cost.
+			est := d.Price(llm.Usage{InputTokens: r.req.EstimatedTokens - r.req.MaxTokens, OutputTokens: r.req.MaxTokens}, false)
 			mu.Lock()
 			over := d.stats.CostUSD+reserved+est > d.Budget
 			if !over {
@@ -273,11 +314,11 @@ func (d *LLM) call(mu *sync.Mutex) engine.Call[*Request, llm.Answer] {
 		if err == nil {
 			// Validated here, not only when settling, so an invalid
 			// answer is asked again like a malformed one.
-			if _, perr := decide.Parse(r.cons, ans.Raw); perr != nil {
+			if perr := d.validate(r, ans.Raw); perr != nil {
 				d.answered.Store(true)
 				d.charge(mu, ans.Usage)
 				fb.Class = engine.Invalid
-				return ans, fb, fmt.Errorf("invalid answer: %w", perr)
+				return ans, fb, fmt.Errorf("%w: %w", errInvalidAnswer, perr)
 			}
 		}
 		if err != nil {
@@ -317,10 +358,11 @@ func (d *LLM) billed(u llm.Usage) int {
 func (d *LLM) charge(mu *sync.Mutex, u llm.Usage) {
 	mu.Lock()
 	defer mu.Unlock()
-	d.stats.InputTokens += u.InputTokens
-	d.stats.OutputTokens += u.OutputTokens
+	d.stats.addUsage(u)
 	if d.Price != nil {
-		d.stats.CostUSD += d.Price(u.InputTokens, u.OutputTokens, false)
+		paid := d.Price(u, false)
+		d.stats.CostUSD += paid
+		d.stats.CacheSavedUSD += d.Price(uncached(u), false) - paid
 	}
 }
 
@@ -335,7 +377,7 @@ func (d *LLM) settle(r *Request, ans llm.Answer, err error, batch bool) (source.
 			if d.Cache != nil && !batch {
 				cost := 0.0
 				if d.Price != nil {
-					cost = d.Price(ans.Usage.InputTokens, ans.Usage.OutputTokens, batch)
+					cost = d.Price(ans.Usage, batch)
 				}
 				_ = d.Cache.Put(cache.Entry{Key: r.key, Answer: ans.Raw, Provider: d.Provider, Model: d.Model,
 					InputTokens: ans.Usage.InputTokens, OutputTokens: ans.Usage.OutputTokens, CostUSD: cost, Time: time.Now()})
@@ -351,44 +393,4 @@ func (d *LLM) settle(r *Request, ans llm.Answer, err error, batch bool) (source.
 	}
 	d.stats.Fallbacks++
 	return builtin.Decide(r.cons), source.OriginFallback, err.Error()
-}
-
-// classOf maps the provider layer's error kinds onto the engine's classes.
-func classOf(k llm.Kind) engine.Class {
-	switch k {
-	case llm.RateLimited:
-		return engine.RateLimited
-	case llm.Overloaded:
-		return engine.Overloaded
-	case llm.Server, llm.Timeout, llm.Conflict, llm.Connection:
-		return engine.Retryable
-	case llm.Auth:
-		return engine.StopAll
-	case llm.Malformed:
-		return engine.Invalid
-	default: // quota, permission, bad request, not found, canceled
-		return engine.Fatal
-	}
-}
-
-// rateState converts reported limits into the engine's terms. Anthropic
-// reports input tokens separately; they are what its token limit counts.
-func rateState(l *llm.Limits) *engine.RateState {
-	if l == nil {
-		return nil
-	}
-	conv := func(b *llm.Bucket) *engine.Bucket {
-		if b == nil {
-			return nil
-		}
-		return &engine.Bucket{Limit: b.Limit, Remaining: b.Remaining, Reset: b.Reset}
-	}
-	rs := &engine.RateState{Requests: conv(l.Requests), Tokens: conv(l.Tokens)}
-	if rs.Tokens == nil {
-		rs.Tokens = conv(l.InputTokens)
-	}
-	if rs.Requests == nil && rs.Tokens == nil {
-		return nil
-	}
-	return rs
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/engine"
+	"github.com/telemetry-inject/telemetry-inject/internal/llm"
 )
 
 // Stats are a run's request totals, for the summary and --json.
@@ -16,24 +17,35 @@ type Stats struct {
 	Parallel int    `json:"parallel"`
 	Reason   string `json:"reason,omitempty"`
 
-	Requests     int     `json:"requests"`
-	Retries      int     `json:"retries"`
-	RateLimited  int     `json:"rate_limited"`
-	Overloaded   int     `json:"overloaded"`
-	Failed       int     `json:"failed"`
-	InputTokens  int     `json:"input_tokens"`
-	OutputTokens int     `json:"output_tokens"`
-	CostUSD      float64 `json:"cost_usd"`
+	Requests    int `json:"requests"`
+	Retries     int `json:"retries"`
+	RateLimited int `json:"rate_limited"`
+	Overloaded  int `json:"overloaded"`
+	Failed      int `json:"failed"`
+	// InputTokens is every prompt token sent; it splits into
+	// FreshInputTokens (plain input price), CacheReadTokens (read from the
+	// provider's prompt cache, at the cached price) and CacheWriteTokens
+	// (written to it, at the cache-write price).
+	InputTokens      int     `json:"input_tokens"`
+	FreshInputTokens int     `json:"fresh_input_tokens"`
+	CacheReadTokens  int     `json:"cache_read_tokens"`
+	CacheWriteTokens int     `json:"cache_write_tokens"`
+	OutputTokens     int     `json:"output_tokens"`
+	CostUSD          float64 `json:"cost_usd"`
 	// SavedUSD is what the cache (answers not bought again) and batch
 	// pricing saved against paying the list price for every request.
-	SavedUSD     float64 `json:"saved_usd"`
-	CacheHits    int     `json:"cache_hits"`
-	CacheMisses  int     `json:"cache_misses"`
-	Fallbacks    int     `json:"fallbacks"`
-	OverBudget   int     `json:"over_budget"`
-	PeakInFlight int     `json:"peak_in_flight"`
-	LatencyP50   float64 `json:"latency_p50_seconds"`
-	LatencyP95   float64 `json:"latency_p95_seconds"`
+	SavedUSD float64 `json:"saved_usd"`
+	// CacheSavedUSD is what the provider's prompt cache saved (net of
+	// cache-write surcharges) against billing every prompt token at the
+	// input price; negative when writes cost more than reads saved.
+	CacheSavedUSD float64 `json:"prompt_cache_saved_usd"`
+	CacheHits     int     `json:"cache_hits"`
+	CacheMisses   int     `json:"cache_misses"`
+	Fallbacks     int     `json:"fallbacks"`
+	OverBudget    int     `json:"over_budget"`
+	PeakInFlight  int     `json:"peak_in_flight"`
+	LatencyP50    float64 `json:"latency_p50_seconds"`
+	LatencyP95    float64 `json:"latency_p95_seconds"`
 	// Reasked counts invalid or malformed answers asked again once;
 	// Timeouts counts attempts given up at the adaptive timeout.
 	Reasked  int `json:"reasked"`
@@ -57,6 +69,22 @@ type Host struct {
 	URL      string `json:"url"`
 	Requests int    `json:"requests"`
 	Failures int    `json:"failures"`
+}
+
+// addUsage adds one answer's tokens to the totals.
+func (s *Stats) addUsage(u llm.Usage) {
+	s.InputTokens += u.InputTokens
+	s.FreshInputTokens += u.FreshInputTokens()
+	s.CacheReadTokens += u.CacheReadTokens
+	s.CacheWriteTokens += u.CacheWriteTokens
+	s.OutputTokens += u.OutputTokens
+}
+
+// uncached is u as if the provider had no prompt cache: every input token
+// at the plain input price.
+func uncached(u llm.Usage) llm.Usage {
+	u.CacheReadTokens, u.CacheWriteTokens = 0, 0
+	return u
 }
 
 // recordRate fills RPM and RPMLimit from an engine run.
@@ -95,10 +123,17 @@ func (s *Stats) Line() string {
 	if s.OverBudget > 0 {
 		parts = append(parts, fmt.Sprintf("%d not sent (budget)", s.OverBudget))
 	}
-	parts = append(parts, fmt.Sprintf("%d+%d tokens", s.InputTokens, s.OutputTokens))
+	tokens := fmt.Sprintf("%d+%d tokens", s.InputTokens, s.OutputTokens)
+	if s.CacheReadTokens > 0 || s.CacheWriteTokens > 0 {
+		tokens += fmt.Sprintf(" (input %d fresh, %d cache read, %d cache write)", s.FreshInputTokens, s.CacheReadTokens, s.CacheWriteTokens)
+	}
+	parts = append(parts, tokens)
 	parts = append(parts, fmt.Sprintf("$%.4f", s.CostUSD))
 	if s.SavedUSD > 0 {
 		parts = append(parts, fmt.Sprintf("$%.4f saved", s.SavedUSD))
+	}
+	if s.CacheSavedUSD != 0 {
+		parts = append(parts, fmt.Sprintf("$%.4f saved by prompt caching", s.CacheSavedUSD))
 	}
 	if s.Reasked > 0 {
 		parts = append(parts, fmt.Sprintf("%d invalid answers asked again", s.Reasked))

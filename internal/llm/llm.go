@@ -32,15 +32,43 @@ type Answer struct {
 
 // Usage counts the tokens one request consumed.
 type Usage struct {
-	// InputTokens is the prompt's size in tokens.
+	// InputTokens is the whole prompt's size in tokens: fresh, read from
+	// the provider's prompt cache and written to it, together. Providers
+	// disagree here (OpenAI's prompt_tokens includes its cached tokens,
+	// Anthropic's input_tokens excludes both cache counts), so each client
+	// normalises to this, the prompt size the request actually sent.
 	InputTokens int
+	// CacheReadTokens is the part of InputTokens the provider read from its
+	// prompt cache (OpenAI cached_tokens, Anthropic
+	// cache_read_input_tokens), billed at the cached-input price.
+	CacheReadTokens int
+	// CacheWriteTokens is the part of InputTokens written to the prompt
+	// cache (Anthropic cache_creation_input_tokens), billed at the
+	// cache-write price. OpenAI caches without a surcharge and reports none.
+	CacheWriteTokens int
 	// OutputTokens is the answer's size in tokens.
 	OutputTokens int
+}
+
+// FreshInputTokens returns the input tokens billed at the plain input
+// price: those neither read from nor written to the prompt cache.
+func (u Usage) FreshInputTokens() int {
+	return max(u.InputTokens-u.CacheReadTokens-u.CacheWriteTokens, 0)
 }
 
 // Total returns the input and output tokens together, which is what the
 // token-per-minute limits of OpenAI count.
 func (u Usage) Total() int { return u.InputTokens + u.OutputTokens }
+
+// Add returns the sum of u and v, field by field.
+func (u Usage) Add(v Usage) Usage {
+	return Usage{
+		InputTokens:      u.InputTokens + v.InputTokens,
+		CacheReadTokens:  u.CacheReadTokens + v.CacheReadTokens,
+		CacheWriteTokens: u.CacheWriteTokens + v.CacheWriteTokens,
+		OutputTokens:     u.OutputTokens + v.OutputTokens,
+	}
+}
 
 // Decider asks a model for one decision. Every provider client implements
 // it; its errors are always *Error.

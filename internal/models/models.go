@@ -67,6 +67,17 @@ type Entry struct {
 	// BatchDiscount is the fraction taken off both prices by the
 	// provider's batch API (0.5 = half price).
 	BatchDiscount float64
+	// CachedInputUSDPerMTok is the price of input tokens read from the
+	// provider's prompt cache (OpenAI "cached input", Anthropic "cache
+	// hits"); 0 means the table gives none and they cost the input price.
+	CachedInputUSDPerMTok float64
+	// CacheWriteUSDPerMTok is the price of input tokens written to the
+	// prompt cache (Anthropic's 5-minute cache write); 0 means the input
+	// price, which is what OpenAI charges.
+	CacheWriteUSDPerMTok float64
+	// CacheMinTokens is the shortest prefix the provider caches; a shorter
+	// one is billed in full on every request. 0 when unknown.
+	CacheMinTokens int
 	// Priced is false when the table gives no price (the default entry):
 	// Cost then returns 0, and a caller enforcing a budget should say that
 	// it cannot.
@@ -85,10 +96,34 @@ type Entry struct {
 // conservative default.
 func (e Entry) IsDefault() bool { return e.isDefault }
 
-// Cost returns the price in USD of one request's tokens, with the batch
-// discount when batch is true.
+// Cost returns the price in USD of one request's tokens, none of them from
+// the prompt cache, with the batch discount when batch is true.
 func (e Entry) Cost(inputTokens, outputTokens int, batch bool) float64 {
-	c := (float64(inputTokens)*e.InputUSDPerMTok + float64(outputTokens)*e.OutputUSDPerMTok) / 1e6
+	return e.CostTokens(Tokens{Fresh: inputTokens, Output: outputTokens}, batch)
+}
+
+// Tokens splits one request's tokens by the price each is billed at.
+type Tokens struct {
+	// Fresh input tokens cost the input price; CacheRead tokens the cached
+	// input price; CacheWrite tokens the cache-write price.
+	Fresh, CacheRead, CacheWrite int
+	// Output tokens cost the output price.
+	Output int
+}
+
+// CostTokens returns the price in USD of t, with the batch discount when
+// batch is true. Providers apply the batch discount on top of the cache
+// prices, so it multiplies the whole.
+func (e Entry) CostTokens(t Tokens, batch bool) float64 {
+	read, write := e.CachedInputUSDPerMTok, e.CacheWriteUSDPerMTok
+	if read == 0 {
+		read = e.InputUSDPerMTok
+	}
+	if write == 0 {
+		write = e.InputUSDPerMTok
+	}
+	c := (float64(t.Fresh)*e.InputUSDPerMTok + float64(t.CacheRead)*read +
+		float64(t.CacheWrite)*write + float64(t.Output)*e.OutputUSDPerMTok) / 1e6
 	if batch {
 		c *= 1 - e.BatchDiscount
 	}

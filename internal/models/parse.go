@@ -33,6 +33,9 @@ type rawEntry struct {
 	InputUSDPerMTok  *float64 `json:"input_usd_per_mtok"`
 	OutputUSDPerMTok *float64 `json:"output_usd_per_mtok"`
 	BatchDiscount    *float64 `json:"batch_discount"`
+	CachedInput      *float64 `json:"cached_input_usd_per_mtok"`
+	CacheWrite       *float64 `json:"cache_write_usd_per_mtok"`
+	CacheMinTokens   *int     `json:"cache_min_tokens"`
 	Comment          *string  `json:"comment"`
 }
 
@@ -90,12 +93,13 @@ func (r *rawEntry) check(where string) error {
 	if r.Name != "" {
 		where += " (" + r.Name + ")"
 	}
-	for field, v := range map[string]*int{"rpm": r.RPM, "tpm": r.TPM, "output_tpm": r.OutputTPM, "max_parallel": r.MaxParallel, "context_window": r.ContextWindow} {
+	for field, v := range map[string]*int{"rpm": r.RPM, "tpm": r.TPM, "output_tpm": r.OutputTPM, "max_parallel": r.MaxParallel, "context_window": r.ContextWindow, "cache_min_tokens": r.CacheMinTokens} {
 		if v != nil && *v < 0 {
 			return fmt.Errorf("%s: field %q is %d, must not be negative", where, field, *v)
 		}
 	}
-	for field, v := range map[string]*float64{"latency_seconds": r.LatencySeconds, "input_usd_per_mtok": r.InputUSDPerMTok, "output_usd_per_mtok": r.OutputUSDPerMTok} {
+	for field, v := range map[string]*float64{"latency_seconds": r.LatencySeconds, "input_usd_per_mtok": r.InputUSDPerMTok, "output_usd_per_mtok": r.OutputUSDPerMTok,
+		"cached_input_usd_per_mtok": r.CachedInput, "cache_write_usd_per_mtok": r.CacheWrite} {
 		if v != nil && *v < 0 {
 			return fmt.Errorf("%s: field %q is %g, must not be negative", where, field, *v)
 		}
@@ -153,6 +157,9 @@ func (r *rawEntry) apply(e *Entry) {
 	setF(&e.InputUSDPerMTok, r.InputUSDPerMTok)
 	setF(&e.OutputUSDPerMTok, r.OutputUSDPerMTok)
 	setF(&e.BatchDiscount, r.BatchDiscount)
+	setF(&e.CachedInputUSDPerMTok, r.CachedInput)
+	setF(&e.CacheWriteUSDPerMTok, r.CacheWrite)
+	setI(&e.CacheMinTokens, r.CacheMinTokens)
 	// A price is known once both halves are: an entry with only an input
 	// price would otherwise count output as free.
 	if r.InputUSDPerMTok != nil && r.OutputUSDPerMTok != nil {
@@ -178,6 +185,7 @@ func (f *file) table() (*Table, error) {
 		seen[r.Name] = true
 		e := t.fallback // unset fields take the default's values
 		e.Priced, e.Comment, e.Tier = false, "", ""
+		e.CachedInputUSDPerMTok, e.CacheWriteUSDPerMTok, e.CacheMinTokens = 0, 0, 0
 		r.apply(&e)
 		t.builtin = append(t.builtin, e)
 	}
@@ -209,6 +217,7 @@ func (t *Table) merge(u *file, path string) error {
 		}
 		e := t.fallback
 		e.Priced, e.Comment, e.Tier = false, "", ""
+		e.CachedInputUSDPerMTok, e.CacheWriteUSDPerMTok, e.CacheMinTokens = 0, 0, 0
 		r.apply(&e)
 		t.user = append(t.user, e)
 	}

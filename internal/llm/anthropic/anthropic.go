@@ -14,6 +14,7 @@ import (
 
 	sdk "github.com/anthropics/anthropic-sdk-go/v2"
 	"github.com/anthropics/anthropic-sdk-go/v2/option"
+	"github.com/anthropics/anthropic-sdk-go/v2/packages/param"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/llm"
 	"github.com/telemetry-inject/telemetry-inject/internal/prompt"
@@ -102,8 +103,14 @@ func (c *Client) params(req prompt.Request) (sdk.MessageNewParams, error) {
 	params := sdk.MessageNewParams{
 		Model:     sdk.Model(c.model),
 		MaxTokens: int64(maxTokens),
-		System:    []sdk.TextBlockParam{{Text: req.System}},
-		Messages:  []sdk.MessageParam{sdk.NewUserMessage(sdk.NewTextBlock(req.User))},
+		// The API renders tools, then system, then messages, so a cache
+		// breakpoint on the system block caches the tool definition (the
+		// schema) and the instructions together: the prefix every request
+		// of one prompt version shares byte for byte. Below the model's
+		// minimum cacheable length the API ignores the mark and bills
+		// the prompt at the plain input price.
+		System:   []sdk.TextBlockParam{{Text: req.System, CacheControl: sdk.NewCacheControlEphemeralParam()}},
+		Messages: []sdk.MessageParam{sdk.NewUserMessage(sdk.NewTextBlock(req.User))},
 		Tools: []sdk.ToolUnionParam{{OfTool: &sdk.ToolParam{
 			Name:        req.SchemaName,
 			Description: sdk.String("Record the telemetry decision for the construct."),
@@ -119,7 +126,7 @@ func (c *Client) params(req prompt.Request) (sdk.MessageNewParams, error) {
 // a batch result does not carry its request, and every request forced
 // the one decision tool.
 func (c *Client) answer(msg *sdk.Message, toolName string, maxTokens int, limits *llm.Limits, latency time.Duration) (llm.Answer, error) {
-	usage := llm.Usage{InputTokens: int(msg.Usage.InputTokens), OutputTokens: int(msg.Usage.OutputTokens)}
+	usage := usageOf(msg.Usage)
 	malformed := func(format string, args ...any) (llm.Answer, error) {
 		e := llm.MalformedError(llm.Anthropic, format, args...)
 		e.Limits, e.Usage = limits, usage
@@ -146,31 +153,20 @@ func (c *Client) answer(msg *sdk.Message, toolName string, maxTokens int, limits
 }
 
 // inputSchema turns the Decision JSON schema into the SDK's tool input
-// schema, keeping every keyword (additionalProperties, descriptions).
+// schema, sent verbatim with every keyword (additionalProperties,
+// descriptions). Verbatim also keeps it byte-identical from request to
+// request, which prompt caching needs: the SDK writes the extra keywords
+// of a built ToolInputSchemaParam from a map, in a different order each
+// time, and every request would then miss the cache.
 func inputSchema(raw []byte) (sdk.ToolInputSchemaParam, error) {
 	var m map[string]any
 	if err := json.Unmarshal(raw, &m); err != nil {
 		return sdk.ToolInputSchemaParam{}, fmt.Errorf("decision schema is not a JSON object: %w", err)
 	}
-	if t, ok := m["type"]; ok && t != "object" {
+	if t, ok := m["type"]; !ok || t != "object" {
 		return sdk.ToolInputSchemaParam{}, fmt.Errorf("decision schema has type %v; a tool input must be an object", t)
 	}
-	s := sdk.ToolInputSchemaParam{Properties: m["properties"], ExtraFields: map[string]any{}}
-	if req, ok := m["required"].([]any); ok {
-		for _, r := range req {
-			if name, ok := r.(string); ok {
-				s.Required = append(s.Required, name)
-			}
-		}
-	}
-	for k, v := range m {
-		switch k {
-		case "type", "properties", "required":
-		default:
-			s.ExtraFields[k] = v
-		}
-	}
-	return s, nil
+	return param.Override[sdk.ToolInputSchemaParam](json.RawMessage(raw)), nil
 }
 
 // classify turns what the SDK returned into an *llm.Error.
@@ -206,4 +202,17 @@ func (c *Client) classify(parent, rctx context.Context, err error, resp *http.Re
 		return e
 	}
 	return llm.TransportError(parent, llm.Anthropic, err, c.key)
+}
+
+// usageOf normalises Anthropic's usage, whose input_tokens counts only the
+// tokens after the last cache breakpoint, to llm.Usage, whose InputTokens
+// is the whole prompt.
+func usageOf(u sdk.Usage) llm.Usage {
+	read, write := int(u.CacheReadInputTokens), int(u.CacheCreationInputTokens)
+	return llm.Usage{
+		InputTokens:      int(u.InputTokens) + read + write,
+		CacheReadTokens:  read,
+		CacheWriteTokens: write,
+		OutputTokens:     int(u.OutputTokens),
+	}
 }

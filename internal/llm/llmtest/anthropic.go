@@ -76,17 +76,20 @@ func anthropicMessage(req Request, rep Reply) map[string]any {
 	}
 	in, out := rep.InputTokens, rep.OutputTokens
 	if in == 0 {
-		in = estimate(req.System + req.User)
+		in = req.inputTokens()
 	}
 	if out == 0 {
 		out = estimate(text)
 	}
+	read, write := req.cacheTokens(in, false)
+	// Anthropic's input_tokens counts only what follows the cached prefix.
+	in -= read + write
 	return map[string]any{
 		"id": fmt.Sprintf("msg_fake%06d", req.N), "type": "message", "role": "assistant",
 		"model": req.Model, "content": content, "stop_reason": stop, "stop_sequence": nil,
 		"usage": map[string]any{
 			"input_tokens": in, "output_tokens": out,
-			"cache_creation_input_tokens": 0, "cache_read_input_tokens": 0, "service_tier": "standard",
+			"cache_creation_input_tokens": write, "cache_read_input_tokens": read, "service_tier": "standard",
 		},
 	}
 }
@@ -96,6 +99,7 @@ func parseAnthropic(body []byte, req *Request) {
 	var b struct {
 		Model    string          `json:"model"`
 		System   json.RawMessage `json:"system"`
+		Tools    json.RawMessage `json:"tools"`
 		Messages []struct {
 			Role    string          `json:"role"`
 			Content json.RawMessage `json:"content"`
@@ -106,6 +110,8 @@ func parseAnthropic(body []byte, req *Request) {
 	}
 	req.Model = b.Model
 	req.System = contentText(b.System)
+	req.Prefix = anthropicPrefix(b.Tools, b.System)
+	req.cacheMin = anthropicCacheMin(req.Model)
 	var users []string
 	for _, m := range b.Messages {
 		if m.Role == "user" {
@@ -113,6 +119,48 @@ func parseAnthropic(body []byte, req *Request) {
 		}
 	}
 	req.User = strings.Join(users, "\n")
+}
+
+// anthropicPrefix returns what a request's cache_control marks cache: the
+// API renders tools, then system, so a mark on a system block caches the
+// tools and the system blocks up to it; a mark on a tool caches the tools.
+// It is empty when nothing is marked.
+func anthropicPrefix(tools, system json.RawMessage) string {
+	var blocks []struct {
+		Text         string          `json:"text"`
+		CacheControl json.RawMessage `json:"cache_control"`
+	}
+	json.Unmarshal(system, &blocks)
+	var text strings.Builder
+	last := -1
+	for i, bl := range blocks {
+		if len(bl.CacheControl) > 0 && string(bl.CacheControl) != "null" {
+			last = i
+		}
+	}
+	if last >= 0 {
+		for _, bl := range blocks[:last+1] {
+			text.WriteString(bl.Text)
+		}
+		return string(tools) + text.String()
+	}
+	if strings.Contains(string(tools), `"cache_control"`) {
+		return string(tools)
+	}
+	return ""
+}
+
+// anthropicCacheMin is the shortest prompt prefix, in tokens, Anthropic
+// caches for model, as its prompt-caching documentation lists them.
+func anthropicCacheMin(model string) int {
+	switch {
+	case strings.Contains(model, "haiku-4"), strings.Contains(model, "opus-4-5"), strings.Contains(model, "opus-4-6"):
+		return 4096
+	case strings.Contains(model, "haiku"):
+		return 2048
+	default:
+		return 1024
+	}
 }
 
 // anthropicLimitHeaders sets the anthropic-ratelimit-* headers of every

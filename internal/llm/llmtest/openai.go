@@ -47,6 +47,7 @@ func NewOpenAI(t testing.TB, respond Responder) *Server {
 // output line alike.
 func openAICompletion(req Request, rep Reply) map[string]any {
 	content, in, out := answerText(req, rep)
+	cached, _ := req.cacheTokens(in, true)
 	finish := "stop"
 	if rep.Truncated {
 		finish = "length"
@@ -70,7 +71,7 @@ func openAICompletion(req Request, rep Reply) map[string]any {
 		}},
 		"usage": map[string]any{
 			"prompt_tokens": in, "completion_tokens": out, "total_tokens": in + out,
-			"prompt_tokens_details":     map[string]any{"cached_tokens": 0, "audio_tokens": 0},
+			"prompt_tokens_details":     map[string]any{"cached_tokens": cached, "audio_tokens": 0},
 			"completion_tokens_details": map[string]any{"reasoning_tokens": 0, "audio_tokens": 0, "accepted_prediction_tokens": 0, "rejected_prediction_tokens": 0},
 		},
 		"service_tier":       "default",
@@ -87,11 +88,18 @@ func parseOpenAI(body []byte, req *Request) {
 			Role    string          `json:"role"`
 			Content json.RawMessage `json:"content"`
 		} `json:"messages"`
+		ResponseFormat json.RawMessage `json:"response_format"`
 	}
 	if json.Unmarshal(body, &b) != nil {
 		return
 	}
 	req.Model = b.Model
+	defer func() {
+		// OpenAI puts the structured-output schema before the system
+		// message, and caches any prompt of 1024 tokens or more.
+		req.Prefix = string(b.ResponseFormat) + req.System
+		req.cacheMin = 1024
+	}()
 	var users []string
 	for _, m := range b.Messages {
 		text := contentText(m.Content)

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/telemetry-inject/telemetry-inject/internal/prompt"
 )
 
 // Answer replies with decision as the answer.
@@ -62,8 +64,34 @@ func WithDelay(d time.Duration, next Responder) Responder {
 // v1) whose name is NameFor the request's text, so end-to-end tests can
 // check that each construct received its own answer: functions record
 // exceptions, loops count iterations, variables record nothing.
+//
+// A grouped request (sections under prompt.GroupMarker lines) is answered
+// with {"decisions": [...]}, each section's Echo decision with its id.
 func Echo() Responder {
-	return func(r Request) Reply { return Answer(EchoDecision(r.User)) }
+	return func(r Request) Reply {
+		if strings.Contains(r.User, prompt.GroupMarker) {
+			return Answer(EchoGroup(r.User))
+		}
+		return Answer(EchoDecision(r.User))
+	}
+}
+
+// EchoGroup returns the grouped answer Echo gives a grouped user message.
+func EchoGroup(user string) string {
+	var ds []json.RawMessage
+	sections := strings.Split(user, prompt.GroupMarker)[1:]
+	for _, sec := range sections {
+		id, body, _ := strings.Cut(sec, " ===\n")
+		var d map[string]any
+		if err := json.Unmarshal([]byte(EchoDecision(body)), &d); err != nil {
+			panic(err) // EchoDecision always returns an object
+		}
+		d["id"] = id
+		b, _ := json.Marshal(d)
+		ds = append(ds, b)
+	}
+	b, _ := json.Marshal(map[string]any{"decisions": ds})
+	return string(b)
 }
 
 // EchoDecision returns the decision Echo answers for the user message text.

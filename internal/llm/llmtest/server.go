@@ -48,6 +48,18 @@ type Request struct {
 	System string
 	// User is the text of the user messages, joined by newlines.
 	User string
+	// Prefix is the part of the prompt the provider would cache: for
+	// OpenAI the response_format schema and the system prompt (it caches
+	// every prompt's prefix on its own), for Anthropic the tools and the
+	// system blocks up to the last cache_control mark (empty when the
+	// request marks none).
+	Prefix string
+	// PrefixCached says an earlier request to this server, for the same
+	// model, had the same Prefix, long enough to be cached: this one reads
+	// it from the cache, as the real API would within its cache lifetime.
+	PrefixCached bool
+
+	cacheMin int // the shortest Prefix the provider caches, in tokens
 }
 
 // Reply is what the fake server answers to one request. The zero Reply is a
@@ -102,6 +114,7 @@ type Server struct {
 
 	mu       sync.Mutex
 	requests []Request
+	prefixes map[string]bool // model and Prefix of every cacheable request
 	inFlight int
 	maxIn    int
 }
@@ -164,6 +177,14 @@ func (s *Server) record(r *http.Request, parse func(body []byte, req *Request)) 
 	req := Request{Method: r.Method, Path: r.URL.Path, Header: r.Header.Clone(), Body: body}
 	parse(body, &req)
 	s.mu.Lock()
+	if req.cacheable() {
+		key := req.Model + "\x00" + req.Prefix
+		req.PrefixCached = s.prefixes[key]
+		if s.prefixes == nil {
+			s.prefixes = map[string]bool{}
+		}
+		s.prefixes[key] = true
+	}
 	req.N = len(s.requests) + 1
 	s.requests = append(s.requests, req)
 	s.mu.Unlock()
@@ -236,6 +257,42 @@ func compact(s string) string {
 	return b.String()
 }
 
+// cacheable reports whether the provider would cache the request's prefix:
+// there is one, and it is at least the provider's minimum length.
+func (r Request) cacheable() bool {
+	return r.Prefix != "" && estimate(r.Prefix) >= r.cacheMin
+}
+
+// inputTokens estimates the prompt's tokens when the reply scripts none:
+// the prefix (schema and system) and the user messages.
+func (r Request) inputTokens() int {
+	if r.Prefix != "" {
+		return estimate(r.Prefix + r.User)
+	}
+	return estimate(r.System + r.User)
+}
+
+// cacheTokens returns how many of in tokens the provider reads from its
+// prompt cache and writes to it. OpenAI reads in 128-token steps and never
+// reports writes; Anthropic writes the marked prefix on a miss and reads
+// it on a hit.
+func (r Request) cacheTokens(in int, openAI bool) (read, write int) {
+	if !r.cacheable() {
+		return 0, 0
+	}
+	n := min(estimate(r.Prefix), in)
+	switch {
+	case openAI && r.PrefixCached:
+		return n / 128 * 128, 0
+	case openAI:
+		return 0, 0
+	case r.PrefixCached:
+		return n, 0
+	default:
+		return 0, n
+	}
+}
+
 // answerText is the text a fake model answers rep with (the scripted
 // content, else the decision) and the tokens it reports: the scripted
 // counts, else estimates from the prompt and the answer.
@@ -246,7 +303,7 @@ func answerText(req Request, rep Reply) (content string, in, out int) {
 	}
 	in, out = rep.InputTokens, rep.OutputTokens
 	if in == 0 {
-		in = estimate(req.System + req.User)
+		in = req.inputTokens()
 	}
 	if out == 0 {
 		out = estimate(content)

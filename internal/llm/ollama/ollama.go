@@ -21,6 +21,10 @@ import (
 	"github.com/telemetry-inject/telemetry-inject/internal/prompt"
 )
 
+// keepAlive is how long Ollama keeps the model, and its prompt cache,
+// loaded after a request.
+const keepAlive = 30 * time.Minute
+
 // Client asks one Ollama server for decisions. It is safe for concurrent use.
 type Client struct {
 	api     *api.Client
@@ -72,6 +76,11 @@ func (c *Client) Decide(ctx context.Context, req prompt.Request) (llm.Answer, er
 		Stream:  &stream,
 		Format:  json.RawMessage(req.Schema),
 		Options: options,
+		// The system prompt comes first and is the same in every request,
+		// so a loaded model reuses its KV cache for it; keeping the model
+		// loaded between requests (Ollama unloads after 5 minutes idle by
+		// default) keeps that cache across the gaps of a slow run.
+		KeepAlive: &api.Duration{Duration: keepAlive},
 	}
 	start := time.Now()
 	var final *api.ChatResponse

@@ -51,9 +51,15 @@ func TestDecideSuccess(t *testing.T) {
 		Format   json.RawMessage `json:"format"`
 		Options  map[string]any  `json:"options"`
 		Messages []struct{ Role, Content string }
+		// keep_alive keeps the model, and so its KV cache of the shared
+		// system prompt, loaded between the requests of a run.
+		KeepAlive json.RawMessage `json:"keep_alive"`
 	}
 	if err := json.Unmarshal(r.Body, &body); err != nil {
 		t.Fatal(err)
+	}
+	if string(body.KeepAlive) != `"30m0s"` && string(body.KeepAlive) != "1800" {
+		t.Errorf("keep_alive = %s, want 30 minutes", body.KeepAlive)
 	}
 	if r.Path != "/api/chat" || body.Model != "llama3.2" || body.Stream == nil || *body.Stream {
 		t.Errorf("path %s model %q stream %v", r.Path, body.Model, body.Stream)

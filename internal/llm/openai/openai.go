@@ -7,6 +7,8 @@ package openai
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -118,6 +120,13 @@ func (c *Client) params(req prompt.Request) sdk.ChatCompletionNewParams {
 			},
 		},
 	}
+	if c.provider == llm.OpenAI {
+		// OpenAI caches prompt prefixes on its own; the key routes every
+		// request sharing this prefix (instructions and schema of one
+		// prompt version) to the same cache. Compatible servers may reject
+		// the field, and have no such cache routing to help.
+		params.PromptCacheKey = sdk.String(CacheKey(req))
+	}
 	if req.MaxTokens > 0 {
 		if c.provider == llm.OpenAI {
 			// Reasoning models refuse max_tokens; every current model takes this.
@@ -134,7 +143,12 @@ func (c *Client) params(req prompt.Request) sdk.ChatCompletionNewParams {
 // answer reads the decision out of a completion, whether it came from
 // Decide or from a batch's output file.
 func (c *Client) answer(completion *sdk.ChatCompletion, maxTokens int, limits *llm.Limits, latency time.Duration) (llm.Answer, error) {
-	usage := llm.Usage{InputTokens: int(completion.Usage.PromptTokens), OutputTokens: int(completion.Usage.CompletionTokens)}
+	// prompt_tokens already includes the cached tokens.
+	usage := llm.Usage{
+		InputTokens:     int(completion.Usage.PromptTokens),
+		CacheReadTokens: int(completion.Usage.PromptTokensDetails.CachedTokens),
+		OutputTokens:    int(completion.Usage.CompletionTokens),
+	}
 	malformed := func(format string, args ...any) (llm.Answer, error) {
 		e := llm.MalformedError(c.provider, format, args...)
 		e.Limits, e.Usage = limits, usage
@@ -213,3 +227,17 @@ func bodyOf(r *http.Response) string {
 
 // shorten keeps model text in an error message to one short line.
 func shorten(s string) string { return llm.BodyMessage([]byte(s)) }
+
+// CacheKey returns the prompt_cache_key for req: the prompt version and a
+// hash of the static prefix (system prompt and schema), so requests share
+// a key exactly when they share the prefix, and a new prompt version or an
+// edited schema starts a new one.
+func CacheKey(req prompt.Request) string {
+	h := sha256.New()
+	h.Write([]byte(req.SchemaName))
+	h.Write([]byte{0})
+	h.Write(req.Schema)
+	h.Write([]byte{0})
+	h.Write([]byte(req.System))
+	return "telemetry-inject-" + req.Version + "-" + hex.EncodeToString(h.Sum(nil)[:8])
+}
