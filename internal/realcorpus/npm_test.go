@@ -28,6 +28,14 @@ var npmPackages = []string{
 	"object-inspect@1.14.0", "mock-property@1.1.2", "es-value-fixtures@1.7.1",
 	"d3-array@3.2.4", "rxjs@7.8.2", "immer@11.2.13", "@tanstack/query-core@5.108.4",
 	"typescript@5.9.3", "@types/node@22.20.7",
+	// Projects publishing tape tests, and the packages those tests load.
+	"traverse@0.6.11", "json-stable-stringify@1.3.0", "deep-equal@2.2.3", "function-bind@1.1.2",
+	"es-iterator-helpers@1.4.0",
+	"available-typed-arrays@1.0.7", "call-bind@1.0.9", "define-properties@1.2.1",
+	"functions-have-names@1.2.3", "has-strict-mode@1.1.0", "has-tostringtag@1.0.2",
+	"has-typed-arrays@1.0.1", "iterate-iterator@1.0.2", "make-generator-function@2.1.0",
+	"object-is@1.1.6", "object-keys@1.1.1", "object.assign@4.1.7",
+	"object.getownpropertydescriptors@2.1.8", "semver@6.3.1",
 }
 
 // npmInstaller installs npmPackages at most once per test run, however
@@ -129,8 +137,9 @@ func copyNPMPackage(npm *npmInstaller, work, pkg string, skip ...string) (root, 
 
 // tapePackage is a CommonJS npm package that publishes its tape tests: the
 // package is copied (without its browser bundle), instrumented whole, and
-// its test files are run with tape.
-func tapePackage(npm *npmInstaller, pkg string, timeout time.Duration) project {
+// its test files are run with tape: the ones named (relative to the
+// package), else every test/*.js.
+func tapePackage(npm *npmInstaller, pkg string, timeout time.Duration, files ...string) project {
 	return project{
 		name: "npm:" + pkg,
 		setup: func(ctx context.Context, t *testing.T, work string) (suite, error) {
@@ -139,6 +148,12 @@ func tapePackage(npm *npmInstaller, pkg string, timeout time.Duration) project {
 				return suite{}, err
 			}
 			tests, err := filepath.Glob(filepath.Join(root, "test", "*.js"))
+			if len(files) > 0 {
+				tests = nil
+				for _, f := range files {
+					tests = append(tests, filepath.Join(root, f))
+				}
+			}
 			if err != nil || len(tests) == 0 {
 				return suite{}, fmt.Errorf("%s publishes no test/*.js (%v)", pkg, err)
 			}

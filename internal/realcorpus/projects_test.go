@@ -38,6 +38,18 @@ func corpusProjects(ctx context.Context) []project {
 	return append(ps,
 		tapePackage(npm, "minimist", 2*time.Minute),
 		tapePackage(npm, "qs", 2*time.Minute),
+		// traverse walks objects with closures and getters; deep-equal
+		// and json-stable-stringify compare and print every kind of value.
+		tapePackage(npm, "traverse", 2*time.Minute),
+		tapePackage(npm, "json-stable-stringify", 2*time.Minute),
+		tapePackage(npm, "deep-equal", 2*time.Minute),
+		// function-bind's tests check a bound function's length, name and
+		// prototype: what a wrapper around a function would change.
+		tapePackage(npm, "function-bind", 2*time.Minute),
+		// Iterator helpers: generators and iterator protocol throughout.
+		// test/index.js and Iterator.js load require-stash, which is not
+		// on the registry; shimmed.js runs every method's tests.
+		tapePackage(npm, "es-iterator-helpers", 3*time.Minute, "test/shimmed.js", "test/aos.js"),
 		// d3-array is "type": "module" and publishes its src/ but no
 		// tests: every module must still load with the same exports.
 		esmProject(npm, "d3-array", time.Minute),
