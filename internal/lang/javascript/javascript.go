@@ -62,7 +62,12 @@ func (p *parsers) parse(ctx context.Context, f *source.File, src []byte) (*trees
 	// The bindings' ParseCtx dereferences a nil cancellation flag when a
 	// context is cancelled mid-parse (go-tree-sitter v0.25.0), so the
 	// parse itself runs uncancellable; it takes milliseconds.
-	tree, err := p.forFile(f).Parse(context.WithoutCancel(ctx), src)
+	parsed := src
+	if f.Lang == source.TypeScript && !f.TSX {
+		// Not in TSX, where `<out x>` could be an element with an attribute.
+		parsed = maskVariance(src)
+	}
+	tree, err := p.forFile(f).Parse(context.WithoutCancel(ctx), parsed)
 	if err != nil {
 		return nil, fmt.Errorf("parsing %s: %w", f.Path, err)
 	}
