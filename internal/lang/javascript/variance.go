@@ -8,10 +8,11 @@ import (
 // varianceAnnotation matches a type parameter's variance modifiers (TS 4.7:
 // `in`, `out`, `in out`, before the parameter's name, which is followed by
 // extends, a default, a comma or the closing >). Group 1 is the modifiers
-// with their trailing blanks. Only a `<` or `,` may come before, and only
-// blanks between the words, since an expression never has two names side
-// by side there.
-var varianceAnnotation = regexp.MustCompile(`[<,][ \t\r\n]*((?:in[ \t]+out|in|out)[ \t]+)[A-Za-z_$][\w$]*[ \t\r\n]*(?:extends\b|[,>=])`)
+// with their trailing blanks. Only a `<` or `,` may come before (with
+// blanks and comments between: zod puts a @ts-ignore comment there), and
+// only blanks between the words, since an expression never has two names
+// side by side there.
+var varianceAnnotation = regexp.MustCompile(`[<,](?:[ \t\r\n]|/\*[\s\S]*?\*/|//[^\n]*\n)*((?:in[ \t]+out|in|out)[ \t]+)[A-Za-z_$][\w$]*[ \t\r\n]*(?:extends\b|[,>=])`)
 
 // maskVariance returns src with the variance modifiers of type parameters
 // blanked out (same length, so every byte offset of the tree is that of

@@ -13,6 +13,7 @@ func TestMaskVariance(t *testing.T) {
 		{"interface A<in T, out U = 1> {}", "interface A<   T,     U = 1> {}"},
 		{"type F<in out T extends X> = T", "type F<       T extends X> = T"},
 		{"class C<\n  out O,\n  in I,\n> {}", "class C<\n      O,\n     I,\n> {}"},
+		{"interface O<\n  /** @ts-ignore */\n  out S extends X = Y,\n  // c\n  out C = Z,\n> {}", "interface O<\n  /** @ts-ignore */\n      S extends X = Y,\n  // c\n      C = Z,\n> {}"},
 		{"for (const k in obj) {}", "for (const k in obj) {}"},
 		{"if (a < b, out) {}", "if (a < b, out) {}"},
 		{"f(a, out = 1)", "f(a, out = 1)"},

@@ -9,7 +9,11 @@ export interface Writer<in T> {
   write(value: T): void;
 }
 
-export interface Cell<in out V extends object, W = string> {
+export interface Cell<
+  /** @ts-ignore a comment before the modifiers, as zod writes it */
+  in out V extends object,
+  W = string,
+> {
   value: V;
   label: W;
 }
