@@ -50,6 +50,11 @@ func corpusProjects(ctx context.Context) []project {
 		// test/index.js and Iterator.js load require-stash, which is not
 		// on the registry; shimmed.js runs every method's tests.
 		tapePackage(npm, "es-iterator-helpers", 3*time.Minute, "test/shimmed.js", "test/aos.js"),
+		// find-my-way (fastify's router: radix tree, regexps, constraint
+		// strategies) and avvio (its plugin loader: callbacks, promises,
+		// async functions, timers) publish their node:test suites.
+		nodeTestPackage(npm, "find-my-way", 3*time.Minute),
+		nodeTestPackage(npm, "avvio", 3*time.Minute),
 		// d3-array is "type": "module" and publishes its src/ but no
 		// tests: every module must still load with the same exports.
 		esmProject(npm, "d3-array", time.Minute),
