@@ -35,7 +35,7 @@ var npmPackages = []string{
 	"functions-have-names@1.2.3", "has-strict-mode@1.1.0", "has-tostringtag@1.0.2",
 	"has-typed-arrays@1.0.1", "iterate-iterator@1.0.2", "make-generator-function@2.1.0",
 	"object-is@1.1.6", "object-keys@1.1.1", "object.assign@4.1.7",
-	"object.getownpropertydescriptors@2.1.8", "semver@6.3.1",
+	"object.getownpropertydescriptors@2.1.8", "semver@6.3.1", "fast-uri@4.2.4", "ajv@8.17.1",
 	// Projects publishing node:test tests, and what those tests load.
 	"find-my-way@9.10.2", "avvio@9.3.1", "rfdc@1.4.1", "proxyquire@2.1.3",
 }

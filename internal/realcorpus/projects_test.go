@@ -46,6 +46,9 @@ func corpusProjects(ctx context.Context) []project {
 		// function-bind's tests check a bound function's length, name and
 		// prototype: what a wrapper around a function would change.
 		tapePackage(npm, "function-bind", 2*time.Minute),
+		// fast-uri parses, resolves and serializes URIs with regexps and
+		// string loops; one of its test files runs it under ajv.
+		tapePackage(npm, "fast-uri", 2*time.Minute),
 		// Iterator helpers: generators and iterator protocol throughout.
 		// test/index.js and Iterator.js load require-stash, which is not
 		// on the registry; shimmed.js runs every method's tests.
