@@ -71,6 +71,21 @@ func (p *parsers) parse(ctx context.Context, f *source.File, src []byte) (*trees
 	if err != nil {
 		return nil, fmt.Errorf("parsing %s: %w", f.Path, err)
 	}
+	if f.Lang == source.TypeScript && !f.TSX && tree.RootNode().HasError() {
+		// Tried only when the file fails as written, and kept only when
+		// the separators land between type members and all else parses.
+		if sep, at := separateCallSignatures(parsed); len(at) > 0 {
+			alt, err := p.forFile(f).Parse(context.WithoutCancel(ctx), sep)
+			switch {
+			case err != nil:
+			case !alt.RootNode().HasError() && separatorsInTypeBodies(alt.RootNode(), at):
+				tree.Close()
+				tree = alt
+			default:
+				alt.Close()
+			}
+		}
+	}
 	if err := p.syntaxError(ctx, f, tree.RootNode(), src); err != nil {
 		tree.Close()
 		return nil, fmt.Errorf("%s: %w", f.Path, err)

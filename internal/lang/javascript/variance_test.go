@@ -2,6 +2,8 @@ package javascript
 
 import (
 	"testing"
+
+	"github.com/telemetry-inject/telemetry-inject/internal/lang/treesitter"
 )
 
 // TestMaskVariance checks that only the variance modifiers of type
@@ -34,5 +36,34 @@ func TestVarianceTSXUnmasked(t *testing.T) {
 	f := testFile("view.tsx", []byte("export function View() {\n  const v = <out x>hi</out>;\n  return v;\n}\n"))
 	if _, err := ts.Find(f); err != nil {
 		t.Fatalf("a TSX element named out no longer parses: %v", err)
+	}
+}
+
+// TestCallSignatureSeparatorOnlyInTypeBodies checks that the `;` put
+// before a line starting with `<` is accepted between interface members
+// and refused where it would split an expression into two statements.
+func TestCallSignatureSeparatorOnlyInTypeBodies(t *testing.T) {
+	p := &parsers{ts: treesitter.NewParser(treesitter.TypeScript, 1)}
+	defer p.ts.Close()
+	for _, c := range []struct {
+		src  string
+		want bool
+	}{
+		{"interface P {\n  (a: number): T\n  <R>(r: R): R\n}\n", true},
+		{"type P = {\n  (a: number): T\n  <R>(r: R): R\n}\n", true},
+		{"const x = f(a)\n  <R>(r)\n", false},
+	} {
+		sep, at := separateCallSignatures([]byte(c.src))
+		if len(at) != 1 {
+			t.Fatalf("%q: %d separators", c.src, len(at))
+		}
+		tree, err := p.ts.Parse(bg, sep)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := separatorsInTypeBodies(tree.RootNode(), at); got != c.want {
+			t.Errorf("%q: in a type body %v, want %v", c.src, got, c.want)
+		}
+		tree.Close()
 	}
 }
