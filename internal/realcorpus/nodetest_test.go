@@ -17,7 +17,8 @@ import (
 // only the top-level ones, so a failing assertion deep in a suite shows.
 func nodeTestPackage(npm *npmInstaller, pkg string, timeout time.Duration) project {
 	return project{
-		name: "node-test:" + pkg,
+		parsesAll: true,
+		name:      "node-test:" + pkg,
 		setup: func(ctx context.Context, t *testing.T, work string) (suite, error) {
 			root, _, err := copyNPMPackage(npm, work, pkg)
 			if err != nil {

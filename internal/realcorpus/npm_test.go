@@ -143,7 +143,8 @@ func copyNPMPackage(npm *npmInstaller, work, pkg string, skip ...string) (root, 
 // package), else every test/*.js.
 func tapePackage(npm *npmInstaller, pkg string, timeout time.Duration, files ...string) project {
 	return project{
-		name: "npm:" + pkg,
+		parsesAll: true,
+		name:      "npm:" + pkg,
 		setup: func(ctx context.Context, t *testing.T, work string) (suite, error) {
 			root, modules, err := copyNPMPackage(npm, work, pkg, "dist")
 			if err != nil {
@@ -237,7 +238,8 @@ func tapDiagnostics(after []string) string {
 // copy, to keep a large package's check within a CI minute.
 func tscProject(npm *npmInstaller, pkg, ownConfig, strictConfig string, timeout time.Duration, skip ...string) project {
 	return project{
-		name: "tsc:" + filepath.Base(pkg),
+		parsesAll: true,
+		name:      "tsc:" + filepath.Base(pkg),
 		setup: func(ctx context.Context, t *testing.T, work string) (suite, error) {
 			modules, err := npm.modules()
 			if err != nil {
@@ -329,7 +331,8 @@ console.log("# tests " + files.length);
 // and link, which a parse alone does not.
 func esmProject(npm *npmInstaller, pkg string, timeout time.Duration) project {
 	return project{
-		name: "esm:" + filepath.Base(pkg),
+		parsesAll: true,
+		name:      "esm:" + filepath.Base(pkg),
 		setup: func(ctx context.Context, t *testing.T, work string) (suite, error) {
 			root, _, err := copyNPMPackage(npm, work, pkg, "dist")
 			if err != nil {
