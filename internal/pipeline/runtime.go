@@ -153,19 +153,18 @@ func (r *run) removeRuntimes(ctx context.Context) {
 	for _, fs := range r.files {
 		files = append(files, fs.orig)
 	}
-	// Where a run placed a runtime depends on the files it instrumented
-	// then (a TypeScript runtime goes to the sources those files share), so
-	// planning again over today's files can miss it: every folder from a
-	// scanned file up to the root is a candidate, and only our own files
-	// that nothing imports any more are deleted.
+	// Every folder from a scanned file up to the root: the run that
+	// instrumented placed a TypeScript runtime in the common folder of the
+	// files that had constructs, which a plan over all scanned files (an
+	// index.ts of re-exports one folder up) does not give back. The header
+	// check and the importers below still decide what is deleted.
 	dirs := map[string]bool{}
-	for _, p := range layout.Plan(r.opts.FS, files, func(f *source.File) source.Module { return f.Module }) {
-		dirs[path.Dir(p.RuntimePath)] = true
-	}
-	seen := map[string]bool{}
 	for _, f := range files {
-		for d := path.Dir(f.Path); !seen[d]; d = path.Dir(d) {
-			seen[d], dirs[d] = true, true
+		for d := path.Dir(f.Path); ; d = path.Dir(d) {
+			if dirs[d] {
+				break
+			}
+			dirs[d] = true
 			if d == "." || d == "/" {
 				break
 			}

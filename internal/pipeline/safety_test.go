@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/telemetry-inject/telemetry-inject/internal/lang"
 	"github.com/telemetry-inject/telemetry-inject/internal/layout"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
@@ -240,5 +241,39 @@ func TestAnUnstampedRuntimeOfThisVersionIsStillOurs(t *testing.T) {
 	}
 	if runtimeExists(root, "_telemetry_utils.py") {
 		t.Fatal("the unstamped runtime was not removed")
+	}
+}
+
+// TestRemoveFindsATypeScriptRuntimeBelowFilesWithoutConstructs: the
+// runtime of a TypeScript package goes to the common folder of the files
+// that had constructs (lib/), not of every scanned file (an index.ts of
+// re-exports above them), and --remove must still find it (rxjs's
+// src/internal/_telemetry_utils.ts was left behind).
+func TestRemoveFindsATypeScriptRuntimeBelowFilesWithoutConstructs(t *testing.T) {
+	root, fs := writeTree(t, map[string]string{"index.ts": "export * from './lib/a'\n", "lib/a.ts": "def one\n", "lib/b.ts": "def two\n"})
+	for i := range fs {
+		fs[i].Lang = source.TypeScript
+	}
+	opts := func(files []source.File) Options {
+		o := options(root, files)
+		ts := toyLanguage()
+		ts.Name, ts.Extensions = source.TypeScript, []string{".ts"}
+		o.Languages = map[source.Language]*lang.Language{source.TypeScript: ts}
+		return o
+	}
+	if _, err := Run(context.Background(), opts(fs)); err != nil {
+		t.Fatal(err)
+	}
+	if !runtimeExists(root, "lib/_telemetry_utils.ts") {
+		t.Fatal("the runtime was not placed in lib/, the folder of the files with constructs")
+	}
+	if _, err := Remove(context.Background(), opts(reread(t, fs))); err != nil {
+		t.Fatal(err)
+	}
+	if runtimeExists(root, "lib/_telemetry_utils.ts") {
+		t.Fatal("--remove left lib/_telemetry_utils.ts behind")
+	}
+	if read(t, root, "lib/a.ts") != "def one\n" {
+		t.Fatal("lib/a.ts not restored")
 	}
 }

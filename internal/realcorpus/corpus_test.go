@@ -38,6 +38,10 @@ type project struct {
 	// debs are the Debian packages it needs; missing ones fail the test in
 	// CI and skip it elsewhere.
 	debs []string
+	// parsesAll is set where every source file is known to be valid for
+	// the language (an npm package's published code, which node or tsc
+	// runs): a file the tool skips as not parsing is then a problem.
+	parsesAll bool
 	// setup copies or installs the project under work and returns the
 	// folder that is instrumented and the way its suite is run.
 	setup func(ctx context.Context, t *testing.T, work string) (suite, error)
@@ -190,6 +194,9 @@ func runProject(ctx context.Context, t *testing.T, bin string, p project, r *row
 		return
 	}
 	var problems []string
+	if bad := rep.unparsed(); p.parsesAll && len(bad) > 0 {
+		problems = append(problems, fmt.Sprintf("%d files skipped as not parsing:\n  %s", len(bad), strings.Join(bad, "\n  ")))
+	}
 	if s.loaded != nil {
 		if err := s.loaded(ctx, true); err != nil {
 			problems = append(problems, "instrumented copy: "+err.Error())

@@ -55,6 +55,23 @@ type instrumentReport struct {
 	FilesByStatus map[string]int            `json:"files_by_status"`
 	Constructs    map[string]map[string]int `json:"constructs"`
 	RuntimeFiles  []string                  `json:"runtime_files"`
+	Files         []struct {
+		Path   string `json:"path"`
+		Reason string `json:"reason"`
+	} `json:"files"`
+}
+
+// unparsed lists the files the CLI skipped because it could not parse
+// them, with its reason: in a real project that its own tools build, each
+// is a gap of the tool's parser.
+func (r instrumentReport) unparsed() []string {
+	var out []string
+	for _, f := range r.Files {
+		if strings.HasPrefix(f.Reason, "does not parse") {
+			out = append(out, f.Reason)
+		}
+	}
+	return out
 }
 
 // instrumented is how many files the CLI changed.

@@ -71,6 +71,26 @@ func corpusProjects(ctx context.Context) []project {
 	return append(ps,
 		tapePackage(npm, "minimist", 2*time.Minute),
 		tapePackage(npm, "qs", 2*time.Minute),
+		// traverse walks objects with closures and getters; deep-equal
+		// and json-stable-stringify compare and print every kind of value.
+		tapePackage(npm, "traverse", 2*time.Minute),
+		tapePackage(npm, "json-stable-stringify", 2*time.Minute),
+		tapePackage(npm, "deep-equal", 2*time.Minute),
+		// function-bind's tests check a bound function's length, name and
+		// prototype: what a wrapper around a function would change.
+		tapePackage(npm, "function-bind", 2*time.Minute),
+		// fast-uri parses, resolves and serializes URIs with regexps and
+		// string loops; one of its test files runs it under ajv.
+		tapePackage(npm, "fast-uri", 2*time.Minute),
+		// Iterator helpers: generators and iterator protocol throughout.
+		// test/index.js and Iterator.js load require-stash, which is not
+		// on the registry; shimmed.js runs every method's tests.
+		tapePackage(npm, "es-iterator-helpers", 3*time.Minute, "test/shimmed.js", "test/aos.js"),
+		// find-my-way (fastify's router: radix tree, regexps, constraint
+		// strategies) and avvio (its plugin loader: callbacks, promises,
+		// async functions, timers) publish their node:test suites.
+		nodeTestPackage(npm, "find-my-way", 3*time.Minute),
+		nodeTestPackage(npm, "avvio", 3*time.Minute),
 		// d3-array is "type": "module" and publishes its src/ but no
 		// tests: every module must still load with the same exports.
 		esmProject(npm, "d3-array", time.Minute),
@@ -83,15 +103,34 @@ func corpusProjects(ctx context.Context) []project {
 		tscProject(npm, "@tanstack/query-core", "", strictTSConfig(
 			`"noUnusedLocals": true, "noUnusedParameters": true, "noImplicitReturns": true, "noFallthroughCasesInSwitch": true,`,
 		), 5*time.Minute),
+		// zod 4 ships its TypeScript sources (v4 core, classic, mini and
+		// locales, and the legacy v3, left out for time: nothing else
+		// imports it) with their tests: the strictest settings the
+		// original passes, tests and benchmarks left out. Its core schemas
+		// put variance annotations (in, out) on type parameters.
+		tscProject(npm, "zod", "", strictTSConfig(
+			`"noUnusedLocals": true, "noUnusedParameters": true, "noImplicitReturns": true, "noFallthroughCasesInSwitch": true,`+
+				`"exactOptionalPropertyTypes": true, "noImplicitOverride": true,`,
+			"**/tests/**", "**/benchmarks/**",
+		), 5*time.Minute, "src/v3"),
 	)
 }
 
 // strictTSConfig is a strict tsconfig for a package's src/, as a project
 // using the package's sources with a modern bundler would have it, with
-// extra compiler options inserted before the closing brace.
-func strictTSConfig(extra string) string {
+// extra compiler options inserted before the closing brace, and the
+// folders of src/ given in exclude (the package's own tests, which need
+// its test runner's types) left out.
+func strictTSConfig(extra string, exclude ...string) string {
+	excluded := ""
+	for _, e := range exclude {
+		excluded += `, "src/` + e + `"`
+	}
+	if excluded != "" {
+		excluded = `, "exclude": [` + excluded[2:] + `]`
+	}
 	return strings.Join([]string{`{"compilerOptions": {`, extra,
 		`"strict": true, "noEmit": true, "target": "es2022", "module": "esnext",`,
 		`"moduleResolution": "bundler", "lib": ["es2022", "dom"], "types": ["node"], "skipLibCheck": true},`,
-		`"include": ["src/**/*.ts"]}`, ""}, "\n")
+		`"include": ["src/**/*.ts"]` + excluded + `}`, ""}, "\n")
 }

@@ -62,9 +62,29 @@ func (p *parsers) parse(ctx context.Context, f *source.File, src []byte) (*trees
 	// The bindings' ParseCtx dereferences a nil cancellation flag when a
 	// context is cancelled mid-parse (go-tree-sitter v0.25.0), so the
 	// parse itself runs uncancellable; it takes milliseconds.
-	tree, err := p.forFile(f).Parse(context.WithoutCancel(ctx), src)
+	parsed := src
+	if f.Lang == source.TypeScript && !f.TSX {
+		// Not in TSX, where `<out x>` could be an element with an attribute.
+		parsed = maskVariance(src)
+	}
+	tree, err := p.forFile(f).Parse(context.WithoutCancel(ctx), parsed)
 	if err != nil {
 		return nil, fmt.Errorf("parsing %s: %w", f.Path, err)
+	}
+	if f.Lang == source.TypeScript && !f.TSX && tree.RootNode().HasError() {
+		// Tried only when the file fails as written, and kept only when
+		// the separators land between type members and all else parses.
+		if sep, at := separateCallSignatures(parsed); len(at) > 0 {
+			alt, err := p.forFile(f).Parse(context.WithoutCancel(ctx), sep)
+			switch {
+			case err != nil:
+			case !alt.RootNode().HasError() && separatorsInTypeBodies(alt.RootNode(), at):
+				tree.Close()
+				tree = alt
+			default:
+				alt.Close()
+			}
+		}
 	}
 	if err := p.syntaxError(ctx, f, tree.RootNode(), src); err != nil {
 		tree.Close()

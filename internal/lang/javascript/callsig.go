@@ -1,0 +1,52 @@
+package javascript
+
+import (
+	"regexp"
+
+	"github.com/telemetry-inject/telemetry-inject/internal/lang/treesitter"
+)
+
+// callSignatureLine matches a line that starts, after at least one blank,
+// with a type parameter list: a generic call signature of an interface or
+// object type. Group 1 is the last blank before the `<`.
+var callSignatureLine = regexp.MustCompile(`(?m)^[ \t]*([ \t])<[A-Za-z_$]`)
+
+// separateCallSignatures returns a copy of src with a `;` in place of the
+// blank before each such `<`, and where it put them. The TypeScript
+// grammar reads a generic call signature that follows a member without a
+// separator (`): Curried` then, on the next line, `<Recipe>(...)`, as in
+// immer's IProduce) as type arguments of that member's type, and fails the
+// file; tsc separates members by the line break. Same length, so every
+// offset and row of the tree is that of src.
+func separateCallSignatures(src []byte) ([]byte, []int) {
+	locs := callSignatureLine.FindAllSubmatchIndex(src, -1)
+	if len(locs) == 0 {
+		return nil, nil
+	}
+	out := append([]byte(nil), src...)
+	var at []int
+	for _, l := range locs {
+		out[l[2]] = ';'
+		at = append(at, l[2])
+	}
+	return out, at
+}
+
+// separatorsInTypeBodies reports whether every `;` put at the offsets in at
+// parsed as a member separator of an interface or object type, so the
+// separated copy means what tsc reads in the original and nothing else (a
+// line starting with `<` in an expression would have turned into a
+// statement of its own, which this rejects).
+func separatorsInTypeBodies(root *treesitter.Node, at []int) bool {
+	for _, pos := range at {
+		n := root.DescendantForByteRange(uint(pos), uint(pos+1))
+		if n == nil || n.Kind() != ";" {
+			return false
+		}
+		p := n.Parent()
+		if p == nil || (p.Kind() != "interface_body" && p.Kind() != "object_type") {
+			return false
+		}
+	}
+	return true
+}
