@@ -43,8 +43,16 @@ func (b *bencher) scenarioA(emit bool) time.Duration {
 	c.close()
 	sim.Close()
 	row := engineRow(name, "engine", r, bound, sim)
-	row.Goal = fmt.Sprintf("eff ≥ %.2f, 429s ≤ %.0f/100", 0.95*b.sc.loose, 1/b.sc.loose)
-	row.Pass = row.Efficiency >= 0.95*b.sc.loose && per100(row.Status429, row.N) <= 1/b.sc.loose && row.Failed == 0
+	// In Short mode a rate-limit "minute" lasts one second, so a few
+	// milliseconds of scheduling noise on a loaded CI machine are a
+	// noticeable part of a window: the 429 bound is (b)'s there, and the
+	// full run keeps the real goal of at most 1 in 100.
+	max429 := 1 / b.sc.loose
+	if b.short {
+		max429 = 2 / b.sc.loose
+	}
+	row.Goal = fmt.Sprintf("eff ≥ %.2f, 429s ≤ %.1f/100", 0.95*b.sc.loose, max429)
+	row.Pass = row.Efficiency >= 0.95*b.sc.loose && per100(row.Status429, row.N) <= max429 && row.Failed == 0
 	if !emit {
 		return row.Wall
 	}
