@@ -1,7 +1,6 @@
 package javascript
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -55,15 +54,16 @@ function pump() {
 type nodeChecker struct {
 	path string // node executable, "" for PATH lookup
 
-	mu    sync.Mutex
-	cmd   *exec.Cmd
-	stdin io.WriteCloser
-	out   *bufio.Reader
-	gone  bool // node is not installed: checks are skipped
+	mu   sync.Mutex
+	proc nodeProcess
+	gone bool // node is not installed: checks are skipped
 }
 
 func newNodeChecker(path string) *nodeChecker {
-	return &nodeChecker{path: path}
+	return &nodeChecker{path: path, proc: nodeProcess{
+		what: "node syntax checker",
+		args: []string{"--experimental-vm-modules", "--no-warnings", "-e", checkScript},
+	}}
 }
 
 // checkResult is one answer of checkScript.
@@ -103,37 +103,22 @@ func (c *nodeChecker) Position(ctx context.Context, src []byte, esm bool) (check
 	if esm {
 		kind = "esm"
 	}
-	type answer struct {
-		res checkResult
-		err error
-	}
-	done := make(chan answer, 1)
-	stdin, out := c.stdin, c.out
-	go func() {
-		var a answer
-		if _, err := io.WriteString(stdin, kind+" "+strconv.Itoa(len(src))+"\n"); err != nil {
-			a.err = err
-		} else if _, err := stdin.Write(src); err != nil {
-			a.err = err
-		} else if line, err := out.ReadBytes('\n'); err != nil {
-			a.err = err
-		} else {
-			a.err = json.Unmarshal(line, &a.res)
+	line, err := c.proc.roundTrip(ctx, func(w io.Writer) error {
+		if _, err := io.WriteString(w, kind+" "+strconv.Itoa(len(src))+"\n"); err != nil {
+			return err
 		}
-		done <- a
-	}()
-	select {
-	case <-ctx.Done():
-		c.stop()
-		<-done
-		return checkResult{}, ctx.Err()
-	case a := <-done:
-		if a.err != nil {
-			c.stop()
-			return checkResult{}, fmt.Errorf("talking to the node syntax checker: %w", a.err)
-		}
-		return a.res, nil
+		_, err := w.Write(src)
+		return err
+	})
+	if err != nil {
+		return checkResult{}, err
 	}
+	var res checkResult
+	if err := json.Unmarshal(line, &res); err != nil {
+		c.proc.stop()
+		return checkResult{}, fmt.Errorf("talking to the node syntax checker: %w", err)
+	}
+	return res, nil
 }
 
 // start runs the checker process unless it is running.
@@ -141,7 +126,7 @@ func (c *nodeChecker) start() error {
 	if c.gone {
 		return errNoNode
 	}
-	if c.cmd != nil {
+	if c.proc.cmd != nil {
 		return nil
 	}
 	node := c.path
@@ -153,37 +138,13 @@ func (c *nodeChecker) start() error {
 		}
 		node = p
 	}
-	cmd := exec.Command(node, "--experimental-vm-modules", "--no-warnings", "-e", checkScript)
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		return fmt.Errorf("starting the node syntax checker: %w", err)
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return fmt.Errorf("starting the node syntax checker: %w", err)
-	}
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("starting the node syntax checker %s: %w", node, err)
-	}
-	c.cmd, c.stdin, c.out = cmd, stdin, bufio.NewReader(stdout)
-	return nil
-}
-
-// stop ends the checker process; the caller holds mu.
-func (c *nodeChecker) stop() {
-	if c.cmd == nil {
-		return
-	}
-	_ = c.stdin.Close()
-	_ = c.cmd.Process.Kill()
-	_ = c.cmd.Wait()
-	c.cmd, c.stdin, c.out = nil, nil, nil
+	return c.proc.start(node)
 }
 
 // Close ends the checker process.
 func (c *nodeChecker) Close() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.stop()
+	c.proc.stop()
 	return nil
 }

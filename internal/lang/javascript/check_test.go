@@ -66,7 +66,7 @@ func TestCheckerRestartsAfterDeath(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.mu.Lock()
-	_ = c.cmd.Process.Kill()
+	_ = c.proc.cmd.Process.Kill()
 	c.mu.Unlock()
 	// The first request after the death may fail; the one after must work.
 	_ = c.Check(bg, []byte("let a = 1"), false)

@@ -113,7 +113,7 @@ func New(opts Options) (js, ts lang.Language) {
 	}
 	var types *tscChecker
 	if !opts.NoNode {
-		types = &tscChecker{node: opts.Node, tsc: opts.TSC}
+		types = newTSCChecker(opts.Node, opts.TSC)
 	}
 	find := func(f *source.File) ([]source.Construct, error) {
 		return findConstructs(context.Background(), p, f)

@@ -1,7 +1,6 @@
 package javascript
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -94,10 +93,18 @@ type tscChecker struct {
 	node string // node executable, "" for PATH lookup
 	tsc  string // a tsc the options name, "" to look in node_modules
 
-	mu    sync.Mutex
-	cmd   *exec.Cmd
-	stdin io.WriteCloser
-	out   *bufio.Reader
+	mu   sync.Mutex
+	proc nodeProcess
+}
+
+// newTSCChecker returns a checker that starts its node process on the
+// first request.
+func newTSCChecker(node, tsc string) *tscChecker {
+	return &tscChecker{node: node, tsc: tsc, proc: nodeProcess{
+		what: "TypeScript checker",
+		args: []string{"--no-warnings", "-e", tscScript},
+		buf:  1 << 16,
+	}}
 }
 
 // TSFile is one instrumented TypeScript file to type-check.
@@ -136,7 +143,7 @@ type tscAnswer struct {
 // that validates many files should call this once with all of them rather
 // than Validate per file.
 func CheckTypeScript(ctx context.Context, node, tsc string, files []TSFile) (map[string]error, error) {
-	c := &tscChecker{node: node, tsc: tsc}
+	c := newTSCChecker(node, tsc)
 	defer c.Close()
 	return c.check(ctx, files)
 }
@@ -226,30 +233,17 @@ func (c *tscChecker) ask(ctx context.Context, req tscRequest) (tscAnswer, error)
 	if err != nil {
 		return tscAnswer{}, err
 	}
-	done := make(chan error, 1)
+	b, err := c.proc.roundTrip(ctx, func(w io.Writer) error {
+		_, err := w.Write(append(line, '\n'))
+		return err
+	})
+	if err != nil {
+		return tscAnswer{}, err
+	}
 	var ans tscAnswer
-	stdin, out := c.stdin, c.out
-	go func() {
-		if _, err := stdin.Write(append(line, '\n')); err != nil {
-			done <- err
-			return
-		}
-		b, err := out.ReadBytes('\n')
-		if err == nil {
-			err = json.Unmarshal(b, &ans)
-		}
-		done <- err
-	}()
-	select {
-	case <-ctx.Done():
-		c.stop()
-		<-done
-		return tscAnswer{}, ctx.Err()
-	case err := <-done:
-		if err != nil {
-			c.stop()
-			return tscAnswer{}, fmt.Errorf("talking to the TypeScript checker: %w", err)
-		}
+	if err := json.Unmarshal(b, &ans); err != nil {
+		c.proc.stop()
+		return tscAnswer{}, fmt.Errorf("talking to the TypeScript checker: %w", err)
 	}
 	if ans.Error != "" {
 		return tscAnswer{}, fmt.Errorf("type-checking with %s: %s", req.TSLib, ans.Error)
@@ -258,7 +252,7 @@ func (c *tscChecker) ask(ctx context.Context, req tscRequest) (tscAnswer, error)
 }
 
 func (c *tscChecker) start() error {
-	if c.cmd != nil {
+	if c.proc.cmd != nil {
 		return nil
 	}
 	node := c.node
@@ -269,36 +263,13 @@ func (c *tscChecker) start() error {
 		}
 		node = p
 	}
-	cmd := exec.Command(node, "--no-warnings", "-e", tscScript)
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		return fmt.Errorf("starting the TypeScript checker: %w", err)
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return fmt.Errorf("starting the TypeScript checker: %w", err)
-	}
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("starting the TypeScript checker %s: %w", node, err)
-	}
-	c.cmd, c.stdin, c.out = cmd, stdin, bufio.NewReaderSize(stdout, 1<<16)
-	return nil
-}
-
-func (c *tscChecker) stop() {
-	if c.cmd == nil {
-		return
-	}
-	_ = c.stdin.Close()
-	_ = c.cmd.Process.Kill()
-	_ = c.cmd.Wait()
-	c.cmd, c.stdin, c.out = nil, nil, nil
+	return c.proc.start(node)
 }
 
 // Close ends the checker process.
 func (c *tscChecker) Close() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.stop()
+	c.proc.stop()
 	return nil
 }
