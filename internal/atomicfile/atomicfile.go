@@ -6,6 +6,7 @@ package atomicfile
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -46,6 +47,13 @@ func Create(name string, data []byte, mode fs.FileMode, tempDir string) error {
 }
 
 func writeNew(dir string, data []byte, mode fs.FileMode) (string, error) {
+	return writeTempFile(dir, data, mode, nil)
+}
+
+// writeTempFile writes data to a new temporary file in dir, runs prepare on it
+// (nil: nothing), gives it mode and syncs it to disk; the file is removed
+// again on any failure.
+func writeTempFile(dir string, data []byte, mode fs.FileMode, prepare func(*os.File) error) (string, error) {
 	tmp, err := os.CreateTemp(dir, tempPattern())
 	if err != nil {
 		return "", err
@@ -59,8 +67,13 @@ func writeNew(dir string, data []byte, mode fs.FileMode) (string, error) {
 	if _, err := tmp.Write(data); err != nil {
 		return fail(err)
 	}
+	if prepare != nil {
+		if err := prepare(tmp); err != nil {
+			return fail(err)
+		}
+	}
 	if err := tmp.Chmod(mode); err != nil {
-		return fail(err)
+		return fail(fmt.Errorf("setting the mode: %w", err))
 	}
 	if err := tmp.Sync(); err != nil {
 		return fail(err)

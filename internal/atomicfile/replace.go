@@ -200,36 +200,16 @@ func stat(f *os.File) (*syscall.Stat_t, error) {
 }
 
 // writeTemp writes data to a new temporary file in dir with st's owner,
-// group and mode, synced to disk.
+// group and mode (setuid and setgid included), synced to disk.
 func writeTemp(dir string, data []byte, st *syscall.Stat_t) (string, error) {
-	tmp, err := os.CreateTemp(dir, tempPattern())
-	if err != nil {
-		return "", err
-	}
-	name := tmp.Name()
-	fail := func(err error) (string, error) {
-		tmp.Close()
-		os.Remove(name)
-		return "", err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		return fail(err)
-	}
-	// chown first: it clears the setuid and setgid bits, which the chmod
-	// then sets again.
-	if err := tmp.Chown(int(st.Uid), int(st.Gid)); err != nil {
-		return fail(fmt.Errorf("keeping the owner: %w", err))
-	}
-	if err := tmp.Chmod(modeOf(st)); err != nil {
-		return fail(fmt.Errorf("keeping the mode: %w", err))
-	}
-	if err := tmp.Sync(); err != nil {
-		return fail(err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fail(err)
-	}
-	return name, nil
+	return writeTempFile(dir, data, modeOf(st), func(f *os.File) error {
+		// chown before the chmod writeTempFile does: chown clears the setuid
+		// and setgid bits, which the chmod then sets again.
+		if err := f.Chown(int(st.Uid), int(st.Gid)); err != nil {
+			return fmt.Errorf("keeping the owner: %w", err)
+		}
+		return nil
+	})
 }
 
 // modeOf turns a raw st_mode into the FileMode Chmod takes, special bits
