@@ -101,3 +101,47 @@ func TestCarriesInjection(t *testing.T) {
 		}
 	}
 }
+
+// TestRunSetMatch pins the flakiness rule: a mismatch is forgiven only when
+// some run of the original equals some run of the instrumented copy case by
+// case, and the cases that moved between runs are named.
+func TestRunSetMatch(t *testing.T) {
+	run := func(exit int, statuses ...string) outcome {
+		o := outcome{cases: map[string]caseResult{}, res: result{exitCode: exit}}
+		for i, s := range statuses {
+			o.cases[string(rune('a'+i))] = caseResult{status: s}
+			switch s {
+			case "passed":
+				o.counts.passed++
+			case "failed":
+				o.counts.failed++
+			}
+		}
+		return o
+	}
+	flakyBase := run(1, "passed", "failed")
+	clean := run(0, "passed", "passed")
+	broken := run(1, "failed", "passed")
+	if (runSet{base: []outcome{flakyBase}, inst: []outcome{clean}}).match() {
+		t.Error("one run each that differ must not match")
+	}
+	rs := runSet{base: []outcome{flakyBase, clean}, inst: []outcome{clean}}
+	if !rs.match() {
+		t.Error("an original whose rerun equals the copy's run must match")
+	}
+	if got := rs.flakyCases(); len(got) != 1 || got[0] != "b" {
+		t.Errorf("flakyCases = %v, want [b]", got)
+	}
+	if (runSet{base: []outcome{clean, clean, clean}, inst: []outcome{broken, broken, broken}}).match() {
+		t.Error("a copy that fails on every run must not match")
+	}
+	timedOut := clean
+	timedOut.res.timedOut = true
+	if (runSet{base: []outcome{clean}, inst: []outcome{timedOut}}).match() {
+		t.Error("a timed-out run must never match")
+	}
+	r, failure, _ := verdict(row{name: "p", flaky: []string{"b"}}, nil, nil)
+	if r.verdict != "ok (flaky)" || failure != "" || !strings.Contains(r.firstFailure, "b") {
+		t.Errorf("flaky verdict = %+v, failure %q", r, failure)
+	}
+}
