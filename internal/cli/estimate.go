@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/telemetry-inject/telemetry-inject/internal/dispatch"
 	"github.com/telemetry-inject/telemetry-inject/internal/models"
 	"github.com/telemetry-inject/telemetry-inject/internal/pipeline"
 	"github.com/telemetry-inject/telemetry-inject/internal/prompt"
@@ -19,9 +20,11 @@ var errDeclined = errors.New("stopped at the cost estimate: nothing was sent and
 // little above what real answers to the v1 prompt measured.
 const assumedOutputTokens = 120
 
-// estimate is what a paid run prints before its first request: what the
-// run will cost at most (every construct asked, none answered from the
-// cache); on a terminal without --yes it asks before spending anything.
+// estimate is what a paid run prints before its first request: the
+// requests the run will send (constructs the cache answers left out,
+// grouped as the run groups them) priced as the provider bills them, the
+// shared prompt prefix written to its cache once and read by the later
+// requests; on a terminal without --yes it asks before spending anything.
 // Non-interactive runs (CI, pipes) print it and go on, since nobody could
 // answer; --budget is what bounds those.
 type estimate struct {
@@ -29,22 +32,50 @@ type estimate struct {
 	entry    models.Entry
 	parallel int
 	batch    bool
+	// plan returns the requests the run would send first.
+	plan func([]pipeline.Job) []dispatch.Planned
+	// figures is the last estimate made, for --json.
+	figures *costEstimate
+}
+
+// costEstimate is the estimate in --json ("estimate"), to compare with
+// what the run reports under "requests".
+type costEstimate struct {
+	Requests         int     `json:"requests"`
+	Constructs       int     `json:"constructs"`
+	InputTokens      int     `json:"input_tokens"`
+	FreshInputTokens int     `json:"fresh_input_tokens"`
+	CacheReadTokens  int     `json:"cache_read_tokens"`
+	CacheWriteTokens int     `json:"cache_write_tokens"`
+	OutputTokens     int     `json:"output_tokens"`
+	CostUSD          float64 `json:"cost_usd,omitempty"`
+	UncachedUSD      float64 `json:"uncached_cost_usd,omitempty"`
 }
 
 // confirm prints the estimate and returns whether to go on.
 func (e *estimate) confirm(jobs []pipeline.Job) bool {
-	in := 0
-	for _, j := range jobs {
-		in += prompt.Build(j.File, j.Construct).EstimatedTokens
+	planned := e.plan(jobs)
+	t := e.tokens(planned)
+	f := &costEstimate{Requests: len(planned), InputTokens: t.Fresh + t.CacheRead + t.CacheWrite,
+		FreshInputTokens: t.Fresh, CacheReadTokens: t.CacheRead, CacheWriteTokens: t.CacheWrite, OutputTokens: t.Output}
+	for _, p := range planned {
+		f.Constructs += p.Constructs
 	}
-	out := assumedOutputTokens * len(jobs)
+	e.figures = f
 	w := e.opts.IO.ErrOut
-	fmt.Fprintf(w, "Estimate: at most %d requests for %d constructs (cached answers are not paid again), about %s input and %s output tokens",
-		len(jobs), len(jobs), thousands(in), thousands(out))
+	fmt.Fprintf(w, "Estimate: at most %d requests for %d constructs (cached answers are not paid again), about %s input tokens",
+		f.Requests, f.Constructs, thousands(f.InputTokens))
+	if t.CacheRead+t.CacheWrite > 0 {
+		fmt.Fprintf(w, " (%s read from the provider's prompt cache, %s written to it)", thousands(t.CacheRead), thousands(t.CacheWrite))
+	}
+	fmt.Fprintf(w, " and %s output tokens", thousands(f.OutputTokens))
 	if e.entry.Priced {
-		fmt.Fprintf(w, ", about $%.2f", e.entry.Cost(in, out, e.batch))
-		if t, ok := e.cached(len(jobs), in, out); ok {
-			fmt.Fprintf(w, " (about $%.2f once the provider caches the shared prompt prefix)", e.entry.CostTokens(t, e.batch))
+		f.UncachedUSD = e.entry.Cost(f.InputTokens, f.OutputTokens, e.batch)
+		f.CostUSD = e.entry.CostTokens(t, e.batch)
+		if t.CacheRead+t.CacheWrite > 0 {
+			fmt.Fprintf(w, ", about %s (about %s once the provider caches the shared prompt prefix)", usd(f.UncachedUSD), usd(f.CostUSD))
+		} else {
+			fmt.Fprintf(w, ", about %s", usd(f.CostUSD))
 		}
 		if e.opts.Budget > 0 {
 			fmt.Fprintf(w, " (--budget $%.2f)", e.opts.Budget)
@@ -52,7 +83,7 @@ func (e *estimate) confirm(jobs []pipeline.Job) bool {
 	} else {
 		fmt.Fprintf(w, ", no price known for this model")
 	}
-	if d := e.duration(len(jobs), in+out); d > 0 && !e.batch {
+	if d := e.duration(f.Requests, f.InputTokens+f.OutputTokens); d > 0 && !e.batch {
 		fmt.Fprintf(w, ", roughly %s at the detected limits", d.Round(time.Second))
 	}
 	fmt.Fprintln(w)
@@ -65,17 +96,51 @@ func (e *estimate) confirm(jobs []pipeline.Job) bool {
 	return answer == "y" || answer == "yes"
 }
 
-// cached splits the estimated tokens as the provider's prompt cache would
-// bill them when the requests run one after another: the first writes the
-// shared prefix (system prompt and schema), every later one reads it. It
-// reports false when the prefix is below the model's minimum cacheable
-// length, or the table does not know it, so caching would not apply.
-func (e *estimate) cached(requests, in, out int) (models.Tokens, bool) {
-	prefix := prompt.EstimateTokens(prompt.System()) + prompt.EstimateTokens(string(prompt.Schema()))
-	if requests < 2 || e.entry.CacheMinTokens <= 0 || prefix < e.entry.CacheMinTokens || in < requests*prefix {
-		return models.Tokens{}, false
+// tokens splits the planned requests' tokens as the provider's prompt
+// cache bills them when requests sharing a prefix follow one another: the
+// first writes the prefix (schema and system prompt), the later ones read
+// it. A prefix shorter than the model's minimum cacheable length, or a
+// model the table gives no cached price, is billed fresh throughout.
+// OpenAI reads its cache in 128-token steps and charges nothing extra to
+// write it; Anthropic charges the write.
+func (e *estimate) tokens(planned []dispatch.Planned) models.Tokens {
+	var t models.Tokens
+	seen := map[string]bool{}
+	for _, p := range planned {
+		r := p.Request
+		in := r.EstimatedTokens - r.MaxTokens
+		t.Output += assumedOutputTokens * p.Constructs
+		prefix := min(prompt.EstimateTokens(r.System)+prompt.EstimateTokens(string(r.Schema)), in)
+		if e.batch || e.entry.CacheMinTokens <= 0 || e.entry.CachedInputUSDPerMTok <= 0 || prefix < e.entry.CacheMinTokens {
+			t.Fresh += in
+			continue
+		}
+		key := r.SchemaName + "\x00" + r.System
+		switch {
+		case !seen[key] && e.entry.CacheWriteUSDPerMTok > 0:
+			t.CacheWrite += prefix
+			t.Fresh += in - prefix
+		case !seen[key]:
+			t.Fresh += in
+		case e.entry.CacheWriteUSDPerMTok > 0:
+			t.CacheRead += prefix
+			t.Fresh += in - prefix
+		default:
+			read := prefix / 128 * 128
+			t.CacheRead += read
+			t.Fresh += in - read
+		}
+		seen[key] = true
 	}
-	return models.Tokens{Fresh: in - requests*prefix, CacheWrite: prefix, CacheRead: (requests - 1) * prefix, Output: out}, true
+	return t
+}
+
+// usd renders dollars with the precision small runs need.
+func usd(v float64) string {
+	if v < 0.1 {
+		return fmt.Sprintf("$%.4f", v)
+	}
+	return fmt.Sprintf("$%.2f", v)
 }
 
 // duration is the run's expected time: requests over the detected

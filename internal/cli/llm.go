@@ -15,6 +15,7 @@ import (
 	"github.com/telemetry-inject/telemetry-inject/internal/llm/ollama"
 	"github.com/telemetry-inject/telemetry-inject/internal/llm/openai"
 	"github.com/telemetry-inject/telemetry-inject/internal/models"
+	"github.com/telemetry-inject/telemetry-inject/internal/prompt"
 )
 
 // providerConfig reads the provider configuration, flags over environment.
@@ -103,7 +104,14 @@ func newLLMDecider(ctx context.Context, opts *Options, root string, cfg *llm.Con
 		Provider: cfg.Provider, Model: cfg.Model, Hosts: hosts, Budget: opts.Budget,
 		Engine:              engineOptions(cfg, opts.MaxParallel, opts.NoParallel),
 		InputOnlyTokenLimit: cfg.Provider == llm.Anthropic,
-		Group:               opts.Group,
+		Group:               opts.Group && !opts.NoGroup,
+		CacheMinTokens:      capRep.Entry.CacheMinTokens,
+		ContextWindow:       capRep.ContextWindow,
+	}
+	if capRep.ContextWindow > 0 {
+		// A small context (a local model's) trims long constructs'
+		// code rather than failing their requests.
+		d.PromptOptions.MaxCodeTokens = prompt.CodeBudgetFor(capRep.ContextWindow)
 	}
 	d.Engine.Hosts = limits
 	if opts.Verbose {
@@ -146,7 +154,7 @@ func newLLMDecider(ctx context.Context, opts *Options, root string, cfg *llm.Con
 	}
 	var est *estimate
 	if !opts.DryRun && (capRep.Entry.Priced || opts.Verbose) {
-		est = &estimate{opts: opts, entry: capRep.Entry, parallel: parallel, batch: opts.Batch}
+		est = &estimate{opts: opts, entry: capRep.Entry, parallel: parallel, batch: opts.Batch, plan: d.Plan}
 	}
 	return &decider{
 		Decider:  d,

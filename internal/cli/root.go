@@ -44,15 +44,16 @@ type Options struct {
 	Model      string
 	BaseURLs   []string
 	NoParallel bool
-	// Group asks about a function's constructs in one request.
-	Group       bool
-	MaxParallel int
-	RPM, TPM    int
-	Budget      float64
-	Timeout     time.Duration
-	NoCache     bool
-	Batch       bool
-	ModelsFile  string
+	// Group asks about up to 20 constructs of a file in one request (the
+	// default); NoGroup, or --group=false, asks about each alone.
+	Group, NoGroup bool
+	MaxParallel    int
+	RPM, TPM       int
+	Budget         float64
+	Timeout        time.Duration
+	NoCache        bool
+	Batch          bool
+	ModelsFile     string
 
 	Yes               bool
 	Quiet             bool
@@ -165,7 +166,9 @@ OPENAI_BASE_URL, ANTHROPIC_BASE_URL, OLLAMA_HOST.`,
 	f.StringVar(&opts.Model, "model", "", "model name (default from LLM_MODEL)")
 	f.StringArrayVar(&opts.BaseURLs, "base-url", nil, "provider base `URL`; repeat to balance a fleet of hosts")
 	f.BoolVar(&opts.NoParallel, "no-parallel", false, "send one request at a time")
-	f.BoolVar(&opts.Group, "group", false, "ask about up to 20 constructs of a file (functions with their loops and variables) in one request: fewer requests and tokens")
+	f.BoolVar(&opts.Group, "group", true, "ask about up to 20 constructs of a file in one request (the default)")
+	_ = f.MarkHidden("group") // kept for scripts written when grouping was opt-in
+	f.BoolVar(&opts.NoGroup, "no-group", false, "one request per construct instead of up to 20 constructs of a file in one (same decisions, several times the input tokens)")
 	f.IntVar(&opts.MaxParallel, "max-parallel", 0, "cap concurrent requests per host at `N` (default: detected)")
 	f.IntVar(&opts.RPM, "rpm", 0, "requests per minute allowed per host (default: from the model table and the server's headers)")
 	f.IntVar(&opts.TPM, "tpm", 0, "tokens per minute allowed per host (default: from the model table and the server's headers)")

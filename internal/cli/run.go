@@ -78,6 +78,7 @@ func run(ctx context.Context, opts *Options) error {
 
 	var rep *pipeline.Report
 	var stats *dispatch.Stats
+	var est *costEstimate
 	if opts.Remove {
 		rep, err = pipeline.Remove(ctx, popts)
 	} else {
@@ -98,6 +99,9 @@ func run(ctx context.Context, opts *Options) error {
 		popts.OnFileDone = func(pipeline.FileReport) { progress.Add(1) }
 		rep, err = pipeline.Run(ctx, popts)
 		progress.Finish()
+		if d.estimate != nil {
+			est = d.estimate.figures
+		}
 		if errors.Is(d.Err(), errDeclined) {
 			return errDeclined
 		}
@@ -109,7 +113,7 @@ func run(ctx context.Context, opts *Options) error {
 
 	switch {
 	case opts.JSON:
-		if werr := writeJSON(opts.IO.Out, rep, skipped, stats, diff.String(), elapsed); werr != nil {
+		if werr := writeJSON(opts.IO.Out, rep, skipped, stats, est, diff.String(), elapsed); werr != nil {
 			return werr
 		}
 	case opts.Check:
@@ -206,11 +210,12 @@ type jsonReport struct {
 	AlreadyInstrumented int             `json:"already_instrumented_files"`
 	SkippedFiles        []scan.Skip     `json:"skipped_files"`
 	Requests            *dispatch.Stats `json:"requests,omitempty"`
+	Estimate            *costEstimate   `json:"estimate,omitempty"`
 	Diff                string          `json:"diff,omitempty"`
 	Seconds             float64         `json:"seconds"`
 }
 
-func writeJSON(w io.Writer, rep *pipeline.Report, skipped []scan.Skip, stats *dispatch.Stats, diff string, elapsed time.Duration) error {
+func writeJSON(w io.Writer, rep *pipeline.Report, skipped []scan.Skip, stats *dispatch.Stats, est *costEstimate, diff string, elapsed time.Duration) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	if skipped == nil {
@@ -228,7 +233,7 @@ func writeJSON(w io.Writer, rep *pipeline.Report, skipped []scan.Skip, stats *di
 			already++
 		}
 	}
-	return enc.Encode(jsonReport{SchemaVersion: 1, Report: rep, AlreadyInstrumented: already, SkippedFiles: skipped, Requests: stats, Diff: diff, Seconds: elapsed.Seconds()})
+	return enc.Encode(jsonReport{SchemaVersion: 1, Report: rep, AlreadyInstrumented: already, SkippedFiles: skipped, Requests: stats, Estimate: est, Diff: diff, Seconds: elapsed.Seconds()})
 }
 
 type nopProgress struct{}

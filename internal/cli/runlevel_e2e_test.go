@@ -113,7 +113,7 @@ func TestMalformedAnswerIsAskedAgainOnce(t *testing.T) {
 	})
 	project := copyTree(t, "../../examples/shop")
 	env := map[string]string{"OPENAI_API_KEY": "sk-x", "OPENAI_BASE_URL": srv.URL(), "LLM_MODEL": "gpt-4o-mini"}
-	code, _, stderr := runCLI(t, env, project, "--no-cache", "--include", "functions")
+	code, _, stderr := runCLI(t, env, project, "--no-cache", "--include", "functions", "--no-group")
 	if code != ExitOK {
 		t.Fatalf("exit %d:\n%s", code, stderr)
 	}

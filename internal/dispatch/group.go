@@ -22,15 +22,46 @@ func groupKey(provider, model string, single prompt.Request) string {
 
 // maxGroupInputTokens bounds the estimated input of one grouped request,
 // so a group stays well inside every hosted model's context and a single
-// answer never carries too much at once.
+// answer never carries too much at once. A smaller context window
+// (ContextWindow) lowers it.
 const maxGroupInputTokens = 24000
 
 // groupRequests turns the pending single requests into grouped ones: the
 // constructs of one file, in source order (so a function, its loops and
-// its variables sit together), up to prompt.MaxGroupSize constructs and
-// maxGroupInputTokens. A group of one stays a single request. Only cache
-// misses are grouped, so an edit re-asks only the constructs it changed.
-func groupRequests(jobs []pipeline.Job, pending []*Request, opts prompt.Options) []*Request {
+// its variables sit together), up to prompt.MaxGroupSize constructs and a
+// token budget that fits the model's context. A group of one stays a
+// single request. Only cache misses are grouped, so an edit re-asks only
+// the constructs it changed. The groups' prefix is padded to the model's
+// minimum cacheable length when that makes the run cheaper (padTo).
+func (d *LLM) groupRequests(pending []*Request) []*Request {
+	pad := 0
+	limit := func() int {
+		l := maxGroupInputTokens
+		if d.ContextWindow > 0 {
+			l = min(l, d.ContextWindow-prompt.GroupFixedTokens(pad))
+		}
+		return l
+	}
+	chunks := chunkByFile(pending, d.PromptOptions, limit())
+	groups := 0
+	for _, c := range chunks {
+		if len(c) > 1 {
+			groups++
+		}
+	}
+	if pad = d.padTo(groups); pad > 0 && limit() < maxGroupInputTokens {
+		chunks = chunkByFile(pending, d.PromptOptions, limit()) // the padding took room
+	}
+	var out []*Request
+	for _, c := range chunks {
+		out = append(out, d.group(c, pad))
+	}
+	return out
+}
+
+// chunkByFile splits the requests into runs of one file, in order, each
+// at most prompt.MaxGroupSize long and limit tokens large.
+func chunkByFile(pending []*Request, opts prompt.Options, limit int) [][]*Request {
 	var order []string
 	byFile := map[string][]*Request{}
 	for _, r := range pending {
@@ -39,38 +70,68 @@ func groupRequests(jobs []pipeline.Job, pending []*Request, opts prompt.Options)
 		}
 		byFile[r.file] = append(byFile[r.file], r)
 	}
-	var out []*Request
-	flush := func(chunk []*Request) {
-		switch len(chunk) {
-		case 0:
-		case 1:
-			out = append(out, chunk[0])
-		default:
-			cons := make([]*source.Construct, len(chunk))
-			for i, m := range chunk {
-				cons[i] = m.cons
-				m.single = m.req
-			}
-			out = append(out, &Request{job: chunk[0].job, file: chunk[0].file, cons: chunk[0].cons,
-				req: prompt.BuildGroup(jobs[chunk[0].job].File, cons, opts), members: chunk})
-		}
-	}
+	var out [][]*Request
 	for _, file := range order {
 		var chunk []*Request
 		tokens := 0
 		for _, r := range byFile[file] {
-			// The single request's estimate less what the group shares.
-			own := r.req.EstimatedTokens - r.req.MaxTokens - prompt.EstimateTokens(r.req.System) - prompt.EstimateTokens(string(r.req.Schema))
-			if len(chunk) == prompt.MaxGroupSize || (len(chunk) > 0 && tokens+own > maxGroupInputTokens) {
-				flush(chunk)
+			own := prompt.SectionTokens(r.src, r.cons, opts)
+			if len(chunk) == prompt.MaxGroupSize || (len(chunk) > 0 && tokens+own > limit) {
+				out = append(out, chunk)
 				chunk, tokens = nil, 0
 			}
 			chunk = append(chunk, r)
 			tokens += own
 		}
-		flush(chunk)
+		if len(chunk) > 0 {
+			out = append(out, chunk)
+		}
 	}
 	return out
+}
+
+// group makes one request of members: the grouped prompt, or the single
+// request of a lone member.
+func (d *LLM) group(members []*Request, pad int) *Request {
+	if len(members) == 1 {
+		m := members[0]
+		if m.single.ConstructID != "" {
+			m.req = m.single
+		}
+		return m
+	}
+	cons := make([]*source.Construct, len(members))
+	for i, m := range members {
+		cons[i] = m.cons
+		if m.single.ConstructID == "" {
+			m.single = m.req
+		}
+	}
+	opts := d.PromptOptions
+	opts.PadPrefixTo = pad
+	return &Request{job: members[0].job, file: members[0].file, src: members[0].src, cons: members[0].cons,
+		req: prompt.BuildGroup(members[0].src, cons, opts), members: members, pad: pad}
+}
+
+// padTo returns the prefix length to pad grouped prompts to, or 0: the
+// model's minimum cacheable prefix, when the plain prefix is shorter and
+// a padded prefix written once and read by the run's other requests costs
+// less than the plain one paid in full by each. It assumes the requests
+// share one cache entry, which the engine's slow start (few requests in
+// flight before the first answer) makes likely.
+func (d *LLM) padTo(requests int) int {
+	min := d.CacheMinTokens
+	plain := prompt.PrefixTokens(0)
+	if d.Price == nil || min <= plain || requests < 2 || !prompt.CanPad(min) {
+		return 0
+	}
+	padded := prompt.PrefixTokens(min)
+	without := d.Price(llm.Usage{InputTokens: requests * plain}, false)
+	with := d.Price(llm.Usage{InputTokens: requests * padded, CacheWriteTokens: padded, CacheReadTokens: (requests - 1) * padded}, false)
+	if with >= without {
+		return 0
+	}
+	return min
 }
 
 // validate checks an answer before it is accepted: one decision for a
@@ -102,8 +163,8 @@ func (d *LLM) settleGroup(r *Request, ans llm.Answer, err error) []settledJob {
 	share := llm.Usage{InputTokens: ans.Usage.InputTokens / n, CacheReadTokens: ans.Usage.CacheReadTokens / n,
 		CacheWriteTokens: ans.Usage.CacheWriteTokens / n, OutputTokens: ans.Usage.OutputTokens / n}
 	var out []settledJob
-	for _, m := range r.members {
-		raw, ok := byID[m.cons.ID]
+	for i, m := range r.members {
+		raw, ok := byID[prompt.GroupID(i)]
 		if ok {
 			if _, perr := decide.Parse(m.cons, raw); perr == nil {
 				dec, origin, note := d.settle(m, llm.Answer{Raw: raw, Model: ans.Model, Usage: share}, nil, false)
@@ -112,7 +173,7 @@ func (d *LLM) settleGroup(r *Request, ans llm.Answer, err error) []settledJob {
 			}
 		}
 		if reask && !errors.Is(err, errOverBudget) {
-			m.req = m.single
+			m.req, m.members = m.single, nil
 			d.alone = append(d.alone, m)
 			continue
 		}

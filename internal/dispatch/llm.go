@@ -72,11 +72,18 @@ type LLM struct {
 	// (prompt.GroupVersion); members whose decision is missing or invalid
 	// are asked again alone. Batch runs keep one request per construct.
 	Group bool
+	// CacheMinTokens is the model's shortest cacheable prompt prefix; the
+	// grouped prefix is padded to it when that costs less (0: never).
+	CacheMinTokens int
+	// ContextWindow, when positive, is the model's context in tokens:
+	// groups are kept inside it (PromptOptions bounds single requests).
+	ContextWindow int
 
 	stats    Stats
 	err      error
-	answered atomic.Bool // some request has been answered
-	alone    []*Request  // group members to ask again alone; guarded like stats
+	answered atomic.Bool    // some request has been answered
+	alone    []*Request     // requests to ask in the next round; guarded like stats
+	prefixes map[string]int // cached prefix tokens seen per prompt prefix; guarded like stats
 }
 
 // BatchFunc submits requests to a provider's batch API and returns each
@@ -89,10 +96,16 @@ type BatchFunc func(ctx context.Context, reqs []prompt.Request, keep func([]llm.
 type Request struct {
 	job   int
 	file  string
+	src   *source.File
 	key   string
 	req   prompt.Request
 	cons  *source.Construct
 	estUS float64
+	// codeTokens is the code budget of a single request trimmed because
+	// the server found it too long (0: the default).
+	codeTokens int
+	// pad is the prefix length a grouped prompt was padded to.
+	pad int
 	// members are the constructs of a grouped request, each with its own
 	// job and cache key; empty for a single construct.
 	members []*Request
@@ -114,12 +127,7 @@ func (d *LLM) Decide(ctx context.Context, jobs []pipeline.Job, done func(int, pi
 	d.stats.Provider, d.stats.Model = d.Provider, d.Model
 	var mu sync.Mutex // guards stats and the budget while results arrive
 	var pending []*Request
-	for i, j := range jobs {
-		r := &Request{job: i, file: j.File.Path, cons: j.Construct, req: prompt.BuildWith(j.File, j.Construct, d.PromptOptions)}
-		r.key = cache.Key(d.Provider, d.Model, r.req.Version, []byte(r.req.System), []byte(r.req.User), r.req.Schema)
-		if d.Group && d.Batch == nil {
-			r.key = groupKey(d.Provider, d.Model, r.req)
-		}
+	for i, r := range d.requests(jobs) {
 		if dec, ok := d.fromCache(r); ok {
 			done(i, pipeline.Decided{Decision: dec, Origin: source.OriginCache})
 			continue
@@ -130,15 +138,12 @@ func (d *LLM) Decide(ctx context.Context, jobs []pipeline.Job, done func(int, pi
 		pending = d.viaBatch(ctx, pending, done, &mu)
 	}
 	if d.Group && d.Batch == nil && len(pending) > 0 {
-		pending = groupRequests(jobs, pending, d.PromptOptions)
+		pending = d.groupRequests(pending)
 	}
 	if len(pending) > 0 && ctx.Err() == nil {
 		d.viaEngine(ctx, pending, done, &mu)
 	}
-	if alone := d.alone; len(alone) > 0 && ctx.Err() == nil && d.err == nil {
-		d.alone = nil
-		d.viaEngine(ctx, alone, done, &mu)
-	}
+	d.askAgain(ctx, done, &mu)
 	d.stats.Duration = time.Since(start)
 }
 
@@ -272,6 +277,12 @@ func (d *LLM) settleAll(reqs []*Request, hs []held) []settledJob {
 	var out []settledJob
 	for _, h := range hs {
 		r := reqs[h.idx]
+		// A group too long for the model, or too dear for what is left
+		// of the budget, is asked again in smaller parts.
+		overBudget := errors.Is(h.res.Err, errOverBudget) && len(r.members) > 1
+		if (tooLong(h.res.Err) || overBudget) && d.split(r) {
+			continue
+		}
 		if len(r.members) > 0 {
 			out = append(out, d.settleGroup(r, h.res.Value, h.res.Err)...)
 			continue
@@ -295,10 +306,11 @@ func (d *LLM) call(mu *sync.Mutex) engine.Call[*Request, llm.Answer] {
 	var reserved float64
 	return func(ctx context.Context, host int, r *Request) (llm.Answer, engine.Feedback, error) {
 		if d.Budget > 0 && d.Price != nil {
-			// Priced as if nothing came from the prompt cache: the most
-			// the request can cost.
-			est := d.Price(llm.Usage{InputTokens: r.req.EstimatedTokens - r.req.MaxTokens, OutputTokens: r.req.MaxTokens}, false)
+			// The most the request can cost: its whole answer allowance,
+			// and its prefix at the cached price only once an answer
+			// showed the provider caches it.
 			mu.Lock()
+			est := d.Price(d.worstUsage(r.req), false)
 			over := d.stats.CostUSD+reserved+est > d.Budget
 			if !over {
 				reserved += est
@@ -310,6 +322,9 @@ func (d *LLM) call(mu *sync.Mutex) engine.Call[*Request, llm.Answer] {
 			defer func() { mu.Lock(); reserved -= est; mu.Unlock() }()
 		}
 		ans, err := d.Hosts[host].Decide(ctx, r.req)
+		mu.Lock()
+		d.notePrefix(r.req, ans.Usage)
+		mu.Unlock()
 		fb := engine.Feedback{Tokens: d.billed(ans.Usage), Rate: rateState(ans.Limits)}
 		if err == nil {
 			// Validated here, not only when settling, so an invalid

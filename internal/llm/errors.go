@@ -46,6 +46,10 @@ const (
 	// Canceled is a request abandoned because the caller's context was
 	// canceled (Ctrl-C); it is not a failure of the provider.
 	Canceled
+	// TooLong is a request longer than the model or server accepts (its
+	// context window, or the request size): sending it again unchanged
+	// cannot succeed, a smaller one can.
+	TooLong
 )
 
 var kindNames = [...]string{
@@ -63,6 +67,7 @@ var kindNames = [...]string{
 	NotFound:    "not found",
 	Malformed:   "malformed answer",
 	Canceled:    "canceled",
+	TooLong:     "request too long",
 }
 
 // String returns the kind in words, as it appears in error messages.
@@ -178,6 +183,9 @@ func StatusKind(status int, code, typ, message string) Kind {
 	if isQuota(code, typ, message) {
 		return Quota
 	}
+	if status >= 400 && status < 500 && isTooLong(status, code, typ, message) {
+		return TooLong
+	}
 	switch status {
 	case http.StatusTooManyRequests:
 		return RateLimited
@@ -228,6 +236,21 @@ func isQuota(code, typ, message string) bool {
 		strings.Contains(m, "spend limit") ||
 		strings.Contains(m, "usage limit") ||
 		strings.Contains(m, "exceeded your current quota")
+}
+
+// isTooLong recognises a request refused for its length: OpenAI's
+// context_length_exceeded (also what vLLM and other OpenAI-compatible
+// servers say, in words), Anthropic's "prompt is too long" and its 413
+// request_too_large.
+func isTooLong(status int, code, typ, message string) bool {
+	if code == "context_length_exceeded" || typ == "request_too_large" || status == 413 {
+		return true
+	}
+	m := strings.ToLower(message)
+	return strings.Contains(m, "maximum context length") ||
+		strings.Contains(m, "prompt is too long") ||
+		strings.Contains(m, "context window") && strings.Contains(m, "exceed") ||
+		strings.Contains(m, "input is too long")
 }
 
 // TransportError turns an error that came without an HTTP response (a

@@ -29,7 +29,10 @@ func TestStatusKind(t *testing.T) {
 		{408, "", "", "", Timeout},
 		{409, "", "", "", Conflict},
 		{400, "", "invalid_request_error", "bad schema", BadRequest},
-		{413, "", "request_too_large", "", BadRequest},
+		{413, "", "request_too_large", "", TooLong},
+		{400, "context_length_exceeded", "invalid_request_error", "This model's maximum context length is 128000 tokens. However, your messages resulted in 130112 tokens.", TooLong},
+		{400, "", "invalid_request_error", "prompt is too long: 210512 tokens > 200000 maximum", TooLong},
+		{400, "", "BadRequestError", "This model's maximum context length is 4096 tokens. However, you requested 5120 tokens (4608 in the messages, 512 in the completion).", TooLong},
 		{422, "", "", "", BadRequest},
 		{500, "", "api_error", "", Server},
 		{502, "", "", "", Server},
@@ -45,7 +48,7 @@ func TestStatusKind(t *testing.T) {
 
 func TestRetryable(t *testing.T) {
 	retry := map[Kind]bool{RateLimited: true, Overloaded: true, Server: true, Timeout: true, Conflict: true, Connection: true}
-	for k := Unknown; k <= Canceled; k++ {
+	for k := Unknown; k <= TooLong; k++ {
 		if k.Retryable() != retry[k] {
 			t.Errorf("%v.Retryable() = %v", k, k.Retryable())
 		}

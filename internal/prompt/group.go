@@ -4,31 +4,43 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
 
 // GroupVersion is the version of the grouped prompt: several constructs of
-// one function in one request, answered by a list of decisions. The system
-// prompt is v1's, byte for byte, so the cacheable prefix (schema aside) is
-// shared with single requests; the user message layout and the schema are
-// new. It is part of the cache keys of grouped runs.
-const GroupVersion = "v3-group"
+// one file in one request, answered by a list of decisions. The system
+// prompt is v1's, byte for byte, unless padded (PadSystem); the user
+// message layout and the schema are its own. It is part of the cache keys
+// of grouped runs. v4 made the sections compact: the file once, no
+// identifiers in scope, long docstrings cut to their summary, and a loop
+// or variable inside a function shown in the same request given by its
+// first line.
+const GroupVersion = "v4-group"
 
 // GroupSchemaName names the grouped schema.
 const GroupSchemaName = "telemetry_decisions"
 
 // GroupMarker starts each construct's section of a grouped user message,
-// followed by the construct's id and " ===".
-const GroupMarker = "=== Construct id: "
+// followed by its id in the request (GroupID) and " ===".
+const GroupMarker = "=== Construct "
+
+// GroupID is the id of the i-th construct (from 0) of a grouped request:
+// its number from 1. A request's own short numbers, not construct IDs,
+// cost a few tokens in the prompt and in each decision of the answer.
+func GroupID(i int) string { return strconv.Itoa(i + 1) }
 
 // groupAnswerTokens is the answer budget per construct of a group: a
-// decision is 60 to 120 tokens, and the id adds a few.
-const groupAnswerTokens = 200
+// decision is 60 to 120 tokens (the longest with a skip reason), and its
+// id a few more.
+const groupAnswerTokens = 150
 
-// maxGroupAnswerTokens caps a group's answer budget; groups are cut to fit.
-const maxGroupAnswerTokens = 4096
+// maxGroupAnswerTokens caps a group's answer budget; groups are cut to
+// fit. With the base allowance it stays under 4,096 tokens, the most
+// output the oldest supported models (Claude 3 Haiku and Opus) allow.
+const maxGroupAnswerTokens = 3750
 
 // MaxGroupSize is the most constructs one grouped request holds.
 const MaxGroupSize = maxGroupAnswerTokens / groupAnswerTokens
@@ -42,7 +54,7 @@ func GroupSchema() []byte {
 		panic(fmt.Sprintf("embedded decision schema: %v", err)) // a build defect
 	}
 	props := item["properties"].(map[string]any)
-	props["id"] = map[string]any{"type": "string", "description": "The construct id given above the construct's section, copied exactly."}
+	props["id"] = map[string]any{"type": "string", "description": "The number of the construct, as given above its section."}
 	item["required"] = append([]any{"id"}, item["required"].([]any)...)
 	delete(item, "description")
 	schema := map[string]any{
@@ -63,31 +75,33 @@ func GroupSchema() []byte {
 }
 
 // BuildGroup returns one request for the decisions about constructs cons,
-// all of file f. Each construct's section is its single request's user
-// message under a GroupMarker line, so every construct's code keeps its
-// own untrusted-code fence.
+// all of file f, in source order. The file and language are said once;
+// each construct's section (see section) has its own untrusted-code
+// fence. opts.PadPrefixTo extends the cacheable prefix (see PadSystem).
 func BuildGroup(f *source.File, cons []*source.Construct, opts Options) Request {
 	if opts.MaxCodeTokens <= 0 {
 		opts.MaxCodeTokens = DefaultMaxCodeTokens
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "Decide the telemetry for each of the %d constructs below, all from one file. "+
+	fmt.Fprintf(&b, "Decide the telemetry for each of the %d constructs below, all from the %s file %s. "+
 		"Answer with one JSON object {\"decisions\": [...]} holding one Decision per construct, in the order given, "+
-		"each with \"id\" set to the construct id of its section. Decide each construct on its own, as if it were asked alone.\n", len(cons))
-	for _, c := range cons {
-		section := userMessage(f, c, opts.MaxCodeTokens)
-		// The single message's first line asks for one object; the
-		// group's instruction above replaces it.
-		_, section, _ = strings.Cut(section, "\n\n")
-		fmt.Fprintf(&b, "\n%s%s ===\n%s", GroupMarker, c.ID, section)
+		"each with \"id\" set to the number of its construct. Decide each construct on its own, as if it were asked alone. "+
+		"A construct inside another one shown above is given by its first line; its code is in that construct's code.\n",
+		len(cons), c0lang(cons), meta(f.Path))
+	var whole []shown
+	for i, c := range cons {
+		if id := GroupID(i); section(&b, f, c, id, whole, opts.MaxCodeTokens) {
+			whole = append(whole, shown{c, id})
+		}
 	}
 	user := b.String()
 	schema := GroupSchema()
+	system := PadSystem(opts.PadPrefixTo)
 	maxTokens := min(groupAnswerTokens*len(cons)+DefaultMaxTokens/2, maxGroupAnswerTokens+DefaultMaxTokens/2)
-	est := EstimateTokens(systemV1) + EstimateTokens(user) + EstimateTokens(string(schema)) + 3*messageOverhead
+	est := EstimateTokens(system) + EstimateTokens(user) + EstimateTokens(string(schema)) + 3*messageOverhead
 	return Request{
 		ConstructID:     cons[0].ID,
-		System:          systemV1,
+		System:          system,
 		User:            user,
 		SchemaName:      GroupSchemaName,
 		Schema:          schema,
@@ -95,6 +109,32 @@ func BuildGroup(f *source.File, cons []*source.Construct, opts Options) Request 
 		EstimatedTokens: est + maxTokens,
 		Version:         GroupVersion,
 	}
+}
+
+// SectionTokens estimates the input tokens construct c adds to a grouped
+// request when shown with its own code, the most it can add, so callers
+// can fill requests up to a token budget.
+func SectionTokens(f *source.File, c *source.Construct, opts Options) int {
+	if opts.MaxCodeTokens <= 0 {
+		opts.MaxCodeTokens = DefaultMaxCodeTokens
+	}
+	var b strings.Builder
+	section(&b, f, c, GroupID(MaxGroupSize-1), nil, opts.MaxCodeTokens)
+	return EstimateTokens(b.String()) + groupAnswerTokens
+}
+
+// GroupFixedTokens estimates what a grouped request costs before its
+// sections: system prompt (padded to padTo), schema, instructions and
+// the answer's base allowance.
+func GroupFixedTokens(padTo int) int {
+	return EstimateTokens(PadSystem(padTo)) + EstimateTokens(string(GroupSchema())) + 3*messageOverhead + 100 + DefaultMaxTokens/2
+}
+
+func c0lang(cons []*source.Construct) string {
+	if len(cons) == 0 {
+		return ""
+	}
+	return string(cons[0].Lang)
 }
 
 // ParseGroup reads a grouped answer and returns each decision by construct

@@ -13,7 +13,7 @@ import (
 
 // TestBuildGroupGolden: a function, its loop and its variable in one
 // request; each section keeps its own untrusted-code fence, and the
-// system prompt is the single requests' own, so the cached prefix is too.
+// system prompt is the single requests' own when not padded.
 func TestBuildGroupGolden(t *testing.T) {
 	py := &source.File{Path: "app/store.py", Lang: source.Python, Src: []byte(pySrc)}
 	pyFunc := pySrc[strings.Index(pySrc, "def save") : strings.Index(pySrc, "        return data\n")+len("        return data")]
@@ -32,10 +32,20 @@ func TestBuildGroupGolden(t *testing.T) {
 	if n := strings.Count(req.User, GroupMarker); n != 3 {
 		t.Errorf("%d sections, want 3", n)
 	}
-	for _, c := range cons {
-		if single := BuildWith(py, c, Options{}).User; !strings.Contains(req.User, single[strings.Index(single, "\n\n")+2:]) {
-			t.Errorf("the section of %s is not its single message", c.ID)
+	// The loop and the variable lie inside the function shown whole just
+	// above: each is given by its first line, fenced, not by its code and
+	// the function's header again.
+	for i, c := range cons[1:] {
+		sec := req.User[strings.Index(req.User, GroupMarker+GroupID(i+1)+" ="):]
+		if !strings.Contains(sec, " construct "+GroupID(0)+")") || strings.Contains(sec, "Header of the enclosing function") {
+			t.Errorf("the section of %s repeats code the function's section shows:\n%s", c.Kind, sec)
 		}
+	}
+	if strings.Contains(req.User, "Identifiers in scope") || strings.Count(req.User, "File:") > 0 || !strings.Contains(req.User, "python file app/store.py") {
+		t.Error("a section repeats what the decision does not need or what the request says once")
+	}
+	if single := Build(py, cons[0]); req.EstimatedTokens-req.MaxTokens >= 2*(single.EstimatedTokens-single.MaxTokens) {
+		t.Errorf("three constructs grouped estimate %d input tokens, one alone %d", req.EstimatedTokens-req.MaxTokens, single.EstimatedTokens-single.MaxTokens)
 	}
 	got := fmt.Sprintf("MaxTokens: %d\nEstimatedTokens: %d\n=== user message ===\n%s", req.MaxTokens, req.EstimatedTokens, req.User)
 	golden := filepath.Join("testdata", "python_group.golden")

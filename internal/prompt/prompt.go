@@ -51,6 +51,11 @@ type Options struct {
 	MaxCodeTokens int
 	// MaxTokens bounds the answer (DefaultMaxTokens when 0).
 	MaxTokens int
+	// PadPrefixTo, when positive, extends grouped requests' cacheable
+	// prefix with worked examples to at least this many tokens (see
+	// PadSystem): the model's minimum cacheable prefix, where the run is
+	// long enough for a cached longer prefix to cost less.
+	PadPrefixTo int
 }
 
 // System returns the system prompt of this version.

@@ -152,7 +152,7 @@ var badNameChars = regexp.MustCompile(`[^A-Za-z0-9_.:-]`)
 func fields(user string) map[string]string {
 	out := map[string]string{}
 	for _, line := range strings.Split(user, "\n") {
-		if strings.HasPrefix(line, "-----") {
+		if strings.HasPrefix(line, "-----") || strings.HasPrefix(line, "BEGIN UNTRUSTED CODE") {
 			break // the untrusted code starts: nothing after it is metadata
 		}
 		k, v, ok := strings.Cut(line, ": ")

@@ -1,0 +1,123 @@
+package dispatch
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"sync"
+
+	"github.com/telemetry-inject/telemetry-inject/internal/cache"
+	"github.com/telemetry-inject/telemetry-inject/internal/decide"
+	"github.com/telemetry-inject/telemetry-inject/internal/llm"
+	"github.com/telemetry-inject/telemetry-inject/internal/pipeline"
+	"github.com/telemetry-inject/telemetry-inject/internal/prompt"
+)
+
+// requests builds each job's single request and cache key.
+func (d *LLM) requests(jobs []pipeline.Job) []*Request {
+	out := make([]*Request, len(jobs))
+	for i, j := range jobs {
+		r := &Request{job: i, file: j.File.Path, src: j.File, cons: j.Construct, req: prompt.BuildWith(j.File, j.Construct, d.PromptOptions)}
+		r.key = cache.Key(d.Provider, d.Model, r.req.Version, []byte(r.req.System), []byte(r.req.User), r.req.Schema)
+		if d.Group && d.Batch == nil {
+			r.key = groupKey(d.Provider, d.Model, r.req)
+		}
+		out[i] = r
+	}
+	return out
+}
+
+// Planned is one request a run would send first.
+type Planned struct {
+	// Request is the prompt as it would be sent.
+	Request prompt.Request
+	// Constructs is how many constructs it asks about.
+	Constructs int
+}
+
+// Plan returns the requests Decide would send first for jobs, sending
+// nothing and changing nothing: constructs the cache answers are left
+// out, the rest grouped and padded as Decide does. Constructs asked again
+// later (left out of a group's answer, or invalid) are not in it. The cost
+// estimate shown before a run prices it.
+func (d *LLM) Plan(jobs []pipeline.Job) []Planned {
+	var pending []*Request
+	for _, r := range d.requests(jobs) {
+		if d.Cache != nil {
+			if e, ok := d.Cache.Get(r.key); ok {
+				if _, err := decide.Parse(r.cons, e.Answer); err == nil {
+					continue
+				}
+			}
+		}
+		pending = append(pending, r)
+	}
+	if d.Group && d.Batch == nil && len(pending) > 0 {
+		pending = d.groupRequests(pending)
+	}
+	out := make([]Planned, len(pending))
+	for i, r := range pending {
+		out[i] = Planned{Request: r.req, Constructs: max(1, len(r.members))}
+	}
+	return out
+}
+
+// askAgain sends, round after round, what the last round queued: members
+// a group's answer left out or got wrong, and the smaller requests that
+// replace one the server found too long. What is still queued after the
+// last round falls back to the built-in planner.
+func (d *LLM) askAgain(ctx context.Context, done func(int, pipeline.Decided), mu *sync.Mutex) {
+	for round := 0; len(d.alone) > 0 && round < maxAskRounds; round++ {
+		if ctx.Err() != nil || d.err != nil {
+			return
+		}
+		again := d.alone
+		d.alone = nil
+		d.viaEngine(ctx, again, done, mu)
+	}
+	mu.Lock()
+	left := d.alone
+	d.alone = nil
+	var settled []settledJob
+	for _, r := range left {
+		members := r.members
+		if len(members) == 0 {
+			members = []*Request{r}
+		}
+		for _, m := range members {
+			err := fmt.Errorf("still unanswered after %d rounds of asking again", maxAskRounds)
+			dec, origin, note := d.settle(m, llm.Answer{}, err, false)
+			settled = append(settled, settledJob{m.job, pipeline.Decided{Decision: dec, Origin: origin, Note: note}})
+		}
+	}
+	mu.Unlock()
+	for _, s := range settled {
+		done(s.job, s.decided)
+	}
+}
+
+// prefixKey names a prompt's cacheable prefix (schema and system prompt)
+// cheaply: within one run they differ only by schema and padding.
+func prefixKey(req prompt.Request) string {
+	return req.SchemaName + "\x00" + strconv.Itoa(len(req.System))
+}
+
+// notePrefix remembers how much of a prompt's prefix the provider served
+// from or wrote to its cache. Callers hold the stats lock.
+func (d *LLM) notePrefix(req prompt.Request, u llm.Usage) {
+	if n := u.CacheReadTokens + u.CacheWriteTokens; n > 0 {
+		if d.prefixes == nil {
+			d.prefixes = map[string]int{}
+		}
+		d.prefixes[prefixKey(req)] = max(d.prefixes[prefixKey(req)], n)
+	}
+}
+
+// worstUsage is the most a request can be billed for, as far as the run
+// knows: its whole answer allowance, and its input fresh except the prefix
+// an earlier answer showed the provider caches. Callers hold the stats
+// lock.
+func (d *LLM) worstUsage(req prompt.Request) llm.Usage {
+	in := req.EstimatedTokens - req.MaxTokens
+	return llm.Usage{InputTokens: in, CacheReadTokens: min(d.prefixes[prefixKey(req)], in), OutputTokens: req.MaxTokens}
+}
