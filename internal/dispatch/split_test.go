@@ -1,0 +1,92 @@
+package dispatch
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/telemetry-inject/telemetry-inject/internal/engine"
+	"github.com/telemetry-inject/telemetry-inject/internal/llm"
+	"github.com/telemetry-inject/telemetry-inject/internal/llm/llmtest"
+	"github.com/telemetry-inject/telemetry-inject/internal/llm/openai"
+	"github.com/telemetry-inject/telemetry-inject/internal/pipeline"
+	"github.com/telemetry-inject/telemetry-inject/internal/prompt"
+	"github.com/telemetry-inject/telemetry-inject/internal/source"
+)
+
+// contextLimited answers like an OpenAI server whose model takes at most
+// limit prompt tokens (estimated as the fake server does, four bytes a
+// token): longer prompts get OpenAI's 400 context_length_exceeded.
+func contextLimited(limit int) llmtest.Responder {
+	echo := llmtest.Echo()
+	return func(r llmtest.Request) llmtest.Reply {
+		if n := len(r.System+r.User) / 4; n > limit {
+			return llmtest.Reply{Status: 400, Code: "context_length_exceeded", Type: "invalid_request_error",
+				Message: fmt.Sprintf("This model's maximum context length is %d tokens. However, your messages resulted in %d tokens. Please reduce the length of the messages.", limit, n)}
+		}
+		return echo(r)
+	}
+}
+
+func splitClient(t *testing.T, srv *llmtest.Server) *LLM {
+	client, err := openai.New(llm.Config{Provider: llm.OpenAI, BaseURL: srv.URL(), APIKey: "sk-test", Model: "gpt-4.1-mini"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &LLM{Provider: llm.OpenAI, Model: "gpt-4.1-mini", Hosts: []llm.Decider{client}, Group: true,
+		Engine: engine.Options[*Request, llm.Answer]{Hosts: []engine.HostLimits{{Name: "fake", MaxConcurrency: 1}}}}
+}
+
+// TestTooLongGroupIsSplit: the server refuses the grouped request of a
+// function, its loop and its variable as too long, but takes each alone;
+// the group is asked again in halves until every construct has the
+// model's decision, with no fallback and no run-level stop.
+func TestTooLongGroupIsSplit(t *testing.T) {
+	jobs := functionJobs()
+	var singleMax int
+	for _, j := range jobs {
+		r := prompt.Build(j.File, j.Construct)
+		singleMax = max(singleMax, len(r.System+r.User)/4)
+	}
+	srv := llmtest.NewOpenAI(t, contextLimited(singleMax))
+	d := splitClient(t, srv)
+	got := map[int]pipeline.Decided{}
+	d.Decide(context.Background(), jobs, func(i int, o pipeline.Decided) { got[i] = o })
+	for i, j := range jobs {
+		if o := got[i]; o.Origin != source.OriginLLM {
+			t.Errorf("%s: %s (%s)", j.Construct.Kind, o.Origin, o.Note)
+		}
+	}
+	reqs := srv.Requests()
+	if len(reqs) < 3 || !strings.Contains(reqs[0].User, prompt.GroupMarker) || d.Err() != nil {
+		t.Errorf("%d requests, err %v; want the group refused, then smaller requests", len(reqs), d.Err())
+	}
+}
+
+// TestTooLongConstructIsTrimmed: a function whose code alone is longer
+// than the model takes is asked again with less of its code (the middle
+// elided) until it fits, and gets the model's decision.
+func TestTooLongConstructIsTrimmed(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("def big(rows):\n")
+	for i := range 2000 {
+		fmt.Fprintf(&b, "    total_%d = sum(r[%d] for r in rows)\n", i, i)
+	}
+	src := b.String()
+	f := &source.File{Path: "app/big.py", Lang: source.Python, Src: []byte(src)}
+	c := &source.Construct{Kind: source.Function, Name: "big", QualName: "app.big.big", Params: []string{"rows"}, Path: f.Path, Lang: f.Lang,
+		Range: source.Range{Start: 0, End: len(src) - 1, StartLine: 1, EndLine: 2001}}
+	c.ID = source.NewID(c.Path, c.Kind, c.QualName, 0)
+	srv := llmtest.NewOpenAI(t, contextLimited(2500))
+	d := splitClient(t, srv)
+	var got pipeline.Decided
+	d.Decide(context.Background(), []pipeline.Job{{File: f, Construct: c}}, func(_ int, o pipeline.Decided) { got = o })
+	reqs := srv.Requests()
+	if got.Origin != source.OriginLLM || len(reqs) < 2 {
+		t.Fatalf("%s (%s) after %d requests", got.Origin, got.Note, len(reqs))
+	}
+	if last := reqs[len(reqs)-1].User; !strings.Contains(last, "elided by telemetry-inject") || len(last) >= len(reqs[0].User) {
+		t.Error("the request that fitted does not carry less of the code")
+	}
+}
