@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/iostreams"
 	"github.com/telemetry-inject/telemetry-inject/internal/llm/llmtest"
@@ -46,5 +47,43 @@ func TestPromptCacheInSummaryAndJSON(t *testing.T) {
 		if code != ExitOK || !strings.Contains(stderr, want) {
 			t.Errorf("exit %d, summary lacks %q:\n%s", code, want, stderr)
 		}
+	}
+}
+
+// TestParallelRunWritesThePromptCacheOnce: the fake Anthropic server, like
+// the real one, serves a prefix from its cache only once a request with it
+// has been answered, so requests sent together all write it. A parallel
+// run sends its first request alone: the prefix is written once, and
+// every later request reads it.
+func TestParallelRunWritesThePromptCacheOnce(t *testing.T) {
+	srv := llmtest.NewAnthropic(t, llmtest.WithDelay(50*time.Millisecond, llmtest.Echo()))
+	env := map[string]string{"LLM_PROVIDER": "anthropic", "LLM_MODEL": "claude-sonnet-4-5",
+		"ANTHROPIC_API_KEY": "sk-ant-test-secret-key-1234567890", "ANTHROPIC_BASE_URL": srv.URL()}
+	code, stdout, stderr := runCLI(t, env, copyTree(t, "../../examples/shop"), "--no-cache", "--json", "--max-parallel", "8")
+	if code != ExitOK {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	var rep struct {
+		Requests struct {
+			Requests   int `json:"requests"`
+			CacheRead  int `json:"cache_read_tokens"`
+			CacheWrite int `json:"cache_write_tokens"`
+		} `json:"requests"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	r := rep.Requests
+	written := 0
+	for _, q := range srv.Requests() {
+		if !q.PrefixCached && q.Prefix != "" {
+			written++
+		}
+	}
+	if r.Requests < 3 || written != 1 || r.CacheRead == 0 || r.CacheWrite == 0 || r.CacheWrite*(r.Requests-1) > 2*r.CacheRead {
+		t.Errorf("%d requests, %d wrote the cache: %+v", r.Requests, written, r)
+	}
+	if srv.MaxInFlight() < 2 {
+		t.Errorf("the run did not go parallel after the first answer (at most %d in flight)", srv.MaxInFlight())
 	}
 }

@@ -140,31 +140,14 @@ func (d *LLM) Decide(ctx context.Context, jobs []pipeline.Job, done func(int, pi
 	if d.Group && d.Batch == nil && len(pending) > 0 {
 		pending = d.groupRequests(pending)
 	}
+	if d.Batch == nil && len(pending) > 1 && ctx.Err() == nil && d.cachedPrefix(pending[0].req) && d.warmUp(ctx, pending[0], done, &mu) {
+		pending = pending[1:]
+	}
 	if len(pending) > 0 && ctx.Err() == nil {
 		d.viaEngine(ctx, pending, done, &mu)
 	}
 	d.askAgain(ctx, done, &mu)
 	d.stats.Duration = time.Since(start)
-}
-
-// fromCache answers r from the cache when a valid answer is there.
-func (d *LLM) fromCache(r *Request) (source.Decision, bool) {
-	if d.Cache == nil {
-		return source.Decision{}, false
-	}
-	e, ok := d.Cache.Get(r.key)
-	if !ok {
-		d.stats.CacheMisses++
-		return source.Decision{}, false
-	}
-	dec, err := decide.Parse(r.cons, e.Answer)
-	if err != nil {
-		d.stats.CacheMisses++
-		return source.Decision{}, false
-	}
-	d.stats.CacheHits++
-	d.stats.SavedUSD += e.CostUSD
-	return dec, true
 }
 
 // viaEngine sends the requests through the engine and settles each one as

@@ -8,9 +8,11 @@ import (
 
 	"github.com/telemetry-inject/telemetry-inject/internal/cache"
 	"github.com/telemetry-inject/telemetry-inject/internal/decide"
+	"github.com/telemetry-inject/telemetry-inject/internal/engine"
 	"github.com/telemetry-inject/telemetry-inject/internal/llm"
 	"github.com/telemetry-inject/telemetry-inject/internal/pipeline"
 	"github.com/telemetry-inject/telemetry-inject/internal/prompt"
+	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
 
 // requests builds each job's single request and cache key.
@@ -25,6 +27,26 @@ func (d *LLM) requests(jobs []pipeline.Job) []*Request {
 		out[i] = r
 	}
 	return out
+}
+
+// fromCache answers r from the cache when a valid answer is there.
+func (d *LLM) fromCache(r *Request) (source.Decision, bool) {
+	if d.Cache == nil {
+		return source.Decision{}, false
+	}
+	e, ok := d.Cache.Get(r.key)
+	if !ok {
+		d.stats.CacheMisses++
+		return source.Decision{}, false
+	}
+	dec, err := decide.Parse(r.cons, e.Answer)
+	if err != nil {
+		d.stats.CacheMisses++
+		return source.Decision{}, false
+	}
+	d.stats.CacheHits++
+	d.stats.SavedUSD += e.CostUSD
+	return dec, true
 }
 
 // Planned is one request a run would send first.
@@ -120,4 +142,32 @@ func (d *LLM) notePrefix(req prompt.Request, u llm.Usage) {
 func (d *LLM) worstUsage(req prompt.Request) llm.Usage {
 	in := req.EstimatedTokens - req.MaxTokens
 	return llm.Usage{InputTokens: in, CacheReadTokens: min(d.prefixes[prefixKey(req)], in), OutputTokens: req.MaxTokens}
+}
+
+// warmUp sends r, the first of several requests sharing a prompt prefix
+// the provider caches, alone, before the others: requests sent together
+// before any answer all miss the cache (and at Anthropic each pays to
+// write it), while requests sent after the first answer read it. It
+// reports whether r was settled; when r failed, for whatever reason, it
+// goes to the engine with the rest, where retries and the run-level
+// checks apply.
+func (d *LLM) warmUp(ctx context.Context, r *Request, done func(int, pipeline.Decided), mu *sync.Mutex) bool {
+	ans, _, err := d.call(mu)(ctx, 0, r)
+	mu.Lock()
+	d.stats.Requests++
+	var settled []settledJob
+	if err == nil {
+		settled = d.settleAll([]*Request{r}, []held{{0, engine.Result[llm.Answer]{Value: ans}}})
+	}
+	mu.Unlock()
+	for _, s := range settled {
+		done(s.job, s.decided)
+	}
+	return err == nil
+}
+
+// cachedPrefix reports whether the provider caches req's prefix (schema
+// and system prompt): the model table gives a minimum it reaches.
+func (d *LLM) cachedPrefix(req prompt.Request) bool {
+	return d.CacheMinTokens > 0 && prompt.EstimateTokens(req.System)+prompt.EstimateTokens(string(req.Schema)) >= d.CacheMinTokens
 }

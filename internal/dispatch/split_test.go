@@ -10,6 +10,7 @@ import (
 	"github.com/telemetry-inject/telemetry-inject/internal/llm"
 	"github.com/telemetry-inject/telemetry-inject/internal/llm/llmtest"
 	"github.com/telemetry-inject/telemetry-inject/internal/llm/openai"
+	"github.com/telemetry-inject/telemetry-inject/internal/models"
 	"github.com/telemetry-inject/telemetry-inject/internal/pipeline"
 	"github.com/telemetry-inject/telemetry-inject/internal/prompt"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
@@ -88,5 +89,38 @@ func TestTooLongConstructIsTrimmed(t *testing.T) {
 	}
 	if last := reqs[len(reqs)-1].User; !strings.Contains(last, "elided by telemetry-inject") || len(last) >= len(reqs[0].User) {
 		t.Error("the request that fitted does not carry less of the code")
+	}
+}
+
+// TestEveryCachedModelCachesTheGroupedPrefix: for every model of the
+// embedded table with a cached-input price, a run of ten grouped requests
+// sends a prefix at least the model's minimum cacheable length, padded
+// where the plain one is shorter (Haiku 3.x and 4.5, Opus 4.5+), since a
+// padded prefix read from the cache costs less there than a short one
+// paid in full.
+func TestEveryCachedModelCachesTheGroupedPrefix(t *testing.T) {
+	tab, err := models.LoadEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	padded := 0
+	for _, e := range tab.Entries() {
+		if e.CachedInputUSDPerMTok <= 0 || e.CacheMinTokens <= 0 {
+			continue
+		}
+		d := &LLM{CacheMinTokens: e.CacheMinTokens, Price: EntryPrice(e)}
+		pad := d.padTo(10)
+		if got := prompt.PrefixTokens(pad); got < e.CacheMinTokens {
+			t.Errorf("%s: grouped prefix of %d tokens, below its minimum of %d", e.Name, got, e.CacheMinTokens)
+		}
+		if pad > 0 {
+			padded++
+		}
+		if d.padTo(1) != 0 {
+			t.Errorf("%s: a run of one request is padded", e.Name)
+		}
+	}
+	if padded == 0 {
+		t.Error("no model needed padding; the test no longer covers it")
 	}
 }

@@ -35,6 +35,7 @@ func NewAnthropic(t testing.TB, respond Responder) *Server {
 			return
 		}
 		setHeaders(w, rep)
+		s.answered(req)
 		writeJSON(w, http.StatusOK, anthropicMessage(req, rep))
 	})
 }

@@ -38,6 +38,7 @@ func NewOpenAI(t testing.TB, respond Responder) *Server {
 		}
 		body := openAICompletion(req, rep)
 		setHeaders(w, rep)
+		s.answered(req)
 		writeJSON(w, http.StatusOK, body)
 	})
 }

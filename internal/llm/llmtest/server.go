@@ -55,8 +55,9 @@ type Request struct {
 	// request marks none).
 	Prefix string
 	// PrefixCached says an earlier request to this server, for the same
-	// model, had the same Prefix, long enough to be cached: this one reads
-	// it from the cache, as the real API would within its cache lifetime.
+	// model, with the same Prefix long enough to be cached, had been
+	// answered when this one arrived: this one reads it from the cache,
+	// as the real API would within its cache lifetime.
 	PrefixCached bool
 
 	cacheMin int // the shortest Prefix the provider caches, in tokens
@@ -178,17 +179,27 @@ func (s *Server) record(r *http.Request, parse func(body []byte, req *Request)) 
 	parse(body, &req)
 	s.mu.Lock()
 	if req.cacheable() {
-		key := req.Model + "\x00" + req.Prefix
-		req.PrefixCached = s.prefixes[key]
-		if s.prefixes == nil {
-			s.prefixes = map[string]bool{}
-		}
-		s.prefixes[key] = true
+		req.PrefixCached = s.prefixes[req.Model+"\x00"+req.Prefix]
 	}
 	req.N = len(s.requests) + 1
 	s.requests = append(s.requests, req)
 	s.mu.Unlock()
 	return req
+}
+
+// answered marks req's prefix cached, as the provider does once it
+// answers a request with it: requests that arrived before, still in
+// flight, missed the cache (and, at Anthropic, each wrote it).
+func (s *Server) answered(req Request) {
+	if !req.cacheable() {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.prefixes == nil {
+		s.prefixes = map[string]bool{}
+	}
+	s.prefixes[req.Model+"\x00"+req.Prefix] = true
 }
 
 // wait applies the reply's Delay and Hang. It reports false when the
