@@ -15,6 +15,7 @@ import (
 
 	"github.com/telemetry-inject/telemetry-inject/internal/decide"
 	"github.com/telemetry-inject/telemetry-inject/internal/iostreams"
+	"github.com/telemetry-inject/telemetry-inject/internal/prompt"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
 
@@ -44,8 +45,9 @@ type Options struct {
 	Model      string
 	BaseURLs   []string
 	NoParallel bool
-	// Group asks about up to 20 constructs of a file in one request (the
-	// default); NoGroup, or --group=false, asks about each alone.
+	// Group asks about up to prompt.MaxGroupSize constructs of a file in
+	// one request (the default); NoGroup, or --group=false, asks about
+	// each alone.
 	Group, NoGroup bool
 	MaxParallel    int
 	RPM, TPM       int
@@ -166,9 +168,9 @@ OPENAI_BASE_URL, ANTHROPIC_BASE_URL, OLLAMA_HOST.`,
 	f.StringVar(&opts.Model, "model", "", "model name (default from LLM_MODEL)")
 	f.StringArrayVar(&opts.BaseURLs, "base-url", nil, "provider base `URL`; repeat to balance a fleet of hosts")
 	f.BoolVar(&opts.NoParallel, "no-parallel", false, "send one request at a time")
-	f.BoolVar(&opts.Group, "group", true, "ask about up to 20 constructs of a file in one request (the default)")
+	f.BoolVar(&opts.Group, "group", true, fmt.Sprintf("ask about up to %d constructs of a file in one request (the default)", prompt.MaxGroupSize))
 	_ = f.MarkHidden("group") // kept for scripts written when grouping was opt-in
-	f.BoolVar(&opts.NoGroup, "no-group", false, "one request per construct instead of up to 20 constructs of a file in one (same decisions, several times the input tokens)")
+	f.BoolVar(&opts.NoGroup, "no-group", false, fmt.Sprintf("one request per construct instead of up to %d constructs of a file in one (same decisions, several times the input tokens)", prompt.MaxGroupSize))
 	f.IntVar(&opts.MaxParallel, "max-parallel", 0, "cap concurrent requests per host at `N` (default: detected)")
 	f.IntVar(&opts.RPM, "rpm", 0, "requests per minute allowed per host (default: from the model table and the server's headers)")
 	f.IntVar(&opts.TPM, "tpm", 0, "tokens per minute allowed per host (default: from the model table and the server's headers)")
