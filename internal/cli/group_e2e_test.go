@@ -85,7 +85,8 @@ func TestGroupedMatchesSingleAndCostsLess(t *testing.T) {
 		t.Skipf("python3 not available: %v", err)
 	}
 	src := strings.TrimSpace(string(out))
-	for _, tc := range []struct{ provider, model string }{{"openai", "gpt-4.1-mini"}, {"anthropic", "claude-haiku-4-5"}, {"anthropic", "claude-sonnet-4-5"}} {
+	for _, tc := range []struct{ provider, model string }{{"openai", "gpt-4.1-mini"}, {"openai", "gpt-4o-mini"},
+		{"anthropic", "claude-haiku-4-5"}, {"anthropic", "claude-3-5-haiku"}, {"anthropic", "claude-sonnet-4-5"}} {
 		t.Run(tc.model, func(t *testing.T) {
 			single := runMode(t, tc.provider, tc.model, src, false)
 			grouped := runMode(t, tc.provider, tc.model, src, true)

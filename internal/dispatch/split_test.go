@@ -124,3 +124,26 @@ func TestEveryCachedModelCachesTheGroupedPrefix(t *testing.T) {
 		t.Error("no model needed padding; the test no longer covers it")
 	}
 }
+
+// TestBudgetCountsTheCachedPrefix: before any answer a request is
+// reserved at its full input price; once an answer showed the provider
+// caching its prefix, later requests with that prefix are reserved with
+// it at the cached price, so a budget is not used up by caching the
+// provider does.
+func TestBudgetCountsTheCachedPrefix(t *testing.T) {
+	tab, err := models.LoadEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &LLM{Price: EntryPrice(tab.Lookup(llm.Anthropic, "claude-sonnet-4-5"))}
+	j := functionJobs()
+	req := prompt.BuildGroup(j[0].File, []*source.Construct{j[0].Construct, j[1].Construct}, prompt.Options{})
+	before := d.Price(d.worstUsage(req), false)
+	prefix := prompt.PrefixTokens(0)
+	d.notePrefix(req, llm.Usage{InputTokens: prefix + 300, CacheReadTokens: prefix})
+	after := d.Price(d.worstUsage(req), false)
+	other := prompt.Build(j[0].File, j[0].Construct)
+	if after >= before || d.worstUsage(other).CacheReadTokens != 0 {
+		t.Errorf("reserved $%.6f before the prefix was seen cached, $%.6f after; another prefix reads %d cached", before, after, d.worstUsage(other).CacheReadTokens)
+	}
+}
