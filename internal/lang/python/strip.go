@@ -26,6 +26,7 @@ const markerComment = "# @telemetry-inject"
 type stripper struct {
 	l         *language
 	src       []byte
+	hits      []int            // offsets of runtimePrefix in src
 	cuts      [][2]int         // byte ranges removed whole: statements and inline ticks
 	units     map[int][]string // line start -> indentation units to take off, outermost first
 	leftovers []*node          // runtime names and marker comments seen in code: checked once cuts are known
@@ -45,7 +46,7 @@ type stripper struct {
 // naming the line, and gives src back untouched, when a runtime name would
 // remain in code, or when a body no longer holds the inserted indentation.
 func (l *language) strip(src []byte) ([]byte, int, error) {
-	if !bytes.Contains(src, []byte("_ti_")) {
+	if !bytes.Contains(src, []byte(runtimePrefix)) {
 		return src, 0, nil
 	}
 	tree, err := l.parser.Parse(context.Background(), src)
@@ -53,11 +54,22 @@ func (l *language) strip(src []byte) ([]byte, int, error) {
 		return src, 0, err
 	}
 	defer tree.Close()
+	return l.stripTree(tree, src)
+}
+
+// stripTree is strip on a tree already parsed from src, so that a caller
+// that needs the parse for something else (validation) does not pay for a
+// second one.
+func (l *language) stripTree(tree *treesitter.Tree, src []byte) ([]byte, int, error) {
+	hits := runtimeNameOffsets(src)
+	if len(hits) == 0 {
+		return src, 0, nil
+	}
 	if err := treesitter.SyntaxError(tree.RootNode(), src); err != nil {
 		// Without a clean parse, injected code cannot be told from the rest.
 		return src, 0, fmt.Errorf("cannot remove injected code from a file that does not parse: %w", err)
 	}
-	s := &stripper{l: l, src: src, units: map[int][]string{}}
+	s := &stripper{l: l, src: src, hits: hits, units: map[int][]string{}}
 	s.visit(tree.RootNode(), "")
 	if s.err == nil {
 		s.checkLeftovers()
@@ -80,6 +92,50 @@ func (l *language) strip(src []byte) ([]byte, int, error) {
 	return out, len(s.cuts), nil
 }
 
+// runtimePrefix starts every runtime name; a node whose text does not hold
+// it holds nothing strip looks for.
+const runtimePrefix = "_ti_"
+
+// runtimeNameOffsets returns the offsets of every runtimePrefix in src, in order.
+func runtimeNameOffsets(src []byte) []int {
+	var hits []int
+	for i := 0; ; {
+		k := bytes.Index(src[i:], []byte(runtimePrefix))
+		if k < 0 {
+			return hits
+		}
+		hits = append(hits, i+k)
+		i += k + 1
+	}
+}
+
+// holds reports whether src[start:end] holds a whole runtimePrefix, and
+// returns the index in s.hits of the first one at or after start.
+func (s *stripper) holds(start, end uint) (int, bool) {
+	i, _ := slices.BinarySearch(s.hits, int(start))
+	return i, i < len(s.hits) && s.hits[i]+len(runtimePrefix) <= int(end)
+}
+
+// eachNamedChild calls fn for n's named children that hold a runtime name,
+// in order, jumping from name to name: the rest of a large file's tree
+// (most of it) is never walked, and what is skipped cannot hold an injected
+// piece, every one of which names the runtime.
+func (s *stripper) eachNamedChild(n *node, fn func(c *node)) {
+	end := n.EndByte()
+	i, ok := s.holds(n.StartByte(), end)
+	for ok && s.err == nil {
+		c := n.FirstNamedChildForByte(uint(s.hits[i]))
+		if c == nil {
+			return
+		}
+		cEnd := c.EndByte()
+		if _, in := s.holds(c.StartByte(), cEnd); in {
+			fn(c)
+		}
+		i, ok = s.holds(cEnd, end)
+	}
+}
+
 func (s *stripper) fail(pos int, format string, args ...any) {
 	if s.err == nil {
 		s.err = fmt.Errorf("line %d: %s", lineOf(s.src, pos), fmt.Sprintf(format, args...))
@@ -96,14 +152,17 @@ func (s *stripper) visit(n *node, penc string) {
 	if s.err != nil {
 		return
 	}
+	if _, ok := s.holds(n.StartByte(), n.EndByte()); !ok {
+		return
+	}
 	switch n.Kind() {
 	case "string", "concatenated_string":
 		// Only the replacement fields of an f-string hold code.
-		for i := uint(0); i < n.NamedChildCount(); i++ {
-			if c := n.NamedChild(i); c.Kind() == "interpolation" {
+		s.eachNamedChild(n, func(c *node) {
+			if c.Kind() == "interpolation" {
 				s.visit(c, penc)
 			}
-		}
+		})
 		return
 	case "comment":
 		// A marker comment the tool did not write (the user's own, or one
@@ -130,9 +189,7 @@ func (s *stripper) visit(n *node, penc string) {
 			return
 		}
 	}
-	for i := uint(0); i < n.NamedChildCount(); i++ {
-		s.visit(n.NamedChild(i), penc)
-	}
+	s.eachNamedChild(n, func(c *node) { s.visit(c, penc) })
 }
 
 // isOurImport reports whether an import is the runtime's: from a module
