@@ -129,6 +129,10 @@ func (l *language) validateStrip(ctx context.Context, f *source.File, out []byte
 	}
 	tree, err := l.parser.Parse(ctx, out)
 	if err != nil {
+		if compiled {
+			// Validated: the parse failed for strip alone.
+			return out, err, nil
+		}
 		return nil, nil, err
 	}
 	defer tree.Close()
