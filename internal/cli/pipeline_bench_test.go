@@ -50,7 +50,12 @@ func stdlibCorpus(b *testing.B) (string, []source.File, int64) {
 // The bare parse runs before and after every pipeline run, and the ratio
 // is that of the mean times: on a machine shared with other work, a load
 // that rises or falls during the run then weighs on both sides alike
-// instead of on whichever ran in the busier half.
+// instead of on whichever ran in the busier half. Where the process's CPU
+// time can be read, cpu-per-parse is the pipeline's CPU time (this
+// process's threads: with validate=compile, python3's compiling is not in
+// it) per bare parse's: the work the pipeline does for each parse's worth,
+// which the machine's load does not change as it changes the ratio (a
+// loaded machine gives the pipeline's workers less than a core each).
 func BenchmarkOfflinePipeline(b *testing.B) {
 	root, files, size := stdlibCorpus(b)
 	for _, mode := range []string{"layout", "compile"} {
@@ -60,7 +65,10 @@ func BenchmarkOfflinePipeline(b *testing.B) {
 			langs := map[source.Language]*lang.Language{source.Python: &py}
 			parser := treesitter.NewParser(treesitter.Python, 1)
 			defer parser.Close()
+			var pipe, parse, pipeCPU, parseCPU time.Duration
+			_, cpuKnown := processCPU()
 			bare := func() time.Duration {
+				cpu, _ := processCPU()
 				start := time.Now()
 				for _, f := range files {
 					tree, err := parser.Parse(context.Background(), f.Src)
@@ -69,14 +77,17 @@ func BenchmarkOfflinePipeline(b *testing.B) {
 					}
 					tree.Close()
 				}
-				return time.Since(start)
+				took := time.Since(start)
+				end, _ := processCPU()
+				parseCPU += end - cpu
+				return took
 			}
-			var pipe, parse time.Duration
 			var instrumented int
 			b.SetBytes(size)
 			b.ResetTimer()
 			parse += bare()
 			for i := 0; i < b.N; i++ {
+				cpu, _ := processCPU()
 				start := time.Now()
 				rep, err := pipeline.Run(context.Background(), pipeline.Options{
 					Root: root, Files: files, Languages: langs, Decider: dispatch.Builtin{},
@@ -86,6 +97,8 @@ func BenchmarkOfflinePipeline(b *testing.B) {
 					b.Fatal(err)
 				}
 				pipe += time.Since(start)
+				end, _ := processCPU()
+				pipeCPU += end - cpu
 				instrumented = rep.ByStatus[pipeline.StatusInstrumented]
 				if f := rep.ByStatus[pipeline.StatusFailed]; f > 0 {
 					b.Fatalf("%d files failed validation", f)
@@ -99,6 +112,9 @@ func BenchmarkOfflinePipeline(b *testing.B) {
 			b.ReportMetric(mb/parse.Seconds(), "parse-MB/s")
 			b.ReportMetric(parse.Seconds()/pipe.Seconds(), "ratio")
 			b.ReportMetric(float64(instrumented), "files-instrumented")
+			if cpuKnown {
+				b.ReportMetric(pipeCPU.Seconds()/float64(b.N)/(parseCPU.Seconds()/float64(b.N+1)), "cpu-per-parse")
+			}
 		})
 	}
 }
