@@ -59,6 +59,13 @@ type Language struct {
 	// node's own check when node is on PATH. TypeScript: a clean parse.
 	Validate func(ctx context.Context, f *source.File, out []byte) error
 
+	// ValidateStrip, when set, does what Validate and then Strip do to
+	// instrumented output, from one parse of it where calling the two in
+	// turn would parse it twice (parsing is most of a run's work). invalid
+	// is what Validate would return; when it is nil, back and stripErr are
+	// what Strip would return. Nil means the pipeline calls the two.
+	ValidateStrip func(ctx context.Context, f *source.File, out []byte) (back []byte, stripErr, invalid error)
+
 	// Close releases what the language holds (a long-lived compiler
 	// process, say). It may be nil.
 	Close func() error

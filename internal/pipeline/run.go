@@ -260,10 +260,20 @@ func lineCount(b []byte) int {
 // file we must never write.
 func (r *run) check(ctx context.Context, fs *fileState, out []byte) error {
 	l := r.opts.Languages[fs.orig.Lang]
-	if err := l.Validate(ctx, fs.orig, out); err != nil {
-		return fmt.Errorf("instrumented file would not compile, left untouched: %w", err)
+	var back []byte
+	var stripErr error
+	if l.ValidateStrip != nil {
+		var invalid error
+		if back, stripErr, invalid = l.ValidateStrip(ctx, fs.orig, out); invalid != nil {
+			return fmt.Errorf("instrumented file would not compile, left untouched: %w", invalid)
+		}
+	} else {
+		if err := l.Validate(ctx, fs.orig, out); err != nil {
+			return fmt.Errorf("instrumented file would not compile, left untouched: %w", err)
+		}
+		back, _, stripErr = l.Strip(out)
 	}
-	if back, _, err := l.Strip(out); err != nil || !bytes.Equal(back, fs.orig.Src) {
+	if stripErr != nil || !bytes.Equal(back, fs.orig.Src) {
 		return fmt.Errorf("internal error: removing the injected code would not give back the original, left untouched")
 	}
 	return nil

@@ -132,6 +132,9 @@ func New(opts Options) (js, ts lang.Language) {
 		Validate: func(ctx context.Context, f *source.File, out []byte) error {
 			return validate(ctx, p, checker, f, out)
 		},
+		ValidateStrip: func(ctx context.Context, f *source.File, out []byte) ([]byte, error, error) {
+			return validateStrip(ctx, p, checker, f, out)
+		},
 		Close: func() error {
 			p.js.Close()
 			if checker != nil {
@@ -175,8 +178,38 @@ func validate(ctx context.Context, p *parsers, checker *nodeChecker, f *source.F
 	if err != nil {
 		return fmt.Errorf("instrumented output does not parse: %w", err)
 	}
+	defer tree.Close()
+	return checkWithNode(ctx, checker, f, tree, out)
+}
+
+// validateStrip is validate and then Strip for JavaScript, from one parse
+// of out: the grammar validate parses with is the one Strip tries first,
+// and the parse it accepts is clean, so it is the tree Strip would keep.
+func validateStrip(ctx context.Context, p *parsers, checker *nodeChecker, f *source.File, out []byte) (back []byte, stripErr, invalid error) {
+	if f.Lang != source.JavaScript {
+		// Another grammar, or TypeScript's masked text: no parse to share.
+		if err := validate(ctx, p, checker, f, out); err != nil {
+			return nil, nil, err
+		}
+		back, _, stripErr = stripWith(out, p.js, p.ts, p.tsx)
+		return back, stripErr, nil
+	}
+	tree, err := p.parse(ctx, f, out)
+	if err != nil {
+		return nil, nil, fmt.Errorf("instrumented output does not parse: %w", err)
+	}
+	defer tree.Close()
+	if err := checkWithNode(ctx, checker, f, tree, out); err != nil {
+		return nil, nil, err
+	}
+	back, _, stripErr = stripTree(tree, p.js, out)
+	return back, stripErr, nil
+}
+
+// checkWithNode has node's compiler check out, parsed as tree, for JavaScript
+// other than JSX when a checker is running.
+func checkWithNode(ctx context.Context, checker *nodeChecker, f *source.File, tree *treesitter.Tree, out []byte) error {
 	mod := moduleFrom(f, scanModuleUse(tree.RootNode(), out))
-	tree.Close()
 	if checker == nil || f.Lang != source.JavaScript || strings.HasSuffix(f.Path, ".jsx") {
 		return nil
 	}

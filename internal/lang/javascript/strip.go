@@ -67,9 +67,18 @@ func stripWith(src []byte, grammars ...*treesitter.Parser) ([]byte, int, error) 
 		}
 		t.Close()
 	}
+	defer tree.Close()
+	return stripTree(tree, used, src)
+}
+
+// stripTree is stripWith's work once src is parsed: tree is src's parse
+// with used, the grammar that checks the result.
+func stripTree(tree *treesitter.Tree, used *treesitter.Parser, src []byte) ([]byte, int, error) {
+	if !mayHoldPieces(src) {
+		return src, 0, nil
+	}
 	clean := !tree.RootNode().HasError()
 	pieces, err := findPieces(tree.RootNode(), src)
-	tree.Close()
 	if err != nil {
 		return nil, 0, err
 	}

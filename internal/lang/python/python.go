@@ -34,6 +34,7 @@
 package python
 
 import (
+	"bytes"
 	"context"
 	"os/exec"
 	"runtime"
@@ -85,14 +86,15 @@ func New(opts Options) lang.Language {
 		}
 	}
 	return lang.Language{
-		Name:       source.Python,
-		Extensions: []string{".py"},
-		Find:       l.find,
-		Render:     l.render,
-		Import:     l.importEdit,
-		Strip:      l.strip,
-		Validate:   l.validate,
-		Close:      l.close,
+		Name:          source.Python,
+		Extensions:    []string{".py"},
+		Find:          l.find,
+		Render:        l.render,
+		Import:        l.importEdit,
+		Strip:         l.strip,
+		Validate:      l.validate,
+		ValidateStrip: l.validateStrip,
+		Close:         l.close,
 	}
 }
 
@@ -102,17 +104,9 @@ func New(opts Options) lang.Language {
 // is skipped when the compiler answers, because the compiler is the
 // authority and the parse would only repeat it at the same cost.
 func (l *language) validate(ctx context.Context, f *source.File, out []byte) error {
-	if err := CheckLayout(out); err != nil {
+	compiled, err := l.judge(ctx, f, out)
+	if err != nil || compiled {
 		return err
-	}
-	if l.compiler != nil {
-		err := l.compiler.compile(ctx, f.Path, out)
-		if err == nil || ctx.Err() != nil || l.compiler.compile(ctx, f.Path, f.Src) == nil {
-			return err
-		}
-		// The original does not compile either: written for a newer Python
-		// than the python3 on PATH, say. This compiler cannot judge the
-		// file, so the parse and the layout check have the last word.
 	}
 	tree, err := l.parser.Parse(ctx, out)
 	if err != nil {
@@ -120,6 +114,57 @@ func (l *language) validate(ctx context.Context, f *source.File, out []byte) err
 	}
 	defer tree.Close()
 	return treesitter.SyntaxError(tree.RootNode(), out)
+}
+
+// validateStrip is validate followed by strip, sharing the one parse of out
+// that strip needs: with the compiler off, that parse is also validate's.
+func (l *language) validateStrip(ctx context.Context, f *source.File, out []byte) (back []byte, stripErr, invalid error) {
+	compiled, err := l.judge(ctx, f, out)
+	if err != nil {
+		return nil, nil, err
+	}
+	if compiled && !bytes.Contains(out, []byte(runtimePrefix)) {
+		// Validated, and nothing for strip to find: no parse needed.
+		return out, nil, nil
+	}
+	tree, err := l.parser.Parse(ctx, out)
+	if err != nil {
+		if compiled {
+			// Validated: the parse failed for strip alone.
+			return out, err, nil
+		}
+		return nil, nil, err
+	}
+	defer tree.Close()
+	if !compiled {
+		if err := treesitter.SyntaxError(tree.RootNode(), out); err != nil {
+			return nil, nil, err
+		}
+	}
+	back, _, stripErr = l.stripTree(tree, out)
+	return back, stripErr, nil
+}
+
+// judge runs the layout check and then, when there is one, CPython's
+// compiler, and reports whether the compiler accepted out. A compiler
+// that rejects the original as well (a file written for a newer Python
+// than the python3 on PATH) cannot judge: judge then returns no error and
+// compiled false, and the tree-sitter parse has the last word.
+func (l *language) judge(ctx context.Context, f *source.File, out []byte) (compiled bool, err error) {
+	if err := CheckLayout(out); err != nil {
+		return false, err
+	}
+	if l.compiler == nil {
+		return false, nil
+	}
+	err = l.compiler.compile(ctx, f.Path, out)
+	if err == nil {
+		return true, nil
+	}
+	if ctx.Err() != nil || l.compiler.compile(ctx, f.Path, f.Src) == nil {
+		return false, err
+	}
+	return false, nil
 }
 
 func (l *language) close() error {

@@ -26,6 +26,7 @@ const markerComment = "# @telemetry-inject"
 type stripper struct {
 	l         *language
 	src       []byte
+	hits      []int            // offsets of runtimePrefix in src
 	cuts      [][2]int         // byte ranges removed whole: statements and inline ticks
 	units     map[int][]string // line start -> indentation units to take off, outermost first
 	leftovers []*node          // runtime names and marker comments seen in code: checked once cuts are known
@@ -45,7 +46,7 @@ type stripper struct {
 // naming the line, and gives src back untouched, when a runtime name would
 // remain in code, or when a body no longer holds the inserted indentation.
 func (l *language) strip(src []byte) ([]byte, int, error) {
-	if !bytes.Contains(src, []byte("_ti_")) {
+	if !bytes.Contains(src, []byte(runtimePrefix)) {
 		return src, 0, nil
 	}
 	tree, err := l.parser.Parse(context.Background(), src)
@@ -53,11 +54,22 @@ func (l *language) strip(src []byte) ([]byte, int, error) {
 		return src, 0, err
 	}
 	defer tree.Close()
+	return l.stripTree(tree, src)
+}
+
+// stripTree is strip on a tree already parsed from src, so that a caller
+// that needs the parse for something else (validation) does not pay for a
+// second one.
+func (l *language) stripTree(tree *treesitter.Tree, src []byte) ([]byte, int, error) {
+	hits := runtimeNameOffsets(src)
+	if len(hits) == 0 {
+		return src, 0, nil
+	}
 	if err := treesitter.SyntaxError(tree.RootNode(), src); err != nil {
 		// Without a clean parse, injected code cannot be told from the rest.
 		return src, 0, fmt.Errorf("cannot remove injected code from a file that does not parse: %w", err)
 	}
-	s := &stripper{l: l, src: src, units: map[int][]string{}}
+	s := &stripper{l: l, src: src, hits: hits, units: map[int][]string{}}
 	s.visit(tree.RootNode(), "")
 	if s.err == nil {
 		s.checkLeftovers()
@@ -96,14 +108,17 @@ func (s *stripper) visit(n *node, penc string) {
 	if s.err != nil {
 		return
 	}
+	if _, ok := s.holds(n.StartByte(), n.EndByte()); !ok {
+		return
+	}
 	switch n.Kind() {
 	case "string", "concatenated_string":
 		// Only the replacement fields of an f-string hold code.
-		for i := uint(0); i < n.NamedChildCount(); i++ {
-			if c := n.NamedChild(i); c.Kind() == "interpolation" {
+		s.eachNamedChild(n, func(c *node) {
+			if c.Kind() == "interpolation" {
 				s.visit(c, penc)
 			}
-		}
+		})
 		return
 	case "comment":
 		// A marker comment the tool did not write (the user's own, or one
@@ -130,9 +145,7 @@ func (s *stripper) visit(n *node, penc string) {
 			return
 		}
 	}
-	for i := uint(0); i < n.NamedChildCount(); i++ {
-		s.visit(n.NamedChild(i), penc)
-	}
+	s.eachNamedChild(n, func(c *node) { s.visit(c, penc) })
 }
 
 // isOurImport reports whether an import is the runtime's: from a module

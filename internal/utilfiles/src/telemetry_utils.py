@@ -68,6 +68,20 @@ class _Noop(object):
         return None
 
 
+try:
+    # None.__init__ is object.__init__ bound to None: a C function that
+    # takes any arguments and returns None (NoneType has a __new__ of its
+    # own, so object.__init__ lets extra arguments pass). As both methods it
+    # spares every call made while telemetry is off two Python frames, over
+    # half of what the with block costs then, and a frame less to overflow
+    # near the recursion limit; returning None, it lets exceptions through.
+    # Checked first, so that an interpreter that disagrees keeps the two
+    # methods above.
+    if None.__init__(None, None, None) is None:
+        _Noop.__enter__ = _Noop.__exit__ = None.__init__
+except Exception:
+    pass
+
 _NOOP = _Noop()
 
 
