@@ -18,6 +18,7 @@ const (
 	Python     Language = "python"
 	JavaScript Language = "javascript"
 	TypeScript Language = "typescript"
+	Go         Language = "go"
 )
 
 // Kind is the kind of code construct that can carry telemetry.
