@@ -41,6 +41,7 @@ type fnInfo struct {
 	qual    string
 	scope   []string
 	hasGoto bool
+	ignored bool // the function opted out, and so did what is in it
 }
 
 func (l *language) find(f *source.File) ([]source.Construct, error) {
@@ -212,7 +213,7 @@ func (fd *finder) function(n *node) {
 		c.Skip = ignoreReason
 	}
 	fd.out = append(fd.out, c)
-	info := &fnInfo{qual: qual, scope: params, hasGoto: containsGoto(body)}
+	info := &fnInfo{qual: qual, scope: params, hasGoto: containsGoto(body), ignored: c.Skip != ""}
 	fd.walk(body, info, false)
 }
 
@@ -308,7 +309,7 @@ func (fd *finder) walk(n *node, fn *fnInfo, inLoop bool) {
 			fd.statements(c, fn, inLoop)
 		case "func_literal":
 			if body := c.ChildByFieldName("body"); body != nil {
-				inner := &fnInfo{qual: fn.qual, scope: fn.scope, hasGoto: containsGoto(body)}
+				inner := &fnInfo{qual: fn.qual, scope: fn.scope, hasGoto: containsGoto(body), ignored: fn.ignored}
 				fd.walk(body, inner, false)
 			}
 		default:
@@ -359,7 +360,7 @@ func (fd *finder) loop(n, before *node, fn *fnInfo, inLoop bool) {
 		// and a goto may not jump over a declaration: no counting here.
 		c.Anchor.Inline = true
 	}
-	if fd.ignored[int(before.StartPosition().Row)-1] {
+	if fn.ignored || fd.ignored[int(before.StartPosition().Row)-1] {
 		c.Skip = ignoreReason
 	}
 	fd.out = append(fd.out, c)
@@ -408,6 +409,9 @@ func (fd *finder) variable(st *node, fn *fnInfo, inLoop bool) {
 	c.Scope = append(append([]string{}, fn.scope...), targets...)
 	c.InLoop = inLoop
 	c.Anchor = source.Anchor{Before: int(st.StartByte()), BodyStart: -1, BodyEnd: -1, After: int(st.EndByte())}
+	if fn.ignored || fd.ignored[int(st.StartPosition().Row)-1] {
+		c.Skip = ignoreReason
+	}
 	fd.out = append(fd.out, c)
 }
 
