@@ -3,7 +3,7 @@
 // renders the calls of docs/injected-code.md, strips them again byte for
 // byte, places the runtime file zz_telemetry_utils.go in each instrumented
 // package's folder, and validates instrumented output with a clean parse
-// plus, when a go toolchain is on PATH, go vet of the package with the
+// (tree-sitter and gofmt's go/parser) plus, when a go toolchain is on PATH, go vet of the package with the
 // output and the runtime laid over the disk (go's -overlay).
 //
 // Every insertion stays on the line it is inserted into, between /*@ti{*/
@@ -22,6 +22,8 @@ package golang
 import (
 	"context"
 	"fmt"
+	"go/parser"
+	"go/token"
 	"path"
 	"runtime"
 	"sync"
@@ -97,7 +99,8 @@ func (l *language) place(f *source.File) layout.Placement {
 	}
 }
 
-// validate checks instrumented output: a clean parse, then go vet of the
+// validate checks instrumented output: a clean parse by tree-sitter (by
+// which Strip finds the markers) and by go/parser, then go vet of the
 // package with the output and the runtime laid over the disk. When the
 // package does not vet as it stands either (a missing dependency, an
 // older toolchain), the parse has the last word.
@@ -107,6 +110,10 @@ func (l *language) validate(ctx context.Context, f *source.File, out []byte) err
 		return fmt.Errorf("instrumented output does not parse: %w", err)
 	}
 	tree.Close()
+	// go/parser is gofmt's own parser: what it rejects, no go tool builds.
+	if _, err := parser.ParseFile(token.NewFileSet(), f.Path, out, parser.SkipObjectResolution); err != nil {
+		return fmt.Errorf("instrumented output does not parse: %w", err)
+	}
 	if l.vet == nil || f.Abs == "" {
 		return nil
 	}
