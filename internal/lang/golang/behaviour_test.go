@@ -21,7 +21,7 @@ import (
 )
 
 // behaviourModule writes testdata/behaviour/main.go.in into two modules
-// whose go.mod says go 1.16 (so the runtime must compile at that language
+// whose go.mod says go 1.11 (so the runtime must compile at that language
 // level): the original, and the instrumented copy with its runtime. It
 // returns the two folders.
 func behaviourModule(t *testing.T) (orig, inst string) {
@@ -35,7 +35,7 @@ func behaviourModule(t *testing.T) (orig, inst string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	gomod := []byte("module behaviour\n\ngo 1.16\n")
+	gomod := []byte("module behaviour\n\ngo 1.11\n")
 	orig, inst = t.TempDir(), t.TempDir()
 	writeFile(t, filepath.Join(orig, "go.mod"), gomod)
 	writeFile(t, filepath.Join(orig, "main.go"), src)

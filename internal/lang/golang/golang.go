@@ -3,8 +3,9 @@
 // renders the calls of docs/injected-code.md, strips them again byte for
 // byte, places the runtime file zz_telemetry_utils.go in each instrumented
 // package's folder, and validates instrumented output with a clean parse
-// (tree-sitter and gofmt's go/parser) plus, when a go toolchain is on PATH, go vet of the package with the
-// output and the runtime laid over the disk (go's -overlay).
+// (tree-sitter and gofmt's go/parser) plus, when a go toolchain is on PATH,
+// the type checker of go build's front end on the package with the output
+// and the runtime in place (see checker).
 //
 // Every insertion stays on the line it is inserted into, between /*@ti{*/
 // and /*}@ti*/ markers: no line of the file moves, so panics,
@@ -38,16 +39,17 @@ import (
 
 // Options configures the Go language.
 type Options struct {
-	// Go is the go command Validate runs go vet with; "" looks it up on
-	// PATH. Without one, Validate relies on the tree-sitter parse.
+	// Go is the go command whose go list gives Validate the package's
+	// files and its dependencies' export data; "" looks it up on PATH.
+	// Without one, Validate relies on the parse.
 	Go string
-	// NoToolchain turns the go vet check off even when go is found.
+	// NoToolchain turns the type check off even when go is found.
 	NoToolchain bool
 }
 
 type language struct {
 	parser *treesitter.Parser
-	vet    *vetter // nil without a toolchain
+	types  *checker // nil without a toolchain
 
 	closeOnce sync.Once
 }
@@ -56,7 +58,7 @@ type language struct {
 func New(opts Options) lang.Language {
 	l := &language{parser: treesitter.NewParser(treesitter.Go, runtime.GOMAXPROCS(0))}
 	if !opts.NoToolchain {
-		l.vet = newVetter(opts.Go)
+		l.types = newChecker(opts.Go)
 	}
 	return lang.Language{
 		Name:         source.Go,
@@ -100,10 +102,8 @@ func (l *language) place(f *source.File) layout.Placement {
 }
 
 // validate checks instrumented output: a clean parse by tree-sitter (by
-// which Strip finds the markers) and by go/parser, then go vet of the
-// package with the output and the runtime laid over the disk. When the
-// package does not vet as it stands either (a missing dependency, an
-// older toolchain), the parse has the last word.
+// which Strip finds the markers) and by go/parser, then a type check of
+// the package with the output and the runtime in place.
 func (l *language) validate(ctx context.Context, f *source.File, out []byte) error {
 	tree, err := l.parse(ctx, out)
 	if err != nil {
@@ -114,14 +114,14 @@ func (l *language) validate(ctx context.Context, f *source.File, out []byte) err
 	if _, err := parser.ParseFile(token.NewFileSet(), f.Path, out, parser.SkipObjectResolution); err != nil {
 		return fmt.Errorf("instrumented output does not parse: %w", err)
 	}
-	if l.vet == nil || f.Abs == "" {
+	if l.types == nil || f.Abs == "" {
 		return nil
 	}
 	pkg := packageName(out)
 	if pkg == "" {
 		return nil
 	}
-	return l.vet.check(ctx, f, out, utilfiles.Go(pkg))
+	return l.types.check(ctx, f.Abs, out, pkg)
 }
 
 func (l *language) close() error {

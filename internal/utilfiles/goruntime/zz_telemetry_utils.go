@@ -4,8 +4,9 @@
 // it, under the instrumented package's own name, into every package folder
 // it instruments (zz_telemetry_utils.go): every identifier starts with
 // _telemetry_utils, none is exported, it needs the standard library only and
-// compiles at language version go1.16 (no generics, no any, no atomic types),
-// so it builds in any module. See docs/injected-code.md for the calls.
+// compiles at language version go1.11, where modules began (no generics, no
+// any, no atomic types, no 0o literals), so it builds in any module. See
+// docs/injected-code.md for the calls.
 //
 // Nothing runs until an instrumented function is called; with neither
 // OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT nor TELEMETRY_INJECT_FILE set (or with
@@ -532,7 +533,7 @@ func (s *_telemetry_utils_state) export(span string, root bool, name string) {
 	if s.path != "" {
 		s.fmu.Lock()
 		defer s.fmu.Unlock()
-		f, err := os.OpenFile(s.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+		f, err := os.OpenFile(s.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0644)
 		if err != nil {
 			return
 		}
