@@ -93,6 +93,9 @@ func imports(t *testing.T) map[string][]string {
 			if name == "testdata" || name == "node_modules" || (strings.HasPrefix(name, ".") && path != root) {
 				return filepath.SkipDir
 			}
+			if _, err := os.Stat(filepath.Join(path, "go.mod")); err == nil && path != root {
+				return filepath.SkipDir // a module of its own (examples/shop-go), not ours
+			}
 			return nil
 		}
 		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
