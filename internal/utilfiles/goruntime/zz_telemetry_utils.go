@@ -16,23 +16,23 @@
 package goruntime
 
 import (
-	"bytes"
-	"context"
-	crand "crypto/rand"
-	"encoding/binary"
-	"encoding/hex"
-	"encoding/json"
-	"net/http"
-	"net/url"
-	"os"
-	"path/filepath"
-	"reflect"
-	"runtime"
-	"strconv"
-	"strings"
-	"sync"
-	"sync/atomic"
-	"time"
+	_telemetry_utils_bytes "bytes"
+	_telemetry_utils_context "context"
+	_telemetry_utils_crand "crypto/rand"
+	_telemetry_utils_binary "encoding/binary"
+	_telemetry_utils_hex "encoding/hex"
+	_telemetry_utils_json "encoding/json"
+	_telemetry_utils_http "net/http"
+	_telemetry_utils_url "net/url"
+	_telemetry_utils_os "os"
+	_telemetry_utils_filepath "path/filepath"
+	_telemetry_utils_reflect "reflect"
+	_telemetry_utils_runtime "runtime"
+	_telemetry_utils_strconv "strconv"
+	_telemetry_utils_strings "strings"
+	_telemetry_utils_sync "sync"
+	_telemetry_utils_atomic "sync/atomic"
+	_telemetry_utils_time "time"
 )
 
 // _telemetry_utils_span is one span. Its fields after mu change while it is
@@ -47,11 +47,11 @@ type _telemetry_utils_span struct {
 	file   string
 	line   int
 	gid    uint64
-	ctx    context.Context
+	ctx    _telemetry_utils_context.Context
 	start  int64
 	record bool
 
-	mu     sync.Mutex
+	mu     _telemetry_utils_sync.Mutex
 	attrs  []string // rendered {"key":..,"value":..} objects
 	events []string
 	loops  []*_telemetry_utils_loopc
@@ -66,27 +66,27 @@ type _telemetry_utils_loopc struct {
 // _telemetry_utils_state is the package copy's configuration and the
 // goroutines' current spans.
 type _telemetry_utils_state struct {
-	once     sync.Once
+	once     _telemetry_utils_sync.Once
 	on       bool
 	url      string
 	path     string
 	headers  map[string]string
 	resource string
-	timeout  time.Duration
-	delay    time.Duration
+	timeout  _telemetry_utils_time.Duration
+	delay    _telemetry_utils_time.Duration
 	batch    int
 	maxQueue int
 
-	cur  sync.Map // goroutine id -> innermost open *_telemetry_utils_span
-	ctxs sync.Map // context.Context (pointer kinds only) -> *_telemetry_utils_span
+	cur  _telemetry_utils_sync.Map // goroutine id -> innermost open *_telemetry_utils_span
+	ctxs _telemetry_utils_sync.Map // _telemetry_utils_context.Context (pointer kinds only) -> *_telemetry_utils_span
 
 	seed uint64
 	ctr  uint64
 
-	qmu   sync.Mutex
+	qmu   _telemetry_utils_sync.Mutex
 	queue []string
-	last  time.Time
-	fmu   sync.Mutex
+	last  _telemetry_utils_time.Time
+	fmu   _telemetry_utils_sync.Mutex
 }
 
 var _telemetry_utils_st _telemetry_utils_state
@@ -94,19 +94,19 @@ var _telemetry_utils_st _telemetry_utils_state
 func _telemetry_utils_config() *_telemetry_utils_state {
 	s := &_telemetry_utils_st
 	s.once.Do(func() {
-		if strings.EqualFold(strings.TrimSpace(os.Getenv("OTEL_SDK_DISABLED")), "true") {
+		if _telemetry_utils_strings.EqualFold(_telemetry_utils_strings.TrimSpace(_telemetry_utils_os.Getenv("OTEL_SDK_DISABLED")), "true") {
 			return
 		}
-		s.url = os.Getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+		s.url = _telemetry_utils_os.Getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
 		if s.url == "" {
-			if base := os.Getenv("OTEL_EXPORTER_OTLP_ENDPOINT"); base != "" {
-				s.url = strings.TrimRight(base, "/") + "/v1/traces"
+			if base := _telemetry_utils_os.Getenv("OTEL_EXPORTER_OTLP_ENDPOINT"); base != "" {
+				s.url = _telemetry_utils_strings.TrimRight(base, "/") + "/v1/traces"
 			}
 		}
 		if s.url == "" {
-			if p := os.Getenv("TELEMETRY_INJECT_FILE"); p != "" {
+			if p := _telemetry_utils_os.Getenv("TELEMETRY_INJECT_FILE"); p != "" {
 				// Resolved now: the program may change directory later.
-				if abs, err := filepath.Abs(p); err == nil {
+				if abs, err := _telemetry_utils_filepath.Abs(p); err == nil {
 					s.path = abs
 				}
 			}
@@ -115,23 +115,23 @@ func _telemetry_utils_config() *_telemetry_utils_state {
 			return
 		}
 		var seed [8]byte
-		if _, err := crand.Read(seed[:]); err != nil {
+		if _, err := _telemetry_utils_crand.Read(seed[:]); err != nil {
 			return
 		}
-		s.seed = binary.LittleEndian.Uint64(seed[:])
-		s.headers = _telemetry_utils_pairs(os.Getenv("OTEL_EXPORTER_OTLP_HEADERS"))
-		for k, v := range _telemetry_utils_pairs(os.Getenv("OTEL_EXPORTER_OTLP_TRACES_HEADERS")) {
+		s.seed = _telemetry_utils_binary.LittleEndian.Uint64(seed[:])
+		s.headers = _telemetry_utils_pairs(_telemetry_utils_os.Getenv("OTEL_EXPORTER_OTLP_HEADERS"))
+		for k, v := range _telemetry_utils_pairs(_telemetry_utils_os.Getenv("OTEL_EXPORTER_OTLP_TRACES_HEADERS")) {
 			s.headers[k] = v
 		}
-		s.timeout = _telemetry_utils_ms("OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", _telemetry_utils_ms("OTEL_EXPORTER_OTLP_TIMEOUT", 10*time.Second))
-		s.delay = _telemetry_utils_ms("OTEL_BSP_SCHEDULE_DELAY", 5*time.Second)
+		s.timeout = _telemetry_utils_ms("OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", _telemetry_utils_ms("OTEL_EXPORTER_OTLP_TIMEOUT", 10*_telemetry_utils_time.Second))
+		s.delay = _telemetry_utils_ms("OTEL_BSP_SCHEDULE_DELAY", 5*_telemetry_utils_time.Second)
 		s.maxQueue = int(_telemetry_utils_num("OTEL_BSP_MAX_QUEUE_SIZE", 2048))
 		s.batch = int(_telemetry_utils_num("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", 512))
 		res := map[string]string{"service.name": "unknown_service:go"}
-		for k, v := range _telemetry_utils_pairs(os.Getenv("OTEL_RESOURCE_ATTRIBUTES")) {
+		for k, v := range _telemetry_utils_pairs(_telemetry_utils_os.Getenv("OTEL_RESOURCE_ATTRIBUTES")) {
 			res[k] = v
 		}
-		if n := os.Getenv("OTEL_SERVICE_NAME"); n != "" {
+		if n := _telemetry_utils_os.Getenv("OTEL_SERVICE_NAME"); n != "" {
 			res["service.name"] = n
 		}
 		res["telemetry.sdk.name"] = "telemetry-inject"
@@ -144,23 +144,23 @@ func _telemetry_utils_config() *_telemetry_utils_state {
 		for k, v := range res {
 			attrs = append(attrs, _telemetry_utils_attr(k, _telemetry_utils_str(v)))
 		}
-		attrs = append(attrs, _telemetry_utils_attr("process.pid", _telemetry_utils_int(int64(os.Getpid()))))
-		s.resource = strings.Join(attrs, ",")
-		s.last = time.Now()
+		attrs = append(attrs, _telemetry_utils_attr("process.pid", _telemetry_utils_int(int64(_telemetry_utils_os.Getpid()))))
+		s.resource = _telemetry_utils_strings.Join(attrs, ",")
+		s.last = _telemetry_utils_time.Now()
 		s.on = true
 	})
 	return s
 }
 
-func _telemetry_utils_ms(name string, def time.Duration) time.Duration {
-	if v, err := strconv.ParseFloat(strings.TrimSpace(os.Getenv(name)), 64); err == nil && v >= 1 {
-		return time.Duration(v * float64(time.Millisecond))
+func _telemetry_utils_ms(name string, def _telemetry_utils_time.Duration) _telemetry_utils_time.Duration {
+	if v, err := _telemetry_utils_strconv.ParseFloat(_telemetry_utils_strings.TrimSpace(_telemetry_utils_os.Getenv(name)), 64); err == nil && v >= 1 {
+		return _telemetry_utils_time.Duration(v * float64(_telemetry_utils_time.Millisecond))
 	}
 	return def
 }
 
 func _telemetry_utils_num(name string, def float64) float64 {
-	if v, err := strconv.ParseFloat(strings.TrimSpace(os.Getenv(name)), 64); err == nil && v >= 1 {
+	if v, err := _telemetry_utils_strconv.ParseFloat(_telemetry_utils_strings.TrimSpace(_telemetry_utils_os.Getenv(name)), 64); err == nil && v >= 1 {
 		return v
 	}
 	return def
@@ -169,16 +169,16 @@ func _telemetry_utils_num(name string, def float64) float64 {
 // _telemetry_utils_pairs parses the "k=v,k2=v2" lists of the OTEL_* variables.
 func _telemetry_utils_pairs(text string) map[string]string {
 	out := map[string]string{}
-	for _, part := range strings.Split(text, ",") {
-		i := strings.IndexByte(part, '=')
+	for _, part := range _telemetry_utils_strings.Split(text, ",") {
+		i := _telemetry_utils_strings.IndexByte(part, '=')
 		if i <= 0 {
 			continue
 		}
-		k, v := strings.TrimSpace(part[:i]), strings.TrimSpace(part[i+1:])
-		if uk, err := url.PathUnescape(k); err == nil {
+		k, v := _telemetry_utils_strings.TrimSpace(part[:i]), _telemetry_utils_strings.TrimSpace(part[i+1:])
+		if uk, err := _telemetry_utils_url.PathUnescape(k); err == nil {
 			k = uk
 		}
-		if uv, err := url.PathUnescape(v); err == nil {
+		if uv, err := _telemetry_utils_url.PathUnescape(v); err == nil {
 			v = uv
 		}
 		if k != "" {
@@ -192,18 +192,18 @@ func _telemetry_utils_pairs(text string) map[string]string {
 // runtime never reuses, from the first line of its stack trace.
 func _telemetry_utils_goid() uint64 {
 	var buf [64]byte
-	b := buf[:runtime.Stack(buf[:], false)]
-	b = bytes.TrimPrefix(b, []byte("goroutine "))
-	if i := bytes.IndexByte(b, ' '); i > 0 {
+	b := buf[:_telemetry_utils_runtime.Stack(buf[:], false)]
+	b = _telemetry_utils_bytes.TrimPrefix(b, []byte("goroutine "))
+	if i := _telemetry_utils_bytes.IndexByte(b, ' '); i > 0 {
 		b = b[:i]
 	}
-	n, _ := strconv.ParseUint(string(b), 10, 64)
+	n, _ := _telemetry_utils_strconv.ParseUint(string(b), 10, 64)
 	return n
 }
 
 func (s *_telemetry_utils_state) newID() uint64 {
 	// splitmix64 over a counter: never the program's math/rand stream.
-	z := s.seed + atomic.AddUint64(&s.ctr, 1)*0x9e3779b97f4a7c15
+	z := s.seed + _telemetry_utils_atomic.AddUint64(&s.ctr, 1)*0x9e3779b97f4a7c15
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
 	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
 	return z ^ (z >> 31)
@@ -223,12 +223,12 @@ func _telemetry_utils_current() *_telemetry_utils_span {
 }
 
 // _telemetry_utils_fn starts the span of an instrumented function. ctx is
-// the function's context.Context parameter, or nil: when the goroutine has
+// the function's _telemetry_utils_context.Context parameter, or nil: when the goroutine has
 // no open span, a span still open elsewhere with the same ctx is the parent
 // (the goroutine was handed the context of its caller). kv alternates
 // attribute names and pointers to the parameters; with values false only
 // their shapes are recorded.
-func _telemetry_utils_fn(ctx context.Context, name, file string, line int, record, values bool, kv ...interface{}) *_telemetry_utils_span {
+func _telemetry_utils_fn(ctx _telemetry_utils_context.Context, name, file string, line int, record, values bool, kv ...interface{}) *_telemetry_utils_span {
 	s := _telemetry_utils_config()
 	if !s.on {
 		return nil
@@ -236,7 +236,7 @@ func _telemetry_utils_fn(ctx context.Context, name, file string, line int, recor
 	sp := &_telemetry_utils_span{name: name, file: file, line: line, record: record, gid: _telemetry_utils_goid()}
 	if v, ok := s.cur.Load(sp.gid); ok {
 		sp.parent = v.(*_telemetry_utils_span)
-	} else if ctx != nil && reflect.TypeOf(ctx).Kind() == reflect.Ptr {
+	} else if ctx != nil && _telemetry_utils_reflect.TypeOf(ctx).Kind() == _telemetry_utils_reflect.Ptr {
 		if v, ok := s.ctxs.Load(ctx); ok {
 			p := v.(*_telemetry_utils_span)
 			sp.trace, sp.pid, sp.hasPid = p.trace, p.id, true
@@ -245,10 +245,10 @@ func _telemetry_utils_fn(ctx context.Context, name, file string, line int, recor
 	if sp.parent != nil {
 		sp.trace, sp.pid, sp.hasPid = sp.parent.trace, sp.parent.id, true
 	} else if !sp.hasPid {
-		binary.BigEndian.PutUint64(sp.trace[:8], s.newID())
-		binary.BigEndian.PutUint64(sp.trace[8:], s.newID())
+		_telemetry_utils_binary.BigEndian.PutUint64(sp.trace[:8], s.newID())
+		_telemetry_utils_binary.BigEndian.PutUint64(sp.trace[8:], s.newID())
 	}
-	binary.BigEndian.PutUint64(sp.id[:], s.newID())
+	_telemetry_utils_binary.BigEndian.PutUint64(sp.id[:], s.newID())
 	sp.attrs = append(sp.attrs,
 		_telemetry_utils_attr("code.function.name", _telemetry_utils_str(name)),
 		_telemetry_utils_attr("code.file.path", _telemetry_utils_str(file)),
@@ -257,13 +257,13 @@ func _telemetry_utils_fn(ctx context.Context, name, file string, line int, recor
 		k, _ := kv[i].(string)
 		sp.attrs = append(sp.attrs, _telemetry_utils_attr(k, _telemetry_utils_describe(k, kv[i+1], values)))
 	}
-	if ctx != nil && reflect.TypeOf(ctx).Kind() == reflect.Ptr {
+	if ctx != nil && _telemetry_utils_reflect.TypeOf(ctx).Kind() == _telemetry_utils_reflect.Ptr {
 		if _, loaded := s.ctxs.LoadOrStore(ctx, sp); !loaded {
 			sp.ctx = ctx
 		}
 	}
 	s.cur.Store(sp.gid, sp)
-	sp.start = time.Now().UnixNano()
+	sp.start = _telemetry_utils_time.Now().UnixNano()
 	return sp
 }
 
@@ -275,7 +275,7 @@ func (sp *_telemetry_utils_span) end() {
 	if sp == nil {
 		return
 	}
-	end := time.Now().UnixNano()
+	end := _telemetry_utils_time.Now().UnixNano()
 	s := &_telemetry_utils_st
 	if sp.parent != nil {
 		s.cur.Store(sp.gid, sp.parent)
@@ -289,7 +289,7 @@ func (sp *_telemetry_utils_span) end() {
 	if sp.record && _telemetry_utils_panicking() {
 		status = `{"code":2,"message":"panic"}`
 		sp.mu.Lock()
-		sp.events = append(sp.events, `{"timeUnixNano":"`+strconv.FormatInt(end, 10)+`","name":"exception","attributes":[`+
+		sp.events = append(sp.events, `{"timeUnixNano":"`+_telemetry_utils_strconv.FormatInt(end, 10)+`","name":"exception","attributes":[`+
 			_telemetry_utils_attr("exception.type", _telemetry_utils_str("panic"))+`]}`)
 		sp.mu.Unlock()
 	}
@@ -301,7 +301,7 @@ func (sp *_telemetry_utils_span) end() {
 	var counts []string
 	var sums []int64
 	for _, l := range sp.loops {
-		n := atomic.LoadInt64(&l.n)
+		n := _telemetry_utils_atomic.LoadInt64(&l.n)
 		found := false
 		for i, c := range counts {
 			if c == l.name {
@@ -316,15 +316,15 @@ func (sp *_telemetry_utils_span) end() {
 	for i, c := range counts {
 		attrs = append(attrs, _telemetry_utils_attr(c+".iterations", _telemetry_utils_int(sums[i])))
 	}
-	var b strings.Builder
-	b.WriteString(`{"traceId":"` + hex.EncodeToString(sp.trace[:]) + `","spanId":"` + hex.EncodeToString(sp.id[:]) + `"`)
+	var b _telemetry_utils_strings.Builder
+	b.WriteString(`{"traceId":"` + _telemetry_utils_hex.EncodeToString(sp.trace[:]) + `","spanId":"` + _telemetry_utils_hex.EncodeToString(sp.id[:]) + `"`)
 	if sp.hasPid {
-		b.WriteString(`,"parentSpanId":"` + hex.EncodeToString(sp.pid[:]) + `"`)
+		b.WriteString(`,"parentSpanId":"` + _telemetry_utils_hex.EncodeToString(sp.pid[:]) + `"`)
 	}
-	b.WriteString(`,"name":` + _telemetry_utils_q(sp.name) + `,"kind":1,"startTimeUnixNano":"` + strconv.FormatInt(sp.start, 10) +
-		`","endTimeUnixNano":"` + strconv.FormatInt(end, 10) + `","attributes":[` + strings.Join(attrs, ",") + `],"status":` + status)
+	b.WriteString(`,"name":` + _telemetry_utils_q(sp.name) + `,"kind":1,"startTimeUnixNano":"` + _telemetry_utils_strconv.FormatInt(sp.start, 10) +
+		`","endTimeUnixNano":"` + _telemetry_utils_strconv.FormatInt(end, 10) + `","attributes":[` + _telemetry_utils_strings.Join(attrs, ",") + `],"status":` + status)
 	if len(sp.events) > 0 {
-		b.WriteString(`,"events":[` + strings.Join(sp.events, ",") + `]`)
+		b.WriteString(`,"events":[` + _telemetry_utils_strings.Join(sp.events, ",") + `]`)
 	}
 	b.WriteString("}")
 	sp.mu.Unlock()
@@ -336,14 +336,14 @@ func (sp *_telemetry_utils_span) end() {
 // function's return, called it.
 func _telemetry_utils_panicking() bool {
 	var pcs [8]uintptr
-	n := runtime.Callers(3, pcs[:])
-	frames := runtime.CallersFrames(pcs[:n])
+	n := _telemetry_utils_runtime.Callers(3, pcs[:])
+	frames := _telemetry_utils_runtime.CallersFrames(pcs[:n])
 	for {
 		f, more := frames.Next()
 		switch {
 		case f.Function == "runtime.gopanic":
 			return true
-		case strings.HasPrefix(f.Function, "runtime."), strings.Contains(f.Function, ".deferwrap"), strings.HasSuffix(f.Function, "-fm"):
+		case _telemetry_utils_strings.HasPrefix(f.Function, "runtime."), _telemetry_utils_strings.Contains(f.Function, ".deferwrap"), _telemetry_utils_strings.HasSuffix(f.Function, "-fm"):
 		default:
 			return false
 		}
@@ -371,7 +371,7 @@ func _telemetry_utils_loop(name, file string, line int) *_telemetry_utils_loopc 
 // tick counts one iteration.
 func (c *_telemetry_utils_loopc) tick() {
 	if c != nil {
-		atomic.AddInt64(&c.n, 1)
+		_telemetry_utils_atomic.AddInt64(&c.n, 1)
 	}
 }
 
@@ -403,7 +403,7 @@ func _telemetry_utils_mark(key, file string, line int) {
 }
 
 func (sp *_telemetry_utils_span) event(name, file string, line int, extra string) {
-	e := `{"timeUnixNano":"` + strconv.FormatInt(time.Now().UnixNano(), 10) + `","name":` + _telemetry_utils_q(name) + `,"attributes":[` +
+	e := `{"timeUnixNano":"` + _telemetry_utils_strconv.FormatInt(_telemetry_utils_time.Now().UnixNano(), 10) + `","name":` + _telemetry_utils_q(name) + `,"attributes":[` +
 		_telemetry_utils_attr("code.file.path", _telemetry_utils_str(file)) + "," + _telemetry_utils_attr("code.line.number", _telemetry_utils_int(int64(line)))
 	if extra != "" {
 		e += "," + extra
@@ -425,30 +425,30 @@ func _telemetry_utils_many(ps []interface{}, values bool) string {
 	for i, p := range ps {
 		parts[i] = _telemetry_utils_shape(p)
 		if values {
-			if v := reflect.ValueOf(p); v.Kind() == reflect.Ptr && !v.IsNil() {
+			if v := _telemetry_utils_reflect.ValueOf(p); v.Kind() == _telemetry_utils_reflect.Ptr && !v.IsNil() {
 				if s, ok := _telemetry_utils_scalar(v.Elem()); ok {
 					parts[i] = s
 				}
 			}
 		}
 	}
-	return "(" + strings.Join(parts, ", ") + ")"
+	return "(" + _telemetry_utils_strings.Join(parts, ", ") + ")"
 }
 
 // _telemetry_utils_describe renders the variable p points to as an
 // attribute value: its shape, or with values set an exact scalar.
 func _telemetry_utils_describe(key string, p interface{}, values bool) string {
-	v := reflect.ValueOf(p)
-	if values && v.Kind() == reflect.Ptr && !v.IsNil() && !_telemetry_utils_sensitive(key) {
+	v := _telemetry_utils_reflect.ValueOf(p)
+	if values && v.Kind() == _telemetry_utils_reflect.Ptr && !v.IsNil() && !_telemetry_utils_sensitive(key) {
 		e := v.Elem()
 		switch e.Kind() {
-		case reflect.Bool:
-			return `{"boolValue":` + strconv.FormatBool(e.Bool()) + `}`
-		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		case _telemetry_utils_reflect.Bool:
+			return `{"boolValue":` + _telemetry_utils_strconv.FormatBool(e.Bool()) + `}`
+		case _telemetry_utils_reflect.Int, _telemetry_utils_reflect.Int8, _telemetry_utils_reflect.Int16, _telemetry_utils_reflect.Int32, _telemetry_utils_reflect.Int64:
 			return _telemetry_utils_int(e.Int())
-		case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-			return `{"intValue":"` + strconv.FormatUint(e.Uint(), 10) + `"}`
-		case reflect.String:
+		case _telemetry_utils_reflect.Uint, _telemetry_utils_reflect.Uint8, _telemetry_utils_reflect.Uint16, _telemetry_utils_reflect.Uint32, _telemetry_utils_reflect.Uint64:
+			return `{"intValue":"` + _telemetry_utils_strconv.FormatUint(e.Uint(), 10) + `"}`
+		case _telemetry_utils_reflect.String:
 			if s := e.String(); len(s) <= 64 {
 				return _telemetry_utils_str(s)
 			}
@@ -457,14 +457,14 @@ func _telemetry_utils_describe(key string, p interface{}, values bool) string {
 	return _telemetry_utils_str(_telemetry_utils_shape(p))
 }
 
-func _telemetry_utils_scalar(e reflect.Value) (string, bool) {
+func _telemetry_utils_scalar(e _telemetry_utils_reflect.Value) (string, bool) {
 	switch e.Kind() {
-	case reflect.Bool:
-		return strconv.FormatBool(e.Bool()), true
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return strconv.FormatInt(e.Int(), 10), true
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return strconv.FormatUint(e.Uint(), 10), true
+	case _telemetry_utils_reflect.Bool:
+		return _telemetry_utils_strconv.FormatBool(e.Bool()), true
+	case _telemetry_utils_reflect.Int, _telemetry_utils_reflect.Int8, _telemetry_utils_reflect.Int16, _telemetry_utils_reflect.Int32, _telemetry_utils_reflect.Int64:
+		return _telemetry_utils_strconv.FormatInt(e.Int(), 10), true
+	case _telemetry_utils_reflect.Uint, _telemetry_utils_reflect.Uint8, _telemetry_utils_reflect.Uint16, _telemetry_utils_reflect.Uint32, _telemetry_utils_reflect.Uint64:
+		return _telemetry_utils_strconv.FormatUint(e.Uint(), 10), true
 	}
 	return "", false
 }
@@ -472,12 +472,12 @@ func _telemetry_utils_scalar(e reflect.Value) (string, bool) {
 // _telemetry_utils_shape is the type of the variable p points to, with the
 // length of strings, slices, arrays, maps and channels: "string[5]".
 func _telemetry_utils_shape(p interface{}) string {
-	v := reflect.ValueOf(p)
-	if v.Kind() != reflect.Ptr || v.IsNil() {
+	v := _telemetry_utils_reflect.ValueOf(p)
+	if v.Kind() != _telemetry_utils_reflect.Ptr || v.IsNil() {
 		return "?"
 	}
 	e := v.Elem()
-	if e.Kind() == reflect.Interface {
+	if e.Kind() == _telemetry_utils_reflect.Interface {
 		if e.IsNil() {
 			return "nil"
 		}
@@ -485,12 +485,12 @@ func _telemetry_utils_shape(p interface{}) string {
 	}
 	t := e.Type().String()
 	switch e.Kind() {
-	case reflect.String, reflect.Slice, reflect.Array, reflect.Map, reflect.Chan:
-		if (e.Kind() == reflect.Slice || e.Kind() == reflect.Map) && e.IsNil() {
+	case _telemetry_utils_reflect.String, _telemetry_utils_reflect.Slice, _telemetry_utils_reflect.Array, _telemetry_utils_reflect.Map, _telemetry_utils_reflect.Chan:
+		if (e.Kind() == _telemetry_utils_reflect.Slice || e.Kind() == _telemetry_utils_reflect.Map) && e.IsNil() {
 			return t + "(nil)"
 		}
-		return t + "[" + strconv.Itoa(e.Len()) + "]"
-	case reflect.Ptr, reflect.Func:
+		return t + "[" + _telemetry_utils_strconv.Itoa(e.Len()) + "]"
+	case _telemetry_utils_reflect.Ptr, _telemetry_utils_reflect.Func:
 		if e.IsNil() {
 			return t + "(nil)"
 		}
@@ -499,9 +499,9 @@ func _telemetry_utils_shape(p interface{}) string {
 }
 
 func _telemetry_utils_sensitive(key string) bool {
-	k := strings.ToLower(key)
+	k := _telemetry_utils_strings.ToLower(key)
 	for _, w := range []string{"password", "passwd", "secret", "token", "apikey", "api_key", "auth", "cookie", "session", "credential", "private", "ssn", "card"} {
-		if strings.Contains(k, w) {
+		if _telemetry_utils_strings.Contains(k, w) {
 			return true
 		}
 	}
@@ -509,7 +509,7 @@ func _telemetry_utils_sensitive(key string) bool {
 }
 
 func _telemetry_utils_q(s string) string {
-	b, err := json.Marshal(s)
+	b, err := _telemetry_utils_json.Marshal(s)
 	if err != nil {
 		return `""`
 	}
@@ -518,7 +518,9 @@ func _telemetry_utils_q(s string) string {
 
 func _telemetry_utils_str(s string) string { return `{"stringValue":` + _telemetry_utils_q(s) + `}` }
 
-func _telemetry_utils_int(n int64) string { return `{"intValue":"` + strconv.FormatInt(n, 10) + `"}` }
+func _telemetry_utils_int(n int64) string {
+	return `{"intValue":"` + _telemetry_utils_strconv.FormatInt(n, 10) + `"}`
+}
 
 func _telemetry_utils_attr(k, v string) string {
 	return `{"key":` + _telemetry_utils_q(k) + `,"value":` + v + `}`
@@ -533,7 +535,7 @@ func (s *_telemetry_utils_state) export(span string, root bool, name string) {
 	if s.path != "" {
 		s.fmu.Lock()
 		defer s.fmu.Unlock()
-		f, err := os.OpenFile(s.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0644)
+		f, err := _telemetry_utils_os.OpenFile(s.path, _telemetry_utils_os.O_WRONLY|_telemetry_utils_os.O_APPEND|_telemetry_utils_os.O_CREATE, 0644)
 		if err != nil {
 			return
 		}
@@ -545,10 +547,10 @@ func (s *_telemetry_utils_state) export(span string, root bool, name string) {
 	if len(s.queue) < s.maxQueue {
 		s.queue = append(s.queue, span)
 	}
-	send := root && (len(s.queue) >= s.batch || time.Since(s.last) >= s.delay || name == "main.main")
+	send := root && (len(s.queue) >= s.batch || _telemetry_utils_time.Since(s.last) >= s.delay || name == "main.main")
 	var batch []string
 	if send {
-		batch, s.queue, s.last = s.queue, nil, time.Now()
+		batch, s.queue, s.last = s.queue, nil, _telemetry_utils_time.Now()
 	}
 	s.qmu.Unlock()
 	if len(batch) > 0 {
@@ -558,14 +560,14 @@ func (s *_telemetry_utils_state) export(span string, root bool, name string) {
 
 func (s *_telemetry_utils_state) post(spans []string) {
 	body := `{"resourceSpans":[{"resource":{"attributes":[` + s.resource + `]},"scopeSpans":[{"scope":{"name":"telemetry-inject"},"spans":[` +
-		strings.Join(spans, ",") + `]}]}]}`
+		_telemetry_utils_strings.Join(spans, ",") + `]}]}]}`
 	// No kept-alive connection: its goroutines would outlive the request.
-	tr := &http.Transport{DisableKeepAlives: true, Proxy: http.ProxyFromEnvironment}
+	tr := &_telemetry_utils_http.Transport{DisableKeepAlives: true, Proxy: _telemetry_utils_http.ProxyFromEnvironment}
 	defer tr.CloseIdleConnections()
-	client := &http.Client{Timeout: s.timeout, Transport: tr}
-	wait := 500 * time.Millisecond
+	client := &_telemetry_utils_http.Client{Timeout: s.timeout, Transport: tr}
+	wait := 500 * _telemetry_utils_time.Millisecond
 	for attempt := 0; attempt < 3; attempt++ {
-		req, err := http.NewRequest("POST", s.url, strings.NewReader(body))
+		req, err := _telemetry_utils_http.NewRequest("POST", s.url, _telemetry_utils_strings.NewReader(body))
 		if err != nil {
 			return
 		}
@@ -580,7 +582,7 @@ func (s *_telemetry_utils_state) post(spans []string) {
 		_ = resp.Body.Close()
 		switch resp.StatusCode {
 		case 429, 502, 503, 504:
-			time.Sleep(wait)
+			_telemetry_utils_time.Sleep(wait)
 			wait *= 2
 		default:
 			return
