@@ -211,10 +211,35 @@ func (fd *finder) function(n *node) {
 	c.Anchor.BodyIndent = ctxParam
 	if fd.ignored[int(n.StartPosition().Row)-1] {
 		c.Skip = ignoreReason
+	} else if d := compilerDirective(fd.src, int(n.StartByte())); d != "" {
+		c.Skip = "compiler directive " + d + ": a deferred call could break what it promises (stack size, race or pointer checks)"
 	}
 	fd.out = append(fd.out, c)
 	info := &fnInfo{qual: qual, scope: params, hasGoto: containsGoto(body), ignored: c.Skip != ""}
 	fd.walk(body, info, false)
+}
+
+// compilerDirective returns the first //go: directive in the comment lines
+// right above a declaration starting at start, other than //go:noinline,
+// or "". //go:nosplit functions must fit a tiny stack, which a defer
+// statement may exceed; //go:norace, //go:nocheckptr and the runtime's
+// own directives promise things about every call the body makes.
+func compilerDirective(src []byte, start int) string {
+	end := bytes.LastIndexByte(src[:start], '\n')
+	for end > 0 {
+		begin := bytes.LastIndexByte(src[:end], '\n') + 1
+		line := bytes.TrimSpace(src[begin:end])
+		if !bytes.HasPrefix(line, []byte("//")) {
+			return ""
+		}
+		if d, ok := bytes.CutPrefix(line, []byte("//go:")); ok {
+			if f := bytes.Fields(d); len(f) > 0 && string(f[0]) != "noinline" {
+				return "//go:" + string(f[0])
+			}
+		}
+		end = begin - 1
+	}
+	return ""
 }
 
 // receiverType returns the receiver's type name without pointer or type
