@@ -385,8 +385,13 @@ func (fd *finder) loop(n, before *node, fn *fnInfo, inLoop bool) {
 		// and a goto may not jump over a declaration: no counting here.
 		c.Anchor.Inline = true
 	}
-	if fn.ignored || fd.ignored[int(before.StartPosition().Row)-1] {
+	switch {
+	case fn.ignored || fd.ignored[int(before.StartPosition().Row)-1]:
 		c.Skip = ignoreReason
+	case fn.hasGoto && before != n:
+		// A goto may reach the label from code that ends in a return:
+		// a call put before the label would be unreachable code (go vet).
+		c.Skip = "labeled loop in a function with goto: nothing can go before its label"
 	}
 	fd.out = append(fd.out, c)
 	fd.walk(body, fn, true)
