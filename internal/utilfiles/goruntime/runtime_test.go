@@ -146,3 +146,25 @@ func TestConcurrentSpans(t *testing.T) {
 		t.Errorf("%d t.work spans, want 1600", n)
 	}
 }
+
+// BenchmarkSpan measures one instrumented call with telemetry on (a span
+// written to the JSON-lines file), a loop event and tick, and a variable.
+func BenchmarkSpan(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		func() {
+			defer _telemetry_utils_fn(nil, "t.bench", "t.go", 10, true, false, "i", &i).end()
+			l := _telemetry_utils_loop("t.bench.loop", "t.go", 11)
+			l.tick()
+			_telemetry_utils_var("t.bench.i", "t.go", 12, &i)
+		}()
+	}
+}
+
+// BenchmarkTick is one counted loop iteration.
+func BenchmarkTick(b *testing.B) {
+	defer _telemetry_utils_fn(nil, "t.tick", "t.go", 13, true, false).end()
+	l := _telemetry_utils_loop("t.tick.loop", "t.go", 14)
+	for i := 0; i < b.N; i++ {
+		l.tick()
+	}
+}

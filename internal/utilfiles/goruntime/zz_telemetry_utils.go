@@ -87,6 +87,7 @@ type _telemetry_utils_state struct {
 	queue []string
 	last  _telemetry_utils_time.Time
 	fmu   _telemetry_utils_sync.Mutex
+	file  *_telemetry_utils_os.File
 }
 
 var _telemetry_utils_st _telemetry_utils_state
@@ -535,12 +536,17 @@ func (s *_telemetry_utils_state) export(span string, root bool, name string) {
 	if s.path != "" {
 		s.fmu.Lock()
 		defer s.fmu.Unlock()
-		f, err := _telemetry_utils_os.OpenFile(s.path, _telemetry_utils_os.O_WRONLY|_telemetry_utils_os.O_APPEND|_telemetry_utils_os.O_CREATE, 0644)
-		if err != nil {
-			return
+		if s.file == nil {
+			// Opened once and kept: an open per span costs more than
+			// the span. O_APPEND keeps each line whole beside other
+			// packages' copies and other processes writing the file.
+			f, err := _telemetry_utils_os.OpenFile(s.path, _telemetry_utils_os.O_WRONLY|_telemetry_utils_os.O_APPEND|_telemetry_utils_os.O_CREATE, 0644)
+			if err != nil {
+				return
+			}
+			s.file = f
 		}
-		_, _ = f.Write([]byte(span + "\n"))
-		_ = f.Close()
+		_, _ = s.file.Write([]byte(span + "\n"))
 		return
 	}
 	s.qmu.Lock()
