@@ -82,6 +82,10 @@ func (fd *finder) function(n *node) {
 	c.Anchor.BodyIndent = ctxParam
 	if fd.ignored[int(n.StartPosition().Row)-1] {
 		c.Skip = ignoreReason
+	} else if body.StartPosition().Row == body.EndPosition().Row {
+		// gofmt keeps a one-line body on its line only while it holds one
+		// statement: a span would make gofmt reflow it for good.
+		c.Skip = "one-line function: a span costs more than it tells"
 	} else if d := compilerDirective(fd.src, int(n.StartByte())); d != "" {
 		c.Skip = "compiler directive " + d + ": a deferred call could break what it promises (stack size, race or pointer checks)"
 	}
@@ -196,8 +200,15 @@ func (fd *finder) walk(n *node, fn *fnInfo, inLoop bool) {
 // statements handles the statements of one statement list, where code can
 // be inserted before and after each.
 func (fd *finder) statements(list *node, fn *fnInfo, inLoop bool) {
+	// A block on one line (a func literal's "{ n *= 2 }") gets nothing:
+	// gofmt keeps it on one line only while it holds one statement.
+	oneLine := list.Parent() != nil && list.Parent().StartPosition().Row == list.Parent().EndPosition().Row
 	for i := uint(0); i < list.NamedChildCount(); i++ {
 		st := list.NamedChild(i)
+		if oneLine {
+			fd.walk(st, fn, inLoop)
+			continue
+		}
 		loopNode, before := st, st
 		for loopNode.Kind() == "labeled_statement" {
 			inner := lastNamedChild(loopNode)

@@ -47,10 +47,11 @@ func (l *language) strip(src []byte) ([]byte, int, error) {
 		}
 		start, end := int(o.StartByte()), int(marks[i+1].EndByte())
 		inner := src[o.EndByte():marks[i+1].StartByte()]
-		if !bytes.Contains(inner, []byte(runtimePrefix)) || bytes.ContainsAny(inner, "\n{}") {
+		if !bytes.Contains(inner, []byte(runtimePrefix)) || bytes.ContainsAny(inner, "{}") {
 			tree.Close()
 			return nil, 0, fmt.Errorf("line %d: the code between the markers is not what telemetry-inject wrote; remove it by hand", line)
 		}
+		start, end = gofmtted(src, start, end, bytes.IndexByte(inner, '\n') >= 0)
 		cut = append(cut, span{start, end})
 	}
 	tree.Close()
@@ -73,6 +74,29 @@ func (l *language) strip(src []byte) ([]byte, int, error) {
 		}
 	}
 	return out, len(cut), nil
+}
+
+// gofmtted widens the cut of one piece to what gofmt added around it, so
+// that an instrumented file gofmt reformatted strips back to the original
+// as gofmt writes it. What the tool inserts never holds a line break and
+// always shares its line with code, so none of this applies to its own
+// output, which strips back byte for byte: gofmt puts a space before a
+// piece it breaks over lines ("{ /*@ti{*/" then the call on a line of its
+// own), and moves a piece that stood before a statement onto a line of its
+// own, which goes whole.
+func gofmtted(src []byte, start, end int, broken bool) (int, int) {
+	if broken && start > 0 && src[start-1] == ' ' {
+		start--
+	}
+	lineStart := bytes.LastIndexByte(src[:start], '\n') + 1
+	lineEnd := bytes.IndexByte(src[end:], '\n')
+	if lineEnd < 0 {
+		return start, end
+	}
+	if len(bytes.TrimSpace(src[lineStart:start])) == 0 && len(bytes.TrimSpace(src[end:end+lineEnd])) == 0 {
+		return lineStart, end + lineEnd + 1
+	}
+	return start, end
 }
 
 // mentionsRuntime returns the 1-based line of the first identifier of the
