@@ -45,6 +45,11 @@ type pkgInfo struct {
 	files   []string // the Go files of the build, absolute
 	exports map[string]string
 	imports map[string]string // vendored import path mapping
+
+	mu       sync.Mutex // guards what typeCheck shares between checks
+	fset     *token.FileSet
+	importer types.Importer
+	parsed   map[string]*ast.File
 }
 
 func newChecker(exe string) *checker {
@@ -160,52 +165,55 @@ var runtimeImports = sync.OnceValue(func() []string {
 })
 
 // typeCheck checks the package with the files of replace in place of (or
-// beside) the ones on disk.
+// beside) the ones on disk. Checks of one package run one at a time and
+// share the file set, the importer (which reads each dependency's export
+// data once) and the syntax of the files read from disk (read once: a
+// sibling the run has instrumented meanwhile is still checked as it was).
 func (p *pkgInfo) typeCheck(replace map[string][]byte) error {
-	fset := token.NewFileSet()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.fset == nil {
+		p.fset = token.NewFileSet()
+		p.parsed = map[string]*ast.File{}
+		p.importer = importer.ForCompiler(p.fset, "gc", func(path string) (io.ReadCloser, error) {
+			if m, ok := p.imports[path]; ok {
+				path = m
+			}
+			exp, ok := p.exports[path]
+			if !ok {
+				return nil, fmt.Errorf("no export data for %s", path)
+			}
+			return os.Open(exp)
+		})
+	}
 	var files []*ast.File
-	seen := map[string]bool{}
-	add := func(name string, src []byte) error {
-		f, err := parser.ParseFile(fset, name, src, parser.SkipObjectResolution)
+	for _, name := range p.files {
+		if _, ok := replace[name]; ok {
+			continue
+		}
+		f, ok := p.parsed[name]
+		if !ok {
+			src, err := os.ReadFile(name)
+			if err != nil {
+				return err
+			}
+			if f, err = parser.ParseFile(p.fset, name, src, parser.SkipObjectResolution); err != nil {
+				return err
+			}
+			p.parsed[name] = f
+		}
+		files = append(files, f)
+	}
+	for name, src := range replace {
+		f, err := parser.ParseFile(p.fset, name, src, parser.SkipObjectResolution)
 		if err != nil {
 			return err
 		}
 		files = append(files, f)
-		seen[name] = true
-		return nil
-	}
-	for _, name := range p.files {
-		src, ok := replace[name]
-		if !ok {
-			var err error
-			if src, err = os.ReadFile(name); err != nil {
-				return err
-			}
-		}
-		if err := add(name, src); err != nil {
-			return err
-		}
-	}
-	for name, src := range replace {
-		if !seen[name] {
-			if err := add(name, src); err != nil {
-				return err
-			}
-		}
-	}
-	lookup := func(path string) (io.ReadCloser, error) {
-		if m, ok := p.imports[path]; ok {
-			path = m
-		}
-		exp, ok := p.exports[path]
-		if !ok {
-			return nil, fmt.Errorf("no export data for %s", path)
-		}
-		return os.Open(exp)
 	}
 	var first error
 	conf := types.Config{
-		Importer:  importer.ForCompiler(fset, "gc", lookup),
+		Importer:  p.importer,
 		GoVersion: p.goVer,
 		Error: func(err error) {
 			if first == nil {
@@ -213,6 +221,6 @@ func (p *pkgInfo) typeCheck(replace map[string][]byte) error {
 			}
 		},
 	}
-	_, _ = conf.Check(p.path, fset, files, nil)
+	_, _ = conf.Check(p.path, p.fset, files, nil)
 	return first
 }
