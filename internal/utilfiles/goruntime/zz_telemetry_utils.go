@@ -59,13 +59,17 @@ type _telemetry_utils_span struct {
 
 // _telemetry_utils_loopc counts one loop's iterations onto a span.
 type _telemetry_utils_loopc struct {
+	n    int64 // first: 64-bit atomics need 64-bit alignment on 32-bit platforms
 	name string
-	n    int64
 }
 
 // _telemetry_utils_state is the package copy's configuration and the
 // goroutines' current spans.
 type _telemetry_utils_state struct {
+	// First: 64-bit atomics need 64-bit alignment on 32-bit platforms.
+	ctr  uint64
+	open int64 // spans open on all goroutines
+
 	once     _telemetry_utils_sync.Once
 	on       bool
 	url      string
@@ -81,7 +85,6 @@ type _telemetry_utils_state struct {
 	ctxs _telemetry_utils_sync.Map // _telemetry_utils_context.Context (pointer kinds only) -> *_telemetry_utils_span
 
 	seed uint64
-	ctr  uint64
 
 	qmu   _telemetry_utils_sync.Mutex
 	queue []string
@@ -214,7 +217,8 @@ func (s *_telemetry_utils_state) newID() uint64 {
 // nil. Spans never cross goroutines implicitly: a goroutine starts with none.
 func _telemetry_utils_current() *_telemetry_utils_span {
 	s := _telemetry_utils_config()
-	if !s.on {
+	if !s.on || _telemetry_utils_atomic.LoadInt64(&s.open) == 0 {
+		// No span open anywhere: the goroutine lookup is not needed.
 		return nil
 	}
 	if v, ok := s.cur.Load(_telemetry_utils_goid()); ok {
@@ -264,6 +268,7 @@ func _telemetry_utils_fn(ctx _telemetry_utils_context.Context, name, file string
 		}
 	}
 	s.cur.Store(sp.gid, sp)
+	_telemetry_utils_atomic.AddInt64(&s.open, 1)
 	sp.start = _telemetry_utils_time.Now().UnixNano()
 	return sp
 }
@@ -286,6 +291,7 @@ func (sp *_telemetry_utils_span) end() {
 	if sp.ctx != nil {
 		s.ctxs.Delete(sp.ctx)
 	}
+	_telemetry_utils_atomic.AddInt64(&s.open, -1)
 	status := "{}"
 	if sp.record && _telemetry_utils_panicking() {
 		status = `{"code":2,"message":"panic"}`
