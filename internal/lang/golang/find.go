@@ -77,9 +77,7 @@ func (fd *finder) function(n *node) {
 	c.Scope = params
 	c.Enclosing = ""
 	c.Anchor = source.Anchor{Before: int(n.StartByte()), BodyStart: int(body.StartByte()) + 1, BodyEnd: int(body.EndByte()) - 1, After: int(n.EndByte())}
-	// The context parameter travels to the renderer in BodyIndent, which
-	// Go's renderer has no other use for (it never breaks a line).
-	c.Anchor.BodyIndent = ctxParam
+	c.Context = ctxParam
 	if fd.ignored[int(n.StartPosition().Row)-1] {
 		c.Skip = ignoreReason
 	} else if body.StartPosition().Row == body.EndPosition().Row {
@@ -241,8 +239,9 @@ func (fd *finder) loop(n, before *node, fn *fnInfo, inLoop bool) {
 	c.Anchor = source.Anchor{Before: int(before.StartByte()), BodyStart: int(body.StartByte()) + 1, BodyEnd: int(body.EndByte()) - 1, After: int(n.EndByte())}
 	if fn.hasGoto {
 		// The counter the loop's ticks use is declared before the loop,
-		// and a goto may not jump over a declaration: no counting here.
-		c.Anchor.Inline = true
+		// and a goto may not jump over a declaration: no tick, so no
+		// place for one in the body.
+		c.Anchor.BodyStart = -1
 	}
 	switch {
 	case fn.ignored || fd.ignored[int(before.StartPosition().Row)-1]:

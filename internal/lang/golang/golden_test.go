@@ -121,8 +121,8 @@ func describe(cs []source.Construct) string {
 		if len(c.Targets) > 0 {
 			fmt.Fprintf(&b, " targets=%s", strings.Join(c.Targets, ","))
 		}
-		if c.Anchor.BodyIndent != "" && c.Kind == source.Function {
-			fmt.Fprintf(&b, " ctx=%s", c.Anchor.BodyIndent)
+		if c.Context != "" {
+			fmt.Fprintf(&b, " ctx=%s", c.Context)
 		}
 		if c.InLoop {
 			b.WriteString(" in-loop")

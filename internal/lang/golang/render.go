@@ -42,8 +42,8 @@ func (l *language) render(f *source.File, c *source.Construct, d source.Decision
 // untouched.
 func renderFunction(f *source.File, c *source.Construct, d source.Decision) []inject.Edit {
 	ctx := "nil"
-	if c.Anchor.BodyIndent != "" {
-		ctx = c.Anchor.BodyIndent
+	if c.Context != "" {
+		ctx = c.Context
 	}
 	var b strings.Builder
 	b.WriteString(markOpen + "defer " + runtimePrefix + "fn(" + ctx + ", " + strconv.Quote(d.Name) + ", " + strconv.Quote(f.Path) + ", " +
@@ -62,7 +62,7 @@ func renderFunction(f *source.File, c *source.Construct, d source.Decision) []in
 // and ticks it first in the body, or only emits the loop event.
 func renderLoop(f *source.File, c *source.Construct, d source.Decision) []inject.Edit {
 	call := runtimePrefix + "loop(" + strconv.Quote(d.Name) + ", " + strconv.Quote(f.Path) + ", " + strconv.Itoa(c.Range.StartLine) + ")"
-	if !d.CountIterations || c.Anchor.Inline {
+	if !d.CountIterations || c.Anchor.BodyStart < 0 {
 		return []inject.Edit{{At: c.Anchor.Before, New: markOpen + call + ";" + markClose}}
 	}
 	counter := runtimePrefix + "l" + strconv.Itoa(c.Range.Start)
