@@ -35,8 +35,11 @@ var rank = map[string]int{
 	"internal/scan":      1,
 	"internal/layout":    1,
 	"internal/utilfiles": 1,
-	"internal/models":    1,
-	"internal/cache":     1,
+	// The Go runtime, compiled here as a package of its own; it imports
+	// only the standard library.
+	"internal/utilfiles/goruntime": 0,
+	"internal/models":              1,
+	"internal/cache":               1,
 
 	"internal/lang/treesitter": 2,
 	"internal/lang":            2,
@@ -45,6 +48,7 @@ var rank = map[string]int{
 
 	"internal/lang/python":     3,
 	"internal/lang/javascript": 3,
+	"internal/lang/golang":     3,
 	"internal/llm":             3,
 	"internal/decide":          3,
 
@@ -66,7 +70,7 @@ var rank = map[string]int{
 
 // concrete packages that only the command line may name.
 var onlyCLI = []string{
-	"internal/lang/python", "internal/lang/javascript",
+	"internal/lang/python", "internal/lang/javascript", "internal/lang/golang",
 	"internal/llm/openai", "internal/llm/anthropic", "internal/llm/ollama",
 }
 
@@ -88,6 +92,9 @@ func imports(t *testing.T) map[string][]string {
 			name := d.Name()
 			if name == "testdata" || name == "node_modules" || (strings.HasPrefix(name, ".") && path != root) {
 				return filepath.SkipDir
+			}
+			if _, err := os.Stat(filepath.Join(path, "go.mod")); err == nil && path != root {
+				return filepath.SkipDir // a module of its own (examples/shop-go), not ours
 			}
 			return nil
 		}

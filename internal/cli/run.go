@@ -14,6 +14,7 @@ import (
 	"github.com/telemetry-inject/telemetry-inject/internal/dispatch"
 	"github.com/telemetry-inject/telemetry-inject/internal/iostreams"
 	"github.com/telemetry-inject/telemetry-inject/internal/lang"
+	"github.com/telemetry-inject/telemetry-inject/internal/lang/golang"
 	"github.com/telemetry-inject/telemetry-inject/internal/lang/javascript"
 	"github.com/telemetry-inject/telemetry-inject/internal/lang/python"
 	"github.com/telemetry-inject/telemetry-inject/internal/layout"
@@ -174,7 +175,8 @@ func scanPath(ctx context.Context, opts *Options) (string, []source.File, []scan
 func languages() (map[source.Language]*lang.Language, func()) {
 	py := python.New(python.Options{})
 	js, ts := javascript.New(javascript.Options{})
-	m := map[source.Language]*lang.Language{source.Python: &py, source.JavaScript: &js, source.TypeScript: &ts}
+	goLang := golang.New(golang.Options{})
+	m := map[source.Language]*lang.Language{source.Python: &py, source.JavaScript: &js, source.TypeScript: &ts, source.Go: &goLang}
 	return m, func() {
 		for _, l := range m {
 			if l.Close != nil {

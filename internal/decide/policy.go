@@ -310,7 +310,8 @@ func accessorName(name string) bool {
 
 // ProtocolMethod says why function c runs implicitly and too often for a
 // span (Python dunder methods but the few that do real work once; JS
-// conversion and Symbol-keyed methods), or "".
+// conversion and Symbol-keyed methods; Go's String, Error, sort and
+// encoding methods), or "".
 func ProtocolMethod(c *source.Construct) string {
 	name := c.Name
 	if c.Lang == source.Python {
@@ -320,6 +321,15 @@ func ProtocolMethod(c *source.Construct) string {
 				return ""
 			}
 			return "protocol method " + name + " runs implicitly and often"
+		}
+		return ""
+	}
+	if c.Lang == source.Go {
+		// Methods fmt, sort, encoding and errors call for the program.
+		switch name {
+		case "String", "GoString", "Error", "Format", "Len", "Less", "Swap",
+			"MarshalJSON", "UnmarshalJSON", "MarshalText", "UnmarshalText":
+			return "method " + name + " runs implicitly and often (fmt, sort, encoding)"
 		}
 		return ""
 	}

@@ -8,6 +8,7 @@ import (
 	"context"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/inject"
+	"github.com/telemetry-inject/telemetry-inject/internal/layout"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
 
@@ -65,6 +66,18 @@ type Language struct {
 	// is what Validate would return; when it is nil, back and stripErr are
 	// what Strip would return. Nil means the pipeline calls the two.
 	ValidateStrip func(ctx context.Context, f *source.File, out []byte) (back []byte, stripErr, invalid error)
+
+	// Place, when set, decides where f's runtime file goes and what it
+	// holds (Placement.Content), instead of layout's rules for Python and
+	// JavaScript/TypeScript: a language that owns its runtime placement is
+	// added without touching layout or pipeline. Import then receives
+	// Placement.Spec.
+	Place func(f *source.File) layout.Placement
+
+	// RuntimeNames are the base names of the language's runtime files when
+	// they are not _telemetry_utils.*: --remove looks for them in every
+	// folder it scans, and the scan never reads them.
+	RuntimeNames []string
 
 	// Close releases what the language holds (a long-lived compiler
 	// process, say). It may be nil.

@@ -32,6 +32,11 @@ type Placement struct {
 	Runtime Runtime
 	// Spec is the module specifier the file imports the runtime by.
 	Spec string
+	// Content, when not empty, is the runtime file's content, for languages
+	// whose runtime differs from folder to folder (Go: the package's name);
+	// otherwise the content is the one of the Runtime kind. A string keeps
+	// Placement comparable.
+	Content string
 }
 
 // FS answers the questions layout asks of the project's tree; paths are

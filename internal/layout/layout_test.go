@@ -49,19 +49,19 @@ func TestPlan(t *testing.T) {
 	}
 	got := Plan(fs, files, func(f *source.File) source.Module { return f.Module })
 	want := map[string]Placement{
-		"script.py":            {"_telemetry_utils.py", PythonRuntime, "_telemetry_utils"},
-		"tools/run.py":         {"tools/_telemetry_utils.py", PythonRuntime, "_telemetry_utils"},
-		"pkg/mod.py":           {"pkg/_telemetry_utils.py", PythonRuntime, "._telemetry_utils"},
-		"pkg/__init__.py":      {"pkg/_telemetry_utils.py", PythonRuntime, "._telemetry_utils"},
-		"pkg/sub/deep.py":      {"pkg/_telemetry_utils.py", PythonRuntime, ".._telemetry_utils"},
-		"lib/x.py":             {"lib/_telemetry_utils.py", PythonRuntime, "._telemetry_utils"},
-		"web/src/app.js":       {"web/_telemetry_utils.js", ESMRuntime, "../_telemetry_utils.js"},
-		"web/legacy.cjs":       {"web/_telemetry_utils.cjs", CommonJSRuntime, "./_telemetry_utils.cjs"},
-		"api/index.js":         {"api/_telemetry_utils.js", CommonJSRuntime, "./_telemetry_utils.js"},
-		"api/lib/tool.mjs":     {"api/_telemetry_utils.mjs", ESMRuntime, "../_telemetry_utils.mjs"},
-		"loose.js":             {"_telemetry_utils.js", CommonJSRuntime, "./_telemetry_utils.js"},
-		"tsproj/src/a.ts":      {"tsproj/src/_telemetry_utils.ts", TypeScriptRuntime, "./_telemetry_utils.js"},
-		"tsproj/src/util/b.ts": {"tsproj/src/_telemetry_utils.ts", TypeScriptRuntime, "../_telemetry_utils.js"},
+		"script.py":            {"_telemetry_utils.py", PythonRuntime, "_telemetry_utils", ""},
+		"tools/run.py":         {"tools/_telemetry_utils.py", PythonRuntime, "_telemetry_utils", ""},
+		"pkg/mod.py":           {"pkg/_telemetry_utils.py", PythonRuntime, "._telemetry_utils", ""},
+		"pkg/__init__.py":      {"pkg/_telemetry_utils.py", PythonRuntime, "._telemetry_utils", ""},
+		"pkg/sub/deep.py":      {"pkg/_telemetry_utils.py", PythonRuntime, ".._telemetry_utils", ""},
+		"lib/x.py":             {"lib/_telemetry_utils.py", PythonRuntime, "._telemetry_utils", ""},
+		"web/src/app.js":       {"web/_telemetry_utils.js", ESMRuntime, "../_telemetry_utils.js", ""},
+		"web/legacy.cjs":       {"web/_telemetry_utils.cjs", CommonJSRuntime, "./_telemetry_utils.cjs", ""},
+		"api/index.js":         {"api/_telemetry_utils.js", CommonJSRuntime, "./_telemetry_utils.js", ""},
+		"api/lib/tool.mjs":     {"api/_telemetry_utils.mjs", ESMRuntime, "../_telemetry_utils.mjs", ""},
+		"loose.js":             {"_telemetry_utils.js", CommonJSRuntime, "./_telemetry_utils.js", ""},
+		"tsproj/src/a.ts":      {"tsproj/src/_telemetry_utils.ts", TypeScriptRuntime, "./_telemetry_utils.js", ""},
+		"tsproj/src/util/b.ts": {"tsproj/src/_telemetry_utils.ts", TypeScriptRuntime, "../_telemetry_utils.js", ""},
 	}
 	for file, w := range want {
 		if g := got[file]; g != w {

@@ -140,7 +140,16 @@ func (r *run) planPlacements() {
 		}
 	}
 	module := func(f *source.File) source.Module { return byPath[f.Path].module }
-	for p, pl := range layout.Plan(r.opts.FS, files, module) {
+	var planned []*source.File
+	for _, f := range files {
+		// A language that places its own runtime (Go) is asked directly.
+		if l := r.opts.Languages[f.Lang]; l != nil && l.Place != nil {
+			byPath[f.Path].placement = l.Place(f)
+		} else {
+			planned = append(planned, f)
+		}
+	}
+	for p, pl := range layout.Plan(r.opts.FS, planned, module) {
 		byPath[p].placement = pl
 	}
 }

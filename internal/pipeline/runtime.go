@@ -69,7 +69,10 @@ func (r *run) ensureRuntime(p layout.Placement) (bool, error) {
 }
 
 func (r *run) makeRuntime(p layout.Placement) (bool, error) {
-	body := r.opts.Runtime(p.Runtime)
+	body := []byte(p.Content)
+	if p.Content == "" {
+		body = r.opts.Runtime(p.Runtime)
+	}
 	want := stampRuntime(p.RuntimePath, body)
 	abs := filepath.Join(r.opts.Root, filepath.FromSlash(p.RuntimePath))
 	have, err := os.ReadFile(abs)
@@ -170,10 +173,14 @@ func (r *run) removeRuntimes(ctx context.Context) {
 			}
 		}
 	}
+	names := []string{"_telemetry_utils.py", "_telemetry_utils.js", "_telemetry_utils.mjs", "_telemetry_utils.cjs", "_telemetry_utils.ts"}
+	for _, l := range r.opts.Languages {
+		names = append(names, l.RuntimeNames...)
+	}
 	var candidates []string
 	for dir := range dirs {
-		for _, ext := range []string{".py", ".js", ".mjs", ".cjs", ".ts"} {
-			rel := path.Join(dir, "_telemetry_utils"+ext)
+		for _, name := range names {
+			rel := path.Join(dir, name)
 			if _, err := os.Lstat(filepath.Join(r.opts.Root, filepath.FromSlash(rel))); err == nil {
 				candidates = append(candidates, rel)
 			}

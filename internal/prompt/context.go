@@ -65,6 +65,7 @@ func cutForward(s string, i int) int {
 // answer does not depend on them being exact.
 var (
 	pyHeader   = regexp.MustCompile(`^\s*(async\s+)?def\s`)
+	goHeader   = regexp.MustCompile(`^\s*func\b|\bfunc\s*\(`)
 	jsFunction = regexp.MustCompile(`\bfunction\b|=>`)
 	jsMethod   = regexp.MustCompile(`^\s*((static|async|get|set|public|private|protected|readonly|override)\s+|\*\s*)*[#$\w]+\s*(<[^>]*>)?\s*\(`)
 	jsControl  = regexp.MustCompile(`^\s*(\}\s*)?(if|for|while|switch|catch|with|return|else|do|try|await|yield|new|throw)\b`)
@@ -111,8 +112,11 @@ func enclosingHeader(f *source.File, c *source.Construct) (string, int) {
 }
 
 func isHeader(line string, lang source.Language) bool {
-	if lang == source.Python {
+	switch lang {
+	case source.Python:
 		return pyHeader.MatchString(line)
+	case source.Go:
+		return goHeader.MatchString(line)
 	}
 	if jsControl.MatchString(line) {
 		return false

@@ -67,6 +67,7 @@ func corpusProjects(ctx context.Context) []project {
 	} {
 		ps = append(ps, stdlibModule(m.module, strings.Fields(m.tests), 3*time.Minute))
 	}
+	ps = append(ps, goProjects()...) // Go modules: golang_test.go
 	npm := newNPMInstaller(ctx)
 	return append(ps,
 		tapePackage(npm, "minimist", 2*time.Minute),

@@ -75,15 +75,20 @@ func languageOf(name string) (lang source.Language, tsx, ok bool) {
 		return source.TypeScript, false, true
 	case ".tsx":
 		return source.TypeScript, true, true
+	case ".go":
+		return source.Go, false, true
 	}
 	return "", false, false
 }
 
 // IsRuntimeFile reports whether a file name is one of the tool's runtime
-// files (_telemetry_utils.py, .js, .ts, .d.ts...), which are never scanned
+// files (_telemetry_utils.py, .js, .ts, .d.ts..., zz_telemetry_utils.go),
+// which are never scanned
 // wherever they stand.
 func IsRuntimeFile(name string) bool {
-	return strings.HasPrefix(path.Base(strings.ReplaceAll(name, `\`, "/")), "_telemetry_utils.")
+	base := path.Base(strings.ReplaceAll(name, `\`, "/"))
+	// zz_telemetry_utils.go: the go tool ignores names starting with "_".
+	return strings.HasPrefix(base, "_telemetry_utils.") || base == "zz_telemetry_utils.go"
 }
 
 // nameSkip says why a file is skipped from its name alone, or "".

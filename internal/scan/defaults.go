@@ -14,6 +14,7 @@ func DefaultExcludes() []string {
 		"test_*.py", "*_test.py", "conftest.py",
 		"*.test.js", "*.test.mjs", "*.test.cjs", "*.test.ts", "*.test.tsx", "*.test.jsx",
 		"*.spec.js", "*.spec.mjs", "*.spec.cjs", "*.spec.ts", "*.spec.tsx", "*.spec.jsx",
+		"*_test.go",
 		// Examples, documentation and their build scripts.
 		"example/", "examples/", "docs/", "doc/",
 		// Fixtures and generated database migrations.

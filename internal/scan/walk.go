@@ -108,7 +108,7 @@ func Walk(ctx context.Context, root string, opts Options) (Result, error) {
 	if !info.IsDir() {
 		name := filepath.Base(abs)
 		if _, _, ok := languageOf(name); !ok {
-			w.res.Skipped = append(w.res.Skipped, Skip{Path: name, Reason: "not a Python, JavaScript or TypeScript file"})
+			w.res.Skipped = append(w.res.Skipped, Skip{Path: name, Reason: "not a Python, JavaScript, TypeScript or Go file"})
 		} else if !IsRuntimeFile(name) {
 			w.addFile(abs, name, info, false)
 		}

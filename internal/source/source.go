@@ -18,6 +18,7 @@ const (
 	Python     Language = "python"
 	JavaScript Language = "javascript"
 	TypeScript Language = "typescript"
+	Go         Language = "go"
 )
 
 // Kind is the kind of code construct that can carry telemetry.
@@ -109,6 +110,9 @@ type Construct struct {
 	Targets []string
 	// Async and Generator describe a function construct.
 	Async, Generator bool
+	// Context is the name of a Go function's context.Context parameter,
+	// which its span reads its parent from, or "".
+	Context string
 	// InLoop is set when the construct lies inside the body of a loop of its
 	// own function (or of the module's top level), so that whatever is
 	// injected for it runs once per iteration. Planners keep such places

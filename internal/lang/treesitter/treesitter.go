@@ -1,6 +1,7 @@
-// Package treesitter wraps the official tree-sitter bindings for the four
-// grammars the tool reads. It is the project's only cgo: everything else
-// sees trees through this package's small surface.
+// Package treesitter wraps the official tree-sitter bindings for the
+// grammars the tool reads (Python, JavaScript, TypeScript, TSX, Go). It is
+// the project's only cgo: everything else sees trees through this package's
+// small surface.
 package treesitter
 
 import (
@@ -10,6 +11,7 @@ import (
 	"unsafe"
 
 	sitter "github.com/tree-sitter/go-tree-sitter"
+	tsgo "github.com/tree-sitter/tree-sitter-go/bindings/go"
 	tsjavascript "github.com/tree-sitter/tree-sitter-javascript/bindings/go"
 	tspython "github.com/tree-sitter/tree-sitter-python/bindings/go"
 	tstypescript "github.com/tree-sitter/tree-sitter-typescript/bindings/go"
@@ -31,10 +33,11 @@ const (
 	JavaScript
 	TypeScript
 	TSX
+	Go
 )
 
 func (g Grammar) String() string {
-	return [...]string{"python", "javascript", "typescript", "tsx"}[g]
+	return [...]string{"python", "javascript", "typescript", "tsx", "go"}[g]
 }
 
 func (g Grammar) language() *sitter.Language {
@@ -48,6 +51,8 @@ func (g Grammar) language() *sitter.Language {
 		ptr = tstypescript.LanguageTypescript()
 	case TSX:
 		ptr = tstypescript.LanguageTSX()
+	case Go:
+		ptr = tsgo.Language()
 	default:
 		panic(fmt.Sprintf("treesitter: unknown grammar %d", g))
 	}

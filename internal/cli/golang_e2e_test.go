@@ -1,0 +1,83 @@
+package cli
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestGoExample instruments the Go example with the offline planner: the
+// package still vets, the program prints what the original prints, its
+// spans nest (main.quote's goroutines join it through their context), a
+// second run changes nothing, and --remove gives back every byte and
+// deletes the runtime file.
+func TestGoExample(t *testing.T) {
+	project := copyTree(t, "../../examples/shop-go")
+	want := runProgram(t, project, nil, "go", "run", ".")
+	before := snapshot(t, project)
+
+	code, _, stderr := runCLI(t, nil, project, "--density", "high")
+	if code != ExitOK {
+		t.Fatalf("exit %d:\n%s", code, stderr)
+	}
+	if !strings.Contains(stderr, "runtime files: zz_telemetry_utils.go") {
+		t.Errorf("the summary names no Go runtime file:\n%s", stderr)
+	}
+	runProgram(t, project, nil, "go", "vet", ".")
+	if got := runProgram(t, project, nil, "go", "run", "."); got != want {
+		t.Fatalf("instrumented program printed\n%s\nwant\n%s", got, want)
+	}
+	spansFile := filepath.Join(t.TempDir(), "spans.jsonl")
+	runProgram(t, project, []string{"TELEMETRY_INJECT_FILE=" + spansFile}, "go", "run", ".")
+	parents := goSpanParents(t, spansFile)
+	for child, parent := range map[string]string{"main.quote": "main.main", "main.price": "main.quote", "main.Inventory.Reserve": "main.main"} {
+		if parents[child] != parent {
+			t.Errorf("%s's parent is %q, want %q (all: %v)", child, parents[child], parent, parents)
+		}
+	}
+
+	instrumented := snapshot(t, project)
+	if code, _, stderr := runCLI(t, nil, project, "--density", "high"); code != ExitOK || !equalMaps(snapshot(t, project), instrumented) {
+		t.Fatalf("a second run changed the tree (exit %d):\n%s", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, nil, project, "--remove"); code != ExitOK {
+		t.Fatalf("--remove: exit %d:\n%s", code, stderr)
+	}
+	if after := snapshot(t, project); !equalMaps(after, before) {
+		t.Fatalf("--remove did not give back the original tree: %d files, want %d", len(after), len(before))
+	}
+}
+
+// goSpanParents maps each span name in a JSON-lines file to the name of
+// its parent ("" for a root).
+func goSpanParents(t *testing.T, file string) map[string]string {
+	t.Helper()
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	type span struct{ SpanID, ParentSpanID, Name string }
+	var spans []span
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var s span
+		if err := json.Unmarshal(sc.Bytes(), &s); err != nil {
+			t.Fatal(err)
+		}
+		spans = append(spans, s)
+	}
+	names := map[string]string{}
+	for _, s := range spans {
+		names[s.SpanID] = s.Name
+	}
+	out := map[string]string{}
+	for _, s := range spans {
+		out[s.Name] = names[s.ParentSpanID]
+	}
+	return out
+}

@@ -1,0 +1,96 @@
+package golang
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/telemetry-inject/telemetry-inject/internal/inject"
+	"github.com/telemetry-inject/telemetry-inject/internal/source"
+)
+
+// The markers around every inserted piece, as in JavaScript: block comments
+// that hold no line break, so no line of the file moves and panics,
+// runtime.Caller and coverage keep reporting the original lines.
+const (
+	markOpen  = "/*@ti{*/"
+	markClose = "/*}@ti*/"
+)
+
+// runtimePrefix starts every runtime identifier; user code never uses it.
+const runtimePrefix = "_telemetry_utils_"
+
+// render returns the insertions for c as d decides.
+func (l *language) render(f *source.File, c *source.Construct, d source.Decision) []inject.Edit {
+	if d.Skip || c.Skip != "" {
+		return nil
+	}
+	switch c.Kind {
+	case source.Function:
+		return renderFunction(f, c, d)
+	case source.Loop:
+		return renderLoop(f, c, d)
+	case source.Variable:
+		return renderVariable(f, c, d)
+	}
+	return nil
+}
+
+// renderFunction puts one deferred call first in the body: it starts the
+// span when the defer statement runs and ends it when the function
+// returns or panics. No wrapper function, no new frame while the body
+// runs; named results and the function's own defers and recovers are
+// untouched.
+func renderFunction(f *source.File, c *source.Construct, d source.Decision) []inject.Edit {
+	ctx := "nil"
+	if c.Context != "" {
+		ctx = c.Context
+	}
+	var b strings.Builder
+	b.WriteString(markOpen + "defer " + runtimePrefix + "fn(" + ctx + ", " + strconv.Quote(d.Name) + ", " + strconv.Quote(f.Path) + ", " +
+		strconv.Itoa(c.Range.StartLine) + ", " + strconv.FormatBool(d.RecordExceptions) + ", " + strconv.FormatBool(d.RecordValue))
+	for _, a := range d.Attributes {
+		if !isIdent(a) {
+			continue
+		}
+		b.WriteString(", " + strconv.Quote(a) + ", &" + a)
+	}
+	b.WriteString(").end();" + markClose)
+	return []inject.Edit{{At: c.Anchor.BodyStart, New: b.String()}}
+}
+
+// renderLoop declares the loop's counter before the loop (and its label)
+// and ticks it first in the body, or only emits the loop event.
+func renderLoop(f *source.File, c *source.Construct, d source.Decision) []inject.Edit {
+	call := runtimePrefix + "loop(" + strconv.Quote(d.Name) + ", " + strconv.Quote(f.Path) + ", " + strconv.Itoa(c.Range.StartLine) + ")"
+	if !d.CountIterations || c.Anchor.BodyStart < 0 {
+		return []inject.Edit{{At: c.Anchor.Before, New: markOpen + call + ";" + markClose}}
+	}
+	counter := runtimePrefix + "l" + strconv.Itoa(c.Range.Start)
+	return []inject.Edit{
+		{At: c.Anchor.Before, New: markOpen + counter + " := " + call + ";" + markClose},
+		{At: c.Anchor.BodyStart, New: markOpen + counter + ".tick();" + markClose, Seq: 1},
+	}
+}
+
+// renderVariable records the assigned variables after the statement, on
+// its line: their shapes, their values when the run opted in, or only the
+// event for sensitive names. Pointers are passed, so no value (a lock, say)
+// is copied.
+func renderVariable(f *source.File, c *source.Construct, d source.Decision) []inject.Edit {
+	fn := "var"
+	switch {
+	case d.Sensitive:
+		fn = "mark"
+	case d.RecordValue:
+		fn = "val"
+	}
+	var b strings.Builder
+	b.WriteString(markOpen + "; " + runtimePrefix + fn + "(" + strconv.Quote(d.Name) + ", " + strconv.Quote(f.Path) + ", " + strconv.Itoa(c.Range.StartLine))
+	if fn != "mark" {
+		for _, t := range c.Targets {
+			b.WriteString(", &" + t)
+		}
+	}
+	b.WriteString(")" + markClose)
+	return []inject.Edit{{At: c.Anchor.After, New: b.String(), Seq: -1}}
+}

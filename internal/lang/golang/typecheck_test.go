@@ -1,0 +1,43 @@
+package golang
+
+import (
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestTypeCheck runs the real go list and the type checker on a module
+// whose go.mod says go 1.11: instrumented output that compiles passes, and
+// output that would not build (an unused variable, a feature newer than
+// the module's language version) is rejected, naming the cause.
+func TestTypeCheck(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go toolchain on PATH")
+	}
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "go.mod"), []byte("module tc\n\ngo 1.11\n"))
+	orig := []byte("package tc\n\nimport \"strings\"\n\n// Up upper-cases s.\nfunc Up(s string) string {\n\treturn strings.ToUpper(s)\n}\n")
+	writeFile(t, filepath.Join(dir, "tc.go"), orig)
+	writeFile(t, filepath.Join(dir, "other.go"), []byte("package tc\n\nfunc other() int { return 1 }\n"))
+	c := newChecker("")
+	abs := filepath.Join(dir, "tc.go")
+	good, _, err := instrument(newLang(t), testFile("tc.go", orig), testDecision)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.check(bg, abs, good, "tc"); err != nil {
+		t.Fatalf("instrumented output rejected: %v", err)
+	}
+	for bad, want := range map[string]string{
+		"func Up(s string) string {\n\tx := 1\n\treturn strings.ToUpper(s)\n}\n":                 "declared and not used",
+		"func Up(s string) string {\n\tvar v any = s\n\treturn strings.ToUpper(v.(string))\n}\n": "go1.18",
+		"func Up(s string) string {\n\treturn _telemetry_utils_nope(s)\n}\n":                     "undefined",
+	} {
+		out := []byte("package tc\n\nimport \"strings\"\n\n" + bad)
+		err := c.check(bg, abs, out, "tc")
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("output with %q: error %v, want one saying %q", bad, err, want)
+		}
+	}
+}

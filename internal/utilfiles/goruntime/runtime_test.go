@@ -1,0 +1,170 @@
+package goruntime
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"testing"
+)
+
+// The runtime reads its configuration once per process, at the first
+// instrumented call: every test here shares one spans file.
+var spansFile string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "goruntime-")
+	if err != nil {
+		panic(err)
+	}
+	spansFile = filepath.Join(dir, "spans.jsonl")
+	os.Setenv("TELEMETRY_INJECT_FILE", spansFile)
+	os.Unsetenv("OTEL_EXPORTER_OTLP_ENDPOINT")
+	os.Unsetenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+	os.Unsetenv("OTEL_SDK_DISABLED")
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+type span struct {
+	SpanID, ParentSpanID, Name string
+	Status                     struct{ Code int }
+}
+
+func readSpans(t *testing.T) map[string][]span {
+	t.Helper()
+	f, err := os.Open(spansFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	out := map[string][]span{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var s span
+		if err := json.Unmarshal(sc.Bytes(), &s); err != nil {
+			t.Fatal(err)
+		}
+		out[s.Name] = append(out[s.Name], s)
+	}
+	return out
+}
+
+// The functions below are instrumented by hand as the renderer does.
+
+func panics() { defer _telemetry_utils_fn(nil, "t.panics", "t.go", 1, true, false).end(); panic("x") }
+
+func recovers() (err interface{}) {
+	defer _telemetry_utils_fn(nil, "t.recovers", "t.go", 2, true, false).end()
+	defer func() { err = recover() }()
+	panics()
+	return nil
+}
+
+func exits(wg *sync.WaitGroup) {
+	defer wg.Done()
+	defer _telemetry_utils_fn(nil, "t.exits", "t.go", 3, true, false).end()
+	runtime.Goexit()
+}
+
+func outer() {
+	defer _telemetry_utils_fn(nil, "t.outer", "t.go", 4, true, false).end()
+	l := _telemetry_utils_loop("t.outer.loop", "t.go", 5)
+	var wg sync.WaitGroup
+	for i := 0; i < 3; i++ {
+		l.tick()
+		wg.Add(1)
+		go func() { defer wg.Done(); child() }() // not handed a context: a root
+	}
+	wg.Wait()
+}
+
+func child() { defer _telemetry_utils_fn(nil, "t.child", "t.go", 6, true, false).end() }
+
+// TestPanicsGoexitAndGoroutines: an escaping panic is an ERROR and goes on
+// unchanged, a recovered one and runtime.Goexit are not errors, and a
+// goroutine's span is never the child of its creator's without a context.
+func TestPanicsGoexitAndGoroutines(t *testing.T) {
+	if got := recovers(); got != "x" {
+		t.Fatalf("the panic reached the recover as %v, want x", got)
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go exits(&wg)
+	wg.Wait()
+	outer()
+	spans := readSpans(t)
+	check := func(name string, n, code int) {
+		t.Helper()
+		if len(spans[name]) != n {
+			t.Fatalf("%d %s spans, want %d", len(spans[name]), name, n)
+		}
+		for _, s := range spans[name] {
+			if s.Status.Code != code {
+				t.Errorf("%s status %d, want %d", name, s.Status.Code, code)
+			}
+		}
+	}
+	check("t.panics", 1, 2)
+	check("t.recovers", 1, 0)
+	check("t.exits", 1, 0)
+	check("t.child", 3, 0)
+	if spans["t.panics"][0].ParentSpanID != spans["t.recovers"][0].SpanID {
+		t.Error("t.panics is not the child of t.recovers")
+	}
+	for _, c := range spans["t.child"] {
+		if c.ParentSpanID != "" {
+			t.Errorf("a goroutine's span has parent %s: the creator's span leaked into it", c.ParentSpanID)
+		}
+	}
+}
+
+// TestConcurrentSpans runs spans, loops and variables from many goroutines
+// at once (run with -race).
+func TestConcurrentSpans(t *testing.T) {
+	var wg sync.WaitGroup
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 200; i++ {
+				func() {
+					defer _telemetry_utils_fn(nil, "t.work", "t.go", 7, true, true, "i", &i).end()
+					l := _telemetry_utils_loop("t.work.loop", "t.go", 8)
+					l.tick()
+					s := []int{i}
+					_telemetry_utils_var("t.work.s", "t.go", 9, &s)
+				}()
+			}
+		}()
+	}
+	wg.Wait()
+	if n := len(readSpans(t)["t.work"]); n != 1600 {
+		t.Errorf("%d t.work spans, want 1600", n)
+	}
+}
+
+// BenchmarkSpan measures one instrumented call with telemetry on (a span
+// written to the JSON-lines file), a loop event and tick, and a variable.
+func BenchmarkSpan(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		func() {
+			defer _telemetry_utils_fn(nil, "t.bench", "t.go", 10, true, false, "i", &i).end()
+			l := _telemetry_utils_loop("t.bench.loop", "t.go", 11)
+			l.tick()
+			_telemetry_utils_var("t.bench.i", "t.go", 12, &i)
+		}()
+	}
+}
+
+// BenchmarkTick is one counted loop iteration.
+func BenchmarkTick(b *testing.B) {
+	defer _telemetry_utils_fn(nil, "t.tick", "t.go", 13, true, false).end()
+	l := _telemetry_utils_loop("t.tick.loop", "t.go", 14)
+	for i := 0; i < b.N; i++ {
+		l.tick()
+	}
+}
