@@ -98,6 +98,7 @@ func (r *runner[Req, Resp]) complete(a attempt[Resp]) {
 		r.stats.Retries++
 		return
 	case RateLimited:
+		r.est.rateLimited()
 		r.stats.RateLimited++
 		h.stats.RateLimited++
 		pause := a.fb.RetryAfter

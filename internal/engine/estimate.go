@@ -13,11 +13,19 @@ import "math"
 // estimated tokens is learned from the answers and applied to the
 // requests not yet sent, in both directions (an estimate that runs low
 // would cost 429s instead).
+//
+// A host may charge its limit more than it reports using (OpenAI counts
+// max_tokens when it admits a request): there, reserving only what was
+// used would run ahead of the host's own count. Its 429s say so, and
+// after one the estimates are never scaled below the caller's again.
 type estimator struct {
 	raw     []int
 	rawMean float64
 	ratios  recent[float64] // used/estimated, of recent answers
 	scale   float64
+	// atLeastRaw is set by a rate-limit answer: from then on the scale
+	// does not go below 1.
+	atLeastRaw bool
 }
 
 const (
@@ -65,6 +73,16 @@ func (e *estimator) learn(idx, used int) {
 	if e.ratios.seen >= minRatioSamples {
 		e.scale = e.ratios.quantile(ratioQuantile)
 	}
+	if e.atLeastRaw {
+		e.scale = max(e.scale, 1)
+	}
+}
+
+// rateLimited records a 429: the host's count ran ahead of the buckets,
+// so estimates go back to at least what the caller gave.
+func (e *estimator) rateLimited() {
+	e.atLeastRaw = true
+	e.scale = max(e.scale, 1)
 }
 
 // ledger sums, by send order, what answers showed requests really cost

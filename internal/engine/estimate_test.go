@@ -12,30 +12,44 @@ func TestEstimatorLearnsBothWays(t *testing.T) {
 		raw[i] = 1000
 	}
 	e := newEstimator(raw)
-	for i := 0; i < minRatioSamples-1; i++ {
-		e.learn(i, 500)
+	// Each step has answers from..to-1 report used tokens (a 429 first
+	// where limited), and then a request estimated at 1000 reserves want.
+	steps := []struct {
+		why            string
+		from, to, used int
+		limited        bool
+		want           int
+	}{
+		{"too few answers to learn from", 0, minRatioSamples - 1, 500, false, 1000},
+		{"answers at half the estimate", minRatioSamples - 1, minRatioSamples, 500, false, 500},
+		// A few answers that run long are enough: the scale covers the
+		// 90th percentile.
+		{"answers at twice the estimate", 10, 12, 2000, false, 2000},
+		{"many answers at half the estimate", 20, 90, 500, false, 500},
+		// A 429 says the host counts more than answers report using.
+		{"a 429, then an answer at half", 90, 91, 500, true, 1000},
+		{"after a 429, more than a tenth of answers at twice", 91, 98, 2000, false, 2000},
 	}
-	if got := e.of(50); got != 1000 {
-		t.Fatalf("after %d answers the estimate moved to %d; too few to learn from", minRatioSamples-1, got)
+	for _, st := range steps {
+		if st.limited {
+			e.rateLimited()
+		}
+		for i := st.from; i < st.to; i++ {
+			e.learn(i, st.used)
+		}
+		if got := e.of(50); got != st.want {
+			t.Fatalf("%s: reserved %d, want %d", st.why, got, st.want)
+		}
 	}
-	e.learn(3, 500)
-	if got, mean := e.of(50), e.mean(); got != 500 || mean != 500 {
-		t.Fatalf("answers at half the estimate: reserved %d, mean %d, want 500", got, mean)
-	}
-	// Answers that run long raise the reservation at once: a few are
-	// enough, since the scale covers the 90th percentile.
-	for i := 10; i < 12; i++ {
-		e.learn(i, 2000)
-	}
-	if got := e.of(50); got != 2000 {
-		t.Fatalf("after answers at twice the estimate, reserved %d, want 2000", got)
+	if e.mean() != 2000 {
+		t.Fatalf("mean reservation %d, want 2000", e.mean())
 	}
 	// Requests the caller could not estimate stay at 0, and reports of no
 	// usage teach nothing.
 	e.raw[60] = 0
 	e.learn(60, 100)
 	e.learn(61, 0)
-	if e.of(60) != 0 || e.ratios.seen != 6 {
+	if e.of(60) != 0 || e.ratios.seen != 84 {
 		t.Fatalf("zero estimates: reserved %d, %d samples", e.of(60), e.ratios.seen)
 	}
 }
