@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -27,6 +28,9 @@ type Options struct {
 	// CLI runs the real command line; with it, the peer scenarios (p, q,
 	// r, s) measure the shipped tool beside two peer designs.
 	CLI CLIFunc
+	// Load is how many CPU-busy processes run beside the bench (0: none),
+	// to measure the goals on a loaded machine.
+	Load int
 }
 
 // scale holds the figures a run derives from Options.
@@ -57,17 +61,65 @@ func newScale(o Options) scale {
 // Run runs the selected scenarios, printing each row to w as it is
 // measured, and returns them all. The error reports a benchmark that could
 // not run; missed goals are in Report.Pass.
+//
+// In Short mode (the test suite's run, often on a loaded two-core CI
+// machine) a scenario that misses its goal is measured once more, and
+// fails only if it misses again: one scheduling stall of a few hundred
+// milliseconds can sink a run of a few seconds, while a regression misses
+// every time. The full run measures each scenario once.
 func Run(ctx context.Context, w io.Writer, opts Options) (Report, error) {
 	if opts.Seed == 0 {
 		opts.Seed = 1
 	}
-	sc := newScale(opts)
-	want := func(s string) bool { return len(opts.Scenarios) == 0 || slices.Contains(opts.Scenarios, s) }
 	for _, s := range opts.Scenarios {
 		if len(s) != 1 || !strings.Contains("abcdefpqrs", s) {
 			return Report{}, fmt.Errorf("unknown scenario %q: choose from a-f (the engine) and p-s (the command line beside peers)", s)
 		}
 	}
+	stopLoad, err := startLoad(ctx, opts.Load)
+	if err != nil {
+		return Report{}, err
+	}
+	defer stopLoad()
+	if opts.Load > 0 {
+		fmt.Fprintf(w, "Machine loaded: %d CPU-busy processes (yes > /dev/null) run beside the bench, on %d CPUs.\n", opts.Load, runtime.NumCPU())
+	}
+	rep, err := runOnce(ctx, w, opts)
+	if err != nil || rep.Pass || !opts.Short {
+		return rep, err
+	}
+	again := missed(rep)
+	fmt.Fprintf(w, "\nShort mode: measuring %s again; a goal missed twice fails.\n", strings.Join(again, ", "))
+	opts.Scenarios = again
+	second, err := runOnce(ctx, w, opts)
+	rep.Rows = append(rep.Rows, second.Rows...)
+	rep.Pass = second.Pass
+	return rep, err
+}
+
+// missed lists the scenarios with a missed goal, with what each needs
+// to run: (s) is judged against (q)'s fault-free run.
+func missed(rep Report) []string {
+	var out []string
+	for _, r := range rep.Rows {
+		if r.Goal == "" || r.Pass || len(r.Scenario) < 3 {
+			continue
+		}
+		letter := r.Scenario[1:2]
+		if letter == "s" && !slices.Contains(out, "q") {
+			out = append(out, "q")
+		}
+		if !slices.Contains(out, letter) {
+			out = append(out, letter)
+		}
+	}
+	return out
+}
+
+// runOnce runs the selected scenarios once.
+func runOnce(ctx context.Context, w io.Writer, opts Options) (Report, error) {
+	sc := newScale(opts)
+	want := func(s string) bool { return len(opts.Scenarios) == 0 || slices.Contains(opts.Scenarios, s) }
 	b := &bencher{ctx: ctx, w: w, sc: sc, seed: opts.Seed, rep: Report{Pass: true}, cli: opts.CLI, short: opts.Short}
 	fmt.Fprintf(w, "Simulated provider on 127.0.0.1; one \"minute\" of rate limits lasts %s; median service time %s.\n", sc.window, sc.median)
 	var aWall time.Duration

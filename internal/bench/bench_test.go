@@ -54,3 +54,16 @@ func TestFullBenchmark(t *testing.T) {
 		t.Error("full benchmark missed a goal")
 	}
 }
+
+func TestMissedScenariosAreMeasuredAgainWithWhatTheyNeed(t *testing.T) {
+	rep := Report{Rows: []Row{
+		{Scenario: "(a) hosted, rate-bound", Goal: "g", Pass: true},
+		{Scenario: "(a) hosted, rate-bound", Runner: "naive"},
+		{Scenario: "(c) ollama 4 slots, queue 8", Goal: "g"},
+		{Scenario: "(s) faults 5%/2%/1%", Goal: "g"},
+		{Scenario: "(s) faults 5%/2%/1%", Goal: "g"},
+	}}
+	if got := strings.Join(missed(rep), ","); got != "c,q,s" {
+		t.Fatalf("measured again: %s, want c,q,s ((s) is judged against (q))", got)
+	}
+}

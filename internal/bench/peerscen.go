@@ -106,8 +106,8 @@ func (b *bencher) peerRun(pr peerRun, ps peerScale) []Row {
 		row.OK, row.Failed = res.Decided, pr.n-res.Decided
 		row.Retries, row.PeakInFlight = res.Retries, res.PeakInFlight
 		row.Malformed = res.Reasked
-		row.Note = fmt.Sprintf("cli: engine %s of the wall, exit %d, detected %d, peak %d in flight, %d retries, %d timeouts, %d re-asked, %d fell back, limited by %s",
-			secs(res.Engine), res.Exit, res.Parallel, res.PeakInFlight, res.Retries, res.Timeouts, res.Reasked, res.Fallbacks, res.Bottleneck)
+		row.Note = fmt.Sprintf("cli: engine %s of the wall, exit %d, detected %d, peak %d in flight, %d retries, %d timeouts, %d re-asked, %d fell back, limited by %s; %s",
+			secs(res.Engine), res.Exit, res.Parallel, res.PeakInFlight, res.Retries, res.Timeouts, res.Reasked, res.Fallbacks, res.Bottleneck, timeline(sim.Arrivals()))
 		if err != nil || res.Exit != 0 {
 			row.Note += fmt.Sprintf("; error: %v", err)
 			row.Failed = pr.n
@@ -129,7 +129,7 @@ func (b *bencher) peerRun(pr peerRun, ps peerScale) []Row {
 		sim.Close()
 		row := b.simRow(pr, p.name, sim, res.wall)
 		row.OK, row.Failed, row.Retries = res.ok-res.malformed, res.lost+res.malformed, res.sent-pr.n
-		row.Note = fmt.Sprintf("peer: %d lost, %d malformed answers kept", res.lost, res.malformed)
+		row.Note = fmt.Sprintf("peer: %d lost, %d malformed answers kept; %s", res.lost, res.malformed, timeline(sim.Arrivals()))
 		rows = append(rows, row)
 	}
 	return rows
@@ -208,4 +208,19 @@ func (b *bencher) judgeSlots(r *Row, ps peerScale) {
 	}
 	r.Goal = fmt.Sprintf("eff ≥ %.2f, none lost, 503s ≤ %d", eff, storm)
 	r.Pass = r.Efficiency >= eff && r.Failed == 0 && r.Status503 <= storm
+}
+
+// timeline sums up when requests reached the server, from the first: how
+// fast a runner got its work out is what decides a burst.
+func timeline(arr []time.Duration) string {
+	if len(arr) == 0 {
+		return "no requests arrived"
+	}
+	within := 0
+	for _, a := range arr {
+		if a <= 100*time.Millisecond {
+			within++
+		}
+	}
+	return fmt.Sprintf("arrivals: %d in the first 100ms, half by %s, all %d by %s", within, secs(arr[len(arr)/2]), len(arr), secs(arr[len(arr)-1]))
 }

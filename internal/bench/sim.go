@@ -119,6 +119,10 @@ type Sim struct {
 
 	counts SimCounts
 	served []Work // what each OK answer cost, for bounds
+	// first is when the first request arrived, and arrived when each one
+	// did, measured from it: the dispatch timeline a runner produced.
+	first   time.Time
+	arrived []time.Duration
 }
 
 // Served returns the work of every request answered OK so far.
@@ -126,6 +130,14 @@ func (s *Sim) Served() []Work {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return slices.Clone(s.served)
+}
+
+// Arrivals returns when each request arrived, measured from the first,
+// in arrival order.
+func (s *Sim) Arrivals() []time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.arrived)
 }
 
 // SimCounts are what the server saw.
@@ -241,6 +253,11 @@ func (simFormat) malformed(w http.ResponseWriter, req simRequest) {
 func (s *Sim) serve(w http.ResponseWriter, r *http.Request, req simRequest, f answerFormat) {
 	s.mu.Lock()
 	s.counts.Requests++
+	now := time.Now()
+	if s.first.IsZero() {
+		s.first = now
+	}
+	s.arrived = append(s.arrived, now.Sub(s.first))
 	if s.cfg.Ollama {
 		if !s.admitSlot(w) {
 			s.mu.Unlock()

@@ -36,9 +36,13 @@ the bucket, (q) a token-bound job, (r) 4 slots and a queue of 4, (s) q with
 5% 500s, 2% malformed answers and 1% hangs.
 
 Each scenario is checked against its goal (PASS/FAIL); the exit code is 1
-if any failed.`,
+if any failed. --load N measures them all with N CPU-busy processes
+running beside the bench.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if opts.Load < 0 {
+				return flagErrorf("--load %d: give the number of CPU-busy processes to run beside the bench, 0 for none", opts.Load)
+			}
 			opts.CLI = runBenchCLI
 			rep, err := bench.Run(cmd.Context(), ios.Out, opts)
 			if err != nil {
@@ -55,5 +59,6 @@ if any failed.`,
 	f.StringSliceVar(&opts.Scenarios, "scenario", nil, "run only these scenarios (a-f: the engine; p-s: the command line beside peers)")
 	f.BoolVar(&opts.Short, "short", false, "a quick run with compressed time and loose goals")
 	f.Uint64Var(&opts.Seed, "seed", 1, "seed for the workload and the faults")
+	f.IntVar(&opts.Load, "load", 0, "run `N` CPU-busy processes (yes > /dev/null) beside the bench, to measure the goals on a loaded machine")
 	return cmd
 }

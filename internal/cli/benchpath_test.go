@@ -11,9 +11,9 @@ import (
 )
 
 // TestBenchCLIPathShort runs the short peer scenarios through the real
-// command line (in process) and both peer designs, on loopback. Only
-// bounds that cannot flake on a loaded machine are checked: the command
-// line decides every construct, and the peers ran beside it.
+// command line (in process) and both peer designs, on loopback: the
+// command line decides every construct, the peers run beside it, and each
+// goal's Short-mode bound holds at least once in two measurements.
 func TestBenchCLIPathShort(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the short peer bench takes about 10 seconds")
@@ -26,6 +26,11 @@ func TestBenchCLIPathShort(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if !rep.Pass {
+		t.Errorf("the short peer bench missed a goal twice:\n%s", out.String())
+	}
+	// Every measurement, a repeated one too, has the command line decide
+	// every construct and both peers run beside it.
 	var cliRows, peers int
 	for _, r := range rep.Rows {
 		switch {
@@ -34,14 +39,11 @@ func TestBenchCLIPathShort(t *testing.T) {
 			if r.Failed != 0 || r.OK != r.N {
 				t.Errorf("%s %s: %d of %d decided by the model\n%s", r.Scenario, r.Runner, r.OK, r.N, r.Note)
 			}
-			if !r.Pass {
-				t.Errorf("%s %s missed the CI bound %q", r.Scenario, r.Runner, r.Goal)
-			}
 		case strings.Contains(r.Runner, "(A)") || strings.Contains(r.Runner, "(B)"):
 			peers++
 		}
 	}
-	if cliRows != 3 || peers != 4 {
-		t.Errorf("%d command-line rows and %d peer rows, want 3 and 4", cliRows, peers)
+	if cliRows < 3 || peers < 4 {
+		t.Errorf("%d command-line rows and %d peer rows, want at least 3 and 4", cliRows, peers)
 	}
 }

@@ -1,8 +1,10 @@
 package engine
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 )
@@ -73,23 +75,45 @@ const latencyWindow = 200
 // local model may first have to load).
 const minTimeoutSamples = 16
 
+// recent keeps the last size values added, for quantiles that follow a
+// changing run rather than its whole history.
+type recent[T cmp.Ordered] struct {
+	size int
+	ring []T
+	next int
+	seen int // values added, ever
+}
+
+func (w *recent[T]) add(v T) {
+	if len(w.ring) < w.size {
+		w.ring = append(w.ring, v)
+	} else {
+		w.ring[w.next] = v
+		w.next = (w.next + 1) % w.size
+	}
+	w.seen++
+}
+
+// quantile is the nearest-rank q-quantile (0 < q <= 1) of the values kept;
+// there must be at least one.
+func (w *recent[T]) quantile(q float64) T {
+	s := slices.Clone(w.ring)
+	slices.Sort(s)
+	return s[min(len(s)-1, max(0, int(math.Ceil(q*float64(len(s))))-1))]
+}
+
 // latencyTracker keeps recent successful latencies for the adaptive timeout.
 type latencyTracker struct {
-	ring  []time.Duration
-	next  int
-	seen  int
+	recent[time.Duration]
 	p99   time.Duration
 	stale bool
 }
 
 func (t *latencyTracker) add(d time.Duration) {
-	if len(t.ring) < latencyWindow {
-		t.ring = append(t.ring, d)
-	} else {
-		t.ring[t.next] = d
-		t.next = (t.next + 1) % latencyWindow
+	if t.size == 0 {
+		t.size = latencyWindow
 	}
-	t.seen++
+	t.recent.add(d)
 	t.stale = true
 }
 
@@ -97,9 +121,7 @@ func (t *latencyTracker) add(d time.Duration) {
 // only when new samples came in.
 func (t *latencyTracker) percentile99() time.Duration {
 	if t.stale {
-		s := slices.Clone(t.ring)
-		slices.Sort(s)
-		t.p99 = s[max(0, (len(s)*99+99)/100-1)] // nearest rank
+		t.p99 = t.quantile(0.99)
 		t.stale = false
 	}
 	return t.p99

@@ -17,17 +17,25 @@ func (r *runner[Req, Resp]) complete(a attempt[Resp]) {
 	r.inFlight--
 	now := r.clock.Now()
 	latency := a.end.Sub(a.start)
-	if a.fb.Tokens > 0 {
+	switch {
+	case a.fb.Tokens > 0:
+		r.est.learn(a.idx, a.fb.Tokens)
 		adjust(h.tok, now, a.fb.Tokens-a.est)
+		h.corrections.add(a.sent, float64(a.fb.Tokens-a.est))
 		r.stats.TokensUsed += int64(a.fb.Tokens)
 		h.stats.Tokens += int64(a.fb.Tokens)
+	case a.err != nil && classify(a.err, a.fb) == RateLimited:
+		// Refused on arrival: the host counted the request, not its
+		// tokens, and the retry reserves them again.
+		adjust(h.tok, now, -a.est)
+		h.corrections.add(a.sent, -float64(a.est))
 	}
 	if rs := a.fb.Rate; rs != nil {
-		// What was sent since counts at its estimate: each of those
-		// requests corrects the bucket by its own usage when it answers.
-		reqsBefore, toksBefore := r.sentBefore(a.host, a.sent)
-		h.observe(&h.req, rs.Requests, now, float64(h.sent-a.sent), reqsBefore, now.Sub(a.start))
-		h.observe(&h.tok, rs.Tokens, now, float64(h.tokensSent-a.tokensSent), toksBefore, now.Sub(a.start))
+		// What was sent since counts at what it turned out to cost where
+		// it has answered, else at what was reserved for it.
+		tokensAfter := float64(h.tokensSent-a.tokensSent) + h.corrections.after(a.sent)
+		h.observe(&h.req, rs.Requests, now, float64(h.sent-a.sent), a.reqsUnsure, now.Sub(a.start))
+		h.observe(&h.tok, rs.Tokens, now, tokensAfter, a.tokensUnsure, now.Sub(a.start))
 	}
 	res := Result[Resp]{Attempts: r.attempts[a.idx], Host: a.host, Latency: latency, Reasked: r.reasked[a.idx]}
 	switch {
@@ -46,7 +54,7 @@ func (r *runner[Req, Resp]) complete(a attempt[Resp]) {
 		r.lat.add(latency)
 		h.ctl.success(now, latency, a.saturated)
 		if a.fb.Rate != nil {
-			h.ctl.raiseTo(h.inFlight + h.headroom(now, r.meanEstimate()))
+			h.ctl.raiseTo(h.inFlight + h.headroom(now, r.est.mean()))
 		}
 		r.latencies = append(r.latencies, latency)
 		res.Value = a.resp
@@ -90,6 +98,7 @@ func (r *runner[Req, Resp]) complete(a attempt[Resp]) {
 		r.stats.Retries++
 		return
 	case RateLimited:
+		r.est.rateLimited()
 		r.stats.RateLimited++
 		h.stats.RateLimited++
 		pause := a.fb.RetryAfter
@@ -130,14 +139,6 @@ func (r *runner[Req, Resp]) complete(a attempt[Resp]) {
 	r.results[a.idx].Latency = latency
 	r.retries = append(r.retries, pending{idx: a.idx, notBefore: notBefore})
 	r.stats.Retries++
-}
-
-// meanEstimate is the mean token estimate of the requests sent so far.
-func (r *runner[Req, Resp]) meanEstimate() int {
-	if r.stats.Attempts == 0 {
-		return 0
-	}
-	return int(r.stats.TokensEstimated / int64(r.stats.Attempts))
 }
 
 // coolDown takes a failing host out of dispatch for an exponentially

@@ -62,22 +62,6 @@ func (c *attemptCtx) release() {
 type flight struct {
 	start time.Time
 	ctx   *attemptCtx
-	host  int
-	seq   int64 // the host's send count when it left
-	est   int
-}
-
-// sentBefore is what is still in flight to host hi that left before the
-// attempt numbered seq: the host may not have counted it yet when it
-// answered that attempt.
-func (r *runner[Req, Resp]) sentBefore(hi int, seq int64) (reqs, tokens float64) {
-	for _, f := range r.running {
-		if f.host == hi && f.seq < seq {
-			reqs++
-			tokens += float64(f.est)
-		}
-	}
-	return reqs, tokens
 }
 
 // expireLate ends attempts that have run past the timeout learned so far

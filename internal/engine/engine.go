@@ -11,7 +11,9 @@
 //     decrease on 429, 503/529 or latency growing above what was seen);
 //   - request and token buckets per host that refill continuously, with
 //     tokens estimated before a call and corrected from reported usage after
-//     it, re-set from the host's own rate-limit headers;
+//     it, re-set from the host's own rate-limit headers; the requests not
+//     yet sent are reserved at what the answers so far showed a request
+//     uses, not at the caller's first guess;
 //   - a rate-limit answer pauses all dispatch to that host for its
 //     retry-after, not just the one request;
 //   - retries with full-jitter exponential backoff and bounded attempts for

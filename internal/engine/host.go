@@ -34,6 +34,9 @@ type host struct {
 	// request, which the host had not counted yet.
 	sent, tokensSent int64
 	tokensInFlight   int64
+	// corrections holds, by send number, what answers showed each
+	// request's tokens to be beyond what was reserved for it.
+	corrections ledger
 
 	stats HostStats
 }
@@ -147,11 +150,15 @@ func adjust(b *rate.Limiter, now time.Time, delta int) {
 // left, which the host's Remaining does not include yet; since is how long
 // ago that request left, during which the host's bucket refilled.
 //
-// unsure is what is in flight besides: requests sent before the answered
-// one may reach the host after it and be missing from its count too. A
-// lower report is believed as it is; a higher one only after taking
-// unsure off, so a burst of answers cannot raise the bucket above what the
-// host will allow.
+// unsure is what was in flight when the answered request left: any of it
+// may have reached the host after that request did, so be missing from
+// its count, and may have answered since, so be in flight no longer
+// (requests race to the host, and a burst is admitted in no particular
+// order). A lower report is believed as it is; a higher one only after
+// taking unsure off, so a burst of answers cannot raise the bucket above
+// what the host will allow: counting only what is still in flight let
+// reports from requests admitted early raise it again and again, and the
+// burst that followed met 429s.
 func (h *host) observe(bp **rate.Limiter, rep *Bucket, now time.Time, sentAfter, unsure float64, since time.Duration) {
 	if rep == nil {
 		return

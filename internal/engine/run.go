@@ -34,7 +34,10 @@ type attempt[Resp any] struct {
 	est        int
 	sent       int64 // host.sent when this attempt left
 	tokensSent int64
-	saturated  bool
+	// reqsUnsure and tokensUnsure are what was in flight to the host when
+	// this attempt left (see host.observe).
+	reqsUnsure, tokensUnsure float64
+	saturated                bool
 }
 
 type pending struct {
@@ -66,7 +69,7 @@ type runner[Req, Resp any] struct {
 	next      int   // index into order
 	retries   []pending
 	attempts  []int
-	estimate  []int
+	est       estimator
 	results   []Result[Resp]
 	done      []bool
 	remaining int
@@ -94,7 +97,6 @@ func newRunner[Req, Resp any](ctx context.Context, reqs []Req, call Call[Req, Re
 	r := &runner[Req, Resp]{
 		opts: opts, reqs: reqs, call: call, clock: opts.Clock,
 		attempts:  make([]int, len(reqs)),
-		estimate:  make([]int, len(reqs)),
 		results:   make([]Result[Resp], len(reqs)),
 		done:      make([]bool, len(reqs)),
 		timedOut:  make([]int, len(reqs)),
@@ -106,14 +108,19 @@ func newRunner[Req, Resp any](ctx context.Context, reqs []Req, call Call[Req, Re
 	r.start = r.clock.Now()
 	r.runCtx, r.cancel = context.WithCancel(ctx)
 	for _, l := range opts.Hosts {
-		r.hosts = append(r.hosts, newHost(l, r.start))
+		h := newHost(l, r.start)
+		// Every attempt of every request could go to one host.
+		h.corrections = newLedger(len(reqs) * opts.MaxAttempts)
+		r.hosts = append(r.hosts, h)
 	}
+	raw := make([]int, len(reqs))
 	for i, q := range reqs {
 		r.results[i].Host = -1
 		if opts.EstimateTokens != nil {
-			r.estimate[i] = max(0, opts.EstimateTokens(q))
+			raw[i] = max(0, opts.EstimateTokens(q))
 		}
 	}
+	r.est = newEstimator(raw)
 	r.order, r.groups = schedule(reqs, opts.Priority, opts.Group)
 	r.stats.Requests = len(reqs)
 	r.stats.Blocked = map[Bottleneck]time.Duration{}
@@ -240,7 +247,7 @@ func (r *runner[Req, Resp]) dispatch(now time.Time) time.Duration {
 			if h.inFlight >= limit {
 				continue
 			}
-			if w, why := h.wait(now, r.estimate[idx]); w > 0 {
+			if w, why := h.wait(now, r.est.of(idx)); w > 0 {
 				if w < hostWait {
 					hostWait, hostWhy = w, why
 				}
@@ -297,7 +304,8 @@ func (r *runner[Req, Resp]) retryWake(now time.Time) time.Duration {
 
 func (r *runner[Req, Resp]) send(idx, hi int, now time.Time) {
 	h := r.hosts[hi]
-	est := r.estimate[idx]
+	est := r.est.of(idx)
+	reqsUnsure, tokensUnsure := float64(h.inFlight), float64(h.tokensInFlight)
 	take(h.req, now, 1)
 	take(h.tok, now, est)
 	h.sent++
@@ -314,10 +322,10 @@ func (r *runner[Req, Resp]) send(idx, hi int, now time.Time) {
 	r.stats.PeakInFlight = max(r.stats.PeakInFlight, r.inFlight)
 	a := attempt[Resp]{
 		idx: idx, host: hi, start: now, est: est, ctx: newAttemptCtx(r.runCtx, r.opts.Timeout),
-		sent: h.sent, tokensSent: h.tokensSent,
+		sent: h.sent, tokensSent: h.tokensSent, reqsUnsure: reqsUnsure, tokensUnsure: tokensUnsure,
 		saturated: h.inFlight >= h.ctl.Limit(),
 	}
-	r.running[idx] = flight{start: now, ctx: a.ctx, host: hi, seq: h.sent, est: est}
+	r.running[idx] = flight{start: now, ctx: a.ctx}
 	r.calls.Add(1)
 	go func() {
 		defer r.calls.Done()
