@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"io"
 	"os"
-	"path"
 	"strings"
 	"unicode/utf8"
 
@@ -62,34 +61,6 @@ const runtimeImportWindow = 1 << 20
 // SkippedDir reports whether the scan never enters folders of this name
 // (version control, dependencies, build output, our state folder).
 func SkippedDir(name string) bool { return skippedDir(name) }
-
-// languageOf returns the language of a file name from its extension, and
-// whether it needs the TSX grammar; ok is false for other files.
-func languageOf(name string) (lang source.Language, tsx, ok bool) {
-	switch strings.ToLower(path.Ext(name)) {
-	case ".py":
-		return source.Python, false, true
-	case ".js", ".mjs", ".cjs", ".jsx":
-		return source.JavaScript, false, true
-	case ".ts", ".mts", ".cts":
-		return source.TypeScript, false, true
-	case ".tsx":
-		return source.TypeScript, true, true
-	case ".go":
-		return source.Go, false, true
-	}
-	return "", false, false
-}
-
-// IsRuntimeFile reports whether a file name is one of the tool's runtime
-// files (_telemetry_utils.py, .js, .ts, .d.ts..., zz_telemetry_utils.go),
-// which are never scanned
-// wherever they stand.
-func IsRuntimeFile(name string) bool {
-	base := path.Base(strings.ReplaceAll(name, `\`, "/"))
-	// zz_telemetry_utils.go: the go tool ignores names starting with "_".
-	return strings.HasPrefix(base, "_telemetry_utils.") || base == "zz_telemetry_utils.go"
-}
 
 // nameSkip says why a file is skipped from its name alone, or "".
 func nameSkip(name string) string {

@@ -62,6 +62,7 @@ func New(opts Options) lang.Language {
 	}
 	return lang.Language{
 		Name:         source.Go,
+		Title:        "Go",
 		Extensions:   []string{".go"},
 		Find:         l.find,
 		Render:       l.render,
