@@ -80,9 +80,9 @@ type Language struct {
 	// Placement.Spec.
 	Place func(f *source.File) layout.Placement
 
-	// RuntimeNames are the base names of the language's runtime files when
-	// they are not _telemetry_utils.*: --remove looks for them in every
-	// folder it scans, and the scan never reads them.
+	// RuntimeNames are the base names of the language's runtime files:
+	// --remove looks for them in every folder it scans, and the scan never
+	// reads them.
 	RuntimeNames []string
 
 	// RuntimePrefixes are base-name prefixes that mark a file as one of

@@ -174,7 +174,7 @@ func (r *run) removeRuntimes(ctx context.Context) {
 			}
 		}
 	}
-	names := []string{"_telemetry_utils.py", "_telemetry_utils.js", "_telemetry_utils.mjs", "_telemetry_utils.cjs", "_telemetry_utils.ts"}
+	var names []string
 	for _, l := range r.opts.Languages {
 		names = append(names, l.RuntimeNames...)
 	}

@@ -127,6 +127,7 @@ func New(opts Options) (js, ts lang.Language) {
 		Extensions: []string{".js", ".mjs", ".cjs", ".jsx"},
 		// _telemetry_utils.js, .mjs, .cjs.
 		RuntimePrefixes: []string{lang.RuntimeFilePrefix},
+		RuntimeNames:    []string{"_telemetry_utils.js", "_telemetry_utils.mjs", "_telemetry_utils.cjs"},
 		Find:            find,
 		Render:          Render,
 		Import:          importEdit,
@@ -153,6 +154,7 @@ func New(opts Options) (js, ts lang.Language) {
 		TSXExtensions: []string{".tsx"},
 		// _telemetry_utils.ts and the .d.ts beside it.
 		RuntimePrefixes: []string{lang.RuntimeFilePrefix},
+		RuntimeNames:    []string{"_telemetry_utils.ts"},
 		Find:            find,
 		Render:          Render,
 		Import:          importEdit,

@@ -92,6 +92,7 @@ func New(opts Options) lang.Language {
 		// The runtime is _telemetry_utils.py; any _telemetry_utils.*
 		// file is the tool's, whatever language it is written in.
 		RuntimePrefixes: []string{lang.RuntimeFilePrefix},
+		RuntimeNames:    []string{"_telemetry_utils.py"},
 		Find:            l.find,
 		Render:          l.render,
 		Import:          l.importEdit,
