@@ -29,6 +29,14 @@ func TestScanLanguages(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// One 3000-byte line: a bundle in JavaScript, data in Python.
+	long := []byte("x = '" + strings.Repeat("a", 3000) + "'\n")
+	want["long.py"] = "python"
+	for _, n := range []string{"long.py", "long.js"} {
+		if err := os.WriteFile(filepath.Join(dir, n), long, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	res, err := scan.Walk(context.Background(), dir, scan.Options{Languages: scanLanguages()})
 	if err != nil {
 		t.Fatal(err)
@@ -51,8 +59,20 @@ func TestScanLanguages(t *testing.T) {
 			t.Errorf("%s scanned; it is a runtime file or not source", n)
 		}
 	}
+	if !skipped(res.Skipped, "long.js", "minified") {
+		t.Errorf("long.js not skipped as minified: %+v", res.Skipped)
+	}
 	res, err = scan.Walk(context.Background(), filepath.Join(dir, "x.rb"), scan.Options{Languages: scanLanguages()})
 	if err != nil || len(res.Skipped) != 1 || !strings.Contains(res.Skipped[0].Reason, "Python, JavaScript, TypeScript or Go") {
 		t.Errorf("x.rb named alone: %+v, %v; want skipped as not a Python, JavaScript, TypeScript or Go file", res.Skipped, err)
 	}
+}
+
+func skipped(skips []scan.Skip, path, reason string) bool {
+	for _, s := range skips {
+		if s.Path == path && strings.Contains(s.Reason, reason) {
+			return true
+		}
+	}
+	return false
 }

@@ -26,6 +26,10 @@ type Language struct {
 	// TSXExtensions are the Extensions whose files the scan marks as
 	// needing the TSX grammar (source.File.TSX).
 	TSXExtensions []string
+	// Minifiable says the language is shipped minified, so the scan skips
+	// a file whose lines average hundreds of bytes as a bundle. Python is
+	// never minified, and some hand-written Python holds long data lines.
+	Minifiable bool
 
 	// Find parses f and returns its constructs in source order. It fails
 	// (with the line and column of the first syntax error) when f does not
@@ -108,6 +112,7 @@ func Scanned(ls []*Language) scan.Languages {
 			TSXExtensions:   l.TSXExtensions,
 			RuntimePrefixes: l.RuntimePrefixes,
 			RuntimeNames:    l.RuntimeNames,
+			Minifiable:      l.Minifiable,
 		})
 	}
 	return out

@@ -6,8 +6,6 @@ import (
 	"os"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
 
 // DefaultMaxSize is the largest file Walk reads when Options.MaxSize is
@@ -15,11 +13,10 @@ import (
 // parsers, data tables) and would cost thousands of LLM requests each.
 const DefaultMaxSize = 4 << 20
 
-// Minified-bundle heuristic for JS/TS: a file of at least minifiedMinSize
-// bytes whose average line is longer than minifiedAvgLine bytes. Hand
-// written code averages 30-40 bytes a line; bundlers emit lines of many
-// kilobytes. Python is never minified in practice, and some legitimate
-// Python files hold long data lines, so the heuristic is not applied there.
+// Minified-bundle heuristic, for the languages whose Minifiable is set: a
+// file of at least minifiedMinSize bytes whose average line is longer than
+// minifiedAvgLine bytes. Hand written code averages 30-40 bytes a line;
+// bundlers emit lines of many kilobytes.
 const (
 	minifiedMinSize = 2048
 	minifiedAvgLine = 300
@@ -76,14 +73,14 @@ func nameSkip(name string) string {
 
 // contentSkip says why a file's content is not source we can instrument,
 // or "".
-func contentSkip(src []byte, lang source.Language) string {
+func contentSkip(src []byte, minifiable bool) string {
 	if bytes.IndexByte(src, 0) >= 0 {
 		return "binary file (contains NUL bytes)"
 	}
 	if !utf8.Valid(src) {
 		return "not UTF-8 text"
 	}
-	if lang != source.Python && len(src) >= minifiedMinSize {
+	if minifiable && len(src) >= minifiedMinSize {
 		lines := bytes.Count(src, []byte{'\n'}) + 1
 		if len(src)/lines > minifiedAvgLine {
 			return "minified bundle (average line too long)"

@@ -24,6 +24,8 @@ type Language struct {
 	RuntimePrefixes []string
 	// RuntimeNames are exact base names of runtime files.
 	RuntimeNames []string
+	// Minifiable says long average lines mean a minified bundle, skipped.
+	Minifiable bool
 }
 
 // Languages is the set of languages a Walk looks for.
@@ -44,6 +46,17 @@ func (ls Languages) of(name string) (lang source.Language, tsx, ok bool) {
 		}
 	}
 	return "", false, false
+}
+
+// minifiable reports whether the minified-bundle heuristic applies to
+// files of lang.
+func (ls Languages) minifiable(lang source.Language) bool {
+	for _, l := range ls {
+		if l.Name == lang {
+			return l.Minifiable
+		}
+	}
+	return false
 }
 
 // IsRuntimeFile reports whether a file name is one of the tool's runtime

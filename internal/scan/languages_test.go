@@ -14,9 +14,9 @@ import (
 // internal/cli's TestScanLanguages checks the real list.
 var testLanguages = Languages{
 	{Name: source.Python, Title: "Python", Extensions: []string{".py"}, RuntimePrefixes: []string{"_telemetry_utils."}},
-	{Name: source.JavaScript, Title: "JavaScript", Extensions: []string{".js", ".mjs", ".cjs", ".jsx"}, RuntimePrefixes: []string{"_telemetry_utils."}},
-	{Name: source.TypeScript, Title: "TypeScript", Extensions: []string{".ts", ".mts", ".cts", ".tsx"}, TSXExtensions: []string{".tsx"}, RuntimePrefixes: []string{"_telemetry_utils."}},
-	{Name: source.Go, Title: "Go", Extensions: []string{".go"}, RuntimeNames: []string{"zz_telemetry_utils.go"}},
+	{Name: source.JavaScript, Title: "JavaScript", Extensions: []string{".js", ".mjs", ".cjs", ".jsx"}, Minifiable: true, RuntimePrefixes: []string{"_telemetry_utils."}},
+	{Name: source.TypeScript, Title: "TypeScript", Extensions: []string{".ts", ".mts", ".cts", ".tsx"}, TSXExtensions: []string{".tsx"}, Minifiable: true, RuntimePrefixes: []string{"_telemetry_utils."}},
+	{Name: source.Go, Title: "Go", Extensions: []string{".go"}, Minifiable: true, RuntimeNames: []string{"zz_telemetry_utils.go"}},
 }
 
 func TestWalkWithoutLanguagesFails(t *testing.T) {

@@ -371,7 +371,7 @@ func (w *walker) addFile(abs, rel string, info fs.FileInfo, isLink bool) {
 		skip(fmt.Sprintf("cannot read: %v", err))
 		return
 	}
-	if r := contentSkip(src, lang); r != "" {
+	if r := contentSkip(src, w.opts.Languages.minifiable(lang)); r != "" {
 		skip(r)
 		return
 	}

@@ -124,6 +124,7 @@ func New(opts Options) (js, ts lang.Language) {
 	js = lang.Language{
 		Name:       source.JavaScript,
 		Title:      "JavaScript",
+		Minifiable: true,
 		Extensions: []string{".js", ".mjs", ".cjs", ".jsx"},
 		// _telemetry_utils.js, .mjs, .cjs.
 		RuntimePrefixes: []string{lang.RuntimeFilePrefix},
@@ -150,6 +151,7 @@ func New(opts Options) (js, ts lang.Language) {
 	ts = lang.Language{
 		Name:          source.TypeScript,
 		Title:         "TypeScript",
+		Minifiable:    true,
 		Extensions:    []string{".ts", ".mts", ".cts", ".tsx"},
 		TSXExtensions: []string{".tsx"},
 		// _telemetry_utils.ts and the .d.ts beside it.
