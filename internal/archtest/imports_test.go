@@ -49,6 +49,7 @@ var rank = map[string]int{
 	"internal/lang/python":     3,
 	"internal/lang/javascript": 3,
 	"internal/lang/golang":     3,
+	"internal/lang/langtest":   3, // used by the languages' tests only
 	"internal/llm":             3,
 	"internal/decide":          3,
 

@@ -154,7 +154,7 @@ func npmDensityCorpus(t *testing.T) []source.File {
 
 func scanCorpus(t *testing.T, root string, exclude ...string) []source.File {
 	t.Helper()
-	res, err := scan.Walk(context.Background(), root, scan.Options{Exclude: exclude})
+	res, err := scan.Walk(context.Background(), root, scan.Options{Exclude: exclude, Languages: scanLanguages()})
 	if err != nil {
 		t.Fatal(err)
 	}

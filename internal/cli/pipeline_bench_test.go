@@ -24,7 +24,7 @@ func stdlibCorpus(b *testing.B) (string, []source.File, int64) {
 		b.Skipf("python3 not available: %v", err)
 	}
 	root := strings.TrimSpace(string(out))
-	res, err := scan.Walk(context.Background(), root, scan.Options{})
+	res, err := scan.Walk(context.Background(), root, scan.Options{Languages: scanLanguages()})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -32,7 +32,9 @@ func run(ctx context.Context, opts *Options) error {
 		// (no lock either) and only asks whether anything would change.
 		opts.DryRun = true
 	}
-	root, files, skipped, err := scanPath(ctx, opts)
+	list, closeLangs := languageList()
+	defer closeLangs()
+	root, files, skipped, err := scanPath(ctx, opts, lang.Scanned(list))
 	if err != nil {
 		return interrupted(nil, err)
 	}
@@ -46,8 +48,7 @@ func run(ctx context.Context, opts *Options) error {
 	if err := g.cleanTemp(opts, root, files); err != nil {
 		return err
 	}
-	langs, closeLangs := languages()
-	defer closeLangs()
+	langs := byName(list)
 	if !opts.Remove {
 		opts.notes = append(opts.notes, typeScriptNote(files)...)
 	}
@@ -135,7 +136,7 @@ func run(ctx context.Context, opts *Options) error {
 
 // scanPath finds the files under the path the user gave, which may be a
 // folder or a single file.
-func scanPath(ctx context.Context, opts *Options) (string, []source.File, []scan.Skip, error) {
+func scanPath(ctx context.Context, opts *Options, langs scan.Languages) (string, []source.File, []scan.Skip, error) {
 	abs, err := filepath.Abs(opts.Path)
 	if err != nil {
 		return "", nil, nil, err
@@ -164,26 +165,51 @@ func scanPath(ctx context.Context, opts *Options) (string, []source.File, []scan
 			fmt.Fprintf(opts.IO.ErrOut, "Left out by default (--no-default-excludes or !PATTERN to include): %s\n", strings.Join(scan.DefaultExcludes(), " "))
 		}
 	}
-	res, err := scan.Walk(ctx, abs, scan.Options{Exclude: globs})
+	res, err := scan.Walk(ctx, abs, scan.Options{Exclude: globs, Languages: langs})
 	if err != nil {
 		return "", nil, nil, fmt.Errorf("scanning %s: %w", opts.Path, err)
 	}
 	return root, res.Files, res.Skipped, nil
 }
 
-// languages builds the supported languages. Only this package names them.
-func languages() (map[source.Language]*lang.Language, func()) {
+// languages builds the supported languages, the one list of them: adding
+// a language is a package under internal/lang and a line here. Only this
+// package names them.
+func languageList() ([]*lang.Language, func()) {
 	py := python.New(python.Options{})
 	js, ts := javascript.New(javascript.Options{})
 	goLang := golang.New(golang.Options{})
-	m := map[source.Language]*lang.Language{source.Python: &py, source.JavaScript: &js, source.TypeScript: &ts, source.Go: &goLang}
-	return m, func() {
-		for _, l := range m {
+	list := []*lang.Language{&py, &js, &ts, &goLang}
+	return list, func() {
+		for _, l := range list {
 			if l.Close != nil {
 				_ = l.Close()
 			}
 		}
 	}
+}
+
+// languages builds the supported languages, keyed by name as the
+// pipeline takes them.
+func languages() (map[source.Language]*lang.Language, func()) {
+	list, closeLangs := languageList()
+	return byName(list), closeLangs
+}
+
+func byName(list []*lang.Language) map[source.Language]*lang.Language {
+	m := make(map[source.Language]*lang.Language, len(list))
+	for _, l := range list {
+		m[l.Name] = l
+	}
+	return m
+}
+
+// scanLanguages is what the scan needs of the supported languages, for
+// callers that only scan.
+func scanLanguages() scan.Languages {
+	list, closeLangs := languageList()
+	defer closeLangs()
+	return lang.Scanned(list)
 }
 
 // runtimeContent gives the embedded runtime file of each kind.

@@ -80,7 +80,7 @@ func FuzzParse(f *testing.F) {
 		if d.Skip {
 			return
 		}
-		if !ValidName(d.Name) {
+		if !source.ValidName(d.Name) {
 			t.Fatalf("accepted name %q", d.Name)
 		}
 		for _, a := range d.Attributes {

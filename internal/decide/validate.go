@@ -8,7 +8,6 @@ package decide
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -29,16 +28,6 @@ const MaxReasonLen = 200
 // from other failures.
 var ErrInvalid = errors.New("invalid decision")
 
-// namePattern is the contract with the renderers (docs/injected-code.md):
-// a name that matches can be written into a string literal of any of our
-// languages without escaping and can never close a comment.
-var namePattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.:-]{0,127}$`)
-
-// ValidName reports whether s can be a span, event or key name.
-func ValidName(s string) bool {
-	return namePattern.MatchString(s)
-}
-
 func invalid(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrInvalid, fmt.Sprintf(format, args...))
 }
@@ -52,7 +41,7 @@ func invalid(format string, args ...any) error {
 // afterwards for the whole file by Policy.Apply. Rules that
 // protect the program or its data are errors instead, so a misbehaving
 // answer is counted and falls back rather than being silently patched:
-//   - a name that does not match ^[A-Za-z_][A-Za-z0-9_.:-]{0,127}$;
+//   - a name that does not match source.NamePattern;
 //   - an attribute that is not one of the function's parameters, or is
 //     the receiver (self, cls, this);
 //   - an attribute with a sensitive name (see SensitiveName).
@@ -67,8 +56,8 @@ func Validate(c *source.Construct, d source.Decision) (source.Decision, error) {
 	if d.Skip {
 		return source.Decision{Skip: true, Reason: cleanReason(d.Reason), Attributes: []string{}}, nil
 	}
-	if !ValidName(d.Name) {
-		return source.Decision{}, invalid("name %q does not match %s", truncate(d.Name, 140), namePattern)
+	if !source.ValidName(d.Name) {
+		return source.Decision{}, invalid("name %q does not match %s", truncate(d.Name, 140), source.NamePattern)
 	}
 	out := source.Decision{Name: d.Name, Attributes: []string{}}
 	switch c.Kind {

@@ -113,7 +113,7 @@ func TestSanitizeName(t *testing.T) {
 		if got != tt.want {
 			t.Errorf("SanitizeName(%q, %q) = %q, want %q", tt.in, tt.fallback, got, tt.want)
 		}
-		if !ValidName(got) {
+		if !source.ValidName(got) {
 			t.Errorf("SanitizeName(%q) = %q is not a valid name", tt.in, got)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/telemetry-inject/telemetry-inject/internal/inject"
 	"github.com/telemetry-inject/telemetry-inject/internal/layout"
+	"github.com/telemetry-inject/telemetry-inject/internal/scan"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
 
@@ -17,9 +18,18 @@ import (
 type Language struct {
 	// Name is the language's name.
 	Name source.Language
-	// Extensions are the file extensions, with the dot, that belong to the
-	// language.
+	// Title is how reports spell the language ("TypeScript").
+	Title string
+	// Extensions are the file extensions, with the dot, in lower case,
+	// that belong to the language: the scan finds its files by them.
 	Extensions []string
+	// TSXExtensions are the Extensions whose files the scan marks as
+	// needing the TSX grammar (source.File.TSX).
+	TSXExtensions []string
+	// Minifiable says the language is shipped minified, so the scan skips
+	// a file whose lines average hundreds of bytes as a bundle. Python is
+	// never minified, and some hand-written Python holds long data lines.
+	Minifiable bool
 
 	// Find parses f and returns its constructs in source order. It fails
 	// (with the line and column of the first syntax error) when f does not
@@ -74,12 +84,40 @@ type Language struct {
 	// Placement.Spec.
 	Place func(f *source.File) layout.Placement
 
-	// RuntimeNames are the base names of the language's runtime files when
-	// they are not _telemetry_utils.*: --remove looks for them in every
-	// folder it scans, and the scan never reads them.
+	// RuntimeNames are the base names of the language's runtime files:
+	// --remove looks for them in every folder it scans, and the scan never
+	// reads them.
 	RuntimeNames []string
+
+	// RuntimePrefixes are base-name prefixes that mark a file as one of
+	// the tool's runtime files ("_telemetry_utils." covers the .d.ts
+	// beside a .ts): the scan never reads such a file, whatever its
+	// extension.
+	RuntimePrefixes []string
 
 	// Close releases what the language holds (a long-lived compiler
 	// process, say). It may be nil.
 	Close func() error
 }
+
+// Scanned returns what the scan needs to know of the languages: the
+// extensions of their files and the names of their runtime files.
+func Scanned(ls []*Language) scan.Languages {
+	out := make(scan.Languages, 0, len(ls))
+	for _, l := range ls {
+		out = append(out, scan.Language{
+			Name:            l.Name,
+			Title:           l.Title,
+			Extensions:      l.Extensions,
+			TSXExtensions:   l.TSXExtensions,
+			RuntimePrefixes: l.RuntimePrefixes,
+			RuntimeNames:    l.RuntimeNames,
+			Minifiable:      l.Minifiable,
+		})
+	}
+	return out
+}
+
+// RuntimeFilePrefix starts the base name of the runtime file of every
+// language whose toolchain does not ignore such names (Go's does).
+const RuntimeFilePrefix = "_telemetry_utils."

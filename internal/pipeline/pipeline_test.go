@@ -25,8 +25,10 @@ import (
 func toyLanguage() *lang.Language {
 	marker := regexp.MustCompile(`(?m)^@ti .*\n`)
 	return &lang.Language{
-		Name:       source.Python,
-		Extensions: []string{".py"},
+		Name:            source.Python,
+		Extensions:      []string{".py"},
+		RuntimePrefixes: []string{lang.RuntimeFilePrefix},
+		RuntimeNames:    []string{"_telemetry_utils.py"},
 		Find: func(f *source.File) ([]source.Construct, error) {
 			if bytes.Contains(f.Src, []byte("BROKEN")) {
 				return nil, errors.New("syntax error at 1:1")

@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/atomicfile"
+	"github.com/telemetry-inject/telemetry-inject/internal/lang"
 	"github.com/telemetry-inject/telemetry-inject/internal/layout"
 	"github.com/telemetry-inject/telemetry-inject/internal/scan"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
@@ -173,7 +174,7 @@ func (r *run) removeRuntimes(ctx context.Context) {
 			}
 		}
 	}
-	names := []string{"_telemetry_utils.py", "_telemetry_utils.js", "_telemetry_utils.mjs", "_telemetry_utils.cjs", "_telemetry_utils.ts"}
+	var names []string
 	for _, l := range r.opts.Languages {
 		names = append(names, l.RuntimeNames...)
 	}
@@ -259,11 +260,14 @@ func (r *run) importers(ctx context.Context) []string {
 		scanned[fs.cur.Path] = fs
 	}
 	exts := map[string]bool{}
+	var langs []*lang.Language
 	for _, l := range r.opts.Languages {
+		langs = append(langs, l)
 		for _, e := range l.Extensions {
 			exts[e] = true
 		}
 	}
+	runtimes := lang.Scanned(langs)
 	var out []string
 	_ = filepath.WalkDir(r.opts.Root, func(p string, d fs.DirEntry, err error) error {
 		if ctx.Err() != nil {
@@ -296,7 +300,7 @@ func (r *run) importers(ctx context.Context) []string {
 			}
 			return nil
 		}
-		if !d.Type().IsRegular() || !exts[strings.ToLower(path.Ext(rel))] || scan.IsRuntimeFile(rel) {
+		if !d.Type().IsRegular() || !exts[strings.ToLower(path.Ext(rel))] || runtimes.IsRuntimeFile(rel) {
 			return nil
 		}
 		if b, err := os.ReadFile(p); err != nil || namesRuntime(b) {

@@ -257,7 +257,7 @@ func TestRemoveFindsATypeScriptRuntimeBelowFilesWithoutConstructs(t *testing.T) 
 	opts := func(files []source.File) Options {
 		o := options(root, files)
 		ts := toyLanguage()
-		ts.Name, ts.Extensions = source.TypeScript, []string{".ts"}
+		ts.Name, ts.Extensions, ts.RuntimeNames = source.TypeScript, []string{".ts"}, []string{"_telemetry_utils.ts"}
 		o.Languages = map[source.Language]*lang.Language{source.TypeScript: ts}
 		return o
 	}

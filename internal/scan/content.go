@@ -4,11 +4,8 @@ import (
 	"bytes"
 	"io"
 	"os"
-	"path"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
 
 // DefaultMaxSize is the largest file Walk reads when Options.MaxSize is
@@ -16,11 +13,10 @@ import (
 // parsers, data tables) and would cost thousands of LLM requests each.
 const DefaultMaxSize = 4 << 20
 
-// Minified-bundle heuristic for JS/TS: a file of at least minifiedMinSize
-// bytes whose average line is longer than minifiedAvgLine bytes. Hand
-// written code averages 30-40 bytes a line; bundlers emit lines of many
-// kilobytes. Python is never minified in practice, and some legitimate
-// Python files hold long data lines, so the heuristic is not applied there.
+// Minified-bundle heuristic, for the languages whose Minifiable is set: a
+// file of at least minifiedMinSize bytes whose average line is longer than
+// minifiedAvgLine bytes. Hand written code averages 30-40 bytes a line;
+// bundlers emit lines of many kilobytes.
 const (
 	minifiedMinSize = 2048
 	minifiedAvgLine = 300
@@ -63,34 +59,6 @@ const runtimeImportWindow = 1 << 20
 // (version control, dependencies, build output, our state folder).
 func SkippedDir(name string) bool { return skippedDir(name) }
 
-// languageOf returns the language of a file name from its extension, and
-// whether it needs the TSX grammar; ok is false for other files.
-func languageOf(name string) (lang source.Language, tsx, ok bool) {
-	switch strings.ToLower(path.Ext(name)) {
-	case ".py":
-		return source.Python, false, true
-	case ".js", ".mjs", ".cjs", ".jsx":
-		return source.JavaScript, false, true
-	case ".ts", ".mts", ".cts":
-		return source.TypeScript, false, true
-	case ".tsx":
-		return source.TypeScript, true, true
-	case ".go":
-		return source.Go, false, true
-	}
-	return "", false, false
-}
-
-// IsRuntimeFile reports whether a file name is one of the tool's runtime
-// files (_telemetry_utils.py, .js, .ts, .d.ts..., zz_telemetry_utils.go),
-// which are never scanned
-// wherever they stand.
-func IsRuntimeFile(name string) bool {
-	base := path.Base(strings.ReplaceAll(name, `\`, "/"))
-	// zz_telemetry_utils.go: the go tool ignores names starting with "_".
-	return strings.HasPrefix(base, "_telemetry_utils.") || base == "zz_telemetry_utils.go"
-}
-
 // nameSkip says why a file is skipped from its name alone, or "".
 func nameSkip(name string) string {
 	lower := strings.ToLower(name)
@@ -105,14 +73,14 @@ func nameSkip(name string) string {
 
 // contentSkip says why a file's content is not source we can instrument,
 // or "".
-func contentSkip(src []byte, lang source.Language) string {
+func contentSkip(src []byte, minifiable bool) string {
 	if bytes.IndexByte(src, 0) >= 0 {
 		return "binary file (contains NUL bytes)"
 	}
 	if !utf8.Valid(src) {
 		return "not UTF-8 text"
 	}
-	if lang != source.Python && len(src) >= minifiedMinSize {
+	if minifiable && len(src) >= minifiedMinSize {
 		lines := bytes.Count(src, []byte{'\n'}) + 1
 		if len(src)/lines > minifiedAvgLine {
 			return "minified bundle (average line too long)"

@@ -83,7 +83,7 @@ func TestMatchesRealGit(t *testing.T) {
 	}
 	var want []string
 	for _, p := range strings.Split(string(out), "\x00") {
-		if _, _, ok := languageOf(p); ok && p != "" {
+		if _, _, ok := testLanguages.of(p); ok && p != "" {
 			want = append(want, p)
 		}
 	}
@@ -91,7 +91,7 @@ func TestMatchesRealGit(t *testing.T) {
 	if len(want) < 10 || len(want) > len(files)-15 {
 		t.Fatalf("git lists %d files: the tree no longer exercises the rules: %q", len(want), want)
 	}
-	res, err := Walk(context.Background(), dir, Options{})
+	res, err := Walk(context.Background(), dir, Options{Languages: testLanguages})
 	if err != nil {
 		t.Fatal(err)
 	}

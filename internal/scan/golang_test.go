@@ -22,7 +22,7 @@ func TestGoFiles(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	res, err := Walk(context.Background(), root, Options{Exclude: DefaultExcludes()})
+	res, err := Walk(context.Background(), root, Options{Languages: testLanguages, Exclude: DefaultExcludes()})
 	if err != nil {
 		t.Fatal(err)
 	}

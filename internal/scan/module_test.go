@@ -32,7 +32,7 @@ func TestModuleDetection(t *testing.T) {
 		"explicit/pkg/l.js":          "1;\n",
 		"py/m.py":                    "1\n",
 	})
-	res, err := Walk(context.Background(), dir, Options{})
+	res, err := Walk(context.Background(), dir, Options{Languages: testLanguages})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +62,7 @@ func TestModuleDetection(t *testing.T) {
 	}
 
 	// Scanning a subfolder still finds the package.json above it.
-	res, err = Walk(context.Background(), filepath.Join(dir, "src"), Options{})
+	res, err = Walk(context.Background(), filepath.Join(dir, "src"), Options{Languages: testLanguages})
 	if err != nil {
 		t.Fatal(err)
 	}

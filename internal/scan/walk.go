@@ -7,6 +7,7 @@ package scan
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -33,6 +34,9 @@ type Options struct {
 	MaxSize int64
 	// NoGitignore disables .gitignore handling.
 	NoGitignore bool
+	// Languages are the languages whose files are found; Walk fails
+	// without any.
+	Languages Languages
 }
 
 // Skip is a file that looked like source (it has a language's extension)
@@ -105,11 +109,14 @@ func Walk(ctx context.Context, root string, opts Options) (Result, error) {
 			return Result{}, fmt.Errorf("invalid --include: %w", err)
 		}
 	}
+	if len(opts.Languages) == 0 {
+		return Result{}, errors.New("scanning: no languages given (a bug: the caller must pass the languages it supports)")
+	}
 	if !info.IsDir() {
 		name := filepath.Base(abs)
-		if _, _, ok := languageOf(name); !ok {
-			w.res.Skipped = append(w.res.Skipped, Skip{Path: name, Reason: "not a Python, JavaScript, TypeScript or Go file"})
-		} else if !IsRuntimeFile(name) {
+		if _, _, ok := w.opts.Languages.of(name); !ok {
+			w.res.Skipped = append(w.res.Skipped, Skip{Path: name, Reason: opts.Languages.notSource()})
+		} else if !w.opts.Languages.IsRuntimeFile(name) {
 			w.addFile(abs, name, info, false)
 		}
 		return w.res, nil
@@ -251,7 +258,7 @@ func (w *walker) walkDir(abs, rel, real string, levels []level) error {
 		isLink := e.Type()&fs.ModeSymlink != 0
 		info, err := os.Stat(childAbs) // follows links
 		if err != nil {
-			if _, _, ok := languageOf(name); ok && !IsRuntimeFile(name) {
+			if _, _, ok := w.opts.Languages.of(name); ok && !w.opts.Languages.IsRuntimeFile(name) {
 				w.res.Skipped = append(w.res.Skipped, Skip{Path: childRel, Reason: fmt.Sprintf("cannot read: %v", err)})
 			}
 			continue
@@ -277,7 +284,7 @@ func (w *walker) walkDir(abs, rel, real string, levels []level) error {
 			w.pending = append(w.pending, pendingDir{abs: childAbs, rel: childRel, real: childReal, levels: levels[:len(levels):len(levels)]})
 			continue
 		}
-		if _, _, ok := languageOf(name); !ok || IsRuntimeFile(name) || !info.Mode().IsRegular() {
+		if _, _, ok := w.opts.Languages.of(name); !ok || w.opts.Languages.IsRuntimeFile(name) || !info.Mode().IsRegular() {
 			continue
 		}
 		if w.ignored(levels, childRel, false) || !w.included(childRel) {
@@ -342,7 +349,7 @@ func (w *walker) addFile(abs, rel string, info fs.FileInfo, isLink bool) {
 	skip := func(reason string) {
 		w.res.Skipped = append(w.res.Skipped, Skip{Path: rel, Reason: reason})
 	}
-	lang, tsx, _ := languageOf(rel)
+	lang, tsx, _ := w.opts.Languages.of(rel)
 	if r := nameSkip(path.Base(rel)); r != "" {
 		skip(r)
 		return
@@ -364,7 +371,7 @@ func (w *walker) addFile(abs, rel string, info fs.FileInfo, isLink bool) {
 		skip(fmt.Sprintf("cannot read: %v", err))
 		return
 	}
-	if r := contentSkip(src, lang); r != "" {
+	if r := contentSkip(src, w.opts.Languages.minifiable(lang)); r != "" {
 		skip(r)
 		return
 	}

@@ -88,7 +88,7 @@ func TestWalkSkipsWhatItMust(t *testing.T) {
 	if err := os.Symlink(filepath.Join(dir, "app.py"), filepath.Join(dir, "src", "alias.py")); err != nil {
 		t.Fatal(err)
 	}
-	res, err := Walk(context.Background(), dir, Options{MaxSize: 100})
+	res, err := Walk(context.Background(), dir, Options{Languages: testLanguages, MaxSize: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +117,7 @@ func TestWalkSkipsWhatItMust(t *testing.T) {
 	}
 
 	// Without the size limit the long-line bundle is caught by content.
-	res, err = Walk(context.Background(), filepath.Join(dir, "pkg"), Options{})
+	res, err = Walk(context.Background(), filepath.Join(dir, "pkg"), Options{Languages: testLanguages})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +132,7 @@ func TestWalkFileFields(t *testing.T) {
 	if err := os.Chmod(filepath.Join(dir, "tool.py"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	res, err := Walk(context.Background(), dir, Options{})
+	res, err := Walk(context.Background(), dir, Options{Languages: testLanguages})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +148,7 @@ func TestWalkFileFields(t *testing.T) {
 	}
 
 	// A single file as root: its path is its name.
-	res, err = Walk(context.Background(), filepath.Join(dir, "tool.py"), Options{})
+	res, err = Walk(context.Background(), filepath.Join(dir, "tool.py"), Options{Languages: testLanguages})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,11 +157,11 @@ func TestWalkFileFields(t *testing.T) {
 	}
 	// The runtime file is never returned, even when named.
 	writeTree(t, dir, map[string]string{"_telemetry_utils.js": "1;\n", "notes.txt": "x"})
-	res, _ = Walk(context.Background(), filepath.Join(dir, "_telemetry_utils.js"), Options{})
+	res, _ = Walk(context.Background(), filepath.Join(dir, "_telemetry_utils.js"), Options{Languages: testLanguages})
 	if len(res.Files) != 0 {
 		t.Errorf("runtime file returned: %q", paths(res.Files))
 	}
-	res, _ = Walk(context.Background(), filepath.Join(dir, "notes.txt"), Options{})
+	res, _ = Walk(context.Background(), filepath.Join(dir, "notes.txt"), Options{Languages: testLanguages})
 	if len(res.Files) != 0 || len(res.Skipped) != 1 {
 		t.Errorf("notes.txt: %+v", res)
 	}
@@ -187,7 +187,7 @@ func TestWalkGitignoreAndExclude(t *testing.T) {
 		"generated_not_dir/ok.py":  "1\n",
 		"sub/deep/x/not_skipme.js": "1;\n",
 	})
-	res, err := Walk(context.Background(), dir, Options{Exclude: []string{"sub/deep/**/skipme.js", "tests/", "!tests/fixtures"}})
+	res, err := Walk(context.Background(), dir, Options{Languages: testLanguages, Exclude: []string{"sub/deep/**/skipme.js", "tests/", "!tests/fixtures"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,7 +197,7 @@ func TestWalkGitignoreAndExclude(t *testing.T) {
 	}
 
 	// Include keeps matching files and everything below matching folders.
-	res, err = Walk(context.Background(), dir, Options{Include: []string{"sub/deep", "keep.*"}})
+	res, err = Walk(context.Background(), dir, Options{Languages: testLanguages, Include: []string{"sub/deep", "keep.*"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,7 +206,7 @@ func TestWalkGitignoreAndExclude(t *testing.T) {
 		t.Errorf("include:\n got %q\nwant %q", got, want)
 	}
 
-	if _, err := Walk(context.Background(), dir, Options{Exclude: []string{"[bad"}}); err == nil {
+	if _, err := Walk(context.Background(), dir, Options{Languages: testLanguages, Exclude: []string{"[bad"}}); err == nil {
 		t.Error("a malformed --exclude pattern must be an error")
 	}
 }
@@ -223,7 +223,7 @@ func TestWalkParentGitignore(t *testing.T) {
 		"src/local_keep.py": "1\n",
 		"src/vendor/v.py":   "1\n",
 	})
-	res, err := Walk(context.Background(), filepath.Join(dir, "src"), Options{Exclude: []string{"./vendor"}})
+	res, err := Walk(context.Background(), filepath.Join(dir, "src"), Options{Languages: testLanguages, Exclude: []string{"./vendor"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -232,7 +232,7 @@ func TestWalkParentGitignore(t *testing.T) {
 	if got := paths(res.Files); !reflect.DeepEqual(got, []string{"app.py", "local_keep.py"}) {
 		t.Errorf("files %q: the work tree's ignore files apply to a scanned subfolder", got)
 	}
-	res, _ = Walk(context.Background(), filepath.Join(dir, "src"), Options{NoGitignore: true})
+	res, _ = Walk(context.Background(), filepath.Join(dir, "src"), Options{Languages: testLanguages, NoGitignore: true})
 	if len(res.Files) != 5 {
 		t.Errorf("NoGitignore: %q", paths(res.Files))
 	}
@@ -253,7 +253,7 @@ func TestWalkSymlinkedFolders(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	res, err := Walk(context.Background(), dir, Options{})
+	res, err := Walk(context.Background(), dir, Options{Languages: testLanguages})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -276,7 +276,7 @@ func TestWalkCancelled(t *testing.T) {
 	writeTree(t, dir, map[string]string{"a.py": "1\n"})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := Walk(ctx, dir, Options{}); err == nil {
+	if _, err := Walk(ctx, dir, Options{Languages: testLanguages}); err == nil {
 		t.Error("want the context's error")
 	}
 }
@@ -294,7 +294,7 @@ func TestSizeLimitSparesInstrumentedFiles(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	res, err := Walk(context.Background(), dir, Options{MaxSize: 100})
+	res, err := Walk(context.Background(), dir, Options{Languages: testLanguages, MaxSize: 100})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -61,7 +61,11 @@ func New(opts Options) lang.Language {
 		l.types = newChecker(opts.Go)
 	}
 	return lang.Language{
-		Name:         source.Go,
+		Name:  source.Go,
+		Title: "Go",
+		// Generated Go can hold long lines of data; the scan has always
+		// skipped such files as it does bundles.
+		Minifiable:   true,
 		Extensions:   []string{".go"},
 		Find:         l.find,
 		Render:       l.render,

@@ -19,9 +19,10 @@ const (
 // runtimePrefix starts every runtime identifier; user code never uses it.
 const runtimePrefix = "_telemetry_utils_"
 
-// render returns the insertions for c as d decides.
+// render returns the insertions for c as d decides; none for a name that
+// could not be written safely, whatever the caller checked.
 func (l *language) render(f *source.File, c *source.Construct, d source.Decision) []inject.Edit {
-	if d.Skip || c.Skip != "" {
+	if d.Skip || c.Skip != "" || !source.ValidName(d.Name) {
 		return nil
 	}
 	switch c.Kind {

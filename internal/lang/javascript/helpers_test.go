@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/telemetry-inject/telemetry-inject/internal/decide"
 	"github.com/telemetry-inject/telemetry-inject/internal/inject"
 	"github.com/telemetry-inject/telemetry-inject/internal/lang"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
@@ -35,7 +36,9 @@ func testDecision(c *source.Construct) source.Decision {
 	if len(attrs) > 2 {
 		attrs = attrs[:2]
 	}
-	return source.Decision{Name: c.QualName, Attributes: attrs, RecordExceptions: true, CountIterations: true, RecordValue: true}
+	// The name as the pipeline's planners make it: a QualName such as
+	// "m.<anonymous>" is not a name the renderer accepts.
+	return source.Decision{Name: decide.SanitizeName(c.QualName, c.Name), Attributes: attrs, RecordExceptions: true, CountIterations: true, RecordValue: true}
 }
 
 // languages returns the two languages, closed when the test ends.

@@ -123,12 +123,17 @@ func New(opts Options) (js, ts lang.Language) {
 	}
 	js = lang.Language{
 		Name:       source.JavaScript,
+		Title:      "JavaScript",
+		Minifiable: true,
 		Extensions: []string{".js", ".mjs", ".cjs", ".jsx"},
-		Find:       find,
-		Render:     Render,
-		Import:     importEdit,
-		Module:     func(f *source.File) source.Module { return moduleFor(p, f) },
-		Strip:      func(src []byte) ([]byte, int, error) { return stripWith(src, p.js, p.ts, p.tsx) },
+		// _telemetry_utils.js, .mjs, .cjs.
+		RuntimePrefixes: []string{lang.RuntimeFilePrefix},
+		RuntimeNames:    []string{"_telemetry_utils.js", "_telemetry_utils.mjs", "_telemetry_utils.cjs"},
+		Find:            find,
+		Render:          Render,
+		Import:          importEdit,
+		Module:          func(f *source.File) source.Module { return moduleFor(p, f) },
+		Strip:           func(src []byte) ([]byte, int, error) { return stripWith(src, p.js, p.ts, p.tsx) },
 		Validate: func(ctx context.Context, f *source.File, out []byte) error {
 			return validate(ctx, p, checker, f, out)
 		},
@@ -144,12 +149,18 @@ func New(opts Options) (js, ts lang.Language) {
 		},
 	}
 	ts = lang.Language{
-		Name:       source.TypeScript,
-		Extensions: []string{".ts", ".mts", ".cts", ".tsx"},
-		Find:       find,
-		Render:     Render,
-		Import:     importEdit,
-		Strip:      func(src []byte) ([]byte, int, error) { return stripWith(src, p.ts, p.tsx, p.js) },
+		Name:          source.TypeScript,
+		Title:         "TypeScript",
+		Minifiable:    true,
+		Extensions:    []string{".ts", ".mts", ".cts", ".tsx"},
+		TSXExtensions: []string{".tsx"},
+		// _telemetry_utils.ts and the .d.ts beside it.
+		RuntimePrefixes: []string{lang.RuntimeFilePrefix},
+		RuntimeNames:    []string{"_telemetry_utils.ts"},
+		Find:            find,
+		Render:          Render,
+		Import:          importEdit,
+		Strip:           func(src []byte) ([]byte, int, error) { return stripWith(src, p.ts, p.tsx, p.js) },
 		Validate: func(ctx context.Context, f *source.File, out []byte) error {
 			if err := validate(ctx, p, nil, f, out); err != nil || types == nil || f.Abs == "" {
 				return err

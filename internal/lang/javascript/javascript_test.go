@@ -161,7 +161,10 @@ func TestRenderEscapesStrings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	edits := js.Render(f, &cs[0], source.Decision{Name: "a*/b", Attributes: []string{"a", "notInScope"}, RecordExceptions: true})
+	if e := js.Render(f, &cs[0], source.Decision{Name: "a*/b", RecordExceptions: true}); len(e) != 0 {
+		t.Fatalf("name outside the pattern rendered: %q", e[0].New)
+	}
+	edits := js.Render(f, &cs[0], source.Decision{Name: "a.b", Attributes: []string{"a", "notInScope"}, RecordExceptions: true})
 	for _, e := range edits {
 		body := strings.TrimSuffix(strings.TrimPrefix(e.New, markOpen), markClose)
 		if strings.Contains(body, "*/") || strings.ContainsAny(body, "\n\u2028") {
@@ -171,7 +174,7 @@ func TestRenderEscapesStrings(t *testing.T) {
 			t.Errorf("attribute outside the scope rendered: %q", e.New)
 		}
 	}
-	if edits[0].New != `/*@ti{*/const __ti_s = __ti.enter("a*\/b", "dir*\/x\u2028.js", 1, {a: a}); try {/*}@ti*/` {
+	if edits[0].New != `/*@ti{*/const __ti_s = __ti.enter("a.b", "dir*\/x\u2028.js", 1, {a: a}); try {/*}@ti*/` {
 		t.Errorf("opening piece = %s", edits[0].New)
 	}
 }

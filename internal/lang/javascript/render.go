@@ -32,10 +32,11 @@ const (
 )
 
 // Render returns the insertions that instrument c as d decides, following
-// docs/injected-code.md character for character. A skipped decision
+// docs/injected-code.md character for character. A skipped decision, or
+// a name that could not be written safely (whatever the caller checked),
 // renders nothing.
 func Render(f *source.File, c *source.Construct, d source.Decision) []inject.Edit {
-	if d.Skip || c.Skip != "" {
+	if d.Skip || c.Skip != "" || !source.ValidName(d.Name) {
 		return nil
 	}
 	r := renderer{src: f.Src, eol: lineEnding(f.Src)}

@@ -86,15 +86,20 @@ func New(opts Options) lang.Language {
 		}
 	}
 	return lang.Language{
-		Name:          source.Python,
-		Extensions:    []string{".py"},
-		Find:          l.find,
-		Render:        l.render,
-		Import:        l.importEdit,
-		Strip:         l.strip,
-		Validate:      l.validate,
-		ValidateStrip: l.validateStrip,
-		Close:         l.close,
+		Name:       source.Python,
+		Title:      "Python",
+		Extensions: []string{".py"},
+		// The runtime is _telemetry_utils.py; any _telemetry_utils.*
+		// file is the tool's, whatever language it is written in.
+		RuntimePrefixes: []string{lang.RuntimeFilePrefix},
+		RuntimeNames:    []string{"_telemetry_utils.py"},
+		Find:            l.find,
+		Render:          l.render,
+		Import:          l.importEdit,
+		Strip:           l.strip,
+		Validate:        l.validate,
+		ValidateStrip:   l.validateStrip,
+		Close:           l.close,
 	}
 }
 

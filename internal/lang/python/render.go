@@ -3,7 +3,6 @@ package python
 import (
 	"bytes"
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -30,10 +29,6 @@ const (
 	seqIndent
 )
 
-// validName is the pattern every rendered name matches (the same as the
-// decision validator's), so that an inline tick can always be found again.
-var validName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.:-]{0,127}$`)
-
 // runtimeNames are the names the import line brings in: all six, see the
 // package comment.
 const runtimeNames = "_ti_span, _ti_loop, _ti_tick, _ti_var, _ti_val, _ti_mark"
@@ -42,7 +37,7 @@ const runtimeNames = "_ti_span, _ti_loop, _ti_tick, _ti_var, _ti_val, _ti_mark"
 // construct or decision, or a name that could not be written safely, gives
 // no edits.
 func (l *language) render(f *source.File, c *source.Construct, d source.Decision) []inject.Edit {
-	if d.Skip || c.Skip != "" || !validName.MatchString(d.Name) {
+	if d.Skip || c.Skip != "" || !source.ValidName(d.Name) {
 		return nil
 	}
 	src := f.Src

@@ -9,11 +9,12 @@ import (
 	"strings"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/lang/treesitter"
+	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
 
 // inlineTick is the one inline insertion: a tick opening a loop body that
 // shares its header's line.
-var inlineTick = regexp.MustCompile(`^_ti_tick\("[A-Za-z_][A-Za-z0-9_.:-]{0,127}"\); `)
+var inlineTick = regexp.MustCompile(`^_ti_tick\("` + strings.Trim(source.NamePattern, "^$") + `"\); `)
 
 // stmtCalls are the runtime functions whose calls the tool inserts as
 // statements of their own.
@@ -195,7 +196,7 @@ func (s *stripper) ourCall(n *node) bool {
 	}
 	// black puts an inline tick on a line of its own, without the marker.
 	if args := call.ChildByFieldId(s.l.ids.arguments); s.text(fn) == "_ti_tick" && args != nil &&
-		args.NamedChildCount() == 1 && args.NamedChild(0).Kind() == "string" && validName.MatchString(strings.Trim(s.text(args.NamedChild(0)), `"`)) {
+		args.NamedChildCount() == 1 && args.NamedChild(0).Kind() == "string" && source.ValidName(strings.Trim(s.text(args.NamedChild(0)), `"`)) {
 		s.cutStatement(n)
 		return true
 	}
