@@ -68,6 +68,7 @@ func corpusProjects(ctx context.Context) []project {
 		ps = append(ps, stdlibModule(m.module, strings.Fields(m.tests), 3*time.Minute))
 	}
 	npm := newNPMInstaller(ctx)
+	ps = append(ps, widerCorpus(npm)...)
 	return append(ps,
 		tapePackage(npm, "minimist", 2*time.Minute),
 		tapePackage(npm, "qs", 2*time.Minute),
