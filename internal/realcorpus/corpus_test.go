@@ -29,13 +29,6 @@ var knownFailures = map[string]string{
 	// script's folder off sys.path (like -P and PYTHONSAFEPATH).
 	"cpython:pydoc":    "test.test_pydoc.PydocDocTest.test_not_here, test_input_strip: python -I pydoc.py fails with ModuleNotFoundError: No module named '_telemetry_utils' (isolated mode does not put the script's folder on sys.path)",
 	"cpython:datetime": "test.datetimetester.TestModule_Fast.test_name_cleanup: dir(datetime) keeps _ti_span, _ti_loop, _ti_tick, _ti_var, _ti_val, _ti_mark after the module deletes its own helpers",
-	// The test copies index.js alone into two node_modules folders of a
-	// temporary project and runs it in a child process: the copy's
-	// require("./_telemetry_utils.js") finds no runtime beside it, the
-	// child throws before it reports, and the test waits for messages
-	// that never come. Scripts already fall back to a do-nothing runtime
-	// when the require fails; CommonJS modules do not yet.
-	"node-test:@fastify/error": "ensure that instanceof works accross different installations of the fastify-error module: failed (cancelledByParent, the child process dies on Cannot find module './_telemetry_utils.js' in the copied index.js)",
 }
 
 // project is one real project of the corpus: how to set it up from the
