@@ -52,6 +52,10 @@ func widerCorpus(npm *npmInstaller) []project {
 	ecdsa := debianPackage("debian:ecdsa", "python3-ecdsa", "ecdsa", ecdsaTests, 3*time.Minute)
 	ecdsa.debs = append(ecdsa.debs, "python3-hypothesis")
 	ps = append(ps, ecdsa)
+	// pint: units registries built by decorators and functools.wraps,
+	// operator overloading, pickling of quantities, and babel-free
+	// formatting; its matplotlib and numpy tests skip.
+	ps = append(ps, debianPackage("debian:pint", "python3-pint", "pint", []string{"testsuite"}, 4*time.Minute))
 
 	// More of CPython's suite: modules that run code by name or by file
 	// (pkgutil, modulefinder, pyclbr, py_compile, zipapp), read
