@@ -71,6 +71,14 @@ func widerCorpus(npm *npmInstaller) []project {
 		"smtplib", "mailbox", "wsgiref", "pstats", "symtable"} {
 		ps = append(ps, stdlibModule(m, []string{"test_" + m}, 3*time.Minute))
 	}
+	// Modules deprecated in 3.11 warn when imported (warnings._deprecated
+	// at module level, with a stacklevel that names the importer): their
+	// tests check the warning and run the module with it silenced. And
+	// zoneinfo's pure-Python implementation, dbm's fallback, getpass.
+	for _, m := range strings.Fields("aifc asynchat asyncore cgi cgitb imghdr mailcap nntplib pipes " +
+		"smtpd sunau telnetlib uu xdrlib zoneinfo dbm getpass") {
+		ps = append(ps, stdlibModule(m, []string{"test_" + m}, 2*time.Minute))
+	}
 	for _, m := range []struct{ module, tests string }{
 		{"unittest", "test_unittest"}, {"_py_abc", "test_abc"}, {"code", "test_code_module"},
 		{"profile", "test_profile"},
