@@ -22,7 +22,7 @@ func widerCorpus(npm *npmInstaller) []project {
 		// what a wrapper or a runtime reference in a function's globals
 		// would change. Its test files that fail to import under pytest
 		// on the original (they run as scripts upstream) are left out.
-		debianPackage("debian:dill", "python3-dill", "dill", dillTests(), 2*time.Minute),
+		debianPackage("debian:dill", "python3-dill", "dill", filesNamed("tests/test_", dillTests, ".py"), 2*time.Minute),
 		// simplejson's pure-Python encoder and decoder (the C speedups are
 		// tested too) and bs4's tree builders and soupsieve selectors.
 		debianPackage("debian:simplejson", "python3-simplejson", "simplejson", []string{"tests"}, 2*time.Minute),
@@ -45,11 +45,8 @@ func widerCorpus(npm *npmInstaller) []project {
 	// show as a DeadlineExceeded. The whole package is instrumented; the
 	// four longest test modules (malformed signatures, the number theory
 	// and pyecdsa suites, the lock's timing test) are left out for time.
-	var ecdsaTests []string
-	for _, f := range strings.Fields("curves der ecdh ecdsa eddsa ellipticcurve jacobi keys sha3") {
-		ecdsaTests = append(ecdsaTests, "test_"+f+".py")
-	}
-	ecdsa := debianPackage("debian:ecdsa", "python3-ecdsa", "ecdsa", ecdsaTests, 3*time.Minute)
+	ecdsa := debianPackage("debian:ecdsa", "python3-ecdsa", "ecdsa",
+		filesNamed("test_", "curves der ecdh ecdsa eddsa ellipticcurve jacobi keys sha3", ".py"), 3*time.Minute)
 	ecdsa.debs = append(ecdsa.debs, "python3-hypothesis")
 	ps = append(ps, ecdsa)
 	// pint: units registries built by decorators and functools.wraps,
@@ -102,7 +99,8 @@ func widerCorpus(npm *npmInstaller) []project {
 		// names; json-schema-ref-resolver walks $ref graphs.
 		// Its 64 test files take a minute a run, node's start-up mostly:
 		// these 20 cover every kind of schema the generator compiles.
-		nodeTestPackage(npm, "fast-json-stringify", 3*time.Minute, fastJSONStringifyTests()...),
+		nodeTestPackage(npm, "fast-json-stringify", 3*time.Minute,
+			filesNamed("test/", fastJSONStringifyTests, ".test.js")...),
 		nodeTestPackage(npm, "@fastify/error", time.Minute),
 		nodeTestPackage(npm, "process-warning", time.Minute),
 		nodeTestPackage(npm, "fastify-plugin", 2*time.Minute),
@@ -121,28 +119,24 @@ func widerCorpus(npm *npmInstaller) []project {
 	)
 }
 
-// dillTests are dill's test files that run under pytest on the original;
-// the others (test_diff, test_objects, test_registered, test_session,
-// test_module) error at collection in pytest's process.
-func dillTests() []string {
-	var files []string
-	for _, f := range strings.Fields("check classdef dataclasses detect dictviews extendpickle fglobals file " +
-		"functions functors logger mixins nested recursive restricted selected source temp weakref " +
-		"properties moduledict pycapsule") {
-		files = append(files, "tests/test_"+f+".py")
-	}
-	return files
-}
+// dillTests are dill's test modules that run under pytest on the
+// original; the others (test_diff, test_objects, test_registered,
+// test_session, test_module) error at collection in pytest's process.
+const dillTests = "check classdef dataclasses detect dictviews extendpickle fglobals file functions functors " +
+	"logger mixins nested recursive restricted selected source temp weakref properties moduledict pycapsule"
 
 // fastJSONStringifyTests are the test files of fast-json-stringify the
 // corpus runs: objects, arrays, unions and intersections, references,
 // conditionals, formats and the generator's own code paths.
-func fastJSONStringifyTests() []string {
+const fastJSONStringifyTests = "basic additionalProperties allof anyof oneof ref if-then-else date integer string " +
+	"surrogate nullable defaults required patternProperties property-names schema-depth deopt " +
+	"object-mechanism-native typesArray"
+
+// filesNamed is prefix+name+suffix for each space-separated name.
+func filesNamed(prefix, names, suffix string) []string {
 	var files []string
-	for _, f := range strings.Fields("basic additionalProperties allof anyof oneof ref if-then-else " +
-		"date integer string surrogate nullable defaults required patternProperties " +
-		"property-names schema-depth deopt object-mechanism-native typesArray") {
-		files = append(files, "test/"+f+".test.js")
+	for _, n := range strings.Fields(names) {
+		files = append(files, prefix+n+suffix)
 	}
 	return files
 }
