@@ -13,9 +13,10 @@ import (
 // nodeTestPackage is an npm package that publishes tests written for
 // node's own runner (node:test, run by borp or `node --test` upstream):
 // the package is copied, instrumented whole, and test/*.test.js are run by
-// `node --test` with the TAP reporter. Every test and subtest counts, not
+// `node --test` with the TAP reporter: the files named (relative to the
+// package), else every test/*.test.js. Every test and subtest counts, not
 // only the top-level ones, so a failing assertion deep in a suite shows.
-func nodeTestPackage(npm *npmInstaller, pkg string, timeout time.Duration) project {
+func nodeTestPackage(npm *npmInstaller, pkg string, timeout time.Duration, files ...string) project {
 	return project{
 		parsesAll: true,
 		name:      "node-test:" + pkg,
@@ -25,6 +26,12 @@ func nodeTestPackage(npm *npmInstaller, pkg string, timeout time.Duration) proje
 				return suite{}, err
 			}
 			tests, err := filepath.Glob(filepath.Join(root, "test", "*.test.js"))
+			if len(files) > 0 {
+				tests = nil
+				for _, f := range files {
+					tests = append(tests, filepath.Join(root, f))
+				}
+			}
 			if err != nil || len(tests) == 0 {
 				return suite{}, fmt.Errorf("%s publishes no test/*.test.js (%v)", pkg, err)
 			}

@@ -38,6 +38,12 @@ var npmPackages = []string{
 	"object.getownpropertydescriptors@2.1.8", "semver@6.3.1", "fast-uri@4.2.4", "ajv@8.17.1",
 	// Projects publishing node:test tests, and what those tests load.
 	"find-my-way@9.10.2", "avvio@9.3.1", "rfdc@1.4.1", "proxyquire@2.1.3",
+	// The wider corpus (wider_test.go): its projects and their test
+	// dependencies.
+	"get-intrinsic@1.3.1", "call-bound@1.0.4", "make-async-function@1.0.0", "make-async-generator-function@1.0.0",
+	"fast-json-stringify@7.3.10", "@fastify/error@4.3.0", "process-warning@5.1.1",
+	"fastify-plugin@6.0.1", "fastify@5.12.8", "json-schema-ref-resolver@3.0.1",
+	"@reduxjs/toolkit@2.15.0", "@tanstack/form-core@1.33.5", "@tanstack/virtual-core@3.19.11",
 }
 
 // npmInstaller installs npmPackages at most once per test run, however

@@ -69,6 +69,7 @@ func corpusProjects(ctx context.Context) []project {
 	}
 	ps = append(ps, goProjects()...) // Go modules: golang_test.go
 	npm := newNPMInstaller(ctx)
+	ps = append(ps, widerCorpus(npm)...)
 	return append(ps,
 		tapePackage(npm, "minimist", 2*time.Minute),
 		tapePackage(npm, "qs", 2*time.Minute),

@@ -1,15 +1,18 @@
 package javascript
 
 import (
+	"bytes"
 	"regexp"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/lang/treesitter"
 )
 
 // callSignatureLine matches a line that starts, after at least one blank,
-// with a type parameter list: a generic call signature of an interface or
-// object type. Group 1 is the last blank before the `<`.
-var callSignatureLine = regexp.MustCompile(`(?m)^[ \t]*([ \t])<[A-Za-z_$]`)
+// with a type parameter list, its first name on that line or alone on the
+// next (`<` then a line break, as prettier wraps a long list): a generic
+// call signature of an interface or object type. Group 1 is the last blank
+// before the `<`.
+var callSignatureLine = regexp.MustCompile(`(?m)^[ \t]*([ \t])<(?:[ \t]*\r?\n[ \t]*)?[A-Za-z_$]`)
 
 // separateCallSignatures returns a copy of src with a `;` in place of the
 // blank before each such `<`, and where it put them. The TypeScript
@@ -26,10 +29,41 @@ func separateCallSignatures(src []byte) ([]byte, []int) {
 	out := append([]byte(nil), src...)
 	var at []int
 	for _, l := range locs {
+		if !endsMember(src[:l[2]]) {
+			continue
+		}
 		out[l[2]] = ';'
 		at = append(at, l[2])
 	}
+	if len(at) == 0 {
+		return nil, nil
+	}
 	return out, at
+}
+
+// endsMember reports whether the code before a candidate `<` (blanks and
+// block comments, such as a JSDoc above the signature, skipped) can end a
+// type member. After `,`, `(`, `<`, `|`, `&`, `=`, `:` or `{` the `<` opens
+// a generic function type inside a type argument, union or parameter list
+// (`IsUnknown<M,` then `<V>(value: V) => V,`), or is the body's first
+// member: a `;` there would break the file, and one such line would make
+// the whole separated copy fail.
+func endsMember(before []byte) bool {
+	for {
+		before = bytes.TrimRight(before, " \t\r\n")
+		if !bytes.HasSuffix(before, []byte("*/")) {
+			break
+		}
+		open := bytes.LastIndex(before[:len(before)-2], []byte("/*"))
+		if open < 0 {
+			return false
+		}
+		before = before[:open]
+	}
+	if len(before) == 0 {
+		return false
+	}
+	return !bytes.ContainsRune([]byte(",(<|&=:{?"), rune(before[len(before)-1]))
 }
 
 // separatorsInTypeBodies reports whether every `;` put at the offsets in at

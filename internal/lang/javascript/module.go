@@ -101,14 +101,18 @@ func moduleFrom(f *source.File, u moduleUse) source.Module {
 }
 
 // importFor renders the line that loads the runtime: an ES import for ES
-// modules, a require call for CommonJS, `import __ti = require(...)` for
-// TypeScript files without ES module syntax (the only form
-// verbatimModuleSyntax accepts in a CommonJS file). A JavaScript file that
-// shows no module syntax at all is a script: Node runs it as CommonJS, a
-// browser as a classic script, where require does not exist. Its lookup
-// falls back to a do-nothing runtime instead of throwing, and it is a
-// `var`, so that several such scripts on one page can all declare it; that
-// var is the one global it adds (window.__ti), as any top-level var would.
+// modules, `import __ti = require(...)` for TypeScript files without ES
+// module syntax (the only form verbatimModuleSyntax accepts in a CommonJS
+// file), and for CommonJS modules and scripts a lookup that falls back to
+// a do-nothing runtime instead of throwing. A JavaScript file that shows no
+// module syntax at all is a script: Node runs it as CommonJS, a browser as
+// a classic script, where require does not exist. A CommonJS module may be
+// copied alone out of its package (a test that fakes two installations of
+// the package by copying its index.js, a file vendored elsewhere), where
+// the runtime is not beside it: it must run as before, without telemetry.
+// The lookup is a `var`, so that several scripts on one page can all
+// declare it; that var is the one global a script adds (window.__ti), as
+// any top-level var would; in a CommonJS module it is module-scoped.
 // The line goes after a shebang, the directive prologue and header comments
 // (where TypeScript's triple-slash directives and pragmas such as @ts-check
 // must stay first), but before a comment attached to the first statement.
@@ -127,10 +131,8 @@ func importFor(p *parsers, f *source.File, spec string) inject.Edit {
 			code = "import __ti = require(" + jsString(spec) + ");"
 		}
 	case moduleFrom(f, u) == source.ModuleESM:
-	case !u.commonJS:
-		code = scriptImport(spec)
 	default:
-		code = "const __ti = require(" + jsString(spec) + ");"
+		code = scriptImport(spec)
 	}
 	return prologueEdit(f.Src, root, code)
 }
@@ -164,9 +166,10 @@ func hasChildKind(n *treesitter.Node, kind string) bool {
 	return false
 }
 
-// scriptImport is the runtime lookup of a script that may run in a
-// browser: require when it exists and finds the runtime, else an object
-// whose methods do nothing (run still calls the function it wraps).
+// scriptImport is the runtime lookup of a CommonJS module or a script that
+// may run in a browser: require when it exists and finds the runtime, else
+// an object whose methods do nothing (run still calls the function it
+// wraps).
 func scriptImport(spec string) string {
 	return "var __ti = (function () { try { return require(" + jsString(spec) + "); } catch (e) { " +
 		"var n = function () {}; return { enter: n, exit: n, fail: n, v: n, val: n, mark: n, loop: n, tick: n, " +

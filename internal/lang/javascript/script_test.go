@@ -83,3 +83,47 @@ for (const file of process.argv.slice(1)) {
 		t.Errorf("without require: got %q, want %q", inst, wantInst)
 	}
 }
+
+// TestCommonJSModuleCopiedAloneRuns instruments a CommonJS module, copies
+// it alone into a folder without the runtime (as @fastify/error's test
+// copies its index.js to fake two installations) and requires it with
+// real node: it must run as the original does, without telemetry, where a
+// plain require of the runtime threw "Cannot find module".
+func TestCommonJSModuleCopiedAloneRuns(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node is not on PATH")
+	}
+	js, _ := languages(t, Options{})
+	src, err := os.ReadFile("testdata/behaviour/copied.cjs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := instrument(js, testFile("copied.cjs", src), testDecision)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	const main = `const { createError } = require('./lib/index.cjs')
+const E = createError('E_BOOM', 'Boom %s')
+const e = E('now')
+console.log(e instanceof E, e instanceof Error, e.code, e.message, Object.keys(globalThis).includes('__ti'))
+`
+	writeFile(t, filepath.Join(dir, "main.cjs"), []byte(main))
+	if err := os.Mkdir(filepath.Join(dir, "lib"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var want string
+	for i, code := range [][]byte{src, out} {
+		writeFile(t, filepath.Join(dir, "lib", "index.cjs"), code)
+		got, stderr, err := runNode(t, node, dir, "main.cjs")
+		if err != nil {
+			t.Fatalf("node main.cjs (instrumented %v): %v\n%s", i == 1, err, stderr)
+		}
+		if i == 0 {
+			want = got
+		} else if got != want {
+			t.Errorf("instrumented copy alone prints %q, the original %q", got, want)
+		}
+	}
+}
