@@ -93,9 +93,11 @@ function nowMs() {
 }
 
 class Span {
-  constructor(name, parent, sampled) {
+  constructor(name, parent, sampled, now) {
     this.name = name;
-    this.traceId = parent !== null ? parent.traceId : hex(32);
+    // A span that is not recorded needs no ids: its children are not
+    // recorded either.
+    this.traceId = parent !== null ? parent.traceId : sampled ? hex(32) : "";
     this.spanId = sampled ? hex(16) : "";
     this.parentId = parent !== null ? parent.spanId : "";
     this.sampled = sampled;
@@ -112,7 +114,7 @@ class Span {
     this.ended = false;
     this.droppedEvents = 0;
     this.droppedAttrs = 0;
-    this.start = nowMs();
+    this.start = now;
     this.end = 0;
   }
 
@@ -169,7 +171,7 @@ function start(name, file, line, attrs, values) {
       sampled = false;
       st.stats.rateLimited++;
     }
-    const s = new Span(name, parent, sampled);
+    const s = new Span(name, parent, sampled, now);
     if (parent === null && sampled && provider === undefined && !sampledRoot(s.traceId, st.cfg.ratio)) {
       s.sampled = false;
       s.spanId = "";
