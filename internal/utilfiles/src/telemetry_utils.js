@@ -14,8 +14,9 @@
 //  4. otherwise next to no cost.
 // The OpenTelemetry SDK's variables are honoured (OTEL_BSP_*, OTEL_SPAN_*
 // limits, OTEL_TRACES_SAMPLER/_ARG, OTEL_SERVICE_NAME, ...), plus
-// TELEMETRY_INJECT_SPAN_RATE_LIMIT (spans per second per name, default
-// 1000), TELEMETRY_INJECT_EXIT_TIMEOUT (ms, default 1000) and
+// TELEMETRY_INJECT_SPANS_PER_SECOND or TELEMETRY_INJECT_SPAN_RATE_LIMIT
+// (spans per second per name, default 100, as in Python),
+// TELEMETRY_INJECT_EXIT_TIMEOUT (ms, default 1000) and
 // TELEMETRY_INJECT_DEBUG=1 (one line of counts on stderr at exit).
 //
 // The program's code is never called: values are described by their shape
