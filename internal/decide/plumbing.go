@@ -45,6 +45,7 @@ type plumbing struct {
 	module  []bool // a function that is a module's scope
 	calls   map[string][]int
 	regions []region
+	kids    map[int][]int
 }
 
 // callName finds a name followed by "(": a call, or a definition's head.
@@ -229,17 +230,33 @@ func (p *plumbing) perIteration(i int) string {
 // decorator, a middleware factory, restore's wrapper), or "": its span
 // times the making of a closure, while the closure does the work later.
 func (p *plumbing) factory(i int) string {
-	c := &p.cs[i]
-	for j := range p.cs {
-		if p.at[j].fn != i || p.cs[j].Kind != source.Function {
-			continue
-		}
+	var code string // read once, and only for a function with children
+	for _, j := range p.children(i) {
 		inner := &p.cs[j]
-		if p.bounds[j].how == bindReturned || returnsName(c.Code(p.f), inner.Name) {
+		if p.bounds[j].how == bindReturned {
+			return "builds and returns function " + inner.Name + ", which does the work later"
+		}
+		if code == "" {
+			code = p.cs[i].Code(p.f)
+		}
+		if returnsName(code, inner.Name) {
 			return "builds and returns function " + inner.Name + ", which does the work later"
 		}
 	}
 	return ""
+}
+
+// children returns the functions defined directly in function i.
+func (p *plumbing) children(i int) []int {
+	if p.kids == nil {
+		p.kids = map[int][]int{}
+		for j := range p.cs {
+			if p.cs[j].Kind == source.Function && p.at[j].fn >= 0 {
+				p.kids[p.at[j].fn] = append(p.kids[p.at[j].fn], j)
+			}
+		}
+	}
+	return p.kids[i]
 }
 
 // returnsName reports whether code returns the bare name.
