@@ -2,6 +2,7 @@ package decide
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
@@ -20,6 +21,8 @@ type shape struct {
 	// compound is set when one of those statements opens a block (if,
 	// for, while, with, try, switch...): a one-statement loop is work.
 	compound bool
+	// loops is set when one of them is a loop (for, while, do).
+	loops bool
 	// awaits is set when the body awaits something.
 	awaits bool
 	// accessor is set for a property getter or setter (Python @property
@@ -29,6 +32,9 @@ type shape struct {
 
 // compoundWords open a block, in Python or JavaScript.
 var compoundWords = []string{"if", "for", "while", "with", "try", "switch", "do", "match", "async for", "async with"}
+
+// loopWords are the compound words that open a loop.
+var loopWords = []string{"for", "while", "do", "async for"}
 
 // measure reads the shape of function c's body from f.
 func measure(f *source.File, c *source.Construct) shape {
@@ -91,6 +97,7 @@ func measure(f *source.File, c *source.Construct) shape {
 		for _, w := range compoundWords {
 			if strings.HasPrefix(t, w) && len(t) > len(w) && strings.ContainsAny(t[len(w):len(w)+1], " (:{") {
 				s.compound = true
+				s.loops = s.loops || slices.Contains(loopWords, w)
 			}
 		}
 	}

@@ -77,6 +77,14 @@ type budget struct {
 	// named as a getter or setter (get, set_name, isReady...) needs for a
 	// span: frameworks call them many times per request.
 	namedAccessors int
+	// branchStatements is the fewest statements a body under minLines
+	// without a loop needs to count as work for branching: a guard around
+	// one call (a dispatcher's if and try/catch) is not.
+	branchStatements int
+	// plumbing applies the rules of plumbing.go: no span for closures that
+	// are steps of their definer, continuations, predicates, functions
+	// called once per element, and accessors bound under another name.
+	plumbing bool
 	// quiet applies the rules that keep telemetry out of loops, out of
 	// trivial functions and off module level; High leaves the planner's
 	// choices as they are.
@@ -88,9 +96,10 @@ func (d Density) budget() budget {
 	case High:
 		return budget{minLines: 1, accessors: true}
 	case Medium:
-		return budget{minLines: 3, minLoopLines: 2, maxVars: 4, quiet: true}
+		return budget{minLines: 3, minLoopLines: 2, maxVars: 4, quiet: true, branchStatements: 3}
 	}
-	return budget{minLines: 10, minEventLines: 20, minLoopLines: 3, maxVars: 1, callsOnly: true, quiet: true, namedAccessors: 40}
+	return budget{minLines: 10, minEventLines: 20, minLoopLines: 3, maxVars: 1, callsOnly: true, quiet: true, namedAccessors: 40,
+		branchStatements: 4, plumbing: true}
 }
 
 // Apply enforces the policy on the decisions about one file's constructs.
@@ -112,6 +121,10 @@ func (p Policy) Apply(f *source.File, cs []source.Construct, ds []*source.Decisi
 	// depends on whether the function it is in is worth a span.
 	worth := make([]bool, len(cs))
 	lines := make([]int, len(cs)) // a function's code lines
+	var pl *plumbing
+	if b.plumbing {
+		pl = newPlumbing(f, cs, ctx)
+	}
 	for i := range cs {
 		c := &cs[i]
 		if c.Kind != source.Function {
@@ -120,6 +133,9 @@ func (p Policy) Apply(f *source.File, cs []source.Construct, ds []*source.Decisi
 		body := measure(f, c)
 		lines[i] = body.lines
 		r := b.functionRule(c, body, ctx[i])
+		if r == "" && pl != nil {
+			r = pl.reason(i, body, b)
+		}
 		worth[i] = r == "" && (ds[i] == nil || !ds[i].Skip)
 		if ds[i] != nil && !ds[i].Skip && r != "" {
 			why[i] = r
@@ -195,7 +211,7 @@ func (b budget) functionRule(c *source.Construct, body shape, at place) string {
 	}
 	// A short body still does work worth a span when it awaits, or when it
 	// branches or loops among several statements.
-	branchy := body.compound && body.statements >= 3 && body.lines >= 5
+	branchy := body.compound && body.statements >= 3 && body.lines >= 5 && (body.loops || body.statements >= b.branchStatements)
 	if body.lines < b.minLines && !(c.Async && body.awaits) && !branchy {
 		return fmt.Sprintf("%d-line function, under the %d a span needs", body.lines, b.minLines)
 	}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
@@ -19,7 +20,7 @@ import (
 
 // buildCLI builds the real binary once for the whole corpus run, so every
 // project is instrumented by what a user would run.
-func buildCLI(t *testing.T) string {
+func buildCLI(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "telemetry-inject")
 	cmd := exec.Command("go", "build", "-o", bin, "../../cmd/telemetry-inject")
@@ -221,12 +222,26 @@ type command struct {
 }
 
 // result is what a command did: its combined output, exit status, duration,
-// and whether it ran out of time.
+// CPU time, and whether it ran out of time.
 type result struct {
 	output   string
 	exitCode int
 	elapsed  time.Duration
+	// cpu is the user and system time of the process and of the children
+	// it waited for: unlike elapsed, other work on the machine hardly
+	// changes it.
+	cpu      time.Duration
 	timedOut bool
+}
+
+// envKey is the context key of the variables withEnv adds.
+type envKey struct{}
+
+// withEnv returns a context whose suite commands run with kv added to
+// their environment: the overhead benchmark turns telemetry export on
+// this way for suites whose environment is otherwise fixed at setup.
+func withEnv(ctx context.Context, kv ...string) context.Context {
+	return context.WithValue(ctx, envKey{}, kv)
 }
 
 // run runs c in its own process group, so a timeout ends the whole suite
@@ -235,7 +250,8 @@ func (c command) run(ctx context.Context) (result, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, c.name, c.args...)
-	cmd.Dir, cmd.Env = c.dir, c.env
+	extra, _ := ctx.Value(envKey{}).([]string)
+	cmd.Dir, cmd.Env = c.dir, append(slices.Clip(c.env), extra...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = 10 * time.Second
@@ -244,6 +260,9 @@ func (c command) run(ctx context.Context) (result, error) {
 	start := time.Now()
 	err := cmd.Run()
 	r := result{output: out.String(), elapsed: time.Since(start), timedOut: ctx.Err() == context.DeadlineExceeded}
+	if ps := cmd.ProcessState; ps != nil {
+		r.cpu = ps.UserTime() + ps.SystemTime()
+	}
 	var exit *exec.ExitError
 	switch {
 	case err == nil:

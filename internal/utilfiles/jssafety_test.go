@@ -85,7 +85,7 @@ func TestJSRuntimeRunsNoProgramCode(t *testing.T) {
 			// One event per thrown object, though it crosses three spans;
 			// primitives cannot be told apart, so each crossing has one.
 			// Messages are read only from own data properties.
-			want := map[string]int{"Error:": 2, "Error:lazy": 1, "object:": 2, "string:": 3, "number:": 3, "RangeError:range": 1}
+			want := map[string]int{"BadError:": 1, "Error:": 1, "Error:lazy": 1, "object:": 2, "string:": 3, "number:": 3, "RangeError:range": 1}
 			if len(events) != len(want) {
 				t.Errorf("exception events %v, want %v", events, want)
 			}

@@ -30,11 +30,11 @@ function rootRatio(e) {
 }
 
 // settings are the OpenTelemetry SDK's limits with the spec's defaults, and
-// the rate limit (spans per second per span name, bursts up to ten seconds'
-// worth; 0 turns it off).
+// the rate limit: spans per second per span name, bursts up to one
+// second's worth, 0 turns it off; 100 and both names as in Python's runtime.
 function settings(e) {
   const queue = Math.max(1, Math.floor(envNumber(e, ["OTEL_BSP_MAX_QUEUE_SIZE"], 2048)));
-  const rate = envNumber(e, ["TELEMETRY_INJECT_SPAN_RATE_LIMIT"], 1000);
+  const rate = envNumber(e, ["TELEMETRY_INJECT_SPANS_PER_SECOND", "TELEMETRY_INJECT_SPAN_RATE_LIMIT"], 100);
   return {
     queue,
     delay: envNumber(e, ["OTEL_BSP_SCHEDULE_DELAY"], 5000),
@@ -44,7 +44,7 @@ function settings(e) {
     valueLen: envNumber(e, ["OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT", "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT"], Infinity),
     ratio: rootRatio(e),
     rate,
-    burst: rate * 10,
+    burst: rate,
   };
 }
 

@@ -183,8 +183,17 @@ function ownString(e, k) {
   return d !== undefined && "value" in d && typeof d.value === "string" ? d.value : "";
 }
 
-// errorInfo describes a thrown value: exception.type is the nearest
-// built-in Error class, message and stack only when they are own data
+// className is the name of prototype p's class, "" unless its constructor
+// and the constructor's name are data properties of ordinary objects.
+function className(p, types) {
+  const c = ownDesc(p, "constructor");
+  if (c === undefined || !("value" in c) || typeof c.value !== "function" || types.isProxy(c.value)) return "";
+  const n = ownDesc(c.value, "name");
+  return n !== undefined && "value" in n && typeof n.value === "string" ? n.value.slice(0, 128) : "";
+}
+
+// errorInfo describes a thrown value: exception.type is the error's own
+// name, its class's, or the nearest built-in Error class, message and stack only when they are own data
 // properties holding strings, all redacted. Thrown primitives and objects
 // that are not errors (or cannot be told apart from a Proxy) are described
 // by their type alone.
@@ -195,14 +204,19 @@ function errorInfo(e) {
   if (errorIs !== null) isErr = errorIs(e);
   else if (plain(e)) isErr = st.types.isNativeError(e);
   if (!isErr) return { type: plain(e) ? shape(e) : t, message: "", stack: "" };
-  let type = "Error";
+  // The type is what the program calls the error: an own name it set, else
+  // its class's name (read only from data properties of ordinary objects),
+  // else the nearest built-in Error class.
+  let type = ownString(e, "name");
   const types = nodeTypes();
   for (let p = getProto(e), n = 0; p !== null && n < 16; n++) {
     const name = BUILTINS.get(p);
-    if (name !== undefined && ERRORS.has(name)) { type = name; break; }
+    if (name !== undefined && ERRORS.has(name)) { if (type === "") type = name; break; }
     if (types === null || types.isProxy(p)) break;
+    if (type === "") type = className(p, types);
     p = getProto(p);
   }
+  if (type === "") type = "Error";
   const raw = ownString(e, "message").slice(0, 1024), message = redact(raw, true);
   const formats = stackReadable() && lookupIsData(e, "name") && lookupIsData(e, "message");
   let stack = formats ? ownString(e, "stack").slice(0, 4096) : "";

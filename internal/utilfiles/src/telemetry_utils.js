@@ -14,8 +14,9 @@
 //  4. otherwise next to no cost.
 // The OpenTelemetry SDK's variables are honoured (OTEL_BSP_*, OTEL_SPAN_*
 // limits, OTEL_TRACES_SAMPLER/_ARG, OTEL_SERVICE_NAME, ...), plus
-// TELEMETRY_INJECT_SPAN_RATE_LIMIT (spans per second per name, default
-// 1000), TELEMETRY_INJECT_EXIT_TIMEOUT (ms, default 1000) and
+// TELEMETRY_INJECT_SPANS_PER_SECOND or TELEMETRY_INJECT_SPAN_RATE_LIMIT
+// (spans per second per name, default 100, as in Python),
+// TELEMETRY_INJECT_EXIT_TIMEOUT (ms, default 1000) and
 // TELEMETRY_INJECT_DEBUG=1 (one line of counts on stderr at exit).
 //
 // The program's code is never called: values are described by their shape
@@ -93,9 +94,11 @@ function nowMs() {
 }
 
 class Span {
-  constructor(name, parent, sampled) {
+  constructor(name, parent, sampled, now) {
     this.name = name;
-    this.traceId = parent !== null ? parent.traceId : hex(32);
+    // A span that is not recorded needs no ids: its children are not
+    // recorded either.
+    this.traceId = parent !== null ? parent.traceId : sampled ? hex(32) : "";
     this.spanId = sampled ? hex(16) : "";
     this.parentId = parent !== null ? parent.spanId : "";
     this.sampled = sampled;
@@ -112,7 +115,7 @@ class Span {
     this.ended = false;
     this.droppedEvents = 0;
     this.droppedAttrs = 0;
-    this.start = nowMs();
+    this.start = now;
     this.end = 0;
   }
 
@@ -169,7 +172,7 @@ function start(name, file, line, attrs, values) {
       sampled = false;
       st.stats.rateLimited++;
     }
-    const s = new Span(name, parent, sampled);
+    const s = new Span(name, parent, sampled, now);
     if (parent === null && sampled && provider === undefined && !sampledRoot(s.traceId, st.cfg.ratio)) {
       s.sampled = false;
       s.spanId = "";
