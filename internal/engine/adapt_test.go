@@ -12,18 +12,7 @@ import (
 // request is given up after about p99 × factor (floored), far below the
 // one-minute ceiling, and its retry succeeds.
 func TestAdaptiveTimeoutCutsHangsShort(t *testing.T) {
-	var hung atomic.Bool
-	call := func(ctx context.Context, _ int, req int) (int, Feedback, error) {
-		if req == 40 && hung.CompareAndSwap(false, true) {
-			<-ctx.Done()
-			return 0, Feedback{}, ctx.Err()
-		}
-		return req, Feedback{}, sleepCtx(ctx, 5*time.Millisecond)
-	}
-	reqs := make([]int, 60)
-	for i := range reqs {
-		reqs[i] = i
-	}
+	call, reqs := hangsOnce(40), indices(60)
 	start := time.Now()
 	res, st := Run(context.Background(), reqs, call, Options[int, int]{
 		Timeout: time.Minute, TimeoutFactor: 4, TimeoutFloor: 50 * time.Millisecond,
@@ -130,18 +119,7 @@ func TestBottleneckNamesTheBucket(t *testing.T) {
 // sent before any latency was known (under the one-minute ceiling); once
 // answers show what is normal, its deadline is brought forward.
 func TestEarlyHangGetsTheTimeoutLearnedLater(t *testing.T) {
-	var hung atomic.Bool
-	call := func(ctx context.Context, _ int, req int) (int, Feedback, error) {
-		if req == 0 && hung.CompareAndSwap(false, true) {
-			<-ctx.Done()
-			return 0, Feedback{}, ctx.Err()
-		}
-		return req, Feedback{}, sleepCtx(ctx, 5*time.Millisecond)
-	}
-	reqs := make([]int, 100)
-	for i := range reqs {
-		reqs[i] = i
-	}
+	call, reqs := hangsOnce(0), indices(100)
 	start := time.Now()
 	res, st := Run(context.Background(), reqs, call, Options[int, int]{
 		Timeout: time.Minute, TimeoutFactor: 4, TimeoutFloor: 50 * time.Millisecond,
@@ -153,4 +131,26 @@ func TestEarlyHangGetsTheTimeoutLearnedLater(t *testing.T) {
 	if res[0].Err != nil || res[0].Attempts != 2 || st.Timeouts != 1 {
 		t.Fatalf("hung request: %+v, %d timeouts; want it cut short and retried", res[0], st.Timeouts)
 	}
+}
+
+// hangsOnce answers every request in about 5ms, except that the first
+// attempt of request at hangs until its deadline.
+func hangsOnce(at int) Call[int, int] {
+	var hung atomic.Bool
+	return func(ctx context.Context, _ int, req int) (int, Feedback, error) {
+		if req == at && hung.CompareAndSwap(false, true) {
+			<-ctx.Done()
+			return 0, Feedback{}, ctx.Err()
+		}
+		return req, Feedback{}, sleepCtx(ctx, 5*time.Millisecond)
+	}
+}
+
+// indices is the requests 0, 1, …, n-1.
+func indices(n int) []int {
+	reqs := make([]int, n)
+	for i := range reqs {
+		reqs[i] = i
+	}
+	return reqs
 }
