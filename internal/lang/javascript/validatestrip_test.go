@@ -1,12 +1,13 @@
 package javascript
 
 import (
-	"bytes"
 	"fmt"
 	"math/rand/v2"
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/telemetry-inject/telemetry-inject/internal/lang/langtest"
 )
 
 // TestValidateStripAgrees: ValidateStrip, which shares one parse of the
@@ -54,32 +55,10 @@ func TestValidateStripAgrees(t *testing.T) {
 	}
 	for _, opts := range modes {
 		js, _ := languages(t, opts)
-		var invalids, refusals, stripped int
-		for i, c := range cases {
-			f := testFile(c.path, []byte(c.orig))
-			back, stripErr, invalid := js.ValidateStrip(bg, f, []byte(c.out))
-			wantInvalid := js.Validate(bg, f, []byte(c.out))
-			if fmt.Sprint(invalid) != fmt.Sprint(wantInvalid) {
-				t.Errorf("node=%v case %d: ValidateStrip says %v, Validate %v\n%s", !opts.NoNode, i, invalid, wantInvalid, c.out)
-				continue
-			}
-			if invalid != nil {
-				invalids++
-				continue
-			}
-			wantBack, _, wantErr := js.Strip([]byte(c.out))
-			if !bytes.Equal(back, wantBack) || fmt.Sprint(stripErr) != fmt.Sprint(wantErr) {
-				t.Errorf("node=%v case %d: ValidateStrip strips to %q (%v), Strip to %q (%v)", !opts.NoNode, i, back, stripErr, wantBack, wantErr)
-			}
-			switch {
-			case stripErr != nil:
-				refusals++
-			case string(back) != c.out:
-				stripped++
-			}
+		var lc []langtest.StripCase
+		for _, c := range cases {
+			lc = append(lc, langtest.StripCase{File: testFile(c.path, []byte(c.orig)), Out: []byte(c.out)})
 		}
-		if invalids == 0 || refusals == 0 || stripped == 0 {
-			t.Errorf("node=%v: %d invalid, %d refused, %d stripped: a branch was never taken", !opts.NoNode, invalids, refusals, stripped)
-		}
+		langtest.ValidateStripAgrees(t, js, fmt.Sprintf("node=%v", !opts.NoNode), lc)
 	}
 }

@@ -4,6 +4,8 @@
 package langtest
 
 import (
+	"bytes"
+	"context"
 	"strings"
 	"testing"
 
@@ -41,4 +43,55 @@ func RenderRefusesInvalidNames(t *testing.T, l lang.Language, f *source.File, de
 	if len(kinds) != 3 {
 		t.Fatalf("%s: test source gave kinds %v, want a function, a loop and a variable", f.Path, kinds)
 	}
+}
+
+// StripCase is one output ValidateStrip is asked about: f holds the
+// original, Out what a run (or a hand edit of it) made of it.
+type StripCase struct {
+	File *source.File
+	Out  []byte
+}
+
+// ValidateStripAgrees checks that l.ValidateStrip, which shares one parse
+// of the output between validation and the removal proof, answers exactly
+// what l.Validate and then l.Strip answer on every case, and that the cases
+// reach all three outcomes (invalid, removal refused, stripped): the
+// agreement is then not that of two functions that accept everything.
+// mode names the language's options in messages.
+func ValidateStripAgrees(t *testing.T, l lang.Language, mode string, cases []StripCase) {
+	t.Helper()
+	ctx := context.Background()
+	var invalids, refusals, stripped int
+	for i, c := range cases {
+		back, stripErr, invalid := l.ValidateStrip(ctx, c.File, c.Out)
+		wantInvalid := l.Validate(ctx, c.File, c.Out)
+		if errString(invalid) != errString(wantInvalid) {
+			t.Errorf("%s case %d: ValidateStrip says %v, Validate %v\n%s", mode, i, invalid, wantInvalid, c.Out)
+			continue
+		}
+		if invalid != nil {
+			invalids++
+			continue
+		}
+		wantBack, _, wantErr := l.Strip(c.Out)
+		if !bytes.Equal(back, wantBack) || errString(stripErr) != errString(wantErr) {
+			t.Errorf("%s case %d: ValidateStrip strips to %q (%v), Strip to %q (%v)", mode, i, back, stripErr, wantBack, wantErr)
+		}
+		switch {
+		case stripErr != nil:
+			refusals++
+		case !bytes.Equal(back, c.Out):
+			stripped++
+		}
+	}
+	if invalids == 0 || refusals == 0 || stripped == 0 {
+		t.Errorf("%s: %d invalid, %d refused, %d stripped: a branch was never taken", mode, invalids, refusals, stripped)
+	}
+}
+
+func errString(err error) string {
+	if err == nil {
+		return "<nil>"
+	}
+	return err.Error()
 }

@@ -1,14 +1,13 @@
 package python
 
 import (
-	"bytes"
-	"context"
 	"fmt"
 	"math/rand/v2"
 	"os/exec"
 	"strings"
 	"testing"
 
+	"github.com/telemetry-inject/telemetry-inject/internal/lang/langtest"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
 
@@ -62,44 +61,11 @@ func TestValidateStripAgrees(t *testing.T) {
 		}
 	}
 	for _, opts := range modes {
-		l := newTestLanguage(t, opts)
-		var invalids, refusals, stripped int
-		for i, c := range cases {
+		var lc []langtest.StripCase
+		for _, c := range cases {
 			f := &source.File{Path: "pkg/m.py", Lang: source.Python, Src: []byte(c.orig)}
-			in := c.out
-			ctx := context.Background()
-			back, stripErr, invalid := l.ValidateStrip(ctx, f, []byte(in))
-			wantInvalid := l.Validate(ctx, f, []byte(in))
-			if errString(invalid) != errString(wantInvalid) {
-				t.Errorf("compile=%v input %d: ValidateStrip says %v, Validate %v\n%s", !opts.NoCompile, i, invalid, wantInvalid, in)
-				continue
-			}
-			if invalid != nil {
-				invalids++
-				continue
-			}
-			wantBack, _, wantErr := l.Strip([]byte(in))
-			if !bytes.Equal(back, wantBack) || errString(stripErr) != errString(wantErr) {
-				t.Errorf("compile=%v input %d: ValidateStrip strips to %q (%v), Strip to %q (%v)", !opts.NoCompile, i, back, stripErr, wantBack, wantErr)
-			}
-			switch {
-			case stripErr != nil:
-				refusals++
-			case string(back) != c.out:
-				stripped++
-			}
+			lc = append(lc, langtest.StripCase{File: f, Out: []byte(c.out)})
 		}
-		// Every branch was taken: the agreement is not that of two
-		// functions that accept everything.
-		if invalids == 0 || refusals == 0 || stripped == 0 {
-			t.Errorf("compile=%v: %d invalid, %d refused, %d stripped: a branch was never taken", !opts.NoCompile, invalids, refusals, stripped)
-		}
+		langtest.ValidateStripAgrees(t, newTestLanguage(t, opts), fmt.Sprintf("compile=%v", !opts.NoCompile), lc)
 	}
-}
-
-func errString(err error) string {
-	if err == nil {
-		return "<nil>"
-	}
-	return fmt.Sprint(err)
 }
