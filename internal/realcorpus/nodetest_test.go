@@ -3,9 +3,7 @@ package realcorpus
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"regexp"
-	"sort"
 	"testing"
 	"time"
 )
@@ -25,25 +23,14 @@ func nodeTestPackage(npm *npmInstaller, pkg string, timeout time.Duration, files
 			if err != nil {
 				return suite{}, err
 			}
-			tests, err := filepath.Glob(filepath.Join(root, "test", "*.test.js"))
-			if len(files) > 0 {
-				tests = nil
-				for _, f := range files {
-					tests = append(tests, filepath.Join(root, f))
-				}
+			tests, err := testFiles(root, "test/*.test.js", files)
+			if err != nil {
+				return suite{}, fmt.Errorf("%s: %w", pkg, err)
 			}
-			if err != nil || len(tests) == 0 {
-				return suite{}, fmt.Errorf("%s publishes no test/*.test.js (%v)", pkg, err)
-			}
-			sort.Strings(tests)
 			// One file at a time: files run in parallel would interleave
 			// and make a slow CI machine time out tests the original
 			// passes on a fast one.
-			args := []string{"--test", "--test-reporter=tap", "--test-concurrency=1"}
-			for _, f := range tests {
-				rel, _ := filepath.Rel(root, f)
-				args = append(args, rel)
-			}
+			args := append([]string{"--test", "--test-reporter=tap", "--test-concurrency=1"}, tests...)
 			c := command{dir: root, env: offlineEnv(), name: "node", args: args, timeout: timeout}
 			return suite{root: root, run: func(ctx context.Context) (outcome, error) {
 				res, err := c.run(ctx)

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -156,22 +157,11 @@ func tapePackage(npm *npmInstaller, pkg string, timeout time.Duration, files ...
 			if err != nil {
 				return suite{}, err
 			}
-			tests, err := filepath.Glob(filepath.Join(root, "test", "*.js"))
-			if len(files) > 0 {
-				tests = nil
-				for _, f := range files {
-					tests = append(tests, filepath.Join(root, f))
-				}
+			tests, err := testFiles(root, "test/*.js", files)
+			if err != nil {
+				return suite{}, fmt.Errorf("%s: %w", pkg, err)
 			}
-			if err != nil || len(tests) == 0 {
-				return suite{}, fmt.Errorf("%s publishes no test/*.js (%v)", pkg, err)
-			}
-			sort.Strings(tests)
-			args := []string{filepath.Join(modules, "tape", "bin", "tape")}
-			for _, f := range tests {
-				rel, _ := filepath.Rel(root, f)
-				args = append(args, rel)
-			}
+			args := append([]string{filepath.Join(modules, "tape", "bin", "tape")}, tests...)
 			c := command{dir: root, env: offlineEnv(), name: "node", args: args, timeout: timeout}
 			return suite{root: root, run: func(ctx context.Context) (outcome, error) {
 				res, err := c.run(ctx)
@@ -371,4 +361,21 @@ func esmProject(npm *npmInstaller, pkg string, timeout time.Duration) project {
 			}}, nil
 		},
 	}
+}
+
+// testFiles is the test files to run, relative to root: the ones named,
+// else every file matching pattern (relative to root), sorted.
+func testFiles(root, pattern string, named []string) ([]string, error) {
+	if len(named) > 0 {
+		return slices.Sorted(slices.Values(named)), nil
+	}
+	matches, err := filepath.Glob(filepath.Join(root, pattern))
+	if err != nil || len(matches) == 0 {
+		return nil, fmt.Errorf("no %s published (%v)", pattern, err)
+	}
+	sort.Strings(matches)
+	for i, m := range matches {
+		matches[i], _ = filepath.Rel(root, m)
+	}
+	return matches, nil
 }
