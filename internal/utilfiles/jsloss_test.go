@@ -189,15 +189,5 @@ func TestJSRequestsStayUnder4MiB(t *testing.T) {
 	if got.code != 0 {
 		t.Fatalf("exit %d\n%s", got.code, got.out)
 	}
-	bodies, _, _ := c.received()
-	total := 0
-	for _, b := range bodies {
-		if len(b) >= 4<<20 {
-			t.Errorf("a request of %d bytes", len(b))
-		}
-		total += len(b)
-	}
-	if spans := decode(t, bodies); len(spans) != 31 || len(bodies) < 3 {
-		t.Errorf("%d spans in %d requests (%d bytes), want 31 in 3 or more", len(spans), len(bodies), total)
-	}
+	requireSplitUnder4MiB(t, c, 31)
 }

@@ -127,6 +127,13 @@ func TestPythonOTLPRequestsStayUnderTheBodyLimit(t *testing.T) {
 	if got.code != 0 {
 		t.Fatalf("exit %d\n%s", got.code, got.out)
 	}
+	requireSplitUnder4MiB(t, c, 300)
+}
+
+// requireSplitUnder4MiB checks that c received exactly want spans in three
+// requests or more, each under a collector's 4 MiB default body limit.
+func requireSplitUnder4MiB(t *testing.T, c *collector, want int) {
+	t.Helper()
 	bodies, _, _ := c.received()
 	total := 0
 	for _, b := range bodies {
@@ -135,8 +142,8 @@ func TestPythonOTLPRequestsStayUnderTheBodyLimit(t *testing.T) {
 		}
 		total += len(b)
 	}
-	if spans := decode(t, bodies); len(spans) != 300 || len(bodies) < 3 {
-		t.Errorf("%d spans in %d requests (%d bytes), want 300 in 3 or more", len(spans), len(bodies), total)
+	if spans := decode(t, bodies); len(spans) != want || len(bodies) < 3 {
+		t.Errorf("%d spans in %d requests (%d bytes), want %d in 3 or more", len(spans), len(bodies), total, want)
 	}
 }
 
