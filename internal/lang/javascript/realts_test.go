@@ -20,20 +20,13 @@ import (
 // the project's own `tsc -p src/tsconfig.cjs.json` with the real compiler:
 // the original passes, so the instrumented project must.
 func TestRealStrictProjectStillTypeChecks(t *testing.T) {
-	if testing.Short() {
-		t.Skip("type-checks a real project twice (a minute)")
-	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node is not on PATH")
-	}
+	node, tsc := realTSC(t, "type-checks a real project twice (a minute)")
 	modules := npmCorpus(t)
-	tsc := filepath.Join(modules, "typescript", "bin", "tsc")
 	pkg := filepath.Join(modules, "rxjs")
 	_, ts := languages(t, Options{NoNode: true})
 	dirs := map[string]string{"original": t.TempDir(), "instrumented": t.TempDir()}
 	var files, constructs, skipped int
-	err = filepath.WalkDir(filepath.Join(pkg, "src"), func(p string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(filepath.Join(pkg, "src"), func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}

@@ -13,14 +13,7 @@ import (
 // (a super() call moved off the constructor's root, say, which tsc
 // reports for targets that lower class fields, hence es2015).
 func TestGoldenTypeScriptTypeChecks(t *testing.T) {
-	if testing.Short() {
-		t.Skip("type checking takes seconds")
-	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node is not on PATH")
-	}
-	tsc := filepath.Join(npmCorpus(t), "typescript", "bin", "tsc")
+	node, tsc := realTSC(t, "type checking takes seconds")
 	dir := t.TempDir()
 	out, err := os.ReadFile("testdata/golden/types.ts.golden")
 	if err != nil {
@@ -39,4 +32,19 @@ func TestGoldenTypeScriptTypeChecks(t *testing.T) {
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("tsc rejects the instrumented types.ts: %v\n%s", err, msg)
 	}
+}
+
+// realTSC is node and the real tsc of the npm corpus, for a test that runs
+// the TypeScript compiler; it skips in -short mode (giving slow as the
+// reason) and where node is not on PATH.
+func realTSC(t *testing.T, slow string) (node, tsc string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip(slow)
+	}
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node is not on PATH")
+	}
+	return node, filepath.Join(npmCorpus(t), "typescript", "bin", "tsc")
 }

@@ -17,14 +17,7 @@ import (
 // (tsstrict/tsconfig.json), with the real TypeScript runtime, under each module setting: the original passes,
 // so the output must too. The outputs are golden files.
 func TestStrictTypeScriptStillTypeChecks(t *testing.T) {
-	if testing.Short() {
-		t.Skip("type checking takes seconds")
-	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node is not on PATH")
-	}
-	tsc := filepath.Join(npmCorpus(t), "typescript", "bin", "tsc")
+	node, tsc := realTSC(t, "type checking takes seconds")
 	_, ts := languages(t, Options{})
 	base, err := os.ReadFile("testdata/tsstrict/tsconfig.json")
 	if err != nil {
