@@ -168,3 +168,42 @@ func BenchmarkTick(b *testing.B) {
 		l.tick()
 	}
 }
+
+// TestRecordedValuesAreRedacted: with values opted in, a string is
+// recorded only when it holds nothing shaped like a secret, and a variable
+// whose name reads as a secret (in any case style or language the other
+// runtimes know) gives its shape only: the Go runtime follows the same
+// rules as the Python and JavaScript ones.
+func TestRecordedValuesAreRedacted(t *testing.T) {
+	for _, s := range []string{
+		"Bearer abc.def", "basic dXNlcjpwYXNz", "postgres://app:hunter2@db/x", "-----BEGIN RSA PRIVATE KEY-----",
+		"sk-proj-1234567890abcdef", "ghp_0123456789abcdefABCDEF", "AKIAIOSFODNN7EXAMPLE",
+		"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig", "password=hunter2", "api_key: x", "q8Zr2LmX0vTy7WpK4sNd",
+	} {
+		if got := _telemetry_utils_redact(s); got != "[REDACTED]" {
+			t.Errorf("redact(%q) = %q", s, got)
+		}
+	}
+	for _, s := range []string{"pending", "GET", "en-US", "orders.created", "total 3.5", "password"} {
+		if got := _telemetry_utils_redact(s); got != s {
+			t.Errorf("redact(%q) = %q, want it kept", s, got)
+		}
+	}
+	for _, name := range []string{"dbPass", "smtp_pass", "userPassword", "private_pem", "passwort", "DSN", "apiKey", "sessionID"} {
+		if !_telemetry_utils_sensitive(name) {
+			t.Errorf("%q must read as sensitive", name)
+		}
+	}
+	for _, name := range []string{"passenger", "total", "items", "keyboardLayout"} {
+		if _telemetry_utils_sensitive(name) {
+			t.Errorf("%q must not read as sensitive", name)
+		}
+	}
+	status, token := "pending", "sk-proj-1234567890abcdef"
+	if got := _telemetry_utils_describe("status", &status, true); got != `{"stringValue":"pending"}` {
+		t.Errorf("describe(status) = %s", got)
+	}
+	if got := _telemetry_utils_describe("reply", &token, true); got != `{"stringValue":"[REDACTED]"}` {
+		t.Errorf("describe(reply) = %s, want the token redacted", got)
+	}
+}

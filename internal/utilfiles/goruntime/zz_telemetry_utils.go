@@ -33,6 +33,7 @@ import (
 	_telemetry_utils_sync "sync"
 	_telemetry_utils_atomic "sync/atomic"
 	_telemetry_utils_time "time"
+	_telemetry_utils_unicode "unicode"
 )
 
 // _telemetry_utils_span is one span. Its fields after mu change while it is
@@ -397,7 +398,7 @@ func _telemetry_utils_val(key, file string, line int, ps ...interface{}) {
 		if len(ps) == 1 {
 			sp.event(key, file, line, _telemetry_utils_attr("value", _telemetry_utils_describe(key, ps[0], true)))
 		} else {
-			sp.event(key, file, line, _telemetry_utils_attr("value", _telemetry_utils_str(_telemetry_utils_many(ps, true))))
+			sp.event(key, file, line, _telemetry_utils_attr("value", _telemetry_utils_str(_telemetry_utils_many(ps, !_telemetry_utils_sensitive(key)))))
 		}
 	}
 }
@@ -457,7 +458,7 @@ func _telemetry_utils_describe(key string, p interface{}, values bool) string {
 			return `{"intValue":"` + _telemetry_utils_strconv.FormatUint(e.Uint(), 10) + `"}`
 		case _telemetry_utils_reflect.String:
 			if s := e.String(); len(s) <= 64 {
-				return _telemetry_utils_str(s)
+				return _telemetry_utils_str(_telemetry_utils_redact(s))
 			}
 		}
 	}
@@ -505,12 +506,153 @@ func _telemetry_utils_shape(p interface{}) string {
 	return t
 }
 
+// _telemetry_utils_sensitive reports whether a variable or attribute name
+// reads as a secret, by the words and fragments the Python and JavaScript
+// runtimes use: its snake_case, kebab-case or camelCase words, or the
+// words run together.
 func _telemetry_utils_sensitive(key string) bool {
-	k := _telemetry_utils_strings.ToLower(key)
-	for _, w := range []string{"password", "passwd", "secret", "token", "apikey", "api_key", "auth", "cookie", "session", "credential", "private", "ssn", "card"} {
-		if _telemetry_utils_strings.Contains(k, w) {
+	return _telemetry_utils_sensitiveWords(_telemetry_utils_words(key))
+}
+
+var _telemetry_utils_secretWords = _telemetry_utils_set("password passwords passwd pwd pw pass passphrase passcode " +
+	"passwort passwoord wachtwoord contrasena contrasenya senha motdepasse mdp parola salasana haslo heslo jelszo " +
+	"sifre losenord adgangskode kodeord secret secrets token tokens jwt bearer otp totp nonce key keys apikey " +
+	"privkey private pem dsn auth authn authz oauth authorization authorisation credential credentials cred creds " +
+	"cookie cookies session sessions sessionid sid ssn iban dob card cards creditcard cardnumber cvv cvc ccv pin " +
+	"salt hmac signature sig cert")
+
+var _telemetry_utils_secretFragments = []string{"password", "passwd", "passwort", "secret", "apikey", "accesskey",
+	"privatekey", "credential", "creditcard", "cardnumber", "socialsecurity", "authorization", "contrasena",
+	"motdepasse", "wachtwoord"}
+
+func _telemetry_utils_set(words string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range _telemetry_utils_strings.Fields(words) {
+		m[w] = true
+	}
+	return m
+}
+
+func _telemetry_utils_sensitiveWords(words []string) bool {
+	for _, w := range words {
+		if _telemetry_utils_secretWords[w] {
 			return true
 		}
+	}
+	joined := _telemetry_utils_strings.Join(words, "")
+	for _, f := range _telemetry_utils_secretFragments {
+		if _telemetry_utils_strings.Contains(joined, f) {
+			return true
+		}
+	}
+	return false
+}
+
+// _telemetry_utils_words splits a name into lower-case words at anything
+// not a letter or digit, at a lower-to-upper case change and between
+// letters and digits.
+func _telemetry_utils_words(name string) []string {
+	var out []string
+	var cur []rune
+	var prev rune
+	for _, ch := range name {
+		alnum := _telemetry_utils_unicode.IsLetter(ch) || _telemetry_utils_unicode.IsDigit(ch)
+		switch {
+		case !alnum:
+			if len(cur) > 0 {
+				out, cur = append(out, string(cur)), nil
+			}
+		case len(cur) > 0 && ((_telemetry_utils_unicode.IsUpper(ch) && _telemetry_utils_unicode.IsLower(prev)) ||
+			_telemetry_utils_unicode.IsDigit(ch) != _telemetry_utils_unicode.IsDigit(prev)):
+			out, cur = append(out, string(cur)), []rune{ch}
+		default:
+			cur = append(cur, ch)
+		}
+		prev = ch
+	}
+	if len(cur) > 0 {
+		out = append(out, string(cur))
+	}
+	for i, w := range out {
+		out[i] = _telemetry_utils_strings.ToLower(w)
+	}
+	return out
+}
+
+// _telemetry_utils_redact is s, or a placeholder when s holds anything
+// shaped like a secret (the Python and JavaScript runtimes' rules):
+// credentials in an Authorization value, a URL or a DSN, a PEM block, a
+// JWT, a cloud or service key, a sensitive word followed by anything, or a
+// long high-entropy token. Only short strings get here, so the whole
+// string goes.
+func _telemetry_utils_redact(s string) string {
+	low := _telemetry_utils_strings.ToLower(s)
+	for _, m := range []string{"-----begin", "bearer ", "basic ", "private key"} {
+		if _telemetry_utils_strings.Contains(low, m) {
+			return "[REDACTED]"
+		}
+	}
+	if at := _telemetry_utils_strings.Index(s, "@"); at > 0 {
+		if sch := _telemetry_utils_strings.Index(s[:at], "://"); sch >= 0 && _telemetry_utils_strings.Contains(s[sch+3:at], ":") {
+			return "[REDACTED]"
+		}
+	}
+	for _, tok := range _telemetry_utils_strings.FieldsFunc(s, func(r rune) bool {
+		return _telemetry_utils_strings.ContainsRune(" \t\r\n\"'`,;()[]{}<>|", r)
+	}) {
+		if _telemetry_utils_tokenSecret(tok) {
+			return "[REDACTED]"
+		}
+	}
+	words := _telemetry_utils_words(s)
+	for i := 0; i+1 < len(words); i++ {
+		if _telemetry_utils_sensitiveWords(words[i : i+1]) {
+			return "[REDACTED]"
+		}
+	}
+	return s
+}
+
+func _telemetry_utils_tokenSecret(tok string) bool {
+	for _, p := range []string{"sk-", "sk_", "pk_live_", "rk_live_", "ghp_", "gho_", "ghu_", "ghs_", "ghr_",
+		"github_pat_", "glpat-", "xoxb-", "xoxp-", "xoxa-", "xoxs-", "xapp-", "AIza", "npm_", "hf_", "shpat_", "SG."} {
+		if _telemetry_utils_strings.HasPrefix(tok, p) && len(tok) >= 12 {
+			return true
+		}
+	}
+	upperAlnum := true
+	for _, r := range tok {
+		if !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			upperAlnum = false
+		}
+	}
+	for _, p := range []string{"AKIA", "ASIA", "AGPA", "AIDA", "AROA", "ANPA", "ANVA", "AIPA"} {
+		if _telemetry_utils_strings.HasPrefix(tok, p) && len(tok) >= 16 && upperAlnum {
+			return true
+		}
+	}
+	if _telemetry_utils_strings.HasPrefix(tok, "eyJ") && _telemetry_utils_strings.Count(tok, ".") == 2 {
+		return true
+	}
+	if len(tok) >= 20 {
+		var lower, upper, digit int
+		distinct := map[rune]bool{}
+		for _, r := range tok {
+			distinct[r] = true
+			switch {
+			case _telemetry_utils_unicode.IsLower(r):
+				lower = 1
+			case _telemetry_utils_unicode.IsUpper(r):
+				upper = 1
+			case _telemetry_utils_unicode.IsDigit(r):
+				digit = 1
+			}
+		}
+		n := len(tok)
+		if n > 40 {
+			n = 40
+		}
+		return lower+upper+digit >= 2 && len(distinct)*2 >= n
 	}
 	return false
 }
