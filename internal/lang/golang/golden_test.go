@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/telemetry-inject/telemetry-inject/internal/lang/langtest"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 	"github.com/telemetry-inject/telemetry-inject/internal/utilfiles"
 )
@@ -95,19 +96,7 @@ func writeFile(t *testing.T, name string, b []byte) {
 
 func compareGolden(t *testing.T, path string, got []byte) {
 	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs (run with -update to accept):\n%s", path, got)
-	}
+	langtest.CompareGolden(t, path, got, *update)
 }
 
 // describe lists the constructs one per line, as the .constructs files do.

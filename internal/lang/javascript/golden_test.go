@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/telemetry-inject/telemetry-inject/internal/lang/langtest"
 	"github.com/telemetry-inject/telemetry-inject/internal/lang/treesitter"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
@@ -89,19 +90,7 @@ func nodeCheck(t *testing.T, node string, f *source.File, out []byte) {
 
 func compareGolden(t *testing.T, path string, got []byte) {
 	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs (run with -update to accept):\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
+	langtest.CompareGolden(t, path, got, *update)
 }
 
 // describe lists constructs one a line, for the .constructs golden files.

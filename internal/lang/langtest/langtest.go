@@ -6,6 +6,7 @@ package langtest
 import (
 	"bytes"
 	"context"
+	"os"
 	"strings"
 	"testing"
 
@@ -94,4 +95,23 @@ func errString(err error) string {
 		return "<nil>"
 	}
 	return err.Error()
+}
+
+// CompareGolden fails unless got equals the golden file at path, or, with
+// update set (each package's -update flag), writes got there.
+func CompareGolden(t *testing.T, path string, got []byte, update bool) {
+	t.Helper()
+	if update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs (run with -update to accept):\n--- got\n%s\n--- want\n%s", path, got, want)
+	}
 }
