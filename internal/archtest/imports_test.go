@@ -40,6 +40,9 @@ var rank = map[string]int{
 	"internal/utilfiles/goruntime": 0,
 	"internal/models":              1,
 	"internal/cache":               1,
+	// The contract between the pipeline and the deciders, apart from
+	// both so that neither imports the other.
+	"internal/decision": 1,
 
 	"internal/lang/treesitter": 2,
 	"internal/lang":            2,

@@ -3,13 +3,13 @@ package cli
 import (
 	"context"
 
+	"github.com/telemetry-inject/telemetry-inject/internal/decision"
 	"github.com/telemetry-inject/telemetry-inject/internal/dispatch"
-	"github.com/telemetry-inject/telemetry-inject/internal/pipeline"
 )
 
 // decider is the pipeline's decider plus what the summary needs from it.
 type decider struct {
-	pipeline.Decider
+	decision.Decider
 	Stats *dispatch.Stats
 	err   func() error // what stopped the run, if anything did
 	close func()
@@ -22,7 +22,7 @@ type decider struct {
 }
 
 // Decide shows the estimate, if any, before deciding.
-func (d *decider) Decide(ctx context.Context, jobs []pipeline.Job, done func(int, pipeline.Decided)) {
+func (d *decider) Decide(ctx context.Context, jobs []decision.Job, done func(int, decision.Decided)) {
 	if d.estimate != nil && len(jobs) > 0 && !d.estimate.confirm(jobs) {
 		d.declined = true
 		if d.cancel != nil {

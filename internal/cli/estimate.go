@@ -7,9 +7,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/telemetry-inject/telemetry-inject/internal/decision"
 	"github.com/telemetry-inject/telemetry-inject/internal/dispatch"
 	"github.com/telemetry-inject/telemetry-inject/internal/models"
-	"github.com/telemetry-inject/telemetry-inject/internal/pipeline"
 	"github.com/telemetry-inject/telemetry-inject/internal/prompt"
 )
 
@@ -33,7 +33,7 @@ type estimate struct {
 	parallel int
 	batch    bool
 	// plan returns the requests the run would send first.
-	plan func([]pipeline.Job) []dispatch.Planned
+	plan func([]decision.Job) []dispatch.Planned
 	// figures is the last estimate made, for --json.
 	figures *costEstimate
 }
@@ -53,7 +53,7 @@ type costEstimate struct {
 }
 
 // confirm prints the estimate and returns whether to go on.
-func (e *estimate) confirm(jobs []pipeline.Job) bool {
+func (e *estimate) confirm(jobs []decision.Job) bool {
 	planned := e.plan(jobs)
 	t := e.tokens(planned)
 	f := &costEstimate{Requests: len(planned), InputTokens: t.Fresh + t.CacheRead + t.CacheWrite,

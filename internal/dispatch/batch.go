@@ -7,16 +7,16 @@ import (
 
 	"github.com/telemetry-inject/telemetry-inject/internal/cache"
 	"github.com/telemetry-inject/telemetry-inject/internal/decide"
+	"github.com/telemetry-inject/telemetry-inject/internal/decision"
 	"github.com/telemetry-inject/telemetry-inject/internal/llm"
 
-	"github.com/telemetry-inject/telemetry-inject/internal/pipeline"
 	"github.com/telemetry-inject/telemetry-inject/internal/prompt"
 )
 
 // viaBatch sends reqs through the provider's batch API, settles every
 // request the batch answered, and returns those it did not (failed,
 // expired, or the batch itself failed) for the engine to send.
-func (d *LLM) viaBatch(ctx context.Context, reqs []*Request, done func(int, pipeline.Decided), mu *sync.Mutex) []*Request {
+func (d *LLM) viaBatch(ctx context.Context, reqs []*Request, done func(int, decision.Decided), mu *sync.Mutex) []*Request {
 	preqs := make([]prompt.Request, len(reqs))
 	byID := make(map[string]*Request, len(reqs))
 	for i, r := range reqs {
@@ -70,7 +70,7 @@ func (d *LLM) viaBatch(ctx context.Context, reqs []*Request, done func(int, pipe
 		}
 		dec, origin, note := d.settle(r, res.Answer, nil, true)
 		mu.Unlock()
-		done(r.job, pipeline.Decided{Decision: dec, Origin: origin, Note: note})
+		done(r.job, decision.Decided{Decision: dec, Origin: origin, Note: note})
 	}
 	return rest
 }

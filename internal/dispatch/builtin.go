@@ -8,19 +8,19 @@ import (
 	"context"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/decide/builtin"
-	"github.com/telemetry-inject/telemetry-inject/internal/pipeline"
+	"github.com/telemetry-inject/telemetry-inject/internal/decision"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
 
 // Builtin decides every construct with the offline planner.
 type Builtin struct{}
 
-// Decide implements pipeline.Decider.
-func (Builtin) Decide(ctx context.Context, jobs []pipeline.Job, done func(int, pipeline.Decided)) {
+// Decide implements decision.Decider.
+func (Builtin) Decide(ctx context.Context, jobs []decision.Job, done func(int, decision.Decided)) {
 	for i, j := range jobs {
 		if ctx.Err() != nil {
 			return
 		}
-		done(i, pipeline.Decided{Decision: builtin.Decide(j.Construct), Origin: source.OriginBuiltin})
+		done(i, decision.Decided{Decision: builtin.Decide(j.Construct), Origin: source.OriginBuiltin})
 	}
 }

@@ -5,13 +5,13 @@ import (
 	"math"
 	"testing"
 
+	"github.com/telemetry-inject/telemetry-inject/internal/decision"
 	"github.com/telemetry-inject/telemetry-inject/internal/engine"
 	"github.com/telemetry-inject/telemetry-inject/internal/llm"
 	"github.com/telemetry-inject/telemetry-inject/internal/llm/anthropic"
 	"github.com/telemetry-inject/telemetry-inject/internal/llm/llmtest"
 	"github.com/telemetry-inject/telemetry-inject/internal/llm/openai"
 	"github.com/telemetry-inject/telemetry-inject/internal/models"
-	"github.com/telemetry-inject/telemetry-inject/internal/pipeline"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
 
@@ -33,7 +33,7 @@ func runCached(t *testing.T, provider, model string, client llm.Decider, n int) 
 		},
 		Price: EntryPrice(tab.Lookup(provider, model)),
 	}
-	d.Decide(context.Background(), syntheticJobs(n), func(i int, o pipeline.Decided) {
+	d.Decide(context.Background(), syntheticJobs(n), func(i int, o decision.Decided) {
 		if o.Origin != source.OriginLLM {
 			t.Fatalf("construct %d: %s (%s)", i, o.Origin, o.Note)
 		}

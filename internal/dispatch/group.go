@@ -6,8 +6,8 @@ import (
 
 	"github.com/telemetry-inject/telemetry-inject/internal/cache"
 	"github.com/telemetry-inject/telemetry-inject/internal/decide"
+	"github.com/telemetry-inject/telemetry-inject/internal/decision"
 	"github.com/telemetry-inject/telemetry-inject/internal/llm"
-	"github.com/telemetry-inject/telemetry-inject/internal/pipeline"
 	"github.com/telemetry-inject/telemetry-inject/internal/prompt"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
@@ -168,7 +168,7 @@ func (d *LLM) settleGroup(r *Request, ans llm.Answer, err error) []settledJob {
 		if ok {
 			if _, perr := decide.Parse(m.cons, raw); perr == nil {
 				dec, origin, note := d.settle(m, llm.Answer{Raw: raw, Model: ans.Model, Usage: share}, nil, false)
-				out = append(out, settledJob{m.job, pipeline.Decided{Decision: dec, Origin: origin, Note: note}})
+				out = append(out, settledJob{m.job, decision.Decided{Decision: dec, Origin: origin, Note: note}})
 				continue
 			}
 		}
@@ -182,7 +182,7 @@ func (d *LLM) settleGroup(r *Request, ans llm.Answer, err error) []settledJob {
 			merr = fmt.Errorf("the grouped answer has no valid decision for %s", m.cons.ID)
 		}
 		dec, origin, note := d.settle(m, llm.Answer{}, merr, false)
-		out = append(out, settledJob{m.job, pipeline.Decided{Decision: dec, Origin: origin, Note: note}})
+		out = append(out, settledJob{m.job, decision.Decided{Decision: dec, Origin: origin, Note: note}})
 	}
 	return out
 }

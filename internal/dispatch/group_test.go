@@ -6,11 +6,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/telemetry-inject/telemetry-inject/internal/decision"
 	"github.com/telemetry-inject/telemetry-inject/internal/engine"
 	"github.com/telemetry-inject/telemetry-inject/internal/llm"
 	"github.com/telemetry-inject/telemetry-inject/internal/llm/llmtest"
 	"github.com/telemetry-inject/telemetry-inject/internal/llm/openai"
-	"github.com/telemetry-inject/telemetry-inject/internal/pipeline"
 	"github.com/telemetry-inject/telemetry-inject/internal/prompt"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
@@ -24,18 +24,18 @@ const groupSrc = `def save(user_id, rows):
 
 // functionJobs makes the jobs of groupSrc: the function, its loop and its
 // variable, which a grouped run asks about in one request.
-func functionJobs() []pipeline.Job {
+func functionJobs() []decision.Job {
 	f := &source.File{Path: "app/store.py", Lang: source.Python, Src: []byte(groupSrc)}
-	at := func(snippet string, c source.Construct) pipeline.Job {
+	at := func(snippet string, c source.Construct) decision.Job {
 		i := strings.Index(groupSrc, snippet)
 		c.Path, c.Lang = f.Path, f.Lang
 		c.Range = source.Range{Start: i, End: i + len(snippet), StartLine: strings.Count(groupSrc[:i], "\n") + 1,
 			EndLine: strings.Count(groupSrc[:i+len(snippet)], "\n") + 1}
 		c.ID = source.NewID(c.Path, c.Kind, c.QualName, c.Ordinal)
-		return pipeline.Job{File: f, Construct: &c}
+		return decision.Job{File: f, Construct: &c}
 	}
 	scope := []string{"user_id", "rows", "total", "row"}
-	return []pipeline.Job{
+	return []decision.Job{
 		at(strings.TrimSuffix(groupSrc, "\n"), source.Construct{Kind: source.Function, Name: "save", QualName: "app.store.save",
 			Params: []string{"user_id", "rows"}, Scope: scope}),
 		at("total = 0", source.Construct{Kind: source.Variable, Name: "total", Targets: []string{"total"}, QualName: "app.store.save",
@@ -78,8 +78,8 @@ func TestGroupAsksFailedMembersAlone(t *testing.T) {
 	d := &LLM{Provider: llm.OpenAI, Model: "gpt-4.1-mini", Hosts: []llm.Decider{client}, Group: true,
 		Engine: engine.Options[*Request, llm.Answer]{Hosts: []engine.HostLimits{{Name: "fake", MaxConcurrency: 2}}}}
 	jobs := functionJobs()
-	got := map[int]pipeline.Decided{}
-	d.Decide(context.Background(), jobs, func(i int, o pipeline.Decided) { got[i] = o })
+	got := map[int]decision.Decided{}
+	d.Decide(context.Background(), jobs, func(i int, o decision.Decided) { got[i] = o })
 	if len(got) != 3 {
 		t.Fatalf("%d of 3 decided", len(got))
 	}

@@ -12,10 +12,10 @@ import (
 	"github.com/telemetry-inject/telemetry-inject/internal/cache"
 	"github.com/telemetry-inject/telemetry-inject/internal/decide"
 	"github.com/telemetry-inject/telemetry-inject/internal/decide/builtin"
+	"github.com/telemetry-inject/telemetry-inject/internal/decision"
 	"github.com/telemetry-inject/telemetry-inject/internal/engine"
 	"github.com/telemetry-inject/telemetry-inject/internal/llm"
 	"github.com/telemetry-inject/telemetry-inject/internal/models"
-	"github.com/telemetry-inject/telemetry-inject/internal/pipeline"
 	"github.com/telemetry-inject/telemetry-inject/internal/prompt"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
@@ -121,15 +121,15 @@ func (d *LLM) Stats() *Stats { return &d.stats }
 // any; constructs it left undecided leave their files untouched.
 func (d *LLM) Err() error { return d.err }
 
-// Decide implements pipeline.Decider.
-func (d *LLM) Decide(ctx context.Context, jobs []pipeline.Job, done func(int, pipeline.Decided)) {
+// Decide implements decision.Decider.
+func (d *LLM) Decide(ctx context.Context, jobs []decision.Job, done func(int, decision.Decided)) {
 	start := time.Now()
 	d.stats.Provider, d.stats.Model = d.Provider, d.Model
 	var mu sync.Mutex // guards stats and the budget while results arrive
 	var pending []*Request
 	for i, r := range d.requests(jobs) {
 		if dec, ok := d.fromCache(r); ok {
-			done(i, pipeline.Decided{Decision: dec, Origin: source.OriginCache})
+			done(i, decision.Decided{Decision: dec, Origin: source.OriginCache})
 			continue
 		}
 		pending = append(pending, r)
@@ -152,7 +152,7 @@ func (d *LLM) Decide(ctx context.Context, jobs []pipeline.Job, done func(int, pi
 
 // viaEngine sends the requests through the engine and settles each one as
 // its result arrives.
-func (d *LLM) viaEngine(ctx context.Context, reqs []*Request, done func(int, pipeline.Decided), mu *sync.Mutex) {
+func (d *LLM) viaEngine(ctx context.Context, reqs []*Request, done func(int, decision.Decided), mu *sync.Mutex) {
 	opts := d.Engine
 	opts.EstimateTokens = func(r *Request) int { return r.req.EstimatedTokens }
 	if d.InputOnlyTokenLimit {
@@ -251,7 +251,7 @@ func (d *LLM) viaEngine(ctx context.Context, reqs []*Request, done func(int, pip
 
 type settledJob struct {
 	job     int
-	decided pipeline.Decided
+	decided decision.Decided
 }
 
 // settleAll settles results the engine handed over; callers hold the
@@ -271,7 +271,7 @@ func (d *LLM) settleAll(reqs []*Request, hs []held) []settledJob {
 			continue
 		}
 		dec, origin, note := d.settle(r, h.res.Value, h.res.Err, false)
-		out = append(out, settledJob{r.job, pipeline.Decided{Decision: dec, Origin: origin, Note: note}})
+		out = append(out, settledJob{r.job, decision.Decided{Decision: dec, Origin: origin, Note: note}})
 	}
 	return out
 }

@@ -8,15 +8,15 @@ import (
 
 	"github.com/telemetry-inject/telemetry-inject/internal/cache"
 	"github.com/telemetry-inject/telemetry-inject/internal/decide"
+	"github.com/telemetry-inject/telemetry-inject/internal/decision"
 	"github.com/telemetry-inject/telemetry-inject/internal/engine"
 	"github.com/telemetry-inject/telemetry-inject/internal/llm"
-	"github.com/telemetry-inject/telemetry-inject/internal/pipeline"
 	"github.com/telemetry-inject/telemetry-inject/internal/prompt"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
 
 // requests builds each job's single request and cache key.
-func (d *LLM) requests(jobs []pipeline.Job) []*Request {
+func (d *LLM) requests(jobs []decision.Job) []*Request {
 	out := make([]*Request, len(jobs))
 	for i, j := range jobs {
 		r := &Request{job: i, file: j.File.Path, src: j.File, cons: j.Construct, req: prompt.BuildWith(j.File, j.Construct, d.PromptOptions)}
@@ -62,7 +62,7 @@ type Planned struct {
 // out, the rest grouped and padded as Decide does. Constructs asked again
 // later (left out of a group's answer, or invalid) are not in it. The cost
 // estimate shown before a run prices it.
-func (d *LLM) Plan(jobs []pipeline.Job) []Planned {
+func (d *LLM) Plan(jobs []decision.Job) []Planned {
 	var pending []*Request
 	for _, r := range d.requests(jobs) {
 		if d.Cache != nil {
@@ -88,7 +88,7 @@ func (d *LLM) Plan(jobs []pipeline.Job) []Planned {
 // a group's answer left out or got wrong, and the smaller requests that
 // replace one the server found too long. What is still queued after the
 // last round falls back to the built-in planner.
-func (d *LLM) askAgain(ctx context.Context, done func(int, pipeline.Decided), mu *sync.Mutex) {
+func (d *LLM) askAgain(ctx context.Context, done func(int, decision.Decided), mu *sync.Mutex) {
 	for round := 0; len(d.alone) > 0 && round < maxAskRounds; round++ {
 		if ctx.Err() != nil || d.err != nil {
 			return
@@ -109,7 +109,7 @@ func (d *LLM) askAgain(ctx context.Context, done func(int, pipeline.Decided), mu
 		for _, m := range members {
 			err := fmt.Errorf("still unanswered after %d rounds of asking again", maxAskRounds)
 			dec, origin, note := d.settle(m, llm.Answer{}, err, false)
-			settled = append(settled, settledJob{m.job, pipeline.Decided{Decision: dec, Origin: origin, Note: note}})
+			settled = append(settled, settledJob{m.job, decision.Decided{Decision: dec, Origin: origin, Note: note}})
 		}
 	}
 	mu.Unlock()
@@ -151,7 +151,7 @@ func (d *LLM) worstUsage(req prompt.Request) llm.Usage {
 // reports whether r was settled; when r failed, for whatever reason, it
 // goes to the engine with the rest, where retries and the run-level
 // checks apply.
-func (d *LLM) warmUp(ctx context.Context, r *Request, done func(int, pipeline.Decided), mu *sync.Mutex) bool {
+func (d *LLM) warmUp(ctx context.Context, r *Request, done func(int, decision.Decided), mu *sync.Mutex) bool {
 	ans, _, err := d.call(mu)(ctx, 0, r)
 	mu.Lock()
 	d.stats.Requests++

@@ -6,17 +6,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/telemetry-inject/telemetry-inject/internal/decision"
 	"github.com/telemetry-inject/telemetry-inject/internal/engine"
 	"github.com/telemetry-inject/telemetry-inject/internal/llm"
 	"github.com/telemetry-inject/telemetry-inject/internal/llm/llmtest"
 	"github.com/telemetry-inject/telemetry-inject/internal/llm/openai"
-	"github.com/telemetry-inject/telemetry-inject/internal/pipeline"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
 
 // syntheticJobs makes n function constructs spread over files of five.
-func syntheticJobs(n int) []pipeline.Job {
-	jobs := make([]pipeline.Job, n)
+func syntheticJobs(n int) []decision.Job {
+	jobs := make([]decision.Job, n)
 	for i := range jobs {
 		f := &source.File{Path: fmt.Sprintf("pkg/mod%d.py", i/5), Lang: source.Python}
 		name := fmt.Sprintf("handler_%d", i)
@@ -26,12 +26,12 @@ func syntheticJobs(n int) []pipeline.Job {
 			Name: name, QualName: "pkg." + name, Params: []string{"request_id", "payload"}, Scope: []string{"request_id", "payload"},
 			Range: source.Range{Start: 0, End: len(f.Src), StartLine: 1, EndLine: 2},
 		}
-		jobs[i] = pipeline.Job{File: f, Construct: c}
+		jobs[i] = decision.Job{File: f, Construct: c}
 	}
 	return jobs
 }
 
-func decideAll(b testing.TB, url string, jobs []pipeline.Job, sequential bool) time.Duration {
+func decideAll(b testing.TB, url string, jobs []decision.Job, sequential bool) time.Duration {
 	client, err := openai.New(llm.Config{Provider: llm.OpenAI, BaseURL: url, APIKey: "sk-bench", Model: "gpt-4o-mini"}.WithDefaults())
 	if err != nil {
 		b.Fatal(err)
@@ -45,7 +45,7 @@ func decideAll(b testing.TB, url string, jobs []pipeline.Job, sequential bool) t
 	}
 	start := time.Now()
 	got := 0
-	d.Decide(context.Background(), jobs, func(i int, o pipeline.Decided) {
+	d.Decide(context.Background(), jobs, func(i int, o decision.Decided) {
 		if o.Origin != source.OriginLLM {
 			b.Fatalf("construct %d: %s (%s)", i, o.Origin, o.Note)
 		}

@@ -6,12 +6,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/telemetry-inject/telemetry-inject/internal/decision"
 	"github.com/telemetry-inject/telemetry-inject/internal/engine"
 	"github.com/telemetry-inject/telemetry-inject/internal/llm"
 	"github.com/telemetry-inject/telemetry-inject/internal/llm/llmtest"
 	"github.com/telemetry-inject/telemetry-inject/internal/llm/openai"
 	"github.com/telemetry-inject/telemetry-inject/internal/models"
-	"github.com/telemetry-inject/telemetry-inject/internal/pipeline"
 	"github.com/telemetry-inject/telemetry-inject/internal/prompt"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
@@ -52,8 +52,8 @@ func TestTooLongGroupIsSplit(t *testing.T) {
 	}
 	srv := llmtest.NewOpenAI(t, contextLimited(singleMax))
 	d := splitClient(t, srv)
-	got := map[int]pipeline.Decided{}
-	d.Decide(context.Background(), jobs, func(i int, o pipeline.Decided) { got[i] = o })
+	got := map[int]decision.Decided{}
+	d.Decide(context.Background(), jobs, func(i int, o decision.Decided) { got[i] = o })
 	for i, j := range jobs {
 		if o := got[i]; o.Origin != source.OriginLLM {
 			t.Errorf("%s: %s (%s)", j.Construct.Kind, o.Origin, o.Note)
@@ -81,8 +81,8 @@ func TestTooLongConstructIsTrimmed(t *testing.T) {
 	c.ID = source.NewID(c.Path, c.Kind, c.QualName, 0)
 	srv := llmtest.NewOpenAI(t, contextLimited(2500))
 	d := splitClient(t, srv)
-	var got pipeline.Decided
-	d.Decide(context.Background(), []pipeline.Job{{File: f, Construct: c}}, func(_ int, o pipeline.Decided) { got = o })
+	var got decision.Decided
+	d.Decide(context.Background(), []decision.Job{{File: f, Construct: c}}, func(_ int, o decision.Decided) { got = o })
 	reqs := srv.Requests()
 	if got.Origin != source.OriginLLM || len(reqs) < 2 {
 		t.Fatalf("%s (%s) after %d requests", got.Origin, got.Note, len(reqs))

@@ -13,31 +13,11 @@ import (
 	"sync"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/decide"
+	"github.com/telemetry-inject/telemetry-inject/internal/decision"
 	"github.com/telemetry-inject/telemetry-inject/internal/lang"
 	"github.com/telemetry-inject/telemetry-inject/internal/layout"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
-
-// Job is one construct to decide.
-type Job struct {
-	File      *source.File
-	Construct *source.Construct
-}
-
-// Decided is the decision about one job and where it came from. Note says
-// why a fallback happened, for the report.
-type Decided struct {
-	Decision source.Decision
-	Origin   source.Origin
-	Note     string
-}
-
-// Decider decides constructs. It must call done exactly once per job, from
-// any goroutine, as each decision becomes ready, and return when all are
-// done or ctx ends (jobs left undecided then leave their files untouched).
-type Decider interface {
-	Decide(ctx context.Context, jobs []Job, done func(i int, d Decided))
-}
 
 // Options configure a run.
 type Options struct {
@@ -48,7 +28,7 @@ type Options struct {
 	// Languages maps each language to its implementation.
 	Languages map[source.Language]*lang.Language
 	// Decider decides constructs (not used by Remove).
-	Decider Decider
+	Decider decision.Decider
 	// Kinds are the construct kinds to instrument; nil means all.
 	Kinds map[source.Kind]bool
 	// Policy is applied to every file's decisions, whoever made them:
@@ -89,13 +69,13 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	r := newRun(opts)
 	r.parseAll(ctx, workers)
 
-	var jobs []Job
+	var jobs []decision.Job
 	var owners []*fileState
 	var index []int // each job's construct index within its file
 	for _, fs := range r.files {
 		for i := range fs.constructs {
 			if fs.pending[i] {
-				jobs = append(jobs, Job{File: fs.orig, Construct: &fs.constructs[i]})
+				jobs = append(jobs, decision.Job{File: fs.orig, Construct: &fs.constructs[i]})
 				owners = append(owners, fs)
 				index = append(index, i)
 			}
@@ -123,7 +103,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		// The decider must not call done after it returns; every
 		// file still waiting then stays untouched.
 		var mu sync.Mutex
-		opts.Decider.Decide(ctx, jobs, func(i int, d Decided) {
+		opts.Decider.Decide(ctx, jobs, func(i int, d decision.Decided) {
 			fs := owners[i]
 			mu.Lock()
 			fs.outcomes[index[i]] = &d

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/decide"
+	"github.com/telemetry-inject/telemetry-inject/internal/decision"
 	"github.com/telemetry-inject/telemetry-inject/internal/inject"
 	"github.com/telemetry-inject/telemetry-inject/internal/lang"
 	"github.com/telemetry-inject/telemetry-inject/internal/layout"
@@ -74,9 +75,9 @@ func toyLanguage() *lang.Language {
 
 type namingDecider struct{}
 
-func (namingDecider) Decide(ctx context.Context, jobs []Job, done func(int, Decided)) {
+func (namingDecider) Decide(ctx context.Context, jobs []decision.Job, done func(int, decision.Decided)) {
 	for i, j := range jobs {
-		done(i, Decided{Decision: source.Decision{Name: j.Construct.Name}, Origin: source.OriginBuiltin})
+		done(i, decision.Decided{Decision: source.Decision{Name: j.Construct.Name}, Origin: source.OriginBuiltin})
 	}
 }
 
@@ -224,13 +225,13 @@ func TestDryRunWritesNothingAndPrintsDiff(t *testing.T) {
 // interrupted before the second one's decision arrives.
 type cancellingDecider struct{ cancel context.CancelFunc }
 
-func (d cancellingDecider) Decide(ctx context.Context, jobs []Job, done func(int, Decided)) {
+func (d cancellingDecider) Decide(ctx context.Context, jobs []decision.Job, done func(int, decision.Decided)) {
 	for i, j := range jobs {
 		if j.File.Path == "b.py" {
 			d.cancel()
 			return
 		}
-		done(i, Decided{Decision: source.Decision{Name: j.Construct.Name}, Origin: source.OriginLLM})
+		done(i, decision.Decided{Decision: source.Decision{Name: j.Construct.Name}, Origin: source.OriginLLM})
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/telemetry-inject/telemetry-inject/internal/decision"
 	"github.com/telemetry-inject/telemetry-inject/internal/inject"
 	"github.com/telemetry-inject/telemetry-inject/internal/layout"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
@@ -20,8 +21,8 @@ type fileState struct {
 	stripErr   error         // injected code Strip cannot take out exactly
 	module     source.Module // the module system the file's import will use
 	constructs []source.Construct
-	pending    []bool     // construct i goes to the decider
-	outcomes   []*Decided // filled as decisions arrive
+	pending    []bool              // construct i goes to the decider
+	outcomes   []*decision.Decided // filled as decisions arrive
 	waiting    int
 	placement  layout.Placement
 	report     FileReport
@@ -108,7 +109,7 @@ func (r *run) parse(fs *fileState) {
 	}
 	fs.constructs = cs
 	fs.pending = make([]bool, len(cs))
-	fs.outcomes = make([]*Decided, len(cs))
+	fs.outcomes = make([]*decision.Decided, len(cs))
 	for i := range cs {
 		c := &cs[i]
 		switch {
