@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/engine"
+	"github.com/telemetry-inject/telemetry-inject/internal/llm"
 )
 
 // job is one synthetic request: an id, the file it belongs to, and its work.
@@ -71,7 +72,7 @@ func (c *client) do(ctx context.Context, hi int, j job) (string, engine.Feedback
 	fb := engine.Feedback{Rate: openAIRate(resp.Header)}
 	if resp.StatusCode != http.StatusOK {
 		fb.Class = classifyStatus(resp.StatusCode)
-		if d, ok := engine.ParseRetryAfter(resp.Header.Get("retry-after"), resp.Header.Get("retry-after-ms"), time.Now()); ok {
+		if d, ok := llm.ParseRetryAfter(resp.Header.Get("retry-after"), resp.Header.Get("retry-after-ms"), time.Now()); ok {
 			fb.RetryAfter = d
 		}
 		return "", fb, resp, &statusError{status: resp.StatusCode, body: string(bytes.TrimSpace(data))}
@@ -118,7 +119,7 @@ func openAIRate(h http.Header) *engine.RateState {
 		if v, err := strconv.ParseInt(h.Get("x-ratelimit-remaining-"+what), 10, 64); err == nil {
 			b.Remaining = v
 		}
-		if d, ok := engine.ParseResetDuration(h.Get("x-ratelimit-reset-"+what), time.Now()); ok {
+		if d, ok := llm.ParseResetDuration(h.Get("x-ratelimit-reset-"+what), time.Now()); ok {
 			b.Reset = d
 		}
 		if b.Limit < 0 && b.Remaining < 0 && b.Reset < 0 {

@@ -11,7 +11,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/telemetry-inject/telemetry-inject/internal/engine"
+	"github.com/telemetry-inject/telemetry-inject/internal/llm"
 	"github.com/telemetry-inject/telemetry-inject/internal/prompt"
 )
 
@@ -59,7 +59,7 @@ func peerCall(ctx context.Context, hc *http.Client, url string, i int) (status i
 	if err != nil {
 		return 0, 0, false
 	}
-	retryAfter, _ = engine.ParseRetryAfter(resp.Header.Get("retry-after"), resp.Header.Get("retry-after-ms"), time.Now())
+	retryAfter, _ = llm.ParseRetryAfter(resp.Header.Get("retry-after"), resp.Header.Get("retry-after-ms"), time.Now())
 	if resp.StatusCode != http.StatusOK {
 		return resp.StatusCode, retryAfter, false
 	}

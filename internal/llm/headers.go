@@ -5,8 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/telemetry-inject/telemetry-inject/internal/engine"
 )
 
 // Bucket is one rate limit as a provider reports it. Fields the provider did
@@ -51,7 +49,7 @@ func OpenAILimits(h http.Header) *Limits {
 		if v := h.Get("x-ratelimit-reset-" + what); v != "" {
 			// OpenAI writes Go-style durations ("6m0s", "12ms"); some
 			// compatible servers send bare seconds.
-			if d, ok := engine.ParseResetDuration(v, time.Now()); ok {
+			if d, ok := ParseResetDuration(v, time.Now()); ok {
 				b.Reset = d
 			}
 		}
@@ -102,10 +100,10 @@ func AnthropicLimits(h http.Header, now time.Time) *Limits {
 
 // RetryAfter reads how long the server asks the client to wait: OpenAI's
 // retry-after-ms when present and valid, else retry-after in seconds or as
-// an HTTP date. It returns 0 when the server said nothing usable. The
-// parsing is the engine's, which reads the same headers for its pauses.
+// an HTTP date. It returns 0 when the server said nothing usable; the
+// engine gets the result as Feedback.RetryAfter and never reads headers.
 func RetryAfter(h http.Header, now time.Time) time.Duration {
-	d, _ := engine.ParseRetryAfter(h.Get("retry-after"), h.Get("retry-after-ms"), now)
+	d, _ := ParseRetryAfter(h.Get("retry-after"), h.Get("retry-after-ms"), now)
 	return d
 }
 
