@@ -71,7 +71,8 @@ func (c *client) do(ctx context.Context, hi int, j job) (string, engine.Feedback
 	}
 	fb := engine.Feedback{Rate: openAIRate(resp.Header)}
 	if resp.StatusCode != http.StatusOK {
-		fb.Class = classifyStatus(resp.StatusCode)
+		// Classified as the provider layer classifies the real APIs.
+		fb.Class = llm.StatusKind(resp.StatusCode, "", "", "").Class()
 		if d, ok := llm.ParseRetryAfter(resp.Header.Get("retry-after"), resp.Header.Get("retry-after-ms"), time.Now()); ok {
 			fb.RetryAfter = d
 		}
@@ -91,22 +92,6 @@ func (c *client) do(ctx context.Context, hi int, j job) (string, engine.Feedback
 func (c *client) call(ctx context.Context, hi int, j job) (string, engine.Feedback, error) {
 	ans, fb, _, err := c.do(ctx, hi, j)
 	return ans, fb, err
-}
-
-// classifyStatus maps an HTTP status to what the engine should do, as the
-// provider layer does for the real APIs.
-func classifyStatus(status int) engine.Class {
-	switch {
-	case status == http.StatusTooManyRequests:
-		return engine.RateLimited
-	case status == http.StatusServiceUnavailable || status == 529:
-		return engine.Overloaded
-	case status == http.StatusUnauthorized:
-		return engine.StopAll
-	case status == http.StatusRequestTimeout || status == http.StatusConflict || status >= 500:
-		return engine.Retryable
-	}
-	return engine.Fatal
 }
 
 // openAIRate reads x-ratelimit-* headers; nil when there are none.

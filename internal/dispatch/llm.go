@@ -325,7 +325,7 @@ func (d *LLM) call(mu *sync.Mutex) engine.Call[*Request, llm.Answer] {
 				fb.Tokens = d.billed(le.Usage)
 				fb.Rate = rateState(le.Limits)
 				fb.RetryAfter = le.RetryAfter
-				fb.Class = classOf(le.Kind)
+				fb.Class = le.Kind.Class()
 				// Nothing listening, before any answer ever came: the
 				// address is wrong or the server is down, and retrying
 				// for minutes would only delay saying so.

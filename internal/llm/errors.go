@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/telemetry-inject/telemetry-inject/internal/engine"
 )
 
 // Kind classifies a failed request by what the caller should do about it.
@@ -52,30 +54,46 @@ const (
 	TooLong
 )
 
-var kindNames = [...]string{
-	Unknown:     "unknown error",
-	RateLimited: "rate limited",
-	Quota:       "quota exceeded",
-	Overloaded:  "overloaded",
-	Server:      "server error",
-	Timeout:     "timeout",
-	Conflict:    "conflict",
-	Connection:  "connection error",
-	Auth:        "authentication failed",
-	Permission:  "permission denied",
-	BadRequest:  "bad request",
-	NotFound:    "not found",
-	Malformed:   "malformed answer",
-	Canceled:    "canceled",
-	TooLong:     "request too long",
+// kinds gives each kind its words, as they appear in error messages, and
+// the engine's class: what the request engine does about it. This is the
+// one place a provider failure is mapped onto retrying, pausing, stopping
+// or asking again; everything else asks Class.
+var kinds = [...]struct {
+	name  string
+	class engine.Class
+}{
+	Unknown:     {"unknown error", engine.Fatal},
+	RateLimited: {"rate limited", engine.RateLimited},
+	Quota:       {"quota exceeded", engine.Fatal},
+	Overloaded:  {"overloaded", engine.Overloaded},
+	Server:      {"server error", engine.Retryable},
+	Timeout:     {"timeout", engine.Retryable},
+	Conflict:    {"conflict", engine.Retryable},
+	Connection:  {"connection error", engine.Retryable},
+	Auth:        {"authentication failed", engine.StopAll},
+	Permission:  {"permission denied", engine.Fatal},
+	BadRequest:  {"bad request", engine.Fatal},
+	NotFound:    {"not found", engine.Fatal},
+	Malformed:   {"malformed answer", engine.Invalid},
+	Canceled:    {"canceled", engine.Fatal},
+	TooLong:     {"request too long", engine.Fatal},
 }
 
 // String returns the kind in words, as it appears in error messages.
 func (k Kind) String() string {
-	if k >= 0 && int(k) < len(kindNames) {
-		return kindNames[k]
+	if k >= 0 && int(k) < len(kinds) {
+		return kinds[k].name
 	}
 	return fmt.Sprintf("kind(%d)", int(k))
+}
+
+// Class returns what the request engine should do about a failure of this
+// kind. A kind outside the table fails its request alone.
+func (k Kind) Class() engine.Class {
+	if k >= 0 && int(k) < len(kinds) {
+		return kinds[k].class
+	}
+	return engine.Fatal
 }
 
 // Retryable reports whether the same request may succeed if sent again
@@ -83,8 +101,8 @@ func (k Kind) String() string {
 // failures. A malformed answer is not retried by default, since a model
 // that produced one tends to produce it again; the caller falls back.
 func (k Kind) Retryable() bool {
-	switch k {
-	case RateLimited, Overloaded, Server, Timeout, Conflict, Connection:
+	switch k.Class() {
+	case engine.Retryable, engine.RateLimited, engine.Overloaded:
 		return true
 	}
 	return false
@@ -92,7 +110,7 @@ func (k Kind) Retryable() bool {
 
 // Fatal reports whether the failure concerns every request of the run, not
 // just this one, so the run should stop: a rejected key.
-func (k Kind) Fatal() bool { return k == Auth }
+func (k Kind) Fatal() bool { return k.Class() == engine.StopAll }
 
 // Error is the one error type every provider client returns. Its message
 // never contains an API key.

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/telemetry-inject/telemetry-inject/internal/engine"
 )
 
 func TestStatusKind(t *testing.T) {
@@ -58,6 +60,35 @@ func TestRetryable(t *testing.T) {
 	}
 	if !Auth.Fatal() || RateLimited.Fatal() {
 		t.Error("only Auth is fatal")
+	}
+}
+
+// TestClass pins what the engine does about each kind: waits out rate
+// limits, backs off from overload, retries transient failures, stops the
+// run on a rejected key, asks again after a malformed answer, and gives up
+// on the request for everything else.
+func TestClass(t *testing.T) {
+	want := map[Kind]engine.Class{
+		RateLimited: engine.RateLimited,
+		Overloaded:  engine.Overloaded,
+		Server:      engine.Retryable,
+		Timeout:     engine.Retryable,
+		Conflict:    engine.Retryable,
+		Connection:  engine.Retryable,
+		Auth:        engine.StopAll,
+		Malformed:   engine.Invalid,
+	}
+	for k := Unknown; k <= TooLong; k++ {
+		w, ok := want[k]
+		if !ok {
+			w = engine.Fatal
+		}
+		if got := k.Class(); got != w {
+			t.Errorf("%v.Class() = %v, want %v", k, got, w)
+		}
+	}
+	if got := Kind(len(kinds)).Class(); got != engine.Fatal {
+		t.Errorf("a kind outside the table has class %v, want fatal", got)
 	}
 }
 
