@@ -89,7 +89,9 @@ func trivialFunction(c *source.Construct) string {
 	if r := decide.ProtocolMethod(c); r != "" {
 		return r
 	}
-	if c.Lang != source.Python && c.Anchor.Expression && c.Range.StartLine == c.Range.EndLine && c.Range.End-c.Range.Start <= maxTrivialArrow {
+	// Only a language with expression-bodied functions (JavaScript's
+	// arrows) sets Anchor.Expression, so the rule names no language.
+	if c.Anchor.Expression && c.Range.StartLine == c.Range.EndLine && c.Range.End-c.Range.Start <= maxTrivialArrow {
 		return "one-line arrow function: a span costs more than it tells"
 	}
 	return ""
