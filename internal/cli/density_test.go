@@ -83,8 +83,8 @@ func densityRun(t *testing.T, files []source.File, d decide.Density) *pipeline.R
 	defer closeLangs()
 	rep, err := pipeline.Run(context.Background(), pipeline.Options{
 		Root: t.TempDir(), Files: files, Languages: langs, Decider: dispatch.Builtin{},
-		Policy:  decide.Policy{Density: d},
-		Runtime: runtimeContent, DryRun: true, Diff: io.Discard,
+		Policy: decide.Policy{Density: d},
+		DryRun: true, Diff: io.Discard,
 	})
 	if err != nil {
 		t.Fatal(err)

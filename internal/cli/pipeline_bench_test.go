@@ -91,7 +91,7 @@ func BenchmarkOfflinePipeline(b *testing.B) {
 				start := time.Now()
 				rep, err := pipeline.Run(context.Background(), pipeline.Options{
 					Root: root, Files: files, Languages: langs, Decider: dispatch.Builtin{},
-					Runtime: runtimeContent, DryRun: true,
+					DryRun: true,
 				})
 				if err != nil {
 					b.Fatal(err)

@@ -17,11 +17,9 @@ import (
 	"github.com/telemetry-inject/telemetry-inject/internal/lang/golang"
 	"github.com/telemetry-inject/telemetry-inject/internal/lang/javascript"
 	"github.com/telemetry-inject/telemetry-inject/internal/lang/python"
-	"github.com/telemetry-inject/telemetry-inject/internal/layout"
 	"github.com/telemetry-inject/telemetry-inject/internal/pipeline"
 	"github.com/telemetry-inject/telemetry-inject/internal/scan"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
-	"github.com/telemetry-inject/telemetry-inject/internal/utilfiles"
 )
 
 // run does one instrumentation (or removal) run.
@@ -63,7 +61,6 @@ func run(ctx context.Context, opts *Options) error {
 		Languages: langs,
 		Kinds:     kinds,
 		Policy:    policy,
-		Runtime:   runtimeContent,
 		DryRun:    opts.DryRun,
 		TempDir:   g.tempDir,
 		Force:     opts.Force,
@@ -210,22 +207,6 @@ func scanLanguages() scan.Languages {
 	list, closeLangs := languageList()
 	defer closeLangs()
 	return lang.Scanned(list)
-}
-
-// runtimeContent gives the embedded runtime file of each kind.
-func runtimeContent(rt layout.Runtime) []byte {
-	switch rt {
-	case layout.PythonRuntime:
-		return utilfiles.Python()
-	case layout.CommonJSRuntime:
-		_, b := utilfiles.JavaScript(source.ModuleCommonJS)
-		return b
-	case layout.ESMRuntime:
-		_, b := utilfiles.JavaScript(source.ModuleESM)
-		return b
-	default:
-		return utilfiles.TypeScript()
-	}
 }
 
 // jsonReport is the --json output: the pipeline's report plus the run's

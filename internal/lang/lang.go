@@ -77,12 +77,51 @@ type Language struct {
 	// what Strip would return. Nil means the pipeline calls the two.
 	ValidateStrip func(ctx context.Context, f *source.File, out []byte) (back []byte, stripErr, invalid error)
 
-	// Place, when set, decides where f's runtime file goes and what it
-	// holds (Placement.Content), instead of layout's rules for Python and
-	// JavaScript/TypeScript: a language that owns its runtime placement is
-	// added without touching layout or pipeline. Import then receives
-	// Placement.Spec.
-	Place func(f *source.File) layout.Placement
+	// Place decides where the runtime file of each of files (the
+	// language's files that will be instrumented, keyed by File.Path in
+	// the result) goes, what it holds (Placement.Content) and how the file
+	// imports it (Placement.Spec, which Import then receives). module is
+	// each file's effective module system (see Module). tree answers
+	// questions about the project's files. Files are given together
+	// because a placement may depend on all of them (TypeScript's runtime
+	// goes to the common folder of a package's files); PlaceEach adapts a
+	// placement that depends on the file alone.
+	Place func(tree layout.FS, files []*source.File, module func(*source.File) source.Module) map[string]layout.Placement
+
+	// LineComment starts a comment that runs to the end of the line ("#",
+	// "//"): the pipeline marks the runtime files it writes with a header
+	// line in this form.
+	LineComment string
+
+	// RuntimeMarker is text every file instrumented in the language holds
+	// near its top (its import of the runtime): a large file holding it is
+	// scanned though over the size limit, and --remove keeps a runtime
+	// file while a file in its folder tree holds it.
+	RuntimeMarker string
+
+	// RuntimeBodies are the contents (without the header line) of the
+	// runtime files the language writes whatever the folder, by which
+	// --remove recognises one written before files carried the header.
+	RuntimeBodies [][]byte
+
+	// NPMPublished says the runtime file must be among what npm publishes
+	// of the package holding it (JavaScript's; TypeScript's ships
+	// compiled), so the pipeline edits the package's "files" list or
+	// .npmignore when they would leave it out (see layout.ShipRuntime).
+	NPMPublished bool
+
+	// Declarations are the file-name suffixes, in lower case, of files
+	// that only declare types (TypeScript's .d.ts): the scan skips them.
+	Declarations []string
+
+	// ModuleExtensions fixes the module system of files with these
+	// extensions (.mjs: ESM), whatever the package says.
+	ModuleExtensions map[string]source.Module
+
+	// PackageModule says the nearest package.json decides the module
+	// system of the other files (its "type": ESM for "module", CommonJS
+	// otherwise; none without a package.json).
+	PackageModule bool
 
 	// RuntimeNames are the base names of the language's runtime files:
 	// --remove looks for them in every folder it scans, and the scan never
@@ -106,18 +145,39 @@ func Scanned(ls []*Language) scan.Languages {
 	out := make(scan.Languages, 0, len(ls))
 	for _, l := range ls {
 		out = append(out, scan.Language{
-			Name:            l.Name,
-			Title:           l.Title,
-			Extensions:      l.Extensions,
-			TSXExtensions:   l.TSXExtensions,
-			RuntimePrefixes: l.RuntimePrefixes,
-			RuntimeNames:    l.RuntimeNames,
-			Minifiable:      l.Minifiable,
+			Name:             l.Name,
+			Title:            l.Title,
+			Extensions:       l.Extensions,
+			TSXExtensions:    l.TSXExtensions,
+			RuntimePrefixes:  l.RuntimePrefixes,
+			RuntimeNames:     l.RuntimeNames,
+			RuntimeMarker:    l.RuntimeMarker,
+			Minifiable:       l.Minifiable,
+			Declarations:     l.Declarations,
+			ModuleExtensions: l.ModuleExtensions,
+			PackageModule:    l.PackageModule,
 		})
 	}
 	return out
 }
 
+// RuntimeModule is the name of the runtime module in every language whose
+// toolchain does not ignore such names (Go's does), and part of the names
+// of the runtime's identifiers in all of them: every instrumented file
+// names it.
+const RuntimeModule = "_telemetry_utils"
+
 // RuntimeFilePrefix starts the base name of the runtime file of every
-// language whose toolchain does not ignore such names (Go's does).
-const RuntimeFilePrefix = "_telemetry_utils."
+// language whose toolchain does not ignore such names.
+const RuntimeFilePrefix = RuntimeModule + "."
+
+// PlaceEach makes a Place from a placement that depends on the file alone.
+func PlaceEach(place func(f *source.File) layout.Placement) func(layout.FS, []*source.File, func(*source.File) source.Module) map[string]layout.Placement {
+	return func(_ layout.FS, files []*source.File, _ func(*source.File) source.Module) map[string]layout.Placement {
+		out := make(map[string]layout.Placement, len(files))
+		for _, f := range files {
+			out[f.Path] = place(f)
+		}
+		return out
+	}
+}

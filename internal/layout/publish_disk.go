@@ -14,14 +14,13 @@ import (
 // the package whose root holds it (see Ship): after the runtime is
 // written, it edits that folder's package.json or .npmignore when they
 // leave the runtime out of `npm pack`. It returns the file it edited, ""
-// when none needed it (no package.json there, or the runtime ships, or
-// it is a TypeScript source, which ships compiled). The pipeline calls it
-// next to writing a runtime file, and UnshipRuntime next to deleting one.
+// when none needed it (no package.json there, or the runtime ships). The
+// pipeline calls it next to writing the runtime file of a language whose
+// runtime npm must publish (lang.Language.NPMPublished: JavaScript, not
+// TypeScript, whose runtime ships compiled), and UnshipRuntime next to
+// deleting one.
 func ShipRuntime(runtimeAbs string) (string, error) {
 	dir, rel := filepath.Split(runtimeAbs)
-	if !isJSRuntime(rel) {
-		return "", nil
-	}
 	pkg, err := os.ReadFile(filepath.Join(dir, PackageJSON))
 	if errors.Is(err, fs.ErrNotExist) {
 		return "", nil
@@ -48,9 +47,6 @@ func ShipRuntime(runtimeAbs string) (string, error) {
 // runtimeAbs and returns the file it edited, "" when it found nothing.
 func UnshipRuntime(runtimeAbs string) (string, error) {
 	dir, rel := filepath.Split(runtimeAbs)
-	if !isJSRuntime(rel) {
-		return "", nil
-	}
 	for _, name := range []string{PackageJSON, NpmIgnore} {
 		p := filepath.Join(dir, name)
 		b, err := os.ReadFile(p)
@@ -72,14 +68,6 @@ func UnshipRuntime(runtimeAbs string) (string, error) {
 		}
 	}
 	return "", nil
-}
-
-func isJSRuntime(name string) bool {
-	switch name {
-	case "_telemetry_utils.js", "_telemetry_utils.mjs", "_telemetry_utils.cjs":
-		return true
-	}
-	return false
 }
 
 // rewrite replaces p's content, keeping its mode.

@@ -37,8 +37,6 @@ type Options struct {
 	Policy decide.Policy
 	// FS answers layout's questions about the tree; nil means the disk.
 	FS layout.FS
-	// Runtime returns the content of a runtime file of the given kind.
-	Runtime func(layout.Runtime) []byte
 	// DryRun writes nothing and sends a unified diff of every change to Diff.
 	DryRun bool
 	Diff   io.Writer

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -25,11 +26,14 @@ import (
 // a decision named "invalid" renders output its validator rejects.
 func toyLanguage() *lang.Language {
 	marker := regexp.MustCompile(`(?m)^@ti .*\n`)
-	return &lang.Language{
+	l := &lang.Language{
 		Name:            source.Python,
 		Extensions:      []string{".py"},
 		RuntimePrefixes: []string{lang.RuntimeFilePrefix},
 		RuntimeNames:    []string{"_telemetry_utils.py"},
+		RuntimeMarker:   lang.RuntimeModule,
+		RuntimeBodies:   [][]byte{[]byte("# runtime by telemetry-inject\n")},
+		LineComment:     "#",
 		Find: func(f *source.File) ([]source.Construct, error) {
 			if bytes.Contains(f.Src, []byte("BROKEN")) {
 				return nil, errors.New("syntax error at 1:1")
@@ -71,6 +75,17 @@ func toyLanguage() *lang.Language {
 			return nil
 		},
 	}
+	// The runtime, named as RuntimeNames says, goes beside each file and
+	// holds RuntimeBodies[0], both read when placing so tests may change
+	// them.
+	l.Place = lang.PlaceEach(func(f *source.File) layout.Placement {
+		return layout.Placement{
+			RuntimePath: path.Join(path.Dir(f.Path), l.RuntimeNames[0]),
+			Spec:        lang.RuntimeModule,
+			Content:     string(l.RuntimeBodies[0]),
+		}
+	})
+	return l
 }
 
 type namingDecider struct{}
@@ -117,7 +132,6 @@ func options(root string, files []source.File) Options {
 		Root: root, Files: files,
 		Languages: map[source.Language]*lang.Language{source.Python: toyLanguage()},
 		Decider:   namingDecider{},
-		Runtime:   func(layout.Runtime) []byte { return []byte("# runtime by telemetry-inject\n") },
 		// The toy language's functions are one line long: only the
 		// highest density gives them spans.
 		Policy: decide.Policy{Density: decide.High},

@@ -130,28 +130,31 @@ func (r *run) parse(fs *fileState) {
 }
 
 // planPlacements decides where each file's runtime lives, once all files
-// are parsed (TypeScript's placement depends on all of a package's files).
+// are parsed (TypeScript's placement depends on all of a package's files):
+// each language places its own files.
 func (r *run) planPlacements() {
-	var files []*source.File
 	byPath := map[string]*fileState{}
+	byLang := map[source.Language][]*source.File{}
+	var langs []source.Language
 	for _, fs := range r.files {
 		if fs.constructs != nil {
-			files = append(files, fs.orig)
-			byPath[fs.orig.Path] = fs
+			f := fs.orig
+			byPath[f.Path] = fs
+			if _, ok := byLang[f.Lang]; !ok {
+				langs = append(langs, f.Lang)
+			}
+			byLang[f.Lang] = append(byLang[f.Lang], f)
 		}
 	}
 	module := func(f *source.File) source.Module { return byPath[f.Path].module }
-	var planned []*source.File
-	for _, f := range files {
-		// A language that places its own runtime (Go) is asked directly.
-		if l := r.opts.Languages[f.Lang]; l != nil && l.Place != nil {
-			byPath[f.Path].placement = l.Place(f)
-		} else {
-			planned = append(planned, f)
+	for _, name := range langs {
+		l := r.opts.Languages[name]
+		if l == nil || l.Place == nil {
+			continue
 		}
-	}
-	for p, pl := range layout.Plan(r.opts.FS, planned, module) {
-		byPath[p].placement = pl
+		for p, pl := range l.Place(r.opts.FS, byLang[name], module) {
+			byPath[p].placement = pl
+		}
 	}
 }
 
@@ -227,7 +230,7 @@ func (r *run) finish(ctx context.Context, fs *fileState) {
 	if len(edits) > 0 {
 		// Also when the file is already as wanted: a runtime file deleted
 		// or left outdated since is written back.
-		repaired, err := r.ensureRuntime(fs.placement)
+		repaired, err := r.ensureRuntime(l, fs.placement)
 		if err != nil {
 			r.settle(fs, StatusFailed, err.Error())
 			return

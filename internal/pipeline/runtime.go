@@ -33,12 +33,9 @@ const runtimeFormat = 1
 // edited it, is never overwritten or deleted.
 var runtimeHeader = regexp.MustCompile(`^(?:#|//) telemetry-inject runtime (\d+) sha256:([0-9a-f]{64})[^\n]*\n`)
 
-// stampRuntime puts the header line on a runtime file's body.
-func stampRuntime(rel string, body []byte) []byte {
-	comment := "//"
-	if strings.HasSuffix(rel, ".py") {
-		comment = "#"
-	}
+// stampRuntime puts the header line on a runtime file's body, as a
+// comment of the language's (lang.Language.LineComment).
+func stampRuntime(comment string, body []byte) []byte {
 	sum := sha256.Sum256(body)
 	head := fmt.Sprintf("%s telemetry-inject runtime %d sha256:%s (generated; this line marks the file as the tool's own)\n", comment, runtimeFormat, hex.EncodeToString(sum[:]))
 	return append([]byte(head), body...)
@@ -58,23 +55,20 @@ func ownRuntime(b []byte) bool {
 // run, before the first file that imports it is written, so an interrupted
 // run never leaves an instrumented file whose import fails. It reports
 // whether it wrote (or, in a dry run, would write) the file.
-func (r *run) ensureRuntime(p layout.Placement) (bool, error) {
+func (r *run) ensureRuntime(l *lang.Language, p layout.Placement) (bool, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if err, ok := r.checked[p.RuntimePath]; ok {
 		return false, err
 	}
-	wrote, err := r.makeRuntime(p)
+	wrote, err := r.makeRuntime(l, p)
 	r.checked[p.RuntimePath] = err // every file placed there shares the answer
 	return wrote, err
 }
 
-func (r *run) makeRuntime(p layout.Placement) (bool, error) {
+func (r *run) makeRuntime(l *lang.Language, p layout.Placement) (bool, error) {
 	body := []byte(p.Content)
-	if p.Content == "" {
-		body = r.opts.Runtime(p.Runtime)
-	}
-	want := stampRuntime(p.RuntimePath, body)
+	want := stampRuntime(l.LineComment, body)
 	abs := filepath.Join(r.opts.Root, filepath.FromSlash(p.RuntimePath))
 	have, err := os.ReadFile(abs)
 	missing := errors.Is(err, fs.ErrNotExist)
@@ -101,7 +95,7 @@ func (r *run) makeRuntime(p layout.Placement) (bool, error) {
 		}
 	}
 	r.runtimes[p.RuntimePath] = true
-	if err := r.ship(p.RuntimePath, abs); err != nil {
+	if err := r.ship(l, p.RuntimePath, abs); err != nil {
 		return true, err
 	}
 	return true, nil
@@ -111,8 +105,11 @@ func (r *run) makeRuntime(p layout.Placement) (bool, error) {
 // package's "files" list or .npmignore would leave it out, so a published
 // package never requires a file it lacks (see layout.Ship). A dry run
 // shows the edit instead.
-func (r *run) ship(rel, abs string) error {
+func (r *run) ship(l *lang.Language, rel, abs string) error {
 	if !r.opts.DryRun {
+		if !l.NPMPublished {
+			return nil
+		}
 		edited, err := layout.ShipRuntime(abs)
 		if edited != "" {
 			if er, rerr := filepath.Rel(r.opts.Root, edited); rerr == nil {
@@ -174,13 +171,15 @@ func (r *run) removeRuntimes(ctx context.Context) {
 			}
 		}
 	}
-	var names []string
+	owner := map[string]*lang.Language{} // runtime file name -> its language
 	for _, l := range r.opts.Languages {
-		names = append(names, l.RuntimeNames...)
+		for _, name := range l.RuntimeNames {
+			owner[name] = l
+		}
 	}
 	var candidates []string
 	for dir := range dirs {
-		for _, name := range names {
+		for name := range owner {
 			rel := path.Join(dir, name)
 			if _, err := os.Lstat(filepath.Join(r.opts.Root, filepath.FromSlash(rel))); err == nil {
 				candidates = append(candidates, rel)
@@ -223,8 +222,10 @@ func (r *run) removeRuntimes(ctx context.Context) {
 		} else if err := os.Remove(abs); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			r.keep(rel, fmt.Sprintf("deleting it: %v", err))
 			continue
-		} else if _, err := layout.UnshipRuntime(abs); err != nil {
-			r.keep(rel, fmt.Sprintf("deleted, but taking it out of what npm publishes failed: %v", err))
+		} else if owner[path.Base(rel)].NPMPublished {
+			if _, err := layout.UnshipRuntime(abs); err != nil {
+				r.keep(rel, fmt.Sprintf("deleted, but taking it out of what npm publishes failed: %v", err))
+			}
 		}
 		r.mu.Lock()
 		r.runtimes[rel] = true
@@ -235,9 +236,11 @@ func (r *run) removeRuntimes(ctx context.Context) {
 // unstamped recognises a runtime file written before files carried the
 // header line: byte for byte one this binary would write, less the line.
 func (r *run) unstamped(b []byte) bool {
-	for _, k := range []layout.Runtime{layout.PythonRuntime, layout.CommonJSRuntime, layout.ESMRuntime, layout.TypeScriptRuntime} {
-		if bytes.Equal(b, r.opts.Runtime(k)) {
-			return true
+	for _, l := range r.opts.Languages {
+		for _, body := range l.RuntimeBodies {
+			if bytes.Equal(b, body) {
+				return true
+			}
 		}
 	}
 	return false
@@ -259,12 +262,12 @@ func (r *run) importers(ctx context.Context) []string {
 	for _, fs := range r.files {
 		scanned[fs.cur.Path] = fs
 	}
-	exts := map[string]bool{}
+	markers := map[string]string{} // extension -> its language's RuntimeMarker
 	var langs []*lang.Language
 	for _, l := range r.opts.Languages {
 		langs = append(langs, l)
 		for _, e := range l.Extensions {
-			exts[e] = true
+			markers[e] = l.RuntimeMarker
 		}
 	}
 	runtimes := lang.Scanned(langs)
@@ -295,15 +298,16 @@ func (r *run) importers(ctx context.Context) []string {
 			if fs.report.Status == StatusRestored {
 				final = fs.orig.Src
 			}
-			if fs.stripErr != nil || namesRuntime(final) {
+			if fs.stripErr != nil || namesRuntime(final, r.marker(fs.cur.Lang)) {
 				out = append(out, rel)
 			}
 			return nil
 		}
-		if !d.Type().IsRegular() || !exts[strings.ToLower(path.Ext(rel))] || runtimes.IsRuntimeFile(rel) {
+		marker, ok := markers[strings.ToLower(path.Ext(rel))]
+		if !d.Type().IsRegular() || !ok || runtimes.IsRuntimeFile(rel) {
 			return nil
 		}
-		if b, err := os.ReadFile(p); err != nil || namesRuntime(b) {
+		if b, err := os.ReadFile(p); err != nil || namesRuntime(b, marker) {
 			out = append(out, rel) // unreadable counts: we cannot tell
 		}
 		return nil
@@ -311,9 +315,18 @@ func (r *run) importers(ctx context.Context) []string {
 	return out
 }
 
-// namesRuntime reports whether source text names the runtime module.
-func namesRuntime(b []byte) bool {
-	return bytes.Contains(b, []byte("_telemetry_utils"))
+// namesRuntime reports whether source text names the runtime module, by
+// its language's RuntimeMarker.
+func namesRuntime(b []byte, marker string) bool {
+	return marker != "" && bytes.Contains(b, []byte(marker))
+}
+
+// marker is the RuntimeMarker of a language, "" for one not run.
+func (r *run) marker(name source.Language) string {
+	if l := r.opts.Languages[name]; l != nil {
+		return l.RuntimeMarker
+	}
+	return ""
 }
 
 // inScope returns the importers inside the runtime file's folder tree.

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/lang"
-	"github.com/telemetry-inject/telemetry-inject/internal/layout"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
 
@@ -145,7 +144,7 @@ func TestAMissingOrOutdatedRuntimeIsWrittenBack(t *testing.T) {
 	}
 
 	opts := options(root, fs)
-	opts.Runtime = func(layout.Runtime) []byte { return []byte("# runtime, version 2\n") }
+	opts.Languages[source.Python].RuntimeBodies = [][]byte{[]byte("# runtime, version 2\n")}
 	if _, err := Run(context.Background(), opts); err != nil {
 		t.Fatal(err)
 	}
@@ -181,11 +180,11 @@ func TestAFileEditedDuringTheRunIsNotWritten(t *testing.T) {
 }
 
 func TestRuntimeHeaderRecognisesOnlyUnmodifiedOwnFiles(t *testing.T) {
-	ours := stampRuntime("x.py", []byte("body\n"))
+	ours := stampRuntime("#", []byte("body\n"))
 	if !ownRuntime(ours) {
 		t.Fatal("own file not recognised")
 	}
-	js := stampRuntime("x.js", []byte("body\n"))
+	js := stampRuntime("//", []byte("body\n"))
 	if !strings.HasPrefix(string(js), "// telemetry-inject runtime 1 sha256:") || !ownRuntime(js) {
 		t.Fatalf("js header %q", js)
 	}
@@ -224,7 +223,7 @@ func TestRemoveKeepsTheRuntimeOfAFileStripDoesNotRecognise(t *testing.T) {
 func TestAnUnstampedRuntimeOfThisVersionIsStillOurs(t *testing.T) {
 	root, fs := instrumented(t, map[string]string{"a.py": "def one\n"})
 	opts := options(root, fs)
-	if err := os.WriteFile(filepath.Join(root, "_telemetry_utils.py"), opts.Runtime(layout.PythonRuntime), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(root, "_telemetry_utils.py"), opts.Languages[source.Python].RuntimeBodies[0], 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := Run(context.Background(), opts); err != nil {
@@ -233,7 +232,7 @@ func TestAnUnstampedRuntimeOfThisVersionIsStillOurs(t *testing.T) {
 	if !ownRuntime([]byte(read(t, root, "_telemetry_utils.py"))) {
 		t.Fatal("the unstamped runtime was not given its header")
 	}
-	if err := os.WriteFile(filepath.Join(root, "_telemetry_utils.py"), opts.Runtime(layout.PythonRuntime), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(root, "_telemetry_utils.py"), opts.Languages[source.Python].RuntimeBodies[0], 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := Remove(context.Background(), options(root, fs)); err != nil {
@@ -257,7 +256,7 @@ func TestRemoveFindsATypeScriptRuntimeBelowFilesWithoutConstructs(t *testing.T) 
 	opts := func(files []source.File) Options {
 		o := options(root, files)
 		ts := toyLanguage()
-		ts.Name, ts.Extensions, ts.RuntimeNames = source.TypeScript, []string{".ts"}, []string{"_telemetry_utils.ts"}
+		ts.Name, ts.Extensions, ts.RuntimeNames, ts.LineComment = source.TypeScript, []string{".ts"}, []string{"_telemetry_utils.ts"}, "//"
 		o.Languages = map[source.Language]*lang.Language{source.TypeScript: ts}
 		return o
 	}

@@ -37,11 +37,15 @@ func skippedDir(name string) bool {
 	return false
 }
 
-// importsRuntime reports whether a file names the runtime module near
-// its top, where the import of every file we instrumented stands (after
-// at most a docstring, comments, future imports or a directive prologue).
-// A false positive only lifts the size limit for that file.
-func importsRuntime(name string) bool {
+// importsRuntime reports whether a file holds marker, the language's
+// Language.RuntimeMarker, near its top, where the import of every file we
+// instrumented stands (after at most a docstring, comments, future imports
+// or a directive prologue). A false positive only lifts the size limit for
+// that file.
+func importsRuntime(name, marker string) bool {
+	if marker == "" {
+		return false
+	}
 	f, err := os.Open(name)
 	if err != nil {
 		return false
@@ -49,7 +53,7 @@ func importsRuntime(name string) bool {
 	defer f.Close()
 	head := make([]byte, runtimeImportWindow)
 	n, _ := io.ReadFull(f, head)
-	return bytes.Contains(head[:n], []byte("_telemetry_utils"))
+	return bytes.Contains(head[:n], []byte(marker))
 }
 
 // runtimeImportWindow is how far into a large file importsRuntime looks.
@@ -59,13 +63,13 @@ const runtimeImportWindow = 1 << 20
 // (version control, dependencies, build output, our state folder).
 func SkippedDir(name string) bool { return skippedDir(name) }
 
-// nameSkip says why a file is skipped from its name alone, or "".
-func nameSkip(name string) string {
-	lower := strings.ToLower(name)
+// nameSkip says why a file of language l is skipped from its name alone,
+// or "".
+func nameSkip(l *Language, name string) string {
 	switch {
-	case strings.HasSuffix(lower, ".d.ts"), strings.HasSuffix(lower, ".d.mts"), strings.HasSuffix(lower, ".d.cts"):
+	case l.declaration(name):
 		return "type declaration file"
-	case strings.Contains(lower, ".min."):
+	case strings.Contains(strings.ToLower(name), ".min."):
 		return "minified bundle"
 	}
 	return ""

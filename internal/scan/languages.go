@@ -24,36 +24,50 @@ type Language struct {
 	RuntimePrefixes []string
 	// RuntimeNames are exact base names of runtime files.
 	RuntimeNames []string
+	// RuntimeMarker is text every instrumented file holds near its top:
+	// a file over the size limit that holds it is scanned all the same.
+	RuntimeMarker string
 	// Minifiable says long average lines mean a minified bundle, skipped.
 	Minifiable bool
+	// Declarations are file-name suffixes, in lower case, of files that
+	// only declare types (".d.ts"), skipped.
+	Declarations []string
+	// ModuleExtensions fix the module system of files with these
+	// extensions, in lower case.
+	ModuleExtensions map[string]source.Module
+	// PackageModule says the nearest package.json's "type" decides the
+	// module system of the other files.
+	PackageModule bool
 }
 
 // Languages is the set of languages a Walk looks for.
 type Languages []Language
 
 // of returns the language of a file name from its extension, and whether
-// it needs the TSX grammar; ok is false for other files.
-func (ls Languages) of(name string) (lang source.Language, tsx, ok bool) {
+// it needs the TSX grammar; ok is false for other files (the language is
+// then the zero Language).
+func (ls Languages) of(name string) (lang *Language, tsx, ok bool) {
 	ext := strings.ToLower(path.Ext(name))
-	for _, l := range ls {
+	for i, l := range ls {
 		for _, e := range l.Extensions {
 			if e == ext {
 				for _, x := range l.TSXExtensions {
 					tsx = tsx || x == ext
 				}
-				return l.Name, tsx, true
+				return &ls[i], tsx, true
 			}
 		}
 	}
-	return "", false, false
+	return &Language{}, false, false
 }
 
-// minifiable reports whether the minified-bundle heuristic applies to
-// files of lang.
-func (ls Languages) minifiable(lang source.Language) bool {
-	for _, l := range ls {
-		if l.Name == lang {
-			return l.Minifiable
+// declaration reports whether a base name is one of the language's
+// declaration-only files.
+func (l *Language) declaration(base string) bool {
+	lower := strings.ToLower(base)
+	for _, d := range l.Declarations {
+		if strings.HasSuffix(lower, d) {
+			return true
 		}
 	}
 	return false

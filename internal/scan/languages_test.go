@@ -13,10 +13,12 @@ import (
 // tests cannot import internal/lang, which imports this package);
 // internal/cli's TestScanLanguages checks the real list.
 var testLanguages = Languages{
-	{Name: source.Python, Title: "Python", Extensions: []string{".py"}, RuntimePrefixes: []string{"_telemetry_utils."}},
-	{Name: source.JavaScript, Title: "JavaScript", Extensions: []string{".js", ".mjs", ".cjs", ".jsx"}, Minifiable: true, RuntimePrefixes: []string{"_telemetry_utils."}},
-	{Name: source.TypeScript, Title: "TypeScript", Extensions: []string{".ts", ".mts", ".cts", ".tsx"}, TSXExtensions: []string{".tsx"}, Minifiable: true, RuntimePrefixes: []string{"_telemetry_utils."}},
-	{Name: source.Go, Title: "Go", Extensions: []string{".go"}, Minifiable: true, RuntimeNames: []string{"zz_telemetry_utils.go"}},
+	{Name: source.Python, Title: "Python", Extensions: []string{".py"}, RuntimePrefixes: []string{"_telemetry_utils."}, RuntimeMarker: "_telemetry_utils"},
+	{Name: source.JavaScript, Title: "JavaScript", Extensions: []string{".js", ".mjs", ".cjs", ".jsx"}, Minifiable: true, RuntimePrefixes: []string{"_telemetry_utils."}, RuntimeMarker: "_telemetry_utils",
+		ModuleExtensions: map[string]source.Module{".mjs": source.ModuleESM, ".cjs": source.ModuleCommonJS}, PackageModule: true},
+	{Name: source.TypeScript, Title: "TypeScript", Extensions: []string{".ts", ".mts", ".cts", ".tsx"}, TSXExtensions: []string{".tsx"}, Minifiable: true, RuntimePrefixes: []string{"_telemetry_utils."}, RuntimeMarker: "_telemetry_utils",
+		Declarations: []string{".d.ts", ".d.mts", ".d.cts"}, ModuleExtensions: map[string]source.Module{".mts": source.ModuleESM, ".cts": source.ModuleCommonJS}, PackageModule: true},
+	{Name: source.Go, Title: "Go", Extensions: []string{".go"}, Minifiable: true, RuntimeNames: []string{"zz_telemetry_utils.go"}, RuntimeMarker: "_telemetry_utils"},
 }
 
 func TestWalkWithoutLanguagesFails(t *testing.T) {
@@ -31,8 +33,8 @@ func TestWalkWithoutLanguagesFails(t *testing.T) {
 
 func TestLanguagesRecogniseFilesByTheirOwnFields(t *testing.T) {
 	only := Languages{{Name: "cobol", Title: "COBOL", Extensions: []string{".cbl"}, TSXExtensions: []string{".cbl"}, RuntimeNames: []string{"rt.cbl"}}}
-	if l, tsx, ok := only.of("A.CBL"); !ok || l != "cobol" || !tsx {
-		t.Errorf("of(A.CBL) = %q %v %v, want cobol true true", l, tsx, ok)
+	if l, tsx, ok := only.of("A.CBL"); !ok || l.Name != "cobol" || !tsx {
+		t.Errorf("of(A.CBL) = %q %v %v, want cobol true true", l.Name, tsx, ok)
 	}
 	if _, _, ok := only.of("a.py"); ok {
 		t.Error("a.py recognised by a list without Python")

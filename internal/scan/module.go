@@ -102,18 +102,16 @@ func isDirErr(p string) bool {
 	return err == nil && info.IsDir()
 }
 
-// moduleFor decides the module system of a JS/TS file: the extension first
-// (.mjs/.mts are always ESM, .cjs/.cts always CommonJS), then the governing
+// moduleFor decides the module system of a file of language l: its
+// extension first (JavaScript's .mjs is always ESM, .cjs always CommonJS),
+// then, in a language whose packages say (PackageModule), the governing
 // package.json's "type", and "" when no package.json exists at all.
-func (c *pkgCache) moduleFor(abs string, lang source.Language) (source.Module, error) {
-	if lang != source.JavaScript && lang != source.TypeScript {
-		return source.ModuleNone, nil
+func (c *pkgCache) moduleFor(abs string, l *Language) (source.Module, error) {
+	if m, ok := l.ModuleExtensions[strings.ToLower(filepath.Ext(abs))]; ok {
+		return m, nil
 	}
-	switch strings.ToLower(filepath.Ext(abs)) {
-	case ".mjs", ".mts":
-		return source.ModuleESM, nil
-	case ".cjs", ".cts":
-		return source.ModuleCommonJS, nil
+	if !l.PackageModule {
+		return source.ModuleNone, nil
 	}
 	pj, err := c.lookup(filepath.Dir(abs))
 	if err != nil {

@@ -85,7 +85,7 @@ func TestModuleWithoutPackageJSON(t *testing.T) {
 		t.Errorf("NearestPackageJSON = %+v, %v", pj, err)
 	}
 	c := newPkgCache()
-	m, err := c.moduleFor(filepath.Join(dir, "b.js"), source.JavaScript)
+	m, err := c.moduleFor(filepath.Join(dir, "b.js"), &testLanguages[1])
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -350,7 +350,7 @@ func (w *walker) addFile(abs, rel string, info fs.FileInfo, isLink bool) {
 		w.res.Skipped = append(w.res.Skipped, Skip{Path: rel, Reason: reason})
 	}
 	lang, tsx, _ := w.opts.Languages.of(rel)
-	if r := nameSkip(path.Base(rel)); r != "" {
+	if r := nameSkip(lang, path.Base(rel)); r != "" {
 		skip(r)
 		return
 	}
@@ -362,7 +362,7 @@ func (w *walker) addFile(abs, rel string, info fs.FileInfo, isLink bool) {
 	}
 	// The limit is for files not yet instrumented: instrumenting can grow
 	// a file past it, and --remove and later runs must still handle it.
-	if w.maxSize > 0 && info.Size() > w.maxSize && !importsRuntime(abs) {
+	if w.maxSize > 0 && info.Size() > w.maxSize && !importsRuntime(abs, lang.RuntimeMarker) {
 		skip(fmt.Sprintf("too large (%d bytes, limit %d for files not yet instrumented)", info.Size(), w.maxSize))
 		return
 	}
@@ -371,7 +371,7 @@ func (w *walker) addFile(abs, rel string, info fs.FileInfo, isLink bool) {
 		skip(fmt.Sprintf("cannot read: %v", err))
 		return
 	}
-	if r := contentSkip(src, w.opts.Languages.minifiable(lang)); r != "" {
+	if r := contentSkip(src, lang.Minifiable); r != "" {
 		skip(r)
 		return
 	}
@@ -383,7 +383,7 @@ func (w *walker) addFile(abs, rel string, info fs.FileInfo, isLink bool) {
 	w.res.Files = append(w.res.Files, source.File{
 		Path:   rel,
 		Abs:    abs,
-		Lang:   lang,
+		Lang:   lang.Name,
 		TSX:    tsx,
 		Module: mod,
 		Src:    src,

@@ -72,9 +72,12 @@ func New(opts Options) lang.Language {
 		Import:       func(*source.File, string) inject.Edit { return inject.Edit{} },
 		Strip:        l.strip,
 		Validate:     l.validate,
-		Place:        l.place,
+		Place:        lang.PlaceEach(l.place),
 		RuntimeNames: []string{utilfiles.GoFileName},
 		Close:        l.close,
+
+		LineComment:   "//",
+		RuntimeMarker: lang.RuntimeModule, // the prefix of the runtime's identifiers
 	}
 }
 

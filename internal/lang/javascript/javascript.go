@@ -16,6 +16,7 @@ import (
 	"github.com/telemetry-inject/telemetry-inject/internal/lang"
 	"github.com/telemetry-inject/telemetry-inject/internal/lang/treesitter"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
+	"github.com/telemetry-inject/telemetry-inject/internal/utilfiles"
 )
 
 // Options configures the languages New builds.
@@ -121,6 +122,9 @@ func New(opts Options) (js, ts lang.Language) {
 	importEdit := func(f *source.File, spec string) inject.Edit {
 		return importFor(p, f, spec)
 	}
+	_, commonJS := utilfiles.JavaScript(source.ModuleCommonJS)
+	_, esm := utilfiles.JavaScript(source.ModuleESM)
+	tsRuntime := utilfiles.TypeScript()
 	js = lang.Language{
 		Name:       source.JavaScript,
 		Title:      "JavaScript",
@@ -128,7 +132,7 @@ func New(opts Options) (js, ts lang.Language) {
 		Extensions: []string{".js", ".mjs", ".cjs", ".jsx"},
 		// _telemetry_utils.js, .mjs, .cjs.
 		RuntimePrefixes: []string{lang.RuntimeFilePrefix},
-		RuntimeNames:    []string{"_telemetry_utils.js", "_telemetry_utils.mjs", "_telemetry_utils.cjs"},
+		RuntimeNames:    []string{lang.RuntimeModule + ".js", lang.RuntimeModule + ".mjs", lang.RuntimeModule + ".cjs"},
 		Find:            find,
 		Render:          Render,
 		Import:          importEdit,
@@ -147,6 +151,14 @@ func New(opts Options) (js, ts lang.Language) {
 			}
 			return nil
 		},
+
+		RuntimeMarker:    lang.RuntimeModule,
+		RuntimeBodies:    [][]byte{commonJS, esm},
+		LineComment:      "//",
+		Place:            placeJavaScript(string(commonJS), string(esm)),
+		NPMPublished:     true,
+		ModuleExtensions: map[string]source.Module{".mjs": source.ModuleESM, ".cjs": source.ModuleCommonJS},
+		PackageModule:    true,
 	}
 	ts = lang.Language{
 		Name:          source.TypeScript,
@@ -156,7 +168,7 @@ func New(opts Options) (js, ts lang.Language) {
 		TSXExtensions: []string{".tsx"},
 		// _telemetry_utils.ts and the .d.ts beside it.
 		RuntimePrefixes: []string{lang.RuntimeFilePrefix},
-		RuntimeNames:    []string{"_telemetry_utils.ts"},
+		RuntimeNames:    []string{lang.RuntimeModule + ".ts"},
 		Find:            find,
 		Render:          Render,
 		Import:          importEdit,
@@ -178,6 +190,14 @@ func New(opts Options) (js, ts lang.Language) {
 			}
 			return nil
 		},
+
+		RuntimeMarker:    lang.RuntimeModule,
+		RuntimeBodies:    [][]byte{tsRuntime},
+		LineComment:      "//",
+		Place:            placeTypeScript(string(tsRuntime)),
+		Declarations:     []string{".d.ts", ".d.mts", ".d.cts"},
+		ModuleExtensions: map[string]source.Module{".mts": source.ModuleESM, ".cts": source.ModuleCommonJS},
+		PackageModule:    true,
 	}
 	return js, ts
 }

@@ -43,6 +43,7 @@ import (
 	"github.com/telemetry-inject/telemetry-inject/internal/lang"
 	"github.com/telemetry-inject/telemetry-inject/internal/lang/treesitter"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
+	"github.com/telemetry-inject/telemetry-inject/internal/utilfiles"
 )
 
 // Options configures the Python language.
@@ -85,6 +86,7 @@ func New(opts Options) lang.Language {
 			l.compiler = newCompilerPool(exe, n)
 		}
 	}
+	runtime := utilfiles.Python()
 	return lang.Language{
 		Name:       source.Python,
 		Title:      "Python",
@@ -92,7 +94,11 @@ func New(opts Options) lang.Language {
 		// The runtime is _telemetry_utils.py; any _telemetry_utils.*
 		// file is the tool's, whatever language it is written in.
 		RuntimePrefixes: []string{lang.RuntimeFilePrefix},
-		RuntimeNames:    []string{"_telemetry_utils.py"},
+		RuntimeNames:    []string{runtimeFile},
+		RuntimeMarker:   lang.RuntimeModule,
+		RuntimeBodies:   [][]byte{runtime},
+		LineComment:     "#",
+		Place:           place(string(runtime)),
 		Find:            l.find,
 		Render:          l.render,
 		Import:          l.importEdit,
