@@ -5,7 +5,9 @@
 package lang
 
 import (
+	"bytes"
 	"context"
+	"strings"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/inject"
 	"github.com/telemetry-inject/telemetry-inject/internal/layout"
@@ -180,4 +182,28 @@ func PlaceEach(place func(f *source.File) layout.Placement) func(layout.FS, []*s
 		}
 		return out
 	}
+}
+
+// maxHeaderLines bounds a multi-line signature.
+const maxHeaderLines = 8
+
+// Header returns the signature of a function, as Construct.Header carries
+// it for the loops and variables inside: the lines from the one holding
+// byte offset start (the def, func or function line, past any decorators)
+// to the one holding offset end (where the body begins: Python's colon,
+// the brace), carriage returns removed, at most maxHeaderLines.
+func Header(src []byte, start, end int) string {
+	from := bytes.LastIndexByte(src[:start], '\n') + 1
+	to := len(src)
+	if j := bytes.IndexByte(src[end:], '\n'); j >= 0 {
+		to = end + j
+	}
+	lines := strings.Split(string(src[from:to]), "\n")
+	if len(lines) > maxHeaderLines {
+		lines = lines[:maxHeaderLines]
+	}
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, "\r")
+	}
+	return strings.Join(lines, "\n")
 }

@@ -133,7 +133,7 @@ func userMessage(f *source.File, c *source.Construct, maxCodeTokens int) string 
 	code = Truncate(code, maxCodeTokens)
 	header, headerLine := "", 0
 	if c.Kind != source.Function && c.Enclosing != "" {
-		header, headerLine = enclosingHeader(f, c)
+		header, headerLine = c.Header, c.HeaderLine
 	}
 	tag := fenceTag(f.Path, header, code)
 

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/telemetry-inject/telemetry-inject/internal/lang"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
 
@@ -31,6 +32,16 @@ func construct(t *testing.T, f *source.File, snippet string, c source.Construct)
 		EndLine:   strings.Count(string(f.Src[:i+len(snippet)]), "\n") + 1}
 	c.ID = source.NewID(c.Path, c.Kind, c.QualName, c.Ordinal)
 	return &c
+}
+
+// in gives c the header of the function that starts at the first
+// occurrence of head in f and whose body begins at the next occurrence of
+// body, as the language's parse does.
+func in(f *source.File, head, body string, c *source.Construct) *source.Construct {
+	i := strings.Index(string(f.Src), head)
+	c.Header = lang.Header(f.Src, i, i+strings.Index(string(f.Src[i:]), body))
+	c.HeaderLine = strings.Count(string(f.Src[:i]), "\n") + 1
+	return c
 }
 
 const pySrc = `import os
@@ -84,14 +95,14 @@ func TestBuildGolden(t *testing.T) {
 	}{
 		{"python_function", py, construct(t, py, pyFunc, source.Construct{Kind: source.Function, Name: "save", QualName: "app.store.Store.save",
 			Params: []string{"self", "user_id", "path", "password", "args"}, Scope: []string{"self", "user_id", "path", "password", "args", "data", "attempt", "total"}}), Options{}},
-		{"python_loop", py, construct(t, py, "for attempt in range(3):\n            total = attempt * 2", source.Construct{Kind: source.Loop, Name: "attempt",
-			QualName: "app.store.Store.save", Enclosing: "app.store.Store.save", Scope: []string{"user_id", "path", "data", "attempt", "total"}}), Options{}},
-		{"python_variable", py, construct(t, py, "total = attempt * 2", source.Construct{Kind: source.Variable, Name: "total", Targets: []string{"total"},
-			QualName: "app.store.Store.save", Enclosing: "app.store.Store.save", Scope: []string{"user_id", "path", "data", "attempt", "total"}}), Options{}},
-		{"js_loop_multiline_header", js, construct(t, js, jsLoop, source.Construct{Kind: source.Loop, Name: "while", Ordinal: 0,
-			QualName: "src.api.Api.fetchPage", Enclosing: "src.api.Api.fetchPage", Scope: []string{"url", "page", "results"}}), Options{}},
-		{"ts_variable_in_arrow", ts, construct(t, ts, "const count: number = req.items.length;", source.Construct{Kind: source.Variable, Name: "count",
-			Targets: []string{"count"}, QualName: "src.handler.handler", Enclosing: "src.handler.handler", Scope: []string{"req", "token", "count"}}), Options{}},
+		{"python_loop", py, in(py, "def save", ":", construct(t, py, "for attempt in range(3):\n            total = attempt * 2", source.Construct{Kind: source.Loop, Name: "attempt",
+			QualName: "app.store.Store.save", Enclosing: "app.store.Store.save", Scope: []string{"user_id", "path", "data", "attempt", "total"}})), Options{}},
+		{"python_variable", py, in(py, "def save", ":", construct(t, py, "total = attempt * 2", source.Construct{Kind: source.Variable, Name: "total", Targets: []string{"total"},
+			QualName: "app.store.Store.save", Enclosing: "app.store.Store.save", Scope: []string{"user_id", "path", "data", "attempt", "total"}})), Options{}},
+		{"js_loop_multiline_header", js, in(js, "fetchPage", "{", construct(t, js, jsLoop, source.Construct{Kind: source.Loop, Name: "while", Ordinal: 0,
+			QualName: "src.api.Api.fetchPage", Enclosing: "src.api.Api.fetchPage", Scope: []string{"url", "page", "results"}})), Options{}},
+		{"ts_variable_in_arrow", ts, in(ts, "async (req", "{", construct(t, ts, "const count: number = req.items.length;", source.Construct{Kind: source.Variable, Name: "count",
+			Targets: []string{"count"}, QualName: "src.handler.handler", Enclosing: "src.handler.handler", Scope: []string{"req", "token", "count"}})), Options{}},
 		{"python_function_truncated", py, construct(t, py, pyFunc, source.Construct{Kind: source.Function, Name: "save", QualName: "app.store.Store.save",
 			Params: []string{"self", "user_id"}}), Options{MaxCodeTokens: 30, MaxTokens: 100}},
 	}
@@ -126,7 +137,7 @@ func TestBuildGolden(t *testing.T) {
 func TestUntrustedFenceCannotBeClosedFromCode(t *testing.T) {
 	js := &source.File{Path: "src/api.js", Lang: source.JavaScript, Src: []byte(jsSrc)}
 	jsLoop := jsSrc[strings.Index(jsSrc, "while") : strings.Index(jsSrc, "    }\n    return")+len("    }")]
-	c := construct(t, js, jsLoop, source.Construct{Kind: source.Loop, QualName: "Api.fetchPage", Enclosing: "Api.fetchPage"})
+	c := in(js, "fetchPage", "{", construct(t, js, jsLoop, source.Construct{Kind: source.Loop, QualName: "Api.fetchPage", Enclosing: "Api.fetchPage"}))
 	req := Build(js, c)
 	// Fences come in BEGIN/END pairs (header, then code) that all carry
 	// the one tag derived from the content; the code's fake marker has none.
@@ -243,23 +254,6 @@ func TestSchemaIsStrict(t *testing.T) {
 				t.Errorf("property %s uses keyword %q outside the common strict subset", k, kw)
 			}
 		}
-	}
-}
-
-func TestEnclosingHeader(t *testing.T) {
-	src := "class A:\n    def m(self,\n          x):\n        if x:\n            for i in x:\n                pass\n\nfor j in y:\n    pass\n"
-	f := &source.File{Lang: source.Python, Src: []byte(src)}
-	h, line := enclosingHeader(f, &source.Construct{Lang: source.Python, Range: source.Range{StartLine: 5}})
-	if h != "    def m(self,\n          x):" || line != 2 {
-		t.Errorf("header %q line %d", h, line)
-	}
-	if h, _ := enclosingHeader(f, &source.Construct{Lang: source.Python, Range: source.Range{StartLine: 8}}); h != "" {
-		t.Errorf("module-level loop got header %q", h)
-	}
-	js := "function outer(a) {\n  if (a) {\n    for (const x of a) {}\n  }\n}\n"
-	f = &source.File{Lang: source.JavaScript, Src: []byte(js)}
-	if h, line := enclosingHeader(f, &source.Construct{Lang: source.JavaScript, Range: source.Range{StartLine: 3}}); h != "function outer(a) {" || line != 1 {
-		t.Errorf("js header %q line %d", h, line)
 	}
 }
 

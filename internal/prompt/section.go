@@ -88,7 +88,7 @@ func section(b *strings.Builder, f *source.File, c *source.Construct, id string,
 		return false
 	}
 	if c.Kind != source.Function && c.Enclosing != "" {
-		if header, _ := enclosingHeader(f, c); header != "" {
+		if header := c.Header; header != "" {
 			b.WriteString("Header of the enclosing function:\n")
 			fence(b, header)
 		}

@@ -100,6 +100,13 @@ type Construct struct {
 	// Enclosing is the QualName of the function the construct is in, or ""
 	// at module level.
 	Enclosing string
+	// Header is the signature of the Enclosing function, for a loop or a
+	// variable: its first line with the lines that continue it while its
+	// brackets are open, as the file has them (see lang.Header); "" at
+	// module level. HeaderLine is its first line's number, from 1. The
+	// prompt shows it for context.
+	Header     string
+	HeaderLine int
 	// Params are the parameters of a function construct, in order, that are
 	// plain identifiers (destructured parameters are left out).
 	Params []string

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/telemetry-inject/telemetry-inject/internal/lang"
 	"github.com/telemetry-inject/telemetry-inject/internal/lang/treesitter"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
@@ -30,6 +31,11 @@ type fnInfo struct {
 	scope   []string
 	hasGoto bool
 	ignored bool // the function opted out, and so did what is in it
+	// header and line are the declared function's signature and the line
+	// it starts on, from 1 (see lang.Header): a func literal's loops and
+	// variables are the declared function's, so is their header.
+	header string
+	line   int
 }
 
 func (l *language) find(f *source.File) ([]source.Construct, error) {
@@ -88,7 +94,8 @@ func (fd *finder) function(n *node) {
 		c.Skip = "compiler directive " + d + ": a deferred call could break what it promises (stack size, race or pointer checks)"
 	}
 	fd.out = append(fd.out, c)
-	info := &fnInfo{qual: qual, scope: params, hasGoto: containsGoto(body), ignored: c.Skip != ""}
+	info := &fnInfo{qual: qual, scope: params, hasGoto: containsGoto(body), ignored: c.Skip != "",
+		header: lang.Header(fd.src, int(n.StartByte()), int(body.StartByte())), line: int(n.StartPosition().Row) + 1}
 	fd.walk(body, info, false)
 }
 
@@ -184,7 +191,7 @@ func (fd *finder) walk(n *node, fn *fnInfo, inLoop bool) {
 			fd.statements(c, fn, inLoop)
 		case "func_literal":
 			if body := c.ChildByFieldName("body"); body != nil {
-				inner := &fnInfo{qual: fn.qual, scope: fn.scope, hasGoto: containsGoto(body), ignored: fn.ignored}
+				inner := &fnInfo{qual: fn.qual, scope: fn.scope, hasGoto: containsGoto(body), ignored: fn.ignored, header: fn.header, line: fn.line}
 				fd.walk(body, inner, false)
 			}
 		default:
@@ -234,6 +241,7 @@ func (fd *finder) loop(n, before *node, fn *fnInfo, inLoop bool) {
 		return
 	}
 	c := fd.construct(source.Loop, "for", fn.qual, n)
+	c.Header, c.HeaderLine = fn.header, fn.line
 	c.Scope = fn.scope
 	c.InLoop = inLoop
 	c.Anchor = source.Anchor{Before: int(before.StartByte()), BodyStart: int(body.StartByte()) + 1, BodyEnd: int(body.EndByte()) - 1, After: int(n.EndByte())}
@@ -293,6 +301,7 @@ func (fd *finder) variable(st *node, fn *fnInfo, inLoop bool) {
 		return
 	}
 	c := fd.construct(source.Variable, targets[0], fn.qual, st)
+	c.Header, c.HeaderLine = fn.header, fn.line
 	c.Targets = targets
 	c.Scope = append(append([]string{}, fn.scope...), targets...)
 	c.InLoop = inLoop

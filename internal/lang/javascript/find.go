@@ -115,6 +115,10 @@ type fnInfo struct {
 	// evolving: locals declared without a type and without a value, or
 	// with [], null or undefined.
 	evolving map[string]bool
+	// header and line are the function's signature and the line it
+	// starts on, from 1 (see lang.Header).
+	header string
+	line   int
 }
 
 type walker struct {

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/telemetry-inject/telemetry-inject/internal/lang"
 	"github.com/telemetry-inject/telemetry-inject/internal/lang/treesitter"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
@@ -80,7 +81,13 @@ func (w *walker) function(n *treesitter.Node, sc scope) {
 		c.Anchor.Inline = true
 	}
 	w.add(c, n)
-	fi := &fnInfo{qual: qual, seen: map[string]bool{}}
+	// A method's header starts at its name, below its decorators.
+	head := n
+	if k := n.ChildByFieldName("name"); k != nil && n.Kind() == "method_definition" {
+		head = k
+	}
+	fi := &fnInfo{qual: qual, seen: map[string]bool{},
+		header: lang.Header(w.src, int(head.StartByte()), int(body.StartByte())), line: int(head.StartPosition().Row) + 1}
 	fi.declare(params...)
 	inner := scope{qual: qual, fn: fi, skip: sc.skip}
 	w.visitChildren(n, inner)

@@ -41,6 +41,7 @@ func (w *walker) loop(n *treesitter.Node, sc scope) {
 		c.Enclosing = sc.fn.qual
 		c.QualName = sc.fn.qual
 		c.Scope = append([]string(nil), sc.fn.scope...)
+		c.Header, c.HeaderLine = sc.fn.header, sc.fn.line
 	}
 	c.Anchor = source.Anchor{Before: int(outer.StartByte()), BodyStart: -1, BodyEnd: -1, After: -1}
 	if ls, ok := onlyIndentBefore(w.src, int(outer.StartByte())); ok {
@@ -172,6 +173,7 @@ func (w *walker) variable(n *treesitter.Node, sc scope, names, read []string) {
 		Skip:      sc.skip,
 		InLoop:    sc.inLoop,
 	}
+	c.Header, c.HeaderLine = sc.fn.header, sc.fn.line
 	end := realEnd(n)
 	c.Anchor = source.Anchor{Before: -1, BodyStart: -1, BodyEnd: -1, After: end}
 	if at, ok := w.nextLine(end); ok {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/telemetry-inject/telemetry-inject/internal/lang"
 	"github.com/telemetry-inject/telemetry-inject/internal/lang/treesitter"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
@@ -47,6 +48,8 @@ func (s *scope) names() []string {
 type walkCtx struct {
 	qual    string // qualified name of the innermost class or function ("" prefix: module)
 	fnQual  string // QualName of the innermost function whose body this is, or ""
+	header  string // that function's signature (see lang.Header)
+	line    int    // the line its def (or async def) is on, from 1
 	fn      *scope // that function's scope, nil at module or class level
 	ignored string // a skip reason inherited from an opt-out directive
 	inLoop  bool   // inside a loop body of the same function (or of the module's top level)
@@ -238,8 +241,18 @@ func (fd *finder) function(outer, def *node, ctx walkCtx) {
 	}
 	fd.add(c, s)
 	if body != nil {
-		fd.walkBlock(body, walkCtx{qual: qual, fnQual: qual, fn: s, ignored: ctx.ignored})
+		fd.walkBlock(body, walkCtx{qual: qual, fnQual: qual, header: lang.Header(fd.src, int(def.StartByte()), fd.colon(def, body)), line: int(def.StartPosition().Row) + 1, fn: s, ignored: ctx.ignored})
 	}
+}
+
+// colon is where a def's body begins: its colon, or its body's start.
+func (fd *finder) colon(def, body *node) int {
+	for _, k := range fd.children(def) {
+		if k.Kind() == ":" {
+			return int(k.StartByte())
+		}
+	}
+	return int(body.StartByte())
 }
 
 func (fd *finder) loop(n *node, ctx walkCtx) {
@@ -268,6 +281,7 @@ func (fd *finder) loop(n *node, ctx walkCtx) {
 		c.Anchor.BodyStart, c.Anchor.BodyIndent, c.Anchor.Inline = fd.bodyStart(body)
 		c.Anchor.BodyEnd = int(body.EndByte())
 	}
+	c.Header, c.HeaderLine = ctx.header, ctx.line
 	fd.add(c, ctx.fn)
 	// The body runs once per iteration; the else clause runs once.
 	for _, child := range fd.children(n) {
@@ -322,6 +336,7 @@ func (fd *finder) assignment(n, parent *node, ctx walkCtx) {
 		Enclosing: ctx.fnQual, Targets: targets, Skip: ctx.ignored, InLoop: ctx.inLoop,
 		Anchor: source.Anchor{Before: lineStart(fd.src, int(n.StartByte())), BodyStart: -1, BodyEnd: -1, After: fd.lineAfter(last)},
 	}
+	c.Header, c.HeaderLine = ctx.header, ctx.line
 	fd.add(c, ctx.fn)
 }
 
