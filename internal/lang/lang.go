@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/inject"
 	"github.com/telemetry-inject/telemetry-inject/internal/layout"
@@ -184,24 +185,47 @@ func PlaceEach(place func(f *source.File) layout.Placement) func(layout.FS, []*s
 	}
 }
 
-// maxHeaderLines bounds a multi-line signature.
-const maxHeaderLines = 8
+// maxHeaderLines bounds a multi-line signature, and maxHeaderBytes a
+// signature on a minified line, which would otherwise bring the whole line
+// into every prompt about the function's loops and variables.
+const (
+	maxHeaderLines = 8
+	maxHeaderBytes = 2048
+)
 
 // Header returns the signature of a function, as Construct.Header carries
 // it for the loops and variables inside: the lines from the one holding
 // byte offset start (the def, func or function line, past any decorators)
 // to the one holding offset end (where the body begins: Python's colon,
-// the brace), carriage returns removed, at most maxHeaderLines.
+// the brace), carriage returns removed, at most maxHeaderLines lines and
+// maxHeaderBytes bytes.
 func Header(src []byte, start, end int) string {
+	end = max(end, start)
 	from := bytes.LastIndexByte(src[:start], '\n') + 1
 	to := len(src)
 	if j := bytes.IndexByte(src[end:], '\n'); j >= 0 {
 		to = end + j
 	}
-	lines := strings.Split(string(src[from:to]), "\n")
-	if len(lines) > maxHeaderLines {
-		lines = lines[:maxHeaderLines]
+	h := src[from:to]
+	for i, n := 0, 0; i < len(h); i++ {
+		if h[i] == '\n' {
+			if n++; n == maxHeaderLines {
+				h = h[:i]
+				break
+			}
+		}
 	}
+	if len(h) > maxHeaderBytes {
+		cut := maxHeaderBytes
+		for cut > 0 && !utf8.RuneStart(h[cut]) {
+			cut--
+		}
+		h = h[:cut]
+	}
+	if bytes.IndexByte(h, '\r') < 0 {
+		return string(h) // the usual case, in one allocation
+	}
+	lines := strings.Split(string(h), "\n")
 	for i, l := range lines {
 		lines[i] = strings.TrimRight(l, "\r")
 	}

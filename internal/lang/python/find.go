@@ -1,6 +1,7 @@
 package python
 
 import (
+	"bytes"
 	"context"
 	"strings"
 
@@ -245,14 +246,19 @@ func (fd *finder) function(outer, def *node, ctx walkCtx) {
 	}
 }
 
-// colon is where a def's body begins: its colon, or its body's start.
+// colon is where a def's body begins: the first colon after its
+// parameters (a return annotation holds none outside strings, and one in a
+// string stands on the colon's line in all but contrived code), or the
+// body's start.
 func (fd *finder) colon(def, body *node) int {
-	for _, k := range fd.children(def) {
-		if k.Kind() == ":" {
-			return int(k.StartByte())
-		}
+	from, to := int(body.StartByte()), int(body.StartByte())
+	if p := def.ChildByFieldId(fd.ids.parameters); p != nil && int(p.EndByte()) <= to {
+		from = int(p.EndByte())
 	}
-	return int(body.StartByte())
+	if i := bytes.IndexByte(fd.src[from:to], ':'); i >= 0 {
+		return from + i
+	}
+	return to
 }
 
 func (fd *finder) loop(n *node, ctx walkCtx) {
