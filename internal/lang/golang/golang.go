@@ -26,6 +26,7 @@ import (
 	"go/parser"
 	"go/token"
 	"path"
+	"path/filepath"
 	"runtime"
 	"sync"
 
@@ -51,12 +52,15 @@ type language struct {
 	parser *treesitter.Parser
 	types  *checker // nil without a toolchain
 
+	mu   sync.Mutex
+	otel map[string]bool // by folder: whether its module requires OpenTelemetry
+
 	closeOnce sync.Once
 }
 
 // New returns the Go Language.
 func New(opts Options) lang.Language {
-	l := &language{parser: treesitter.NewParser(treesitter.Go, runtime.GOMAXPROCS(0))}
+	l := &language{parser: treesitter.NewParser(treesitter.Go, runtime.GOMAXPROCS(0)), otel: map[string]bool{}}
 	if !opts.NoToolchain {
 		l.types = newChecker(opts.Go)
 	}
@@ -95,14 +99,31 @@ func (l *language) parse(ctx context.Context, src []byte) (*treesitter.Tree, err
 
 // place puts the runtime in the file's own folder, under the file's
 // package name: Go compiles a folder as one package, and a file there sees
-// the runtime's unexported names without an import.
+// the runtime's unexported names without an import. In a module that
+// requires go.opentelemetry.io/otel it is the OpenTelemetry variant.
 func (l *language) place(f *source.File) layout.Placement {
 	pkg := packageName(f.Src)
 	return layout.Placement{
 		RuntimePath: path.Join(path.Dir(f.Path), utilfiles.GoFileName),
 		Spec:        pkg,
-		Content:     string(utilfiles.Go(pkg)),
+		Content:     string(l.runtime(f, pkg)),
 	}
+}
+
+// runtime returns the runtime file for f's package pkg.
+func (l *language) runtime(f *source.File, pkg string) []byte {
+	if f.Abs == "" {
+		return runtimeFor(pkg, false)
+	}
+	dir := filepath.Dir(f.Abs)
+	l.mu.Lock()
+	otel, ok := l.otel[dir]
+	if !ok {
+		otel = requiresOtel(dir)
+		l.otel[dir] = otel
+	}
+	l.mu.Unlock()
+	return runtimeFor(pkg, otel)
 }
 
 // validate checks instrumented output: a clean parse by tree-sitter (by
@@ -125,7 +146,7 @@ func (l *language) validate(ctx context.Context, f *source.File, out []byte) err
 	if pkg == "" {
 		return nil
 	}
-	return l.types.check(ctx, f.Abs, out, pkg)
+	return l.types.check(ctx, f.Abs, out, l.runtime(f, pkg))
 }
 
 func (l *language) close() error {
