@@ -30,7 +30,8 @@ type fnInfo struct {
 	scope   []string
 	ctx     string // the context.Context parameter a literal in it may capture, or ""
 	hasGoto bool
-	ignored bool // the function opted out, and so did what is in it
+	ignored bool   // the function opted out, and so did what is in it
+	skip    string // why the function is left alone, which its literals are too
 }
 
 func (l *language) find(f *source.File) ([]source.Construct, error) {
@@ -93,7 +94,7 @@ func (fd *finder) function(n *node) {
 		c.Skip = "compiler directive " + d + ": a deferred call could break what it promises (stack size, race or pointer checks)"
 	}
 	fd.out = append(fd.out, c)
-	info := &fnInfo{qual: qual, scope: params, ctx: ctxParam, hasGoto: containsGoto(body), ignored: c.Skip != ""}
+	info := &fnInfo{qual: qual, scope: params, ctx: ctxParam, hasGoto: containsGoto(body), ignored: c.Skip != "", skip: c.Skip}
 	fd.walk(body, info, false)
 }
 

@@ -34,13 +34,20 @@ func (fd *finder) literal(n *node, fn *fnInfo, inLoop bool) {
 		c.Context = fn.ctx
 	}
 	switch {
+	case fn.skip != "":
+		// Inside a function left alone (a //go:nosplit one, say), whose
+		// promises cover the literals it holds.
+		c.Skip = fn.skip
 	case fn.ignored || fd.ignored[int(n.StartPosition().Row)-1]:
 		c.Skip = ignoreReason
 	case body.StartPosition().Row == body.EndPosition().Row:
 		c.Skip = "one-line function literal: a span costs more than it tells"
 	}
 	fd.out = append(fd.out, c)
-	info := &fnInfo{qual: qual, scope: params, ctx: c.Context, hasGoto: containsGoto(body), ignored: fn.ignored || c.Skip == ignoreReason}
+	info := &fnInfo{qual: qual, scope: params, ctx: c.Context, hasGoto: containsGoto(body), ignored: fn.ignored || c.Skip == ignoreReason || fn.skip != ""}
+	if fn.skip != "" {
+		info.skip = fn.skip
+	}
 	fd.walk(body, info, false)
 }
 

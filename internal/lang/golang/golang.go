@@ -1,5 +1,7 @@
-// Package golang is the Go Language: it finds functions and methods, for
-// loops and variable assignments with the official tree-sitter-go grammar,
+// Package golang is the Go Language: it finds functions, methods and
+// function literals (named after what they are bound to, see literalName),
+// for loops and variable assignments with the official tree-sitter-go
+// grammar,
 // renders the calls of docs/injected-code.md, strips them again byte for
 // byte, places the runtime file zz_telemetry_utils.go in each instrumented
 // package's folder, and validates instrumented output with a clean parse
@@ -13,7 +15,10 @@
 // //line directives (columns move only on the lines that gain an
 // insertion). A function gets one deferred call as its first statement: no
 // wrapper, no extra frame while its body runs, named results, its own
-// defers and recover untouched. A panic is recorded but never recovered.
+// defers and recover untouched. A panic is recorded but never recovered; a
+// returned error is read through the last result (see errorResult). In a
+// module that requires OpenTelemetry the runtime is its OpenTelemetry
+// variant (see runtimeFor).
 //
 // Left alone: generated files (// Code generated ... DO NOT EDIT.), cgo
 // files, files built only with the ignore tag, test files, functions
