@@ -19,7 +19,9 @@ const otelVersion = "v1.47.0"
 // go.opentelemetry.io/otel, the runtime is the OpenTelemetry variant, the
 // output passes go vet, and the injected spans go out through the
 // program's own exporter, in its trace: handle under the program's request
-// span, helper under handle, query (an error) under the program's db span.
+// span, helper (no context) and validate (handed the request's context,
+// which handle's span already nests in) under handle, query (an error)
+// under the db span the program started in between.
 func TestOtelJoinsTheProgramsTraces(t *testing.T) {
 	exe, err := exec.LookPath("go")
 	if err != nil {
@@ -62,7 +64,7 @@ func TestOtelJoinsTheProgramsTraces(t *testing.T) {
 		spans[m[1]] = m[2:]
 	}
 	trace := spans["request"][1]
-	for name, want := range map[string]string{"main.handle": "request", "main.helper": "main.handle", "db": "request", "main.query": "db"} {
+	for name, want := range map[string]string{"main.handle": "request", "main.validate": "main.handle", "main.helper": "main.handle", "db": "request", "main.query": "db"} {
 		s, ok := spans[name]
 		if !ok || s[0] != want || s[1] != trace {
 			t.Errorf("span %s: %v, want parent %s in trace %s", name, s, want, trace)
