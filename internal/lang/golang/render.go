@@ -59,7 +59,7 @@ func renderFunction(f *source.File, c *source.Construct, d source.Decision) []in
 	}
 	var edits []inject.Edit
 	end := ").end()"
-	if d.RecordExceptions {
+	if d.RecordExceptions && !makesErrors(c.Name) {
 		if ptr, named := errorResult(f.Src, c); ptr != "" {
 			end = ").endErr(" + ptr + ")"
 			edits = named
@@ -104,4 +104,12 @@ func renderVariable(f *source.File, c *source.Construct, d source.Decision) []in
 	}
 	b.WriteString(")" + markClose)
 	return []inject.Edit{{At: c.Anchor.After, New: b.String(), Seq: -1}}
+}
+
+// makesErrors reports whether a function's name says the error it returns
+// is its product, not its failure: newPanicError, wrapErr, toError,
+// Errorf. Its span is not marked ERROR for returning one.
+func makesErrors(name string) bool {
+	low := strings.ToLower(name)
+	return strings.Contains(low, "error") || strings.HasSuffix(low, "err") || strings.HasSuffix(low, "errs")
 }
