@@ -11,7 +11,8 @@ import (
 
 // TestGoExample instruments the Go example with the offline planner: the
 // package still vets, the program prints what the original prints, its
-// spans nest (main.quote's goroutines join it through their context), a
+// spans nest (the goroutines main.quote starts join it through the context
+// their function literal uses), a
 // second run changes nothing, and --remove gives back every byte and
 // deletes the runtime file.
 func TestGoExample(t *testing.T) {
@@ -33,7 +34,7 @@ func TestGoExample(t *testing.T) {
 	spansFile := filepath.Join(t.TempDir(), "spans.jsonl")
 	runProgram(t, project, []string{"TELEMETRY_INJECT_FILE=" + spansFile}, "go", "run", ".")
 	parents := goSpanParents(t, spansFile)
-	for child, parent := range map[string]string{"main.quote": "main.main", "main.price": "main.quote", "main.Inventory.Reserve": "main.main"} {
+	for child, parent := range map[string]string{"main.quote": "main.main", "main.quote.go": "main.quote", "main.price": "main.quote.go", "main.Inventory.Reserve": "main.main"} {
 		if parents[child] != parent {
 			t.Errorf("%s's parent is %q, want %q (all: %v)", child, parents[child], parent, parents)
 		}

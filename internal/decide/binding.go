@@ -23,6 +23,9 @@ const (
 	bindProperty
 	// bindInvoked: called where it is written (an IIFE, a module wrapper).
 	bindInvoked
+	// bindSpawned: a Go function literal a go statement runs: work of its
+	// own on a goroutine of its own, never a step of its definer's.
+	bindSpawned
 )
 
 // bound is what the text before a function says about it.
@@ -39,6 +42,10 @@ type bound struct {
 // "res.set =\nres.header = ".
 var assignChain = regexp.MustCompile(`(?:[\p{L}_$][\p{L}\p{N}_$.]*(?:\[[^\[\]=]*\])?\s*=\s*)+$`)
 
+// goStatement matches the go keyword of a go statement right before a Go
+// function literal.
+var goStatement = regexp.MustCompile(`(^|[^\p{L}\p{N}_.])go$`)
+
 // lastName is the last identifier of a dotted name.
 var lastName = regexp.MustCompile(`[\p{L}_$][\p{L}\p{N}_$]*$`)
 
@@ -49,6 +56,15 @@ func boundOf(f *source.File, c *source.Construct) bound {
 	}
 	pre := f.Src[max(0, c.Range.Start-400):c.Range.Start]
 	t := strings.TrimRight(string(pre), " \t\r\n")
+	if c.Lang == source.Go {
+		if goStatement.MatchString(t) {
+			return bound{how: bindSpawned}
+		}
+		// x := func...: a short variable declaration assigns as = does.
+		if s, ok := strings.CutSuffix(t, ":="); ok {
+			t = strings.TrimRight(s, " \t") + " ="
+		}
+	}
 	switch {
 	case strings.HasSuffix(t, "return") || strings.HasSuffix(t, "=>"):
 		return bound{how: bindReturned}

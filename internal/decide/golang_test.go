@@ -1,8 +1,10 @@
-package decide
+package decide_test
 
 import (
 	"testing"
 
+	"github.com/telemetry-inject/telemetry-inject/internal/decide"
+	"github.com/telemetry-inject/telemetry-inject/internal/decide/builtin"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
 
@@ -10,12 +12,126 @@ import (
 // implicitly, and only for Go.
 func TestProtocolMethodGo(t *testing.T) {
 	for name, want := range map[string]bool{"String": true, "Error": true, "Less": true, "MarshalJSON": true, "Reserve": false, "toString": false} {
-		got := ProtocolMethod(&source.Construct{Lang: source.Go, Name: name}) != ""
+		got := decide.ProtocolMethod(&source.Construct{Lang: source.Go, Name: name}) != ""
 		if got != want {
 			t.Errorf("%s: protocol method %v, want %v", name, got, want)
 		}
 	}
-	if ProtocolMethod(&source.Construct{Lang: source.JavaScript, Name: "String"}) != "" {
+	if decide.ProtocolMethod(&source.Construct{Lang: source.JavaScript, Name: "String"}) != "" {
 		t.Error("String is a protocol method in JavaScript too")
 	}
+}
+
+// goServer has function literals bound in every way the Go finder names
+// them: a route handler, a worker goroutine, a deferred cleanup, a helper
+// closure, a sort comparator and a continuation.
+const goServer = `package server
+
+import (
+	"context"
+	"net/http"
+	"sort"
+	"sync"
+)
+
+func Serve(ctx context.Context, mux *http.ServeMux, jobs []string) error {
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	results := map[string]int{}
+	mux.HandleFunc("/jobs", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		n := len(results)
+		mu.Unlock()
+		if n == 0 {
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write([]byte("ok"))
+		_ = r
+	})
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for _, j := range jobs {
+			if ctx.Err() != nil {
+				return
+			}
+			mu.Lock()
+			results[j] = len(j)
+			mu.Unlock()
+		}
+		mu.Lock()
+		results["done"] = 1
+		mu.Unlock()
+	}()
+	defer func() {
+		mu.Lock()
+		for k := range results {
+			delete(results, k)
+		}
+		mu.Unlock()
+		wg.Wait()
+		_ = ctx
+		_ = jobs
+	}()
+	record := func(k string, v int) {
+		mu.Lock()
+		defer mu.Unlock()
+		if v < 0 {
+			v = 0
+		}
+		results[k] = v
+		_ = len(results)
+		_ = k
+		_ = v
+	}
+	record("start", 0)
+	sort.Slice(jobs, func(i, j int) bool {
+		a, b := jobs[i], jobs[j]
+		if len(a) != len(b) {
+			return len(a) < len(b)
+		}
+		return a < b
+	})
+	done := func() {
+		mu.Lock()
+		results["end"] = 1
+		mu.Unlock()
+		_ = len(jobs)
+		_ = ctx
+		_ = mux
+		_ = record
+		_ = results
+		_ = jobs
+		_ = mu
+	}
+	done()
+	wg.Wait()
+	return ctx.Err()
+}
+`
+
+// TestPolicyOnGoLiterals: at the default density the route handler and
+// the worker goroutine keep their spans (work of their own), a deferred
+// cleanup and a helper closure are steps of Serve's work, a continuation
+// is a step per call; a sort comparator never has a span, at any density.
+func TestPolicyOnGoLiterals(t *testing.T) {
+	low := plan(t, decide.Policy{}, source.Go, goServer, builtin.Decide)
+	checkSpans(t, "low", low, map[string]string{
+		"function Serve@10":            kept,
+		"function HandleFunc /jobs@14": kept,
+		"function go@27":               kept,
+		"function defer@41":            "inner function of Serve",
+		"function record@51":           "inner function of Serve",
+		"function done@70":             "continuation done",
+	})
+	for _, d := range []decide.Density{decide.Low, decide.High} {
+		got := plan(t, decide.Policy{Density: d}, source.Go, goServer, builtin.Decide)["function Slice callback@63"]
+		if got != "declined" {
+			t.Errorf("sort.Slice's comparator at %s: %s, want declined by the planner", d, got)
+		}
+	}
+	high := plan(t, decide.Policy{Density: decide.High}, source.Go, goServer, builtin.Decide)
+	checkSpans(t, "high", high, map[string]string{"function defer@41": kept, "function record@51": kept, "function done@70": kept})
 }

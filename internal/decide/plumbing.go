@@ -22,8 +22,31 @@ import (
 // the rest of an operation: a span for it is a span per step.
 var continuationNames = []string{"next", "done", "cb", "callback", "resolve", "reject", "proceed"}
 
-// iterationCallees take a callback they call once per element.
-var iterationCallees = []string{"forEach", "map", "filter", "reduce", "some", "every", "find", "findIndex", "flatMap"}
+// iterationCallees take a callback they call once per element: JavaScript's
+// array methods, and Go's sort, slices, strings and sync.Map functions and
+// walks (see GoPerElement).
+var iterationCallees = append([]string{"forEach", "map", "filter", "reduce", "some", "every", "find", "findIndex", "flatMap"}, goPerElement...)
+
+// goPerElement are the Go standard library functions that call a function
+// literal passed to them once per element, comparison or visited file:
+// sort.Slice's less function, slices.IndexFunc's predicate,
+// strings.FieldsFunc's test, sync.Map's Range, filepath.WalkDir's visitor.
+var goPerElement = []string{"Slice", "SliceStable", "Search", "SortFunc", "SortStableFunc", "BinarySearchFunc",
+	"IndexFunc", "ContainsFunc", "DeleteFunc", "CompactFunc", "EqualFunc", "CompareFunc", "MaxFunc", "MinFunc",
+	"FieldsFunc", "FieldsFuncSeq", "TrimFunc", "TrimLeftFunc", "TrimRightFunc", "LastIndexFunc", "Map", "Range",
+	"Walk", "WalkDir"}
+
+// GoPerElement says why a Go function literal named after the call it is
+// passed to (the Go finder names it "Slice callback" for sort.Slice) runs
+// once per element or comparison, or "": a span for it would be a span per
+// comparison of a sort.
+func GoPerElement(c *source.Construct) string {
+	callee, ok := strings.CutSuffix(c.Name, " callback")
+	if c.Lang != source.Go || c.Kind != source.Function || !ok || !slices.Contains(goPerElement, callee) {
+		return ""
+	}
+	return "passed to " + callee + ", which calls it once per element or comparison"
+}
 
 // getterDefiners are calls that install their callback as a property
 // getter, which runs on every attribute read.
@@ -122,6 +145,11 @@ func (p *plumbing) innerHelper(i int) string {
 	return ""
 }
 
+// goKeywordNames are the names the Go finder gives function literals bound
+// to nothing: a go or defer statement's, or any other. Calls of them
+// cannot be found by name.
+var goKeywordNames = []string{"go", "defer", "func"}
+
 // pythonDecorated reports whether a Python function has a decorator other
 // than functools.wraps: a nested def a decorator registers (a route in an
 // app factory) is a handler, one that only wraps is plumbing.
@@ -205,7 +233,7 @@ func (p *plumbing) iterationRegions() []region {
 // callback to forEach or map, or inside a continuation.
 func (p *plumbing) perIteration(i int) string {
 	c := &p.cs[i]
-	if c.Name == "" || strings.ContainsAny(c.Name, "<>. ") {
+	if c.Name == "" || strings.ContainsAny(c.Name, "<>. ") || c.Lang == source.Go && slices.Contains(goKeywordNames, c.Name) {
 		return ""
 	}
 	rs := p.iterationRegions()

@@ -8,6 +8,7 @@ import (
 	"github.com/telemetry-inject/telemetry-inject/internal/decide"
 	"github.com/telemetry-inject/telemetry-inject/internal/decide/builtin"
 	"github.com/telemetry-inject/telemetry-inject/internal/lang"
+	"github.com/telemetry-inject/telemetry-inject/internal/lang/golang"
 	"github.com/telemetry-inject/telemetry-inject/internal/lang/javascript"
 	"github.com/telemetry-inject/telemetry-inject/internal/lang/python"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
@@ -108,14 +109,15 @@ func languages(t *testing.T) map[source.Language]*lang.Language {
 	t.Helper()
 	py := python.New(python.Options{NoCompile: true})
 	js, _ := javascript.New(javascript.Options{NoNode: true})
+	gl := golang.New(golang.Options{NoToolchain: true})
 	t.Cleanup(func() {
-		for _, l := range []lang.Language{py, js} {
+		for _, l := range []lang.Language{py, js, gl} {
 			if l.Close != nil {
 				_ = l.Close()
 			}
 		}
 	})
-	return map[source.Language]*lang.Language{source.Python: &py, source.JavaScript: &js}
+	return map[source.Language]*lang.Language{source.Python: &py, source.JavaScript: &js, source.Go: &gl}
 }
 
 // plan finds the constructs of src with the real language finder, decides
@@ -123,7 +125,7 @@ func languages(t *testing.T) map[source.Language]*lang.Language {
 // "kind name@line: trimmed (reason)" or "kind name@line: decision".
 func plan(t *testing.T, p decide.Policy, l source.Language, src string, decideFn func(*source.Construct) source.Decision) map[string]string {
 	t.Helper()
-	path := map[source.Language]string{source.Python: "m.py", source.JavaScript: "m.js"}[l]
+	path := map[source.Language]string{source.Python: "m.py", source.JavaScript: "m.js", source.Go: "m.go"}[l]
 	f := &source.File{Path: path, Lang: l, Src: []byte(src), Module: source.ModuleCommonJS}
 	cs, err := languages(t)[l].Find(f)
 	if err != nil {

@@ -28,7 +28,10 @@
 // __eq__, __hash__, __len__, __getattr__... run implicitly and very often);
 // JavaScript's toString, valueOf, toJSON and Symbol-keyed methods; arrow
 // functions whose body is one expression of at most 80 bytes on one line
-// (callbacks such as x => x.id); and assignments to "_". It sees no source
+// (callbacks such as x => x.id); Go function literals passed to a
+// standard function that calls them once per element or comparison
+// (sort.Slice, slices.IndexFunc, sync.Map.Range...); and assignments to
+// "_". It sees no source
 // text, so it cannot tell a trivial property getter from a real method and
 // leaves getters instrumented.
 package builtin
@@ -87,6 +90,9 @@ func function(c *source.Construct) source.Decision {
 // trivialFunction says why a function is not worth a span, or "".
 func trivialFunction(c *source.Construct) string {
 	if r := decide.ProtocolMethod(c); r != "" {
+		return r
+	}
+	if r := decide.GoPerElement(c); r != "" {
 		return r
 	}
 	// Only a language with expression-bodied functions (JavaScript's

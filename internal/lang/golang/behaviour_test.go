@@ -77,8 +77,34 @@ type span struct {
 		Value map[string]any `json:"value"`
 	} `json:"attributes"`
 	Status struct {
-		Code int `json:"code"`
+		Code    int    `json:"code"`
+		Message string `json:"message"`
 	} `json:"status"`
+	Events []struct {
+		Name       string `json:"name"`
+		Attributes []struct {
+			Key   string         `json:"key"`
+			Value map[string]any `json:"value"`
+		} `json:"attributes"`
+	} `json:"events"`
+}
+
+// exception returns the attributes of the span's exception event, nil
+// without one.
+func (s span) exception() map[string]any {
+	for _, e := range s.Events {
+		if e.Name != "exception" {
+			continue
+		}
+		out := map[string]any{}
+		for _, a := range e.Attributes {
+			for _, v := range a.Value {
+				out[a.Key] = v
+			}
+		}
+		return out
+	}
+	return nil
 }
 
 func (s span) attr(k string) any {
@@ -118,8 +144,8 @@ func TestBehaviour(t *testing.T) {
 		count[s.Name]++
 		switch s.Name {
 		case "main.inner":
-			if p := parent(s); p != "main.outer" && p != "main.work" {
-				t.Errorf("main.inner's parent is %q, want main.outer or main.work", p)
+			if p := parent(s); p != "main.outer" && p != "main.work" && p != "main.literals.go" {
+				t.Errorf("main.inner's parent is %q, want main.outer, main.work or main.literals.go", p)
 			}
 		case "main.outer":
 			if p := parent(s); p != "main.main" {
@@ -128,26 +154,86 @@ func TestBehaviour(t *testing.T) {
 			if n := s.attr("main.outer.iterations"); n != "4" {
 				t.Errorf("main.outer.iterations = %v, want 4", n)
 			}
-		case "main.work":
-			// The goroutine was handed fanOut's context: the span joins
+		case "main.fanOut.go":
+			// The goroutine's literal uses fanOut's ctx: its span joins
 			// fanOut's trace through it, not through the goroutine.
-			if p := parent(s); p != "main.fanOut" {
-				t.Errorf("main.work's parent is %q, want main.fanOut (through ctx)", p)
+			if p := parent(s); p != "main.fanOut" || s.TraceID != byName(spans, "main.fanOut").TraceID {
+				t.Errorf("main.fanOut.go's parent is %q, want main.fanOut (through ctx)", p)
+			}
+		case "main.work":
+			if p := parent(s); p != "main.fanOut.go" {
+				t.Errorf("main.work's parent is %q, want main.fanOut.go", p)
+			}
+		case "main.literals.go":
+			// Handed no context: a goroutine starts a trace of its own.
+			if s.ParentSpanID != "" {
+				t.Errorf("main.literals.go has parent %q: the goroutine leaked its parent's span", parent(s))
+			}
+		case "main.literals.register_route":
+			if p := parent(s); p != "main.register" {
+				t.Errorf("the route literal's parent is %q, want main.register", p)
 			}
 		case "main.boom":
 			if s.Status.Code != 2 {
 				t.Errorf("main.boom's status is %d, want 2 (ERROR)", s.Status.Code)
 			}
-		case "main.rescue", "main.stackLines", "main.named":
-			if s.Status.Code != 0 {
-				t.Errorf("%s recovered its panic but has status %d", s.Name, s.Status.Code)
+		case "main.rescue", "main.stackLines", "main.named", "main.readEnd":
+			if s.Status.Code != 0 || s.exception() != nil {
+				t.Errorf("%s returned normally but has status %d, events %v", s.Name, s.Status.Code, s.Events)
 			}
 		}
 	}
 	t.Logf("%d spans: %v", len(spans), count)
-	if count["main.inner"] != 7 || count["main.boom"] != 2 || count["main.work"] != 3 || count["main.main"] != 1 {
-		t.Errorf("span counts %v", count)
+	for name, n := range map[string]int{"main.inner": 8, "main.boom": 3, "main.work": 3, "main.main": 1, "main.fanOut.go": 3,
+		"main.literals.go": 1, "main.literals.register_route": 1, "main.rescue.defer": 1, "main.open": 2} {
+		if count[name] != n {
+			t.Errorf("%d spans named %s, want %d (all: %v)", count[name], name, n, count)
+		}
 	}
+	checkErrors(t, spans)
+}
+
+// checkErrors checks the spans of functions that return errors: status
+// ERROR with the standard library's message, one exception event per
+// error, the program's own error type by name alone.
+func checkErrors(t *testing.T, spans []span) {
+	t.Helper()
+	const msg = "open /nonexistent/telemetry-inject: no such file or directory"
+	opens := 0
+	for _, s := range spans {
+		ex := s.exception()
+		switch s.Name {
+		case "main.open":
+			opens++
+			if s.Status.Code != 2 || s.Status.Message != msg || ex["exception.type"] != "*fs.PathError" || ex["exception.message"] != msg {
+				t.Errorf("main.open: status %+v, exception %v", s.Status, ex)
+			}
+		case "main.passOn":
+			if s.Status.Code != 2 || s.Status.Message != msg || ex != nil {
+				t.Errorf("main.passOn returns open's error: status %+v, want ERROR without a second exception event (%v)", s.Status, ex)
+			}
+		case "main.quota":
+			if s.Status.Code != 2 || s.Status.Message != "*main.quotaError" || ex["exception.type"] != "*main.quotaError" || ex["exception.message"] != nil {
+				t.Errorf("main.quota: status %+v, exception %v: want the type alone", s.Status, ex)
+			}
+		case "main.recovered":
+			if s.Status.Code != 2 || s.Status.Message != "recovered boom 4" {
+				t.Errorf("main.recovered: status %+v, want the error its deferred recover set", s.Status)
+			}
+		}
+	}
+	if opens != 2 {
+		t.Errorf("%d main.open spans, want 2", opens)
+	}
+}
+
+func byName(spans []span, name string) span {
+	for _, s := range spans {
+		if s.Name == name {
+			return s
+		}
+	}
+	return span{}
 }
 
 // TestPanicTrace checks that a crash prints the same main.go lines and

@@ -29,8 +29,10 @@ type finder struct {
 type fnInfo struct {
 	qual    string
 	scope   []string
+	ctx     string // the context.Context parameter a literal in it may capture, or ""
 	hasGoto bool
-	ignored bool // the function opted out, and so did what is in it
+	ignored bool   // the function opted out, and so did what is in it
+	skip    string // why the function is left alone, which its literals are too
 	// header and line are the declared function's signature and the line
 	// it starts on, from 1 (see lang.Header): a func literal's loops and
 	// variables are the declared function's, so is their header.
@@ -52,6 +54,10 @@ func (l *language) find(f *source.File) ([]source.Construct, error) {
 		switch n.Kind() {
 		case "function_declaration", "method_declaration":
 			fd.function(n)
+		case "var_declaration":
+			// Function literals in package-level variables (var handler =
+			// func...) run as functions of their own.
+			fd.walk(n, &fnInfo{qual: fd.pkg, scope: []string{}, ignored: fd.ignored[int(n.StartPosition().Row)-1]}, false)
 		}
 	}
 	if fd.fileSkip != "" {
@@ -94,7 +100,7 @@ func (fd *finder) function(n *node) {
 		c.Skip = "compiler directive " + d + ": a deferred call could break what it promises (stack size, race or pointer checks)"
 	}
 	fd.out = append(fd.out, c)
-	info := &fnInfo{qual: qual, scope: params, hasGoto: containsGoto(body), ignored: c.Skip != "",
+	info := &fnInfo{qual: qual, scope: params, ctx: ctxParam, hasGoto: containsGoto(body), ignored: c.Skip != "", skip: c.Skip,
 		header: lang.Header(fd.src, int(n.StartByte()), int(body.StartByte())), line: int(n.StartPosition().Row) + 1}
 	fd.walk(body, info, false)
 }
@@ -180,9 +186,8 @@ func (fd *finder) construct(kind source.Kind, name, qual string, n *node) source
 	}
 }
 
-// walk finds loops and variable statements in a block. Function literals
-// are walked as part of the function they are in, but their goto
-// statements are their own.
+// walk finds loops, variable statements and function literals in a
+// block.
 func (fd *finder) walk(n *node, fn *fnInfo, inLoop bool) {
 	for i := uint(0); i < n.NamedChildCount(); i++ {
 		c := n.NamedChild(i)
@@ -190,10 +195,7 @@ func (fd *finder) walk(n *node, fn *fnInfo, inLoop bool) {
 		case "statement_list":
 			fd.statements(c, fn, inLoop)
 		case "func_literal":
-			if body := c.ChildByFieldName("body"); body != nil {
-				inner := &fnInfo{qual: fn.qual, scope: fn.scope, hasGoto: containsGoto(body), ignored: fn.ignored, header: fn.header, line: fn.line}
-				fd.walk(body, inner, false)
-			}
+			fd.literal(c, fn, inLoop)
 		default:
 			if c.NamedChildCount() > 0 {
 				fd.walk(c, fn, inLoop)

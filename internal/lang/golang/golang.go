@@ -1,5 +1,7 @@
-// Package golang is the Go Language: it finds functions and methods, for
-// loops and variable assignments with the official tree-sitter-go grammar,
+// Package golang is the Go Language: it finds functions, methods and
+// function literals (named after what they are bound to, see literalName),
+// for loops and variable assignments with the official tree-sitter-go
+// grammar,
 // renders the calls of docs/injected-code.md, strips them again byte for
 // byte, places the runtime file zz_telemetry_utils.go in each instrumented
 // package's folder, and validates instrumented output with a clean parse
@@ -13,7 +15,10 @@
 // //line directives (columns move only on the lines that gain an
 // insertion). A function gets one deferred call as its first statement: no
 // wrapper, no extra frame while its body runs, named results, its own
-// defers and recover untouched. A panic is recorded but never recovered.
+// defers and recover untouched. A panic is recorded but never recovered; a
+// returned error is read through the last result (see errorResult). In a
+// module that requires OpenTelemetry the runtime is its OpenTelemetry
+// variant (see runtimeFor).
 //
 // Left alone: generated files (// Code generated ... DO NOT EDIT.), cgo
 // files, files built only with the ignore tag, test files, functions
@@ -26,6 +31,7 @@ import (
 	"go/parser"
 	"go/token"
 	"path"
+	"path/filepath"
 	"runtime"
 	"sync"
 
@@ -51,12 +57,15 @@ type language struct {
 	parser *treesitter.Parser
 	types  *checker // nil without a toolchain
 
+	mu   sync.Mutex
+	otel map[string]bool // by folder: whether its module requires OpenTelemetry
+
 	closeOnce sync.Once
 }
 
 // New returns the Go Language.
 func New(opts Options) lang.Language {
-	l := &language{parser: treesitter.NewParser(treesitter.Go, runtime.GOMAXPROCS(0))}
+	l := &language{parser: treesitter.NewParser(treesitter.Go, runtime.GOMAXPROCS(0)), otel: map[string]bool{}}
 	if !opts.NoToolchain {
 		l.types = newChecker(opts.Go)
 	}
@@ -98,14 +107,31 @@ func (l *language) parse(ctx context.Context, src []byte) (*treesitter.Tree, err
 
 // place puts the runtime in the file's own folder, under the file's
 // package name: Go compiles a folder as one package, and a file there sees
-// the runtime's unexported names without an import.
+// the runtime's unexported names without an import. In a module that
+// requires go.opentelemetry.io/otel it is the OpenTelemetry variant.
 func (l *language) place(f *source.File) layout.Placement {
 	pkg := packageName(f.Src)
 	return layout.Placement{
 		RuntimePath: path.Join(path.Dir(f.Path), utilfiles.GoFileName),
 		Spec:        pkg,
-		Content:     string(utilfiles.Go(pkg)),
+		Content:     string(l.runtime(f, pkg)),
 	}
+}
+
+// runtime returns the runtime file for f's package pkg.
+func (l *language) runtime(f *source.File, pkg string) []byte {
+	if f.Abs == "" {
+		return runtimeFor(pkg, false)
+	}
+	dir := filepath.Dir(f.Abs)
+	l.mu.Lock()
+	otel, ok := l.otel[dir]
+	if !ok {
+		otel = requiresOtel(dir)
+		l.otel[dir] = otel
+	}
+	l.mu.Unlock()
+	return runtimeFor(pkg, otel)
 }
 
 // validate checks instrumented output: a clean parse by tree-sitter (by
@@ -128,7 +154,7 @@ func (l *language) validate(ctx context.Context, f *source.File, out []byte) err
 	if pkg == "" {
 		return nil
 	}
-	return l.types.check(ctx, f.Abs, out, pkg)
+	return l.types.check(ctx, f.Abs, out, l.runtime(f, pkg))
 }
 
 func (l *language) close() error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/telemetry-inject/telemetry-inject/internal/decide"
 	"github.com/telemetry-inject/telemetry-inject/internal/inject"
 	"github.com/telemetry-inject/telemetry-inject/internal/lang"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
@@ -17,14 +18,15 @@ func testFile(path string, src []byte) *source.File {
 }
 
 // testDecision is the deterministic decision the golden tests use: the
-// QualName as the name, the first two parameters as attributes, and
+// QualName as the name, sanitized as the planner does (a route literal's
+// "HandleFunc /users"), the first two parameters as attributes, and
 // everything recorded.
 func testDecision(c *source.Construct) source.Decision {
 	attrs := c.Params
 	if len(attrs) > 2 {
 		attrs = attrs[:2]
 	}
-	return source.Decision{Name: c.QualName, Attributes: attrs, RecordExceptions: true, CountIterations: true, RecordValue: c.Kind == source.Function}
+	return source.Decision{Name: decide.SanitizeName(c.QualName, c.Name), Attributes: attrs, RecordExceptions: true, CountIterations: true, RecordValue: c.Kind == source.Function}
 }
 
 // newLang returns the language without the go vet check, closed when the

@@ -40,7 +40,9 @@ func (l *language) render(f *source.File, c *source.Construct, d source.Decision
 // span when the defer statement runs and ends it when the function
 // returns or panics. No wrapper function, no new frame while the body
 // runs; named results and the function's own defers and recovers are
-// untouched.
+// untouched. A function whose last result is an error passes a pointer to
+// it, naming unnamed results (see errorResult), so that the span records
+// the error the function returns.
 func renderFunction(f *source.File, c *source.Construct, d source.Decision) []inject.Edit {
 	ctx := "nil"
 	if c.Context != "" {
@@ -55,8 +57,16 @@ func renderFunction(f *source.File, c *source.Construct, d source.Decision) []in
 		}
 		b.WriteString(", " + strconv.Quote(a) + ", &" + a)
 	}
-	b.WriteString(").end();" + markClose)
-	return []inject.Edit{{At: c.Anchor.BodyStart, New: b.String()}}
+	var edits []inject.Edit
+	end := ").end()"
+	if d.RecordExceptions && !makesErrors(c.Name) {
+		if ptr, named := errorResult(f.Src, c); ptr != "" {
+			end = ").endErr(" + ptr + ")"
+			edits = named
+		}
+	}
+	b.WriteString(end + ";" + markClose)
+	return append(edits, inject.Edit{At: c.Anchor.BodyStart, New: b.String()})
 }
 
 // renderLoop declares the loop's counter before the loop (and its label)
@@ -94,4 +104,12 @@ func renderVariable(f *source.File, c *source.Construct, d source.Decision) []in
 	}
 	b.WriteString(")" + markClose)
 	return []inject.Edit{{At: c.Anchor.After, New: b.String(), Seq: -1}}
+}
+
+// makesErrors reports whether a function's name says the error it returns
+// is its product, not its failure: newPanicError, wrapErr, toError,
+// Errorf. Its span is not marked ERROR for returning one.
+func makesErrors(name string) bool {
+	low := strings.ToLower(name)
+	return strings.Contains(low, "error") || strings.HasSuffix(low, "err") || strings.HasSuffix(low, "errs")
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"go/format"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/lang/treesitter"
 )
@@ -38,6 +39,7 @@ func (l *language) strip(src []byte) ([]byte, int, error) {
 	parsed := !tree.RootNode().HasError()
 	type span struct{ start, end int }
 	var cut []span
+	spaced := false // gofmt spaced out a piece that names results (see errorResult)
 	for i := 0; i < len(marks); i += 2 {
 		o := marks[i]
 		line := o.StartPosition().Row + 1
@@ -47,11 +49,25 @@ func (l *language) strip(src []byte) ([]byte, int, error) {
 		}
 		start, end := int(o.StartByte()), int(marks[i+1].EndByte())
 		inner := src[o.EndByte():marks[i+1].StartByte()]
-		if !bytes.Contains(inner, []byte(runtimePrefix)) || bytes.ContainsAny(inner, "{}") {
+		trimmed := bytes.TrimSpace(inner)
+		result := string(trimmed) == ")" || bytes.HasPrefix(bytes.TrimLeft(trimmed, ", ("), []byte(runtimePrefix+"r")) ||
+			bytes.HasPrefix(bytes.TrimLeft(trimmed, ", ("), []byte(errResult))
+		if !result && (!bytes.Contains(inner, []byte(runtimePrefix)) || bytes.ContainsAny(inner, "{}")) {
 			tree.Close()
 			return nil, 0, fmt.Errorf("line %d: the code between the markers is not what telemetry-inject wrote; remove it by hand", line)
 		}
+		// What the tool writes starts right after the marker; gofmt
+		// spaces it out.
+		spaced = spaced || result && len(inner) > 0 && inner[0] == ' '
 		start, end = gofmtted(src, start, end, bytes.IndexByte(inner, '\n') >= 0)
+		if bytes.HasPrefix(trimmed, []byte(",")) {
+			// gofmt moves the comma before a result name into the
+			// piece ("int /*@ti{*/, _telemetry_utils_err /*}@ti*/ error"):
+			// the comma is the program's.
+			comma := start + bytes.IndexByte(src[start:end], ',')
+			cut = append(cut, span{start, comma}, span{comma + 1, end})
+			continue
+		}
 		cut = append(cut, span{start, end})
 	}
 	tree.Close()
@@ -62,6 +78,15 @@ func (l *language) strip(src []byte) ([]byte, int, error) {
 		prev = c.end
 	}
 	out = append(out, src[prev:]...)
+	if spaced && parsed {
+		// gofmt spaces out the pieces in a result list ("( /*@ti{*/ r0
+		// /*}@ti*/ int"), and formats its spaces back once they are gone.
+		// The file it formatted is gofmt's, so the original is too; a
+		// file gofmt has not touched is left byte for byte.
+		if formatted, err := format.Source(out); err == nil {
+			out = formatted
+		}
+	}
 	if parsed {
 		back, err := l.parse(context.Background(), out)
 		if err != nil {

@@ -66,7 +66,7 @@ func newChecker(exe string) *checker {
 // stands type-checks clean: otherwise (a dependency missing from the
 // module cache, a toolchain older than the module wants, a file this
 // platform's build leaves out) the parse has the last word.
-func (c *checker) check(ctx context.Context, abs string, out []byte, pkg string) error {
+func (c *checker) check(ctx context.Context, abs string, out, rt []byte) error {
 	dir := filepath.Dir(abs)
 	c.mu.Lock()
 	info, ok := c.pkgs[dir]
@@ -75,7 +75,7 @@ func (c *checker) check(ctx context.Context, abs string, out []byte, pkg string)
 		c.pkgs[dir] = info
 	}
 	c.mu.Unlock()
-	info.once.Do(func() { info.load(ctx, c.exe, dir) })
+	info.once.Do(func() { info.load(ctx, c.exe, dir, imports(rt)) })
 	if info.err != nil {
 		return nil
 	}
@@ -86,17 +86,17 @@ func (c *checker) check(ctx context.Context, abs string, out []byte, pkg string)
 	if !in {
 		return nil
 	}
-	err := info.typeCheck(map[string][]byte{abs: out, filepath.Join(dir, utilfiles.GoFileName): utilfiles.Go(pkg)})
+	err := info.typeCheck(map[string][]byte{abs: out, filepath.Join(dir, utilfiles.GoFileName): rt})
 	if err == nil || info.typeCheck(nil) != nil {
 		return nil
 	}
 	return fmt.Errorf("the Go type checker rejects the instrumented file: %w", err)
 }
 
-func (p *pkgInfo) load(ctx context.Context, exe, dir string) {
+func (p *pkgInfo) load(ctx context.Context, exe, dir string, rtImports []string) {
 	// The runtime's imports are listed too: the package may not import
 	// them itself.
-	args := append([]string{"list", "-e", "-export", "-deps", "-json=ImportPath,Dir,Export,GoFiles,CgoFiles,DepOnly,Standard,Module,ImportMap,Error", "."}, runtimeImports()...)
+	args := append([]string{"list", "-e", "-export", "-deps", "-json=ImportPath,Dir,Export,GoFiles,CgoFiles,DepOnly,Standard,Module,ImportMap,Error", "."}, rtImports...)
 	cmd := exec.CommandContext(ctx, exe, args...)
 	cmd.Dir = dir
 	// Never download a module or a toolchain to judge a file.
@@ -151,9 +151,9 @@ func (p *pkgInfo) load(ctx context.Context, exe, dir string) {
 	}
 }
 
-// runtimeImports lists the packages the runtime imports.
-var runtimeImports = sync.OnceValue(func() []string {
-	f, err := parser.ParseFile(token.NewFileSet(), utilfiles.GoFileName, utilfiles.Go("p"), parser.ImportsOnly)
+// imports lists the packages a runtime file imports.
+func imports(rt []byte) []string {
+	f, err := parser.ParseFile(token.NewFileSet(), utilfiles.GoFileName, rt, parser.ImportsOnly)
 	if err != nil {
 		panic("golang: the embedded runtime does not parse: " + err.Error())
 	}
@@ -162,7 +162,7 @@ var runtimeImports = sync.OnceValue(func() []string {
 		out = append(out, strings.Trim(imp.Path.Value, `"`))
 	}
 	return out
-})
+}
 
 // typeCheck checks the package with the files of replace in place of (or
 // beside) the ones on disk. Checks of one package run one at a time and

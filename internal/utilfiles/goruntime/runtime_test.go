@@ -2,10 +2,18 @@ package goruntime
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
+	"strconv"
 	"sync"
 	"testing"
 )
@@ -205,5 +213,53 @@ func TestRecordedValuesAreRedacted(t *testing.T) {
 	}
 	if got := _telemetry_utils_describe("reply", &token, true); got != `{"stringValue":"[REDACTED]"}` {
 		t.Errorf("describe(reply) = %s, want the token redacted", got)
+	}
+}
+
+type ownError struct{ calls *int }
+
+func (e ownError) Error() string { *e.calls++; return "own" }
+
+// TestErrorMessages: the message of an error is read only from the
+// standard library's own types and wrappers around them; any error whose
+// Error method is the program's, even deep in a standard wrapper, gives
+// its type alone, and that method is never called.
+func TestErrorMessages(t *testing.T) {
+	calls := 0
+	own := ownError{&calls}
+	_, numErr := strconv.Atoi("x1")
+	_, openErr := os.Open("/nonexistent/x")
+	var nilPath *fs.PathError
+	for _, c := range []struct {
+		err  error
+		want string
+		ok   bool
+	}{
+		{errors.New("plain"), "plain", true},
+		{fmt.Errorf("wrapped: %w", own), "wrapped: own", true}, // Errorf called Error itself
+		{numErr, `strconv.Atoi: parsing "x1": invalid syntax`, true},
+		{openErr, "open /nonexistent/x: no such file or directory", true},
+		{&fs.PathError{Op: "read", Path: "p", Err: own}, "", false},
+		{&url.Error{Op: "Get", URL: "u", Err: &fs.PathError{Op: "o", Path: "p", Err: own}}, "", false},
+		{errors.Join(errors.New("a")), "", false},
+		{own, "", false},
+		{nilPath, "", false},
+	} {
+		before := calls
+		got, ok := _telemetry_utils_errMessage(reflect.ValueOf(c.err), 0)
+		if got != c.want || ok != c.ok {
+			t.Errorf("%T: message %q %v, want %q %v", c.err, got, ok, c.want, c.ok)
+		}
+		if calls != before {
+			t.Errorf("%T: the program's Error method was called", c.err)
+		}
+	}
+	for _, e := range []error{io.EOF, context.Canceled, filepath.SkipDir} {
+		if !_telemetry_utils_controlFlow(reflect.ValueOf(e)) {
+			t.Errorf("%v is control flow", e)
+		}
+	}
+	if _telemetry_utils_controlFlow(reflect.ValueOf(io.ErrUnexpectedEOF)) {
+		t.Error("io.ErrUnexpectedEOF is a failure")
 	}
 }

@@ -22,6 +22,7 @@ import (
 	_telemetry_utils_binary "encoding/binary"
 	_telemetry_utils_hex "encoding/hex"
 	_telemetry_utils_json "encoding/json"
+	_telemetry_utils_io "io"
 	_telemetry_utils_http "net/http"
 	_telemetry_utils_url "net/url"
 	_telemetry_utils_os "os"
@@ -56,6 +57,8 @@ type _telemetry_utils_span struct {
 	attrs  []string // rendered {"key":..,"value":..} objects
 	events []string
 	loops  []*_telemetry_utils_loopc
+	kidErr interface{} // the last error a child span returned with its event
+	ot     interface{} // the bridge's own state of the span, nil without one
 }
 
 // _telemetry_utils_loopc counts one loop's iterations onto a span.
@@ -82,6 +85,12 @@ type _telemetry_utils_state struct {
 	batch    int
 	maxQueue int
 
+	// bridge joins the program's OpenTelemetry traces: nil, or set before
+	// main runs by the init function of the OpenTelemetry variant of this
+	// file, which the tool writes only into modules that require
+	// go.opentelemetry.io/otel.
+	bridge _telemetry_utils_bridge
+
 	cur  _telemetry_utils_sync.Map // goroutine id -> innermost open *_telemetry_utils_span
 	ctxs _telemetry_utils_sync.Map // _telemetry_utils_context.Context (pointer kinds only) -> *_telemetry_utils_span
 
@@ -95,6 +104,17 @@ type _telemetry_utils_state struct {
 }
 
 var _telemetry_utils_st _telemetry_utils_state
+
+// _telemetry_utils_bridge starts and ends spans through OpenTelemetry.
+type _telemetry_utils_bridge interface {
+	// begin starts an OpenTelemetry span for sp, a child of ctx's span or
+	// of sp.parent's, and sets sp's ids and ot; false when the program
+	// has installed no OpenTelemetry SDK (its spans have no valid ids).
+	begin(sp *_telemetry_utils_span, ctx _telemetry_utils_context.Context) bool
+	// end ends sp's OpenTelemetry span with what span, sp in OTLP JSON,
+	// holds.
+	end(sp *_telemetry_utils_span, span string)
+}
 
 func _telemetry_utils_config() *_telemetry_utils_state {
 	s := &_telemetry_utils_st
@@ -218,7 +238,7 @@ func (s *_telemetry_utils_state) newID() uint64 {
 // nil. Spans never cross goroutines implicitly: a goroutine starts with none.
 func _telemetry_utils_current() *_telemetry_utils_span {
 	s := _telemetry_utils_config()
-	if !s.on || _telemetry_utils_atomic.LoadInt64(&s.open) == 0 {
+	if _telemetry_utils_atomic.LoadInt64(&s.open) == 0 {
 		// No span open anywhere: the goroutine lookup is not needed.
 		return nil
 	}
@@ -228,33 +248,50 @@ func _telemetry_utils_current() *_telemetry_utils_span {
 	return nil
 }
 
-// _telemetry_utils_fn starts the span of an instrumented function. ctx is
-// the function's _telemetry_utils_context.Context parameter, or nil: when the goroutine has
-// no open span, a span still open elsewhere with the same ctx is the parent
-// (the goroutine was handed the context of its caller). kv alternates
-// attribute names and pointers to the parameters; with values false only
-// their shapes are recorded.
-func _telemetry_utils_fn(ctx _telemetry_utils_context.Context, name, file string, line int, record, values bool, kv ...interface{}) *_telemetry_utils_span {
+// _telemetry_utils_fn starts the span of an instrumented function. c is
+// the function's context.Context parameter, or the one a function literal
+// captured from its definer, or nil: when the goroutine has no open span, a
+// span still open elsewhere with the same context is the parent (the
+// goroutine was handed the context of its caller). It is an interface{} so
+// that a captured name the program redeclared with another type still
+// compiles: it is then ignored. kv alternates attribute names and pointers
+// to the parameters; with values false only their shapes are recorded.
+func _telemetry_utils_fn(c interface{}, name, file string, line int, record, values bool, kv ...interface{}) *_telemetry_utils_span {
 	s := _telemetry_utils_config()
-	if !s.on {
+	if !s.on && s.bridge == nil {
 		return nil
 	}
-	sp := &_telemetry_utils_span{name: name, file: file, line: line, record: record, gid: _telemetry_utils_goid()}
-	if v, ok := s.cur.Load(sp.gid); ok {
-		sp.parent = v.(*_telemetry_utils_span)
-	} else if ctx != nil && _telemetry_utils_reflect.TypeOf(ctx).Kind() == _telemetry_utils_reflect.Ptr {
-		if v, ok := s.ctxs.Load(ctx); ok {
-			p := v.(*_telemetry_utils_span)
-			sp.trace, sp.pid, sp.hasPid = p.trace, p.id, true
+	ctx, _ := c.(_telemetry_utils_context.Context)
+	sp := &_telemetry_utils_span{name: name, file: file, line: line, record: record}
+	if _telemetry_utils_atomic.LoadInt64(&s.open) > 0 {
+		// A span is open somewhere: it may be this goroutine's.
+		sp.gid = _telemetry_utils_goid()
+		if v, ok := s.cur.Load(sp.gid); ok {
+			sp.parent = v.(*_telemetry_utils_span)
 		}
 	}
-	if sp.parent != nil {
-		sp.trace, sp.pid, sp.hasPid = sp.parent.trace, sp.parent.id, true
-	} else if !sp.hasPid {
-		_telemetry_utils_binary.BigEndian.PutUint64(sp.trace[:8], s.newID())
-		_telemetry_utils_binary.BigEndian.PutUint64(sp.trace[8:], s.newID())
+	if s.bridge != nil && s.bridge.begin(sp, ctx) {
+		ctx = nil // the OpenTelemetry context carries the parent
+	} else if !s.on {
+		return nil
+	} else {
+		if sp.parent == nil && ctx != nil && _telemetry_utils_reflect.TypeOf(ctx).Kind() == _telemetry_utils_reflect.Ptr {
+			if v, ok := s.ctxs.Load(ctx); ok {
+				p := v.(*_telemetry_utils_span)
+				sp.trace, sp.pid, sp.hasPid = p.trace, p.id, true
+			}
+		}
+		if sp.parent != nil {
+			sp.trace, sp.pid, sp.hasPid = sp.parent.trace, sp.parent.id, true
+		} else if !sp.hasPid {
+			_telemetry_utils_binary.BigEndian.PutUint64(sp.trace[:8], s.newID())
+			_telemetry_utils_binary.BigEndian.PutUint64(sp.trace[8:], s.newID())
+		}
+		_telemetry_utils_binary.BigEndian.PutUint64(sp.id[:], s.newID())
 	}
-	_telemetry_utils_binary.BigEndian.PutUint64(sp.id[:], s.newID())
+	if sp.gid == 0 {
+		sp.gid = _telemetry_utils_goid()
+	}
 	sp.attrs = append(sp.attrs,
 		_telemetry_utils_attr("code.function.name", _telemetry_utils_str(name)),
 		_telemetry_utils_attr("code.file.path", _telemetry_utils_str(file)),
@@ -279,9 +316,34 @@ func _telemetry_utils_fn(ctx _telemetry_utils_context.Context, name, file string
 // on unchanged, and a panic the function's own deferred calls recovered is
 // a normal return.
 func (sp *_telemetry_utils_span) end() {
+	if sp != nil {
+		sp.finish(_telemetry_utils_panicking(), _telemetry_utils_reflect.Value{})
+	}
+}
+
+// endErr is end for a function whose last result is an error: p points to
+// that result, which holds what the function returns once its own deferred
+// calls have run (they ran before this one, deferred first). A non-nil
+// error gives the span status ERROR, as an exception does in Python and
+// JavaScript. p is a pointer to the result, not an interface{} holding
+// one, so the result stays on the stack: no allocation per call. The
+// result's value is only ever compared with nil as an interface{}, which
+// compiles whatever type the package may have declared as error.
+func (sp *_telemetry_utils_span) endErr(p *error) {
 	if sp == nil {
 		return
 	}
+	panicking := _telemetry_utils_panicking()
+	var err _telemetry_utils_reflect.Value
+	if !panicking && sp.record && p != nil {
+		if e := interface{}(*p); e != nil {
+			err = _telemetry_utils_reflect.ValueOf(e)
+		}
+	}
+	sp.finish(panicking, err)
+}
+
+func (sp *_telemetry_utils_span) finish(panicking bool, err _telemetry_utils_reflect.Value) {
 	end := _telemetry_utils_time.Now().UnixNano()
 	s := &_telemetry_utils_st
 	if sp.parent != nil {
@@ -294,12 +356,14 @@ func (sp *_telemetry_utils_span) end() {
 	}
 	_telemetry_utils_atomic.AddInt64(&s.open, -1)
 	status := "{}"
-	if sp.record && _telemetry_utils_panicking() {
+	if sp.record && panicking {
 		status = `{"code":2,"message":"panic"}`
 		sp.mu.Lock()
 		sp.events = append(sp.events, `{"timeUnixNano":"`+_telemetry_utils_strconv.FormatInt(end, 10)+`","name":"exception","attributes":[`+
 			_telemetry_utils_attr("exception.type", _telemetry_utils_str("panic"))+`]}`)
 		sp.mu.Unlock()
+	} else if err.IsValid() && !_telemetry_utils_controlFlow(err) {
+		status = sp.failed(err, end)
 	}
 	if end <= sp.start {
 		end = sp.start + 1
@@ -336,7 +400,106 @@ func (sp *_telemetry_utils_span) end() {
 	}
 	b.WriteString("}")
 	sp.mu.Unlock()
+	if sp.ot != nil {
+		s.bridge.end(sp, b.String())
+		return
+	}
 	s.export(b.String(), sp.parent == nil && !sp.hasPid, sp.name)
+}
+
+// failed records the error err the function returns and gives the status
+// to write. As in Python and JavaScript, every span an error leaves is an
+// error, and the exception event goes on the first span only: a function
+// that returns the very error a child span returned adds no second event.
+func (sp *_telemetry_utils_span) failed(err _telemetry_utils_reflect.Value, end int64) string {
+	typ := err.Type().String()
+	msg, known := _telemetry_utils_errMessage(err, 0)
+	if known {
+		if len(msg) > 256 {
+			msg = msg[:256]
+		}
+		msg = _telemetry_utils_redact(msg)
+	}
+	// Compared only where == can never panic nor call code: pointers and
+	// plain values of the same type.
+	var key interface{}
+	switch err.Kind() {
+	case _telemetry_utils_reflect.Ptr, _telemetry_utils_reflect.Int, _telemetry_utils_reflect.Uint, _telemetry_utils_reflect.Uintptr, _telemetry_utils_reflect.String:
+		key = err.Interface()
+	}
+	first := true
+	if sp.mu.Lock(); key != nil && sp.kidErr == key {
+		first = false
+	}
+	if first {
+		attrs := _telemetry_utils_attr("exception.type", _telemetry_utils_str(typ))
+		if known {
+			attrs += "," + _telemetry_utils_attr("exception.message", _telemetry_utils_str(msg))
+		}
+		sp.events = append(sp.events, `{"timeUnixNano":"`+_telemetry_utils_strconv.FormatInt(end, 10)+`","name":"exception","attributes":[`+attrs+`]}`)
+	}
+	sp.mu.Unlock()
+	if p := sp.parent; p != nil && key != nil {
+		p.mu.Lock()
+		p.kidErr = key
+		p.mu.Unlock()
+	}
+	if !known {
+		msg = typ
+	}
+	return `{"code":2,"message":` + _telemetry_utils_q(msg) + `}`
+}
+
+// _telemetry_utils_controlFlow reports whether err is one of the errors
+// that end an operation as designed (the end of a stream, a walk told to
+// skip, a cancelled context), which Python's runtime does not record
+// either (StopIteration, CancelledError). == compares the dynamic types
+// first, so no program code runs.
+func _telemetry_utils_controlFlow(err _telemetry_utils_reflect.Value) bool {
+	if err.Kind() != _telemetry_utils_reflect.Ptr {
+		return false
+	}
+	e := err.Interface()
+	return e == _telemetry_utils_io.EOF || e == _telemetry_utils_filepath.SkipDir || e == _telemetry_utils_context.Canceled
+}
+
+// _telemetry_utils_errMessage returns the message of an error whose Error
+// method is the standard library's and calls no code of the program: the
+// errors.New, fmt.Errorf and errno types, and the standard wrappers (a
+// path error, a syscall error, a parse error...) around such an error.
+// For any other type it gives false: Error is the program's code, which
+// may lock, allocate, panic or print, and telemetry never calls it. The
+// type is told by package path and name, which no program can take.
+func _telemetry_utils_errMessage(err _telemetry_utils_reflect.Value, depth int) (string, bool) {
+	t := err.Type()
+	elem := t
+	if t.Kind() == _telemetry_utils_reflect.Ptr {
+		if err.IsNil() {
+			return "", false // its Error method would dereference nil
+		}
+		elem = t.Elem()
+	}
+	switch elem.PkgPath() + "." + elem.Name() {
+	case "errors.errorString", "fmt.wrapError", "fmt.wrapErrors", "syscall.Errno", "context.deadlineExceededError":
+	case "io/fs.PathError", "os.PathError", "os.SyscallError", "os.LinkError", "strconv.NumError", "net/url.Error", "os/exec.Error":
+		if t.Kind() != _telemetry_utils_reflect.Ptr || depth >= 4 {
+			return "", false
+		}
+		inner := err.Elem().FieldByName("Err")
+		if !inner.IsValid() || inner.Kind() != _telemetry_utils_reflect.Interface || inner.IsNil() {
+			return "", false
+		}
+		if _, ok := _telemetry_utils_errMessage(inner.Elem(), depth+1); !ok {
+			return "", false
+		}
+	default:
+		return "", false
+	}
+	e, ok := err.Interface().(interface{ Error() string })
+	if !ok {
+		return "", false
+	}
+	return e.Error(), true
 }
 
 // _telemetry_utils_panicking reports whether the deferred end call runs

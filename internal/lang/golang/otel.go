@@ -1,0 +1,87 @@
+package golang
+
+import (
+	"bufio"
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/telemetry-inject/telemetry-inject/internal/utilfiles"
+	"github.com/telemetry-inject/telemetry-inject/internal/utilfiles/goruntime"
+)
+
+// otelModule is the module whose go.mod requiring it makes the runtime
+// join the program's OpenTelemetry traces.
+const otelModule = "go.opentelemetry.io/otel"
+
+// runtimeFor returns the runtime for package pkg: the standard-library
+// runtime, or with otel its OpenTelemetry variant, whose imports join the
+// runtime's import block and whose declarations follow the runtime's.
+func runtimeFor(pkg string, otel bool) []byte {
+	base := utilfiles.Go(pkg)
+	if !otel {
+		return base
+	}
+	part := goruntime.OtelPart
+	open, end := strings.Index(part, "import (\n"), strings.Index(part, "\n)\n")
+	at := bytes.Index(base, []byte("\nimport (\n"))
+	if open != 0 || end < 0 || at < 0 {
+		panic("golang: the runtime or its OpenTelemetry part has no import block")
+	}
+	at += len("\nimport (\n")
+	var b bytes.Buffer
+	b.Write(base[:at])
+	b.WriteString(part[len("import (\n") : end+1])
+	b.Write(base[at:])
+	b.WriteString("\n" + part[end+len("\n)\n"):])
+	return b.Bytes()
+}
+
+// requiresOtel reports whether the go.mod of the module that holds dir
+// requires go.opentelemetry.io/otel at a v1 version: the program then has
+// the API, its own spans to nest under and its own exporter, and a
+// runtime that imports it builds there.
+func requiresOtel(dir string) bool {
+	for d := dir; ; d = filepath.Dir(d) {
+		mod, err := os.ReadFile(filepath.Join(d, "go.mod"))
+		if err == nil {
+			return modRequires(mod, otelModule)
+		}
+		if filepath.Dir(d) == d {
+			return false
+		}
+	}
+}
+
+// modRequires reports whether a go.mod requires module at a v1 version,
+// in a require block or on a require line of its own.
+func modRequires(gomod []byte, module string) bool {
+	sc := bufio.NewScanner(bytes.NewReader(gomod))
+	block := false
+	for sc.Scan() {
+		line := sc.Text()
+		if i := strings.Index(line, "//"); i >= 0 {
+			line = line[:i]
+		}
+		f := strings.Fields(line)
+		switch {
+		case len(f) == 0:
+			continue
+		case f[0] == "require" && len(f) == 2 && f[1] == "(":
+			block = true
+			continue
+		case f[0] == ")":
+			block = false
+			continue
+		case f[0] == "require":
+			f = f[1:]
+		case !block:
+			continue
+		}
+		if len(f) >= 2 && f[0] == module && strings.HasPrefix(f[1], "v1.") {
+			return true
+		}
+	}
+	return false
+}

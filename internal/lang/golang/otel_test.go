@@ -1,0 +1,111 @@
+package golang
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/telemetry-inject/telemetry-inject/internal/source"
+)
+
+// otelVersion is the OpenTelemetry Go release the test module requires,
+// downloaded from the Go module proxy at test time (the sdk and trace
+// modules are released with it).
+const otelVersion = "v1.47.0"
+
+// TestOtelJoinsTheProgramsTraces instruments a program that traces with
+// OpenTelemetry into an in-memory exporter: in its module, which requires
+// go.opentelemetry.io/otel, the runtime is the OpenTelemetry variant, the
+// output passes go vet, and the injected spans go out through the
+// program's own exporter, in its trace: handle under the program's request
+// span, helper (no context) and validate (handed the request's context,
+// which handle's span already nests in) under handle, query (an error)
+// under the db span the program started in between.
+func TestOtelJoinsTheProgramsTraces(t *testing.T) {
+	exe, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go toolchain on PATH")
+	}
+	src, err := os.ReadFile("testdata/otel/main.go.in")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "go.mod"), []byte("module oteltest\n\ngo 1.23\n\nrequire (\n"+
+		"\tgo.opentelemetry.io/otel "+otelVersion+"\n\tgo.opentelemetry.io/otel/sdk "+otelVersion+"\n\tgo.opentelemetry.io/otel/trace "+otelVersion+"\n)\n"))
+	writeFile(t, filepath.Join(dir, "main.go"), src)
+	modGo(t, exe, dir, "mod", "tidy")
+	if !requiresOtel(dir) {
+		t.Fatal("requiresOtel: the module requires go.opentelemetry.io/otel")
+	}
+	l := New(Options{})
+	t.Cleanup(func() { _ = l.Close() })
+	f := testFile("main.go", src)
+	f.Abs = filepath.Join(dir, "main.go")
+	out, _, err := instrument(l, f, testDecision)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Validate(bg, f, out); err != nil {
+		t.Fatalf("the type checker rejects the output with the OpenTelemetry runtime: %v", err)
+	}
+	rt := l.Place(nil, []*source.File{f}, nil)[f.Path]
+	if !strings.Contains(rt.Content, `"go.opentelemetry.io/otel"`) {
+		t.Fatal("the runtime placed in an OpenTelemetry module is not the OpenTelemetry variant")
+	}
+	writeFile(t, filepath.Join(dir, "main.go"), out)
+	writeFile(t, filepath.Join(dir, rt.RuntimePath), []byte(rt.Content))
+	modGo(t, exe, dir, "vet", ".")
+	got := modGo(t, exe, dir, "run", ".")
+	t.Log(got)
+	spans := map[string][]string{}
+	for _, m := range regexp.MustCompile(`span (\S+) parent=(\S*) trace=(\S+) status=(\S+) events=(\d+)`).FindAllStringSubmatch(got, -1) {
+		spans[m[1]] = m[2:]
+	}
+	trace := spans["request"][1]
+	for name, want := range map[string]string{"main.handle": "request", "main.validate": "main.handle", "main.helper": "main.handle", "db": "request", "main.query": "db"} {
+		s, ok := spans[name]
+		if !ok || s[0] != want || s[1] != trace {
+			t.Errorf("span %s: %v, want parent %s in trace %s", name, s, want, trace)
+		}
+	}
+	if q := spans["main.query"]; len(q) < 4 || q[2] != "Error" || q[3] != "1" {
+		t.Errorf("main.query returned an error: %v, want status Error with its exception event", q)
+	}
+	if !strings.Contains(got, "handled: 8 too few rows") {
+		t.Errorf("the program's own output changed:\n%s", got)
+	}
+}
+
+// modGo runs the go command in dir with the module proxy the environment
+// has (the test module's dependencies come from it) and returns its output.
+func modGo(t *testing.T, exe, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(exe, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off", "GOTOOLCHAIN=local", "TELEMETRY_INJECT_FILE=", "OTEL_EXPORTER_OTLP_ENDPOINT=")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+// TestModRequires reads require lines and blocks, and only a v1 otel.
+func TestModRequires(t *testing.T) {
+	for mod, want := range map[string]bool{
+		"module m\n\nrequire go.opentelemetry.io/otel v1.2.0\n":                      true,
+		"module m\n\nrequire (\n\tgo.opentelemetry.io/otel v1.47.0 // indirect\n)\n": true,
+		"module m\n\nrequire (\n\tgo.opentelemetry.io/otel/trace v1.47.0\n)\n":       false,
+		"module m\n\nrequire go.opentelemetry.io/otel v0.20.0\n":                     false,
+		"module m\n\n// require go.opentelemetry.io/otel v1.2.0\n":                   false,
+		"module m\n\nreplace go.opentelemetry.io/otel v1.2.0 => ../otel\n":           false,
+	} {
+		if got := modRequires([]byte(mod), otelModule); got != want {
+			t.Errorf("%q: %v, want %v", mod, got, want)
+		}
+	}
+}
