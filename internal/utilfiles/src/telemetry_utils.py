@@ -212,11 +212,16 @@ def _ti_span(name, file, line, attrs=(), record_exc=True, gen=False, values=Fals
 def _open(name, file, line, attrs, record_exc, gen, values):
     if not (_OFF or _ON):
         _configure()
+    if _HOST is not None:
+        return _HOST[1](name, file, line, attrs, record_exc, gen, values)
     tracer = _TRACER
     if _OTM in _modules:
         tracer = _otel_tracer()
     if tracer is None and _SINK is None:
         return _NOOP
+    if not _LINKED and _link():
+        # The program's tracer appeared after an earlier copy's did.
+        return _HOST[1](name, file, line, attrs, record_exc, gen, values)
     parent = _cur.get()
     if parent is not None and parent.__class__ is _Mark:
         _STATS[parent.stat] += 1
@@ -326,6 +331,8 @@ def _ti_loop(name, file, line):
     """Adds a loop event to the current span."""
     if _OFF and _OTM not in _modules:
         return
+    if _HOST is not None:
+        return _HOST[2](name, file, line)
     _event(name, file, line, None)
 
 
@@ -334,6 +341,8 @@ def _ti_tick(name):
     NAME.iterations when the span ends)."""
     if _OFF and _OTM not in _modules:
         return
+    if _HOST is not None:
+        return _HOST[3](name)
     try:
         sp = _cur.get() if _cur is not None else None
         if sp is None or sp.__class__ is _Mark:
@@ -351,6 +360,8 @@ def _ti_var(key, value, file, line):
     """Adds an event with the shape of value (never the value)."""
     if _OFF and _OTM not in _modules:
         return
+    if _HOST is not None:
+        return _HOST[4](key, value, file, line)
     try:
         _event(key, file, line, None if _sensitive(key) else ("shape", _shape(value)))
     except Exception:
@@ -363,6 +374,8 @@ def _ti_val(key, value, file, line):
     opted in."""
     if _OFF and _OTM not in _modules:
         return
+    if _HOST is not None:
+        return _HOST[5](key, value, file, line)
     try:
         _event(key, file, line, None if _sensitive(key) else _value_pair(value))
     except Exception:
@@ -373,6 +386,8 @@ def _ti_mark(key, file, line):
     """Adds an event without value or shape."""
     if _OFF and _OTM not in _modules:
         return
+    if _HOST is not None:
+        return _HOST[6](key, file, line)
     _event(key, file, line, None)
 
 
@@ -385,6 +400,8 @@ def _event(name, file, line, extra):
     except Exception:
         _STATS["errors"] += 1
 
+
+# @@SHARE@@
 
 # @@OTEL@@
 
