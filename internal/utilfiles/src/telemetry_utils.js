@@ -125,7 +125,7 @@ class Span {
   event(name, attrs) {
     if (this.otel) {
       this.otel.addEvent(name, attrs);
-    } else if (this.events !== null && this.events.length >= st.cfg.events) {
+    } else if ((this.events !== null ? this.events.length : 0) >= st.cfg.events) {
       this.droppedEvents++;
       st.stats.events++;
     } else {
