@@ -67,6 +67,7 @@ func read(name string) string {
 // Python returns the content of _telemetry_utils.py.
 func Python() []byte {
 	r := strings.NewReplacer(
+		"# @@ENDING@@\n", read("ending.py"),
 		"# @@SHARE@@\n", read("share.py"),
 		"# @@OTEL@@\n", read("otel.py"),
 		"# @@CONFIG@@\n", read("config.py"),
