@@ -21,6 +21,10 @@ type shape struct {
 	// compound is set when one of those statements opens a block (if,
 	// for, while, with, try, switch...): a one-statement loop is work.
 	compound bool
+	// branches is set when one of those blocks is more than a guard: a
+	// guard (an if whose block only raises or throws) checks the input of
+	// straight-line work and adds no path of work of its own.
+	branches bool
 	// loops is set when one of them is a loop (for, while, do).
 	loops bool
 	// awaits is set when the body awaits something.
@@ -61,6 +65,7 @@ func measure(f *source.File, c *source.Construct) shape {
 	base := -1
 	docstring := c.Lang == source.Python
 	closing := ""
+	var g guard
 	for _, line := range strings.Split(body, "\n") {
 		t := strings.TrimSpace(line)
 		if closing != "" {
@@ -91,17 +96,78 @@ func measure(f *source.File, c *source.Construct) shape {
 			base = indent
 		}
 		if indent != base || strings.ContainsAny(t[:1], ")]}") || continuation(t) {
+			if g.inner(indent > base, indent, t) {
+				s.branches = true
+			}
 			continue
 		}
+		g = guard{}
 		s.statements++
 		for _, w := range compoundWords {
 			if strings.HasPrefix(t, w) && len(t) > len(w) && strings.ContainsAny(t[len(w):len(w)+1], " (:{") {
 				s.compound = true
 				s.loops = s.loops || slices.Contains(loopWords, w)
+				if w != "if" || !g.open(t) {
+					s.branches = true
+				}
 			}
 		}
 	}
 	return s
+}
+
+// guard follows an if statement at a body's own indentation while it may
+// still be a guard: its block holds only raise or throw statements.
+type guard struct {
+	// pending is set from an if that ends its line with a block's opener
+	// until the block is over or shows it is no guard.
+	pending bool
+	// indent is the block's first line's indentation (-1: none seen yet).
+	indent int
+}
+
+// raising matches a statement that raises or throws.
+var raising = regexp.MustCompile(`^(raise|throw)\b`)
+
+// open reads an if statement's line t, and reports whether it is a guard
+// so far: "if x: raise E" and "if (x) throw e" on one line are, and so is
+// an if whose line opens a block (decided by the lines that follow).
+func (g *guard) open(t string) bool {
+	*g = guard{}
+	if strings.Contains(t, ": raise ") || strings.Contains(t, ") throw ") || strings.Contains(t, "{ throw ") {
+		return true
+	}
+	if strings.HasSuffix(t, ":") || strings.HasSuffix(t, "{") {
+		*g = guard{pending: true, indent: -1}
+		return true
+	}
+	return false
+}
+
+// inner reads a line t that does not start a statement at the body's own
+// indentation (deeper says whether it is indented past it), and reports
+// whether it shows the pending if to be no guard: its block does more than
+// raise, or an else follows it.
+func (g *guard) inner(deeper bool, indent int, t string) bool {
+	if !g.pending {
+		return false
+	}
+	if !deeper {
+		// A closing brace, or else, elif, catch and their kind.
+		if strings.HasPrefix(t, "}") && !strings.Contains(t, "else") {
+			return false
+		}
+		g.pending = false
+		return true
+	}
+	if g.indent < 0 {
+		g.indent = indent
+	}
+	if indent > g.indent || raising.MatchString(t) || strings.HasPrefix(t, "}") {
+		return false // a raise's continuation lines, or its block's end
+	}
+	g.pending = false
+	return true
 }
 
 // accessorHead matches a JavaScript getter or setter's head.

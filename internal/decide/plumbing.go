@@ -61,14 +61,16 @@ const moduleScopeFunctions = 8
 // function is bound, which functions are module scopes, and where each
 // name is called.
 type plumbing struct {
-	f       *source.File
-	cs      []source.Construct
-	at      []place
-	bounds  []bound
-	module  []bool // a function that is a module's scope
-	calls   map[string][]int
-	regions []region
-	kids    map[int][]int
+	f      *source.File
+	cs     []source.Construct
+	at     []place
+	bounds []bound
+	module []bool // a function that is a module's scope
+	calls  map[string][]int
+	// assigned maps a name to the names it is assigned to (see aliases).
+	assigned map[string][]string
+	regions  []region
+	kids     map[int][]int
 }
 
 // callName finds a name followed by "(": a call, or a definition's head.
@@ -237,7 +239,11 @@ func (p *plumbing) perIteration(i int) string {
 		return ""
 	}
 	rs := p.iterationRegions()
-	for _, off := range p.callSites(c.Name) {
+	var sites []int
+	for _, n := range p.aliases(c.Name) {
+		sites = append(sites, p.callSites(n)...)
+	}
+	for _, off := range sites {
 		if off >= c.Range.Start && off < c.Range.End {
 			continue // its own head, or recursion
 		}
@@ -252,6 +258,44 @@ func (p *plumbing) perIteration(i int) string {
 		}
 	}
 	return ""
+}
+
+// aliasAssignment matches an assignment at a line's start: the name
+// assigned and the value's text (json's "scanstring = c_scanstring or
+// py_scanstring", "var parse = fastParse || slowParse;").
+var aliasAssignment = regexp.MustCompile(`(?m)^[ \t]*(?:(?:var|let|const)[ \t]+)?([\p{L}_$][\p{L}\p{N}_$.]*)[ \t]*=[ \t]*([^=\n][^\n]*)$`)
+
+// aliases returns name and the names the file assigns it to, directly or
+// through another alias, where the value names the function itself rather
+// than calling it: a call of an alias is a call of the function (a pure
+// Python fallback called through the name its C twin would have had).
+func (p *plumbing) aliases(name string) []string {
+	names := []string{name}
+	if p.assigned == nil {
+		p.assigned = map[string][]string{}
+		for _, m := range aliasAssignment.FindAllSubmatch(p.f.Src, -1) {
+			target := lastName.FindString(string(m[1]))
+			for _, v := range identPattern.FindAllStringIndex(string(m[2]), -1) {
+				value := string(m[2])
+				rest := strings.TrimLeft(value[v[1]:], " \t")
+				if (v[0] > 0 && value[v[0]-1] == '.') || strings.HasPrefix(rest, "(") || strings.HasPrefix(rest, ".") {
+					continue // a call, an attribute, or a property's name
+				}
+				id := value[v[0]:v[1]]
+				if target != "" && target != id {
+					p.assigned[id] = append(p.assigned[id], target)
+				}
+			}
+		}
+	}
+	for k := 0; k < len(names) && len(names) < 8; k++ {
+		for _, a := range p.assigned[names[k]] {
+			if !slices.Contains(names, a) {
+				names = append(names, a)
+			}
+		}
+	}
+	return names
 }
 
 // factory says why function i only builds a function and returns it (a

@@ -271,3 +271,94 @@ func TestPolicyLowOnPythonClosures(t *testing.T) {
 		"function create_app@16": kept,
 	})
 }
+
+// jsGuards has short functions whose only if raises on bad input, on one
+// line and as a block, and one that branches between two kinds of work.
+const jsGuards = `function parse(text) {
+  if (typeof text !== 'string') throw new TypeError('text');
+  const tree = build(text);
+  check(tree);
+  log(tree);
+  return tree;
+}
+
+function parseBlock(text) {
+  if (typeof text !== 'string') {
+    throw new TypeError(
+      'text must be a string');
+  }
+  const tree = build(text);
+  check(tree);
+  return tree;
+}
+
+function choose(text) {
+  if (text) {
+    draw(text);
+  } else {
+    erase();
+  }
+  check(text);
+  log(text);
+  return text;
+}
+`
+
+// TestPolicyLowCountsNoGuardAsBranch: a short function that only checks
+// its input before straight-line work gets no span at the default density,
+// one that chooses between two kinds of work does.
+func TestPolicyLowCountsNoGuardAsBranch(t *testing.T) {
+	low := plan(t, decide.Policy{}, source.JavaScript, jsGuards, builtin.Decide)
+	checkSpans(t, "low", low, map[string]string{
+		"function parse@1":      "5-line function",
+		"function parseBlock@9": "7-line function",
+		"function choose@19":    kept,
+	})
+}
+
+// pyAlias calls its pure Python fallback through the name the C version
+// would have had, once per key of an object.
+const pyAlias = `try:
+    from _speedups import scanstring as c_scanstring
+except ImportError:
+    c_scanstring = None
+
+
+def py_scanstring(s, end, strict=True):
+    chunks = []
+    begin = end - 1
+    while 1:
+        chunk = match(s, end)
+        if chunk is None:
+            raise ValueError(begin)
+        end = chunk.end()
+        chunks.append(chunk.group())
+        if chunk.group() == '"':
+            break
+    return "".join(chunks), end
+
+
+scanstring = c_scanstring or py_scanstring
+
+
+def parse_object(s, end, strict):
+    pairs = []
+    while True:
+        key, end = scanstring(s, end, strict)
+        value, end = scan_value(s, end)
+        pairs.append((key, value))
+        if s[end] == "}":
+            break
+        end += 1
+    return dict(pairs), end
+`
+
+// TestPolicyLowFollowsAliases: a function called in a loop through a name
+// it is assigned to is called once per element.
+func TestPolicyLowFollowsAliases(t *testing.T) {
+	low := plan(t, decide.Policy{}, source.Python, pyAlias, builtin.Decide)
+	checkSpans(t, "low", low, map[string]string{
+		"function py_scanstring@7": "called inside a loop (line 26)",
+		"function parse_object@24": kept,
+	})
+}

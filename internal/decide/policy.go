@@ -210,8 +210,9 @@ func (b budget) functionRule(c *source.Construct, body shape, at place) string {
 		return "one-statement function"
 	}
 	// A short body still does work worth a span when it awaits, or when it
-	// branches or loops among several statements.
-	branchy := body.compound && body.statements >= 3 && body.lines >= 5 && (body.loops || body.statements >= b.branchStatements)
+	// branches or loops among several statements; a guard that raises on
+	// bad input is no branch of work.
+	branchy := body.branches && body.statements >= 3 && body.lines >= 5 && (body.loops || body.statements >= b.branchStatements)
 	if body.lines < b.minLines && !(c.Async && body.awaits) && !branchy {
 		return fmt.Sprintf("%d-line function, under the %d a span needs", body.lines, b.minLines)
 	}

@@ -71,6 +71,15 @@ class Store:
         total = compute(n)
         return total
 
+    def pick(self, n):
+        if n < 0:
+            audit(-n)
+        else:
+            audit(n)
+        notify(n)
+        flush()
+        return compute(n)
+
 for x in range(3):
     pass
 `
@@ -180,10 +189,13 @@ func TestPolicyLowOnPython(t *testing.T) {
 		"variable value@34":    "trimmed (its function records 1 variables already)",
 		"variable env@35":      "trimmed (its function records 1 variables already)",
 		"variable fresh@48":    "trimmed (its function has 2 code lines, under the 20 events need)",
-		"function check@51":    "values=false ticks=false sensitive=false",
-		"variable n@52":        "trimmed (its function has 5 code lines, under the 20 events need)",
-		"variable total@55":    "trimmed (its function has 5 code lines, under the 20 events need)",
-		"loop x@58":            "trimmed (module level: no span of its own to carry the event)",
+		// A guard that raises on bad input is no branch of work; an if
+		// with an else is.
+		"function check@51": "trimmed (5-line function, under the 10 a span needs)",
+		"variable n@52":     "trimmed (its function gets no span)",
+		"variable total@55": "trimmed (its function gets no span)",
+		"function pick@58":  "values=false ticks=false sensitive=false",
+		"loop x@67":         "trimmed (module level: no span of its own to carry the event)",
 	}
 	compare(t, got, want)
 }
@@ -213,7 +225,8 @@ func TestPolicyHighOnPythonWithValues(t *testing.T) {
 		"function check@51": "values=true ticks=false sensitive=false",
 		"variable n@52":     "values=true ticks=false sensitive=false",
 		"variable total@55": "values=true ticks=false sensitive=false",
-		"loop x@58":         "values=false ticks=true sensitive=false",
+		"function pick@58":  "values=true ticks=false sensitive=false",
+		"loop x@67":         "values=false ticks=true sensitive=false",
 	}
 	compare(t, got, want)
 }

@@ -141,9 +141,20 @@ func report(b *testing.B, name string, wall, cpu [][]time.Duration, spans int) {
 	b.ReportMetric(ratio(mc[1], mc[0]), "off/orig-cpu")
 	b.ReportMetric(ratio(mc[2], mc[0]), "file/orig-cpu")
 	b.ReportMetric(float64(spans), "spans/run")
-	b.Logf("%s (median of %d rounds): original %s wall %s CPU; export off %.2f× wall %.2f× CPU; file export %.2f× wall %.2f× CPU (%d spans)",
+	b.Logf("%s (median of %d rounds): original %s wall %s CPU; export off %.2f× wall %.2f× CPU; file export %.2f× wall %.2f× CPU (%d spans; load average %s)",
 		name, len(wall[0]), mw[0].Round(time.Millisecond), mc[0].Round(time.Millisecond),
-		ratio(mw[1], mw[0]), ratio(mc[1], mc[0]), ratio(mw[2], mw[0]), ratio(mc[2], mc[0]), spans)
+		ratio(mw[1], mw[0]), ratio(mc[1], mc[0]), ratio(mw[2], mw[0]), ratio(mc[2], mc[0]), spans, loadAverage())
+}
+
+// loadAverage returns the 1, 5 and 15-minute load averages as the kernel
+// reports them, "unknown" where it does not: the ratios are taken in one
+// run, but how loaded the machine was says how far to trust them.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) >= 3 {
+		return strings.Join(f[:3], " ")
+	}
+	return "unknown"
 }
 
 func median(ds []time.Duration) time.Duration {

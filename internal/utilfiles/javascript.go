@@ -87,6 +87,7 @@ func build(v variant) []byte {
 		"//@@HEADER@@\n", header(v.header),
 		"/*@@REQUIRE@@*/ undefined", v.require,
 		"//@@SHAPE@@\n", read("shape.js"),
+		"//@@SHARE@@\n", read("share.js"),
 		"//@@SAMPLER@@\n", read("sampler.js"),
 		"//@@EXPORTER@@\n", read("exporter.js"),
 		"@@VERSION@@", scopeVersion,

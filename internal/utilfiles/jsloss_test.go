@@ -176,6 +176,32 @@ func TestJSSpanLimitsAndLoopAggregation(t *testing.T) {
 	}
 }
 
+// TestJSEventAndValueLimits: OTEL_SPAN_EVENT_COUNT_LIMIT bounds a span's
+// events, 0 included, with the rest counted, and
+// OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT cuts string values, as in Python.
+func TestJSEventAndValueLimits(t *testing.T) {
+	node := tool(t, "node")
+	p := jsProject(t, "limits.js", source.ModuleCommonJS)
+	for _, limit := range []int{0, 10} {
+		out := filepath.Join(t.TempDir(), "spans.jsonl")
+		got := run(t, p.dir, cleanEnv("TELEMETRY_INJECT_FILE="+out, "OTEL_SPAN_EVENT_COUNT_LIMIT="+strconv.Itoa(limit), "TELEMETRY_INJECT_DEBUG=1"), node, p.prog, "30", "1")
+		by := checkTree(t, decode(t, [][]byte{fileSpans(t, out)}), map[string][]string{"chatty": {""}, "nested": {""}})
+		ch, ne := by["chatty"][0], by["nested"][0]
+		if len(ch.Events) != limit || int(ch.DroppedEvents) != 30-limit || len(ne.Events) != min(limit, 2) {
+			t.Errorf("limit %d: chatty has %d events, %d dropped; nested %d", limit, len(ch.Events), ch.DroppedEvents, len(ne.Events))
+		}
+		if n := debugCounts(t, got.out); n["events_over_limit"] != 30-limit+2-min(limit, 2) {
+			t.Errorf("limit %d: counts %v", limit, n)
+		}
+	}
+	out := filepath.Join(t.TempDir(), "spans.jsonl")
+	run(t, p.dir, cleanEnv("TELEMETRY_INJECT_FILE="+out, "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT=5"), node, p.prog, "2", "1")
+	by := checkTree(t, decode(t, [][]byte{fileSpans(t, out)}), map[string][]string{"chatty": {""}, "nested": {""}})
+	if ch := by["chatty"][0]; ch.Attrs["code.file.path"] != "limit" || ch.EventAttrs[0]["shape"] != "numbe" {
+		t.Errorf("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT=5: attributes %v, events %v", ch.Attrs, ch.EventAttrs)
+	}
+}
+
 // TestJSRequestsStayUnder4MiB exports 30 spans of about 300 KB each:
 // they must arrive in several requests, each under 4 MiB.
 func TestJSRequestsStayUnder4MiB(t *testing.T) {

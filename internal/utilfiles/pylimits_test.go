@@ -91,11 +91,14 @@ func TestPythonAttributeLimit(t *testing.T) {
 }
 
 // TestPythonRateLimitPerSpanName calls one function 100 times at once,
-// twice a second apart, with a budget of 10 spans a second for its name.
+// twice a second apart, with a budget of 10 spans a second for its name,
+// set under either of the names the JavaScript runtime reads too.
 func TestPythonRateLimitPerSpanName(t *testing.T) {
-	spans, _, n := limitsRun(t, "rate", "TELEMETRY_INJECT_SPANS_PER_SECOND=10")
-	if len(spans) < 20 || len(spans) > 35 || n["rate_limited"] != 200-len(spans) || n["dropped"] != n["rate_limited"] {
-		t.Errorf("%d spans exported, counts %v", len(spans), n)
+	for _, name := range []string{"TELEMETRY_INJECT_SPANS_PER_SECOND", "TELEMETRY_INJECT_SPAN_RATE_LIMIT"} {
+		spans, _, n := limitsRun(t, "rate", name+"=10")
+		if len(spans) < 20 || len(spans) > 35 || n["rate_limited"] != 200-len(spans) || n["dropped"] != n["rate_limited"] {
+			t.Errorf("%s=10: %d spans exported, counts %v", name, len(spans), n)
+		}
 	}
 }
 

@@ -24,9 +24,17 @@
 //   - OTEL_BSP_MAX_QUEUE_SIZE (2048), OTEL_BSP_SCHEDULE_DELAY (5000 ms),
 //     OTEL_BSP_MAX_EXPORT_BATCH_SIZE (512), OTEL_SPAN_EVENT_COUNT_LIMIT (128),
 //     OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT (128), OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT
-//     (none), OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG (Python so far).
-//   - TELEMETRY_INJECT_SPANS_PER_SECOND (Python, default 100, 0: no limit):
-//     the spans one span name may record per second.
+//     (none), OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG (always_on,
+//     always_off, traceidratio and their parentbased_ forms).
+//   - TELEMETRY_INJECT_SPANS_PER_SECOND or TELEMETRY_INJECT_SPAN_RATE_LIMIT
+//     (default 100, 0: no limit): the spans one span name may record per
+//     second.
+//
+// The runtime copies in one process (an application's and its libraries',
+// instrumented apart) share one context and one exporter: the first copy
+// to need a context keeps it, and later copies hand their calls to it
+// (Python finds it through sys.modules, JavaScript through a
+// diagnostics_channel named telemetry-inject:context).
 //
 // Before any of these, a program that already uses OpenTelemetry (Python: a
 // real SDK TracerProvider set on opentelemetry.trace; JavaScript: a tracer
@@ -59,6 +67,8 @@ func read(name string) string {
 // Python returns the content of _telemetry_utils.py.
 func Python() []byte {
 	r := strings.NewReplacer(
+		"# @@ENDING@@\n", read("ending.py"),
+		"# @@SHARE@@\n", read("share.py"),
 		"# @@OTEL@@\n", read("otel.py"),
 		"# @@CONFIG@@\n", read("config.py"),
 		"# @@VALUES@@\n", read("values.py"),

@@ -27,9 +27,14 @@ def _configure():
             env = _environ()
             if env.get("OTEL_SDK_DISABLED", "").strip().lower() != "true":
                 url = env.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") or env.get("OTEL_EXPORTER_OTLP_ENDPOINT")
+                if (url or env.get("TELEMETRY_INJECT_FILE")) and _link():
+                    # An earlier copy exports for the whole process.
+                    _ON, _OFF = True, False
+                    return
                 if (url or env.get("TELEMETRY_INJECT_FILE")) and _sampling(env):
                     _limits(env)
-                    _RATE = _env_num(env, "TELEMETRY_INJECT_SPANS_PER_SECOND", 100.0)
+                    _RATE = _env_num(env, "TELEMETRY_INJECT_SPANS_PER_SECOND",
+                                     _env_num(env, "TELEMETRY_INJECT_SPAN_RATE_LIMIT", 100.0))
                     _os = _modules.get("os")
                     if _os is None:
                         import os as _os

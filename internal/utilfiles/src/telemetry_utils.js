@@ -39,9 +39,12 @@ const microtask = typeof queueMicrotask === "function" ? queueMicrotask : (f) =>
 const VERSION = "@@VERSION@@";
 const nodeRequire = /*@@REQUIRE@@*/ undefined;
 
-// mode: 0 not yet configured, 1 nothing of our own, 2 own exporter.
+// mode: 0 not yet configured, 1 nothing of our own, 2 own exporter, 3 the
+// first copy's exporter.
 const st = {
-  mode: 0, exporter: null, cfg: null, als: undefined, types: undefined, cur: null, resetQueued: false,
+  // host: the first copy's functions (see share.js), null when this copy
+  // is the first, undefined until it has looked.
+  mode: 0, exporter: null, cfg: null, als: undefined, types: undefined, cur: null, resetQueued: false, host: undefined, channel: null,
   tracers: new WeakMap(), buckets: new Map(), seen: new WeakSet(), rand: null,
   stats: { exported: 0, dropped: 0, exitDropped: 0, failed: 0, rateLimited: 0, unsampled: 0, events: 0, attrs: 0, errors: 0 },
 };
@@ -122,7 +125,7 @@ class Span {
   event(name, attrs) {
     if (this.otel) {
       this.otel.addEvent(name, attrs);
-    } else if (this.events !== null && this.events.length >= st.cfg.events) {
+    } else if ((this.events !== null ? this.events.length : 0) >= st.cfg.events) {
       this.droppedEvents++;
       st.stats.events++;
     } else {
@@ -150,6 +153,11 @@ function configure() {
   st.cfg = settings(e);
   if (String(e.OTEL_SDK_DISABLED || "").trim().toLowerCase() === "true" || st.cfg.ratio === 0) return;
   if (e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || e.OTEL_EXPORTER_OTLP_ENDPOINT || e.TELEMETRY_INJECT_FILE) {
+    link();
+    if (st.host !== null) {
+      st.mode = 3;
+      return;
+    }
     st.exporter = new Exporter(e); // eslint-disable-line no-use-before-define
     st.mode = 2;
   }
@@ -236,6 +244,7 @@ function finish(s) {
 
 function tiEnter(name, file, line, attrs, values) {
   if (st.mode === 1 && G[OTEL_API] === undefined) return null;
+  if (st.host !== null && peer() !== null) return st.host.enter(name, file, line, attrs, values);
   const s = start(name, file, line, attrs, values);
   if (s !== null) {
     // The stack is balanced by the time the job ends, except for a
@@ -253,6 +262,7 @@ function tiEnter(name, file, line, attrs, values) {
 
 function tiExit(s) {
   if (s === null || s === undefined) return;
+  if (st.host) return st.host.exit(s);
   // Only a span that is still current gives way, to the nearest enclosing
   // span still running: a generator finishing after its consumer moved on
   // must not bring back a parent, nor leave an ended one current.
@@ -265,7 +275,9 @@ function tiExit(s) {
 }
 
 function tiFail(s, err) {
-  if (s === null || s === undefined || !s.sampled) return;
+  if (s === null || s === undefined) return;
+  if (st.host) return st.host.fail(s, err);
+  if (!s.sampled) return;
   try {
     const t = typeof err;
     const obj = err !== null && (t === "object" || t === "function");
@@ -292,6 +304,7 @@ function settle(s, p) {
 
 function tiRun(name, file, line, attrs, fn, values) {
   if (st.mode === 1 && G[OTEL_API] === undefined) return fn();
+  if (st.host !== null && peer() !== null) return st.host.run(name, file, line, attrs, fn, values);
   const s = start(name, file, line, attrs, values);
   if (s === null) return fn();
   const prev = st.cur, a = st.als;
@@ -335,6 +348,7 @@ function addEvent(s, name, file, line, key, v) {
 
 function tiLoop(event, file, line) {
   if (st.mode === 1 && G[OTEL_API] === undefined) return;
+  if (st.host) return st.host.loop(event, file, line);
   const s = current();
   if (s === null || !s.sampled) return;
   // A loop entered again within the same span (an inner loop) is counted,
@@ -347,6 +361,7 @@ function tiLoop(event, file, line) {
 
 function tiTick(event) {
   if (st.mode === 1 && G[OTEL_API] === undefined) return;
+  if (st.host) return st.host.tick(event);
   const s = current();
   if (s === null || !s.sampled) return;
   const c = s.counts || (s.counts = new Map());
@@ -356,6 +371,7 @@ function tiTick(event) {
 
 function tiVar(key, val, file, line) {
   if (st.mode === 1 && G[OTEL_API] === undefined) return;
+  if (st.host) return st.host.v(key, val, file, line);
   const s = current();
   if (s === null || !s.sampled) return;
   if (sensitive(key)) addEvent(s, key, file, line, "", undefined);
@@ -364,6 +380,7 @@ function tiVar(key, val, file, line) {
 
 function tiVal(key, val, file, line) {
   if (st.mode === 1 && G[OTEL_API] === undefined) return;
+  if (st.host) return st.host.val(key, val, file, line);
   const s = current();
   if (s === null || !s.sampled) return;
   if (sensitive(key)) addEvent(s, key, file, line, "", undefined);
@@ -372,11 +389,14 @@ function tiVal(key, val, file, line) {
 
 function tiMark(key, file, line) {
   if (st.mode === 1 && G[OTEL_API] === undefined) return;
+  if (st.host) return st.host.mark(key, file, line);
   const s = current();
   if (s !== null && s.sampled) addEvent(s, key, file, line, "", undefined);
 }
 
 //@@SHAPE@@
+
+//@@SHARE@@
 
 //@@SAMPLER@@
 

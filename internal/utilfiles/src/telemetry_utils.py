@@ -212,11 +212,16 @@ def _ti_span(name, file, line, attrs=(), record_exc=True, gen=False, values=Fals
 def _open(name, file, line, attrs, record_exc, gen, values):
     if not (_OFF or _ON):
         _configure()
+    if _HOST is not None:
+        return _HOST[1](name, file, line, attrs, record_exc, gen, values)
     tracer = _TRACER
     if _OTM in _modules:
         tracer = _otel_tracer()
     if tracer is None and _SINK is None:
         return _NOOP
+    if not _LINKED and _link():
+        # The program's tracer appeared after an earlier copy's did.
+        return _HOST[1](name, file, line, attrs, record_exc, gen, values)
     parent = _cur.get()
     if parent is not None and parent.__class__ is _Mark:
         _STATS[parent.stat] += 1
@@ -279,53 +284,12 @@ def _open(name, file, line, attrs, record_exc, gen, values):
     return sp
 
 
-def _exit_slow(sp, t, v, tb):
-    """Ends a span that failed, counted iterations or belongs to the
-    program's OpenTelemetry tracer."""
-    try:
-        if sp.otel_tok is not None:
-            _modules["opentelemetry.context"].detach(sp.otel_tok)
-            sp.otel_tok = sp.otel_ctx = None
-        if t is not None and sp.record:
-            _failed(sp, t, v, tb)
-    finally:
-        _end(sp)
-
-
-def _end(sp):
-    if sp.counts:
-        for k, n in sp.counts.items():
-            if sp.otel is not None:
-                sp.otel.set_attribute(k + ".iterations", n)
-            else:
-                if sp.attrs is None:
-                    sp.attrs = {}
-                sp.attrs[k + ".iterations"] = n
-    if sp.otel is not None:
-        sp.otel.end()
-        return
-    if sp.pgen != _PGEN:
-        return
-    sp.end = _time_ns()
-    sp.parent = None
-    _SINK.queue.append(sp)
-    _SINK.added()
-    if _CHILD and sp.local_root:
-        _flush_child()
-
-
-def _flush_child():
-    # A worker process may end without atexit (os._exit, a pool worker
-    # terminated once its results are in): what it did is written before
-    # the result leaves its local root span.
-    sink = _SINK
-    sink.flush(_mono() + int(sink.exit_timeout * 1e9))
-
-
 def _ti_loop(name, file, line):
     """Adds a loop event to the current span."""
     if _OFF and _OTM not in _modules:
         return
+    if _HOST is not None:
+        return _HOST[2](name, file, line)
     _event(name, file, line, None)
 
 
@@ -334,6 +298,8 @@ def _ti_tick(name):
     NAME.iterations when the span ends)."""
     if _OFF and _OTM not in _modules:
         return
+    if _HOST is not None:
+        return _HOST[3](name)
     try:
         sp = _cur.get() if _cur is not None else None
         if sp is None or sp.__class__ is _Mark:
@@ -351,6 +317,8 @@ def _ti_var(key, value, file, line):
     """Adds an event with the shape of value (never the value)."""
     if _OFF and _OTM not in _modules:
         return
+    if _HOST is not None:
+        return _HOST[4](key, value, file, line)
     try:
         _event(key, file, line, None if _sensitive(key) else ("shape", _shape(value)))
     except Exception:
@@ -363,6 +331,8 @@ def _ti_val(key, value, file, line):
     opted in."""
     if _OFF and _OTM not in _modules:
         return
+    if _HOST is not None:
+        return _HOST[5](key, value, file, line)
     try:
         _event(key, file, line, None if _sensitive(key) else _value_pair(value))
     except Exception:
@@ -373,6 +343,8 @@ def _ti_mark(key, file, line):
     """Adds an event without value or shape."""
     if _OFF and _OTM not in _modules:
         return
+    if _HOST is not None:
+        return _HOST[6](key, file, line)
     _event(key, file, line, None)
 
 
@@ -385,6 +357,10 @@ def _event(name, file, line, extra):
     except Exception:
         _STATS["errors"] += 1
 
+
+# @@ENDING@@
+
+# @@SHARE@@
 
 # @@OTEL@@
 
