@@ -225,11 +225,40 @@ func (r *run) removeRuntimes(ctx context.Context) {
 			continue
 		} else if _, err := layout.UnshipRuntime(abs); err != nil {
 			r.keep(rel, fmt.Sprintf("deleted, but taking it out of what npm publishes failed: %v", err))
+		} else if err := removeByteCode(abs); err != nil {
+			r.keep(rel, fmt.Sprintf("deleted, but its compiled copy stays: %v", err))
 		}
 		r.mu.Lock()
 		r.runtimes[rel] = true
 		r.mu.Unlock()
 	}
+}
+
+// removeByteCode deletes what Python compiled from the runtime file at
+// abs (__pycache__/_telemetry_utils.cpython-311.pyc and the like), and the
+// __pycache__ folder when nothing else is left in it: running the
+// instrumented project wrote them, and a project given back byte for byte
+// has none of the runtime's. A compiled copy of a project's own module is
+// left alone: Python recompiles it from the restored source.
+func removeByteCode(abs string) error {
+	stem, ok := strings.CutSuffix(filepath.Base(abs), ".py")
+	if !ok {
+		return nil
+	}
+	cache := filepath.Join(filepath.Dir(abs), "__pycache__")
+	compiled, err := filepath.Glob(filepath.Join(cache, stem+".*.pyc"))
+	if err != nil || len(compiled) == 0 {
+		return err
+	}
+	for _, c := range compiled {
+		if err := os.Remove(c); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	if left, err := os.ReadDir(cache); err == nil && len(left) == 0 {
+		return os.Remove(cache)
+	}
+	return nil
 }
 
 // unstamped recognises a runtime file written before files carried the
