@@ -28,6 +28,13 @@ func widerPythonCorpus() []project {
 			"test/test_defer.py", "test/test_defgen.py", "test/test_task.py", "test/test_cooperator.py",
 			"test/test_monkey.py", "test/test_context.py", "test/test_log.py", "test/test_reflect.py",
 			"python/test", "logger/test"}, 3*time.Minute),
+		// numpy's Python layer: array_function_dispatch wraps most public
+		// functions and checks that a dispatcher's signature matches the
+		// implementation's; test_overrides tests that protocol, the
+		// others the functions it wraps.
+		debianPackage("debian:numpy", "python3-numpy", "numpy", []string{
+			"core/tests/test_overrides.py", "core/tests/test_numeric.py", "lib/tests/test_function_base.py",
+			"lib/tests/test_shape_base.py", "lib/tests/test_index_tricks.py", "lib/tests/test_arraypad.py"}, 3*time.Minute),
 		// pyfakefs patches every module that imported os, io, shutil or
 		// pathlib, by walking sys.modules and the modules' globals: names
 		// a module gained show up there.
