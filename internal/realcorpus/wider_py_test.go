@@ -67,13 +67,13 @@ func widerPythonCorpus() []project {
 	// is the pure-Python io that test_memoryio, test_fileio and test_file
 	// run next to the C one; tracemalloc reads the frames and line numbers
 	// of allocations; lzma, bz2 and hashlib are Python layers over C;
-	// xmlrpc marshals by type and dispatches by name; poplib talks to a
-	// server on 127.0.0.1; cProfile, platform and webbrowser run as
-	// scripts too. Debian's libpython3.11-testsuite has no test_tomllib,
-	// test_sqlite3 or test_tty, ctypes' tests do not load from a copy,
-	// and ntpath is imported before PYTHONPATH is read.
+	// poplib talks to a server on 127.0.0.1; cProfile, platform and
+	// webbrowser run as scripts too. Debian's libpython3.11-testsuite has
+	// no test_tomllib, test_sqlite3 or test_tty, ctypes' tests do not load
+	// from a copy, ntpath is imported before PYTHONPATH is read, and
+	// test_xmlrpc takes half a minute a run.
 	for _, m := range strings.Fields("pickletools tracemalloc lzma bz2 hashlib platform " +
-		"xmlrpc webbrowser sysconfig crypt sndhdr pty poplib") {
+		"webbrowser sysconfig crypt sndhdr pty poplib") {
 		ps = append(ps, stdlibModule(m, []string{"test_" + m}, 2*time.Minute))
 	}
 	for _, m := range []struct{ module, tests string }{
