@@ -35,6 +35,16 @@ func widerPythonCorpus() []project {
 		debianPackage("debian:numpy", "python3-numpy", "numpy", []string{
 			"core/tests/test_overrides.py", "core/tests/test_numeric.py", "lib/tests/test_function_base.py",
 			"lib/tests/test_shape_base.py", "lib/tests/test_index_tricks.py", "lib/tests/test_arraypad.py"}, 3*time.Minute),
+		// zope.interface: a C extension with a pure-Python fallback,
+		// interfaces built by a metaclass from class bodies, @implementer
+		// and adapter registries keyed by declarations, and verification
+		// that reads methods' signatures.
+		debianPackage("debian:zope.interface", "python3-zope.interface", "zope/interface",
+			[]string{"tests", "common/tests"}, 2*time.Minute),
+		// zope.component: the component architecture on top of it, with
+		// hooks that swap the site manager and adapter lookup by
+		// decorators (@adapter, @implementer) on classes and functions.
+		debianPackage("debian:zope.component", "python3-zope.component", "zope/component", []string{"tests"}, 2*time.Minute),
 		// pyfakefs patches every module that imported os, io, shutil or
 		// pathlib, by walking sys.modules and the modules' globals: names
 		// a module gained show up there.
