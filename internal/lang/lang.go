@@ -113,6 +113,13 @@ type Language struct {
 	// .npmignore when they would leave it out (see layout.ShipRuntime).
 	NPMPublished bool
 
+	// Compiled lists the files running the program derived from the
+	// runtime file at abs (Python's __pycache__ byte code). --remove
+	// deletes them with the runtime, and their folder when that leaves it
+	// empty, so a project that was run comes back byte for byte; nil for
+	// a language that leaves nothing beside its sources.
+	Compiled func(abs string) ([]string, error)
+
 	// Declarations are the file-name suffixes, in lower case, of files
 	// that only declare types (TypeScript's .d.ts): the scan skips them.
 	Declarations []string

@@ -226,11 +226,45 @@ func (r *run) removeRuntimes(ctx context.Context) {
 			if _, err := layout.UnshipRuntime(abs); err != nil {
 				r.keep(rel, fmt.Sprintf("deleted, but taking it out of what npm publishes failed: %v", err))
 			}
+		} else if err := removeCompiled(owner[path.Base(rel)], abs); err != nil {
+			r.keep(rel, fmt.Sprintf("deleted, but its compiled copy stays: %v", err))
 		}
 		r.mu.Lock()
 		r.runtimes[rel] = true
 		r.mu.Unlock()
 	}
+}
+
+// removeCompiled deletes what running the instrumented project derived
+// from the runtime file at abs (see lang.Language.Compiled), and a folder
+// of theirs that this leaves empty: a project given back byte for byte has
+// none of the runtime's. What was derived from the project's own files is
+// left alone: the toolchain rebuilds it from the restored sources.
+func removeCompiled(l *lang.Language, abs string) error {
+	if l.Compiled == nil {
+		return nil
+	}
+	compiled, err := l.Compiled(abs)
+	if err != nil {
+		return err
+	}
+	folders := map[string]bool{}
+	for _, c := range compiled {
+		if err := os.Remove(c); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		if dir := filepath.Dir(c); dir != filepath.Dir(abs) {
+			folders[dir] = true
+		}
+	}
+	for dir := range folders {
+		if left, err := os.ReadDir(dir); err == nil && len(left) == 0 {
+			if err := os.Remove(dir); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // unstamped recognises a runtime file written before files carried the

@@ -276,3 +276,43 @@ func TestRemoveFindsATypeScriptRuntimeBelowFilesWithoutConstructs(t *testing.T) 
 		t.Fatal("lib/a.ts not restored")
 	}
 }
+
+// Running an instrumented project compiles the runtime into __pycache__;
+// --remove takes that out with the runtime (and the folder it alone was
+// in), and leaves the project's own compiled modules.
+func TestRemoveDeletesTheRuntimesByteCode(t *testing.T) {
+	root, fs := instrumented(t, map[string]string{"a.py": "def one\n", "pkg/b.py": "def two\n"})
+	cached := map[string]string{
+		"__pycache__/_telemetry_utils.cpython-311.pyc":       "runtime",
+		"__pycache__/_telemetry_utils.cpython-311.opt-1.pyc": "runtime",
+		"__pycache__/a.cpython-311.pyc":                      "own",
+		"pkg/__pycache__/_telemetry_utils.cpython-312.pyc":   "runtime",
+	}
+	for rel, body := range cached {
+		p := filepath.Join(root, rel)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	opts := options(root, fs)
+	// What the language says running the project derived from its runtime
+	// (Python's answer, which its own package tests against real python3).
+	opts.Languages[source.Python].Compiled = func(abs string) ([]string, error) {
+		stem := strings.TrimSuffix(filepath.Base(abs), ".py")
+		return filepath.Glob(filepath.Join(filepath.Dir(abs), "__pycache__", stem+".*.pyc"))
+	}
+	if _, err := Remove(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	for rel, body := range cached {
+		if want := body == "own"; runtimeExists(root, rel) != want {
+			t.Errorf("%s exists = %v after --remove, want %v", rel, !want, want)
+		}
+	}
+	if runtimeExists(root, "pkg/__pycache__") {
+		t.Error("pkg/__pycache__, which held only the runtime's byte-code, is still there")
+	}
+}

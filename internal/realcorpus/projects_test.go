@@ -67,7 +67,8 @@ func corpusProjects(ctx context.Context) []project {
 	} {
 		ps = append(ps, stdlibModule(m.module, strings.Fields(m.tests), 3*time.Minute))
 	}
-	ps = append(ps, goProjects()...) // Go modules: golang_test.go
+	ps = append(ps, widerPythonCorpus()...) // wider_py_test.go
+	ps = append(ps, goProjects()...)        // Go modules: golang_test.go
 	npm := newNPMInstaller(ctx)
 	ps = append(ps, widerCorpus(npm)...)
 	return append(ps,

@@ -42,7 +42,9 @@ func pythonEnv(path string) []string {
 
 // debianPackage is a Debian Python package whose tests ship inside it: the
 // package folder is copied, instrumented whole, and its tests under
-// testPaths (relative to the package) are run with pytest.
+// testPaths (relative to the package) are run with pytest. A package of a
+// namespace package is named by its path ("zope/interface"): see
+// namespaceFirst.
 func debianPackage(name, deb, pkg string, testPaths []string, timeout time.Duration) project {
 	return project{
 		name: name,
@@ -52,6 +54,9 @@ func debianPackage(name, deb, pkg string, testPaths []string, timeout time.Durat
 			root := filepath.Join(site, pkg)
 			if err := copyTree(filepath.Join(distPackages, pkg), root); err != nil {
 				return suite{}, fmt.Errorf("copying %s: %w", pkg, err)
+			}
+			if err := namespaceFirst(site, pkg); err != nil {
+				return suite{}, err
 			}
 			junit := filepath.Join(work, "junit.xml")
 			args := []string{"-m", "pytest", "-p", "no:cacheprovider", "-q", "-o", "addopts=",
@@ -73,11 +78,39 @@ func debianPackage(name, deb, pkg string, testPaths []string, timeout time.Durat
 					return runJUnit(ctx, c, junit)
 				},
 				loaded: func(ctx context.Context, instrumented bool) error {
-					return checkImported(ctx, site, pkg, filepath.Join(root, "__init__.py"), false)
+					return checkImported(ctx, site, strings.ReplaceAll(pkg, "/", "."), filepath.Join(root, "__init__.py"), false)
 				},
 			}, nil
 		},
 	}
+}
+
+// namespaceFirst makes the copy of pkg under site the one imported when
+// pkg sits in a namespace package. Debian declares namespaces such as zope
+// in -nspkg.pth files, which create the namespace module at start-up with
+// only dist-packages' folder in its __path__, so the copy's folder on
+// PYTHONPATH is never searched; a sitecustomize.py beside the copy (run at
+// start-up after the .pth files, in place of Debian's, which only installs
+// apport's hook) puts its folder first. The namespace's __init__.py is
+// copied too, uninstrumented, so that pytest names the test modules
+// zope.interface.tests... as in dist-packages, not interface.tests...
+func namespaceFirst(site, pkg string) error {
+	ns := filepath.Dir(pkg)
+	if ns == "." {
+		return nil
+	}
+	if filepath.Dir(ns) != "." {
+		return fmt.Errorf("%s: only one level of namespace is supported", pkg)
+	}
+	init, err := os.ReadFile(filepath.Join(distPackages, ns, "__init__.py"))
+	if err != nil {
+		return fmt.Errorf("the namespace %s has no __init__.py to copy: %w", ns, err)
+	}
+	if err := os.WriteFile(filepath.Join(site, ns, "__init__.py"), init, 0o644); err != nil {
+		return err
+	}
+	hook := fmt.Sprintf("import %[1]s\n%[1]s.__path__.insert(0, %[2]q)\n", ns, filepath.Join(site, ns))
+	return os.WriteFile(filepath.Join(site, "sitecustomize.py"), []byte(hook), 0o644)
 }
 
 // stdlibModule is a pure-Python stdlib module (a file or a package) copied

@@ -2,6 +2,7 @@ package python
 
 import (
 	"path"
+	"path/filepath"
 	"strings"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/lang"
@@ -47,4 +48,15 @@ func placeFile(tree layout.FS, file string) layout.Placement {
 		RuntimePath: path.Join(top, runtimeFile),
 		Spec:        strings.Repeat(".", depth+1) + lang.RuntimeModule,
 	}
+}
+
+// compiledRuntime lists the byte code Python wrote for the runtime file at
+// abs (__pycache__/_telemetry_utils.cpython-311.pyc and the like, one per
+// interpreter and optimisation level that ran the project).
+func compiledRuntime(abs string) ([]string, error) {
+	stem, ok := strings.CutSuffix(filepath.Base(abs), ".py")
+	if !ok {
+		return nil, nil
+	}
+	return filepath.Glob(filepath.Join(filepath.Dir(abs), "__pycache__", stem+".*.pyc"))
 }

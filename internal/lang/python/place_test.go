@@ -1,6 +1,10 @@
 package python
 
 import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/layout"
@@ -41,4 +45,44 @@ func TestPlaceFollowsThePackages(t *testing.T) {
 // at is the placement of a runtime file at rt, imported by spec.
 func at(rt, spec, content string) layout.Placement {
 	return layout.Placement{RuntimePath: rt, Spec: spec, Content: content}
+}
+
+// TestCompiledRuntimeIsWhatPythonWrote: after python3 imports the runtime
+// (plainly and at -O), Compiled names exactly the byte code it wrote for
+// the runtime, not the program's own.
+func TestCompiledRuntimeIsWhatPythonWrote(t *testing.T) {
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 is not on PATH")
+	}
+	dir := t.TempDir()
+	runtime := filepath.Join(dir, runtimeFile)
+	for name, body := range map[string]string{runtimeFile: "X = 1\n", "app.py": "import _telemetry_utils\n"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, flags := range [][]string{{"-c", "import app"}, {"-O", "-c", "import app"}} {
+		cmd := exec.Command(py, flags...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "PYTHONDONTWRITEBYTECODE=", "PYTHONPYCACHEPREFIX=")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("python3 %v: %v\n%s", flags, err, out)
+		}
+	}
+	got, err := compiledRuntime(runtime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 {
+		t.Fatalf("Compiled = %v, want the runtime's two .pyc files (plain and -O)", got)
+	}
+	for _, p := range got {
+		if base := filepath.Base(p); !strings.HasPrefix(base, "_telemetry_utils.") || filepath.Base(filepath.Dir(p)) != "__pycache__" {
+			t.Errorf("Compiled lists %s, which is not the runtime's byte code", p)
+		}
+	}
+	if none, _ := compiledRuntime(filepath.Join(dir, "app.js")); len(none) != 0 {
+		t.Errorf("Compiled of a non-Python file = %v, want nothing", none)
+	}
 }

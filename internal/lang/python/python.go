@@ -99,6 +99,7 @@ func New(opts Options) lang.Language {
 		RuntimeBodies:   [][]byte{runtime},
 		LineComment:     "#",
 		Place:           place(string(runtime)),
+		Compiled:        compiledRuntime,
 		Find:            l.find,
 		Render:          l.render,
 		Import:          l.importEdit,

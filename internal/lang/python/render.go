@@ -3,6 +3,7 @@ package python
 import (
 	"bytes"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -177,7 +178,34 @@ func (l *language) importEdit(f *source.File, spec string) inject.Edit {
 	l.spans.forget(f)
 	code := "from " + spec + " import " + runtimeNames
 	at := importOffset(f.Src)
+	if spec == runtimeModule && scriptGuard.Match(f.Src) {
+		code = strings.Join(scriptImport(), Marker+eolAt(f.Src, at))
+	}
 	return lineAfter(f.Src, at, "", code, seqImport)
+}
+
+// runtimeModule is the runtime's module name, which a module in the
+// runtime's own folder imports absolutely.
+const runtimeModule = "_telemetry_utils"
+
+// scriptGuard finds a module-level `if __name__ == "__main__":`: the
+// module also runs as a script.
+var scriptGuard = regexp.MustCompile(`(?m)^if\s+__name__\s*==\s*['"]__main__['"]\s*:`)
+
+// scriptImport is the runtime import of a module in the runtime's folder
+// that also runs as a script, one line each. A script run with python -I
+// or -P (or PYTHONSAFEPATH) has its own folder off sys.path, so the
+// runtime beside it cannot be imported; the script then runs as before
+// with no telemetry, as a JavaScript browser script does. Only the
+// runtime's absence is caught: any other error, raised inside the runtime
+// or by an import it makes, propagates. The except clause unbinds _ti_e.
+func scriptImport() []string {
+	return []string{
+		"try: from " + runtimeModule + " import " + runtimeNames,
+		"except ModuleNotFoundError as _ti_e:",
+		`    if _ti_e.name != "` + runtimeModule + `": raise`,
+		`    _ti_span = lambda *a, **k: __import__("contextlib").nullcontext(); _ti_loop = _ti_tick = _ti_var = _ti_val = _ti_mark = lambda *a, **k: None`,
+	}
 }
 
 func pyBool(b bool) string {

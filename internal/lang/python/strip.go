@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/lang/treesitter"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
@@ -136,6 +137,11 @@ func (s *stripper) visit(n *node, penc string) {
 			s.cutStatement(n)
 			return
 		}
+	case "try_statement":
+		if s.isOurScriptImport(n) {
+			s.cutStatement(n)
+			return
+		}
 	case "with_statement":
 		if unit, body, ok := s.ourWith(n, penc); ok {
 			s.visit(body, penc+unit)
@@ -168,6 +174,26 @@ func (s *stripper) isOurImport(n *node) bool {
 		names++
 	}
 	return names > 0
+}
+
+// isOurScriptImport reports whether a try statement is the import of a
+// module that also runs as a script (scriptImport): the same tokens, less
+// what black changes (it puts each statement on a line of its own, the
+// import's names in parentheses with a trailing comma, and moves or drops
+// marker comments).
+func (s *stripper) isOurScriptImport(n *node) bool {
+	return squeeze(s.text(n)) == squeeze(strings.Join(scriptImport(), "\n"))
+}
+
+// squeeze drops every marker comment, whitespace character, parenthesis,
+// comma and semicolon.
+func squeeze(code string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) || strings.ContainsRune("(),;", r) {
+			return -1
+		}
+		return r
+	}, strings.ReplaceAll(code, markerComment, ""))
 }
 
 // ourCall takes out an expression statement that calls one of the
