@@ -2,6 +2,7 @@ package bench
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/prompt"
@@ -53,7 +54,7 @@ func (b *bencher) peerScenarios(want func(string) bool) {
 		cfg := SimConfig{RPM: 600, TPM: 1_000_000, Window: time.Minute, Seed: b.seed, Median: ps.burstMedian}
 		rows := b.peerRun(peerRun{name: "(p) burst fits the bucket", cfg: cfg, n: ps.burstN, model: "gpt-4o-mini", prov: "openai",
 			told:   cookbookOptions{RPM: 600, TPM: 1_000_000, Pause: ps.pause, Timeout: ps.peerTimeout, MaxAttempts: 5},
-			cliArg: [][]string{nil, {"--rpm", "600", "--tpm", "1000000"}}}, ps)
+			cliArg: [][]string{nil, {"--no-group"}, {"--no-group", "--rpm", "600", "--tpm", "1000000"}}}, ps)
 		b.judgeBurst(rows)
 		b.addAll(rows)
 	}
@@ -100,7 +101,7 @@ func (b *bencher) peerRun(pr peerRun, ps peerScale) []Row {
 		sim.Close()
 		runner := "telemetry-inject"
 		if len(args) > 0 {
-			runner = "ti " + args[0] + " " + args[1]
+			runner = "ti " + strings.Join(args, " ")
 		}
 		row := b.simRow(pr, runner, sim, res.Wall)
 		row.OK, row.Failed = res.Decided, pr.n-res.Decided
