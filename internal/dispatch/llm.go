@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -149,24 +147,10 @@ func (d *LLM) Decide(ctx context.Context, jobs []pipeline.Job, done func(int, pi
 
 // viaEngine sends the requests through the engine and settles each one as
 // its result arrives.
-//
-// warm says the requests share a prefix the provider caches: one request
-// then goes alone, as each host's probe, and the rest follow its answer,
-// reading the prefix it wrote. Requests sent together before any answer
-// all miss the cache (and at Anthropic each pays to write it). The probe
-// is the engine's: the one round trip checks the key, model and URL,
-// brings the first rate-limit headers and warms the cache at once.
+// warm says the requests share a prefix the provider caches (see
+// probeFirst).
 func (d *LLM) viaEngine(ctx context.Context, reqs []*Request, done func(int, pipeline.Decided), mu *sync.Mutex, warm bool) {
 	opts := d.Engine
-	if warm {
-		opts.Hosts = slices.Clone(opts.Hosts)
-		if len(opts.Hosts) == 0 {
-			opts.Hosts = []engine.HostLimits{{}}
-		}
-		for i := range opts.Hosts {
-			opts.Hosts[i].Probe = 1
-		}
-	}
 	opts.EstimateTokens = func(r *Request) int { return r.req.EstimatedTokens }
 	if d.InputOnlyTokenLimit {
 		opts.EstimateTokens = func(r *Request) int { return r.req.EstimatedTokens - r.req.MaxTokens }
@@ -177,14 +161,7 @@ func (d *LLM) viaEngine(ctx context.Context, reqs []*Request, done func(int, pip
 	opts.Group = func(r *Request) string { return r.file }
 	opts.Priority = func(r *Request) int { return r.req.EstimatedTokens }
 	if warm {
-		// The first request is the probe arrange chose.
-		probe := reqs[0]
-		opts.Priority = func(r *Request) int {
-			if r == probe {
-				return math.MaxInt
-			}
-			return r.req.EstimatedTokens
-		}
+		probeFirst(&opts, reqs[0])
 	}
 	// The run stops, rather than falling back construct by construct,
 	// when the provider rejects the key or cannot be reached at all: either

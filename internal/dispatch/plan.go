@@ -3,11 +3,14 @@ package dispatch
 import (
 	"context"
 	"fmt"
+	"math"
+	"slices"
 	"strconv"
 	"sync"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/cache"
 	"github.com/telemetry-inject/telemetry-inject/internal/decide"
+	"github.com/telemetry-inject/telemetry-inject/internal/engine"
 	"github.com/telemetry-inject/telemetry-inject/internal/llm"
 	"github.com/telemetry-inject/telemetry-inject/internal/pipeline"
 	"github.com/telemetry-inject/telemetry-inject/internal/prompt"
@@ -165,6 +168,29 @@ func (d *LLM) arrange(pending []*Request) (out []*Request, warm bool) {
 	first := pending[0]
 	out = append(out, d.group(first.members[:probeMembers], first.pad), d.group(first.members[probeMembers:], first.pad))
 	return append(out, pending[1:]...), warm
+}
+
+// probeFirst makes probe, alone, each host's probe in a run whose
+// requests share a prefix the provider caches: the rest follow its
+// answer, reading the prefix it wrote, where requests sent together
+// before any answer would all miss the cache (and at Anthropic each pay
+// to write it). The one round trip checks the key, model and URL, brings
+// the first rate-limit headers and warms the cache at once.
+func probeFirst(opts *engine.Options[*Request, llm.Answer], probe *Request) {
+	opts.Hosts = slices.Clone(opts.Hosts)
+	if len(opts.Hosts) == 0 {
+		opts.Hosts = []engine.HostLimits{{}}
+	}
+	for i := range opts.Hosts {
+		opts.Hosts[i].Probe = 1
+	}
+	prio := opts.Priority
+	opts.Priority = func(r *Request) int {
+		if r == probe {
+			return math.MaxInt
+		}
+		return prio(r)
+	}
 }
 
 // cachedPrefix reports whether the provider caches req's prefix (schema
