@@ -2,6 +2,7 @@ package bench
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/prompt"
@@ -53,23 +54,28 @@ func (b *bencher) peerScenarios(want func(string) bool) {
 		cfg := SimConfig{RPM: 600, TPM: 1_000_000, Window: time.Minute, Seed: b.seed, Median: ps.burstMedian}
 		rows := b.peerRun(peerRun{name: "(p) burst fits the bucket", cfg: cfg, n: ps.burstN, model: "gpt-4o-mini", prov: "openai",
 			told:   cookbookOptions{RPM: 600, TPM: 1_000_000, Pause: ps.pause, Timeout: ps.peerTimeout, MaxAttempts: 5},
-			cliArg: [][]string{nil, {"--rpm", "600", "--tpm", "1000000"}}}, ps)
+			cliArg: [][]string{nil, {"--no-group"}, {"--no-group", "--rpm", "600", "--tpm", "1000000"}}}, ps)
 		b.judgeBurst(rows)
 		b.addAll(rows)
 	}
+	// (q) and (s) are judged on one request per construct (--no-group):
+	// that is the job the issue sized as token-bound, at the peers' own
+	// cost. Grouped (the default), the same job needs about a fifth of
+	// the tokens and fits the bucket, which (p) measures; its row here is
+	// for contrast.
 	if want("q") && ps.boundN > 0 {
 		tpm := ps.boundN * perRequestTokens() * 2 / 3
 		cfg := SimConfig{RPM: 10_000, TPM: tpm, Window: time.Minute, Seed: b.seed, Median: ps.boundMedian}
 		rows := b.peerRun(peerRun{name: "(q) token-bound", cfg: cfg, n: ps.boundN, model: "gpt-4o-mini", prov: "openai",
 			told:   cookbookOptions{RPM: 10_000, TPM: tpm, Pause: ps.pause, Timeout: ps.peerTimeout, MaxAttempts: 5},
-			cliArg: [][]string{nil}}, ps)
+			cliArg: [][]string{{"--no-group"}, nil}}, ps)
 		judgeBound(&rows[0], 0.97, 1)
 		b.addAll(rows)
 		if want("s") {
 			cfg.Fail500, cfg.Malformed, cfg.Hang = 0.05, 0.02, 0.01
 			faults := b.peerRun(peerRun{name: "(s) faults 5%/2%/1%", cfg: cfg, n: ps.boundN, model: "gpt-4o-mini", prov: "openai",
 				told:   cookbookOptions{RPM: 10_000, TPM: tpm, Pause: ps.pause, Timeout: ps.peerTimeout, MaxAttempts: 5},
-				cliArg: [][]string{nil}}, ps)
+				cliArg: [][]string{{"--no-group"}}}, ps)
 			judgeFaults(&faults[0], rows[0])
 			b.addAll(faults)
 		}
@@ -79,7 +85,7 @@ func (b *bencher) peerScenarios(want func(string) bool) {
 		rows := b.peerRun(peerRun{name: "(r) 4 slots + queue 4", cfg: cfg, n: ps.slotN, model: "qwen2.5-coder", prov: "openai-compatible", slots: true,
 			told:   cookbookOptions{RPM: 100_000, TPM: 100_000_000, Pause: ps.pause, Timeout: ps.peerTimeout, MaxAttempts: 5},
 			cliArg: [][]string{nil}}, ps)
-		b.judgeSlots(&rows[0], ps)
+		b.judgeSlots(&rows[0], ps, cfg.Slots)
 		b.addAll(rows)
 	}
 }
@@ -100,14 +106,18 @@ func (b *bencher) peerRun(pr peerRun, ps peerScale) []Row {
 		sim.Close()
 		runner := "telemetry-inject"
 		if len(args) > 0 {
-			runner = "ti " + args[0] + " " + args[1]
+			runner = "ti " + strings.Join(args, " ")
 		}
 		row := b.simRow(pr, runner, sim, res.Wall)
+		row.slots = sim.SlotTime()
 		row.OK, row.Failed = res.Decided, pr.n-res.Decided
 		row.Retries, row.PeakInFlight = res.Retries, res.PeakInFlight
 		row.Malformed = res.Reasked
 		row.Note = fmt.Sprintf("cli: engine %s of the wall, exit %d, detected %d, peak %d in flight, %d retries, %d timeouts, %d re-asked, %d fell back, limited by %s; %s",
 			secs(res.Engine), res.Exit, res.Parallel, res.PeakInFlight, res.Retries, res.Timeouts, res.Reasked, res.Fallbacks, res.Bottleneck, timeline(sim.Arrivals()))
+		if pr.slots {
+			row.Note += "; " + row.slots.note(pr.cfg.Slots, row.Bound, row.Wall)
+		}
 		if err != nil || res.Exit != 0 {
 			row.Note += fmt.Sprintf("; error: %v", err)
 			row.Failed = pr.n
@@ -201,13 +211,14 @@ func judgeFaults(r *Row, clean Row) {
 	r.Note += fmt.Sprintf("; wall %.2fx the fault-free run; %d malformed answers re-asked, %d constructs fell back (%.0f%% recovered)", ratio, r.Malformed, lostToMalformed, 100*recovered)
 }
 
-func (b *bencher) judgeSlots(r *Row, ps peerScale) {
+func (b *bencher) judgeSlots(r *Row, ps peerScale, slots int) {
 	eff, storm := 0.95, ps.slotN/20
 	if b.short {
 		eff, storm = 0.3, ps.slotN/4
 	}
-	r.Goal = fmt.Sprintf("eff ≥ %.2f, none lost, 503s ≤ %d", eff, storm)
-	r.Pass = r.Efficiency >= eff && r.Failed == 0 && r.Status503 <= storm
+	r.Goal = fmt.Sprintf("eff as served ≥ %.2f, none lost, 503s ≤ %d", eff, storm)
+	served := r.slots.servedBound(slots, r.Bound)
+	r.Pass = served.Seconds()/r.Wall.Seconds() >= eff && r.Failed == 0 && r.Status503 <= storm
 }
 
 // timeline sums up when requests reached the server, from the first: how

@@ -43,6 +43,9 @@ type Row struct {
 	Goal string
 	// Pass reports whether the goal was met (meaningless without Goal).
 	Pass bool
+
+	// slots is how a slot server spent its time (peer scenarios).
+	slots SlotTime
 }
 
 // Report is a whole benchmark run.

@@ -118,6 +118,7 @@ type Sim struct {
 	slotFree       *sync.Cond
 
 	counts SimCounts
+	slots  slotUse
 	served []Work // what each OK answer cost, for bounds
 	// first is when the first request arrived, and arrived when each one
 	// did, measured from it: the dispatch timeline a runner produced.
@@ -265,6 +266,7 @@ func (s *Sim) serve(w http.ResponseWriter, r *http.Request, req simRequest, f an
 		}
 		defer func() {
 			s.mu.Lock()
+			s.slots.change(time.Now(), s.active, s.queued, s.cfg.Slots)
 			s.active--
 			s.slotFree.Signal()
 			s.mu.Unlock()
@@ -351,10 +353,12 @@ func (s *Sim) admitSlot(w http.ResponseWriter) bool {
 		fmt.Fprint(w, `{"error":"server busy, please try again.  maximum pending requests exceeded"}`)
 		return false
 	}
+	s.slots.change(time.Now(), s.active, s.queued, s.cfg.Slots)
 	s.queued++
 	for s.active >= s.cfg.Slots {
 		s.slotFree.Wait()
 	}
+	s.slots.change(time.Now(), s.active, s.queued, s.cfg.Slots)
 	s.queued--
 	s.active++
 	return true

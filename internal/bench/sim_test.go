@@ -83,6 +83,15 @@ func TestBoundsFromLimits(t *testing.T) {
 	if got := hostedBound(jobs, 1000, 5000, time.Minute); got != 5*time.Minute+100*time.Millisecond {
 		t.Fatalf("token-bound = %v", got)
 	}
+	// Ten jobs of 1s on 4 slots: some slot runs three (9 of the longest
+	// on 4 slots), so 3s, not 10/4.
+	ten := make([]job, 10)
+	for i := range ten {
+		ten[i] = job{work: Work{Service: time.Second}}
+	}
+	if got := slotBound(ten, []int{4}, []float64{1}); got != 3*time.Second {
+		t.Fatalf("slot bound of coarse jobs = %v", got)
+	}
 	// 30s of service on 4 fast slots and 4 slots 3x slower: 30/(4+4/3).
 	if got := slotBound(jobs, []int{4, 4}, []float64{1, 3}); got.Round(time.Millisecond) != 5625*time.Millisecond {
 		t.Fatalf("slot bound = %v", got)

@@ -137,14 +137,9 @@ func (d *LLM) Decide(ctx context.Context, jobs []decision.Job, done func(int, de
 	if d.Batch != nil && len(pending) > 0 {
 		pending = d.viaBatch(ctx, pending, done, &mu)
 	}
-	if d.Group && d.Batch == nil && len(pending) > 0 {
-		pending = d.groupRequests(pending)
-	}
-	if d.Batch == nil && len(pending) > 1 && ctx.Err() == nil && d.cachedPrefix(pending[0].req) && d.warmUp(ctx, pending[0], done, &mu) {
-		pending = pending[1:]
-	}
+	pending, warm := d.arrange(pending)
 	if len(pending) > 0 && ctx.Err() == nil {
-		d.viaEngine(ctx, pending, done, &mu)
+		d.viaEngine(ctx, pending, done, &mu, warm)
 	}
 	d.askAgain(ctx, done, &mu)
 	d.stats.Duration = time.Since(start)
@@ -152,7 +147,9 @@ func (d *LLM) Decide(ctx context.Context, jobs []decision.Job, done func(int, de
 
 // viaEngine sends the requests through the engine and settles each one as
 // its result arrives.
-func (d *LLM) viaEngine(ctx context.Context, reqs []*Request, done func(int, decision.Decided), mu *sync.Mutex) {
+// warm says the requests share a prefix the provider caches (see
+// probeFirst).
+func (d *LLM) viaEngine(ctx context.Context, reqs []*Request, done func(int, decision.Decided), mu *sync.Mutex, warm bool) {
 	opts := d.Engine
 	opts.EstimateTokens = func(r *Request) int { return r.req.EstimatedTokens }
 	if d.InputOnlyTokenLimit {
@@ -163,6 +160,9 @@ func (d *LLM) viaEngine(ctx context.Context, reqs []*Request, done func(int, dec
 	}
 	opts.Group = func(r *Request) string { return r.file }
 	opts.Priority = func(r *Request) int { return r.req.EstimatedTokens }
+	if warm {
+		probeFirst(&opts, reqs[0])
+	}
 	// The run stops, rather than falling back construct by construct,
 	// when the provider rejects the key or cannot be reached at all: either
 	// way no answer will come, and the user should hear it once, now.

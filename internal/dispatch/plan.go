@@ -3,6 +3,8 @@ package dispatch
 import (
 	"context"
 	"fmt"
+	"math"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -74,9 +76,7 @@ func (d *LLM) Plan(jobs []decision.Job) []Planned {
 		}
 		pending = append(pending, r)
 	}
-	if d.Group && d.Batch == nil && len(pending) > 0 {
-		pending = d.groupRequests(pending)
-	}
+	pending, _ = d.arrange(pending)
 	out := make([]Planned, len(pending))
 	for i, r := range pending {
 		out[i] = Planned{Request: r.req, Constructs: max(1, len(r.members))}
@@ -95,7 +95,7 @@ func (d *LLM) askAgain(ctx context.Context, done func(int, decision.Decided), mu
 		}
 		again := d.alone
 		d.alone = nil
-		d.viaEngine(ctx, again, done, mu)
+		d.viaEngine(ctx, again, done, mu, false)
 	}
 	mu.Lock()
 	left := d.alone
@@ -144,26 +144,53 @@ func (d *LLM) worstUsage(req prompt.Request) llm.Usage {
 	return llm.Usage{InputTokens: in, CacheReadTokens: min(d.prefixes[prefixKey(req)], in), OutputTokens: req.MaxTokens}
 }
 
-// warmUp sends r, the first of several requests sharing a prompt prefix
-// the provider caches, alone, before the others: requests sent together
-// before any answer all miss the cache (and at Anthropic each pays to
-// write it), while requests sent after the first answer read it. It
-// reports whether r was settled; when r failed, for whatever reason, it
-// goes to the engine with the rest, where retries and the run-level
-// checks apply.
-func (d *LLM) warmUp(ctx context.Context, r *Request, done func(int, decision.Decided), mu *sync.Mutex) bool {
-	ans, _, err := d.call(mu)(ctx, 0, r)
-	mu.Lock()
-	d.stats.Requests++
-	var settled []settledJob
-	if err == nil {
-		settled = d.settleAll([]*Request{r}, []held{{0, engine.Result[llm.Answer]{Value: ans}}})
+// probeMembers is the most constructs the first request of a grouped,
+// cache-warming run holds: it goes alone and everything else waits for
+// its answer, and a grouped answer takes about as long as its decisions
+// one after another, so a full group there would cost the run a second
+// full group's latency.
+const probeMembers = 2
+
+// arrange turns the pending requests into what is sent: grouped when
+// grouping is on, and, when they share a prefix the provider caches
+// (warm, see viaEngine), with the first request, which goes alone while
+// the others wait for its answer, small: a group's first probeMembers
+// constructs when the rest of it still makes a group (so the probe writes
+// the prefix the groups share).
+func (d *LLM) arrange(pending []*Request) (out []*Request, warm bool) {
+	if d.Group && d.Batch == nil && len(pending) > 0 {
+		pending = d.groupRequests(pending)
 	}
-	mu.Unlock()
-	for _, s := range settled {
-		done(s.job, s.decided)
+	warm = d.Batch == nil && len(pending) > 1 && d.cachedPrefix(pending[0].req)
+	if !warm || len(pending[0].members) < probeMembers+2 {
+		return pending, warm
 	}
-	return err == nil
+	first := pending[0]
+	out = append(out, d.group(first.members[:probeMembers], first.pad), d.group(first.members[probeMembers:], first.pad))
+	return append(out, pending[1:]...), warm
+}
+
+// probeFirst makes probe, alone, each host's probe in a run whose
+// requests share a prefix the provider caches: the rest follow its
+// answer, reading the prefix it wrote, where requests sent together
+// before any answer would all miss the cache (and at Anthropic each pay
+// to write it). The one round trip checks the key, model and URL, brings
+// the first rate-limit headers and warms the cache at once.
+func probeFirst(opts *engine.Options[*Request, llm.Answer], probe *Request) {
+	opts.Hosts = slices.Clone(opts.Hosts)
+	if len(opts.Hosts) == 0 {
+		opts.Hosts = []engine.HostLimits{{}}
+	}
+	for i := range opts.Hosts {
+		opts.Hosts[i].Probe = 1
+	}
+	prio := opts.Priority
+	opts.Priority = func(r *Request) int {
+		if r == probe {
+			return math.MaxInt
+		}
+		return prio(r)
+	}
 }
 
 // cachedPrefix reports whether the provider caches req's prefix (schema

@@ -18,6 +18,13 @@ type controller struct {
 	limit    float64
 	max      float64
 	ssthresh float64
+	// floor is the start limit: latency alone never lowers the limit
+	// below it. The baseline latency was measured there, so latency
+	// rising at or below it is not this client's requests queueing at
+	// the server but the server (or the machine) slowing down, and
+	// shrinking would only leave slots idle for a round trip each time
+	// one frees. A 429 or 503 still lowers it as far as it must.
+	floor float64
 
 	ewma     time.Duration // smoothed latency of successful attempts
 	baseline time.Duration // lowest smoothed latency seen, aged slowly
@@ -51,7 +58,7 @@ const (
 )
 
 func newController(start, maxLimit int) *controller {
-	return &controller{limit: float64(start), max: float64(maxLimit), ssthresh: math.Inf(1)}
+	return &controller{limit: float64(start), max: float64(maxLimit), ssthresh: math.Inf(1), floor: float64(min(start, maxLimit))}
 }
 
 // Limit is the number of attempts that may be in flight now.
@@ -83,8 +90,10 @@ func (c *controller) success(now time.Time, latency time.Duration, saturated boo
 		c.hold--
 		return
 	}
-	if c.samples >= warmSamples && float64(c.ewma) > latencyFactor*float64(c.baseline) {
+	if c.samples >= warmSamples && float64(c.ewma) > latencyFactor*float64(c.baseline) && c.limit > c.floor {
 		c.decrease(now)
+		c.limit = max(c.limit, c.floor)
+		c.ssthresh = c.limit
 		return
 	}
 	if !saturated {

@@ -130,9 +130,12 @@ func TestControllerReset(t *testing.T) {
 // the old limit's queue, which would take an Ollama host below its slots.
 func TestControllerLatencyDropsOncePerBout(t *testing.T) {
 	clk := &fakeClock{now: time.Unix(1000, 0)}
-	c := newController(8, 8)
+	c := newController(4, 8)
 	for i := 0; i < 20; i++ {
 		c.success(clk.advance(25*time.Millisecond), 100*time.Millisecond, true)
+	}
+	if c.Limit() != 8 {
+		t.Fatalf("limit %d after 20 saturated successes, want 8", c.Limit())
 	}
 	// Latency doubles; the first decrease comes once the EWMA crosses 1.6x.
 	// From then on the server's queue is gone and latency is back to
@@ -157,5 +160,27 @@ func TestControllerLatencyDropsOncePerBout(t *testing.T) {
 	}
 	if got := c.Limit(); got != 6 {
 		t.Fatalf("limit = %d after one bout, want 6 (8*0.75, once)", got)
+	}
+}
+
+// TestControllerLatencyKeepsTheStart: latency that rises while no more
+// than the start limit is in flight (where the baseline was measured) is
+// the server or the machine slowing down, not this client's queue, and
+// does not lower the limit; a 503 still does.
+func TestControllerLatencyKeepsTheStart(t *testing.T) {
+	clk := &fakeClock{now: time.Unix(1000, 0)}
+	c := newController(4, 64)
+	for i := 0; i < 10; i++ {
+		c.success(clk.advance(50*time.Millisecond), 100*time.Millisecond, false)
+	}
+	for i := 0; i < 40; i++ {
+		c.success(clk.advance(250*time.Millisecond), 300*time.Millisecond, false)
+	}
+	if c.Limit() != 4 {
+		t.Fatalf("limit %d after latency tripled at the start limit, want 4", c.Limit())
+	}
+	c.overload(clk.advance(time.Second))
+	if c.Limit() != 3 {
+		t.Fatalf("limit %d after a 503, want 3", c.Limit())
 	}
 }
