@@ -23,7 +23,8 @@ type shape struct {
 	compound bool
 	// branches is set when one of those blocks is more than a guard: a
 	// guard (an if whose block only raises or throws) checks the input of
-	// straight-line work and adds no path of work of its own.
+	// straight-line work and adds no path of work of its own, unless the
+	// work changes state (see guardedWrite).
 	branches bool
 	// loops is set when one of them is a loop (for, while, do).
 	loops bool
@@ -66,6 +67,7 @@ func measure(f *source.File, c *source.Construct) shape {
 	docstring := c.Lang == source.Python
 	closing := ""
 	var g guard
+	guarded, writes := false, false
 	for _, line := range strings.Split(body, "\n") {
 		t := strings.TrimSpace(line)
 		if closing != "" {
@@ -103,18 +105,33 @@ func measure(f *source.File, c *source.Construct) shape {
 		}
 		g = guard{}
 		s.statements++
+		writes = writes || stateWrite.MatchString(t)
 		for _, w := range compoundWords {
 			if strings.HasPrefix(t, w) && len(t) > len(w) && strings.ContainsAny(t[len(w):len(w)+1], " (:{") {
 				s.compound = true
 				s.loops = s.loops || slices.Contains(loopWords, w)
 				if w != "if" || !g.open(t) {
 					s.branches = true
+				} else {
+					guarded = true
 				}
 			}
 		}
 	}
+	// A guard before a write to an object's state (check, then act: a
+	// reservation, a withdrawal) decides whether the state changes: the
+	// refusal is the operation's outcome, worth its span and its ERROR,
+	// where a guard before pure computation only validates input.
+	if guarded && writes {
+		s.branches = true
+	}
 	return s
 }
+
+// stateWrite matches a statement that assigns to an attribute or an item
+// (self.x = ..., this.items[k] -= ..., obj.count++), in Python or
+// JavaScript: a write that outlives the call, unlike a local variable's.
+var stateWrite = regexp.MustCompile(`^[\p{L}_$][\p{L}\p{N}_$]*(?:\.[\p{L}_$#][\p{L}\p{N}_$]*|\[[^\]]*\])+\s*(?:(?:[-+*/%&|^]|\*\*|//|<<|>>|\?\?|\|\||&&)?=[^=]|\+\+|--)`)
 
 // guard follows an if statement at a body's own indentation while it may
 // still be a guard: its block holds only raise or throw statements.

@@ -316,6 +316,69 @@ func TestPolicyLowCountsNoGuardAsBranch(t *testing.T) {
 	})
 }
 
+// pyGuardedWrites: a guard before a write to the object's state decides
+// whether the state changes (reserve, withdraw); a guard before pure
+// computation only validates (decode).
+const pyGuardedWrites = `class Stock:
+    def reserve(self, sku, quantity):
+        available = self.items.get(sku, 0)
+        if available < quantity:
+            raise OutOfStock(sku)
+        self.items[sku] = available - quantity
+        return self.items[sku]
+
+    def withdraw(self, amount):
+        if amount > self.balance:
+            raise Refused(amount)
+        self.balance -= amount
+        self.history.append(-amount)
+        return self.balance
+
+    def decode(self, s):
+        obj, end = self.raw_decode(s)
+        end = skip(s, end)
+        if end != len(s):
+            raise DecodeError(end)
+        return obj
+`
+
+// jsGuardedWrites is pyGuardedWrites in JavaScript.
+const jsGuardedWrites = `class Stock {
+  reserve(sku, quantity) {
+    const available = this.items.get(sku) || 0;
+    if (available < quantity) throw new OutOfStock(sku);
+    this.items.set(sku, available - quantity);
+    this.count++;
+    return available - quantity;
+  }
+
+  decode(s) {
+    const [obj, end0] = this.rawDecode(s);
+    const end = skip(s, end0);
+    if (end !== s.length) throw new DecodeError(end);
+    return obj;
+  }
+}
+`
+
+// TestPolicyLowKeepsGuardedWrites: at the default density a short method
+// that refuses before changing its object's state keeps its span (its
+// refusal is the operation's outcome), one that only validates before
+// computing does not.
+func TestPolicyLowKeepsGuardedWrites(t *testing.T) {
+	py := plan(t, decide.Policy{}, source.Python, pyGuardedWrites, builtin.Decide)
+	checkSpans(t, "low", py, map[string]string{
+		"function reserve@2":  kept,
+		"function withdraw@9": kept,
+		"function decode@16":  "5-line function",
+	})
+	js := plan(t, decide.Policy{}, source.JavaScript, jsGuardedWrites, builtin.Decide)
+	checkSpans(t, "low", js, map[string]string{
+		"function reserve@2": kept,
+		"function decode@10": "4-line function",
+	})
+}
+
 // pyAlias calls its pure Python fallback through the name the C version
 // would have had, once per key of an object.
 const pyAlias = `try:
