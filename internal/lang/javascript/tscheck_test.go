@@ -101,3 +101,39 @@ func TestValidateTypeChecksWithTheProjectsTSC(t *testing.T) {
 		t.Errorf("setup without tsc: %+v %q", s, s.Explain())
 	}
 }
+
+// TestValidateIgnoresTheImportEndingInMessages checks that an error the
+// original had is not held against the output when only its message
+// changed because of the runtime import: tsc names a symbol of another
+// module by a specifier it writes in the style of the file's imports, so
+// mobx's `Property '["./decorators".storedAnnotationsSymbol]'` became
+// `"./decorators.js"` once the file imported "./_telemetry_utils.js".
+func TestValidateIgnoresTheImportEndingInMessages(t *testing.T) {
+	if testing.Short() {
+		t.Skip("type checking takes seconds")
+	}
+	uses := "import { stored } from \"./internal\";\n" +
+		"export function annotations(prototype: object, key: string): unknown {\n" +
+		"  const own = {};\n  const found = own[stored] ?? prototype;\n  return [found, key];\n}\n"
+	dir := tsProject(t, map[string]string{
+		"symbols.ts":  "export const stored = Symbol(\"stored\");\n",
+		"internal.ts": "export * from \"./symbols\";\n",
+		"uses.ts":     uses,
+	})
+	// A bundler project, whose imports name no file extension.
+	writeFile(t, filepath.Join(dir, "tsconfig.json"), []byte(`{"compilerOptions": {"strict": true, "noEmit": true,
+		"target": "es2022", "module": "esnext", "moduleResolution": "bundler", "types": []}}`))
+	_, ts := languages(t, Options{})
+	f := testFile("uses.ts", []byte(uses))
+	f.Abs = filepath.Join(dir, "uses.ts")
+	out, _, err := instrument(ts, f, testDecision)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(out), `"./_telemetry_utils.js"`) {
+		t.Fatalf("the runtime import changed, the test no longer shows its point:\n%s", out)
+	}
+	if err := ts.Validate(bg, f, out); err != nil {
+		t.Errorf("the original's TS7053 is held against the output: %v", err)
+	}
+}
