@@ -42,6 +42,9 @@ type project struct {
 	// the language (an npm package's published code, which node or tsc
 	// runs): a file the tool skips as not parsing is then a problem.
 	parsesAll bool
+	// flags are added to the CLI's default settings (--density high where
+	// the default instruments too little of a small package).
+	flags []string
 	// setup copies or installs the project under work and returns the
 	// folder that is instrumented and the way its suite is run.
 	setup func(ctx context.Context, t *testing.T, work string) (suite, error)
@@ -185,7 +188,7 @@ func runProject(ctx context.Context, t *testing.T, bin string, p project, r *row
 		return
 	}
 	start := time.Now()
-	rep, err := instrument(ctx, bin, s.root)
+	rep, err := instrument(ctx, bin, s.root, p.flags...)
 	r.instrumentTime = time.Since(start)
 	if err != nil {
 		fail("instrumenting: %v", err)

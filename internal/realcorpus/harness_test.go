@@ -106,9 +106,10 @@ func runCLI(ctx context.Context, bin string, args ...string) ([]byte, error) {
 	return stdout.Bytes(), nil
 }
 
-// instrument runs the CLI with default settings on dir.
-func instrument(ctx context.Context, bin, dir string) (instrumentReport, error) {
-	out, err := runCLI(ctx, bin, dir, "--json")
+// instrument runs the CLI on dir with default settings and the flags
+// given.
+func instrument(ctx context.Context, bin, dir string, flags ...string) (instrumentReport, error) {
+	out, err := runCLI(ctx, bin, append([]string{dir, "--json"}, flags...)...)
 	if err != nil {
 		return instrumentReport{}, err
 	}
