@@ -137,3 +137,40 @@ func TestValidateIgnoresTheImportEndingInMessages(t *testing.T) {
 		t.Errorf("the original's TS7053 is held against the output: %v", err)
 	}
 }
+
+// TestValidateKeepsCommentsThatActOnTheirPlace type-checks with the real
+// tsc golden inputs whose comments above the first statement act where
+// they are: tRPC's `// @ts-expect-error` over its Symbol.dispose polyfill
+// (an import put between the two took the directive, TS2578, and left the
+// statement's error unsuppressed, TS2540) and a `/** @jsx h */` pragma,
+// which tsc reads only before the first statement (TS2874 once the import
+// went above it).
+func TestValidateKeepsCommentsThatActOnTheirPlace(t *testing.T) {
+	if testing.Short() {
+		t.Skip("type checking takes seconds")
+	}
+	h := "export function h(tag: string, props: Record<string, unknown> | null, ...children: unknown[]): unknown {\n" +
+		"  return { tag, props, children };\n}\n" +
+		"declare global { namespace JSX { interface IntrinsicElements { [k: string]: Record<string, unknown> } } }\n"
+	for _, name := range []string{"next_line_directive.ts", "jsx_pragma.tsx"} {
+		t.Run(name, func(t *testing.T) {
+			src, err := os.ReadFile(filepath.Join("testdata/golden", name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := tsProject(t, map[string]string{name: string(src), "h.ts": h})
+			writeFile(t, filepath.Join(dir, "tsconfig.json"), []byte(`{"compilerOptions": {"strict": true, "noEmit": true, "jsx": "react",
+		"target": "es2022", "lib": ["esnext"], "module": "esnext", "moduleResolution": "bundler", "types": []}}`))
+			_, ts := languages(t, Options{})
+			f := testFile(name, src)
+			f.Abs = filepath.Join(dir, name)
+			out, _, err := instrument(ts, f, testDecision)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := ts.Validate(bg, f, out); err != nil {
+				t.Errorf("the instrumented file does not type-check: %v", err)
+			}
+		})
+	}
+}
