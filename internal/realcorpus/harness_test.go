@@ -58,8 +58,21 @@ type instrumentReport struct {
 	RuntimeFiles  []string                  `json:"runtime_files"`
 	Files         []struct {
 		Path   string `json:"path"`
+		Status string `json:"status"`
 		Reason string `json:"reason"`
 	} `json:"files"`
+}
+
+// failed lists the files the CLI left untouched because its own output
+// did not pass its checks (tsc, node), with its reason.
+func (r instrumentReport) failed() []string {
+	var out []string
+	for _, f := range r.Files {
+		if f.Status == "failed" {
+			out = append(out, f.Path+": "+clip(f.Reason, 300))
+		}
+	}
+	return out
 }
 
 // unparsed lists the files the CLI skipped because it could not parse

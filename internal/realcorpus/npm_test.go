@@ -47,7 +47,7 @@ var npmPackages = []string{
 	"@reduxjs/toolkit@2.15.0", "@tanstack/form-core@1.33.5", "@tanstack/virtual-core@3.19.11",
 	// The JavaScript and TypeScript round (wider_js_test.go).
 	"mobx@6.13.7", "@tanstack/table-core@8.21.3", "@tanstack/store@0.7.0", "@preact/signals-core@1.14.5",
-	"graphql@16.11.0", "function.prototype.name@1.2.0", "make-arrow-function@1.2.0",
+	"graphql@16.11.0", "function.prototype.name@1.2.0", "make-arrow-function@1.2.0", "@trpc/server@11.4.3",
 }
 
 // npmInstaller installs npmPackages at most once per test run, however
