@@ -142,9 +142,10 @@ func TestValidateIgnoresTheImportEndingInMessages(t *testing.T) {
 // tsc golden inputs whose comments above the first statement act where
 // they are: tRPC's `// @ts-expect-error` over its Symbol.dispose polyfill
 // (an import put between the two took the directive, TS2578, and left the
-// statement's error unsuppressed, TS2540) and a `/** @jsx h */` pragma,
+// statement's error unsuppressed, TS2540), a `/** @jsx h */` pragma,
 // which tsc reads only before the first statement (TS2874 once the import
-// went above it).
+// went above it), and the same directive over a loop, whose line went
+// between them.
 func TestValidateKeepsCommentsThatActOnTheirPlace(t *testing.T) {
 	if testing.Short() {
 		t.Skip("type checking takes seconds")
@@ -152,7 +153,7 @@ func TestValidateKeepsCommentsThatActOnTheirPlace(t *testing.T) {
 	h := "export function h(tag: string, props: Record<string, unknown> | null, ...children: unknown[]): unknown {\n" +
 		"  return { tag, props, children };\n}\n" +
 		"declare global { namespace JSX { interface IntrinsicElements { [k: string]: Record<string, unknown> } } }\n"
-	for _, name := range []string{"next_line_directive.ts", "jsx_pragma.tsx"} {
+	for _, name := range []string{"next_line_directive.ts", "jsx_pragma.tsx", "loop_directive.ts"} {
 		t.Run(name, func(t *testing.T) {
 			src, err := os.ReadFile(filepath.Join("testdata/golden", name))
 			if err != nil {
