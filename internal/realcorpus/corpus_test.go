@@ -39,6 +39,12 @@ type project struct {
 	// the language (an npm package's published code, which node or tsc
 	// runs): a file the tool skips as not parsing is then a problem.
 	parsesAll bool
+	// flags are added to the CLI's default settings (--density high where
+	// the default instruments too little of a small package).
+	flags []string
+	// allOrNothing fails the project when the CLI leaves a file untouched
+	// because its own checks rejected the output: safe, but a gap.
+	allOrNothing bool
 	// setup copies or installs the project under work and returns the
 	// folder that is instrumented and the way its suite is run.
 	setup func(ctx context.Context, t *testing.T, work string) (suite, error)
@@ -182,7 +188,7 @@ func runProject(ctx context.Context, t *testing.T, bin string, p project, r *row
 		return
 	}
 	start := time.Now()
-	rep, err := instrument(ctx, bin, s.root)
+	rep, err := instrument(ctx, bin, s.root, p.flags...)
 	r.instrumentTime = time.Since(start)
 	if err != nil {
 		fail("instrumenting: %v", err)
@@ -196,6 +202,9 @@ func runProject(ctx context.Context, t *testing.T, bin string, p project, r *row
 	var problems []string
 	if bad := rep.unparsed(); p.parsesAll && len(bad) > 0 {
 		problems = append(problems, fmt.Sprintf("%d files skipped as not parsing:\n  %s", len(bad), strings.Join(bad, "\n  ")))
+	}
+	if bad := rep.failed(); p.allOrNothing && len(bad) > 0 {
+		problems = append(problems, fmt.Sprintf("%d files left untouched by failed checks:\n  %s", len(bad), strings.Join(bad, "\n  ")))
 	}
 	if s.loaded != nil {
 		if err := s.loaded(ctx, true); err != nil {

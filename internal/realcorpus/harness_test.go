@@ -58,8 +58,21 @@ type instrumentReport struct {
 	RuntimeFiles  []string                  `json:"runtime_files"`
 	Files         []struct {
 		Path   string `json:"path"`
+		Status string `json:"status"`
 		Reason string `json:"reason"`
 	} `json:"files"`
+}
+
+// failed lists the files the CLI left untouched because its own output
+// did not pass its checks (tsc, node), with its reason.
+func (r instrumentReport) failed() []string {
+	var out []string
+	for _, f := range r.Files {
+		if f.Status == "failed" {
+			out = append(out, f.Path+": "+clip(f.Reason, 300))
+		}
+	}
+	return out
 }
 
 // unparsed lists the files the CLI skipped because it could not parse
@@ -106,9 +119,10 @@ func runCLI(ctx context.Context, bin string, args ...string) ([]byte, error) {
 	return stdout.Bytes(), nil
 }
 
-// instrument runs the CLI with default settings on dir.
-func instrument(ctx context.Context, bin, dir string) (instrumentReport, error) {
-	out, err := runCLI(ctx, bin, dir, "--json")
+// instrument runs the CLI on dir with default settings and the flags
+// given.
+func instrument(ctx context.Context, bin, dir string, flags ...string) (instrumentReport, error) {
+	out, err := runCLI(ctx, bin, append([]string{dir, "--json"}, flags...)...)
 	if err != nil {
 		return instrumentReport{}, err
 	}

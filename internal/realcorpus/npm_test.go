@@ -45,6 +45,12 @@ var npmPackages = []string{
 	"fast-json-stringify@7.3.10", "@fastify/error@4.3.0", "process-warning@5.1.1",
 	"fastify-plugin@6.0.1", "fastify@5.12.8", "json-schema-ref-resolver@3.0.1",
 	"@reduxjs/toolkit@2.15.0", "@tanstack/form-core@1.33.5", "@tanstack/virtual-core@3.19.11",
+	// The JavaScript and TypeScript round (wider_node_test.go). A tsc
+	// project resolves its imports from the top level, so a package
+	// another one depends on is pinned at the version that one uses
+	// (@tanstack/store at form-core's).
+	"mobx@6.13.7", "@tanstack/table-core@8.21.3", "@tanstack/store@0.11.2", "@preact/signals-core@1.14.5",
+	"graphql@16.11.0", "function.prototype.name@1.2.0", "make-arrow-function@1.2.0", "@trpc/server@11.4.3",
 }
 
 // npmInstaller installs npmPackages at most once per test run, however

@@ -71,6 +71,7 @@ func corpusProjects(ctx context.Context) []project {
 	ps = append(ps, goProjects()...)        // Go modules: golang_test.go
 	npm := newNPMInstaller(ctx)
 	ps = append(ps, widerCorpus(npm)...)
+	ps = append(ps, widerJSCorpus(npm)...)
 	return append(ps,
 		tapePackage(npm, "minimist", 2*time.Minute),
 		tapePackage(npm, "qs", 2*time.Minute),
@@ -121,7 +122,8 @@ func corpusProjects(ctx context.Context) []project {
 
 // strictTSConfig is a strict tsconfig for a package's src/, as a project
 // using the package's sources with a modern bundler would have it, with
-// extra compiler options inserted before the closing brace, and the
+// extra compiler options (each followed by a comma) inserted before the
+// closing brace, and the
 // folders of src/ given in exclude (the package's own tests, which need
 // its test runner's types) left out.
 func strictTSConfig(extra string, exclude ...string) string {
@@ -132,8 +134,11 @@ func strictTSConfig(extra string, exclude ...string) string {
 	if excluded != "" {
 		excluded = `, "exclude": [` + excluded[2:] + `]`
 	}
-	return strings.Join([]string{`{"compilerOptions": {`, extra,
+	// The extra options come last, so that they may also replace one of
+	// these (mobx needs a newer lib); tsc allows the trailing comma.
+	return strings.Join([]string{`{"compilerOptions": {`,
 		`"strict": true, "noEmit": true, "target": "es2022", "module": "esnext",`,
-		`"moduleResolution": "bundler", "lib": ["es2022", "dom"], "types": ["node"], "skipLibCheck": true},`,
+		`"moduleResolution": "bundler", "lib": ["es2022", "dom"], "types": ["node"], "skipLibCheck": true,`,
+		extra + `},`,
 		`"include": ["src/**/*.ts"]` + excluded + `}`, ""}, "\n")
 }

@@ -2,6 +2,7 @@ package javascript
 
 import (
 	"bytes"
+	"context"
 	"regexp"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/lang/treesitter"
@@ -83,4 +84,34 @@ func separatorsInTypeBodies(root *treesitter.Node, at []int) bool {
 		}
 	}
 	return true
+}
+
+// parseTS parses TypeScript (not TSX) src with the workarounds for the
+// grammar's gaps, each of which keeps every offset and row: variance
+// modifiers masked, and, when the file fails as written, call signatures
+// separated. Everything that reads TypeScript with tree-sitter goes
+// through it, so that a file Find reads is one Strip reads too.
+func parseTS(ctx context.Context, ts *treesitter.Parser, src []byte) (*treesitter.Tree, error) {
+	// The bindings' ParseCtx dereferences a nil cancellation flag when a
+	// context is cancelled mid-parse (go-tree-sitter v0.25.0), so the
+	// parse itself runs uncancellable; it takes milliseconds.
+	parsed := maskVariance(src)
+	tree, err := ts.Parse(context.WithoutCancel(ctx), parsed)
+	if err != nil || !tree.RootNode().HasError() {
+		return tree, err
+	}
+	// Tried only when the file fails as written, and kept only when the
+	// separators land between type members and all else parses.
+	if sep, at := separateCallSignatures(parsed); len(at) > 0 {
+		alt, err := ts.Parse(context.WithoutCancel(ctx), sep)
+		switch {
+		case err != nil:
+		case !alt.RootNode().HasError() && separatorsInTypeBodies(alt.RootNode(), at):
+			tree.Close()
+			return alt, nil
+		default:
+			alt.Close()
+		}
+	}
+	return tree, nil
 }

@@ -56,6 +56,9 @@ func (w *walker) function(n *treesitter.Node, sc scope) {
 	if sc.fn != nil {
 		c.Enclosing = sc.fn.qual
 	}
+	if c.Skip == "" && w.cjsExportReader(n) {
+		c.Skip = reasonCJSExport
+	}
 	c.Anchor = source.Anchor{Before: w.li.start(int(n.StartByte())), BodyStart: -1, BodyEnd: -1, After: -1}
 	if body.Kind() == "statement_block" {
 		c.Anchor.BodyStart, c.Anchor.BodyIndent = w.blockStart(body, true)

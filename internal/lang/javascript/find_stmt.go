@@ -47,6 +47,9 @@ func (w *walker) loop(n *treesitter.Node, sc scope) {
 	if ls, ok := onlyIndentBefore(w.src, int(outer.StartByte())); ok {
 		c.Anchor.Before = ls
 	}
+	if at, ok := w.directiveAbove(outer); ok {
+		c.Anchor.Before = at
+	}
 	if c.Skip == "" && !inStatementList(outer) {
 		c.Skip = reasonNotInBlock
 	}
@@ -62,6 +65,28 @@ func (w *walker) loop(n *treesitter.Node, sc scope) {
 		c.Anchor.Inline = body.StartPosition().Row == body.EndPosition().Row
 	}
 	w.add(c, n)
+}
+
+// directiveAbove finds, among the comments on the lines directly above
+// statement n, the first one that acts on the line below it (a
+// `// @ts-expect-error` or `// eslint-disable-next-line` over a loop): a
+// line placed above n must go above that comment, where it neither takes
+// the directive nor leaves n unguarded. It returns that comment's line
+// start.
+func (w *walker) directiveAbove(n *treesitter.Node) (int, bool) {
+	at, found := 0, false
+	below := w.li.line(int(n.StartByte()))
+	for c := n.PrevSibling(); c != nil && c.Kind() == "comment"; c = c.PrevSibling() {
+		ls, alone := onlyIndentBefore(w.src, int(c.StartByte()))
+		if !alone || below-w.li.line(int(c.EndByte())) > 1 {
+			break
+		}
+		if nextLineComment.Match(w.src[c.StartByte():c.EndByte()]) {
+			at, found = ls, true
+		}
+		below = w.li.line(int(c.StartByte()))
+	}
+	return at, found
 }
 
 func (w *walker) loopName(n *treesitter.Node) string {

@@ -63,29 +63,16 @@ func (p *parsers) parse(ctx context.Context, f *source.File, src []byte) (*trees
 	// The bindings' ParseCtx dereferences a nil cancellation flag when a
 	// context is cancelled mid-parse (go-tree-sitter v0.25.0), so the
 	// parse itself runs uncancellable; it takes milliseconds.
-	parsed := src
+	var tree *treesitter.Tree
+	var err error
 	if f.Lang == source.TypeScript && !f.TSX {
 		// Not in TSX, where `<out x>` could be an element with an attribute.
-		parsed = maskVariance(src)
+		tree, err = parseTS(ctx, p.ts, src)
+	} else {
+		tree, err = p.forFile(f).Parse(context.WithoutCancel(ctx), src)
 	}
-	tree, err := p.forFile(f).Parse(context.WithoutCancel(ctx), parsed)
 	if err != nil {
 		return nil, fmt.Errorf("parsing %s: %w", f.Path, err)
-	}
-	if f.Lang == source.TypeScript && !f.TSX && tree.RootNode().HasError() {
-		// Tried only when the file fails as written, and kept only when
-		// the separators land between type members and all else parses.
-		if sep, at := separateCallSignatures(parsed); len(at) > 0 {
-			alt, err := p.forFile(f).Parse(context.WithoutCancel(ctx), sep)
-			switch {
-			case err != nil:
-			case !alt.RootNode().HasError() && separatorsInTypeBodies(alt.RootNode(), at):
-				tree.Close()
-				tree = alt
-			default:
-				alt.Close()
-			}
-		}
 	}
 	if err := p.syntaxError(ctx, f, tree.RootNode(), src); err != nil {
 		tree.Close()
@@ -137,7 +124,9 @@ func New(opts Options) (js, ts lang.Language) {
 		Render:          Render,
 		Import:          importEdit,
 		Module:          func(f *source.File) source.Module { return moduleFor(p, f) },
-		Strip:           func(src []byte) ([]byte, int, error) { return stripWith(src, p.js, p.ts, p.tsx) },
+		Strip: func(src []byte) ([]byte, int, error) {
+			return stripWith(src, grammar{p: p.js}, grammar{p: p.ts, ts: true}, grammar{p: p.tsx})
+		},
 		Validate: func(ctx context.Context, f *source.File, out []byte) error {
 			return validate(ctx, p, checker, f, out)
 		},
@@ -172,7 +161,9 @@ func New(opts Options) (js, ts lang.Language) {
 		Find:            find,
 		Render:          Render,
 		Import:          importEdit,
-		Strip:           func(src []byte) ([]byte, int, error) { return stripWith(src, p.ts, p.tsx, p.js) },
+		Strip: func(src []byte) ([]byte, int, error) {
+			return stripWith(src, grammar{p: p.ts, ts: true}, grammar{p: p.tsx}, grammar{p: p.js})
+		},
 		Validate: func(ctx context.Context, f *source.File, out []byte) error {
 			if err := validate(ctx, p, nil, f, out); err != nil || types == nil || f.Abs == "" {
 				return err
@@ -222,7 +213,7 @@ func validateStrip(ctx context.Context, p *parsers, checker *nodeChecker, f *sou
 		if err := validate(ctx, p, checker, f, out); err != nil {
 			return nil, nil, err
 		}
-		back, _, stripErr = stripWith(out, p.js, p.ts, p.tsx)
+		back, _, stripErr = stripWith(out, grammar{p: p.js}, grammar{p: p.ts, ts: true}, grammar{p: p.tsx})
 		return back, stripErr, nil
 	}
 	tree, err := p.parse(ctx, f, out)
@@ -233,7 +224,7 @@ func validateStrip(ctx context.Context, p *parsers, checker *nodeChecker, f *sou
 	if err := checkWithNode(ctx, checker, f, tree, out); err != nil {
 		return nil, nil, err
 	}
-	back, _, stripErr = stripTree(tree, p.js, out)
+	back, _, stripErr = stripTree(tree, grammar{p: p.js}, out)
 	return back, stripErr, nil
 }
 

@@ -3,6 +3,7 @@ package javascript
 import (
 	"bytes"
 	"context"
+	"regexp"
 	"strings"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/inject"
@@ -194,14 +195,20 @@ func prologueEdit(src []byte, root *treesitter.Node, code string) inject.Edit {
 		break
 	}
 	// A doc comment (/** ... */) directly above the first statement
-	// documents it; the import goes above it. Line comments stay in the
-	// header, where pragmas and triple-slash directives must be.
+	// documents it; the import goes above it, unless it is a pragma of the
+	// file such as /** @jsx h */, which tsc reads only among the comments
+	// before the first statement. Line comments stay in the header, where
+	// pragmas and triple-slash directives must be.
 	if n := len(items); n > 0 && firstStmt >= 0 {
 		last := items[n-1]
 		if last.Kind() == "comment" && bytes.HasPrefix(src[last.StartByte():], []byte("/**")) &&
+			!filePragma.Match(src[last.StartByte():last.EndByte()]) &&
 			li.line(firstStmt)-li.line(int(last.EndByte())) <= 1 {
 			items = items[:n-1]
 		}
+	}
+	if firstStmt >= 0 {
+		items = items[:nextLineDirective(src, li, items, firstStmt)]
 	}
 	if len(items) == 0 {
 		return inject.Edit{At: 0, New: "/*@ti{*/" + code + "/*}@ti*/" + lineEnding(src), Seq: importSeq}
@@ -221,6 +228,37 @@ func prologueEdit(src []byte, root *treesitter.Node, code string) inject.Edit {
 		code = ";" + code
 	}
 	return inject.Edit{At: end, New: "/*@ti{*/" + code + "/*}@ti*/", Seq: importSeq}
+}
+
+// filePragma matches a comment that sets how the whole file is compiled
+// or checked, which tools read only before the first statement.
+var filePragma = regexp.MustCompile(`@(?:jsx|jsxFrag|jsxImportSource|jsxRuntime|flow|noflow|ts-check|ts-nocheck)\b`)
+
+// nextLineComment matches a comment that acts on the line below it.
+var nextLineComment = regexp.MustCompile(`@ts-(?:expect-error|ignore)\b|(?:eslint|oxlint)-disable-next-line|prettier-ignore|` +
+	`(?:istanbul|c8|v8) ignore next|biome-ignore|deno-lint-ignore(?:\s|$)`)
+
+// nextLineDirective returns how many of the header items stay above the
+// import: all of them, unless the comments directly above the first
+// statement (no blank line between) hold one that acts on the line below
+// it, such as `// @ts-expect-error` or `// eslint-disable-next-line`
+// (tRPC's polyfill of Symbol.dispose): the import then goes above the
+// first of those, or it would take the directive (TS2578) and leave the
+// statement it suppressed an error of unguarded (TS2540).
+func nextLineDirective(src []byte, li *lines, items []*treesitter.Node, firstStmt int) int {
+	keep := len(items)
+	below := li.line(firstStmt)
+	for i := len(items) - 1; i >= 0; i-- {
+		c := items[i]
+		if c.Kind() != "comment" || below-li.line(int(c.EndByte())) > 1 {
+			break
+		}
+		if nextLineComment.Match(src[c.StartByte():c.EndByte()]) {
+			keep = i
+		}
+		below = li.line(int(c.StartByte()))
+	}
+	return keep
 }
 
 // isDirective reports whether n is a directive such as "use strict": an

@@ -18,13 +18,29 @@ func Strip(src []byte) ([]byte, int, error) {
 	if !mayHoldPieces(src) {
 		return src, 0, nil
 	}
-	var ps []*treesitter.Parser
+	var gs []grammar
 	for _, g := range []treesitter.Grammar{treesitter.JavaScript, treesitter.TypeScript, treesitter.TSX} {
 		p := treesitter.NewParser(g, 1)
 		defer p.Close()
-		ps = append(ps, p)
+		gs = append(gs, grammar{p: p, ts: g == treesitter.TypeScript})
 	}
-	return stripWith(src, ps...)
+	return stripWith(src, gs...)
+}
+
+// grammar is a parser Strip may read a file with; ts marks TypeScript's,
+// which reads through parseTS as Find does, so that a file with the
+// grammar's gaps (variance modifiers, unseparated call signatures) that
+// was instrumented is one whose pieces can be found again.
+type grammar struct {
+	p  *treesitter.Parser
+	ts bool
+}
+
+func (g grammar) parse(src []byte) (*treesitter.Tree, error) {
+	if g.ts {
+		return parseTS(context.Background(), g.p, src)
+	}
+	return g.p.Parse(context.Background(), src)
 }
 
 func mayHoldPieces(src []byte) bool {
@@ -44,14 +60,14 @@ type piece struct{ start, end int }
 // no partner, when a piece holds anything but code we write (a formatter
 // moved user code into it, say), or when taking the pieces out of a file
 // that parsed would leave one that does not: the file is then left alone.
-func stripWith(src []byte, grammars ...*treesitter.Parser) ([]byte, int, error) {
+func stripWith(src []byte, grammars ...grammar) ([]byte, int, error) {
 	if !mayHoldPieces(src) {
 		return src, 0, nil
 	}
 	var tree *treesitter.Tree
-	var used *treesitter.Parser
+	var used grammar
 	for _, g := range grammars {
-		t, err := g.Parse(context.Background(), src)
+		t, err := g.parse(src)
 		if err != nil {
 			return nil, 0, fmt.Errorf("parsing to find injected code: %w", err)
 		}
@@ -73,7 +89,7 @@ func stripWith(src []byte, grammars ...*treesitter.Parser) ([]byte, int, error) 
 
 // stripTree is stripWith's work once src is parsed: tree is src's parse
 // with used, the grammar that checks the result.
-func stripTree(tree *treesitter.Tree, used *treesitter.Parser, src []byte) ([]byte, int, error) {
+func stripTree(tree *treesitter.Tree, used grammar, src []byte) ([]byte, int, error) {
 	if !mayHoldPieces(src) {
 		return src, 0, nil
 	}
@@ -93,7 +109,7 @@ func stripTree(tree *treesitter.Tree, used *treesitter.Parser, src []byte) ([]by
 	}
 	out := removePieces(src, pieces)
 	if clean {
-		t, err := used.Parse(context.Background(), out)
+		t, err := used.parse(out)
 		if err != nil {
 			return nil, 0, fmt.Errorf("parsing the file without its injected code: %w", err)
 		}

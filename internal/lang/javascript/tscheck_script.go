@@ -9,7 +9,10 @@ package javascript
 // kept; a check builds a new program over it with the instrumented texts
 // swapped in (unchanged files are reused, so this costs about one file's
 // check) and reports, per file, the diagnostics the original did not have
-// (matched by code and message, so moved lines do not count).
+// (matched by code and message, so moved lines do not count; in the
+// message, a relative module specifier's file extension is dropped, since
+// tsc writes one in the style of the file's imports and the runtime's
+// import has ".js").
 const tscScript = `
 const path = require('path');
 const readline = require('readline');
@@ -56,7 +59,8 @@ function diagnostics(ts, program, file) {
   return program.getSyntacticDiagnostics(sf).concat(program.getSemanticDiagnostics(sf)).map((d) => {
     const msg = ts.flattenDiagnosticMessageText(d.messageText, ' ');
     const at = d.start !== undefined ? sf.getLineAndCharacterOfPosition(d.start) : {line: 0, character: 0};
-    return {key: d.code + ' ' + msg, text: (at.line + 1) + ':' + (at.character + 1) + ': TS' + d.code + ': ' + msg};
+    const key = d.code + ' ' + msg.replace(/"(\.\.?\/[^"]*?)\.[cm]?[jt]sx?"/g, '"$1"');
+    return {key, text: (at.line + 1) + ':' + (at.character + 1) + ': TS' + d.code + ': ' + msg};
   });
 }
 function handle(req) {

@@ -101,3 +101,77 @@ func TestValidateTypeChecksWithTheProjectsTSC(t *testing.T) {
 		t.Errorf("setup without tsc: %+v %q", s, s.Explain())
 	}
 }
+
+// TestValidateIgnoresTheImportEndingInMessages checks that an error the
+// original had is not held against the output when only its message
+// changed because of the runtime import: tsc names a symbol of another
+// module by a specifier it writes in the style of the file's imports, so
+// mobx's `Property '["./decorators".storedAnnotationsSymbol]'` became
+// `"./decorators.js"` once the file imported "./_telemetry_utils.js".
+func TestValidateIgnoresTheImportEndingInMessages(t *testing.T) {
+	if testing.Short() {
+		t.Skip("type checking takes seconds")
+	}
+	uses := "import { stored } from \"./internal\";\n" +
+		"export function annotations(prototype: object, key: string): unknown {\n" +
+		"  const own = {};\n  const found = own[stored] ?? prototype;\n  return [found, key];\n}\n"
+	dir := tsProject(t, map[string]string{
+		"symbols.ts":  "export const stored = Symbol(\"stored\");\n",
+		"internal.ts": "export * from \"./symbols\";\n",
+		"uses.ts":     uses,
+	})
+	// A bundler project, whose imports name no file extension.
+	writeFile(t, filepath.Join(dir, "tsconfig.json"), []byte(`{"compilerOptions": {"strict": true, "noEmit": true,
+		"target": "es2022", "module": "esnext", "moduleResolution": "bundler", "types": []}}`))
+	_, ts := languages(t, Options{})
+	f := testFile("uses.ts", []byte(uses))
+	f.Abs = filepath.Join(dir, "uses.ts")
+	out, _, err := instrument(ts, f, testDecision)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(out), `"./_telemetry_utils.js"`) {
+		t.Fatalf("the runtime import changed, the test no longer shows its point:\n%s", out)
+	}
+	if err := ts.Validate(bg, f, out); err != nil {
+		t.Errorf("the original's TS7053 is held against the output: %v", err)
+	}
+}
+
+// TestValidateKeepsCommentsThatActOnTheirPlace type-checks with the real
+// tsc golden inputs whose comments above the first statement act where
+// they are: tRPC's `// @ts-expect-error` over its Symbol.dispose polyfill
+// (an import put between the two took the directive, TS2578, and left the
+// statement's error unsuppressed, TS2540), a `/** @jsx h */` pragma,
+// which tsc reads only before the first statement (TS2874 once the import
+// went above it), and the same directive over a loop, whose line went
+// between them.
+func TestValidateKeepsCommentsThatActOnTheirPlace(t *testing.T) {
+	if testing.Short() {
+		t.Skip("type checking takes seconds")
+	}
+	h := "export function h(tag: string, props: Record<string, unknown> | null, ...children: unknown[]): unknown {\n" +
+		"  return { tag, props, children };\n}\n" +
+		"declare global { namespace JSX { interface IntrinsicElements { [k: string]: Record<string, unknown> } } }\n"
+	for _, name := range []string{"next_line_directive.ts", "jsx_pragma.tsx", "loop_directive.ts"} {
+		t.Run(name, func(t *testing.T) {
+			src, err := os.ReadFile(filepath.Join("testdata/golden", name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := tsProject(t, map[string]string{name: string(src), "h.ts": h})
+			writeFile(t, filepath.Join(dir, "tsconfig.json"), []byte(`{"compilerOptions": {"strict": true, "noEmit": true, "jsx": "react",
+		"target": "es2022", "lib": ["esnext"], "module": "esnext", "moduleResolution": "bundler", "types": []}}`))
+			_, ts := languages(t, Options{})
+			f := testFile(name, src)
+			f.Abs = filepath.Join(dir, name)
+			out, _, err := instrument(ts, f, testDecision)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := ts.Validate(bg, f, out); err != nil {
+				t.Errorf("the instrumented file does not type-check: %v", err)
+			}
+		})
+	}
+}
