@@ -146,21 +146,13 @@ func TestOnlyLanguagesSpellFileNames(t *testing.T) {
 // languageNames are source's constants for the concrete languages.
 var languageNames = map[string]bool{"Python": true, "JavaScript": true, "TypeScript": true, "Go": true}
 
-// namesLanguagesToday are packages that still branch on a concrete
-// language: each is a rule to move into lang.Language. The list may only
-// shrink.
-var namesLanguagesToday = map[string]bool{
-	"internal/decide": true, // Python's docstrings, decorators and bindings; Go's budget
-	"internal/prompt": true, // Python's docstring elision
-}
-
 // TestOnlyLanguagesAndTheListNameALanguage: outside the language packages,
 // source (which defines the names) and the command line (which lists the
 // languages), code that asks "is this Python?" is a rule that belongs in
 // the Language value.
 func TestOnlyLanguagesAndTheListNameALanguage(t *testing.T) {
 	for pkg, fs := range parsed(t) {
-		if speaksLanguages(pkg) || pkg == "internal/source" || pkg == "internal/cli" || namesLanguagesToday[pkg] {
+		if speaksLanguages(pkg) || pkg == "internal/source" || pkg == "internal/cli" {
 			continue
 		}
 		for _, f := range fs {

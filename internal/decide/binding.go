@@ -42,28 +42,22 @@ type bound struct {
 // "res.set =\nres.header = ".
 var assignChain = regexp.MustCompile(`(?:[\p{L}_$][\p{L}\p{N}_$.]*(?:\[[^\[\]=]*\])?\s*=\s*)+$`)
 
-// goStatement matches the go keyword of a go statement right before a Go
-// function literal.
-var goStatement = regexp.MustCompile(`(^|[^\p{L}\p{N}_.])go$`)
-
 // lastName is the last identifier of a dotted name.
 var lastName = regexp.MustCompile(`[\p{L}_$][\p{L}\p{N}_$]*$`)
 
 // boundOf reads how function c is bound from the text before it.
 func boundOf(f *source.File, c *source.Construct) bound {
-	if c.Lang == source.Python {
+	switch {
+	case c.Declared:
 		return bound{how: bindDeclared}
+	case c.Spawned:
+		return bound{how: bindSpawned}
 	}
 	pre := f.Src[max(0, c.Range.Start-400):c.Range.Start]
 	t := strings.TrimRight(string(pre), " \t\r\n")
-	if c.Lang == source.Go {
-		if goStatement.MatchString(t) {
-			return bound{how: bindSpawned}
-		}
-		// x := func...: a short variable declaration assigns as = does.
-		if s, ok := strings.CutSuffix(t, ":="); ok {
-			t = strings.TrimRight(s, " \t") + " ="
-		}
+	// x := func...: a short variable declaration (Go's) assigns as = does.
+	if s, ok := strings.CutSuffix(t, ":="); ok {
+		t = strings.TrimRight(s, " \t") + " ="
 	}
 	switch {
 	case strings.HasSuffix(t, "return") || strings.HasSuffix(t, "=>"):

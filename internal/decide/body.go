@@ -30,8 +30,8 @@ type shape struct {
 	loops bool
 	// awaits is set when the body awaits something.
 	awaits bool
-	// accessor is set for a property getter or setter (Python @property
-	// and its .setter, JS get/set methods), which runs on attribute reads.
+	// accessor is set for a property getter or setter, which runs on
+	// attribute reads (see source.Construct.Accessor).
 	accessor bool
 }
 
@@ -43,18 +43,7 @@ var loopWords = []string{"for", "while", "do", "async for"}
 
 // measure reads the shape of function c's body from f.
 func measure(f *source.File, c *source.Construct) shape {
-	var s shape
-	if c.Lang == source.Python {
-		if c.Anchor.Before > c.Range.Start && c.Anchor.Before <= c.Range.End {
-			deco := string(f.Src[c.Range.Start:c.Anchor.Before])
-			s.accessor = strings.Contains(deco, "@property") || strings.Contains(deco, "cached_property") ||
-				strings.Contains(deco, ".setter") || strings.Contains(deco, ".getter") || strings.Contains(deco, ".deleter")
-		}
-	} else {
-		// The head is enough: a whole function's text can be megabytes.
-		head := string(f.Src[c.Range.Start:min(c.Range.End, c.Range.Start+80)])
-		s.accessor = accessorHead.MatchString(strings.TrimPrefix(strings.TrimSpace(head), "static "))
-	}
+	s := shape{accessor: c.Accessor}
 	start, end := c.Range.Start, c.Range.End
 	if a := c.Anchor; a.BodyStart >= c.Range.Start && a.BodyStart <= c.Range.End {
 		start = a.BodyStart
@@ -64,7 +53,10 @@ func measure(f *source.File, c *source.Construct) shape {
 	}
 	body := string(f.Src[start:end])
 	base := -1
-	docstring := c.Lang == source.Python
+	// A first line that opens a triple-quoted string is documentation,
+	// not work: no language but Python's (a docstring) starts a statement
+	// so, and the rule needs to know no language.
+	docstring := true
 	closing := ""
 	var g guard
 	guarded, writes := false, false
@@ -186,9 +178,6 @@ func (g *guard) inner(deeper bool, indent int, t string) bool {
 	g.pending = false
 	return true
 }
-
-// accessorHead matches a JavaScript getter or setter's head.
-var accessorHead = regexp.MustCompile(`^(get|set)\s+[\p{L}_$#\[]`)
 
 // docQuote returns the triple quote a Python docstring line opens with, or
 // "" when the line does not start with a triple-quoted string.

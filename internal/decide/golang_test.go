@@ -8,17 +8,38 @@ import (
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
 
-// TestProtocolMethodGo leaves out the methods fmt, sort and encoding call
-// implicitly, and only for Go.
+// TestProtocolMethodGo: the Go finder marks the methods fmt, sort and
+// encoding call implicitly, and the JavaScript finder does not mark a
+// method of the same name.
 func TestProtocolMethodGo(t *testing.T) {
-	for name, want := range map[string]bool{"String": true, "Error": true, "Less": true, "MarshalJSON": true, "Reserve": false, "toString": false} {
-		got := decide.ProtocolMethod(&source.Construct{Lang: source.Go, Name: name}) != ""
-		if got != want {
-			t.Errorf("%s: protocol method %v, want %v", name, got, want)
-		}
+	langs := languages(t)
+	goSrc := "package p\n\ntype T struct{}\n\n"
+	want := map[string]bool{"String": true, "Error": true, "Less": true, "MarshalJSON": true, "Reserve": false, "toString": false}
+	for name := range want {
+		goSrc += "func (T) " + name + "() string {\n\treturn \"\"\n}\n\n"
 	}
-	if decide.ProtocolMethod(&source.Construct{Lang: source.JavaScript, Name: "String"}) != "" {
-		t.Error("String is a protocol method in JavaScript too")
+	cs, err := langs[source.Go].Find(&source.File{Path: "p/t.go", Lang: source.Go, Src: []byte(goSrc)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cs {
+		if c.Kind == source.Function && (c.Protocol != "") != want[c.Name] {
+			t.Errorf("%s: protocol %q, want %v", c.Name, c.Protocol, want[c.Name])
+		}
+		delete(want, c.Name)
+	}
+	if len(want) > 0 {
+		t.Errorf("methods not found: %v", want)
+	}
+	js := "class T {\n  String() {\n    return ''\n  }\n}\n"
+	cs, err = langs[source.JavaScript].Find(&source.File{Path: "t.js", Lang: source.JavaScript, Src: []byte(js)})
+	if err != nil || len(cs) == 0 {
+		t.Fatalf("%v %v", cs, err)
+	}
+	for _, c := range cs {
+		if c.Protocol != "" {
+			t.Errorf("String is a protocol method in JavaScript too: %q", c.Protocol)
+		}
 	}
 }
 

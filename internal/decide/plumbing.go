@@ -1,6 +1,7 @@
 package decide
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
 	"slices"
@@ -23,29 +24,18 @@ import (
 var continuationNames = []string{"next", "done", "cb", "callback", "resolve", "reject", "proceed"}
 
 // iterationCallees take a callback they call once per element: JavaScript's
-// array methods, and Go's sort, slices, strings and sync.Map functions and
-// walks (see GoPerElement).
-var iterationCallees = append([]string{"forEach", "map", "filter", "reduce", "some", "every", "find", "findIndex", "flatMap"}, goPerElement...)
+// array methods, read from the text. A language whose finder knows more
+// says so in Construct.PerElement.
+var iterationCallees = []string{"forEach", "map", "filter", "reduce", "some", "every", "find", "findIndex", "flatMap"}
 
-// goPerElement are the Go standard library functions that call a function
-// literal passed to them once per element, comparison or visited file:
-// sort.Slice's less function, slices.IndexFunc's predicate,
-// strings.FieldsFunc's test, sync.Map's Range, filepath.WalkDir's visitor.
-var goPerElement = []string{"Slice", "SliceStable", "Search", "SortFunc", "SortStableFunc", "BinarySearchFunc",
-	"IndexFunc", "ContainsFunc", "DeleteFunc", "CompactFunc", "EqualFunc", "CompareFunc", "MaxFunc", "MinFunc",
-	"FieldsFunc", "FieldsFuncSeq", "TrimFunc", "TrimLeftFunc", "TrimRightFunc", "LastIndexFunc", "Map", "Range",
-	"Walk", "WalkDir"}
-
-// GoPerElement says why a Go function literal named after the call it is
-// passed to (the Go finder names it "Slice callback" for sort.Slice) runs
-// once per element or comparison, or "": a span for it would be a span per
-// comparison of a sort.
-func GoPerElement(c *source.Construct) string {
-	callee, ok := strings.CutSuffix(c.Name, " callback")
-	if c.Lang != source.Go || c.Kind != source.Function || !ok || !slices.Contains(goPerElement, callee) {
+// PerElement says why function c, passed to a function that calls it once
+// per element or comparison, is not worth a span, or "": a span for it
+// would be a span per comparison of a sort.
+func PerElement(c *source.Construct) string {
+	if c.PerElement == "" {
 		return ""
 	}
-	return "passed to " + callee + ", which calls it once per element or comparison"
+	return "passed to " + c.PerElement + ", which calls it once per element or comparison"
 }
 
 // getterDefiners are calls that install their callback as a property
@@ -137,7 +127,7 @@ func (p *plumbing) innerHelper(i int) string {
 	if encl < 0 || p.module[encl] {
 		return ""
 	}
-	if c.Lang == source.Python && pythonDecorated(p.f, c) {
+	if c.Registered {
 		return ""
 	}
 	switch p.bounds[i].how {
@@ -145,27 +135,6 @@ func (p *plumbing) innerHelper(i int) string {
 		return "inner function of " + p.cs[encl].Name + ": a step of its work"
 	}
 	return ""
-}
-
-// goKeywordNames are the names the Go finder gives function literals bound
-// to nothing: a go or defer statement's, or any other. Calls of them
-// cannot be found by name.
-var goKeywordNames = []string{"go", "defer", "func"}
-
-// pythonDecorated reports whether a Python function has a decorator other
-// than functools.wraps: a nested def a decorator registers (a route in an
-// app factory) is a handler, one that only wraps is plumbing.
-func pythonDecorated(f *source.File, c *source.Construct) bool {
-	if c.Anchor.Before <= c.Range.Start || c.Anchor.Before > c.Range.End {
-		return false
-	}
-	for _, line := range strings.Split(string(f.Src[c.Range.Start:c.Anchor.Before]), "\n") {
-		t := strings.TrimSpace(line)
-		if strings.HasPrefix(t, "@") && !strings.HasPrefix(t, "@wraps") && !strings.HasPrefix(t, "@functools.wraps") {
-			return true
-		}
-	}
-	return false
 }
 
 // continuation says why function i is a continuation, or "".
@@ -211,8 +180,9 @@ func (p *plumbing) iterationRegions() []region {
 		case o.Kind == source.Loop:
 			rs = append(rs, region{o.Range.Start, o.Range.End, fmt.Sprintf("called inside a loop (line %d): a span per iteration", o.Range.StartLine)})
 		case o.Kind != source.Function:
-		case p.bounds[j].how == bindArgument && slices.Contains(iterationCallees, p.bounds[j].callee):
-			rs = append(rs, region{o.Range.Start, o.Range.End, fmt.Sprintf("called in a %s callback (line %d): a span per element", p.bounds[j].callee, o.Range.StartLine)})
+		case o.PerElement != "" || p.bounds[j].how == bindArgument && slices.Contains(iterationCallees, p.bounds[j].callee):
+			callee := cmp.Or(o.PerElement, p.bounds[j].callee)
+			rs = append(rs, region{o.Range.Start, o.Range.End, fmt.Sprintf("called in a %s callback (line %d): a span per element", callee, o.Range.StartLine)})
 		case p.continuation(j) != "":
 			rs = append(rs, region{o.Range.Start, o.Range.End, fmt.Sprintf("called from continuation %s (line %d): a span per step", o.Name, o.Range.StartLine)})
 		}
@@ -235,7 +205,7 @@ func (p *plumbing) iterationRegions() []region {
 // callback to forEach or map, or inside a continuation.
 func (p *plumbing) perIteration(i int) string {
 	c := &p.cs[i]
-	if c.Name == "" || strings.ContainsAny(c.Name, "<>. ") || c.Lang == source.Go && slices.Contains(goKeywordNames, c.Name) {
+	if c.Name == "" || strings.ContainsAny(c.Name, "<>. ") || c.Unnamed {
 		return ""
 	}
 	rs := p.iterationRegions()

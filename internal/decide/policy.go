@@ -188,8 +188,8 @@ func (p Policy) Apply(f *source.File, cs []source.Construct, ds []*source.Decisi
 
 // functionRule says why the budget gives function c no span, or "".
 func (b budget) functionRule(c *source.Construct, body shape, at place) string {
-	if r := ProtocolMethod(c); r != "" {
-		return r
+	if c.Protocol != "" {
+		return c.Protocol
 	}
 	if !b.quiet {
 		return ""
@@ -323,38 +323,4 @@ func accessorName(name string) bool {
 		}
 	}
 	return false
-}
-
-// ProtocolMethod says why function c runs implicitly and too often for a
-// span (Python dunder methods but the few that do real work once; JS
-// conversion and Symbol-keyed methods; Go's String, Error, sort and
-// encoding methods), or "".
-func ProtocolMethod(c *source.Construct) string {
-	name := c.Name
-	if c.Lang == source.Python {
-		if len(name) > 4 && strings.HasPrefix(name, "__") && strings.HasSuffix(name, "__") {
-			switch name {
-			case "__init__", "__new__", "__call__", "__enter__", "__exit__", "__aenter__", "__aexit__", "__post_init__":
-				return ""
-			}
-			return "protocol method " + name + " runs implicitly and often"
-		}
-		return ""
-	}
-	if c.Lang == source.Go {
-		// Methods fmt, sort, encoding and errors call for the program.
-		switch name {
-		case "String", "GoString", "Error", "Format", "Len", "Less", "Swap",
-			"MarshalJSON", "UnmarshalJSON", "MarshalText", "UnmarshalText":
-			return "method " + name + " runs implicitly and often (fmt, sort, encoding)"
-		}
-		return ""
-	}
-	switch {
-	case name == "toString" || name == "valueOf" || name == "toJSON":
-		return "conversion method " + name + " runs implicitly and often"
-	case strings.HasPrefix(name, "[") || strings.Contains(name, "Symbol."):
-		return "Symbol-keyed method runs implicitly"
-	}
-	return ""
 }

@@ -18,7 +18,7 @@ func TestBuildGroupGolden(t *testing.T) {
 	py := &source.File{Path: "app/store.py", Lang: source.Python, Src: []byte(pySrc)}
 	pyFunc := pySrc[strings.Index(pySrc, "def save") : strings.Index(pySrc, "        return data\n")+len("        return data")]
 	cons := []*source.Construct{
-		construct(t, py, pyFunc, source.Construct{Kind: source.Function, Name: "save", QualName: "app.store.Store.save",
+		construct(t, py, pyFunc, source.Construct{Kind: source.Function, Name: "save", QualName: "app.store.Store.save", Docstring: true,
 			Params: []string{"self", "user_id", "path", "password", "args"}, Scope: []string{"self", "user_id", "path", "password", "args", "data", "attempt", "total"}}),
 		construct(t, py, "for attempt in range(3):\n            total = attempt * 2", source.Construct{Kind: source.Loop, Name: "attempt",
 			QualName: "app.store.Store.save", Enclosing: "app.store.Store.save", Scope: []string{"user_id", "path", "data", "attempt", "total"}}),

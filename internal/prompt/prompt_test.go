@@ -93,7 +93,7 @@ func TestBuildGolden(t *testing.T) {
 		c    *source.Construct
 		opts Options
 	}{
-		{"python_function", py, construct(t, py, pyFunc, source.Construct{Kind: source.Function, Name: "save", QualName: "app.store.Store.save",
+		{"python_function", py, construct(t, py, pyFunc, source.Construct{Kind: source.Function, Name: "save", QualName: "app.store.Store.save", Docstring: true,
 			Params: []string{"self", "user_id", "path", "password", "args"}, Scope: []string{"self", "user_id", "path", "password", "args", "data", "attempt", "total"}}), Options{}},
 		{"python_loop", py, in(py, "def save", ":", construct(t, py, "for attempt in range(3):\n            total = attempt * 2", source.Construct{Kind: source.Loop, Name: "attempt",
 			QualName: "app.store.Store.save", Enclosing: "app.store.Store.save", Scope: []string{"user_id", "path", "data", "attempt", "total"}})), Options{}},
@@ -103,7 +103,7 @@ func TestBuildGolden(t *testing.T) {
 			QualName: "src.api.Api.fetchPage", Enclosing: "src.api.Api.fetchPage", Scope: []string{"url", "page", "results"}})), Options{}},
 		{"ts_variable_in_arrow", ts, in(ts, "async (req", "{", construct(t, ts, "const count: number = req.items.length;", source.Construct{Kind: source.Variable, Name: "count",
 			Targets: []string{"count"}, QualName: "src.handler.handler", Enclosing: "src.handler.handler", Scope: []string{"req", "token", "count"}})), Options{}},
-		{"python_function_truncated", py, construct(t, py, pyFunc, source.Construct{Kind: source.Function, Name: "save", QualName: "app.store.Store.save",
+		{"python_function_truncated", py, construct(t, py, pyFunc, source.Construct{Kind: source.Function, Name: "save", QualName: "app.store.Store.save", Docstring: true,
 			Params: []string{"self", "user_id"}}), Options{MaxCodeTokens: 30, MaxTokens: 100}},
 	}
 	for _, tc := range cases {

@@ -93,7 +93,7 @@ func section(b *strings.Builder, f *source.File, c *source.Construct, id string,
 			fence(b, header)
 		}
 	}
-	if c.Kind == source.Function && c.Lang == source.Python {
+	if c.Kind == source.Function && c.Docstring {
 		code = elideDocstring(code)
 	}
 	shown := Truncate(code, maxCodeTokens)

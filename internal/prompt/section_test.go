@@ -56,7 +56,7 @@ func TestElideDocstring(t *testing.T) {
 func TestGroupSectionsSizeAndReferences(t *testing.T) {
 	f := &source.File{Path: "json/__init__.py", Lang: source.Python, Src: []byte(docSrc)}
 	fn := construct(t, f, strings.TrimSuffix(docSrc, "\n"), source.Construct{Kind: source.Function, Name: "dump", QualName: "json.dump",
-		Params: []string{"obj", "fp", "indent"}})
+		Params: []string{"obj", "fp", "indent"}, Docstring: true})
 	loop := in(f, "def dump", ":\n", construct(t, f, "for chunk in encode(obj, indent):\n        fp.write(chunk)", source.Construct{Kind: source.Loop,
 		Name: "chunk", QualName: "json.dump", Enclosing: "json.dump"}))
 	both := BuildGroup(f, []*source.Construct{fn, loop}, Options{})

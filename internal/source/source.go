@@ -120,6 +120,41 @@ type Construct struct {
 	// Context is the name of a Go function's context.Context parameter,
 	// which its span reads its parent from, or "".
 	Context string
+	// What the language knows of a function construct that planners and
+	// prompts weigh, so they need not ask which language it is in. The
+	// find step sets them; each is the zero value where it does not apply.
+	//
+	// Accessor: a property getter or setter (Python's @property and its
+	// setter, JavaScript's get and set), which runs on attribute reads.
+	Accessor bool
+	// Docstring: the body opens with a string that documents it (Python's
+	// docstring), which prompts shorten.
+	Docstring bool
+	// Declared: the language binds every such function by a declaration
+	// statement of its own (Python's def), so the text before it says
+	// nothing of how it is bound.
+	Declared bool
+	// Registered: a decorator other than functools.wraps hands the
+	// function to something that keeps it (a route an app factory
+	// registers), so a nested one is no step of its definer's work.
+	Registered bool
+	// Spawned: a function literal a go statement runs, on a goroutine of
+	// its own.
+	Spawned bool
+	// Unnamed: Name says how a function literal is bound (Go's "go",
+	// "defer" and "func") rather than naming it, so calls of it cannot be
+	// found by its name.
+	Unnamed bool
+	// Protocol says why the language calls the function implicitly and
+	// too often for a span (Python's dunder methods but the few that do
+	// real work once; JavaScript's conversion and Symbol-keyed methods;
+	// Go's String, Error, sort and encoding methods), or "".
+	Protocol string
+	// PerElement names the function a function literal is passed to when
+	// the language knows it calls the literal once per element, comparison
+	// or visited file (Go's sort.Slice, slices.IndexFunc,
+	// filepath.WalkDir), or "".
+	PerElement string
 	// InLoop is set when the construct lies inside the body of a loop of its
 	// own function (or of the module's top level), so that whatever is
 	// injected for it runs once per iteration. Planners keep such places

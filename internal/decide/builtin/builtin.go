@@ -89,10 +89,10 @@ func function(c *source.Construct) source.Decision {
 
 // trivialFunction says why a function is not worth a span, or "".
 func trivialFunction(c *source.Construct) string {
-	if r := decide.ProtocolMethod(c); r != "" {
-		return r
+	if c.Protocol != "" {
+		return c.Protocol
 	}
-	if r := decide.GoPerElement(c); r != "" {
+	if r := decide.PerElement(c); r != "" {
 		return r
 	}
 	// Only a language with expression-bodied functions (JavaScript's

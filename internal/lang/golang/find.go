@@ -60,6 +60,11 @@ func (l *language) find(f *source.File) ([]source.Construct, error) {
 			fd.walk(n, &fnInfo{qual: fd.pkg, scope: []string{}, ignored: fd.ignored[int(n.StartPosition().Row)-1]}, false)
 		}
 	}
+	for i := range fd.out {
+		if fd.out[i].Kind == source.Function {
+			fd.out[i].Protocol = protocol(fd.out[i].Name)
+		}
+	}
 	if fd.fileSkip != "" {
 		for i := range fd.out {
 			fd.out[i].Skip = fd.fileSkip

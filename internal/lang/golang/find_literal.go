@@ -27,6 +27,7 @@ func (fd *finder) literal(n *node, fn *fnInfo, inLoop bool) {
 	c.InLoop = inLoop
 	c.Anchor = source.Anchor{Before: int(n.StartByte()), BodyStart: int(body.StartByte()) + 1, BodyEnd: int(body.EndByte()) - 1, After: int(n.EndByte())}
 	c.Context = ctxParam
+	fd.literalTraits(n, &c, name)
 	if c.Context == "" && fn.ctx != "" && !declares(list, fn.ctx, fd.src) && captures(body, fn.ctx, fd.src) {
 		// The literal uses its definer's context (a goroutine handed
 		// ctx, an errgroup task): its span takes its parent from it, as

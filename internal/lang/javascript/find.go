@@ -68,6 +68,11 @@ func findConstructs(ctx context.Context, p *parsers, f *source.File) ([]source.C
 		// .mts and .cts files are modules whatever they contain.
 		fileSkip = reasonGlobalTS
 	}
+	for i := range w.out {
+		if w.out[i].Kind == source.Function {
+			functionTraits(f.Src, &w.out[i])
+		}
+	}
 	if fileSkip != "" {
 		for i := range w.out {
 			w.out[i].Skip = fileSkip

@@ -93,6 +93,11 @@ func (l *language) find(f *source.File) ([]source.Construct, error) {
 			fd.out[i].Scope = []string{}
 		}
 	}
+	for i := range fd.out {
+		if fd.out[i].Kind == source.Function {
+			functionTraits(f.Src, &fd.out[i])
+		}
+	}
 	return fd.out, nil
 }
 
@@ -232,6 +237,7 @@ func (fd *finder) function(outer, def *node, ctx walkCtx) {
 	// frames they saw before (the earlier wrapper-frame rules are gone).
 	if body != nil {
 		c.Generator = hasYield(body, fd.src)
+		c.Docstring = opensWithDocstring(body)
 		reason := fd.withAnchor(body, &c.Anchor)
 		if c.Skip == "" {
 			c.Skip = reason
