@@ -77,3 +77,26 @@ func parseJS(ctx context.Context, js *treesitter.Parser, src []byte) (*treesitte
 	tree.Close()
 	return alt, nil
 }
+
+// typeStarExport matches the `type` of a type-only star re-export (TS 5.0:
+// `export type * from "./types"`, `export type * as ns from`), in group 1,
+// which tree-sitter-typescript v0.23.2 does not know, failing the file.
+var typeStarExport = regexp.MustCompile(`\bexport[ \t]+(type)[ \t]+\*`)
+
+// maskTypeStar returns src with that `type` blanked (the same length; the
+// re-export reads as a plain one, and nothing is ever inserted in it), or
+// src itself when there is none. A match inside a string or comment blanks
+// letters of that literal only.
+func maskTypeStar(src []byte) []byte {
+	ms := typeStarExport.FindAllSubmatchIndex(src, -1)
+	if ms == nil {
+		return src
+	}
+	masked := bytes.Clone(src)
+	for _, m := range ms {
+		for j := m[2]; j < m[3]; j++ {
+			masked[j] = ' '
+		}
+	}
+	return masked
+}
