@@ -22,13 +22,18 @@ const moduleKeyword = `(?:await|break|case|catch|class|const|continue|debugger|d
 var moduleClause = regexp.MustCompile(`\b(?:export|import)[ \t\r\n]+(?:[\w$]+[ \t\r\n]*,[ \t\r\n]*)?(\{[^{}]*\})` +
 	`|\*[ \t\r\n]*as[ \t\r\n]+(` + moduleKeyword + `)[ \t\r\n]+from\b`)
 
+// importAssert matches the `assert` of an import assertion (`from "./x.json"
+// assert { type: "json" }`) in group 1.
+var importAssert = regexp.MustCompile(`\bfrom[ \t\r\n]*(?:"[^"\n]*"|'[^'\n]*')[ \t\r\n]*(assert)[ \t\r\n]*\{`)
+
 // clauseKeyword matches, inside a clause's braces, a keyword in group 1
 // where a specifier's name or alias stands: first in the clause or after a
 // comma, or after `as`.
 var clauseKeyword = regexp.MustCompile(`(?:[{,]|\bas)[ \t\r\n]*(` + moduleKeyword + `)\b`)
 
 // maskKeywordNames returns src with the first letter of every keyword
-// module name replaced by `_` (`null` reads `_ull`): the same length, so
+// module name replaced by `_` (`null` reads `_ull`) and import assertions
+// read as import attributes: the same length, so
 // every offset of the tree is that of src, and node text is always read
 // from the real source. Nil when there is none.
 func maskKeywordNames(src []byte) []byte {
@@ -38,6 +43,14 @@ func maskKeywordNames(src []byte) []byte {
 			masked = bytes.Clone(src)
 		}
 		masked[at] = '_'
+	}
+	// Import assertions, the form of import attributes Node 20 still runs,
+	// which the grammar knows only as `with`: the same length as it.
+	for _, m := range importAssert.FindAllSubmatchIndex(src, -1) {
+		for j, c := range []byte("with  ") {
+			mask(m[2] + j)
+			masked[m[2]+j] = c
+		}
 	}
 	for _, m := range moduleClause.FindAllSubmatchIndex(src, -1) {
 		if m[4] >= 0 {

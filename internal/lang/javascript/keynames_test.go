@@ -15,6 +15,7 @@ func TestMaskKeywordNames(t *testing.T) {
 		{"import d, { class as K } from 'x';", "import d, { _lass as K } from 'x';"},
 		{"export * as class from 'x';", "export * as _lass from 'x';"},
 		{"export { a as default };", ""},
+		{"import j from './x.json' assert { type: 'json' };", "import j from './x.json' with   { type: 'json' };"},
 		{"for (;;) { break }\nconst o = { x, null: 1 };", ""},
 	} {
 		got := maskKeywordNames([]byte(c.src))
@@ -34,7 +35,7 @@ func TestParseJSKeepsRealErrors(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "2:") {
 		t.Fatalf("Find: want the syntax error of line 2, got %v", err)
 	}
-	f = testFile("clean.mjs", []byte("function f(a) {\n  return a + 1;\n}\nexport { f as function };\n"))
+	f = testFile("clean.mjs", []byte("import j from './x.json' assert { type: 'json' };\nfunction f(a) {\n  return a + j;\n}\nexport { f as function };\n"))
 	cs, err := js.Find(f)
 	if err != nil || len(cs) == 0 {
 		t.Fatalf("Find: want f found, got %v, %v", cs, err)
