@@ -28,7 +28,7 @@ var npmPackages = []string{
 	"has-property-descriptors@1.0.2", "has-proto@1.2.0", "has-symbols@1.1.0", "iconv-lite@0.5.2",
 	"object-inspect@1.14.0", "mock-property@1.1.2", "es-value-fixtures@1.7.1",
 	"d3-array@3.2.4", "rxjs@7.8.2", "immer@11.2.13", "@tanstack/query-core@5.108.4", "zod@4.6.7",
-	"typescript@5.9.3", "@types/node@22.20.7",
+	"typescript@5.9.3", "@types/node@22.20.7", "valibot@1.5.0",
 	// Projects publishing tape tests, and the packages those tests load.
 	"traverse@0.6.11", "json-stable-stringify@1.3.0", "deep-equal@2.2.3", "function-bind@1.1.2",
 	"es-iterator-helpers@1.4.0",

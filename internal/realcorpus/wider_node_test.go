@@ -45,8 +45,17 @@ func widerJSCorpus(npm *npmInstaller) []project {
 	), 5*time.Minute, "src/adapters")
 	trpc.flags = []string{"--density", "high"}
 
+	// valibot's dist, one esbuild bundle of each module system, exports
+	// under reserved words (`export { function_ as function, ... }`),
+	// which the JavaScript grammar rejects: the bundles were skipped
+	// whole. The dist folder is the root, as the scan never enters a
+	// folder named dist below it.
+	valibot := importProjectIn(npm, "valibot", "dist", time.Minute)
+	valibot.flags = []string{"--density", "high"}
+
 	ps := []project{
 		fnName,
+		valibot,
 		graphql,
 		trpc,
 		// mobx 6: TypeScript classes with getters and setters over
@@ -97,14 +106,25 @@ func widerJSCorpus(npm *npmInstaller) []project {
 // CommonJS from an ES module is where Node reads the names a CommonJS file
 // exports from its source text, which a require alone never checks.
 func importProject(npm *npmInstaller, pkg string, timeout time.Duration) project {
+	return importProjectIn(npm, pkg, "", timeout)
+}
+
+// importProjectIn is importProject with only the folder sub of the package
+// ("" for all of it) instrumented and imported.
+func importProjectIn(npm *npmInstaller, pkg, sub string, timeout time.Duration) project {
+	name := "import:" + pkg
+	if sub != "" {
+		name += ":" + sub
+	}
 	return project{
 		parsesAll: true,
-		name:      "import:" + pkg,
+		name:      name,
 		setup: func(ctx context.Context, t *testing.T, work string) (suite, error) {
 			root, _, err := copyNPMPackage(npm, work, pkg)
 			if err != nil {
 				return suite{}, err
 			}
+			root = filepath.Join(root, sub)
 			script := filepath.Join(work, "import-all.mjs")
 			if err := os.WriteFile(script, []byte(importAll), 0o644); err != nil {
 				return suite{}, err

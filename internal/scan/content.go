@@ -56,6 +56,11 @@ func importsRuntime(name, marker string) bool {
 	return bytes.Contains(head[:n], []byte(marker))
 }
 
+// holdsMarker is importsRuntime for a file already read.
+func holdsMarker(src []byte, marker string) bool {
+	return marker != "" && bytes.Contains(src[:min(len(src), runtimeImportWindow)], []byte(marker))
+}
+
 // runtimeImportWindow is how far into a large file importsRuntime looks.
 const runtimeImportWindow = 1 << 20
 

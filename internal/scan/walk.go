@@ -371,7 +371,11 @@ func (w *walker) addFile(abs, rel string, info fs.FileInfo, isLink bool) {
 		skip(fmt.Sprintf("cannot read: %v", err))
 		return
 	}
-	if r := contentSkip(src, lang.Minifiable); r != "" {
+	// Injected lines lengthen the lines of a file that is one long line
+	// already (a bundler's 1 KB locale), past the minified-bundle test:
+	// a file that holds the runtime's import is ours to --remove.
+	minifiable := lang.Minifiable && !holdsMarker(src, lang.RuntimeMarker)
+	if r := contentSkip(src, minifiable); r != "" {
 		skip(r)
 		return
 	}

@@ -305,3 +305,26 @@ func TestSizeLimitSparesInstrumentedFiles(t *testing.T) {
 		t.Fatalf("plain.py: %q", r)
 	}
 }
+
+// TestWalkKeepsInstrumentedOneLiners checks that a one-line file short
+// enough to be instrumented (dayjs's locales: 1 KB of UMD on one line)
+// is still read once the injected code has made its line look minified,
+// so that --remove restores it instead of leaving the injected code in.
+func TestWalkKeepsInstrumentedOneLiners(t *testing.T) {
+	dir := t.TempDir()
+	body := "!function(e){" + strings.Repeat("e.a=function(x){return x};", 40) + "}(this);"
+	writeTree(t, dir, map[string]string{
+		"locale/af.js":  `/*@ti{*/var __ti = require("../_telemetry_utils.js");/*}@ti*/` + "\n" + body + strings.Repeat("/*@ti{*/__ti.v();/*}@ti*/", 40),
+		"locale/raw.js": body + strings.Repeat("e.b=1;", 200),
+	})
+	res, err := Walk(context.Background(), dir, Options{Languages: testLanguages})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := paths(res.Files), []string{"locale/af.js"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("files %q, want %q (skipped: %v)", got, want, res.Skipped)
+	}
+	if r := skipMap(res.Skipped)["locale/raw.js"]; !strings.Contains(r, "average line") {
+		t.Errorf("raw.js skip reason %q, want the minified-bundle test", r)
+	}
+}

@@ -88,14 +88,15 @@ func separatorsInTypeBodies(root *treesitter.Node, at []int) bool {
 
 // parseTS parses TypeScript (not TSX) src with the workarounds for the
 // grammar's gaps, each of which keeps every offset and row: variance
-// modifiers masked, and, when the file fails as written, call signatures
-// separated. Everything that reads TypeScript with tree-sitter goes
-// through it, so that a file Find reads is one Strip reads too.
+// modifiers and type-only star re-exports masked, and, when the file
+// fails as written, call signatures separated. Everything that reads
+// TypeScript with tree-sitter goes through it, so that a file Find reads
+// is one Strip reads too.
 func parseTS(ctx context.Context, ts *treesitter.Parser, src []byte) (*treesitter.Tree, error) {
 	// The bindings' ParseCtx dereferences a nil cancellation flag when a
 	// context is cancelled mid-parse (go-tree-sitter v0.25.0), so the
 	// parse itself runs uncancellable; it takes milliseconds.
-	parsed := maskVariance(src)
+	parsed := maskVariance(maskTypeStar(src))
 	tree, err := ts.Parse(context.WithoutCancel(ctx), parsed)
 	if err != nil || !tree.RootNode().HasError() {
 		return tree, err

@@ -54,23 +54,31 @@ func (p *parsers) forFile(f *source.File) *treesitter.Parser {
 	}
 }
 
+// read parses src with the grammar f needs and that grammar's workarounds,
+// errors and all: what everything that reads f with tree-sitter uses, so
+// that a file Find reads is read alike when placing its import.
+func (p *parsers) read(ctx context.Context, f *source.File, src []byte) (*treesitter.Tree, error) {
+	switch {
+	case f.Lang == source.TypeScript && !f.TSX:
+		// Not in TSX, where `<out x>` could be an element with an attribute.
+		return parseTS(ctx, p.ts, src)
+	case f.Lang == source.TypeScript:
+		// The bindings' ParseCtx dereferences a nil cancellation flag when
+		// a context is cancelled mid-parse (go-tree-sitter v0.25.0), so the
+		// parse itself runs uncancellable; it takes milliseconds.
+		return p.tsx.Parse(context.WithoutCancel(ctx), src)
+	default:
+		return parseJS(ctx, p.js, src)
+	}
+}
+
 // parse parses f's source (or out, when not nil) with the grammar f needs
 // and fails with the first syntax error's position.
 func (p *parsers) parse(ctx context.Context, f *source.File, src []byte) (*treesitter.Tree, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	// The bindings' ParseCtx dereferences a nil cancellation flag when a
-	// context is cancelled mid-parse (go-tree-sitter v0.25.0), so the
-	// parse itself runs uncancellable; it takes milliseconds.
-	var tree *treesitter.Tree
-	var err error
-	if f.Lang == source.TypeScript && !f.TSX {
-		// Not in TSX, where `<out x>` could be an element with an attribute.
-		tree, err = parseTS(ctx, p.ts, src)
-	} else {
-		tree, err = p.forFile(f).Parse(context.WithoutCancel(ctx), src)
-	}
+	tree, err := p.read(ctx, f, src)
 	if err != nil {
 		return nil, fmt.Errorf("parsing %s: %w", f.Path, err)
 	}
@@ -125,7 +133,7 @@ func New(opts Options) (js, ts lang.Language) {
 		Import:          importEdit,
 		Module:          func(f *source.File) source.Module { return moduleFor(p, f) },
 		Strip: func(src []byte) ([]byte, int, error) {
-			return stripWith(src, grammar{p: p.js}, grammar{p: p.ts, ts: true}, grammar{p: p.tsx})
+			return stripWith(src, grammar{p: p.js, js: true}, grammar{p: p.ts, ts: true}, grammar{p: p.tsx})
 		},
 		Validate: func(ctx context.Context, f *source.File, out []byte) error {
 			return validate(ctx, p, checker, f, out)
@@ -162,7 +170,7 @@ func New(opts Options) (js, ts lang.Language) {
 		Render:          Render,
 		Import:          importEdit,
 		Strip: func(src []byte) ([]byte, int, error) {
-			return stripWith(src, grammar{p: p.ts, ts: true}, grammar{p: p.tsx}, grammar{p: p.js})
+			return stripWith(src, grammar{p: p.ts, ts: true}, grammar{p: p.tsx}, grammar{p: p.js, js: true})
 		},
 		Validate: func(ctx context.Context, f *source.File, out []byte) error {
 			if err := validate(ctx, p, nil, f, out); err != nil || types == nil || f.Abs == "" {
@@ -213,7 +221,7 @@ func validateStrip(ctx context.Context, p *parsers, checker *nodeChecker, f *sou
 		if err := validate(ctx, p, checker, f, out); err != nil {
 			return nil, nil, err
 		}
-		back, _, stripErr = stripWith(out, grammar{p: p.js}, grammar{p: p.ts, ts: true}, grammar{p: p.tsx})
+		back, _, stripErr = stripWith(out, grammar{p: p.js, js: true}, grammar{p: p.ts, ts: true}, grammar{p: p.tsx})
 		return back, stripErr, nil
 	}
 	tree, err := p.parse(ctx, f, out)
@@ -224,7 +232,7 @@ func validateStrip(ctx context.Context, p *parsers, checker *nodeChecker, f *sou
 	if err := checkWithNode(ctx, checker, f, tree, out); err != nil {
 		return nil, nil, err
 	}
-	back, _, stripErr = stripTree(tree, grammar{p: p.js}, out)
+	back, _, stripErr = stripTree(tree, grammar{p: p.js, js: true}, out)
 	return back, stripErr, nil
 }
 

@@ -119,7 +119,7 @@ func moduleFrom(f *source.File, u moduleUse) source.Module {
 // must stay first), but before a comment attached to the first statement.
 func importFor(p *parsers, f *source.File, spec string) inject.Edit {
 	code := "import * as __ti from " + jsString(spec) + ";"
-	tree, err := p.forFile(f).Parse(context.Background(), f.Src)
+	tree, err := p.read(context.Background(), f, f.Src)
 	if err != nil {
 		return inject.Edit{At: 0, New: "/*@ti{*/" + code + "/*}@ti*/" + lineEnding(f.Src), Seq: importSeq}
 	}
@@ -279,7 +279,7 @@ func endsWithSemicolon(n *treesitter.Node) bool {
 // uses: ModuleOf, where a script with no module syntax counts as CommonJS
 // (what Node runs it as), or the scanner's choice when f does not parse.
 func moduleFor(p *parsers, f *source.File) source.Module {
-	tree, err := p.forFile(f).Parse(context.Background(), f.Src)
+	tree, err := p.read(context.Background(), f, f.Src)
 	if err != nil {
 		return f.Module
 	}

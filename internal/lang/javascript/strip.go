@@ -22,23 +22,27 @@ func Strip(src []byte) ([]byte, int, error) {
 	for _, g := range []treesitter.Grammar{treesitter.JavaScript, treesitter.TypeScript, treesitter.TSX} {
 		p := treesitter.NewParser(g, 1)
 		defer p.Close()
-		gs = append(gs, grammar{p: p, ts: g == treesitter.TypeScript})
+		gs = append(gs, grammar{p: p, ts: g == treesitter.TypeScript, js: g == treesitter.JavaScript})
 	}
 	return stripWith(src, gs...)
 }
 
-// grammar is a parser Strip may read a file with; ts marks TypeScript's,
-// which reads through parseTS as Find does, so that a file with the
-// grammar's gaps (variance modifiers, unseparated call signatures) that
-// was instrumented is one whose pieces can be found again.
+// grammar is a parser Strip may read a file with; ts marks TypeScript's
+// and js JavaScript's, which read through parseTS and parseJS as Find
+// does, so that a file with the grammar's gaps (variance modifiers,
+// unseparated call signatures, keyword module names) that was
+// instrumented is one whose pieces can be found again.
 type grammar struct {
-	p  *treesitter.Parser
-	ts bool
+	p      *treesitter.Parser
+	ts, js bool
 }
 
 func (g grammar) parse(src []byte) (*treesitter.Tree, error) {
-	if g.ts {
+	switch {
+	case g.ts:
 		return parseTS(context.Background(), g.p, src)
+	case g.js:
+		return parseJS(context.Background(), g.p, src)
 	}
 	return g.p.Parse(context.Background(), src)
 }

@@ -27,6 +27,10 @@ type TypeScriptSetup struct {
 	Package string
 	// Config is the tsconfig.json that governs the file, "" when none.
 	Config string
+	// Native is a typescript package found above the file whose compiler
+	// has no JavaScript API to check with (TypeScript 7, the native
+	// compiler), as "FOLDER (version V)"; "" when none.
+	Native string
 }
 
 // Checks reports whether output is type-checked, not only parsed.
@@ -36,6 +40,9 @@ func (s TypeScriptSetup) Checks() bool { return s.Package != "" && s.Config != "
 // summary ("type-checked with ..." or why it is parse-only).
 func (s TypeScriptSetup) Explain() string {
 	switch {
+	case s.Package == "" && s.Native != "":
+		return "TypeScript output parsed only: the typescript package at " + s.Native +
+			" has no JavaScript API (lib/typescript.js, TypeScript 5 and older) to type-check with; run your tsc on the output"
 	case s.Package == "":
 		return "TypeScript output parsed only: no typescript package found (node_modules/.bin/tsc above the files)"
 	case s.Config == "":
@@ -59,6 +66,9 @@ func FindTypeScript(abs, tsc string) TypeScriptSetup {
 		if s.Package == "" {
 			if bin := filepath.Join(dir, "node_modules", ".bin", "tsc"); isFile(bin) {
 				s.Package = packageOfTSC(bin)
+				if s.Package == "" && s.Native == "" {
+					s.Native = nativeTSC(bin)
+				}
 			}
 		}
 		if s.Package != "" && s.Config != "" || filepath.Dir(dir) == dir {
@@ -79,6 +89,26 @@ func packageOfTSC(tsc string) string {
 		return ""
 	}
 	return pkg
+}
+
+// nativeTSC names the typescript package a tsc without a JavaScript API
+// belongs to, with its version, so that the summary says why it is not
+// used rather than that there is none.
+func nativeTSC(tsc string) string {
+	real, err := filepath.EvalSymlinks(tsc)
+	if err != nil {
+		return ""
+	}
+	pkg := filepath.Dir(filepath.Dir(real))
+	data, err := os.ReadFile(filepath.Join(pkg, "package.json"))
+	if err != nil {
+		return ""
+	}
+	var meta struct{ Name, Version string }
+	if json.Unmarshal(data, &meta) != nil || meta.Name != "typescript" {
+		return ""
+	}
+	return pkg + " (version " + meta.Version + ")"
 }
 
 func isFile(p string) bool {

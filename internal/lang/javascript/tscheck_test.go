@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/telemetry-inject/telemetry-inject/internal/npmtest"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
 
@@ -173,5 +174,23 @@ func TestValidateKeepsCommentsThatActOnTheirPlace(t *testing.T) {
 				t.Errorf("the instrumented file does not type-check: %v", err)
 			}
 		})
+	}
+}
+
+// TestFindTypeScriptNamesTheNativeCompiler checks that a project on
+// TypeScript 7 (the native compiler, whose package has no JavaScript API)
+// is told why its output is only parsed, not that it has no typescript.
+func TestFindTypeScriptNamesTheNativeCompiler(t *testing.T) {
+	modules := filepath.Join(npmtest.Install(t, "typescript@7.0.2"), "node_modules")
+	proj := t.TempDir()
+	if err := os.Symlink(modules, filepath.Join(proj, "node_modules")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(proj, "tsconfig.json"), []byte(`{}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := FindTypeScript(filepath.Join(proj, "src", "a.ts"), "")
+	if s.Checks() || !strings.Contains(s.Explain(), "version 7.0.2") || !strings.Contains(s.Explain(), "no JavaScript API") {
+		t.Errorf("setup with TypeScript 7: %+v %q", s, s.Explain())
 	}
 }
