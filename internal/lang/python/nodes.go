@@ -213,3 +213,41 @@ func isOverload(decorated *node, src []byte) bool {
 	}
 	return false
 }
+
+// compiledBy returns why a decorated function is left alone when one of
+// its decorators compiles the function's byte code or source into
+// something other than Python (numba's jit, njit, vectorize and the like,
+// torch.jit.script, triton.jit, taichi kernels): the with block and the
+// runtime calls injected into it are Python objects those compilers reject
+// (numba's nopython mode fails at the first call), so instrumenting the
+// function would break it. "" when none does.
+func compiledBy(decorated *node, src []byte) string {
+	if decorated.Kind() != "decorated_definition" {
+		return ""
+	}
+	for i := uint(0); i < decorated.NamedChildCount(); i++ {
+		d := decorated.NamedChild(i)
+		if d.Kind() != "decorator" {
+			continue
+		}
+		e := strings.TrimSpace(strings.TrimPrefix(string(src[d.StartByte():d.EndByte()]), "@"))
+		if p := strings.IndexByte(e, '('); p >= 0 {
+			e = strings.TrimSpace(e[:p])
+		}
+		last := e[strings.LastIndexByte(e, '.')+1:]
+		switch {
+		case compilingDecorators[last],
+			strings.HasSuffix(e, "jit.script") || strings.HasSuffix(e, "jit.script_method"),
+			e == "ti.kernel" || e == "ti.func" || e == "taichi.kernel" || e == "taichi.func":
+			return "compiled by @" + e + ": the injected code is Python its compiler rejects"
+		}
+	}
+	return ""
+}
+
+// compilingDecorators are the last names of decorators that compile the
+// function (numba, triton, jax and the like), matched bare or dotted.
+var compilingDecorators = map[string]bool{
+	"jit": true, "njit": true, "vectorize": true, "guvectorize": true, "cfunc": true,
+	"stencil": true, "generated_jit": true,
+}
