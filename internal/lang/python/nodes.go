@@ -2,6 +2,7 @@ package python
 
 import (
 	"bytes"
+	"regexp"
 	"strings"
 )
 
@@ -250,4 +251,22 @@ func compiledBy(decorated *node, src []byte) string {
 var compilingDecorators = map[string]bool{
 	"jit": true, "njit": true, "vectorize": true, "guvectorize": true, "cfunc": true,
 	"stencil": true, "generated_jit": true,
+}
+
+// linesReadRe finds code that reads the line numbers of running code:
+// traceback.extract_stack and extract_tb, a frame's f_lineno, a
+// traceback's tb_lineno, a code object's co_firstlineno.
+var linesReadRe = regexp.MustCompile(`\b(extract_stack|extract_tb|f_lineno|tb_lineno|co_firstlineno)\b`)
+
+// readsOwnLines returns why a function is left alone when its body reads
+// line numbers: such code may compare lines of its own (pyparsing's
+// _trim_arity adds a fixed LINE_DIFF to the line of one statement to find
+// the line of a call below it, and tells its own TypeError from the
+// callee's by it), and any line injected between them breaks it. "" when
+// it reads none.
+func readsOwnLines(body *node, src []byte) string {
+	if body == nil || !linesReadRe.Match(src[body.StartByte():body.EndByte()]) {
+		return ""
+	}
+	return "reads line numbers of running code: an injected line would move the lines it compares"
 }
