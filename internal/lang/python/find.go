@@ -223,6 +223,13 @@ func (fd *finder) function(outer, def *node, ctx walkCtx) {
 	if r := fd.optOut(outer, def); r != "" && ctx.ignored == "" {
 		ctx.ignored = r
 	}
+	if r := compiledBy(outer, fd.src); r != "" && ctx.ignored == "" {
+		// Its loops, variables and nested functions are compiled with it.
+		ctx.ignored = r
+	}
+	if r := readsOwnLines(body, fd.src); r != "" && ctx.ignored == "" {
+		ctx.ignored = r
+	}
 	c := source.Construct{
 		Kind: source.Function, Name: name, QualName: qual,
 		Range: fd.rng(outer), Indent: fd.indentAt(int(outer.StartByte())),

@@ -2,6 +2,7 @@ package python
 
 import (
 	"bytes"
+	"regexp"
 	"strings"
 )
 
@@ -212,4 +213,60 @@ func isOverload(decorated *node, src []byte) bool {
 		}
 	}
 	return false
+}
+
+// compiledBy returns why a decorated function is left alone when one of
+// its decorators compiles the function's byte code or source into
+// something other than Python (numba's jit, njit, vectorize and the like,
+// torch.jit.script, triton.jit, taichi kernels): the with block and the
+// runtime calls injected into it are Python objects those compilers reject
+// (numba's nopython mode fails at the first call), so instrumenting the
+// function would break it. "" when none does.
+func compiledBy(decorated *node, src []byte) string {
+	if decorated.Kind() != "decorated_definition" {
+		return ""
+	}
+	for i := uint(0); i < decorated.NamedChildCount(); i++ {
+		d := decorated.NamedChild(i)
+		if d.Kind() != "decorator" {
+			continue
+		}
+		e := strings.TrimSpace(strings.TrimPrefix(string(src[d.StartByte():d.EndByte()]), "@"))
+		if p := strings.IndexByte(e, '('); p >= 0 {
+			e = strings.TrimSpace(e[:p])
+		}
+		last := e[strings.LastIndexByte(e, '.')+1:]
+		switch {
+		case compilingDecorators[last],
+			strings.HasSuffix(e, "jit.script") || strings.HasSuffix(e, "jit.script_method"),
+			e == "ti.kernel" || e == "ti.func" || e == "taichi.kernel" || e == "taichi.func":
+			return "compiled by @" + e + ": the injected code is Python its compiler rejects"
+		}
+	}
+	return ""
+}
+
+// compilingDecorators are the last names of decorators that compile the
+// function (numba, triton, jax and the like), matched bare or dotted.
+var compilingDecorators = map[string]bool{
+	"jit": true, "njit": true, "vectorize": true, "guvectorize": true, "cfunc": true,
+	"stencil": true, "generated_jit": true,
+}
+
+// linesReadRe finds code that reads the line numbers of running code:
+// traceback.extract_stack and extract_tb, a frame's f_lineno, a
+// traceback's tb_lineno, a code object's co_firstlineno.
+var linesReadRe = regexp.MustCompile(`\b(extract_stack|extract_tb|f_lineno|tb_lineno|co_firstlineno)\b`)
+
+// readsOwnLines returns why a function is left alone when its body reads
+// line numbers: such code may compare lines of its own (pyparsing's
+// _trim_arity adds a fixed LINE_DIFF to the line of one statement to find
+// the line of a call below it, and tells its own TypeError from the
+// callee's by it), and any line injected between them breaks it. "" when
+// it reads none.
+func readsOwnLines(body *node, src []byte) string {
+	if body == nil || !linesReadRe.Match(src[body.StartByte():body.EndByte()]) {
+		return ""
+	}
+	return "reads line numbers of running code: an injected line would move the lines it compares"
 }

@@ -178,8 +178,12 @@ func (l *language) importEdit(f *source.File, spec string) inject.Edit {
 	l.spans.forget(f)
 	code := "from " + spec + " import " + runtimeNames
 	at := importOffset(f.Src)
-	if spec == runtimeModule && scriptGuard.Match(f.Src) {
-		code = strings.Join(scriptImport(), Marker+eolAt(f.Src, at))
+	if spec == runtimeModule {
+		lines := folderImport()
+		if scriptGuard.Match(f.Src) {
+			lines = scriptImport()
+		}
+		code = strings.Join(lines, Marker+eolAt(f.Src, at))
 	}
 	return lineAfter(f.Src, at, "", code, seqImport)
 }
@@ -205,6 +209,21 @@ func scriptImport() []string {
 		"except ModuleNotFoundError as _ti_e:",
 		`    if _ti_e.name != "` + runtimeModule + `": raise`,
 		`    _ti_span = lambda *a, **k: __import__("contextlib").nullcontext(); _ti_loop = _ti_tick = _ti_var = _ti_val = _ti_mark = lambda *a, **k: None`,
+	}
+}
+
+// folderImport is the runtime import of a module in the runtime's own
+// folder, one line each. That folder has no __init__.py, but it may still
+// be a package: an implicit namespace package (PEP 420) imports the module
+// as pkg.mod, with __package__ set and the folder off sys.path, where only
+// the relative import finds the runtime beside it. Run as a script or
+// imported from a folder on sys.path, __package__ is None or "", and
+// code run by exec with globals of its own (a setup.py reading a version
+// file) has none.
+func folderImport() []string {
+	return []string{
+		"if globals().get(\"__package__\"): from ." + runtimeModule + " import " + runtimeNames,
+		"else: from " + runtimeModule + " import " + runtimeNames,
 	}
 }
 

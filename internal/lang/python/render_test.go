@@ -87,7 +87,10 @@ func TestRenderDecisions(t *testing.T) {
 
 func TestImportPlacement(t *testing.T) {
 	l := newTestLanguage(t, Options{NoCompile: true})
-	imp := "from _telemetry_utils import _ti_span, _ti_loop, _ti_tick, _ti_var, _ti_val, _ti_mark  # @telemetry-inject"
+	// A module beside the runtime imports it relatively inside a package
+	// (an implicit namespace package) and absolutely outside one.
+	imp := `if globals().get("__package__"): from ._telemetry_utils import _ti_span, _ti_loop, _ti_tick, _ti_var, _ti_val, _ti_mark  # @telemetry-inject` +
+		"\nelse: from _telemetry_utils import _ti_span, _ti_loop, _ti_tick, _ti_var, _ti_val, _ti_mark  # @telemetry-inject"
 	for _, tc := range []struct{ name, src, want string }{
 		{"empty", "", imp + "\n"},
 		{"plain", "x = 1\n", imp + "\nx = 1\n"},
@@ -96,7 +99,7 @@ func TestImportPlacement(t *testing.T) {
 		{"docstring then statement on its line", "'d'; x = 1\ny = 2\n", "'d'; x = 1\n" + imp + "\ny = 2\n"},
 		{"cookie on line 1", "# coding: latin-1\nx = 1\n", "# coding: latin-1\n" + imp + "\nx = 1\n"},
 		{"comment is not a cookie", "# hello\nx = 1\n", imp + "\n# hello\nx = 1\n"},
-		{"crlf", "\"\"\"d\"\"\"\r\nfrom __future__ import annotations\r\nx = 1\r\n", "\"\"\"d\"\"\"\r\nfrom __future__ import annotations\r\n" + imp + "\r\nx = 1\r\n"},
+		{"crlf", "\"\"\"d\"\"\"\r\nfrom __future__ import annotations\r\nx = 1\r\n", "\"\"\"d\"\"\"\r\nfrom __future__ import annotations\r\n" + strings.ReplaceAll(imp, "\n", "\r\n") + "\r\nx = 1\r\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := l.Import(&source.File{Src: []byte(tc.src)}, "_telemetry_utils")

@@ -137,6 +137,11 @@ func (s *stripper) visit(n *node, penc string) {
 			s.cutStatement(n)
 			return
 		}
+	case "if_statement":
+		if squeeze(s.text(n)) == squeeze(strings.Join(folderImport(), "\n")) {
+			s.cutStatement(n)
+			return
+		}
 	case "try_statement":
 		if s.isOurScriptImport(n) {
 			s.cutStatement(n)

@@ -1,0 +1,119 @@
+package python
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/telemetry-inject/telemetry-inject/internal/source"
+	"github.com/telemetry-inject/telemetry-inject/internal/utilfiles"
+)
+
+// compiledSrc holds functions that numba, torch, triton and taichi compile
+// from their byte code or source, next to a plain one.
+const compiledSrc = `import numba
+from numba import njit
+
+
+@numba.njit
+def total(n):
+    s = 0
+    for i in range(n):
+        s += i
+    return s
+
+
+@njit(cache=False)
+def twice(a):
+    t = a * 2
+    return t
+
+
+@numba.vectorize(["float64(float64)"])
+def inc(x):
+    w = x + 1
+    return w
+
+
+@torch.jit.script
+def ts(x):
+    y = x + 1
+    return y
+
+
+@ti.kernel
+def tk():
+    z = 1
+
+
+def plain(n):
+    r = total(n) + twice(n)
+    return r
+`
+
+// TestCompiledFunctionsAreLeftAlone: a function a JIT compiles, with its
+// loops and variables, is declined; the plain one is not.
+func TestCompiledFunctionsAreLeftAlone(t *testing.T) {
+	l := newTestLanguage(t, Options{NoCompile: true})
+	cs, err := l.Find(&source.File{Path: "jitted.py", Lang: source.Python, Src: []byte(compiledSrc)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := 0
+	for _, c := range cs {
+		inPlain := c.QualName == "jitted.plain" || c.Enclosing == "jitted.plain"
+		if inPlain != (c.Skip == "") {
+			t.Errorf("%s %s (in %s): skip %q", c.Kind, c.QualName, c.Enclosing, c.Skip)
+		}
+		if !inPlain && !strings.Contains(c.Skip, "compiled by @") {
+			t.Errorf("%s %s: reason %q does not name the decorator", c.Kind, c.QualName, c.Skip)
+		}
+		seen++
+	}
+	if seen < 10 {
+		t.Fatalf("found %d constructs, want the functions, the loop and the variables", seen)
+	}
+}
+
+// TestNumbaRunsInstrumented runs the instrumented module with the real
+// numba (Debian's python3-numba), whose nopython mode rejected the
+// injected with block at the first call. Skipped where numba is absent.
+func TestNumbaRunsInstrumented(t *testing.T) {
+	// Debian's package is for Debian's python3, which a python3 first on
+	// PATH (pyenv, a virtual environment) may not be.
+	py := ""
+	for _, cand := range []string{needPython(t), "/usr/bin/python3"} {
+		if exec.CommandContext(t.Context(), cand, "-c", "import numba").Run() == nil {
+			py = cand
+			break
+		}
+	}
+	if py == "" {
+		t.Skip("numba is not installed (Debian python3-numba)")
+	}
+	src := strings.Split(compiledSrc, "@torch.jit.script")[0] + strings.Split(compiledSrc, "z = 1\n")[1] +
+		"\n\nprint(plain(4), inc(1.0))\n"
+	l := newTestLanguage(t, Options{})
+	out, _, err := instrument(l, "jitted.py", []byte(src), "_telemetry_utils")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(out), `_ti_span("jitted.plain"`) {
+		t.Fatalf("plain is not instrumented: the test shows nothing\n%s", out)
+	}
+	dir := t.TempDir()
+	for name, b := range map[string][]byte{"jitted.py": out, "_telemetry_utils.py": utilfiles.Python()} {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd := exec.CommandContext(t.Context(), py, "jitted.py")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "PYTHONDONTWRITEBYTECODE=1", "TELEMETRY_INJECT_FILE="+filepath.Join(dir, "spans.jsonl"))
+	b, err := cmd.CombinedOutput()
+	if err != nil || string(b) != "14 2.0\n" {
+		t.Errorf("instrumented module under numba: %v\n%s\n%s", err, b, out)
+	}
+}

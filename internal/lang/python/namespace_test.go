@@ -1,0 +1,79 @@
+package python
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/telemetry-inject/telemetry-inject/internal/source"
+	"github.com/telemetry-inject/telemetry-inject/internal/utilfiles"
+)
+
+// nsSrc is a module of a folder without __init__.py: loaded as a module of
+// an implicit namespace package, as a script, from sys.path, and exec'd
+// with globals of its own the way a setup.py reads a version file.
+const nsSrc = `def version(parts):
+    s = ".".join(str(p) for p in parts)
+    return s
+
+
+__version__ = version([1, 2])
+`
+
+// TestFolderImportWorksEveryWay runs, with the real python, a module
+// instrumented beside the runtime in a folder without __init__.py: the
+// absolute import alone failed with ModuleNotFoundError when the folder is
+// an implicit namespace package (import nspkg.mod), since the folder is
+// then not on sys.path. Removal gives the original back.
+func TestFolderImportWorksEveryWay(t *testing.T) {
+	py := needPython(t)
+	l := newTestLanguage(t, Options{})
+	out, _, err := instrument(l, "nspkg/mod.py", []byte(nsSrc), "_telemetry_utils")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(out), "_ti_span(") {
+		t.Fatalf("nothing instrumented: the test shows nothing\n%s", out)
+	}
+	if err := l.Validate(t.Context(), &source.File{Path: "nspkg/mod.py", Src: []byte(nsSrc)}, out); err != nil {
+		t.Fatalf("instrumented module does not validate: %v", err)
+	}
+	root := t.TempDir()
+	pkg := filepath.Join(root, "nspkg")
+	if err := os.Mkdir(pkg, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, b := range map[string][]byte{"mod.py": out, "_telemetry_utils.py": utilfiles.Python()} {
+		if err := os.WriteFile(filepath.Join(pkg, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		name, dir string
+		args      []string
+	}{
+		{"namespace package", root, []string{"-c", "import nspkg.mod as m; print(m.__version__)"}},
+		{"runpy", root, []string{"-c", "import runpy; print(runpy.run_module('nspkg.mod')['__version__'])"}},
+		{"on sys.path", pkg, []string{"-c", "import mod; print(mod.__version__)"}},
+		{"exec with own globals", pkg, []string{"-c", "ns = {}; exec(open('mod.py').read(), ns); print(ns['__version__'])"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cmd := exec.CommandContext(t.Context(), py, tc.args...)
+			cmd.Dir = tc.dir
+			cmd.Env = append(os.Environ(), "PYTHONDONTWRITEBYTECODE=1")
+			b, err := cmd.CombinedOutput()
+			if err != nil || string(b) != "1.2\n" {
+				t.Errorf("python %v: %v\n%s", tc.args, err, b)
+			}
+		})
+	}
+	back, _, err := l.Strip(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(back) != nsSrc {
+		t.Errorf("Strip does not give back the original:\n%s", diff(nsSrc, string(back)))
+	}
+}
