@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/inject"
+	"github.com/telemetry-inject/telemetry-inject/internal/lang"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
 
@@ -190,7 +191,7 @@ func (l *language) importEdit(f *source.File, spec string) inject.Edit {
 
 // runtimeModule is the runtime's module name, which a module in the
 // runtime's own folder imports absolutely.
-const runtimeModule = "_telemetry_utils"
+const runtimeModule = lang.RuntimeModule
 
 // scriptGuard finds a module-level `if __name__ == "__main__":`: the
 // module also runs as a script.
