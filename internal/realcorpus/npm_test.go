@@ -168,14 +168,7 @@ func tapePackage(npm *npmInstaller, pkg string, timeout time.Duration, files ...
 				return suite{}, fmt.Errorf("%s: %w", pkg, err)
 			}
 			args := append([]string{filepath.Join(modules, "tape", "bin", "tape")}, tests...)
-			c := command{dir: root, env: offlineEnv(), name: "node", args: args, timeout: timeout}
-			return suite{root: root, run: func(ctx context.Context) (outcome, error) {
-				res, err := c.run(ctx)
-				if err != nil {
-					return outcome{}, err
-				}
-				return countTAP(res), nil
-			}}, nil
+			return nodeTAP(root, args, timeout), nil
 		},
 	}
 }
@@ -357,14 +350,7 @@ func esmProject(npm *npmInstaller, pkg string, timeout time.Duration) project {
 			if err != nil || len(modules) == 0 {
 				return suite{}, fmt.Errorf("%s publishes no src/**/*.js (%v)", pkg, err)
 			}
-			c := command{dir: root, env: offlineEnv(), name: "node", args: append([]string{script}, modules...), timeout: timeout}
-			return suite{root: root, run: func(ctx context.Context) (outcome, error) {
-				res, err := c.run(ctx)
-				if err != nil {
-					return outcome{}, err
-				}
-				return countTAP(res), nil
-			}}, nil
+			return nodeTAP(root, append([]string{script}, modules...), timeout), nil
 		},
 	}
 }
@@ -384,4 +370,17 @@ func testFiles(root, pattern string, named []string) ([]string, error) {
 		matches[i], _ = filepath.Rel(root, m)
 	}
 	return matches, nil
+}
+
+// nodeTAP is a suite that runs node with args in root, offline, and counts
+// the TAP it prints.
+func nodeTAP(root string, args []string, timeout time.Duration) suite {
+	c := command{dir: root, env: offlineEnv(), name: "node", args: args, timeout: timeout}
+	return suite{root: root, run: func(ctx context.Context) (outcome, error) {
+		res, err := c.run(ctx)
+		if err != nil {
+			return outcome{}, err
+		}
+		return countTAP(res), nil
+	}}
 }

@@ -145,14 +145,7 @@ func importProjectIn(npm *npmInstaller, pkg, sub string, timeout time.Duration) 
 				return suite{}, fmt.Errorf("%s publishes no .js, .cjs or .mjs file (%v)", pkg, err)
 			}
 			sort.Strings(files)
-			c := command{dir: root, env: offlineEnv(), name: "node", args: append([]string{script}, files...), timeout: timeout}
-			return suite{root: root, run: func(ctx context.Context) (outcome, error) {
-				res, err := c.run(ctx)
-				if err != nil {
-					return outcome{}, err
-				}
-				return countTAP(res), nil
-			}}, nil
+			return nodeTAP(root, append([]string{script}, files...), timeout), nil
 		},
 	}
 }
