@@ -3,6 +3,7 @@ package javascript
 import (
 	"testing"
 
+	"github.com/telemetry-inject/telemetry-inject/internal/lang/langtest"
 	"github.com/telemetry-inject/telemetry-inject/internal/layout"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
@@ -37,25 +38,13 @@ func TestPlaceFollowsModuleSystemsAndPackages(t *testing.T) {
 		got[p] = pl
 	}
 	want := map[string]layout.Placement{
-		"web/src/app.js":       at("web/_telemetry_utils.js", "../_telemetry_utils.js", "ESM"),
-		"web/legacy.cjs":       at("web/_telemetry_utils.cjs", "./_telemetry_utils.cjs", "CJS"),
-		"api/index.js":         at("api/_telemetry_utils.js", "./_telemetry_utils.js", "CJS"),
-		"api/lib/tool.mjs":     at("api/_telemetry_utils.mjs", "../_telemetry_utils.mjs", "ESM"),
-		"loose.js":             at("_telemetry_utils.js", "./_telemetry_utils.js", "CJS"),
-		"tsproj/src/a.ts":      at("tsproj/src/_telemetry_utils.ts", "./_telemetry_utils.js", "TS"),
-		"tsproj/src/util/b.ts": at("tsproj/src/_telemetry_utils.ts", "../_telemetry_utils.js", "TS"),
+		"web/src/app.js":       langtest.At("web/_telemetry_utils.js", "../_telemetry_utils.js", "ESM"),
+		"web/legacy.cjs":       langtest.At("web/_telemetry_utils.cjs", "./_telemetry_utils.cjs", "CJS"),
+		"api/index.js":         langtest.At("api/_telemetry_utils.js", "./_telemetry_utils.js", "CJS"),
+		"api/lib/tool.mjs":     langtest.At("api/_telemetry_utils.mjs", "../_telemetry_utils.mjs", "ESM"),
+		"loose.js":             langtest.At("_telemetry_utils.js", "./_telemetry_utils.js", "CJS"),
+		"tsproj/src/a.ts":      langtest.At("tsproj/src/_telemetry_utils.ts", "./_telemetry_utils.js", "TS"),
+		"tsproj/src/util/b.ts": langtest.At("tsproj/src/_telemetry_utils.ts", "../_telemetry_utils.js", "TS"),
 	}
-	for file, w := range want {
-		if g := got[file]; g != w {
-			t.Errorf("%s: got %+v, want %+v", file, g, w)
-		}
-	}
-	if len(got) != len(want) {
-		t.Errorf("got %d placements, want %d", len(got), len(want))
-	}
-}
-
-// at is the placement of a runtime file at rt, imported by spec.
-func at(rt, spec, content string) layout.Placement {
-	return layout.Placement{RuntimePath: rt, Spec: spec, Content: content}
+	langtest.ComparePlacements(t, got, want)
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/lang"
+	"github.com/telemetry-inject/telemetry-inject/internal/layout"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
 
@@ -113,5 +114,25 @@ func CompareGolden(t *testing.T, path string, got []byte, update bool) {
 	}
 	if !bytes.Equal(got, want) {
 		t.Errorf("%s differs (run with -update to accept):\n--- got\n%s\n--- want\n%s", path, got, want)
+	}
+}
+
+// At is the placement of a runtime file at rt, holding content, imported by
+// spec.
+func At(rt, spec, content string) layout.Placement {
+	return layout.Placement{RuntimePath: rt, Spec: spec, Content: content}
+}
+
+// ComparePlacements checks that a language's Place gave each file the
+// placement want names, and placed no other file.
+func ComparePlacements(t *testing.T, got, want map[string]layout.Placement) {
+	t.Helper()
+	for file, w := range want {
+		if g := got[file]; g != w {
+			t.Errorf("%s: got %+v, want %+v", file, g, w)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("got %d placements, want %d", len(got), len(want))
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/telemetry-inject/telemetry-inject/internal/lang/langtest"
 	"github.com/telemetry-inject/telemetry-inject/internal/layout"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
@@ -25,26 +26,14 @@ func TestPlaceFollowsThePackages(t *testing.T) {
 	}
 	got := place("RT")(tree, in, nil)
 	want := map[string]layout.Placement{
-		"script.py":       at("_telemetry_utils.py", "_telemetry_utils", "RT"),
-		"tools/run.py":    at("tools/_telemetry_utils.py", "_telemetry_utils", "RT"),
-		"pkg/mod.py":      at("pkg/_telemetry_utils.py", "._telemetry_utils", "RT"),
-		"pkg/__init__.py": at("pkg/_telemetry_utils.py", "._telemetry_utils", "RT"),
-		"pkg/sub/deep.py": at("pkg/_telemetry_utils.py", ".._telemetry_utils", "RT"),
-		"lib/x.py":        at("lib/_telemetry_utils.py", "._telemetry_utils", "RT"),
+		"script.py":       langtest.At("_telemetry_utils.py", "_telemetry_utils", "RT"),
+		"tools/run.py":    langtest.At("tools/_telemetry_utils.py", "_telemetry_utils", "RT"),
+		"pkg/mod.py":      langtest.At("pkg/_telemetry_utils.py", "._telemetry_utils", "RT"),
+		"pkg/__init__.py": langtest.At("pkg/_telemetry_utils.py", "._telemetry_utils", "RT"),
+		"pkg/sub/deep.py": langtest.At("pkg/_telemetry_utils.py", ".._telemetry_utils", "RT"),
+		"lib/x.py":        langtest.At("lib/_telemetry_utils.py", "._telemetry_utils", "RT"),
 	}
-	for file, w := range want {
-		if g := got[file]; g != w {
-			t.Errorf("%s: got %+v, want %+v", file, g, w)
-		}
-	}
-	if len(got) != len(want) {
-		t.Errorf("got %d placements, want %d", len(got), len(want))
-	}
-}
-
-// at is the placement of a runtime file at rt, imported by spec.
-func at(rt, spec, content string) layout.Placement {
-	return layout.Placement{RuntimePath: rt, Spec: spec, Content: content}
+	langtest.ComparePlacements(t, got, want)
 }
 
 // TestCompiledRuntimeIsWhatPythonWrote: after python3 imports the runtime
