@@ -5,7 +5,8 @@
 package archtest
 
 import (
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -91,12 +92,7 @@ func imports(t *testing.T) map[string][]string {
 
 func TestImportsFlowDownThePipeline(t *testing.T) {
 	graph := imports(t)
-	var pkgs []string
-	for p := range graph {
-		pkgs = append(pkgs, p)
-	}
-	sort.Strings(pkgs)
-	for _, pkg := range pkgs {
+	for _, pkg := range slices.Sorted(maps.Keys(graph)) {
 		from, ok := rank[pkg]
 		if !ok {
 			t.Errorf("%s has no rank: add it to the table in this test", pkg)

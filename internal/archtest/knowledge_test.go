@@ -5,9 +5,10 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -126,12 +127,7 @@ var fileNameWords = map[string]bool{
 // adding a language would mean finding it.
 func TestOnlyLanguagesSpellFileNames(t *testing.T) {
 	files := parsed(t)
-	var pkgs []string
-	for p := range files {
-		pkgs = append(pkgs, p)
-	}
-	sort.Strings(pkgs)
-	for _, pkg := range pkgs {
+	for _, pkg := range slices.Sorted(maps.Keys(files)) {
 		if speaksLanguages(pkg) {
 			continue
 		}
