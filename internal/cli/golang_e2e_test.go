@@ -24,7 +24,7 @@ func TestGoExample(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("exit %d:\n%s", code, stderr)
 	}
-	if !strings.Contains(stderr, "runtime files: zz_telemetry_utils.go") {
+	if !strings.Contains(stderr, "runtime files: _telemetry_utils/zz_telemetry_utils.go") {
 		t.Errorf("the summary names no Go runtime file:\n%s", stderr)
 	}
 	runProgram(t, project, nil, "go", "vet", ".")

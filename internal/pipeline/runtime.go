@@ -84,6 +84,11 @@ func (r *run) makeRuntime(l *lang.Language, p layout.Placement) (bool, error) {
 			return false, err
 		}
 	case missing:
+		// A runtime in a folder of its own (Go's shared package) gets
+		// the folder made.
+		if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
+			return false, fmt.Errorf("making the runtime's folder for %s: %w", p.RuntimePath, err)
+		}
 		// Linked into place, never over a file that appeared meanwhile.
 		if err := atomicfile.Create(abs, want, 0o644, r.opts.TempDir); err != nil {
 			return false, fmt.Errorf("writing the runtime file %s: %w", p.RuntimePath, err)
@@ -177,24 +182,32 @@ func (r *run) removeRuntimes(ctx context.Context) {
 			owner[name] = l
 		}
 	}
-	var candidates []string
+	// A runtime serves the folder tree it was found from: a name with a
+	// folder in it (Go's _telemetry_utils/zz_telemetry_utils.go) serves
+	// the folder that holds that folder, not its own.
+	type candidate struct {
+		rel, scope string
+		l          *lang.Language
+	}
+	var candidates []candidate
 	for dir := range dirs {
-		for name := range owner {
+		for name, l := range owner {
 			rel := path.Join(dir, name)
 			if _, err := os.Lstat(filepath.Join(r.opts.Root, filepath.FromSlash(rel))); err == nil {
-				candidates = append(candidates, rel)
+				candidates = append(candidates, candidate{rel, dir, l})
 			}
 		}
 	}
 	if len(candidates) == 0 {
 		return
 	}
-	sort.Strings(candidates)
+	sort.Slice(candidates, func(i, j int) bool { return candidates[i].rel < candidates[j].rel })
 	importers := r.importers(ctx)
-	for _, rel := range candidates {
+	for _, c := range candidates {
 		if ctx.Err() != nil {
 			return
 		}
+		rel := c.rel
 		abs := filepath.Join(r.opts.Root, filepath.FromSlash(rel))
 		b, err := os.ReadFile(abs)
 		if err != nil {
@@ -205,7 +218,7 @@ func (r *run) removeRuntimes(ctx context.Context) {
 			r.keep(rel, "not telemetry-inject's own runtime file (no valid telemetry-inject header line): left alone")
 			continue
 		}
-		if who := inScope(rel, importers); len(who) > 0 {
+		if who := inScope(c.scope, importers); len(who) > 0 {
 			more := ""
 			if len(who) > 1 {
 				more = fmt.Sprintf(" and %d more", len(who)-1)
@@ -222,16 +235,29 @@ func (r *run) removeRuntimes(ctx context.Context) {
 		} else if err := os.Remove(abs); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			r.keep(rel, fmt.Sprintf("deleting it: %v", err))
 			continue
-		} else if owner[path.Base(rel)].NPMPublished {
+		} else if c.l.NPMPublished {
 			if _, err := layout.UnshipRuntime(abs); err != nil {
 				r.keep(rel, fmt.Sprintf("deleted, but taking it out of what npm publishes failed: %v", err))
 			}
-		} else if err := removeCompiled(owner[path.Base(rel)], abs); err != nil {
+		} else if err := removeCompiled(c.l, abs); err != nil {
 			r.keep(rel, fmt.Sprintf("deleted, but its compiled copy stays: %v", err))
+		} else {
+			removeFolders(filepath.Dir(abs), filepath.Join(r.opts.Root, filepath.FromSlash(c.scope)))
 		}
 		r.mu.Lock()
 		r.runtimes[rel] = true
 		r.mu.Unlock()
+	}
+}
+
+// removeFolders deletes the folders from dir up to, not including, scope
+// while they are empty: the folder a runtime had of its own goes with it,
+// and never a folder that holds anything else.
+func removeFolders(dir, scope string) {
+	for d := dir; d != scope && strings.HasPrefix(d, scope+string(filepath.Separator)); d = filepath.Dir(d) {
+		if os.Remove(d) != nil {
+			return
+		}
 	}
 }
 
@@ -363,9 +389,9 @@ func (r *run) marker(name source.Language) string {
 	return ""
 }
 
-// inScope returns the importers inside the runtime file's folder tree.
-func inScope(runtime string, importers []string) []string {
-	dir := path.Dir(runtime)
+// inScope returns the importers inside dir, the folder tree a runtime
+// file serves.
+func inScope(dir string, importers []string) []string {
 	var out []string
 	for _, p := range importers {
 		if dir == "." || strings.HasPrefix(p, dir+"/") {

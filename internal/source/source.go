@@ -120,6 +120,10 @@ type Construct struct {
 	// Context is the name of a Go function's context.Context parameter,
 	// which its span reads its parent from, or "".
 	Context string
+	// ContextCaptured says Context is not the function's own parameter
+	// but a variable a Go function literal captures from its definer:
+	// the span may read it, never rebind it.
+	ContextCaptured bool
 	// What the language knows of a function construct that planners and
 	// prompts weigh, so they need not ask which language it is in. The
 	// find step sets them; each is the zero value where it does not apply.

@@ -33,6 +33,7 @@ func (fd *finder) literal(n *node, fn *fnInfo, inLoop bool) {
 		// ctx, an errgroup task): its span takes its parent from it, as
 		// the code passes it, and from nothing else.
 		c.Context = fn.ctx
+		c.ContextCaptured = true
 	}
 	switch {
 	case fn.skip != "":

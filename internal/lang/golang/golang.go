@@ -3,8 +3,9 @@
 // for loops and variable assignments with the official tree-sitter-go
 // grammar,
 // renders the calls of docs/injected-code.md, strips them again byte for
-// byte, places the runtime file zz_telemetry_utils.go in each instrumented
-// package's folder, and validates instrumented output with a clean parse
+// byte, places the runtime (the package _telemetry_utils at the root of
+// the file's module, or outside a module a file zz_telemetry_utils.go in
+// each instrumented package's folder: see goModule), and validates instrumented output with a clean parse
 // (tree-sitter and gofmt's go/parser) plus, when a go toolchain is on PATH,
 // the type checker of go build's front end on the package with the output
 // and the runtime in place (see checker).
@@ -16,9 +17,11 @@
 // insertion). A function gets one deferred call as its first statement: no
 // wrapper, no extra frame while its body runs, named results, its own
 // defers and recover untouched. A panic is recorded but never recovered; a
-// returned error is read through the last result (see errorResult). In a
-// module that requires OpenTelemetry the runtime is its OpenTelemetry
-// variant (see runtimeFor).
+// returned error is read through the last result (see errorResult). A
+// function's own context.Context parameter is passed by address, so that
+// in a module that requires OpenTelemetry (whose runtime is the
+// OpenTelemetry variant, see runtimeFor) the spans the function starts
+// from it are its span's children.
 //
 // Left alone: generated files (// Code generated ... DO NOT EDIT.), cgo
 // files, files built only with the ignore tag, test files, functions
@@ -30,15 +33,11 @@ import (
 	"fmt"
 	"go/parser"
 	"go/token"
-	"path"
-	"path/filepath"
 	"runtime"
 	"sync"
 
-	"github.com/telemetry-inject/telemetry-inject/internal/inject"
 	"github.com/telemetry-inject/telemetry-inject/internal/lang"
 	"github.com/telemetry-inject/telemetry-inject/internal/lang/treesitter"
-	"github.com/telemetry-inject/telemetry-inject/internal/layout"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 	"github.com/telemetry-inject/telemetry-inject/internal/utilfiles"
 )
@@ -58,14 +57,14 @@ type language struct {
 	types  *checker // nil without a toolchain
 
 	mu   sync.Mutex
-	otel map[string]bool // by folder: whether its module requires OpenTelemetry
+	mods map[string]goModule // by folder
 
 	closeOnce sync.Once
 }
 
 // New returns the Go Language.
 func New(opts Options) lang.Language {
-	l := &language{parser: treesitter.NewParser(treesitter.Go, runtime.GOMAXPROCS(0)), otel: map[string]bool{}}
+	l := &language{parser: treesitter.NewParser(treesitter.Go, runtime.GOMAXPROCS(0)), mods: map[string]goModule{}}
 	if !opts.NoToolchain {
 		l.types = newChecker(opts.Go)
 	}
@@ -74,15 +73,17 @@ func New(opts Options) lang.Language {
 		Title: "Go",
 		// Generated Go can hold long lines of data; the scan has always
 		// skipped such files as it does bundles.
-		Minifiable:   true,
-		Extensions:   []string{".go"},
-		Find:         l.find,
-		Render:       l.render,
-		Import:       func(*source.File, string) inject.Edit { return inject.Edit{} },
-		Strip:        l.strip,
-		Validate:     l.validate,
-		Place:        lang.PlaceEach(l.place),
-		RuntimeNames: []string{utilfiles.GoFileName},
+		Minifiable: true,
+		Extensions: []string{".go"},
+		Find:       l.find,
+		Render:     l.render,
+		Import:     importRuntime,
+		Strip:      l.strip,
+		Validate:   l.validate,
+		Place:      lang.PlaceEach(l.place),
+		// The shared package's file, by its path from the module's root,
+		// and the per-package copy's; the scan skips both by base name.
+		RuntimeNames: []string{utilfiles.GoFileName, utilfiles.GoPackageDir + "/" + utilfiles.GoFileName},
 		Close:        l.close,
 
 		LineComment:   "//",
@@ -105,35 +106,6 @@ func (l *language) parse(ctx context.Context, src []byte) (*treesitter.Tree, err
 	return tree, nil
 }
 
-// place puts the runtime in the file's own folder, under the file's
-// package name: Go compiles a folder as one package, and a file there sees
-// the runtime's unexported names without an import. In a module that
-// requires go.opentelemetry.io/otel it is the OpenTelemetry variant.
-func (l *language) place(f *source.File) layout.Placement {
-	pkg := packageName(f.Src)
-	return layout.Placement{
-		RuntimePath: path.Join(path.Dir(f.Path), utilfiles.GoFileName),
-		Spec:        pkg,
-		Content:     string(l.runtime(f, pkg)),
-	}
-}
-
-// runtime returns the runtime file for f's package pkg.
-func (l *language) runtime(f *source.File, pkg string) []byte {
-	if f.Abs == "" {
-		return runtimeFor(pkg, false)
-	}
-	dir := filepath.Dir(f.Abs)
-	l.mu.Lock()
-	otel, ok := l.otel[dir]
-	if !ok {
-		otel = requiresOtel(dir)
-		l.otel[dir] = otel
-	}
-	l.mu.Unlock()
-	return runtimeFor(pkg, otel)
-}
-
 // validate checks instrumented output: a clean parse by tree-sitter (by
 // which Strip finds the markers) and by go/parser, then a type check of
 // the package with the output and the runtime in place.
@@ -154,7 +126,11 @@ func (l *language) validate(ctx context.Context, f *source.File, out []byte) err
 	if pkg == "" {
 		return nil
 	}
-	return l.types.check(ctx, f.Abs, out, l.runtime(f, pkg))
+	m := l.module(f)
+	if m.shared {
+		return l.types.check(ctx, f.Abs, out, runtimeFor(m, ""), m.path)
+	}
+	return l.types.check(ctx, f.Abs, out, runtimeFor(m, pkg), "")
 }
 
 func (l *language) close() error {

@@ -66,6 +66,61 @@ func TestGolden(t *testing.T) {
 	goTool(t, mod, "build", "./...")
 }
 
+// TestGoldenShared is TestGolden in a module whose go.mod is in the
+// scanned tree, each input in a package folder of its own: the files
+// import the module's shared runtime package (<input>.shared.golden), and
+// the module, the package written at its root, passes go vet and go build.
+func TestGoldenShared(t *testing.T) {
+	l := newLang(t)
+	inputs, err := filepath.Glob("testdata/golden/*.go.in")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mod := t.TempDir()
+	writeFile(t, filepath.Join(mod, "go.mod"), []byte("module example.com/golden\n\ngo 1.22\n"))
+	var rt string
+	for _, in := range inputs {
+		name := strings.TrimSuffix(filepath.Base(in), ".in")
+		src, err := os.ReadFile(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rel := strings.TrimSuffix(name, ".go") + "/" + name
+		f := testFile(rel, src)
+		f.Abs = filepath.Join(mod, filepath.FromSlash(rel))
+		out, _, err := instrument(l, f, testDecision)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		compareGolden(t, strings.TrimSuffix(in, ".go.in")+".shared.golden", out)
+		if err := l.Validate(bg, f, out); err != nil {
+			t.Errorf("%s: output does not validate: %v", name, err)
+		}
+		back, _, err := l.Strip(out)
+		if err != nil || !bytes.Equal(back, src) {
+			t.Errorf("%s: Strip(output) differs from the input (%v):\n%s", name, err, back)
+		}
+		p := l.Place(nil, []*source.File{f}, nil)[f.Path]
+		if p.RuntimePath != "_telemetry_utils/zz_telemetry_utils.go" || p.Spec != "example.com/golden/_telemetry_utils" {
+			t.Errorf("%s: placed at %s as %s, want the module's shared package", name, p.RuntimePath, p.Spec)
+		}
+		if rt != "" && p.Content != rt {
+			t.Errorf("%s: the shared package's content differs between files of one module", name)
+		}
+		rt = p.Content
+		if bytes.Contains(src, []byte("//go:build ignore")) {
+			continue
+		}
+		writeFile(t, f.Abs, out)
+	}
+	writeFile(t, filepath.Join(mod, "_telemetry_utils", utilfiles.GoFileName), []byte(rt))
+	goTool(t, mod, "vet", "./...")
+	goTool(t, mod, "build", "./...")
+	if list := goTool(t, mod, "list", "./..."); strings.Contains(list, "_telemetry_utils") {
+		t.Errorf("go list ./... lists the runtime package:\n%s", list)
+	}
+}
+
 // goTool runs the real go command in dir and fails the test with its
 // output when it fails; without go on PATH the test is skipped.
 func goTool(t *testing.T, dir string, args ...string) string {

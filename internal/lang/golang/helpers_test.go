@@ -47,6 +47,11 @@ func instrument(l lang.Language, f *source.File, decide func(*source.Construct) 
 	for i := range cs {
 		edits = append(edits, l.Render(f, &cs[i], decide(&cs[i]))...)
 	}
+	if len(edits) > 0 {
+		// As the pipeline does: the import of the runtime first.
+		spec := l.Place(nil, []*source.File{f}, nil)[f.Path].Spec
+		edits = append([]inject.Edit{l.Import(f, spec)}, edits...)
+	}
 	out, err := inject.Apply(f.Src, edits)
 	return out, cs, err
 }

@@ -15,12 +15,16 @@ import (
 // join the program's OpenTelemetry traces.
 const otelModule = "go.opentelemetry.io/otel"
 
-// runtimeFor returns the runtime for package pkg: the standard-library
-// runtime, or with otel its OpenTelemetry variant, whose imports join the
-// runtime's import block and whose declarations follow the runtime's.
-func runtimeFor(pkg string, otel bool) []byte {
+// runtimeFor returns the runtime for m: the shared package, or the copy
+// for package pkg; with m.otel, its OpenTelemetry variant, whose imports
+// join the runtime's import block and whose declarations follow the
+// runtime's.
+func runtimeFor(m goModule, pkg string) []byte {
 	base := utilfiles.Go(pkg)
-	if !otel {
+	if m.shared {
+		base = utilfiles.GoPackage()
+	}
+	if !m.otel {
 		return base
 	}
 	part := goruntime.OtelPart

@@ -1,6 +1,7 @@
 package golang
 
 import (
+	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,8 +23,10 @@ const otelVersion = "v1.47.0"
 // output passes go vet, and the injected spans go out through the
 // program's own exporter, in its trace: handle under the program's request
 // span, helper (no context) and validate (handed the request's context,
-// which handle's span already nests in) under handle, query (an error)
-// under the db span the program started in between.
+// which handle's span already nests in) under handle, the db span the
+// program starts from handle's context under handle (whose context
+// parameter the runtime rebinds to carry handle's span), and query (an
+// error) under db.
 func TestOtelJoinsTheProgramsTraces(t *testing.T) {
 	exe, err := exec.LookPath("go")
 	if err != nil {
@@ -52,6 +55,9 @@ func TestOtelJoinsTheProgramsTraces(t *testing.T) {
 	if err := l.Validate(bg, f, out); err != nil {
 		t.Fatalf("the type checker rejects the output with the OpenTelemetry runtime: %v", err)
 	}
+	if err := l.Validate(bg, f, bytes.Replace(out, []byte("import _telemetry_utils "), []byte("import _telemetry_utilz "), 1)); err == nil {
+		t.Fatal("the type checker accepts the output without the import of the runtime package")
+	}
 	rt := l.Place(nil, []*source.File{f}, nil)[f.Path]
 	if !strings.Contains(rt.Content, `"go.opentelemetry.io/otel"`) {
 		t.Fatal("the runtime placed in an OpenTelemetry module is not the OpenTelemetry variant")
@@ -66,7 +72,7 @@ func TestOtelJoinsTheProgramsTraces(t *testing.T) {
 		spans[m[1]] = m[2:]
 	}
 	trace := spans["request"][1]
-	for name, want := range map[string]string{"main.handle": "request", "main.validate": "main.handle", "main.helper": "main.handle", "db": "request", "main.query": "db"} {
+	for name, want := range map[string]string{"main.handle": "request", "main.validate": "main.handle", "main.helper": "main.handle", "db": "main.handle", "main.query": "db"} {
 		s, ok := spans[name]
 		if !ok || s[0] != want || s[1] != trace {
 			t.Errorf("span %s: %v, want parent %s in trace %s", name, s, want, trace)

@@ -19,19 +19,39 @@ const (
 // runtimePrefix starts every runtime identifier; user code never uses it.
 const runtimePrefix = "_telemetry_utils_"
 
+// api is how injected code calls the runtime: the functions it calls and
+// the methods of what they return.
+type api struct {
+	fn, loop, vars, vals, mark string
+	end, endErr, tick          string
+}
+
+// apiFor returns the names f's injected code calls: the per-package
+// copy's unexported ones, or the shared package's API through its import
+// (see utilfiles.GoPackage).
+func (l *language) apiFor(f *source.File) *api {
+	if l.module(f).shared {
+		return &api{sharedName + ".Fn", sharedName + ".Loop", sharedName + ".Var", sharedName + ".Val", sharedName + ".Mark",
+			"End", "EndErr", "Tick"}
+	}
+	return &api{runtimePrefix + "fn", runtimePrefix + "loop", runtimePrefix + "var", runtimePrefix + "val", runtimePrefix + "mark",
+		"end", "endErr", "tick"}
+}
+
 // render returns the insertions for c as d decides; none for a name that
 // could not be written safely, whatever the caller checked.
 func (l *language) render(f *source.File, c *source.Construct, d source.Decision) []inject.Edit {
 	if d.Skip || c.Skip != "" || !source.ValidName(d.Name) {
 		return nil
 	}
+	a := l.apiFor(f)
 	switch c.Kind {
 	case source.Function:
-		return renderFunction(f, c, d)
+		return renderFunction(a, f, c, d)
 	case source.Loop:
-		return renderLoop(f, c, d)
+		return renderLoop(a, f, c, d)
 	case source.Variable:
-		return renderVariable(f, c, d)
+		return renderVariable(a, f, c, d)
 	}
 	return nil
 }
@@ -42,14 +62,19 @@ func (l *language) render(f *source.File, c *source.Construct, d source.Decision
 // runs; named results and the function's own defers and recovers are
 // untouched. A function whose last result is an error passes a pointer to
 // it, naming unnamed results (see errorResult), so that the span records
-// the error the function returns.
-func renderFunction(f *source.File, c *source.Construct, d source.Decision) []inject.Edit {
+// the error the function returns. The function's own context parameter
+// goes by address: the runtime may rebind it to carry the span (see
+// _telemetry_utils_fn), a context captured from the definer never.
+func renderFunction(a *api, f *source.File, c *source.Construct, d source.Decision) []inject.Edit {
 	ctx := "nil"
 	if c.Context != "" {
 		ctx = c.Context
+		if !c.ContextCaptured {
+			ctx = "&" + ctx
+		}
 	}
 	var b strings.Builder
-	b.WriteString(markOpen + "defer " + runtimePrefix + "fn(" + ctx + ", " + strconv.Quote(d.Name) + ", " + strconv.Quote(f.Path) + ", " +
+	b.WriteString(markOpen + "defer " + a.fn + "(" + ctx + ", " + strconv.Quote(d.Name) + ", " + strconv.Quote(f.Path) + ", " +
 		strconv.Itoa(c.Range.StartLine) + ", " + strconv.FormatBool(d.RecordExceptions) + ", " + strconv.FormatBool(d.RecordValue))
 	for _, a := range d.Attributes {
 		if !isIdent(a) {
@@ -58,10 +83,10 @@ func renderFunction(f *source.File, c *source.Construct, d source.Decision) []in
 		b.WriteString(", " + strconv.Quote(a) + ", &" + a)
 	}
 	var edits []inject.Edit
-	end := ").end()"
+	end := ")." + a.end + "()"
 	if d.RecordExceptions && !makesErrors(c.Name) {
 		if ptr, named := errorResult(f.Src, c); ptr != "" {
-			end = ").endErr(" + ptr + ")"
+			end = ")." + a.endErr + "(" + ptr + ")"
 			edits = named
 		}
 	}
@@ -71,15 +96,15 @@ func renderFunction(f *source.File, c *source.Construct, d source.Decision) []in
 
 // renderLoop declares the loop's counter before the loop (and its label)
 // and ticks it first in the body, or only emits the loop event.
-func renderLoop(f *source.File, c *source.Construct, d source.Decision) []inject.Edit {
-	call := runtimePrefix + "loop(" + strconv.Quote(d.Name) + ", " + strconv.Quote(f.Path) + ", " + strconv.Itoa(c.Range.StartLine) + ")"
+func renderLoop(a *api, f *source.File, c *source.Construct, d source.Decision) []inject.Edit {
+	call := a.loop + "(" + strconv.Quote(d.Name) + ", " + strconv.Quote(f.Path) + ", " + strconv.Itoa(c.Range.StartLine) + ")"
 	if !d.CountIterations || c.Anchor.BodyStart < 0 {
 		return []inject.Edit{{At: c.Anchor.Before, New: markOpen + call + ";" + markClose}}
 	}
 	counter := runtimePrefix + "l" + strconv.Itoa(c.Range.Start)
 	return []inject.Edit{
 		{At: c.Anchor.Before, New: markOpen + counter + " := " + call + ";" + markClose},
-		{At: c.Anchor.BodyStart, New: markOpen + counter + ".tick();" + markClose, Seq: 1},
+		{At: c.Anchor.BodyStart, New: markOpen + counter + "." + a.tick + "();" + markClose, Seq: 1},
 	}
 }
 
@@ -87,17 +112,17 @@ func renderLoop(f *source.File, c *source.Construct, d source.Decision) []inject
 // its line: their shapes, their values when the run opted in, or only the
 // event for sensitive names. Pointers are passed, so no value (a lock, say)
 // is copied.
-func renderVariable(f *source.File, c *source.Construct, d source.Decision) []inject.Edit {
-	fn := "var"
+func renderVariable(a *api, f *source.File, c *source.Construct, d source.Decision) []inject.Edit {
+	fn := a.vars
 	switch {
 	case d.Sensitive:
-		fn = "mark"
+		fn = a.mark
 	case d.RecordValue:
-		fn = "val"
+		fn = a.vals
 	}
 	var b strings.Builder
-	b.WriteString(markOpen + "; " + runtimePrefix + fn + "(" + strconv.Quote(d.Name) + ", " + strconv.Quote(f.Path) + ", " + strconv.Itoa(c.Range.StartLine))
-	if fn != "mark" {
+	b.WriteString(markOpen + "; " + fn + "(" + strconv.Quote(d.Name) + ", " + strconv.Quote(f.Path) + ", " + strconv.Itoa(c.Range.StartLine))
+	if fn != a.mark {
 		for _, t := range c.Targets {
 			b.WriteString(", &" + t)
 		}

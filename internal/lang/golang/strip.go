@@ -5,7 +5,9 @@ import (
 	"context"
 	"fmt"
 	"go/format"
+	"unicode"
 
+	"github.com/telemetry-inject/telemetry-inject/internal/lang"
 	"github.com/telemetry-inject/telemetry-inject/internal/lang/treesitter"
 )
 
@@ -52,7 +54,7 @@ func (l *language) strip(src []byte) ([]byte, int, error) {
 		trimmed := bytes.TrimSpace(inner)
 		result := string(trimmed) == ")" || bytes.HasPrefix(bytes.TrimLeft(trimmed, ", ("), []byte(runtimePrefix+"r")) ||
 			bytes.HasPrefix(bytes.TrimLeft(trimmed, ", ("), []byte(errResult))
-		if !result && (!bytes.Contains(inner, []byte(runtimePrefix)) || bytes.ContainsAny(inner, "{}")) {
+		if !result && (!bytes.Contains(inner, []byte(lang.RuntimeModule)) || bytes.ContainsAny(inner, "{}")) {
 			tree.Close()
 			return nil, 0, fmt.Errorf("line %d: the code between the markers is not what telemetry-inject wrote; remove it by hand", line)
 		}
@@ -125,9 +127,10 @@ func gofmtted(src []byte, start, end int, broken bool) (int, int) {
 }
 
 // mentionsRuntime returns the 1-based line of the first identifier of the
-// runtime in code, or 0.
+// runtime in code (the per-package copy's names, or the shared package's
+// import name), or 0.
 func mentionsRuntime(root *node, src []byte) int {
-	if !bytes.Contains(src, []byte(runtimePrefix)) {
+	if !bytes.Contains(src, []byte(lang.RuntimeModule)) {
 		return 0
 	}
 	var found int
@@ -136,8 +139,8 @@ func mentionsRuntime(root *node, src []byte) int {
 		for i := uint(0); i < n.ChildCount() && found == 0; i++ {
 			c := n.Child(i)
 			switch c.Kind() {
-			case "identifier", "field_identifier", "type_identifier":
-				if bytes.HasPrefix(src[c.StartByte():c.EndByte()], []byte(runtimePrefix)) {
+			case "identifier", "field_identifier", "type_identifier", "package_identifier":
+				if id := src[c.StartByte():c.EndByte()]; bytes.HasPrefix(id, []byte(runtimePrefix)) || string(id) == sharedName {
 					found = int(c.StartPosition().Row) + 1
 				}
 			default:
@@ -158,9 +161,15 @@ func packageName(src []byte) string {
 	for _, line := range bytes.Split(src, []byte("\n")) {
 		line = bytes.TrimSpace(line)
 		if rest, ok := bytes.CutPrefix(line, []byte("package ")); ok {
-			name := bytes.Fields(rest)
-			if len(name) > 0 && isIdent(string(name[0])) {
-				return string(name[0])
+			// The import of the shared runtime may follow the name on
+			// its line ("package shop/*@ti{*/; import ...").
+			rest = bytes.TrimSpace(rest)
+			end := bytes.IndexFunc(rest, func(r rune) bool { return r != '_' && !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+			if end >= 0 {
+				rest = rest[:end]
+			}
+			if isIdent(string(rest)) {
+				return string(rest)
 			}
 			return ""
 		}

@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
@@ -46,10 +47,41 @@ type pkgInfo struct {
 	exports map[string]string
 	imports map[string]string // vendored import path mapping
 
+	// rtPath is the import path of the shared runtime package, which is
+	// checked from rtSrc (the files' import of it may be written before
+	// the package is); "" for a per-package copy.
+	rtPath string
+	rtSrc  []byte
+
 	mu       sync.Mutex // guards what typeCheck shares between checks
 	fset     *token.FileSet
 	importer types.Importer
 	parsed   map[string]*ast.File
+	rtPkg    *types.Package
+}
+
+// importerFunc is a types.Importer.
+type importerFunc func(path string) (*types.Package, error)
+
+func (f importerFunc) Import(path string) (*types.Package, error) { return f(path) }
+
+// runtimePackage type-checks the shared runtime package from its source,
+// once, with the export data of its imports.
+func (p *pkgInfo) runtimePackage(deps types.Importer) (*types.Package, error) {
+	if p.rtPkg != nil {
+		return p.rtPkg, nil
+	}
+	f, err := parser.ParseFile(p.fset, filepath.Join(utilfiles.GoPackageDir, utilfiles.GoFileName), p.rtSrc, parser.SkipObjectResolution)
+	if err != nil {
+		return nil, err
+	}
+	conf := types.Config{Importer: deps, GoVersion: p.goVer}
+	pkg, err := conf.Check(p.rtPath, p.fset, []*ast.File{f}, nil)
+	if err != nil {
+		return nil, fmt.Errorf("the runtime package does not type-check: %w", err)
+	}
+	p.rtPkg = pkg
+	return pkg, nil
 }
 
 func newChecker(exe string) *checker {
@@ -62,11 +94,13 @@ func newChecker(exe string) *checker {
 	return &checker{exe: exe, pkgs: map[string]*pkgInfo{}}
 }
 
-// check type-checks out in f's place. It fails only when the package as it
-// stands type-checks clean: otherwise (a dependency missing from the
-// module cache, a toolchain older than the module wants, a file this
-// platform's build leaves out) the parse has the last word.
-func (c *checker) check(ctx context.Context, abs string, out, rt []byte) error {
+// check type-checks out in f's place with the runtime rt: the shared
+// package that out imports as rtPath, or with rtPath "" the package's own
+// copy beside it. It fails only when the package as it stands type-checks
+// clean: otherwise (a dependency missing from the module cache, a
+// toolchain older than the module wants, a file this platform's build
+// leaves out) the parse has the last word.
+func (c *checker) check(ctx context.Context, abs string, out, rt []byte, rtPath string) error {
 	dir := filepath.Dir(abs)
 	c.mu.Lock()
 	info, ok := c.pkgs[dir]
@@ -75,7 +109,10 @@ func (c *checker) check(ctx context.Context, abs string, out, rt []byte) error {
 		c.pkgs[dir] = info
 	}
 	c.mu.Unlock()
-	info.once.Do(func() { info.load(ctx, c.exe, dir, imports(rt)) })
+	info.once.Do(func() {
+		info.rtPath, info.rtSrc = rtPath, rt
+		info.load(ctx, c.exe, dir, imports(rt))
+	})
 	if info.err != nil {
 		return nil
 	}
@@ -86,7 +123,11 @@ func (c *checker) check(ctx context.Context, abs string, out, rt []byte) error {
 	if !in {
 		return nil
 	}
-	err := info.typeCheck(map[string][]byte{abs: out, filepath.Join(dir, utilfiles.GoFileName): rt})
+	replace := map[string][]byte{abs: out}
+	if rtPath == "" {
+		replace[filepath.Join(dir, utilfiles.GoFileName)] = rt
+	}
+	err := info.typeCheck(replace)
 	if err == nil || info.typeCheck(nil) != nil {
 		return nil
 	}
@@ -127,7 +168,9 @@ func (p *pkgInfo) load(ctx context.Context, exe, dir string, rtImports []string)
 		if e.Export != "" {
 			p.exports[e.ImportPath] = e.Export
 		}
-		if e.DepOnly || e.Standard {
+		// The runtime's imports are named on the command line too, so
+		// they are not DepOnly (OpenTelemetry's are not Standard).
+		if e.DepOnly || e.Standard || slices.Contains(rtImports, e.ImportPath) {
 			continue
 		}
 		switch {
@@ -175,7 +218,7 @@ func (p *pkgInfo) typeCheck(replace map[string][]byte) error {
 	if p.fset == nil {
 		p.fset = token.NewFileSet()
 		p.parsed = map[string]*ast.File{}
-		p.importer = importer.ForCompiler(p.fset, "gc", func(path string) (io.ReadCloser, error) {
+		deps := importer.ForCompiler(p.fset, "gc", func(path string) (io.ReadCloser, error) {
 			if m, ok := p.imports[path]; ok {
 				path = m
 			}
@@ -184,6 +227,12 @@ func (p *pkgInfo) typeCheck(replace map[string][]byte) error {
 				return nil, fmt.Errorf("no export data for %s", path)
 			}
 			return os.Open(exp)
+		})
+		p.importer = importerFunc(func(path string) (*types.Package, error) {
+			if p.rtPath != "" && path == p.rtPath {
+				return p.runtimePackage(deps)
+			}
+			return deps.Import(path)
 		})
 	}
 	var files []*ast.File

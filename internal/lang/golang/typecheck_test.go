@@ -26,7 +26,7 @@ func TestTypeCheck(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := c.check(bg, abs, good, runtimeFor("tc", false)); err != nil {
+	if err := c.check(bg, abs, good, runtimeFor(goModule{}, "tc"), ""); err != nil {
 		t.Fatalf("instrumented output rejected: %v", err)
 	}
 	for bad, want := range map[string]string{
@@ -35,7 +35,7 @@ func TestTypeCheck(t *testing.T) {
 		"func Up(s string) string {\n\treturn _telemetry_utils_nope(s)\n}\n":                     "undefined",
 	} {
 		out := []byte("package tc\n\nimport \"strings\"\n\n" + bad)
-		err := c.check(bg, abs, out, runtimeFor("tc", false))
+		err := c.check(bg, abs, out, runtimeFor(goModule{}, "tc"), "")
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("output with %q: error %v, want one saying %q", bad, err, want)
 		}
