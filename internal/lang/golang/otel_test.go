@@ -72,17 +72,28 @@ func TestOtelJoinsTheProgramsTraces(t *testing.T) {
 		spans[m[1]] = m[2:]
 	}
 	trace := spans["request"][1]
-	for name, want := range map[string]string{"main.handle": "request", "main.validate": "main.handle", "main.helper": "main.handle", "db": "main.handle", "main.query": "db"} {
+	for name, want := range map[string]string{"main.handle": "request", "main.validate": "main.handle", "main.helper": "main.handle", "db": "main.handle", "main.query": "db",
+		"main.reassign": "main.handle", "reassigned": "main.reassign", "main.shadow": "main.handle", "shadowed": "main.shadow"} {
 		s, ok := spans[name]
 		if !ok || s[0] != want || s[1] != trace {
 			t.Errorf("span %s: %v, want parent %s in trace %s", name, s, want, trace)
 		}
 	}
+	// Called from main with a context they do not name: they nest under
+	// main.main's span (a trace of its own, whose spans end after the
+	// program prints), never under the request's.
+	for _, name := range []string{"main.blank", "main.unnamed"} {
+		if s, ok := spans[name]; !ok || s[0] != "" || s[1] == trace {
+			t.Errorf("span %s: %v, want one outside the request's trace", name, s)
+		}
+	}
 	if q := spans["main.query"]; len(q) < 4 || q[2] != "Error" || q[3] != "1" {
 		t.Errorf("main.query returned an error: %v, want status Error with its exception event", q)
 	}
-	if !strings.Contains(got, "handled: 8 too few rows") {
-		t.Errorf("the program's own output changed:\n%s", got)
+	for _, line := range []string{"handled: 8 too few rows", "user: ada deadline: true err: <nil> done: true", "reassigned user: grace", "blank: 2 unnamed: 2"} {
+		if !strings.Contains(got, line+"\n") {
+			t.Errorf("the program's own output changed: no line %q in\n%s", line, got)
+		}
 	}
 }
 
