@@ -135,3 +135,41 @@ func readGoSpans(t *testing.T, file string) []goSpan {
 func passed(out string) int {
 	return strings.Count(out, "--- PASS: ")
 }
+
+// TestGoPerPackageRuntime instruments one package folder of the module:
+// the module's root lies above the scanned folder, where --remove could not
+// see every importer of a shared package, so the folder gets a runtime
+// file of its own, as every folder did before the shared package. The
+// module still vets and builds; instrumented whole next (as after an
+// upgrade from that layout) it vets and tests, and --remove gives back
+// every byte.
+func TestGoPerPackageRuntime(t *testing.T) {
+	project := copyTree(t, "testdata/gomodule")
+	before := snapshot(t, project)
+	code, _, stderr := runCLI(t, nil, filepath.Join(project, "b"), "--density", "high")
+	if code != ExitOK || !strings.Contains(stderr, "runtime files: zz_telemetry_utils.go\n") {
+		t.Fatalf("exit %d, the summary names no per-package runtime file:\n%s", code, stderr)
+	}
+	inst := snapshot(t, project)
+	if strings.Contains(inst["b/b.go"], "import _telemetry_utils") || !strings.Contains(inst["b/b.go"], "_telemetry_utils_fn(") {
+		t.Errorf("b/b.go does not call the per-package runtime:\n%s", inst["b/b.go"])
+	}
+	runProgram(t, project, nil, "go", "vet", "./...")
+	runProgram(t, project, nil, "go", "build", "./...")
+	// The whole module next: b's files move to the shared package, b's
+	// own runtime file stays behind, unused, until --remove.
+	if code, _, stderr := runCLI(t, nil, project, "--density", "high"); code != ExitOK {
+		t.Fatalf("the module after its folder b: exit %d:\n%s", code, stderr)
+	}
+	if b := snapshot(t, project)["b/b.go"]; !strings.Contains(b, "import _telemetry_utils") {
+		t.Errorf("b/b.go does not import the shared package:\n%s", b)
+	}
+	runProgram(t, project, nil, "go", "vet", "./...")
+	runProgram(t, project, nil, "go", "test", "-count=1", "./...")
+	if code, _, stderr := runCLI(t, nil, project, "--remove"); code != ExitOK {
+		t.Fatalf("--remove: exit %d:\n%s", code, stderr)
+	}
+	if after := snapshot(t, project); !equalMaps(after, before) {
+		t.Fatalf("--remove did not give back the original tree: %d files, want %d", len(after), len(before))
+	}
+}
