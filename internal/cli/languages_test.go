@@ -20,12 +20,15 @@ func TestScanLanguages(t *testing.T) {
 		"f.ts": "typescript", "g.mts": "typescript", "h.cts": "typescript", "i.tsx": "typescript+tsx", "j.go": "go",
 	}
 	names := []string{"_telemetry_utils.py", "_telemetry_utils.js", "_telemetry_utils.mjs", "_telemetry_utils.ts",
-		"_telemetry_utils.d.ts", "_telemetry_utils.go", "zz_telemetry_utils.go", "notes.txt", "x.rb"}
+		"_telemetry_utils.d.ts", "_telemetry_utils.go", "zz_telemetry_utils.go", "_telemetry_utils/zz_telemetry_utils.go", "notes.txt", "x.rb"}
 	for n := range want {
 		names = append(names, n)
 	}
+	if err := os.Mkdir(filepath.Join(dir, "_telemetry_utils"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	for _, n := range names {
-		if err := os.WriteFile(filepath.Join(dir, n), []byte("\n"), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(n)), []byte("\n"), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}

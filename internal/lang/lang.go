@@ -135,7 +135,10 @@ type Language struct {
 
 	// RuntimeNames are the base names of the language's runtime files:
 	// --remove looks for them in every folder it scans, and the scan never
-	// reads them.
+	// reads them. A name may start with a folder (Go's shared package,
+	// "_telemetry_utils/zz_telemetry_utils.go"): such a runtime serves the
+	// tree of the folder it was found from, --remove deletes its folder
+	// with it once empty, and the scan skips it by its base name.
 	RuntimeNames []string
 
 	// RuntimePrefixes are base-name prefixes that mark a file as one of

@@ -21,7 +21,9 @@ import (
 // xxhash (assembly with pure-Go fallbacks behind build tags, go 1.11),
 // go-cmp (reflection throughout, a go vet that fails as published) and
 // x/sync (errgroup, semaphore and singleflight: goroutines, panics and
-// Goexit passing through instrumented functions) and gjson.
+// Goexit passing through instrumented functions), gjson and chi (an HTTP
+// router and its middleware package: two packages sharing the module's
+// runtime package, request contexts and http.Handler chains).
 func goProjects() []project {
 	return []project{
 		goModule("github.com/pkg/errors", "v0.9.1", 2*time.Minute),
@@ -34,6 +36,10 @@ func goProjects() []project {
 		// gjson: one 3,000-line file of hand-written parsers with goto
 		// (a labeled loop after a return once made go vet fail).
 		goModule("github.com/tidwall/gjson", "v1.20.0", 2*time.Minute),
+		// chi: a router and its middleware (two packages, handlers wrapping
+		// handlers, contexts carried by requests); its _examples, ignored
+		// by ./... like the runtime package, are instrumented too.
+		goModule("github.com/go-chi/chi/v5", "v5.5.0", 3*time.Minute),
 	}
 }
 

@@ -22,7 +22,8 @@ type Language struct {
 	// RuntimePrefixes are base-name prefixes of runtime files
 	// ("_telemetry_utils." covers .py, .js, .d.ts...).
 	RuntimePrefixes []string
-	// RuntimeNames are exact base names of runtime files.
+	// RuntimeNames are exact names of runtime files, matched by their
+	// base names (a name may start with the folder it lives in).
 	RuntimeNames []string
 	// RuntimeMarker is text every instrumented file holds near its top:
 	// a file over the size limit that holds it is scanned all the same.
@@ -85,7 +86,7 @@ func (ls Languages) IsRuntimeFile(name string) bool {
 			}
 		}
 		for _, n := range l.RuntimeNames {
-			if base == n {
+			if base == path.Base(n) { // a name may start with its folder
 				return true
 			}
 		}

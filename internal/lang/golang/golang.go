@@ -1,14 +1,13 @@
 // Package golang is the Go Language: it finds functions, methods and
 // function literals (named after what they are bound to, see literalName),
 // for loops and variable assignments with the official tree-sitter-go
-// grammar,
-// renders the calls of docs/injected-code.md, strips them again byte for
-// byte, places the runtime (the package _telemetry_utils at the root of
-// the file's module, or outside a module a file zz_telemetry_utils.go in
-// each instrumented package's folder: see goModule), and validates instrumented output with a clean parse
-// (tree-sitter and gofmt's go/parser) plus, when a go toolchain is on PATH,
-// the type checker of go build's front end on the package with the output
-// and the runtime in place (see checker).
+// grammar, renders the calls of docs/injected-code.md, strips them again
+// byte for byte, places the runtime (the package _telemetry_utils at the
+// root of the file's module, else a file zz_telemetry_utils.go in each
+// instrumented package's folder: see goModule), and validates instrumented
+// output with a clean parse (tree-sitter and gofmt's go/parser) plus, when
+// a go toolchain is on PATH, the type checker of go build's front end on
+// the package with the output and the runtime in place (see checker).
 //
 // Every insertion stays on the line it is inserted into, between /*@ti{*/
 // and /*}@ti*/ markers: no line of the file moves, so panics,

@@ -41,3 +41,36 @@ func TestTypeCheck(t *testing.T) {
 		}
 	}
 }
+
+// TestTypeCheckShared is TestTypeCheck for a file of a module's package
+// that imports the shared runtime package, which is not written yet: the
+// checker reads it from its source, so the output passes, and a call of a
+// name the package does not export is rejected.
+func TestTypeCheckShared(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go toolchain on PATH")
+	}
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "go.mod"), []byte("module example.com/tc\n\ngo 1.11\n"))
+	orig := []byte("package tc\n\nimport \"strings\"\n\n// Up upper-cases s.\nfunc Up(s string) string {\n\tu := strings.ToUpper(s)\n\treturn u\n}\n")
+	abs := filepath.Join(dir, "sub", "tc.go")
+	writeFile(t, abs, orig)
+	l := New(Options{})
+	t.Cleanup(func() { _ = l.Close() })
+	f := testFile("sub/tc.go", orig)
+	f.Abs = abs
+	good, _, err := instrument(l, f, testDecision)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(good), `package tc/*@ti{*/; import _telemetry_utils "example.com/tc/_telemetry_utils"/*}@ti*/`) {
+		t.Fatalf("the output does not import the shared package:\n%s", good)
+	}
+	if err := l.Validate(bg, f, good); err != nil {
+		t.Fatalf("instrumented output rejected: %v", err)
+	}
+	bad := strings.Replace(string(good), "_telemetry_utils.Var(", "_telemetry_utils.Nope(", 1)
+	if err := l.Validate(bg, f, []byte(bad)); err == nil || !strings.Contains(err.Error(), "Nope") {
+		t.Errorf("output calling _telemetry_utils.Nope: error %v, want one naming it", err)
+	}
+}
