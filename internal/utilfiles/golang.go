@@ -36,13 +36,16 @@ func Go(pkg string) []byte {
 	return []byte(strings.Replace(goSource, goClause, "\npackage "+pkg+"\n", 1))
 }
 
+// goAPIImport is api.go's import, which the runtime has too.
+const goAPIImport = "import _telemetry_utils_context \"context\" // the runtime's own import, as it names it\n"
+
 // GoPackage returns the content of the shared runtime package's one file:
 // the runtime under the package name GoPackageDir, then the declarations
 // of its API.
 func GoPackage() []byte {
-	_, api, ok := strings.Cut(goAPI, goClause[1:])
-	if !ok {
-		panic("utilfiles: goruntime/api.go has no package clause")
+	_, api, ok := strings.Cut(goAPI, goClause[1:]+"\n"+goAPIImport)
+	if !ok || !strings.Contains(goSource, "\n\t_telemetry_utils_context \"context\"\n") {
+		panic("utilfiles: goruntime/api.go does not start with its package clause and the runtime's context import")
 	}
 	return append(Go(GoPackageDir), api...)
 }

@@ -22,8 +22,8 @@ const runtimePrefix = "_telemetry_utils_"
 // api is how injected code calls the runtime: the functions it calls and
 // the methods of what they return.
 type api struct {
-	fn, loop, vars, vals, mark string
-	end, endErr, tick          string
+	fn, fnCtx, loop, vars, vals, mark string
+	end, endErr, tick                 string
 }
 
 // apiFor returns the names f's injected code calls: the per-package
@@ -31,10 +31,10 @@ type api struct {
 // (see utilfiles.GoPackage).
 func (l *language) apiFor(f *source.File) *api {
 	if l.module(f).shared {
-		return &api{sharedName + ".Fn", sharedName + ".Loop", sharedName + ".Var", sharedName + ".Val", sharedName + ".Mark",
+		return &api{sharedName + ".Fn", sharedName + ".FnCtx", sharedName + ".Loop", sharedName + ".Var", sharedName + ".Val", sharedName + ".Mark",
 			"End", "EndErr", "Tick"}
 	}
-	return &api{runtimePrefix + "fn", runtimePrefix + "loop", runtimePrefix + "var", runtimePrefix + "val", runtimePrefix + "mark",
+	return &api{runtimePrefix + "fn", runtimePrefix + "fnc", runtimePrefix + "loop", runtimePrefix + "var", runtimePrefix + "val", runtimePrefix + "mark",
 		"end", "endErr", "tick"}
 }
 
@@ -63,18 +63,18 @@ func (l *language) render(f *source.File, c *source.Construct, d source.Decision
 // untouched. A function whose last result is an error passes a pointer to
 // it, naming unnamed results (see errorResult), so that the span records
 // the error the function returns. The function's own context parameter
-// goes by address: the runtime may rebind it to carry the span (see
-// _telemetry_utils_fn), a context captured from the definer never.
+// goes by address, to fnCtx: the runtime may rebind it to carry the span
+// (see _telemetry_utils_fnc), a context captured from the definer never.
 func renderFunction(a *api, f *source.File, c *source.Construct, d source.Decision) []inject.Edit {
-	ctx := "nil"
-	if c.Context != "" {
+	fn, ctx := a.fn, "nil"
+	switch {
+	case c.Context != "" && c.ContextCaptured:
 		ctx = c.Context
-		if !c.ContextCaptured {
-			ctx = "&" + ctx
-		}
+	case c.Context != "":
+		fn, ctx = a.fnCtx, "&"+c.Context
 	}
 	var b strings.Builder
-	b.WriteString(markOpen + "defer " + a.fn + "(" + ctx + ", " + strconv.Quote(d.Name) + ", " + strconv.Quote(f.Path) + ", " +
+	b.WriteString(markOpen + "defer " + fn + "(" + ctx + ", " + strconv.Quote(d.Name) + ", " + strconv.Quote(f.Path) + ", " +
 		strconv.Itoa(c.Range.StartLine) + ", " + strconv.FormatBool(d.RecordExceptions) + ", " + strconv.FormatBool(d.RecordValue))
 	for _, a := range d.Attributes {
 		if !isIdent(a) {

@@ -1,5 +1,7 @@
 package goruntime
 
+import _telemetry_utils_context "context" // the runtime's own import, as it names it
+
 // This file is the API of the shared runtime package: in a module, the
 // tool writes zz_telemetry_utils.go and these declarations as one file
 // into the package _telemetry_utils at the module's root, which every
@@ -7,12 +9,19 @@ package goruntime
 // that all of them share one state: the spans open on each goroutine, the
 // configuration and the exporter. The per-package copy of the runtime,
 // which instrumented files outside a module use, leaves this part out and
-// stays without an exported name. It uses no import of its own: its
-// declarations are appended after the runtime's.
+// stays without an exported name. Its import is one the runtime has under
+// the same name: its declarations are appended after the runtime's, less
+// the import.
 
 // Fn starts the span of an instrumented function (see _telemetry_utils_fn).
 func Fn(c interface{}, name, file string, line int, record, values bool, kv ...interface{}) *_telemetry_utils_span {
 	return _telemetry_utils_fn(c, name, file, line, record, values, kv...)
+}
+
+// FnCtx starts the span of an instrumented function with a context
+// parameter of its own, given by address (see _telemetry_utils_fnc).
+func FnCtx(p *_telemetry_utils_context.Context, name, file string, line int, record, values bool, kv ...interface{}) *_telemetry_utils_span {
+	return _telemetry_utils_fnc(p, name, file, line, record, values, kv...)
 }
 
 // End ends the span; it is deferred by the instrumented function.

@@ -11,7 +11,7 @@ import (
 // address.
 
 func apiParent(ctx context.Context, seen chan<- bool) {
-	defer Fn(&ctx, "api.parent", "a.go", 1, true, false).End()
+	defer FnCtx(&ctx, "api.parent", "a.go", 1, true, false).End()
 	orig := ctx
 	done := make(chan struct{})
 	go func() { apiHanded(ctx, orig, seen); close(done) }()
@@ -22,7 +22,7 @@ func apiParent(ctx context.Context, seen chan<- bool) {
 // its span is the caller's child, and without OpenTelemetry its context
 // parameter is left as it was.
 func apiHanded(ctx, orig context.Context, seen chan<- bool) {
-	defer Fn(&ctx, "api.handed", "a.go", 2, true, false).End()
+	defer FnCtx(&ctx, "api.handed", "a.go", 2, true, false).End()
 	l := Loop("api.handed.loop", "a.go", 3)
 	for i := 0; i < 2; i++ {
 		l.Tick()

@@ -255,34 +255,40 @@ func _telemetry_utils_current() *_telemetry_utils_span {
 }
 
 // _telemetry_utils_fn starts the span of an instrumented function. c is
-// a pointer to the function's own context.Context parameter, or the
-// context a function literal captured from its definer, or nil: when the
-// goroutine has no open span, a span still open elsewhere with the same
-// context is the parent (the goroutine was handed the context of its
+// the context a function literal captured from its definer, or nil: when
+// the goroutine has no open span, a span still open elsewhere with the
+// same context is the parent (the goroutine was handed the context of its
 // caller). It is an interface{} so that a captured name the program
 // redeclared with another type still compiles: it is then ignored. kv
 // alternates attribute names and pointers to the parameters; with values
 // false only their shapes are recorded.
-//
-// Given the parameter's address, and where the span is an OpenTelemetry
-// one, the parameter is rebound to a context that carries the span and is
-// otherwise the caller's (same deadline, cancellation and values): spans
-// the function itself starts from its context are then the span's
-// children. Nothing else is ever written through the pointer.
 func _telemetry_utils_fn(c interface{}, name, file string, line int, record, values bool, kv ...interface{}) *_telemetry_utils_span {
+	ctx, _ := c.(_telemetry_utils_context.Context)
+	return _telemetry_utils_start(ctx, nil, name, file, line, record, values, kv)
+}
+
+// _telemetry_utils_fnc is _telemetry_utils_fn for a function with a
+// context.Context parameter of its own, given by address. Where the span
+// is an OpenTelemetry one, the parameter is rebound to a context that
+// carries the span and is otherwise the caller's (same deadline,
+// cancellation and values): spans the function itself starts from its
+// context are then the span's children. Nothing else is ever written
+// through p, and p is kept nowhere, so the parameter stays on the stack.
+func _telemetry_utils_fnc(p *_telemetry_utils_context.Context, name, file string, line int, record, values bool, kv ...interface{}) *_telemetry_utils_span {
+	var ctx _telemetry_utils_context.Context
+	if p != nil {
+		ctx = *p
+	}
+	return _telemetry_utils_start(ctx, p, name, file, line, record, values, kv)
+}
+
+// _telemetry_utils_start starts a span for _telemetry_utils_fn and
+// _telemetry_utils_fnc; param, when not nil, is the parameter ctx was read
+// from.
+func _telemetry_utils_start(ctx _telemetry_utils_context.Context, param *_telemetry_utils_context.Context, name, file string, line int, record, values bool, kv []interface{}) *_telemetry_utils_span {
 	s := _telemetry_utils_config()
 	if !s.on && s.bridge == nil {
 		return nil
-	}
-	var ctx _telemetry_utils_context.Context
-	var param *_telemetry_utils_context.Context
-	switch v := c.(type) {
-	case *_telemetry_utils_context.Context:
-		if v != nil {
-			ctx, param = *v, v
-		}
-	case _telemetry_utils_context.Context:
-		ctx = v
 	}
 	sp := &_telemetry_utils_span{name: name, file: file, line: line, record: record}
 	if _telemetry_utils_atomic.LoadInt64(&s.open) > 0 {
