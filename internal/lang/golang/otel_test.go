@@ -64,7 +64,7 @@ func TestOtelJoinsTheProgramsTraces(t *testing.T) {
 	}
 	writeFile(t, filepath.Join(dir, "main.go"), out)
 	writeFile(t, filepath.Join(dir, rt.RuntimePath), []byte(rt.Content))
-	modGo(t, exe, dir, "vet", ".")
+	modGo(t, exe, dir, "vet", ".", "./_telemetry_utils")
 	got := modGo(t, exe, dir, "run", ".")
 	t.Log(got)
 	spans := map[string][]string{}
