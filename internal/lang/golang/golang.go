@@ -56,7 +56,7 @@ type language struct {
 	types  *checker // nil without a toolchain
 
 	mu   sync.Mutex
-	mods map[string]goModule // by folder
+	mods map[string]goModule // by folder and its path from the scanned root
 
 	closeOnce sync.Once
 }

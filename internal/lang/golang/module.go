@@ -45,21 +45,21 @@ type goModule struct {
 // package-level name of the program can clash with.
 const sharedName = lang.RuntimeModule
 
-// module returns f's goModule, found once per folder.
+// module returns f's goModule, found once per folder and scanned root.
 func (l *language) module(f *source.File) goModule {
 	if f.Abs == "" {
 		return goModule{}
 	}
-	dir := filepath.Dir(f.Abs)
+	key := filepath.Dir(f.Abs) + "\x00" + path.Dir(f.Path)
 	l.mu.Lock()
-	m, ok := l.mods[dir]
+	m, ok := l.mods[key]
 	l.mu.Unlock()
 	if ok {
 		return m
 	}
 	m = findModule(f)
 	l.mu.Lock()
-	l.mods[dir] = m
+	l.mods[key] = m
 	l.mu.Unlock()
 	return m
 }
