@@ -84,8 +84,7 @@ func (r *run) makeRuntime(l *lang.Language, p layout.Placement) (bool, error) {
 			return false, err
 		}
 	case missing:
-		// A runtime in a folder of its own (Go's shared package) gets
-		// the folder made.
+		// A runtime in a folder of its own (Go's) gets the folder made.
 		if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
 			return false, fmt.Errorf("making the runtime's folder for %s: %w", p.RuntimePath, err)
 		}
@@ -182,9 +181,8 @@ func (r *run) removeRuntimes(ctx context.Context) {
 			owner[name] = l
 		}
 	}
-	// A runtime serves the folder tree it was found from: a name with a
-	// folder in it (Go's _telemetry_utils/zz_telemetry_utils.go) serves
-	// the folder that holds that folder, not its own.
+	// A runtime serves the tree it was found from: a name with a folder
+	// (Go's _telemetry_utils/zz_telemetry_utils.go) serves that folder's parent.
 	type candidate struct {
 		rel, scope string
 		l          *lang.Language
