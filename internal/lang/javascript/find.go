@@ -73,6 +73,7 @@ func findConstructs(ctx context.Context, p *parsers, f *source.File) ([]source.C
 			functionTraits(f.Src, &w.out[i])
 		}
 	}
+	markSerialized(root, w.named, f.Src, w.out)
 	if fileSkip != "" {
 		for i := range w.out {
 			w.out[i].Skip = fileSkip
