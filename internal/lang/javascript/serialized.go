@@ -2,6 +2,7 @@ package javascript
 
 import (
 	"bytes"
+	"strings"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/lang/treesitter"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
@@ -111,7 +112,7 @@ func markSerialized(root *treesitter.Node, named func(*treesitter.Node) []treesi
 
 // serializedByCall records what call n serializes: its function arguments
 // when it is an evaluating call, the function String(f) converts, and the
-// function whose toString n calls.
+// function whose toString n calls, directly or through call or apply.
 func serializedByCall(n *treesitter.Node, src []byte, literals *[]span, names map[string]string) {
 	fn, args := n.ChildByFieldName("function"), n.ChildByFieldName("arguments")
 	if fn == nil || args == nil {
@@ -134,6 +135,15 @@ func serializedByCall(n *treesitter.Node, src []byte, literals *[]span, names ma
 	case name == "toString" && fn.Kind() == "member_expression":
 		if obj := fn.ChildByFieldName("object"); obj != nil {
 			serializedOperand(obj, src, "read by toString()", literals, names)
+		}
+	case (name == "call" || name == "apply") && fn.Kind() == "member_expression" && args.NamedChildCount() > 0:
+		// Function.prototype.toString.call(f), or a saved fnToStr.call(f).
+		obj := fn.ChildByFieldName("object")
+		if obj == nil {
+			return
+		}
+		if t := strings.ToLower(treesitter.Text(obj, src)); strings.HasSuffix(t, "tostring") || strings.HasSuffix(t, "tostr") {
+			serializedOperand(args.NamedChild(0), src, "read by Function.prototype.toString", literals, names)
 		}
 	}
 }
