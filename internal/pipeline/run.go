@@ -184,6 +184,11 @@ func (r *run) finish(ctx context.Context, fs *fileState) {
 		c := &fs.constructs[i]
 		if trimmed[i] != "" {
 			fs.report.count(c.Kind, OutcomeTrimmed)
+			if c.Serialized != "" {
+				// Left alone at any density, like a finder's skip, and
+				// named with it: nothing the user can turn up changes it.
+				fs.report.Skips = append(fs.report.Skips, ConstructSkip{Line: c.Range.StartLine, Name: c.QualName, Kind: c.Kind, Reason: c.Serialized})
+			}
 			continue
 		}
 		if o.Decision.Skip {
