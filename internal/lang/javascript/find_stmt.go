@@ -56,7 +56,7 @@ func (w *walker) loop(n *treesitter.Node, sc scope) {
 		c.Skip = reasonAfterLet
 	}
 	if body := n.ChildByFieldName("body"); body != nil && body.Kind() == "statement_block" {
-		c.Anchor.BodyStart, c.Anchor.BodyIndent = w.blockStart(body, false)
+		c.Anchor.BodyStart = w.blockStart(body, false)
 		c.Anchor.BodyEnd = blockEnd(body)
 		c.Anchor.Inline = body.StartPosition().Row == body.EndPosition().Row
 	}
@@ -204,9 +204,8 @@ func (w *walker) variable(n *treesitter.Node, sc scope, names, read []string) {
 // blockStart returns where code that runs first in a block goes: right
 // after the brace or, for function bodies, the directive prologue, on that
 // token's line (a line of its own would move every line below it, and with
-// them the line numbers of Error.stack, source maps and coverage), and the
-// indentation of the block's statements.
-func (w *walker) blockStart(body *treesitter.Node, directives bool) (int, string) {
+// them the line numbers of Error.stack, source maps and coverage).
+func (w *walker) blockStart(body *treesitter.Node, directives bool) int {
 	anchor := body.Child(0) // "{"
 	for i := uint(1); directives && i < body.ChildCount(); i++ {
 		c := body.Child(i)
@@ -216,22 +215,7 @@ func (w *walker) blockStart(body *treesitter.Node, directives bool) (int, string
 			break
 		}
 	}
-	return realEnd(anchor), w.bodyIndent(body)
-}
-
-// bodyIndent returns the indentation of a block's first statement on a
-// line of its own, else one level deeper than the block's closing line.
-func (w *walker) bodyIndent(body *treesitter.Node) string {
-	open := body.StartPosition().Row
-	for i := uint(1); i+1 < body.ChildCount(); i++ {
-		c := body.Child(i)
-		if c.StartPosition().Row > open {
-			if _, ok := onlyIndentBefore(w.src, int(c.StartByte())); ok {
-				return indentAt(w.src, w.li, int(c.StartByte()))
-			}
-		}
-	}
-	return indentAt(w.src, w.li, realEnd(body)-1) + w.unit
+	return realEnd(anchor)
 }
 
 // blockEnd returns where code that runs last in a block goes: just before
