@@ -165,7 +165,8 @@ func scanCorpus(t *testing.T, root string, exclude ...string) []source.File {
 }
 
 // TestDensityFlagReachesTheReport runs the command line on the bundled
-// example at each density: the JSON report carries the line counts, the
+// example at each density: the JSON report carries the line counts (its
+// Python adds lines, its JavaScript writes into existing ones), the
 // human summary prints the density, a higher density injects more, and
 // --record-values changes what is rendered.
 func TestDensityFlagReachesTheReport(t *testing.T) {
@@ -180,6 +181,7 @@ func TestDensityFlagReachesTheReport(t *testing.T) {
 		var rep struct {
 			SourceLines   int    `json:"source_lines"`
 			InjectedLines int    `json:"injected_lines"`
+			AddedLines    int    `json:"added_lines"`
 			Diff          string `json:"diff"`
 		}
 		if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
@@ -187,6 +189,9 @@ func TestDensityFlagReachesTheReport(t *testing.T) {
 		}
 		if rep.SourceLines < 100 || rep.InjectedLines == 0 {
 			t.Errorf("--density %s: %d injected lines in %d source lines", d, rep.InjectedLines, rep.SourceLines)
+		}
+		if rep.AddedLines == 0 || rep.AddedLines > rep.InjectedLines {
+			t.Errorf("--density %s: %d lines added of the %d that carry telemetry", d, rep.AddedLines, rep.InjectedLines)
 		}
 		if n := strings.Count(rep.Diff, "\n+") - strings.Count(rep.Diff, "\n+++"); n < rep.InjectedLines {
 			t.Errorf("--density %s: the diff adds %d lines, the report says %d were injected", d, n, rep.InjectedLines)

@@ -59,8 +59,11 @@ func printSummary(w io.Writer, rep *pipeline.Report, skipped []scan.Skip, stats 
 		fmt.Fprintf(w, "  already instrumented: %d files (%d constructs), unchanged\n", already, alreadyConstructs)
 	}
 	if !opts.Remove && rep.SourceLines > 0 {
-		fmt.Fprintf(w, "  density    %.1f injected lines per 100 (%d in %d source lines, --density %s)\n",
-			rep.Density(), rep.InjectedLines, rep.SourceLines, strings.ToLower(opts.Density))
+		// Lines that carry injected code, whether added or written into:
+		// Go and JavaScript add none, and their telemetry is noise all
+		// the same.
+		fmt.Fprintf(w, "  density    %.1f injected lines per 100 (%d lines carry telemetry, %d of them added, in %d source lines, --density %s)\n",
+			rep.Density(), rep.InjectedLines, rep.AddedLines, rep.SourceLines, strings.ToLower(opts.Density))
 	}
 	for _, n := range opts.notes {
 		fmt.Fprintf(w, "  %s\n", n)

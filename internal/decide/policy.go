@@ -112,7 +112,9 @@ func (d Density) budget() budget {
 // Besides trimming, Apply clears RecordValue unless the run opted in,
 // marks a variable sensitive when its assignment reads a secret (a
 // password prompt, the environment) whatever its name, and clears
-// CountIterations below High, so no loop gets a per-iteration call.
+// CountIterations below High, so no loop gets a per-iteration call. A
+// construct whose source runs elsewhere as text (Construct.Serialized) is
+// trimmed at every density.
 func (p Policy) Apply(f *source.File, cs []source.Construct, ds []*source.Decision) []string {
 	b := p.Density.budget()
 	ctx := nest(cs)
@@ -149,6 +151,12 @@ func (p Policy) Apply(f *source.File, cs []source.Construct, ds []*source.Decisi
 		}
 		if !p.RecordValues {
 			d.RecordValue = false
+		}
+		if c.Serialized != "" {
+			// At every density: the code would run where the runtime
+			// is not.
+			why[i] = c.Serialized
+			continue
 		}
 		switch c.Kind {
 		case source.Loop:
@@ -188,6 +196,9 @@ func (p Policy) Apply(f *source.File, cs []source.Construct, ds []*source.Decisi
 
 // functionRule says why the budget gives function c no span, or "".
 func (b budget) functionRule(c *source.Construct, body shape, at place) string {
+	if c.Serialized != "" {
+		return c.Serialized
+	}
 	if c.Protocol != "" {
 		return c.Protocol
 	}

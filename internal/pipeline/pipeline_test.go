@@ -48,6 +48,9 @@ func toyLanguage() *lang.Language {
 					if strings.Contains(line, "#skip") {
 						c.Skip = "opted out"
 					}
+					if strings.Contains(line, "#serialized") {
+						c.Serialized = "runs elsewhere as text"
+					}
 					out = append(out, c)
 				}
 				off += len(line)

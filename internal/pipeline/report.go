@@ -1,8 +1,11 @@
 package pipeline
 
 import (
+	"bytes"
 	"encoding/json"
+	"strings"
 
+	"github.com/telemetry-inject/telemetry-inject/internal/inject"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
 
@@ -59,11 +62,15 @@ type FileReport struct {
 	Skips      []ConstructSkip                 `json:"skipped_constructs,omitempty"`
 	Fallbacks  []string                        `json:"fallbacks,omitempty"`
 	// SourceLines and InjectedLines measure the noise budget: the file's
-	// lines without telemetry, and the lines telemetry added to it. Both
-	// are 0 for a file that was not instrumented or left unchanged by a
-	// decision of its own (failed, skipped, not processed).
+	// lines without telemetry, and the lines that carry injected code
+	// (lines added, and lines of the file that code was inserted into:
+	// Go and JavaScript insert into existing lines only). AddedLines are
+	// the lines added alone. All are 0 for a file that was not
+	// instrumented or left unchanged by a decision of its own (failed,
+	// skipped, not processed).
 	SourceLines   int `json:"source_lines"`
 	InjectedLines int `json:"injected_lines"`
+	AddedLines    int `json:"added_lines"`
 }
 
 func (f *FileReport) count(k source.Kind, o Outcome) {
@@ -83,16 +90,17 @@ type Report struct {
 	ByStatus     map[Status]int                  `json:"files_by_status"`
 	Constructs   map[source.Kind]map[Outcome]int `json:"constructs"`
 	RuntimeFiles []string                        `json:"runtime_files"`
-	// SourceLines and InjectedLines total the files' counts.
+	// SourceLines, InjectedLines and AddedLines total the files' counts.
 	SourceLines   int `json:"source_lines"`
 	InjectedLines int `json:"injected_lines"`
+	AddedLines    int `json:"added_lines"`
 	// RuntimesKept are runtime files --remove left in place, with why: a
 	// file still imports it, or it is not ours.
 	RuntimesKept []KeptRuntime `json:"runtime_files_kept,omitempty"`
 }
 
-// Density is the injected lines per 100 source lines, the measure of the
-// noise budget (0 when no source line was read).
+// Density is the lines carrying injected code per 100 source lines, the
+// measure of the noise budget (0 when no source line was read).
 func (r *Report) Density() float64 {
 	if r.SourceLines == 0 {
 		return 0
@@ -118,6 +126,7 @@ func (r *Report) add(f FileReport) {
 	r.ByStatus[f.Status]++
 	r.SourceLines += f.SourceLines
 	r.InjectedLines += f.InjectedLines
+	r.AddedLines += f.AddedLines
 	for k, m := range f.Constructs {
 		if r.Constructs[k] == nil {
 			r.Constructs[k] = map[Outcome]int{}
@@ -147,4 +156,24 @@ func packageType(b []byte) string {
 		return ""
 	}
 	return pkg.Type
+}
+
+// injectedLines counts the lines of an instrumented file that carry
+// injected code: each line an edit adds, and each line of src that an
+// edit inserts code into. Indentation alone (Python's re-indented body)
+// carries none.
+func injectedLines(src []byte, edits []inject.Edit) int {
+	n := 0
+	touched := map[int]bool{}
+	for _, e := range edits {
+		if strings.TrimSpace(e.New) == "" {
+			continue
+		}
+		if k := strings.Count(e.New, "\n"); k > 0 {
+			n += k
+			continue
+		}
+		touched[bytes.Count(src[:e.At], []byte("\n"))] = true
+	}
+	return n + len(touched)
 }

@@ -184,6 +184,11 @@ func (r *run) finish(ctx context.Context, fs *fileState) {
 		c := &fs.constructs[i]
 		if trimmed[i] != "" {
 			fs.report.count(c.Kind, OutcomeTrimmed)
+			if c.Serialized != "" {
+				// Left alone at any density, like a finder's skip, and
+				// named with it: nothing the user can turn up changes it.
+				fs.report.Skips = append(fs.report.Skips, ConstructSkip{Line: c.Range.StartLine, Name: c.QualName, Kind: c.Kind, Reason: c.Serialized})
+			}
 			continue
 		}
 		if o.Decision.Skip {
@@ -226,7 +231,8 @@ func (r *run) finish(ctx context.Context, fs *fileState) {
 		}
 	}
 	fs.report.SourceLines = lineCount(fs.orig.Src)
-	fs.report.InjectedLines = max(0, lineCount(out)-fs.report.SourceLines)
+	fs.report.AddedLines = max(0, lineCount(out)-fs.report.SourceLines)
+	fs.report.InjectedLines = injectedLines(fs.orig.Src, edits)
 	if len(edits) > 0 {
 		// Also when the file is already as wanted: a runtime file deleted
 		// or left outdated since is written back.
@@ -303,7 +309,7 @@ func (r *run) settle(fs *fileState, status Status, reason string) {
 	if status != StatusInstrumented && status != StatusUnchanged {
 		// Only files that are as the run wants them count toward the
 		// density.
-		fs.report.SourceLines, fs.report.InjectedLines = 0, 0
+		fs.report.SourceLines, fs.report.InjectedLines, fs.report.AddedLines = 0, 0, 0
 		// Constructs that were sent for a decision but whose file was not
 		// written are reported as such, never as instrumented.
 		for i := range fs.constructs {

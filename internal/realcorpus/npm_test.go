@@ -51,6 +51,8 @@ var npmPackages = []string{
 	// (@tanstack/store at form-core's).
 	"mobx@6.13.7", "@tanstack/table-core@8.21.3", "@tanstack/store@0.11.2", "@preact/signals-core@1.14.5",
 	"graphql@16.11.0", "function.prototype.name@1.2.0", "make-arrow-function@1.2.0", "@trpc/server@11.4.3",
+	// From the line-preserving round's hunt.
+	"es-to-primitive@1.3.0",
 }
 
 // npmInstaller installs npmPackages at most once per test run, however

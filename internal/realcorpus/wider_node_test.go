@@ -53,6 +53,17 @@ func widerJSCorpus(npm *npmInstaller) []project {
 	valibot := importProjectIn(npm, "valibot", "dist", time.Minute)
 	valibot.flags = []string{"--density", "high"}
 
+	// es-to-primitive's ES5 and ES2015 ToPrimitive implementations call
+	// a value's conversion methods (Symbol.toPrimitive, valueOf,
+	// toString) in the order each spec gives, and its tests probe that
+	// order with objects whose methods throw or return objects. It
+	// instruments one file at the default density, three at high.
+	// (is-callable and regexp.prototype.flags, hunted alongside, passed
+	// too, but is-callable's counts vary between runs of the same tree
+	// and regexp.prototype.flags names a test after random flags.)
+	toPrimitive := tapePackage(npm, "es-to-primitive", time.Minute)
+	toPrimitive.flags = []string{"--density", "high"}
+
 	ps := []project{
 		fnName,
 		valibot,
@@ -91,6 +102,7 @@ func widerJSCorpus(npm *npmInstaller) []project {
 				`"noFallthroughCasesInSwitch": true,`,
 		), 5*time.Minute),
 	}
+	ps = append(ps, toPrimitive)
 	// A file left untouched because the tool's own check rejected its
 	// output passes the suite but is a gap of the tool: here it fails.
 	for i := range ps {

@@ -159,6 +159,13 @@ type Construct struct {
 	// or visited file (Go's sort.Slice, slices.IndexFunc,
 	// filepath.WalkDir), or "".
 	PerElement string
+	// Serialized says why the construct's source text runs elsewhere, as
+	// text, where the runtime is not (a JavaScript function handed to a
+	// browser page's evaluate, or turned into a string for new Function, a
+	// worker or a fresh context, and whatever lies inside it): injected
+	// code there throws. "" otherwise. Planners leave such constructs
+	// alone at every density.
+	Serialized string
 	// InLoop is set when the construct lies inside the body of a loop of its
 	// own function (or of the module's top level), so that whatever is
 	// injected for it runs once per iteration. Planners keep such places

@@ -49,7 +49,6 @@ func findConstructs(ctx context.Context, p *parsers, f *source.File) ([]source.C
 		li:     newLines(f.Src),
 		mod:    moduleName(f),
 		ts:     f.Lang == source.TypeScript,
-		unit:   indentUnit(f.Src),
 		counts: map[string]int{},
 	}
 	w.collectComments(root)
@@ -73,6 +72,7 @@ func findConstructs(ctx context.Context, p *parsers, f *source.File) ([]source.C
 			functionTraits(f.Src, &w.out[i])
 		}
 	}
+	markSerialized(root, w.named, f.Src, w.out)
 	if fileSkip != "" {
 		for i := range w.out {
 			w.out[i].Skip = fileSkip
@@ -135,7 +135,6 @@ type walker struct {
 	li         *lines
 	mod        string
 	ts         bool
-	unit       string
 	ignoreFile bool
 	ignoreAt   map[int]bool // lines that hold an ignore directive
 	counts     map[string]int

@@ -61,8 +61,8 @@ func (w *walker) function(n *treesitter.Node, sc scope) {
 	}
 	c.Anchor = source.Anchor{Before: w.li.start(int(n.StartByte())), BodyStart: -1, BodyEnd: -1, After: -1}
 	if body.Kind() == "statement_block" {
-		c.Anchor.BodyStart, c.Anchor.BodyIndent = w.blockStart(body, true)
-		c.Anchor.BodyEnd = w.blockEnd(body)
+		c.Anchor.BodyStart = w.blockStart(body, true)
+		c.Anchor.BodyEnd = blockEnd(body)
 		c.Anchor.Inline = body.StartPosition().Row == body.EndPosition().Row
 		if c.Skip == "" && w.usesIntrospection(body) {
 			c.Skip = reasonCallee

@@ -1,7 +1,6 @@
 package javascript
 
 import (
-	"bytes"
 	"strings"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/lang/treesitter"
@@ -44,9 +43,6 @@ func (w *walker) loop(n *treesitter.Node, sc scope) {
 		c.Header, c.HeaderLine = sc.fn.header, sc.fn.line
 	}
 	c.Anchor = source.Anchor{Before: int(outer.StartByte()), BodyStart: -1, BodyEnd: -1, After: -1}
-	if ls, ok := onlyIndentBefore(w.src, int(outer.StartByte())); ok {
-		c.Anchor.Before = ls
-	}
 	if at, ok := w.directiveAbove(outer); ok {
 		c.Anchor.Before = at
 	}
@@ -60,8 +56,8 @@ func (w *walker) loop(n *treesitter.Node, sc scope) {
 		c.Skip = reasonAfterLet
 	}
 	if body := n.ChildByFieldName("body"); body != nil && body.Kind() == "statement_block" {
-		c.Anchor.BodyStart, c.Anchor.BodyIndent = w.blockStart(body, false)
-		c.Anchor.BodyEnd = w.blockEnd(body)
+		c.Anchor.BodyStart = w.blockStart(body, false)
+		c.Anchor.BodyEnd = blockEnd(body)
 		c.Anchor.Inline = body.StartPosition().Row == body.EndPosition().Row
 	}
 	w.add(c, n)
@@ -69,20 +65,19 @@ func (w *walker) loop(n *treesitter.Node, sc scope) {
 
 // directiveAbove finds, among the comments on the lines directly above
 // statement n, the first one that acts on the line below it (a
-// `// @ts-expect-error` or `// eslint-disable-next-line` over a loop): a
-// line placed above n must go above that comment, where it neither takes
-// the directive nor leaves n unguarded. It returns that comment's line
-// start.
+// `// prettier-ignore` or `// @ts-expect-error` over a loop): code placed
+// before n must go before that comment, where it does not become the node
+// the comment acts on. It returns that comment's start.
 func (w *walker) directiveAbove(n *treesitter.Node) (int, bool) {
 	at, found := 0, false
 	below := w.li.line(int(n.StartByte()))
 	for c := n.PrevSibling(); c != nil && c.Kind() == "comment"; c = c.PrevSibling() {
-		ls, alone := onlyIndentBefore(w.src, int(c.StartByte()))
+		_, alone := onlyIndentBefore(w.src, int(c.StartByte()))
 		if !alone || below-w.li.line(int(c.EndByte())) > 1 {
 			break
 		}
 		if nextLineComment.Match(w.src[c.StartByte():c.EndByte()]) {
-			at, found = ls, true
+			at, found = int(c.StartByte()), true
 		}
 		below = w.li.line(int(c.StartByte()))
 	}
@@ -199,50 +194,18 @@ func (w *walker) variable(n *treesitter.Node, sc scope, names, read []string) {
 		InLoop:    sc.inLoop,
 	}
 	c.Header, c.HeaderLine = sc.fn.header, sc.fn.line
-	end := realEnd(n)
-	c.Anchor = source.Anchor{Before: -1, BodyStart: -1, BodyEnd: -1, After: end}
-	if at, ok := w.nextLine(end); ok {
-		c.Anchor.After = at
-	}
+	// Right after the statement's last token, before any comment that
+	// ends its line: on the statement's own line, so that no line below
+	// moves.
+	c.Anchor = source.Anchor{Before: -1, BodyStart: -1, BodyEnd: -1, After: realEnd(n)}
 	w.add(c, n)
 }
 
-// nextLine says where a line after a statement or brace ending at end
-// goes: the start of the next line when nothing but whitespace and comments
-// that end on the same line follow it there. It reads the text, which at a
-// statement boundary can only hold whitespace, comments or the next token.
-func (w *walker) nextLine(end int) (int, bool) {
-	src := w.src
-	for i := end; i < len(src); {
-		switch {
-		case src[i] == ' ' || src[i] == '\t' || src[i] == '\r':
-			i++
-		case src[i] == '\n':
-			return i + 1, true
-		case bytes.HasPrefix(src[i:], []byte("//")):
-			k := bytes.IndexByte(src[i:], '\n')
-			if k < 0 {
-				return 0, false
-			}
-			return i + k + 1, true
-		case bytes.HasPrefix(src[i:], []byte("/*")):
-			k := bytes.Index(src[i+2:], []byte("*/"))
-			if k < 0 || bytes.IndexByte(src[i:i+2+k], '\n') >= 0 {
-				return 0, false
-			}
-			i += 2 + k + 2
-		default:
-			return 0, false
-		}
-	}
-	return 0, false
-}
-
-// blockStart returns where code that runs first in a block goes (after the
-// brace and, for function bodies, the directive prologue) and the
-// indentation of the block's statements. The offset is a line start when
-// the code can go on its own line.
-func (w *walker) blockStart(body *treesitter.Node, directives bool) (int, string) {
+// blockStart returns where code that runs first in a block goes: right
+// after the brace or, for function bodies, the directive prologue, on that
+// token's line (a line of its own would move every line below it, and with
+// them the line numbers of Error.stack, source maps and coverage).
+func (w *walker) blockStart(body *treesitter.Node, directives bool) int {
 	anchor := body.Child(0) // "{"
 	for i := uint(1); directives && i < body.ChildCount(); i++ {
 		c := body.Child(i)
@@ -252,38 +215,13 @@ func (w *walker) blockStart(body *treesitter.Node, directives bool) (int, string
 			break
 		}
 	}
-	indent := w.bodyIndent(body)
-	end := realEnd(anchor)
-	if at, ok := w.nextLine(end); ok {
-		return at, indent
-	}
-	return end, indent
+	return realEnd(anchor)
 }
 
-// bodyIndent returns the indentation of a block's first statement on a
-// line of its own, else one level deeper than the block's closing line.
-func (w *walker) bodyIndent(body *treesitter.Node) string {
-	open := body.StartPosition().Row
-	for i := uint(1); i+1 < body.ChildCount(); i++ {
-		c := body.Child(i)
-		if c.StartPosition().Row > open {
-			if _, ok := onlyIndentBefore(w.src, int(c.StartByte())); ok {
-				return indentAt(w.src, w.li, int(c.StartByte()))
-			}
-		}
-	}
-	return indentAt(w.src, w.li, realEnd(body)-1) + w.unit
-}
-
-// blockEnd returns where code that runs last in a block goes: the start of
-// the closing brace's line when the brace begins its line, else just
-// before the brace.
-func (w *walker) blockEnd(body *treesitter.Node) int {
-	closing := realEnd(body) - 1 // the closing brace
-	if ls, ok := onlyIndentBefore(w.src, closing); ok && w.li.line(int(body.StartByte())) != w.li.line(closing) {
-		return ls
-	}
-	return closing
+// blockEnd returns where code that runs last in a block goes: just before
+// the closing brace, on its line.
+func blockEnd(body *treesitter.Node) int {
+	return realEnd(body) - 1
 }
 
 // realEnd returns where n's last token ends. Tree-sitter can count a

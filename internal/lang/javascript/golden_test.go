@@ -19,8 +19,9 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/go
 
 // TestGolden instruments every testdata/golden input with testDecision and
 // compares the output with <input>.golden and the constructs found with
-// <input>.constructs. Every output must validate, strip back to the input
-// byte for byte, and (for JavaScript) pass the real `node --check`.
+// <input>.constructs. Every output must keep the input's lines, validate,
+// strip back to the input byte for byte, and (for JavaScript) pass the real
+// `node --check`.
 func TestGolden(t *testing.T) {
 	js, ts := languages(t, Options{})
 	inputs, err := filepath.Glob("testdata/golden/*")
@@ -47,6 +48,9 @@ func TestGolden(t *testing.T) {
 			}
 			compareGolden(t, in+".golden", out)
 			compareGolden(t, in+".constructs", []byte(describe(cs)))
+			if got, want := bytes.Count(out, []byte("\n")), bytes.Count(src, []byte("\n")); got != want {
+				t.Errorf("the output has %d line breaks, the input %d: every line below an insertion moved", got, want)
+			}
 			if err := l.Validate(bg, f, out); err != nil {
 				t.Errorf("output does not validate: %v", err)
 			}

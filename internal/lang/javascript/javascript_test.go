@@ -98,13 +98,15 @@ func TestImportPlacement(t *testing.T) {
 	cases := []struct {
 		path, src, want string
 	}{
-		{"a.js", "const x = require('x');\n", "/*@ti{*/" + cjsImport + "/*}@ti*/\nconst x = require('x');\n"},
-		{"a.mjs", "#!/usr/bin/env node\nimport x from 'x';\n", "#!/usr/bin/env node\n/*@ti{*/import * as __ti from \"./rt.js\";/*}@ti*/\nimport x from 'x';\n"},
-		{"a.cjs", "'use strict'; module.exports = 1;\n", "'use strict';/*@ti{*/" + cjsImport + "/*}@ti*/ module.exports = 1;\n"},
-		{"a.cjs", "'use strict'\nmodule.exports = 1;\n", "'use strict'\n/*@ti{*/" + cjsImport + "/*}@ti*/\nmodule.exports = 1;\n"},
-		{"a.ts", "/// <reference path=\"x.d.ts\" />\n/** Docs. */\nexport const a = 1;\n", "/// <reference path=\"x.d.ts\" />\n/*@ti{*/import * as __ti from \"./rt.js\";/*}@ti*/\n/** Docs. */\nexport const a = 1;\n"},
-		{"a.js", "\"use strict\"\r\nexports.a = 1;\r\n", "\"use strict\"\r\n/*@ti{*/" + cjsImport + "/*}@ti*/\r\nexports.a = 1;\r\n"},
-		{"a.js", "import x from 'y'; export default x;\n", "/*@ti{*/import * as __ti from \"./rt.js\";/*}@ti*/\nimport x from 'y'; export default x;\n"},
+		{"a.js", "const x = require('x');\n", "/*@ti{*/" + cjsImport + "/*}@ti*/const x = require('x');\n"},
+		{"a.mjs", "#!/usr/bin/env node\nimport x from 'x';\n", "#!/usr/bin/env node\n/*@ti{*/import * as __ti from \"./rt.js\";/*}@ti*/import x from 'x';\n"},
+		{"a.cjs", "'use strict'; module.exports = 1;\n", "'use strict'; /*@ti{*/" + cjsImport + "/*}@ti*/module.exports = 1;\n"},
+		{"a.cjs", "'use strict'\nmodule.exports = 1;\n", "'use strict'\n/*@ti{*/" + cjsImport + "/*}@ti*/module.exports = 1;\n"},
+		{"a.ts", "/// <reference path=\"x.d.ts\" />\n/** Docs. */\nexport const a = 1;\n", "/// <reference path=\"x.d.ts\" />\n/*@ti{*/import * as __ti from \"./rt.js\";/*}@ti*//** Docs. */\nexport const a = 1;\n"},
+		{"a.js", "\"use strict\"\r\nexports.a = 1;\r\n", "\"use strict\"\r\n/*@ti{*/" + cjsImport + "/*}@ti*/exports.a = 1;\r\n"},
+		{"a.js", "import x from 'y'; export default x;\n", "/*@ti{*/import * as __ti from \"./rt.js\";/*}@ti*/import x from 'y'; export default x;\n"},
+		// No header comment nor statement gets a line of its own.
+		{"a.js", "// header\n\n// @ts-expect-error: x\nlet x = 1;\n", "// header\n\n/*@ti{*/" + cjsImport + "/*}@ti*/// @ts-expect-error: x\nlet x = 1;\n"},
 	}
 	for _, c := range cases {
 		f := testFile(c.path, []byte(c.src))
@@ -121,6 +123,9 @@ func TestImportPlacement(t *testing.T) {
 		}
 		if back, _, _ := Strip(out); string(back) != c.src {
 			t.Errorf("%s: Strip gives %q", c.path, back)
+		}
+		if strings.Count(string(out), "\n") != strings.Count(c.src, "\n") {
+			t.Errorf("%s %q: the import added a line", c.path, c.src)
 		}
 	}
 }
@@ -140,6 +145,16 @@ func TestASIAndOneLiners(t *testing.T) {
 		"function f(a) {\n  const b = a /* note\n  continues */\n  return b\n}\nmodule.exports = f\n",
 		"function f(a) { return {\n  a\n} }\nmodule.exports = f\n",
 		"async function f() { const x = await 1 } module.exports = f",
+		"function f(a) {\n  let b = a // a comment after the statement\n  return b\n}\nmodule.exports = f\n",
+		"function f(a) {\n  let b = a\n  ;(b)\n  b = a\n  [b].length\n  return b\n}\nmodule.exports = f\n",
+		"function f(x) { let y = 0\n  if (x) y = 1;\n  if (!x) return\n  return y }\nmodule.exports = f\n",
+		"function f(a) {\n  const s = `x\n${a}\n`\n  return s\n}\nmodule.exports = f\n",
+		"function f() {\n  outer:\n  for (;;) { for (;;) { break outer } }\n}\nmodule.exports = f\n",
+		"function f(a) {\n  let b = a\n  for (const x of [b]) b = x\n  return b\n}\nmodule.exports = f\n",
+		"class A { x = 1\n  f = () => { const y = this.x\n    return y }\n  static g = (a) => a\n}\nmodule.exports = A\n",
+		"function f() {\n  'use strict' // a directive\n  return 1\n}\nmodule.exports = f\n",
+		"function f() {\n  \"use strict\"\n  let a = 1\n  return a\n}\nmodule.exports = f\n",
+		"#!/usr/bin/env node\n'use strict'\nfunction f(a) {\n  let b = a\n  ++b\n  return b\n}\nmodule.exports = f\n",
 	}
 	for _, src := range srcs {
 		f := testFile("asi.js", []byte(src))
@@ -155,6 +170,9 @@ func TestASIAndOneLiners(t *testing.T) {
 		}
 		if back, _, _ := Strip(out); string(back) != src {
 			t.Errorf("%q: Strip gives %q", src, back)
+		}
+		if strings.Count(string(out), "\n") != strings.Count(src, "\n") {
+			t.Errorf("%q: lines were added:\n%s", src, out)
 		}
 	}
 }

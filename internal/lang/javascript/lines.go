@@ -77,31 +77,6 @@ func lineEnding(src []byte) string {
 	return "\n"
 }
 
-// indentUnit guesses one level of the file's indentation from the first
-// indented line: a tab, or that line's run of spaces (at most eight).
-func indentUnit(src []byte) string {
-	for i := 0; i < len(src); {
-		j := i
-		for j < len(src) && (src[j] == ' ' || src[j] == '\t') {
-			j++
-		}
-		if j > i && j < len(src) && src[j] != '\n' && src[j] != '\r' {
-			if src[i] == '\t' {
-				return "\t"
-			}
-			if n := j - i; n <= 8 {
-				return strings.Repeat(" ", n)
-			}
-		}
-		k := bytes.IndexByte(src[i:], '\n')
-		if k < 0 {
-			break
-		}
-		i += k + 1
-	}
-	return "  "
-}
-
 // jsString renders s as a JavaScript string literal: JSON escaping (which
 // also escapes U+2028 and U+2029), plus a backslash before any "/" that
 // follows "*", so that rendered code can never close a comment.

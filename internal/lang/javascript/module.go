@@ -114,9 +114,10 @@ func moduleFrom(f *source.File, u moduleUse) source.Module {
 // The lookup is a `var`, so that several scripts on one page can all
 // declare it; that var is the one global a script adds (window.__ti), as
 // any top-level var would; in a CommonJS module it is module-scoped.
-// The line goes after a shebang, the directive prologue and header comments
+// It goes after a shebang, the directive prologue and header comments
 // (where TypeScript's triple-slash directives and pragmas such as @ts-check
-// must stay first), but before a comment attached to the first statement.
+// must stay first), but before a comment attached to the first statement,
+// on that comment's or statement's line.
 func importFor(p *parsers, f *source.File, spec string) inject.Edit {
 	code := "import * as __ti from " + jsString(spec) + ";"
 	tree, err := p.read(context.Background(), f, f.Src)
@@ -208,8 +209,19 @@ func prologueEdit(src []byte, root *treesitter.Node, code string) inject.Edit {
 		}
 	}
 	if firstStmt >= 0 {
-		items = items[:nextLineDirective(src, li, items, firstStmt)]
+		// Before what follows the header, on its line: a line of its own
+		// would move every line of the file down by one.
+		// (items are the first kids, so kids[keep] is the first that is
+		// not kept above it.)
+		keep := nextLineDirective(src, li, items, firstStmt)
+		at := firstStmt
+		if keep < len(kids) {
+			at = int(kids[keep].StartByte())
+		}
+		return inject.Edit{At: at, New: "/*@ti{*/" + code + "/*}@ti*/", Seq: importSeq}
 	}
+	// No statement at all: nothing calls the runtime, but the import goes
+	// where it can still be found.
 	if len(items) == 0 {
 		return inject.Edit{At: 0, New: "/*@ti{*/" + code + "/*}@ti*/" + lineEnding(src), Seq: importSeq}
 	}
@@ -219,9 +231,6 @@ func prologueEdit(src []byte, root *treesitter.Node, code string) inject.Edit {
 		return inject.Edit{At: at, New: "/*@ti{*/" + code + "/*}@ti*/" + lineEnding(src), Seq: importSeq}
 	}
 	if last.Kind() == "comment" && src[last.StartByte()+1] == '/' {
-		// A line comment that ends the file: only a line break could end
-		// it, and removal must not leave one behind, so the import goes
-		// first even though that is above a header comment.
 		return inject.Edit{At: 0, New: "/*@ti{*/" + code + "/*}@ti*/" + lineEnding(src), Seq: importSeq}
 	}
 	if isDirective(last) && !endsWithSemicolon(last) {
@@ -263,11 +272,23 @@ func nextLineDirective(src []byte, li *lines, items []*treesitter.Node, firstStm
 
 // isDirective reports whether n is a directive such as "use strict": an
 // expression statement that is a lone string literal.
+// A comment after a directive without a semicolon is a child of it in
+// tree-sitter's reading.
 func isDirective(n *treesitter.Node) bool {
-	if n.Kind() != "expression_statement" || n.NamedChildCount() != 1 {
+	if n.Kind() != "expression_statement" {
 		return false
 	}
-	return n.NamedChild(0).Kind() == "string"
+	strs := 0
+	for i := uint(0); i < n.NamedChildCount(); i++ {
+		switch n.NamedChild(i).Kind() {
+		case "string":
+			strs++
+		case "comment":
+		default:
+			return false
+		}
+	}
+	return strs == 1
 }
 
 func endsWithSemicolon(n *treesitter.Node) bool {

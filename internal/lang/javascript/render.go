@@ -17,29 +17,31 @@ const (
 
 // Edit ordering at a shared offset. Openings of outer constructs come
 // before openings of inner ones (an outer body starting where an inner
-// construct does); closings of inner constructs before outer ones. An
-// inline line after a statement follows the closing of an arrow function
-// that ends the statement but precedes the closing of the block holding
-// it; a whole line after a statement precedes the closing line of its
-// block.
+// construct does); closings of inner constructs before outer ones. The
+// code after a statement follows the closing of an arrow function that
+// ends the statement but precedes the closing of the block holding it,
+// and the code before a loop that starts where a statement ends.
 const (
 	importSeq     = -1 << 60
 	openBase      = -1 << 50
-	lineAfterSeq  = -1
 	exprCloseBase = 1 << 40
 	inlineAfter   = 1 << 48
+	loopBefore    = inlineAfter + 1
 	blockClose    = 1 << 55
 )
 
 // Render returns the insertions that instrument c as d decides, following
-// docs/injected-code.md character for character. A skipped decision, or
+// docs/injected-code.md character for character. Every insertion goes
+// inside a line the file already has, so that every line keeps its number:
+// Error.stack, source maps, coverage and a debugger's breakpoints still
+// point where they did; only columns after an insertion on its line move. A skipped decision, or
 // a name that could not be written safely (whatever the caller checked),
 // renders nothing.
 func Render(f *source.File, c *source.Construct, d source.Decision) []inject.Edit {
 	if d.Skip || c.Skip != "" || !source.ValidName(d.Name) {
 		return nil
 	}
-	r := renderer{src: f.Src, eol: lineEnding(f.Src)}
+	r := renderer{src: f.Src}
 	switch c.Kind {
 	case source.Function:
 		return r.function(f, c, d)
@@ -53,16 +55,6 @@ func Render(f *source.File, c *source.Construct, d source.Decision) []inject.Edi
 
 type renderer struct {
 	src []byte
-	eol string
-}
-
-// piece renders code at offset at: a whole line of its own with the given
-// indentation when at begins a line, else inline.
-func (r renderer) piece(at int, indent, code string, seq int) inject.Edit {
-	if at == 0 || r.src[at-1] == '\n' {
-		return inject.Edit{At: at, New: indent + markOpen + code + markClose + r.eol, Seq: seq}
-	}
-	return inject.Edit{At: at, New: markOpen + code + markClose, Seq: seq}
 }
 
 // inline renders code at offset at, on the line it is on.
@@ -121,23 +113,27 @@ func (r renderer) function(f *source.File, c *source.Construct, d source.Decisio
 		last = "}" + catchPart + " finally { __ti.exit(__ti_s); }"
 	}
 	if a.BodyStart > 0 && (r.src[a.BodyStart-1] == '"' || r.src[a.BodyStart-1] == '\'') {
-		// Inline after a directive that has no semicolon: without a line
-		// break, ASI would not end it.
+		// After a directive that has no semicolon: with no line break
+		// between, ASI would not end it.
 		first = ";" + first
 	}
 	return []inject.Edit{
-		r.piece(a.BodyStart, a.BodyIndent, first, open),
-		r.piece(a.BodyEnd, a.BodyIndent, last, close),
+		inline(a.BodyStart, first, open),
+		inline(a.BodyEnd, last, close),
 	}
 }
 
 func (r renderer) loop(f *source.File, c *source.Construct, d source.Decision) []inject.Edit {
 	a := c.Anchor
+	// The code before the loop starts with an identifier, which no
+	// statement before it can take as its continuation: ASI ends that
+	// statement as it ended it before the loop (a lone `let` is the one
+	// exception, which the finder skips).
 	edits := []inject.Edit{
-		r.piece(a.Before, c.Indent, "__ti.loop("+jsString(d.Name)+", "+jsString(f.Path)+", "+strconv.Itoa(c.Range.StartLine)+");", 0),
+		inline(a.Before, "__ti.loop("+jsString(d.Name)+", "+jsString(f.Path)+", "+strconv.Itoa(c.Range.StartLine)+");", loopBefore),
 	}
 	if d.CountIterations && a.BodyStart >= 0 {
-		edits = append(edits, r.piece(a.BodyStart, a.BodyIndent, "__ti.tick("+jsString(d.Name)+");", openBase+c.Range.Start))
+		edits = append(edits, inline(a.BodyStart, "__ti.tick("+jsString(d.Name)+");", openBase+c.Range.Start))
 	}
 	return edits
 }
@@ -160,10 +156,10 @@ func (r renderer) variable(f *source.File, c *source.Construct, d source.Decisio
 	default:
 		code = fn + jsString(d.Name) + ", " + attributes(c.Targets, c.Targets) + ", " + loc + ");"
 	}
+	// Right after the statement: one that ASI ended (no semicolon) gets
+	// its semicolon inside the marker, which the code's own closing
+	// semicolon keeps from joining the next line's tokens.
 	at := c.Anchor.After
-	if at == 0 || r.src[at-1] == '\n' {
-		return []inject.Edit{r.piece(at, c.Indent, code, lineAfterSeq)}
-	}
 	if r.src[at-1] != ';' {
 		code = ";" + code
 	}

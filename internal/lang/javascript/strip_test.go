@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -83,13 +85,13 @@ func TestStripRefusesWhatItCannotTakeOutExactly(t *testing.T) {
 	}{
 		"user code moved into a piece": {func(s string) string {
 			return strings.Replace(s, "try {/*}@ti*/\n  const b = a + 1;", "try {\n  const b = a + 1;/*}@ti*/", 1)
-		}, "line 3:"},
+		}, "line 1:"},
 		"closing marker lost": {func(s string) string {
 			return strings.Replace(s, `__ti.val("f.f", b, "f.js", 2);/*}@ti*/`, `__ti.val("f.f", b, "f.js", 2);`, 1)
-		}, "line 5:"},
+		}, "line 2:"},
 		"opening marker lost": {func(s string) string {
 			return strings.Replace(s, "/*@ti{*/} catch", "} catch", 1)
-		}, "line 7:"},
+		}, "line 4:"},
 	}
 	for name, c := range cases {
 		edited := c.edit(string(out))
@@ -99,6 +101,31 @@ func TestStripRefusesWhatItCannotTakeOutExactly(t *testing.T) {
 		back, _, err := js.Strip([]byte(edited))
 		if err == nil || !strings.HasPrefix(err.Error(), c.line) {
 			t.Errorf("%s: Strip = %v, want an error starting %q; result:\n%s", name, err, c.line, back)
+		}
+	}
+}
+
+// TestStripRemovesLineBasedOutput strips the output of the previous
+// renderer, which gave injected code lines of its own (testdata/linebased
+// holds its goldens): projects instrumented before must come back byte for
+// byte, line breaks and indentation included.
+func TestStripRemovesLineBasedOutput(t *testing.T) {
+	olds, err := filepath.Glob("testdata/linebased/*.golden")
+	if err != nil || len(olds) < 10 {
+		t.Fatalf("%d line-based outputs found (%v)", len(olds), err)
+	}
+	for _, old := range olds {
+		out, err := os.ReadFile(old)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src, err := os.ReadFile(filepath.Join("testdata/golden", strings.TrimSuffix(filepath.Base(old), ".golden")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, n, err := Strip(out)
+		if err != nil || !bytes.Equal(back, src) || n == 0 {
+			t.Errorf("%s: Strip removed %d pieces (%v), giving\n%s", old, n, err, back)
 		}
 	}
 }

@@ -48,7 +48,7 @@ func TestValidateStripAgrees(t *testing.T) {
 			// A closing marker lost: removal refuses.
 			strings.Replace(o, ");/*}@ti*/", ");", 1),
 			// The function's closing brace lost: the output does not parse.
-			strings.Replace(o, "\n}\nmodule.exports", "\nmodule.exports", 1),
+			strings.Replace(o, "/*}@ti*/}\nmodule.exports", "/*}@ti*/\nmodule.exports", 1),
 		} {
 			cases = append(cases, pair{path, src, edited})
 		}
