@@ -50,7 +50,7 @@ type peerRun struct {
 func (b *bencher) peerScenarios(want func(string) bool) {
 	ps := newPeerScale(b.short)
 	fmt.Fprintln(b.w, "\nThe command line with its shipped defaults (cache off) beside two peer designs, same simulated host, real minutes:")
-	b.warmCLI()
+	b.warmCLI(ps.burstN)
 	if want("p") {
 		cfg := SimConfig{RPM: 600, TPM: 1_000_000, Window: time.Minute, Seed: b.seed, Median: ps.burstMedian}
 		rows := b.peerRun(peerRun{name: "(p) burst fits the bucket", cfg: cfg, n: ps.burstN, model: "gpt-4o-mini", prov: "openai",
@@ -92,15 +92,17 @@ func (b *bencher) peerScenarios(want func(string) bool) {
 	}
 }
 
-// warmCLI runs the command line once on a tiny job, unmeasured. It runs
-// in this process, and its first run pays one-time setup (grammars, the
-// model table, compiled patterns: 100 to 250 ms on a loaded machine) that
-// the peers, plain Go functions here, never pay; measured first, the
-// default run alone carried it.
-func (b *bencher) warmCLI() {
-	sim := StartSim(SimConfig{RPM: 600, TPM: 1_000_000, Window: time.Minute, Seed: b.seed, Median: time.Millisecond})
+// warmCLI runs the command line once, unmeasured, on a job of n
+// functions against a host that answers at once. It runs in this
+// process, and its first run pays one-time setup (grammars, the model
+// table, compiled patterns, the heap and goroutine stacks a burst of n
+// requests needs: 100 to 250 ms on a loaded machine) that the peers,
+// plain Go functions here, never pay; measured first, the default run
+// alone carried it.
+func (b *bencher) warmCLI(n int) {
+	sim := StartSim(SimConfig{RPM: 100_000, TPM: 100_000_000, Window: time.Minute, Seed: b.seed, Median: time.Millisecond})
 	defer sim.Close()
-	_, _ = b.cli(b.ctx, CLIJob{BaseURL: sim.URL() + "/v1", Provider: "openai", Model: "gpt-4o-mini", Functions: 2})
+	_, _ = b.cli(b.ctx, CLIJob{BaseURL: sim.URL() + "/v1", Provider: "openai", Model: "gpt-4o-mini", Functions: n})
 }
 
 func (b *bencher) addAll(rows []Row) {
