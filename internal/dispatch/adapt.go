@@ -33,7 +33,7 @@ const defaultCeiling = 64
 // or the hosts' ceilings are below the job), and a rate-bound job in full
 // groups. --no-group and an explicit --group are kept as given.
 func (d *LLM) choose(pending []*Request) sendPlan {
-	fits, room := d.fitsBuckets(pending)
+	fits, known, room := d.fitsBuckets(pending)
 	// Limits from the model table are a guess at the account's tier: only
 	// the adaptive default, which chose single requests for the job's
 	// latency, stakes the burst on them. Explicit grouping settings keep
@@ -57,7 +57,11 @@ func (d *LLM) choose(pending []*Request) sendPlan {
 		return p
 	case !fits:
 		p.size = prompt.MaxGroupSize
-		p.note = fmt.Sprintf("rate-bound: %s; groups of up to %d constructs of a file, which take a fraction of the input tokens and limit room", room, p.size)
+		bound := "rate-bound"
+		if !known {
+			bound = "bound by the server's capacity"
+		}
+		p.note = fmt.Sprintf("%s: %s; groups of up to %d constructs of a file, which take a fraction of the input tokens and limit room", bound, room, p.size)
 		return p
 	}
 	slots := d.allowedConcurrency()
@@ -74,17 +78,18 @@ func (d *LLM) choose(pending []*Request) sendPlan {
 // the hosts' request and token buckets as known before the first answer
 // (detection: the model table, or --rpm/--tpm; the buckets start full,
 // as the providers' do). A host with no known limit (a local server,
-// bound by its slots) never fits. room describes the comparison.
-func (d *LLM) fitsBuckets(pending []*Request) (fits bool, room string) {
+// bound by its slots) never fits, and known is false. room describes the
+// comparison.
+func (d *LLM) fitsBuckets(pending []*Request) (fits, known bool, room string) {
 	hosts := d.Engine.Hosts
 	if len(hosts) == 0 || len(pending) == 0 {
-		return false, "no rate limits known"
+		return false, false, "no rate limits known"
 	}
 	var rpm, tpm int
 	allRPM, allTPM := true, true // every host has that limit
 	for _, h := range hosts {
 		if h.RPM <= 0 && h.TPM <= 0 {
-			return false, "no rate limits known, the server's slots bound the job"
+			return false, false, "no rate limits known, the server's slots bound the job"
 		}
 		if h.RPM > 0 {
 			rpm += h.RPM
@@ -112,7 +117,7 @@ func (d *LLM) fitsBuckets(pending []*Request) (fits bool, room string) {
 		}
 		limits += fmt.Sprintf("%d TPM", tpm)
 	}
-	return fits, fmt.Sprintf("%d requests, ~%d tokens one per construct, against %s", len(pending), tokens, limits)
+	return fits, true, fmt.Sprintf("%d requests, ~%d tokens one per construct, against %s", len(pending), tokens, limits)
 }
 
 // limitTokens is what req counts against the token limit: prompt and

@@ -164,6 +164,9 @@ func TestLocalServerIsGrouped(t *testing.T) {
 	if n := len(d.Plan(nineJobs())); n != 2 {
 		t.Errorf("%d requests planned, want 2: a group per file", n)
 	}
+	if p := d.choose(d.requests(nineJobs())); !strings.HasPrefix(p.note, "bound by the server's capacity") {
+		t.Errorf("note %q, want it to name the server's capacity", p.note)
+	}
 }
 
 // TestWarmUpHoldsWhereCacheReadsAreExempt: where cached input does not
