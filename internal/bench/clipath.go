@@ -36,6 +36,8 @@ type CLIResult struct {
 	Decided, Parallel, PeakInFlight int
 	// Bottleneck is what the run reported as limiting it.
 	Bottleneck string
+	// Grouping is how the run sent its constructs, and why.
+	Grouping string
 	// Stderr is the run's error output, for failures.
 	Stderr string
 }

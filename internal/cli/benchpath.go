@@ -48,7 +48,7 @@ func runBenchCLI(ctx context.Context, job bench.CLIJob) (bench.CLIResult, error)
 	}
 	s := rep.Requests
 	res.Requests, res.Retries, res.Fallbacks, res.Reasked, res.Timeouts = s.Requests, s.Retries, s.Fallbacks, s.Reasked, s.Timeouts
-	res.Parallel, res.PeakInFlight, res.Bottleneck = s.Parallel, s.PeakInFlight, s.Bottleneck
+	res.Parallel, res.PeakInFlight, res.Bottleneck, res.Grouping = s.Parallel, s.PeakInFlight, s.Bottleneck, s.Grouping
 	res.Decided = job.Functions - s.Fallbacks
 	res.Engine = time.Duration(s.EngineSeconds * float64(time.Second))
 	return res, nil

@@ -104,7 +104,10 @@ func newLLMDecider(ctx context.Context, opts *Options, root string, cfg *llm.Con
 		Provider: cfg.Provider, Model: cfg.Model, Hosts: hosts, Budget: opts.Budget,
 		Engine:              engineOptions(cfg, opts.MaxParallel, opts.NoParallel),
 		InputOnlyTokenLimit: cfg.Provider == llm.Anthropic,
+		CacheReadsExempt:    cfg.Provider == llm.Anthropic,
 		Group:               opts.Group && !opts.NoGroup,
+		AdaptGroups:         !opts.GroupExplicit,
+		LimitsGiven:         opts.RPM > 0 || opts.TPM > 0,
 		CacheMinTokens:      capRep.Entry.CacheMinTokens,
 		ContextWindow:       capRep.ContextWindow,
 	}
@@ -116,6 +119,7 @@ func newLLMDecider(ctx context.Context, opts *Options, root string, cfg *llm.Con
 	d.Engine.Hosts = limits
 	if opts.Verbose {
 		d.Bottleneck = verboseBottleneck(opts.IO.ErrOut)
+		d.Note = func(s string) { fmt.Fprintln(opts.IO.ErrOut, s) }
 	}
 	d.Stats().Parallel, d.Stats().Reason = parallel, capRep.Reason
 	if entry := capRep.Entry; entry.Priced || cfg.Provider == llm.Ollama {

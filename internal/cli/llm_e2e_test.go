@@ -101,13 +101,27 @@ func TestMalformedAnswersFallBackPerConstruct(t *testing.T) {
 	}
 }
 
+// TestAuthenticationFailureStopsWithOneMessage: a rejected key stops the
+// run with one message and no file changed. By default the example's
+// job fits the model table's limits and is sent at once, so every
+// construct's request meets the 401, none twice; with --no-group the
+// table's limits are not trusted for a burst, and a probe of a few
+// requests is all the key costs.
 func TestAuthenticationFailureStopsWithOneMessage(t *testing.T) {
+	for _, args := range [][]string{nil, {"--no-group"}} {
+		t.Run(strings.Join(append([]string{"default"}, args...), " "), func(t *testing.T) {
+			authFailure(t, args)
+		})
+	}
+}
+
+func authFailure(t *testing.T, args []string) {
 	srv := llmtest.NewOpenAI(t, llmtest.Always(llmtest.Fail(401)))
 	project := copyTree(t, "../../examples/shop")
 	before := snapshot(t, project)
 	key := "sk-proj-abcdefghijklmnopqrstuvwxyz0123456789"
 	env := map[string]string{"OPENAI_API_KEY": key, "OPENAI_BASE_URL": srv.URL(), "LLM_MODEL": "gpt-4o-mini"}
-	code, stdout, stderr := runCLI(t, env, project, "--no-cache")
+	code, stdout, stderr := runCLI(t, env, append([]string{project, "--no-cache"}, args...)...)
 	if code != ExitError {
 		t.Fatalf("exit %d, want %d:\n%s", code, ExitError, stderr)
 	}
@@ -120,8 +134,16 @@ func TestAuthenticationFailureStopsWithOneMessage(t *testing.T) {
 	if !equalMaps(snapshot(t, project), before) {
 		t.Error("files were changed although no decision could be made")
 	}
-	if srv.Count() > 8 {
-		t.Errorf("%d requests after a 401; the run should stop at once", srv.Count())
+	if len(args) > 0 && srv.Count() > 8 {
+		t.Errorf("%d requests after a 401; the probe should have stopped the run", srv.Count())
+	}
+	asked := map[string]bool{}
+	for _, r := range srv.Requests() {
+		if asked[r.User] {
+			t.Errorf("a construct was asked again after a 401; the run should stop at once")
+			break
+		}
+		asked[r.User] = true
 	}
 }
 

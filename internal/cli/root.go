@@ -47,15 +47,17 @@ type Options struct {
 	NoParallel bool
 	// Group asks about up to prompt.MaxGroupSize constructs of a file in
 	// one request (the default); NoGroup, or --group=false, asks about
-	// each alone.
-	Group, NoGroup bool
-	MaxParallel    int
-	RPM, TPM       int
-	Budget         float64
-	Timeout        time.Duration
-	NoCache        bool
-	Batch          bool
-	ModelsFile     string
+	// each alone. By default the groups are sized to the job (single
+	// requests when it fits the rate limits' buckets); GroupExplicit, set
+	// when --group was given, keeps them full.
+	Group, NoGroup, GroupExplicit bool
+	MaxParallel                   int
+	RPM, TPM                      int
+	Budget                        float64
+	Timeout                       time.Duration
+	NoCache                       bool
+	Batch                         bool
+	ModelsFile                    string
 
 	Yes               bool
 	Quiet             bool
@@ -130,6 +132,7 @@ OPENAI_BASE_URL, ANTHROPIC_BASE_URL, OLLAMA_HOST.`,
 				return nil
 			}
 			opts.Path = args[0]
+			opts.GroupExplicit = cmd.Flags().Changed("group")
 			if err := checkExplicit(cmd.Flags(), opts); err != nil {
 				return err
 			}

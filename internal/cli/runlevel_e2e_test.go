@@ -133,7 +133,9 @@ func TestMalformedAnswerIsAskedAgainOnce(t *testing.T) {
 // hangs. Each request times out, the host is marked down, and the tool
 // exits within a bound with one message; files whose constructs were all
 // decided are written, the rest are untouched, and a second run against a
-// healthy server finishes them, asking only what was not answered.
+// healthy server finishes them, asking only what was not answered. One
+// request per construct (--no-group), so that 12 answers decide some
+// files but not all.
 func TestProviderThatStopsAnsweringEndsTheRun(t *testing.T) {
 	var n atomic.Int32
 	srv := llmtest.NewOpenAI(t, func(r llmtest.Request) llmtest.Reply {
@@ -146,7 +148,7 @@ func TestProviderThatStopsAnsweringEndsTheRun(t *testing.T) {
 	before := snapshot(t, project)
 	env := map[string]string{"OPENAI_API_KEY": "sk-x", "OPENAI_BASE_URL": srv.URL(), "LLM_MODEL": "gpt-4o-mini"}
 	start := time.Now()
-	code, _, stderr := runCLI(t, env, project, "--timeout", "1s", "--max-parallel", "2")
+	code, _, stderr := runCLI(t, env, project, "--timeout", "1s", "--max-parallel", "2", "--no-group")
 	wall := time.Since(start)
 	if code == ExitOK {
 		t.Fatalf("exit 0 although the provider stopped answering:\n%s", stderr)
@@ -172,7 +174,7 @@ func TestProviderThatStopsAnsweringEndsTheRun(t *testing.T) {
 	}
 	healthy := llmtest.NewOpenAI(t, llmtest.Echo())
 	env["OPENAI_BASE_URL"] = healthy.URL()
-	if code, _, stderr = runCLI(t, env, project); code != ExitOK {
+	if code, _, stderr = runCLI(t, env, project, "--no-group"); code != ExitOK {
 		t.Fatalf("resume exit %d:\n%s", code, stderr)
 	}
 	if healthy.Count() == 0 || healthy.Count() >= int(n.Load()) {

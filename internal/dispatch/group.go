@@ -29,11 +29,12 @@ const maxGroupInputTokens = 24000
 // groupRequests turns the pending single requests into grouped ones: the
 // constructs of one file, in source order (so a function, its loops and
 // its variables sit together), up to prompt.MaxGroupSize constructs and a
-// token budget that fits the model's context. A group of one stays a
+// token budget that fits the model's context (size is at most
+// prompt.MaxGroupSize). A group of one stays a
 // single request. Only cache misses are grouped, so an edit re-asks only
 // the constructs it changed. The groups' prefix is padded to the model's
 // minimum cacheable length when that makes the run cheaper (padTo).
-func (d *LLM) groupRequests(pending []*Request) []*Request {
+func (d *LLM) groupRequests(pending []*Request, size int) []*Request {
 	pad := 0
 	limit := func() int {
 		l := maxGroupInputTokens
@@ -42,7 +43,7 @@ func (d *LLM) groupRequests(pending []*Request) []*Request {
 		}
 		return l
 	}
-	chunks := chunkByFile(pending, d.PromptOptions, limit())
+	chunks := chunkByFile(pending, d.PromptOptions, size, limit())
 	groups := 0
 	for _, c := range chunks {
 		if len(c) > 1 {
@@ -50,7 +51,7 @@ func (d *LLM) groupRequests(pending []*Request) []*Request {
 		}
 	}
 	if pad = d.padTo(groups); pad > 0 && limit() < maxGroupInputTokens {
-		chunks = chunkByFile(pending, d.PromptOptions, limit()) // the padding took room
+		chunks = chunkByFile(pending, d.PromptOptions, size, limit()) // the padding took room
 	}
 	var out []*Request
 	for _, c := range chunks {
@@ -60,8 +61,10 @@ func (d *LLM) groupRequests(pending []*Request) []*Request {
 }
 
 // chunkByFile splits the requests into runs of one file, in order, each
-// at most prompt.MaxGroupSize long and limit tokens large.
-func chunkByFile(pending []*Request, opts prompt.Options, limit int) [][]*Request {
+// at most size long and limit tokens large. A file is split into runs of
+// even length (7 by 5: 4 and 3, not 5 and 2): groups decode in about the
+// same time, and no member is left alone with a prefix of its own.
+func chunkByFile(pending []*Request, opts prompt.Options, size, limit int) [][]*Request {
 	var order []string
 	byFile := map[string][]*Request{}
 	for _, r := range pending {
@@ -74,9 +77,11 @@ func chunkByFile(pending []*Request, opts prompt.Options, limit int) [][]*Reques
 	for _, file := range order {
 		var chunk []*Request
 		tokens := 0
+		n := len(byFile[file])
+		even := (n + (n+size-1)/size - 1) / ((n + size - 1) / size)
 		for _, r := range byFile[file] {
 			own := prompt.SectionTokens(r.src, r.cons, opts)
-			if len(chunk) == prompt.MaxGroupSize || (len(chunk) > 0 && tokens+own > limit) {
+			if len(chunk) == even || (len(chunk) > 0 && tokens+own > limit) {
 				out = append(out, chunk)
 				chunk, tokens = nil, 0
 			}

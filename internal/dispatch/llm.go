@@ -15,22 +15,9 @@ import (
 	"github.com/telemetry-inject/telemetry-inject/internal/decision"
 	"github.com/telemetry-inject/telemetry-inject/internal/engine"
 	"github.com/telemetry-inject/telemetry-inject/internal/llm"
-	"github.com/telemetry-inject/telemetry-inject/internal/models"
 	"github.com/telemetry-inject/telemetry-inject/internal/prompt"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
-
-// Price turns a request's usage into dollars, prompt-cache reads and
-// writes at their own prices.
-type Price func(u llm.Usage, batch bool) float64
-
-// EntryPrice prices usage by a model table entry.
-func EntryPrice(e models.Entry) Price {
-	return func(u llm.Usage, batch bool) float64 {
-		return e.CostTokens(models.Tokens{Fresh: u.FreshInputTokens(), CacheRead: u.CacheReadTokens,
-			CacheWrite: u.CacheWriteTokens, Output: u.OutputTokens}, batch)
-	}
-}
 
 // LLM decides constructs by asking a model, one request per construct,
 // through the request engine. Answers are validated; a construct whose
@@ -72,6 +59,23 @@ type LLM struct {
 	// (prompt.GroupVersion); members whose decision is missing or invalid
 	// are asked again alone. Batch runs keep one request per construct.
 	Group bool
+	// AdaptGroups, with Group, sizes the groups to the job (see choose):
+	// single requests sent at once when the job fits the buckets, full
+	// groups when it is rate-bound. Without it (an explicit --group)
+	// groups are always full.
+	AdaptGroups bool
+	// CacheReadsExempt says the provider does not count prompt-cache
+	// reads against its token limit (Anthropic's ITPM), so the cache
+	// warm-up raises what the limit lets through and holds the run until
+	// it is answered. Where cached tokens count like any other (OpenAI),
+	// requests a full bucket would otherwise lose go during the warm-up.
+	CacheReadsExempt bool
+	// LimitsGiven says the hosts' RPM and TPM are the user's (--rpm,
+	// --tpm), not the model table's guess: a job that fits them goes at
+	// once whatever the grouping.
+	LimitsGiven bool
+	// Note, if set, is told how the run sends its constructs (-v).
+	Note func(string)
 	// CacheMinTokens is the model's shortest cacheable prompt prefix; the
 	// grouped prefix is padded to it when that costs less (0: never).
 	CacheMinTokens int
@@ -84,6 +88,7 @@ type LLM struct {
 	answered atomic.Bool    // some request has been answered
 	alone    []*Request     // requests to ask in the next round; guarded like stats
 	prefixes map[string]int // cached prefix tokens seen per prompt prefix; guarded like stats
+	built    builtRequests  // the last jobs' prompts and keys (see requests)
 }
 
 // BatchFunc submits requests to a provider's batch API and returns each
@@ -137,9 +142,15 @@ func (d *LLM) Decide(ctx context.Context, jobs []decision.Job, done func(int, de
 	if d.Batch != nil && len(pending) > 0 {
 		pending = d.viaBatch(ctx, pending, done, &mu)
 	}
-	pending, warm := d.arrange(pending)
+	pending, warm, plan := d.arrange(pending)
+	if len(pending) > 0 {
+		d.stats.Grouping = plan.note
+		if d.Note != nil {
+			d.Note("Requests: " + plan.note)
+		}
+	}
 	if len(pending) > 0 && ctx.Err() == nil {
-		d.viaEngine(ctx, pending, done, &mu, warm)
+		d.viaEngine(ctx, pending, done, &mu, warm, plan.burst)
 	}
 	d.askAgain(ctx, done, &mu)
 	d.stats.Duration = time.Since(start)
@@ -148,20 +159,20 @@ func (d *LLM) Decide(ctx context.Context, jobs []decision.Job, done func(int, de
 // viaEngine sends the requests through the engine and settles each one as
 // its result arrives.
 // warm says the requests share a prefix the provider caches (see
-// probeFirst).
-func (d *LLM) viaEngine(ctx context.Context, reqs []*Request, done func(int, decision.Decided), mu *sync.Mutex, warm bool) {
+// probeFirst); burst that they fit the hosts' buckets (see sendAtOnce).
+func (d *LLM) viaEngine(ctx context.Context, reqs []*Request, done func(int, decision.Decided), mu *sync.Mutex, warm, burst bool) {
 	opts := d.Engine
-	opts.EstimateTokens = func(r *Request) int { return r.req.EstimatedTokens }
-	if d.InputOnlyTokenLimit {
-		opts.EstimateTokens = func(r *Request) int { return r.req.EstimatedTokens - r.req.MaxTokens }
-	}
+	opts.EstimateTokens = func(r *Request) int { return d.limitTokens(r.req) }
 	if d.Bottleneck != nil {
 		opts.OnProgress = func(p engine.Progress) { d.Bottleneck(p.Bottleneck, p) }
 	}
 	opts.Group = func(r *Request) string { return r.file }
 	opts.Priority = func(r *Request) int { return r.req.EstimatedTokens }
+	if burst {
+		sendAtOnce(&opts, len(reqs))
+	}
 	if warm {
-		probeFirst(&opts, reqs[0])
+		probeFirst(&opts, reqs[0], !d.CacheReadsExempt)
 	}
 	// The run stops, rather than falling back construct by construct,
 	// when the provider rejects the key or cannot be reached at all: either
@@ -340,27 +351,6 @@ func (d *LLM) call(mu *sync.Mutex) engine.Call[*Request, llm.Answer] {
 		d.answered.Store(true)
 		d.charge(mu, ans.Usage)
 		return ans, fb, nil
-	}
-}
-
-// billed is what a request counted against the provider's token limit:
-// input and output for OpenAI's TPM, input only where output has a limit
-// of its own (Anthropic's ITPM).
-func (d *LLM) billed(u llm.Usage) int {
-	if d.InputOnlyTokenLimit {
-		return u.InputTokens
-	}
-	return u.Total()
-}
-
-func (d *LLM) charge(mu *sync.Mutex, u llm.Usage) {
-	mu.Lock()
-	defer mu.Unlock()
-	d.stats.addUsage(u)
-	if d.Price != nil {
-		paid := d.Price(u, false)
-		d.stats.CostUSD += paid
-		d.stats.CacheSavedUSD += d.Price(uncached(u), false) - paid
 	}
 }
 

@@ -17,18 +17,50 @@ import (
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
 
-// requests builds each job's single request and cache key.
+// requests builds each job's single request and cache key. The prompts
+// and keys of the last jobs built are kept: the estimate (Plan) and the
+// run (Decide) see the same jobs one after the other, and building them
+// twice would delay the first request of a run whose wall time is a few
+// round trips.
 func (d *LLM) requests(jobs []decision.Job) []*Request {
+	if !d.built.same(jobs) {
+		d.built.cons, d.built.reqs, d.built.keys = make([]*source.Construct, len(jobs)), make([]prompt.Request, len(jobs)), make([]string, len(jobs))
+		for i, j := range jobs {
+			req := prompt.BuildWith(j.File, j.Construct, d.PromptOptions)
+			d.built.cons[i], d.built.reqs[i] = j.Construct, req
+			if d.Group && d.Batch == nil {
+				d.built.keys[i] = groupKey(d.Provider, d.Model, req)
+			} else {
+				d.built.keys[i] = cache.Key(d.Provider, d.Model, req.Version, []byte(req.System), []byte(req.User), req.Schema)
+			}
+		}
+	}
 	out := make([]*Request, len(jobs))
 	for i, j := range jobs {
-		r := &Request{job: i, file: j.File.Path, src: j.File, cons: j.Construct, req: prompt.BuildWith(j.File, j.Construct, d.PromptOptions)}
-		r.key = cache.Key(d.Provider, d.Model, r.req.Version, []byte(r.req.System), []byte(r.req.User), r.req.Schema)
-		if d.Group && d.Batch == nil {
-			r.key = groupKey(d.Provider, d.Model, r.req)
-		}
-		out[i] = r
+		out[i] = &Request{job: i, file: j.File.Path, src: j.File, cons: j.Construct, req: d.built.reqs[i], key: d.built.keys[i]}
 	}
 	return out
+}
+
+// builtRequests are the prompts and cache keys requests built last, with
+// the constructs they were built for.
+type builtRequests struct {
+	cons []*source.Construct
+	reqs []prompt.Request
+	keys []string
+}
+
+// same reports whether jobs are the very constructs built last.
+func (b *builtRequests) same(jobs []decision.Job) bool {
+	if len(b.cons) != len(jobs) {
+		return false
+	}
+	for i, j := range jobs {
+		if b.cons[i] != j.Construct {
+			return false
+		}
+	}
+	return true
 }
 
 // fromCache answers r from the cache when a valid answer is there.
@@ -76,7 +108,7 @@ func (d *LLM) Plan(jobs []decision.Job) []Planned {
 		}
 		pending = append(pending, r)
 	}
-	pending, _ = d.arrange(pending)
+	pending, _, _ = d.arrange(pending)
 	out := make([]Planned, len(pending))
 	for i, r := range pending {
 		out[i] = Planned{Request: r.req, Constructs: max(1, len(r.members))}
@@ -95,7 +127,7 @@ func (d *LLM) askAgain(ctx context.Context, done func(int, decision.Decided), mu
 		}
 		again := d.alone
 		d.alone = nil
-		d.viaEngine(ctx, again, done, mu, false)
+		d.viaEngine(ctx, again, done, mu, false, false)
 	}
 	mu.Lock()
 	left := d.alone
@@ -151,23 +183,28 @@ func (d *LLM) worstUsage(req prompt.Request) llm.Usage {
 // full group's latency.
 const probeMembers = 2
 
-// arrange turns the pending requests into what is sent: grouped when
-// grouping is on, and, when they share a prefix the provider caches
+// arrange turns the pending requests into what is sent: grouped as
+// choose decides, and, when they share a prefix the provider caches
 // (warm, see viaEngine), with the first request, which goes alone while
 // the others wait for its answer, small: a group's first probeMembers
 // constructs when the rest of it still makes a group (so the probe writes
-// the prefix the groups share).
-func (d *LLM) arrange(pending []*Request) (out []*Request, warm bool) {
-	if d.Group && d.Batch == nil && len(pending) > 0 {
-		pending = d.groupRequests(pending)
+// the prefix the groups share). A job that fits the buckets skips the
+// warm-up where cache writes cost nothing extra (see cacheWriteSurcharge).
+func (d *LLM) arrange(pending []*Request) (out []*Request, warm bool, plan sendPlan) {
+	plan = d.choose(pending)
+	if d.Group && d.Batch == nil && len(pending) > 0 && plan.size > 1 {
+		pending = d.groupRequests(pending, plan.size)
 	}
 	warm = d.Batch == nil && len(pending) > 1 && d.cachedPrefix(pending[0].req)
+	if plan.burst && !d.cacheWriteSurcharge() {
+		warm = false
+	}
 	if !warm || len(pending[0].members) < probeMembers+2 {
-		return pending, warm
+		return pending, warm, plan
 	}
 	first := pending[0]
 	out = append(out, d.group(first.members[:probeMembers], first.pad), d.group(first.members[probeMembers:], first.pad))
-	return append(out, pending[1:]...), warm
+	return append(out, pending[1:]...), warm, plan
 }
 
 // probeFirst makes probe, alone, each host's probe in a run whose
@@ -176,13 +213,29 @@ func (d *LLM) arrange(pending []*Request) (out []*Request, warm bool) {
 // before any answer would all miss the cache (and at Anthropic each pay
 // to write it). The one round trip checks the key, model and URL, brings
 // the first rate-limit headers and warms the cache at once.
-func probeFirst(opts *engine.Options[*Request, llm.Answer], probe *Request) {
+//
+// spill lets requests go during that round trip while the hosts' buckets
+// are full (engine ProbeSpill), where the cache does not change what they
+// count against the limits. OpenAI's token limit counts cached input like
+// any other: its prompt-caching guide (developers.openai.com/api/docs/
+// guides/prompt-caching) presents caching as a saving in cost and latency
+// only, and its rate limiter counts a request's tokens before any cache
+// lookup (community.openai.com/t/does-prompt-caching-reduce-tpm/1138631).
+// A rate-bound run there would otherwise lose a round trip of refill;
+// the few requests sent during it only miss the cached price. Anthropic
+// counts input_tokens and cache_creation_input_tokens against ITPM but,
+// for most models, not cache_read_input_tokens (its rate-limits page,
+// platform.claude.com/docs/en/api/rate-limits, "cache-aware ITPM"): there
+// the warm-up itself raises what the limit lets through, and the run
+// waits for it.
+func probeFirst(opts *engine.Options[*Request, llm.Answer], probe *Request, spill bool) {
 	opts.Hosts = slices.Clone(opts.Hosts)
 	if len(opts.Hosts) == 0 {
 		opts.Hosts = []engine.HostLimits{{}}
 	}
 	for i := range opts.Hosts {
 		opts.Hosts[i].Probe = 1
+		opts.Hosts[i].ProbeSpill = spill
 	}
 	prio := opts.Priority
 	opts.Priority = func(r *Request) int {

@@ -52,6 +52,9 @@ type Stats struct {
 	Timeouts int `json:"timeouts"`
 	// Bottleneck names what held the run back longest.
 	Bottleneck string `json:"bottleneck,omitempty"`
+	// Grouping says how the constructs were sent (grouped or one by one,
+	// at once or paced by the limits) and why.
+	Grouping string `json:"grouping,omitempty"`
 	// RPM is the requests per minute achieved (attempts over the engine's
 	// wall time); RPMLimit the request limit (summed over hosts) it ran
 	// against at the end, 0 when none was known.

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -98,5 +99,64 @@ func TestRateLimitPauseOnClock(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("run did not finish after the pause ended")
+	}
+}
+
+// TestProbeSpillsOnlyWhatAFullBucketWouldLose: while the probe is out, a
+// host whose token bucket is full lets one more request go each time the
+// bucket has refilled (ProbeSpill), so the probe's round trip costs a
+// rate-bound run nothing; without ProbeSpill the probe holds everything.
+func TestProbeSpillsOnlyWhatAFullBucketWouldLose(t *testing.T) {
+	for _, spill := range []bool{false, true} {
+		clk := &manualClock{now: time.Unix(1000, 0)}
+		release := make(chan struct{})
+		var calls atomic.Int32
+		call := func(ctx context.Context, host, req int) (int, Feedback, error) {
+			calls.Add(1)
+			<-release
+			return req, Feedback{}, nil
+		}
+		// 10 tokens a second; each request is estimated at 10.
+		opts := Options[int, int]{Clock: clk, EstimateTokens: func(int) int { return 10 },
+			Hosts: []HostLimits{{TPM: 600, Window: time.Minute, StartConcurrency: 8, Probe: 1, ProbeSpill: spill}}}
+		done := make(chan Stats, 1)
+		go func() {
+			_, st := Run(context.Background(), []int{0, 1, 2, 3, 4, 5, 6}, call, opts)
+			done <- st
+		}()
+		waitUntil(t, func() bool { return calls.Load() == 1 }, "the probe was never sent")
+		for step := range 3 {
+			if spill {
+				waitUntil(t, func() bool { return clk.latestDeadline() == time.Second },
+					fmt.Sprintf("step %d: the engine did not wait the 1s the bucket needs to be full again", step))
+			} else {
+				time.Sleep(20 * time.Millisecond) // real time for a wrongly sending dispatcher
+			}
+			clk.Advance(time.Second)
+		}
+		want := int32(1)
+		if spill {
+			want = 4 // the probe, then one per second of refill
+			waitUntil(t, func() bool { return calls.Load() >= want }, "the spilled requests were not sent")
+		}
+		time.Sleep(20 * time.Millisecond)
+		if n := calls.Load(); n != want {
+			t.Errorf("ProbeSpill %v: %d requests sent while the probe was out, want %d", spill, n, want)
+		}
+		close(release)
+		if st := <-done; st.Succeeded != 7 {
+			t.Errorf("ProbeSpill %v: %d of 7 succeeded", spill, st.Succeeded)
+		}
+	}
+}
+
+func waitUntil(t *testing.T, cond func() bool, msg string) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal(msg)
+		}
+		time.Sleep(time.Millisecond)
 	}
 }

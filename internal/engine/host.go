@@ -62,6 +62,28 @@ func (h *host) limit() int {
 	return h.ctl.Limit()
 }
 
+// probeHolds reports whether the Probe cap, not the adaptive limit, is
+// what keeps the host from taking another request now.
+func (h *host) probeHolds() bool {
+	return !h.answered && h.limits.Probe > 0 && h.inFlight >= h.limits.Probe && h.inFlight < h.ctl.Limit()
+}
+
+// spillWait is, while the probe holds the host (ProbeSpill), how long
+// until every bucket it knows is full again: a request sent then takes
+// only refill that waiting would lose. ok is false when spilling is off
+// or no bucket is known.
+func (h *host) spillWait(now time.Time) (d time.Duration, ok bool) {
+	if !h.limits.ProbeSpill || (h.req == nil && h.tok == nil) {
+		return 0, false
+	}
+	for _, b := range []*rate.Limiter{h.req, h.tok} {
+		if b != nil {
+			d = max(d, bucketWait(b, now, b.Burst()))
+		}
+	}
+	return d, true
+}
+
 // headroom is how many more requests of about perRequest tokens the
 // host's buckets would admit now; 0 without buckets (no room is known).
 func (h *host) headroom(now time.Time, perRequest int) int {

@@ -27,6 +27,14 @@ type HostLimits struct {
 	// answered once: a wrong key, model or URL then costs a few requests,
 	// not a burst of StartConcurrency.
 	Probe int
+	// ProbeSpill lets requests past the Probe cap while the host's
+	// buckets are full: a full bucket loses its refill for as long as the
+	// probe is out, so a request sent then uses only capacity that
+	// waiting would waste, and a rate-bound job does not pay the probe's
+	// round trip. Only for hosts where what the probe prepares (a cached
+	// prompt prefix) does not change what a request counts against the
+	// limits; without a known bucket it does nothing.
+	ProbeSpill bool
 }
 
 // Clock is the engine's source of time, replaceable in tests.

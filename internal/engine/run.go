@@ -244,8 +244,22 @@ func (r *runner[Req, Resp]) dispatch(now time.Time) time.Duration {
 				continue
 			}
 			limit := h.limit()
+			spill := false
 			if h.inFlight >= limit {
-				continue
+				w, ok := time.Duration(0), false
+				if h.probeHolds() {
+					w, ok = h.spillWait(now)
+				}
+				if !ok {
+					continue
+				}
+				if w > 0 {
+					if w < hostWait {
+						hostWait, hostWhy = w, BottleneckConcurrency
+					}
+					continue
+				}
+				spill = true
 			}
 			if w, why := h.wait(now, r.est.of(idx)); w > 0 {
 				if w < hostWait {
@@ -254,8 +268,13 @@ func (r *runner[Req, Resp]) dispatch(now time.Time) time.Duration {
 				continue
 			}
 			// The host with the largest free share of its limit takes the
-			// request, which spreads work in proportion to capacity.
-			if free := float64(limit-h.inFlight) / float64(limit); free > bestFree {
+			// request, which spreads work in proportion to capacity; one
+			// spilling past its probe takes it only if no other host can.
+			free := float64(limit-h.inFlight) / float64(limit)
+			if spill {
+				free = -0.5
+			}
+			if free > bestFree {
 				best, bestFree = i, free
 			}
 		}

@@ -1,0 +1,201 @@
+package dispatch
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/telemetry-inject/telemetry-inject/internal/decision"
+	"github.com/telemetry-inject/telemetry-inject/internal/engine"
+	"github.com/telemetry-inject/telemetry-inject/internal/llm"
+	"github.com/telemetry-inject/telemetry-inject/internal/llm/llmtest"
+	"github.com/telemetry-inject/telemetry-inject/internal/llm/openai"
+	"github.com/telemetry-inject/telemetry-inject/internal/prompt"
+	"github.com/telemetry-inject/telemetry-inject/internal/source"
+)
+
+// nineJobs are nine constructs in two files.
+func nineJobs() []decision.Job {
+	return append(append(functionJobs(), renamed(functionJobs(), "", "2")...), renamed(functionJobs(), "app/other.py", "")...)
+}
+
+// adaptRun decides nineJobs through d against a loopback OpenAI server
+// that answers every request after delay, and returns the requests it
+// saw and how many arrived after the first answer had gone out.
+func adaptRun(t *testing.T, d *LLM, delay time.Duration) (reqs []llmtest.Request, late int) {
+	t.Helper()
+	var mu sync.Mutex
+	var firstAnswer time.Time
+	srv := llmtest.NewOpenAI(t, func(r llmtest.Request) llmtest.Reply {
+		mu.Lock()
+		defer mu.Unlock()
+		now := time.Now()
+		if !firstAnswer.IsZero() && now.After(firstAnswer) {
+			late++
+		}
+		if at := now.Add(delay); firstAnswer.IsZero() || at.Before(firstAnswer) {
+			firstAnswer = at
+		}
+		answer := llmtest.EchoDecision(r.User)
+		if strings.Contains(r.User, prompt.GroupMarker) {
+			answer = llmtest.EchoGroup(r.User)
+		}
+		return llmtest.Reply{Decision: answer, Delay: delay}
+	})
+	client, err := openai.New(llm.Config{Provider: llm.OpenAI, BaseURL: srv.URL(), APIKey: "sk-test", Model: "gpt-4.1-mini"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Provider, d.Model, d.Hosts = llm.OpenAI, "gpt-4.1-mini", []llm.Decider{client}
+	jobs := nineJobs()
+	got := map[int]decision.Decided{}
+	d.Decide(context.Background(), jobs, func(i int, o decision.Decided) { got[i] = o })
+	for i, j := range jobs {
+		if got[i].Origin != source.OriginLLM {
+			t.Errorf("%s %s: %s (%s)", j.File.Path, j.Construct.Kind, got[i].Origin, got[i].Note)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	return srv.Requests(), late
+}
+
+// hostedLimits are a hosted API's limits as detection gives them: a
+// start concurrency below the job and a probe of 4 before the first
+// answer, with rpm requests a minute.
+func hostedLimits(rpm int) engine.Options[*Request, llm.Answer] {
+	return engine.Options[*Request, llm.Answer]{Hosts: []engine.HostLimits{{Name: "hosted", RPM: rpm, TPM: 10_000_000, StartConcurrency: 2, Probe: 4}}}
+}
+
+// TestJobThatFitsTheBucketGoesOutAtOnceOneByOne: by default, a job the
+// buckets can take whole is sent as single requests, all before the first
+// answer: no probe, no cache warm-up (the provider charges nothing for
+// cache writes), no groups whose decisions decode one after another.
+func TestJobThatFitsTheBucketGoesOutAtOnceOneByOne(t *testing.T) {
+	var notes []string
+	d := &LLM{Group: true, AdaptGroups: true, CacheMinTokens: 1, Engine: hostedLimits(1000), Note: func(s string) { notes = append(notes, s) }}
+	reqs, late := adaptRun(t, d, 300*time.Millisecond)
+	if len(reqs) != 9 {
+		t.Errorf("%d requests, want 9, one per construct", len(reqs))
+	}
+	for _, r := range reqs {
+		if strings.Contains(r.User, prompt.GroupMarker) {
+			t.Errorf("request %d is grouped", r.N)
+		}
+	}
+	if late > 0 {
+		t.Errorf("%d requests went out after the first answer; a job that fits the bucket goes at once", late)
+	}
+	if len(notes) != 1 || !strings.Contains(notes[0], "fits the buckets") || !strings.Contains(d.Stats().Grouping, "one request per construct") {
+		t.Errorf("notes %q, stats %q: want one note saying the job fits and goes one request per construct", notes, d.Stats().Grouping)
+	}
+}
+
+// TestRateBoundJobIsGrouped: a job larger than the request bucket is
+// grouped fully, its first request a small group that warms the cache.
+func TestRateBoundJobIsGrouped(t *testing.T) {
+	d := &LLM{Group: true, AdaptGroups: true, CacheMinTokens: 1, Engine: hostedLimits(5)}
+	reqs, _ := adaptRun(t, d, 10*time.Millisecond)
+	if len(reqs) != 3 {
+		t.Errorf("%d requests, want 3: two constructs of the first file, its other four, the second file's three", len(reqs))
+	}
+	if !strings.Contains(d.Stats().Grouping, "rate-bound") {
+		t.Errorf("grouping %q, want it called rate-bound", d.Stats().Grouping)
+	}
+}
+
+// TestExplicitGroupWins: --group (AdaptGroups off) groups a job that
+// would fit the bucket, as asked, warm-up first.
+func TestExplicitGroupWins(t *testing.T) {
+	d := &LLM{Group: true, CacheMinTokens: 1, Engine: hostedLimits(1000)}
+	reqs, _ := adaptRun(t, d, 10*time.Millisecond)
+	if len(reqs) != 3 {
+		t.Errorf("%d requests, want 3: two constructs of the first file, its other four, the second file's three", len(reqs))
+	}
+	if !strings.Contains(d.Stats().Grouping, "(--group)") {
+		t.Errorf("grouping %q, want it to name --group", d.Stats().Grouping)
+	}
+}
+
+// TestNoGroupTrustsOnlyGivenLimits: --no-group sends single requests;
+// with the table's limits it keeps the warm-up (the rest wait for the
+// first answer), with limits the user gave a job that fits them goes at
+// once.
+func TestNoGroupTrustsOnlyGivenLimits(t *testing.T) {
+	for _, given := range []bool{false, true} {
+		d := &LLM{CacheMinTokens: 1, Engine: hostedLimits(1000), LimitsGiven: given}
+		reqs, late := adaptRun(t, d, 300*time.Millisecond)
+		if len(reqs) != 9 {
+			t.Errorf("limits given %v: %d requests, want 9", given, len(reqs))
+		}
+		if given && late > 0 {
+			t.Errorf("limits given: %d requests went out after the first answer, want all at once", late)
+		}
+		// All but the warm-up and the one its full buckets let through
+		// (up to the start concurrency of 2) wait for its answer.
+		if !given && late != 7 {
+			t.Errorf("table limits: %d requests went out after the first answer, want 7", late)
+		}
+	}
+}
+
+// TestFittingJobUnderACapIsGroupedToFillIt: with --max-parallel 2 a job
+// that fits the bucket still cannot go at once, so its constructs share
+// requests: no more per request than spreads them over the two slots.
+func TestFittingJobUnderACapIsGroupedToFillIt(t *testing.T) {
+	opts := hostedLimits(1000)
+	opts.MaxInFlight = 2
+	d := &LLM{Group: true, AdaptGroups: true, Engine: opts}
+	var sizes []int
+	for _, p := range d.Plan(nineJobs()) {
+		sizes = append(sizes, p.Constructs)
+	}
+	if len(sizes) != 3 || sizes[0] != 3 || sizes[1] != 3 || sizes[2] != 3 {
+		t.Errorf("planned groups %v, want [3 3 3]: at most ceil(9/2) constructs each, a file's six split evenly", sizes)
+	}
+}
+
+// TestLocalServerIsGrouped: a host with no known rate limit (a local
+// server, bound by its slots) keeps full groups.
+func TestLocalServerIsGrouped(t *testing.T) {
+	d := &LLM{Group: true, AdaptGroups: true, Engine: engine.Options[*Request, llm.Answer]{Hosts: []engine.HostLimits{{Name: "ollama"}}}}
+	if n := len(d.Plan(nineJobs())); n != 2 {
+		t.Errorf("%d requests planned, want 2: a group per file", n)
+	}
+	if p := d.choose(d.requests(nineJobs())); !strings.HasPrefix(p.note, "bound by the server's capacity") {
+		t.Errorf("note %q, want it to name the server's capacity", p.note)
+	}
+}
+
+// TestWarmUpHoldsWhereCacheReadsAreExempt: where cached input does not
+// count against the token limit (Anthropic's ITPM), the warm-up itself
+// raises what the limit lets through, so nothing goes during it, full
+// buckets or not.
+func TestWarmUpHoldsWhereCacheReadsAreExempt(t *testing.T) {
+	d := &LLM{CacheMinTokens: 1, Engine: hostedLimits(1000), CacheReadsExempt: true}
+	if _, late := adaptRun(t, d, 300*time.Millisecond); late != 8 {
+		t.Errorf("%d requests went out after the warm-up's answer, want 8 (all the others)", late)
+	}
+}
+
+// TestRequestsBuiltOnceForTheSameJobs: the estimate and the run share
+// the prompts built for one list of jobs, and a list of other constructs,
+// even of the same length, gets its own.
+func TestRequestsBuiltOnceForTheSameJobs(t *testing.T) {
+	d := &LLM{Provider: llm.OpenAI, Model: "gpt-4.1-mini"}
+	a, b := functionJobs(), renamed(functionJobs(), "", "2")
+	first, again, other := d.requests(a), d.requests(a), d.requests(b)
+	for i := range a {
+		if again[i].key != first[i].key || again[i].req.User != first[i].req.User {
+			t.Errorf("job %d: the same jobs got another request", i)
+		}
+		if other[i].key == first[i].key || other[i].cons != b[i].Construct {
+			t.Errorf("job %d: other constructs reused the first jobs' request", i)
+		}
+		if again[i] == first[i] {
+			t.Errorf("job %d: the same *Request handed out twice; a run changes it", i)
+		}
+	}
+}
