@@ -32,12 +32,12 @@ off) over a generated project, against a simulated host speaking OpenAI's
 wire format in real minutes, beside two peer designs on the same host: the
 OpenAI cookbook's parallel processor told the true limits (15 s pause after
 a 429) and an errgroup of 16 with the SDK's retries: (p) a burst that fits
-the bucket (judged by default and told the limits; --no-group, which keeps
-the probe, is printed unjudged), (q) a token-bound job, (r) 4 slots and a
-queue of 4, (s) q with 5% 500s, 2% malformed answers and 1% hangs. q and s
-are judged with --no-group, one request per construct, the job the goal was
-sized for (the default run is printed, unjudged: by the model table's limits
-the job fits and is sent at once).
+the bucket (judged by default, which waits for the first answer's headers
+before it trusts the bucket, and told the limits, which sends the job at
+once), (q) a token-bound job, (r) 4 slots and a queue of 4, (s) q with 5%
+500s, 2% malformed answers and 1% hangs. q and s are judged with
+--no-group, one request per construct, the job the goal was sized for (the
+default run is printed, unjudged).
 
 Each scenario is checked against its goal (PASS/FAIL); the exit code is 1
 if any failed. --load N measures them all with N CPU-busy processes

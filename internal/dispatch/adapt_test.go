@@ -69,27 +69,34 @@ func hostedLimits(rpm int) engine.Options[*Request, llm.Answer] {
 	return engine.Options[*Request, llm.Answer]{Hosts: []engine.HostLimits{{Name: "hosted", RPM: rpm, TPM: 10_000_000, StartConcurrency: 2, Probe: 4}}}
 }
 
-// TestJobThatFitsTheBucketGoesOutAtOnceOneByOne: by default, a job the
-// buckets can take whole is sent as single requests, all before the first
-// answer: no probe, no cache warm-up (the provider charges nothing for
-// cache writes), no groups whose decisions decode one after another.
-func TestJobThatFitsTheBucketGoesOutAtOnceOneByOne(t *testing.T) {
-	var notes []string
-	d := &LLM{Group: true, AdaptGroups: true, CacheMinTokens: 1, Engine: hostedLimits(1000), Note: func(s string) { notes = append(notes, s) }}
-	reqs, late := adaptRun(t, d, 300*time.Millisecond)
-	if len(reqs) != 9 {
-		t.Errorf("%d requests, want 9, one per construct", len(reqs))
-	}
-	for _, r := range reqs {
-		if strings.Contains(r.User, prompt.GroupMarker) {
-			t.Errorf("request %d is grouped", r.N)
+// TestJobThatFitsTheBucketGoesOneByOne: by default, a job the buckets
+// can take whole is sent as single requests, not groups whose decisions
+// decode one after another. With only the model table's limits the rest
+// wait for the first answer's headers (all but the warm-up and the one
+// its full buckets let through, up to the start concurrency of 2); with
+// limits the user gave, the job goes at once.
+func TestJobThatFitsTheBucketGoesOneByOne(t *testing.T) {
+	for _, given := range []bool{false, true} {
+		var notes []string
+		d := &LLM{Group: true, AdaptGroups: true, CacheMinTokens: 1, Engine: hostedLimits(1000), LimitsGiven: given, Note: func(s string) { notes = append(notes, s) }}
+		reqs, late := adaptRun(t, d, 300*time.Millisecond)
+		if len(reqs) != 9 {
+			t.Errorf("limits given %v: %d requests, want 9, one per construct", given, len(reqs))
 		}
-	}
-	if late > 0 {
-		t.Errorf("%d requests went out after the first answer; a job that fits the bucket goes at once", late)
-	}
-	if len(notes) != 1 || !strings.Contains(notes[0], "fits the buckets") || !strings.Contains(d.Stats().Grouping, "one request per construct") {
-		t.Errorf("notes %q, stats %q: want one note saying the job fits and goes one request per construct", notes, d.Stats().Grouping)
+		for _, r := range reqs {
+			if strings.Contains(r.User, prompt.GroupMarker) {
+				t.Errorf("limits given %v: request %d is grouped", given, r.N)
+			}
+		}
+		if given && late > 0 {
+			t.Errorf("limits given: %d requests went out after the first answer; a job that fits the given limits goes at once", late)
+		}
+		if !given && late != 7 {
+			t.Errorf("table limits: %d requests went out after the first answer, want 7: a burst is not staked on the table", late)
+		}
+		if len(notes) != 1 || !strings.Contains(notes[0], "fits the buckets") || !strings.Contains(d.Stats().Grouping, "one request per construct") {
+			t.Errorf("limits given %v: notes %q, stats %q: want one note saying the job fits and goes one request per construct", given, notes, d.Stats().Grouping)
+		}
 	}
 }
 
