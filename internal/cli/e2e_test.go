@@ -148,7 +148,7 @@ func TestDryRunPrintsDiffAndWritesNothing(t *testing.T) {
 	if !equalMaps(snapshot(t, project), before) {
 		t.Fatal("--dry-run wrote files")
 	}
-	for _, want := range []string{"--- a/pyshop/pricing.py", "+++ b/pyshop/pricing.py", "with _ti_span(", "+++ b/pyshop/_telemetry_utils.py"} {
+	for _, want := range []string{"--- a/pyshop/pricing.py", "+++ b/pyshop/pricing.py", "with __ti_span__(", "+++ b/pyshop/_telemetry_utils.py"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("diff lacks %q", want)
 		}

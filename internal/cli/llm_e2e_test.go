@@ -13,7 +13,7 @@ import (
 // spanNames lists the span names injected into a Python file.
 func spanNames(src string) []string {
 	var out []string
-	for _, m := range regexp.MustCompile(`with _ti_span\("([^"]+)"`).FindAllStringSubmatch(src, -1) {
+	for _, m := range regexp.MustCompile(`with __ti_span__\("([^"]+)"`).FindAllStringSubmatch(src, -1) {
 		out = append(out, m[1])
 	}
 	return out

@@ -21,11 +21,6 @@ var knownFailures = map[string]string{
 	// Every inserted line moves the lines below it, and test_pdb's
 	// doctest expects "Breakpoint 3 at ...pdb.py:97" for find_function.
 	"cpython:pdb": "test.test_pdb.test_pdb_breakpoints_preserved_across_interactive_sessions: break pdb.find_function reports pdb.py:101, not 97 (the runtime import of a module that also runs as a script is four lines, and moves every line below it)",
-	// datetime.py replaces its pure-Python code with _datetime's and then
-	// deletes its private helpers; test_name_cleanup requires dir(datetime)
-	// to hold nothing else, and the six _ti_* names of the runtime import
-	// stay. Hiding them needs a module __dir__ the tool writes and removes.
-	"cpython:datetime": "test.datetimetester.TestModule_Fast.test_name_cleanup: dir(datetime) keeps _ti_span, _ti_loop, _ti_tick, _ti_var, _ti_val, _ti_mark after the module deletes its own helpers",
 }
 
 // project is one real project of the corpus: how to set it up from the

@@ -287,7 +287,7 @@ func TestSizeLimitSparesInstrumentedFiles(t *testing.T) {
 	dir := t.TempDir()
 	body := strings.Repeat("def f():\n    pass\n", 20)
 	for name, src := range map[string]string{
-		"ours.py":  "from _telemetry_utils import _ti_span\n" + body,
+		"ours.py":  "from _telemetry_utils import __ti_span__\n" + body,
 		"plain.py": body,
 	} {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {

@@ -93,7 +93,7 @@ func sameBehaviour(t testing.TB, plain, got result, slack time.Duration) {
 
 var (
 	pyInjectedLine = regexp.MustCompile(`(?m)^[ \t]*[^\n]*# @telemetry-inject\r?\n`)
-	pyInlineTick   = regexp.MustCompile(`_ti_tick\("[^"]*"\); `)
+	pyInlineTick   = regexp.MustCompile(`__ti_tick__\("[^"]*"\); `)
 	jsInjected     = regexp.MustCompile(`/\*@ti\{\*/.*?/\*\}@ti\*/`)
 	jsWholeLine    = regexp.MustCompile(`(?m)^[ \t]*(/\*@ti\{\*/.*?/\*\}@ti\*/)+[ \t]*\r?\n`)
 )

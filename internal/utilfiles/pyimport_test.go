@@ -24,8 +24,8 @@ func importProject(t testing.TB) string {
 		write(t, dir, pkg+"/__init__.py", "")
 	}
 	write(t, dir, "inst/_telemetry_utils.py", string(Python()))
-	src := "\"\"\"A module.\"\"\"\nfrom ._telemetry_utils import _ti_span, _ti_loop, _ti_tick, _ti_var, _ti_val, _ti_mark  # @telemetry-inject\n\n\n" +
-		"def f(a):\n    with _ti_span(\"inst.mod.f\", \"inst/mod.py\", 4, (\"a\", a), True):  # @telemetry-inject\n        return a + 1\n"
+	src := "\"\"\"A module.\"\"\"\nfrom ._telemetry_utils import __ti_span__, __ti_loop__, __ti_tick__, __ti_var__, __ti_val__, __ti_mark__  # @telemetry-inject\n\n\n" +
+		"def f(a):\n    with __ti_span__(\"inst.mod.f\", \"inst/mod.py\", 4, (\"a\", a), True):  # @telemetry-inject\n        return a + 1\n"
 	write(t, dir, "inst/mod.py", src)
 	write(t, dir, "plain/mod.py", plainPython(src))
 	return dir
@@ -215,4 +215,33 @@ func spanNameDiff(got []span, file []byte) map[string]int {
 		}
 	}
 	return diff
+}
+
+// TestPythonRuntimeRunsPreviousVersionCode: a module instrumented before the
+// runtime names became dunders, and left out of every run since, imports
+// _ti_span and the rest from the current runtime beside it, and its spans
+// and events are still recorded.
+func TestPythonRuntimeRunsPreviousVersionCode(t *testing.T) {
+	py := tool(t, "python3")
+	dir := t.TempDir()
+	write(t, dir, "_telemetry_utils.py", string(Python()))
+	write(t, dir, "old.py", "from _telemetry_utils import _ti_span, _ti_loop, _ti_tick, _ti_var, _ti_val, _ti_mark  # @telemetry-inject\n\n\n"+
+		"def f(a):\n    with _ti_span(\"old.f\", \"old.py\", 1, (\"a\", a), True):  # @telemetry-inject\n"+
+		"        _ti_loop(\"old.f.loop0\", \"old.py\", 2)  # @telemetry-inject\n"+
+		"        for i in range(a): _ti_tick(\"old.f.loop0\"); pass\n"+
+		"        _ti_mark(\"old.f.m\", \"old.py\", 3)  # @telemetry-inject\n"+
+		"        _ti_var(\"old.f.v\", a, \"old.py\", 4)  # @telemetry-inject\n"+
+		"        _ti_val(\"old.f.w\", a, \"old.py\", 5)  # @telemetry-inject\n"+
+		"        return a + 1\n\n\nprint(f(3))\n")
+	out := filepath.Join(dir, "spans.jsonl")
+	got := run(t, dir, cleanEnv("TELEMETRY_INJECT_FILE="+out), py, "old.py")
+	if got.code != 0 || got.out != "stdout:\n4\nstderr:\n" {
+		t.Fatalf("exit %d\n%s", got.code, got.out)
+	}
+	spans := string(fileSpans(t, out))
+	for _, want := range []string{`"old.f"`, `"old.f.loop0"`, `"old.f.loop0.iterations"`, `"old.f.m"`, `"old.f.v"`, `"old.f.w"`} {
+		if !strings.Contains(spans, want) {
+			t.Errorf("span file lacks %s:\n%s", want, spans)
+		}
+	}
 }

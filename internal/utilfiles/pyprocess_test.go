@@ -60,3 +60,37 @@ func TestPythonWorkersFlushTheirSpans(t *testing.T) {
 		}
 	}
 }
+
+// TestPythonSubinterpretersEndClean runs an instrumented function in 30
+// subinterpreters one after another (CPython's test_threading does so, as
+// mod_wsgi does), each exporting to a file: each subinterpreter starts
+// its own exporter thread, and one still there when the subinterpreter
+// ends aborts the whole process ("Py_EndInterpreter: not the last
+// thread"). Skipped where the interpreter has no _testcapi.
+func TestPythonSubinterpretersEndClean(t *testing.T) {
+	py := tool(t, "python3")
+	if got := run(t, t.TempDir(), cleanEnv(), py, "-c", "import _testcapi; _testcapi.run_in_subinterp"); got.code != 0 {
+		t.Skipf("no _testcapi.run_in_subinterp in %s:\n%s", py, got.out)
+	}
+	dir := t.TempDir()
+	write(t, dir, "_telemetry_utils.py", string(Python()))
+	write(t, dir, "work.py", "from _telemetry_utils import __ti_span__  # @telemetry-inject\n\n\n"+
+		"def double(x):\n    with __ti_span__(\"work.double\", \"work.py\", 4, (\"x\", x), True):  # @telemetry-inject\n        return 2 * x\n")
+	write(t, dir, "main.py", "import os, _testcapi\n"+
+		"code = 'import sys; sys.path.insert(0, %r); import work; work.double(3)' % os.getcwd()\n"+
+		"print([_testcapi.run_in_subinterp(code) for _ in range(30)].count(0), 'ended')\n")
+	out := filepath.Join(dir, "spans.jsonl")
+	got := run(t, dir, cleanEnv("TELEMETRY_INJECT_FILE="+out), py, "main.py")
+	if got.code != 0 || got.out != "stdout:\n30 ended\nstderr:\n" {
+		t.Fatalf("exit %d\n%s", got.code, got.out)
+	}
+	n := 0
+	for _, s := range decode(t, [][]byte{fileSpans(t, out)}) {
+		if s.Name == "work.double" {
+			n++
+		}
+	}
+	if n != 30 {
+		t.Errorf("%d work.double spans exported, want 30", n)
+	}
+}

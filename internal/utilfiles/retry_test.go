@@ -77,7 +77,7 @@ func TestDroppedSpansAreCounted(t *testing.T) {
 // resolved against the directory the program started in.
 func TestRelativeSpanFileSurvivesChdir(t *testing.T) {
 	for _, tc := range []struct{ name, bin, file, src string }{
-		{"python", "python3", "cd.py", "import os\nfrom _telemetry_utils import _ti_span  # @telemetry-inject\n\n\ndef f():\n    with _ti_span(\"f\", \"cd.py\", 5, (), True):  # @telemetry-inject\n        os.chdir(\"sub\")\n\n\nf()\n"},
+		{"python", "python3", "cd.py", "import os\nfrom _telemetry_utils import __ti_span__  # @telemetry-inject\n\n\ndef f():\n    with __ti_span__(\"f\", \"cd.py\", 5, (), True):  # @telemetry-inject\n        os.chdir(\"sub\")\n\n\nf()\n"},
 		{"node", "node", "cd.js", "/*@ti{*/const __ti = require(\"./_telemetry_utils.js\");/*}@ti*/\nfunction f() {\n  /*@ti{*/const __ti_s = __ti.enter(\"f\", \"cd.js\", 2, {}); try {/*}@ti*/\n  process.chdir(\"sub\");\n  /*@ti{*/} finally { __ti.exit(__ti_s); }/*}@ti*/\n}\nf();\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

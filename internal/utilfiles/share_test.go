@@ -13,30 +13,30 @@ import (
 // An application and a library instrumented apart, each importing its own
 // copy of the runtime: the library's spans must nest in the application's.
 
-const pyShareApp = `from ._telemetry_utils import _ti_span, _ti_loop, _ti_tick, _ti_var, _ti_val, _ti_mark  # @telemetry-inject
+const pyShareApp = `from ._telemetry_utils import __ti_span__, __ti_loop__, __ti_tick__, __ti_var__, __ti_val__, __ti_mark__  # @telemetry-inject
 import lib.work
 
 
 def run(n):
-    with _ti_span("app.main.run", "app/main.py", 5, ("n", n), True):  # @telemetry-inject
+    with __ti_span__("app.main.run", "app/main.py", 5, ("n", n), True):  # @telemetry-inject
         total = 0
-        _ti_loop("app.main.run.loop", "app/main.py", 7)  # @telemetry-inject
+        __ti_loop__("app.main.run.loop", "app/main.py", 7)  # @telemetry-inject
         for i in range(n):
             total += lib.work.step(i)
         return total
 `
 
-const pyShareLib = `from ._telemetry_utils import _ti_span, _ti_loop, _ti_tick, _ti_var, _ti_val, _ti_mark  # @telemetry-inject
+const pyShareLib = `from ._telemetry_utils import __ti_span__, __ti_loop__, __ti_tick__, __ti_var__, __ti_val__, __ti_mark__  # @telemetry-inject
 
 
 def step(i):
-    with _ti_span("lib.work.step", "lib/work.py", 4, ("i", i), True):  # @telemetry-inject
-        _ti_mark("lib.work.step.begin", "lib/work.py", 5)  # @telemetry-inject
+    with __ti_span__("lib.work.step", "lib/work.py", 4, ("i", i), True):  # @telemetry-inject
+        __ti_mark__("lib.work.step.begin", "lib/work.py", 5)  # @telemetry-inject
         return leaf(i) + 1
 
 
 def leaf(i):
-    with _ti_span("lib.work.leaf", "lib/work.py", 9, ("i", i), True):  # @telemetry-inject
+    with __ti_span__("lib.work.leaf", "lib/work.py", 9, ("i", i), True):  # @telemetry-inject
         return i * 2
 `
 

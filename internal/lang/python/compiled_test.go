@@ -100,7 +100,7 @@ func TestNumbaRunsInstrumented(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(out), `_ti_span("jitted.plain"`) {
+	if !strings.Contains(string(out), `__ti_span__("jitted.plain"`) {
 		t.Fatalf("plain is not instrumented: the test shows nothing\n%s", out)
 	}
 	dir := t.TempDir()

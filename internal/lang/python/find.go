@@ -230,6 +230,9 @@ func (fd *finder) function(outer, def *node, ctx walkCtx) {
 	if r := readsOwnLines(body, fd.src); r != "" && ctx.ignored == "" {
 		ctx.ignored = r
 	}
+	if r := installsTracer(body, fd.src); r != "" && ctx.ignored == "" {
+		ctx.ignored = r
+	}
 	c := source.Construct{
 		Kind: source.Function, Name: name, QualName: qual,
 		Range: fd.rng(outer), Indent: fd.indentAt(int(outer.StartByte())),

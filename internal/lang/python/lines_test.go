@@ -71,7 +71,7 @@ func TestLineReadersAreLeftAlone(t *testing.T) {
 			t.Errorf("%s %s: skip %q", c.Kind, c.QualName, c.Skip)
 		}
 	}
-	if !strings.Contains(string(out), `_ti_span("arity.action"`) {
+	if !strings.Contains(string(out), `__ti_span__("arity.action"`) {
 		t.Fatalf("action is not instrumented: the test shows nothing\n%s", out)
 	}
 	dir := t.TempDir()

@@ -34,7 +34,7 @@ func TestFolderImportWorksEveryWay(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(out), "_ti_span(") {
+	if !strings.Contains(string(out), "__ti_span__(") {
 		t.Fatalf("nothing instrumented: the test shows nothing\n%s", out)
 	}
 	if err := l.Validate(t.Context(), &source.File{Path: "nspkg/mod.py", Src: []byte(nsSrc)}, out); err != nil {

@@ -270,3 +270,21 @@ func readsOwnLines(body *node, src []byte) string {
 	}
 	return "reads line numbers of running code: an injected line would move the lines it compares"
 }
+
+// tracerRe finds code that turns a tracer or profiler on or off:
+// sys.settrace and sys.setprofile (threading's too), a debugger's
+// set_trace, and breakpoint().
+var tracerRe = regexp.MustCompile(`\b(settrace|setprofile|set_trace|breakpoint)\s*\(`)
+
+// installsTracer returns why a function is left alone when its body turns
+// a tracer on or off: every runtime call injected after that point (a
+// variable's line, the with block's exit) is a Python call the program's
+// own tracer now sees, so a debugger steps into the runtime and a tracer
+// counts calls the program never made (bdb's runcall, trace's runfunc,
+// pdb.set_trace). "" when it does not.
+func installsTracer(body *node, src []byte) string {
+	if body == nil || !tracerRe.Match(src[body.StartByte():body.EndByte()]) {
+		return ""
+	}
+	return "turns a tracer on or off (settrace, setprofile, set_trace, breakpoint): the program's tracer would see the injected calls"
+}

@@ -27,6 +27,10 @@ var markerTexts = []string{
 	`_ti_loop("k", "m.py", 1)  # @telemetry-inject`,
 	`from ._telemetry_utils import _ti_span, _ti_loop, _ti_tick, _ti_var, _ti_val, _ti_mark  # @telemetry-inject`,
 	`@_ti_span("m.f", "m.py", 1, (), True)  # @telemetry-inject`,
+	`__ti_tick__("a"); `,
+	`with __ti_span__("m.f", "m.py", 1, (), True):  # @telemetry-inject`,
+	`__ti_var__("k", x, "m.py", 1)  # @telemetry-inject`,
+	`from ._telemetry_utils import __ti_span__, __ti_loop__, __ti_tick__, __ti_var__, __ti_val__, __ti_mark__  # @telemetry-inject`,
 }
 
 // genFile writes a random module whose strings and comments hold marker

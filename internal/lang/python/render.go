@@ -31,10 +31,6 @@ const (
 	seqIndent
 )
 
-// runtimeNames are the names the import line brings in: all six, see the
-// package comment.
-const runtimeNames = "_ti_span, _ti_loop, _ti_tick, _ti_var, _ti_val, _ti_mark"
-
 // render returns the insertions that instrument c as d decides. A skipped
 // construct or decision, or a name that could not be written safely, gives
 // no edits.
@@ -54,9 +50,9 @@ func (l *language) render(f *source.File, c *source.Construct, d source.Decision
 		if c.Anchor.Before < 0 {
 			return nil
 		}
-		edits := []inject.Edit{lineAt(src, c.Anchor.Before, prefix, fmt.Sprintf("_ti_loop(%s, %s, %s)", name, file, line), seqLoop)}
+		edits := []inject.Edit{lineAt(src, c.Anchor.Before, prefix, fmt.Sprintf("%s(%s, %s, %s)", current.loop, name, file, line), seqLoop)}
 		if d.CountIterations && c.Anchor.BodyStart >= 0 {
-			tick := "_ti_tick(" + name + ")"
+			tick := current.tick + "(" + name + ")"
 			if c.Anchor.Inline {
 				edits = append(edits, inject.Edit{At: c.Anchor.BodyStart, New: tick + "; ", Seq: seqTick})
 			} else {
@@ -80,11 +76,11 @@ func (l *language) render(f *source.File, c *source.Construct, d source.Decision
 		var code string
 		switch {
 		case d.Sensitive:
-			code = fmt.Sprintf("_ti_mark(%s, %s, %s)", name, file, line)
+			code = fmt.Sprintf("%s(%s, %s, %s)", current.mark, name, file, line)
 		case d.RecordValue:
-			code = fmt.Sprintf("_ti_val(%s, %s, %s, %s)", name, value, file, line)
+			code = fmt.Sprintf("%s(%s, %s, %s, %s)", current.val, name, value, file, line)
 		default:
-			code = fmt.Sprintf("_ti_var(%s, %s, %s, %s)", name, value, file, line)
+			code = fmt.Sprintf("%s(%s, %s, %s, %s)", current.vars, name, value, file, line)
 		}
 		indent := prefix + leadingSpace(src, lineStart(src, c.Range.Start))
 		return []inject.Edit{lineAfter(src, c.Anchor.After, indent, code, seqVar)}
@@ -127,7 +123,7 @@ func (l *language) renderSpan(f *source.File, c *source.Construct, d source.Deci
 		// would end up left of its statement (see withAnchor): decline.
 		return nil
 	}
-	code := "with _ti_span(" + strings.Join(args, ", ") + "):"
+	code := "with " + current.span + "(" + strings.Join(args, ", ") + "):"
 	edits := make([]inject.Edit, 0, len(points)+1)
 	edits = append(edits, inject.Edit{At: a.BodyStart, New: prefix + a.BodyIndent + code + Marker + eolAt(f.Src, a.BodyStart), Seq: seqSpan})
 	for _, p := range points {
@@ -177,12 +173,12 @@ func eolAt(src []byte, pos int) string {
 func (l *language) importEdit(f *source.File, spec string) inject.Edit {
 	// Asked for after the file's constructs are rendered: see spanLog.
 	l.spans.forget(f)
-	code := "from " + spec + " import " + runtimeNames
+	code := "from " + spec + " import " + current.list()
 	at := importOffset(f.Src)
 	if spec == runtimeModule {
-		lines := folderImport()
+		lines := current.folderImport()
 		if scriptGuard.Match(f.Src) {
-			lines = scriptImport()
+			lines = current.scriptImport()
 		}
 		code = strings.Join(lines, Marker+eolAt(f.Src, at))
 	}
@@ -196,37 +192,6 @@ const runtimeModule = lang.RuntimeModule
 // scriptGuard finds a module-level `if __name__ == "__main__":`: the
 // module also runs as a script.
 var scriptGuard = regexp.MustCompile(`(?m)^if\s+__name__\s*==\s*['"]__main__['"]\s*:`)
-
-// scriptImport is the runtime import of a module in the runtime's folder
-// that also runs as a script, one line each. A script run with python -I
-// or -P (or PYTHONSAFEPATH) has its own folder off sys.path, so the
-// runtime beside it cannot be imported; the script then runs as before
-// with no telemetry, as a JavaScript browser script does. Only the
-// runtime's absence is caught: any other error, raised inside the runtime
-// or by an import it makes, propagates. The except clause unbinds _ti_e.
-func scriptImport() []string {
-	return []string{
-		"try: from " + runtimeModule + " import " + runtimeNames,
-		"except ModuleNotFoundError as _ti_e:",
-		`    if _ti_e.name != "` + runtimeModule + `": raise`,
-		`    _ti_span = lambda *a, **k: __import__("contextlib").nullcontext(); _ti_loop = _ti_tick = _ti_var = _ti_val = _ti_mark = lambda *a, **k: None`,
-	}
-}
-
-// folderImport is the runtime import of a module in the runtime's own
-// folder, one line each. That folder has no __init__.py, but it may still
-// be a package: an implicit namespace package (PEP 420) imports the module
-// as pkg.mod, with __package__ set and the folder off sys.path, where only
-// the relative import finds the runtime beside it. Run as a script or
-// imported from a folder on sys.path, __package__ is None or "", and
-// code run by exec with globals of its own (a setup.py reading a version
-// file) has none.
-func folderImport() []string {
-	return []string{
-		"if globals().get(\"__package__\"): from ." + runtimeModule + " import " + runtimeNames,
-		"else: from " + runtimeModule + " import " + runtimeNames,
-	}
-}
 
 func pyBool(b bool) string {
 	if b {
@@ -262,7 +227,7 @@ func pyString(s string) string {
 // isIdentifier reports whether s is an identifier the renderer may write
 // as code: the parser gave it, but a hand-built construct may not have.
 func isIdentifier(s string) bool {
-	if s == "" || strings.HasPrefix(s, "_ti_") {
+	if s == "" || strings.HasPrefix(s, runtimePrefix) || strings.HasPrefix(s, "_"+runtimePrefix) {
 		return false
 	}
 	for i, r := range s {

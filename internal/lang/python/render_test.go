@@ -28,11 +28,11 @@ func TestRenderEscapesThePath(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "from ._telemetry_utils import _ti_span, _ti_loop, _ti_tick, _ti_var, _ti_val, _ti_mark  # @telemetry-inject\n" +
+	want := "from ._telemetry_utils import __ti_span__, __ti_loop__, __ti_tick__, __ti_var__, __ti_val__, __ti_mark__  # @telemetry-inject\n" +
 		"def f(a, secret):\n" +
-		`    with _ti_span("m.f", "we\"ird\\dir/\xe9'x\u2028.py", 1, ("a", a, "secret", secret), True):  # @telemetry-inject` + "\n" +
+		`    with __ti_span__("m.f", "we\"ird\\dir/\xe9'x\u2028.py", 1, ("a", a, "secret", secret), True):  # @telemetry-inject` + "\n" +
 		"        x = a\n" +
-		`        _ti_var("m.x", x, "we\"ird\\dir/\xe9'x\u2028.py", 2)  # @telemetry-inject` + "\n" +
+		`        __ti_var__("m.x", x, "we\"ird\\dir/\xe9'x\u2028.py", 2)  # @telemetry-inject` + "\n" +
 		"        return x\n"
 	if string(out) != want {
 		t.Errorf("got:\n%s\nwant:\n%s", out, want)
@@ -67,9 +67,9 @@ func TestRenderDecisions(t *testing.T) {
 		d    source.Decision
 		want string
 	}{
-		{source.Decision{Name: "k", RecordValue: true, Sensitive: true}, `_ti_mark("k", "m.py", 2)`},
-		{source.Decision{Name: "k", RecordValue: true}, `_ti_val("k", token, "m.py", 2)`},
-		{source.Decision{Name: "k"}, `_ti_var("k", token, "m.py", 2)`},
+		{source.Decision{Name: "k", RecordValue: true, Sensitive: true}, `__ti_mark__("k", "m.py", 2)`},
+		{source.Decision{Name: "k", RecordValue: true}, `__ti_val__("k", token, "m.py", 2)`},
+		{source.Decision{Name: "k"}, `__ti_var__("k", token, "m.py", 2)`},
 	} {
 		// The function was rendered above, so the variable's line carries
 		// the with block's unit too.
@@ -89,8 +89,8 @@ func TestImportPlacement(t *testing.T) {
 	l := newTestLanguage(t, Options{NoCompile: true})
 	// A module beside the runtime imports it relatively inside a package
 	// (an implicit namespace package) and absolutely outside one.
-	imp := `if globals().get("__package__"): from ._telemetry_utils import _ti_span, _ti_loop, _ti_tick, _ti_var, _ti_val, _ti_mark  # @telemetry-inject` +
-		"\nelse: from _telemetry_utils import _ti_span, _ti_loop, _ti_tick, _ti_var, _ti_val, _ti_mark  # @telemetry-inject"
+	imp := `if globals().get("__package__"): from ._telemetry_utils import __ti_span__, __ti_loop__, __ti_tick__, __ti_var__, __ti_val__, __ti_mark__  # @telemetry-inject` +
+		"\nelse: from _telemetry_utils import __ti_span__, __ti_loop__, __ti_tick__, __ti_var__, __ti_val__, __ti_mark__  # @telemetry-inject"
 	for _, tc := range []struct{ name, src, want string }{
 		{"empty", "", imp + "\n"},
 		{"plain", "x = 1\n", imp + "\nx = 1\n"},

@@ -49,7 +49,7 @@ func TestScriptImportOnlyForScriptsBesideTheRuntime(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := strings.Contains(string(out), "except ModuleNotFoundError as _ti_e:"); got != tc.script {
+			if got := strings.Contains(string(out), "except ModuleNotFoundError as __ti_e__:"); got != tc.script {
 				t.Errorf("fallback import written = %v, want %v:\n%s", got, tc.script, out)
 			}
 			back, _, err := l.Strip(out)

@@ -14,12 +14,9 @@ import (
 )
 
 // inlineTick is the one inline insertion: a tick opening a loop body that
-// shares its header's line.
-var inlineTick = regexp.MustCompile(`^_ti_tick\("` + strings.Trim(source.NamePattern, "^$") + `"\); `)
-
-// stmtCalls are the runtime functions whose calls the tool inserts as
-// statements of their own.
-var stmtCalls = []string{"_ti_loop", "_ti_tick", "_ti_var", "_ti_val", "_ti_mark"}
+// shares its header's line, under either generation's name.
+var inlineTick = regexp.MustCompile(`^(?:` + regexp.QuoteMeta(current.tick) + `|` + regexp.QuoteMeta(legacy.tick) + `)\("` +
+	strings.Trim(source.NamePattern, "^$") + `"\); `)
 
 // markerComment is the comment that ends every inserted line.
 const markerComment = "# @telemetry-inject"
@@ -38,7 +35,7 @@ type stripper struct {
 
 // strip removes every piece a previous run injected and reports how many
 // it removed. It recognises them by syntax in a tree-sitter parse: the
-// import of the runtime, with statements whose header is a _ti_span call
+// import of the runtime, with statements whose header is a span call
 // ending with the marker comment (their body is dedented by exactly the
 // unit Render inserted), statement calls of the other runtime functions
 // with the marker, and inline ticks. Text inside strings and comments is
@@ -128,7 +125,7 @@ func (s *stripper) visit(n *node, penc string) {
 		// code, and a runtime name left in code fails below.
 		return
 	case "identifier":
-		if name := s.text(n); name == "_ti_span" || slices.Contains(stmtCalls, name) {
+		if isRuntimeName(s.text(n)) {
 			s.leftovers = append(s.leftovers, n)
 		}
 		return
@@ -138,7 +135,7 @@ func (s *stripper) visit(n *node, penc string) {
 			return
 		}
 	case "if_statement":
-		if squeeze(s.text(n)) == squeeze(strings.Join(folderImport(), "\n")) {
+		if s.isOurFolderImport(n) {
 			s.cutStatement(n)
 			return
 		}
@@ -161,24 +158,31 @@ func (s *stripper) visit(n *node, penc string) {
 }
 
 // isOurImport reports whether an import is the runtime's: from a module
-// named _telemetry_utils (relative or not), names that are all ours.
+// named _telemetry_utils (relative or not), names that are all runtime
+// names of one generation.
 func (s *stripper) isOurImport(n *node) bool {
 	mod := n.NamedChild(0)
 	if mod == nil || !(strings.TrimLeft(s.text(mod), ".") == "_telemetry_utils" || strings.HasSuffix(s.text(mod), "._telemetry_utils")) {
 		return false
 	}
-	names := 0
-	for i := uint(1); i < n.NamedChildCount(); i++ {
-		c := n.NamedChild(i)
-		if c.Kind() == "comment" {
-			continue
+	for _, g := range generations {
+		names := 0
+		for i := uint(1); i < n.NamedChildCount(); i++ {
+			c := n.NamedChild(i)
+			if c.Kind() == "comment" {
+				continue
+			}
+			if name := s.text(c); name != g.span && !g.isCall(name) {
+				names = -1
+				break
+			}
+			names++
 		}
-		if !strings.HasPrefix(s.text(c), "_ti_") {
-			return false
+		if names > 0 {
+			return true
 		}
-		names++
 	}
-	return names > 0
+	return false
 }
 
 // isOurScriptImport reports whether a try statement is the import of a
@@ -187,7 +191,23 @@ func (s *stripper) isOurImport(n *node) bool {
 // import's names in parentheses with a trailing comma, and moves or drops
 // marker comments).
 func (s *stripper) isOurScriptImport(n *node) bool {
-	return squeeze(s.text(n)) == squeeze(strings.Join(scriptImport(), "\n"))
+	for _, g := range generations {
+		if squeeze(s.text(n)) == squeeze(strings.Join(g.scriptImport(), "\n")) {
+			return true
+		}
+	}
+	return false
+}
+
+// isOurFolderImport reports whether an if statement is the import of a
+// module in the runtime's folder (folderImport), as isOurScriptImport.
+func (s *stripper) isOurFolderImport(n *node) bool {
+	for _, g := range generations {
+		if squeeze(s.text(n)) == squeeze(strings.Join(g.folderImport(), "\n")) {
+			return true
+		}
+	}
+	return false
 }
 
 // squeeze drops every marker comment, whitespace character, parenthesis,
@@ -210,7 +230,11 @@ func (s *stripper) ourCall(n *node) bool {
 		return false
 	}
 	fn := call.ChildByFieldId(s.l.ids.function)
-	if fn == nil || fn.Kind() != "identifier" || !slices.Contains(stmtCalls, s.text(fn)) {
+	if fn == nil || fn.Kind() != "identifier" {
+		return false
+	}
+	g := generationOfCall(s.text(fn))
+	if g == nil {
 		return false
 	}
 	start := int(n.StartByte())
@@ -226,7 +250,7 @@ func (s *stripper) ourCall(n *node) bool {
 		return true
 	}
 	// black puts an inline tick on a line of its own, without the marker.
-	if args := call.ChildByFieldId(s.l.ids.arguments); s.text(fn) == "_ti_tick" && args != nil &&
+	if args := call.ChildByFieldId(s.l.ids.arguments); s.text(fn) == g.tick && args != nil &&
 		args.NamedChildCount() == 1 && args.NamedChild(0).Kind() == "string" && source.ValidName(strings.Trim(s.text(args.NamedChild(0)), `"`)) {
 		s.cutStatement(n)
 		return true
@@ -247,7 +271,7 @@ func (s *stripper) ourWith(n *node, penc string) (string, *node, bool) {
 	if item.Kind() != "with_item" || call == nil || call.Kind() != "call" {
 		return "", nil, false
 	}
-	if fn := call.ChildByFieldId(s.l.ids.function); fn == nil || fn.Kind() != "identifier" || s.text(fn) != "_ti_span" {
+	if fn := call.ChildByFieldId(s.l.ids.function); fn == nil || fn.Kind() != "identifier" || !isSpanName(s.text(fn)) {
 		return "", nil, false
 	}
 	body := n.ChildByFieldId(s.l.ids.body)

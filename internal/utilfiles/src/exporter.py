@@ -170,6 +170,7 @@ class _Exporter(object):
         self.started = False
         self.closed = False
         self.pausing = False
+        self.gone = None  # the running thread's sentinel: see _run
 
     def added(self):
         """Starts or wakes the thread for a span just queued (the caller
@@ -198,7 +199,14 @@ class _Exporter(object):
             _STATS["errors"] += 1
 
     def _run(self):
+        # A lock released only once this thread's state is deleted, as
+        # threading.Thread.join waits for: a subinterpreter that ends with
+        # a thread of its own still there aborts the whole process
+        # (Py_EndInterpreter: not the last thread), so close waits for it.
+        sentinel = getattr(_thread, "_set_sentinel", None)
         try:
+            if sentinel is not None:
+                self.gone = sentinel()
             while not self.closed and not self.pausing:
                 self.wake.acquire(True, self.delay)
                 if self.pausing:
@@ -267,6 +275,13 @@ class _Exporter(object):
             lost = len(self.queue) + (0 if done else self.inflight)
             del self.queue[:]
         _STATS["dropped"] += lost
+        # The thread, woken with nothing left to write, ends at once: wait
+        # for its loop (alive), then for its state to go (see _run).
+        if self.alive.acquire(True, max(deadline - _mono(), 0) / 1e9):
+            self.alive.release()
+            gone = self.gone
+            if gone is not None:
+                gone.acquire(True, max(deadline - _mono(), 0) / 1e9)
 
     def _export(self, batch, deadline):
         try:

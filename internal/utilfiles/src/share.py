@@ -5,7 +5,7 @@
 # instrumented code to the first one's functions, found once through
 # sys.modules by this tuple: the version of those functions' contract,
 # then the functions in the order of __all__.
-_TI_CONTEXT = (1, _ti_span, _ti_loop, _ti_tick, _ti_var, _ti_val, _ti_mark)
+_TI_CONTEXT = (1, __ti_span__, __ti_loop__, __ti_tick__, __ti_var__, __ti_val__, __ti_mark__)
 # The first copy's _TI_CONTEXT, when this copy hands its calls to it.
 _HOST = None
 # Set once this copy has looked for a first copy: it is the first itself

@@ -11,7 +11,7 @@ import time
 # limit per span name.
 os.environ["TELEMETRY_INJECT_SPANS_PER_SECOND"] = "0"
 import _telemetry_utils as tu
-from _telemetry_utils import _ti_span  # @telemetry-inject
+from _telemetry_utils import __ti_span__  # @telemetry-inject
 
 
 def plain(a, b):
@@ -19,7 +19,7 @@ def plain(a, b):
 
 
 def inst(a, b):
-    with _ti_span("empty", "bench.py", 20, ("a", a, "b", b), True):  # @telemetry-inject
+    with __ti_span__("empty", "bench.py", 20, ("a", a, "b", b), True):  # @telemetry-inject
         pass
 
 

@@ -9,26 +9,26 @@ import time
 # Registered before the runtime's hook, so it runs after it: the exporter
 # thread must be gone by then, as Python 3.12+ warns on forking with threads.
 os.register_at_fork(before=lambda: print("threads at fork", _thread._count(), flush=True))
-from _telemetry_utils import _ti_span  # @telemetry-inject
+from _telemetry_utils import __ti_span__  # @telemetry-inject
 
 
 def before_fork():
-    with _ti_span("before_fork", "fork.py", 15, (), True):  # @telemetry-inject
+    with __ti_span__("before_fork", "fork.py", 15, (), True):  # @telemetry-inject
         return 1
 
 
 def in_parent():
-    with _ti_span("in_parent", "fork.py", 20, (), True):  # @telemetry-inject
+    with __ti_span__("in_parent", "fork.py", 20, (), True):  # @telemetry-inject
         return 2
 
 
 def in_child():
-    with _ti_span("in_child", "fork.py", 25, (), True):  # @telemetry-inject
+    with __ti_span__("in_child", "fork.py", 25, (), True):  # @telemetry-inject
         return 3
 
 
 def serve():
-    with _ti_span("serve", "fork.py", 30, (), True):  # @telemetry-inject
+    with __ti_span__("serve", "fork.py", 30, (), True):  # @telemetry-inject
         sys.stdout.flush()
         pid = os.fork()
         if pid == 0:

@@ -1,7 +1,7 @@
 """Writes an instrumented copy of a Python module the way telemetry-inject
 renders it (CONTRACT v2): the runtime import after the docstring and
 __future__ imports, and every function body wrapped in
-``with _ti_span(...):`` after its docstring. Used by the tests to instrument
+``with __ti_span__(...):`` after its docstring. Used by the tests to instrument
 real modules (the standard library's own) without depending on the
 renderer. Usage: instrument.py SRC DST MODULE_NAME"""
 import ast
@@ -9,7 +9,7 @@ import io
 import sys
 import tokenize
 
-IMPORT = "from _telemetry_utils import _ti_span, _ti_loop, _ti_tick, _ti_var, _ti_val, _ti_mark  # @telemetry-inject\n"
+IMPORT = "from _telemetry_utils import __ti_span__, __ti_loop__, __ti_tick__, __ti_var__, __ti_val__, __ti_mark__  # @telemetry-inject\n"
 
 
 def is_generator(fn):
@@ -56,7 +56,7 @@ def instrument(src, module, path):
         args = '"%s", "%s", %d, (), True' % (qual, path, fn.lineno)
         if is_generator(fn):
             args += ", True"
-        inserts[start] = (" " * first.col_offset + "with _ti_span(%s):  # @telemetry-inject\n" % args, (start, fn.end_lineno))
+        inserts[start] = (" " * first.col_offset + "with __ti_span__(%s):  # @telemetry-inject\n" % args, (start, fn.end_lineno))
         ranges.append((start, fn.end_lineno))
     head = 0
     for node in tree.body:

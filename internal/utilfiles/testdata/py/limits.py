@@ -3,43 +3,43 @@ names the case. Prints how many spans it started, so that the test can
 check exported + dropped against it."""
 import sys
 import time
-from _telemetry_utils import _ti_span, _ti_loop, _ti_tick, _ti_var, _ti_val, _ti_mark  # @telemetry-inject
+from _telemetry_utils import __ti_span__, __ti_loop__, __ti_tick__, __ti_var__, __ti_val__, __ti_mark__  # @telemetry-inject
 
 
 def leaf(i):
-    with _ti_span("leaf", "limits.py", 8, ("i", i), True, False, True):  # @telemetry-inject
+    with __ti_span__("leaf", "limits.py", 8, ("i", i), True, False, True):  # @telemetry-inject
         return i
 
 
 def child(i):
-    with _ti_span("child", "limits.py", 13, ("i", i), True, False, True):  # @telemetry-inject
+    with __ti_span__("child", "limits.py", 13, ("i", i), True, False, True):  # @telemetry-inject
         return leaf(i) + leaf(i)
 
 
 def burst(n):
-    with _ti_span("burst", "limits.py", 18, ("n", n), True, False, True):  # @telemetry-inject
+    with __ti_span__("burst", "limits.py", 18, ("n", n), True, False, True):  # @telemetry-inject
         return sum(child(i) for i in range(n))
 
 
 def chatty(n):
-    with _ti_span("chatty", "limits.py", 23, (), True):  # @telemetry-inject
-        _ti_loop("chatty.loop", "limits.py", 24)  # @telemetry-inject
+    with __ti_span__("chatty", "limits.py", 23, (), True):  # @telemetry-inject
+        __ti_loop__("chatty.loop", "limits.py", 24)  # @telemetry-inject
         for i in range(n):
-            _ti_tick("chatty.loop")  # @telemetry-inject
+            __ti_tick__("chatty.loop")  # @telemetry-inject
             if i < 200:
-                _ti_var("i", i, "limits.py", 28)  # @telemetry-inject
+                __ti_var__("i", i, "limits.py", 28)  # @telemetry-inject
         return n
 
 
 def heavy(i):
-    with _ti_span("heavy", "limits.py", 33, (), True):  # @telemetry-inject
+    with __ti_span__("heavy", "limits.py", 33, (), True):  # @telemetry-inject
         for j in range(128):
-            _ti_val("a_rather_long_variable_name_to_make_events_big_%d" % j, "v" * 60, "limits.py", 35)  # @telemetry-inject
+            __ti_val__("a_rather_long_variable_name_to_make_events_big_%d" % j, "v" * 60, "limits.py", 35)  # @telemetry-inject
         return i
 
 
 def down(n):
-    with _ti_span("down", "limits.py", 41, ("n", n), True):  # @telemetry-inject
+    with __ti_span__("down", "limits.py", 41, ("n", n), True):  # @telemetry-inject
         return down(n + 1)
 
 

@@ -7,7 +7,7 @@ from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-from _telemetry_utils import _ti_span, _ti_loop, _ti_tick  # @telemetry-inject
+from _telemetry_utils import __ti_span__, __ti_loop__, __ti_tick__  # @telemetry-inject
 
 exporter = InMemorySpanExporter()
 provider = TracerProvider()
@@ -17,10 +17,10 @@ tracer = trace.get_tracer("program")
 
 
 def inner(x):
-    with _ti_span("inner", "otel_prog.py", 19, ("x", x), True, False, True):  # @telemetry-inject
-        _ti_loop("inner.loop", "otel_prog.py", 21)  # @telemetry-inject
+    with __ti_span__("inner", "otel_prog.py", 19, ("x", x), True, False, True):  # @telemetry-inject
+        __ti_loop__("inner.loop", "otel_prog.py", 21)  # @telemetry-inject
         for _ in range(x):
-            _ti_tick("inner.loop")  # @telemetry-inject
+            __ti_tick__("inner.loop")  # @telemetry-inject
         with tracer.start_as_current_span("program.child"):
             pass
         if x > 5:
@@ -29,7 +29,7 @@ def inner(x):
 
 
 async def outer(x):
-    with _ti_span("outer", "otel_prog.py", 31, ("x", x), True, False, True):  # @telemetry-inject
+    with __ti_span__("outer", "otel_prog.py", 31, ("x", x), True, False, True):  # @telemetry-inject
         await asyncio.sleep(0.001)
         try:
             inner(10)

@@ -4,16 +4,16 @@ their results are in, so each must have written its spans by then."""
 import multiprocessing
 import os
 import sys
-from _telemetry_utils import _ti_span  # @telemetry-inject
+from _telemetry_utils import __ti_span__  # @telemetry-inject
 
 
 def task(i):
-    with _ti_span("task", "pool.py", 10, ("i", i), True, False, True):  # @telemetry-inject
+    with __ti_span__("task", "pool.py", 10, ("i", i), True, False, True):  # @telemetry-inject
         return i * i
 
 
 def forked():
-    with _ti_span("forked", "pool.py", 15, (), True):  # @telemetry-inject
+    with __ti_span__("forked", "pool.py", 15, (), True):  # @telemetry-inject
         sys.stdout.flush()
         pid = os.fork()
         if pid == 0:
@@ -23,7 +23,7 @@ def forked():
 
 
 def main(method):
-    with _ti_span("main", "pool.py", 25, (), True):  # @telemetry-inject
+    with __ti_span__("main", "pool.py", 25, (), True):  # @telemetry-inject
         ctx = multiprocessing.get_context(method)
         with ctx.Pool(4) as pool:
             print(sum(pool.map(task, range(50))))

@@ -10,7 +10,7 @@ import sys
 import threading
 import traceback
 import weakref
-from _telemetry_utils import _ti_span, _ti_loop, _ti_tick, _ti_var, _ti_val, _ti_mark  # @telemetry-inject
+from _telemetry_utils import __ti_span__, __ti_loop__, __ti_tick__, __ti_var__, __ti_val__, __ti_mark__  # @telemetry-inject
 
 
 class Box:
@@ -22,27 +22,27 @@ class Box:
 
 
 def add(a, b):
-    with _ti_span("add", "prog.py", 24, ("a", a, "b", b), True):  # @telemetry-inject
+    with __ti_span__("add", "prog.py", 24, ("a", a, "b", b), True):  # @telemetry-inject
         total = a + b
-        _ti_var("total", total, "prog.py", 27)  # @telemetry-inject
+        __ti_var__("total", total, "prog.py", 27)  # @telemetry-inject
         return total
 
 
 def outer(n, password="hunter2"):
-    with _ti_span("outer", "prog.py", 31, ("n", n, "password", password), True, False, True):  # @telemetry-inject
+    with __ti_span__("outer", "prog.py", 31, ("n", n, "password", password), True, False, True):  # @telemetry-inject
         s = 0
-        _ti_loop("outer.loop", "prog.py", 34)  # @telemetry-inject
+        __ti_loop__("outer.loop", "prog.py", 34)  # @telemetry-inject
         for i in range(n):
-            _ti_tick("outer.loop")  # @telemetry-inject
+            __ti_tick__("outer.loop")  # @telemetry-inject
             s = add(s, i)
         api_token = "tok-%d" % s
-        _ti_mark("api_token", "prog.py", 39)  # @telemetry-inject
-        _ti_val("api_token", api_token, "prog.py", 40)  # @telemetry-inject
+        __ti_mark__("api_token", "prog.py", 39)  # @telemetry-inject
+        __ti_val__("api_token", api_token, "prog.py", 40)  # @telemetry-inject
         return s
 
 
 def gen(n):
-    with _ti_span("gen", "prog.py", 44, ("n", n), True, True):  # @telemetry-inject
+    with __ti_span__("gen", "prog.py", 44, ("n", n), True, True):  # @telemetry-inject
         for i in range(n):
             got = yield add(i, 100)
             if got is not None:
@@ -51,61 +51,61 @@ def gen(n):
 
 
 def boom():
-    with _ti_span("boom", "prog.py", 53, (), True):  # @telemetry-inject
+    with __ti_span__("boom", "prog.py", 53, (), True):  # @telemetry-inject
         raise ValueError("bad thing")
 
 
 def deep():
-    with _ti_span("deep", "prog.py", 58, (), True):  # @telemetry-inject
+    with __ti_span__("deep", "prog.py", 58, (), True):  # @telemetry-inject
         return boom()
 
 
 class Shop:
     def price(self, item, qty=1):
-        with _ti_span("Shop.price", "prog.py", 64, ("self", self, "item", item), True, False, True):  # @telemetry-inject
+        with __ti_span__("Shop.price", "prog.py", 64, ("self", self, "item", item), True, False, True):  # @telemetry-inject
             long_text = "x" * 1000
-            _ti_val("long_text", long_text, "prog.py", 67)  # @telemetry-inject
+            __ti_val__("long_text", long_text, "prog.py", 67)  # @telemetry-inject
             return len(item) * qty
 
     @staticmethod
     def tax(v):
-        with _ti_span("Shop.tax", "prog.py", 71, (), True):  # @telemetry-inject
+        with __ti_span__("Shop.tax", "prog.py", 71, (), True):  # @telemetry-inject
             return v // 10
 
 
 async def work(x):
-    with _ti_span("work", "prog.py", 76, ("x", x), True):  # @telemetry-inject
+    with __ti_span__("work", "prog.py", 76, ("x", x), True):  # @telemetry-inject
         await asyncio.sleep(0.01)
         return add(x, x)
 
 
 async def agen(n):
-    with _ti_span("agen", "prog.py", 82, (), True, True):  # @telemetry-inject
+    with __ti_span__("agen", "prog.py", 82, (), True, True):  # @telemetry-inject
         for i in range(n):
             await asyncio.sleep(0)
             yield add(i, 0)
 
 
 async def amain():
-    with _ti_span("amain", "prog.py", 89, (), True):  # @telemetry-inject
+    with __ti_span__("amain", "prog.py", 89, (), True):  # @telemetry-inject
         r = await asyncio.gather(work(1), asyncio.ensure_future(work(2)))
         out = [x async for x in agen(2)]
         return r, out
 
 
 def keep(obj):
-    with _ti_span("keep", "prog.py", 96, ("obj", obj), True):  # @telemetry-inject
-        _ti_var("obj", obj, "prog.py", 98)  # @telemetry-inject
+    with __ti_span__("keep", "prog.py", 96, ("obj", obj), True):  # @telemetry-inject
+        __ti_var__("obj", obj, "prog.py", 98)  # @telemetry-inject
         return 1
 
 
 def threaded():
-    with _ti_span("threaded", "prog.py", 102, (), True):  # @telemetry-inject
+    with __ti_span__("threaded", "prog.py", 102, (), True):  # @telemetry-inject
         return add(7, 7)
 
 
 def main():
-    with _ti_span("main", "prog.py", 107, (), True):  # @telemetry-inject
+    with __ti_span__("main", "prog.py", 107, (), True):  # @telemetry-inject
         print("outer", outer(3))
         g = gen(3)
         print(next(g), g.send("hello"))

@@ -5,11 +5,11 @@ import time
 
 # The default schedule delay (5 s) is longer than the program.
 os.environ["OTEL_BSP_SCHEDULE_DELAY"] = "1000"
-from _telemetry_utils import _ti_span  # @telemetry-inject
+from _telemetry_utils import __ti_span__  # @telemetry-inject
 
 
 def step():
-    with _ti_span("step", "retry.py", 11, (), True):  # @telemetry-inject
+    with __ti_span__("step", "retry.py", 11, (), True):  # @telemetry-inject
         return 1
 
 

@@ -2,7 +2,7 @@
 that record values (the opt-in): none of their bytes may be exported. Each
 secret carries the marker SECRETBYTES or one of the known-shape strings
 the test looks for."""
-from _telemetry_utils import _ti_span, _ti_loop, _ti_tick, _ti_var, _ti_val, _ti_mark  # @telemetry-inject
+from _telemetry_utils import __ti_span__, __ti_loop__, __ti_tick__, __ti_var__, __ti_val__, __ti_mark__  # @telemetry-inject
 
 SECRETS = [
     "Bearer SECRETBYTESa1b2c3",
@@ -24,11 +24,11 @@ VALUES = ["ok", "idle", 3, 2.5, None, True, b"raw"]
 
 
 def record(value, db_pass, smtp_pass, userPass, private_pem, passwort, dsn, config):
-    with _ti_span("record", "secrets_prog.py", 26, ("value", value, "db_pass", db_pass, "smtp_pass", smtp_pass, "userPass", userPass, "private_pem", private_pem, "passwort", passwort, "dsn", dsn, "config", config), True, False, True):  # @telemetry-inject
-        _ti_val("value", value, "secrets_prog.py", 27)  # @telemetry-inject
-        _ti_val("db_pass", db_pass, "secrets_prog.py", 28)  # @telemetry-inject
-        _ti_var("userPass", userPass, "secrets_prog.py", 29)  # @telemetry-inject
-        _ti_val("config", config, "secrets_prog.py", 30)  # @telemetry-inject
+    with __ti_span__("record", "secrets_prog.py", 26, ("value", value, "db_pass", db_pass, "smtp_pass", smtp_pass, "userPass", userPass, "private_pem", private_pem, "passwort", passwort, "dsn", dsn, "config", config), True, False, True):  # @telemetry-inject
+        __ti_val__("value", value, "secrets_prog.py", 27)  # @telemetry-inject
+        __ti_val__("db_pass", db_pass, "secrets_prog.py", 28)  # @telemetry-inject
+        __ti_var__("userPass", userPass, "secrets_prog.py", 29)  # @telemetry-inject
+        __ti_val__("config", config, "secrets_prog.py", 30)  # @telemetry-inject
         if value == SECRETS[0]:
             raise ValueError("token=" + value)
         if value == SECRETS[1]:
@@ -37,7 +37,7 @@ def record(value, db_pass, smtp_pass, userPass, private_pem, passwort, dsn, conf
 
 
 def main():
-    with _ti_span("main", "secrets_prog.py", 38, (), True):  # @telemetry-inject
+    with __ti_span__("main", "secrets_prog.py", 38, (), True):  # @telemetry-inject
         for i, s in enumerate(SECRETS + VALUES):
             config = {"password": s, "Authorization": "Bearer " + str(s)}
             try:

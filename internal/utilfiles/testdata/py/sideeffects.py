@@ -4,7 +4,7 @@ the log of what ran is the same with telemetry off, on, and absent."""
 import gc
 import sys
 import weakref
-from _telemetry_utils import _ti_span, _ti_loop, _ti_tick, _ti_var, _ti_val, _ti_mark  # @telemetry-inject
+from _telemetry_utils import __ti_span__, __ti_loop__, __ti_tick__, __ti_var__, __ti_val__, __ti_mark__  # @telemetry-inject
 
 LOG = []
 
@@ -102,32 +102,32 @@ def drain():
 
 
 def take(a, b, c, d, e):
-    with _ti_span("take", "sideeffects.py", 100, ("a", a, "b", b, "c", c, "d", d, "e", e), True):  # @telemetry-inject
-        _ti_var("a", a, "sideeffects.py", 101)  # @telemetry-inject
-        _ti_val("b", b, "sideeffects.py", 102)  # @telemetry-inject
-        _ti_val("c", c, "sideeffects.py", 103)  # @telemetry-inject
-        _ti_var("d", d, "sideeffects.py", 104)  # @telemetry-inject
-        _ti_val("e", e, "sideeffects.py", 105)  # @telemetry-inject
+    with __ti_span__("take", "sideeffects.py", 100, ("a", a, "b", b, "c", c, "d", d, "e", e), True):  # @telemetry-inject
+        __ti_var__("a", a, "sideeffects.py", 101)  # @telemetry-inject
+        __ti_val__("b", b, "sideeffects.py", 102)  # @telemetry-inject
+        __ti_val__("c", c, "sideeffects.py", 103)  # @telemetry-inject
+        __ti_var__("d", d, "sideeffects.py", 104)  # @telemetry-inject
+        __ti_val__("e", e, "sideeffects.py", 105)  # @telemetry-inject
         return 1
 
 
 def take_values(a, b, c, d, e):
-    with _ti_span("take_values", "sideeffects.py", 109, ("a", a, "b", b, "c", c, "d", d, "e", e), True, False, True):  # @telemetry-inject
+    with __ti_span__("take_values", "sideeffects.py", 109, ("a", a, "b", b, "c", c, "d", d, "e", e), True, False, True):  # @telemetry-inject
         return take(a, b, c, d, e)
 
 
 def fail(exc):
-    with _ti_span("fail", "sideeffects.py", 114, ("exc", exc), True, False, True):  # @telemetry-inject
+    with __ti_span__("fail", "sideeffects.py", 114, ("exc", exc), True, False, True):  # @telemetry-inject
         raise exc
 
 
 def outer_fail(exc):
-    with _ti_span("outer_fail", "sideeffects.py", 119, (), True):  # @telemetry-inject
+    with __ti_span__("outer_fail", "sideeffects.py", 119, (), True):  # @telemetry-inject
         fail(exc)
 
 
 def main():
-    with _ti_span("main", "sideeffects.py", 124, (), True):  # @telemetry-inject
+    with __ti_span__("main", "sideeffects.py", 124, (), True):  # @telemetry-inject
         loud = Loud()
         ref = weakref.ref(loud)
         gen = drain()

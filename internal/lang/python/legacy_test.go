@@ -1,0 +1,114 @@
+package python
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// currentName matches a runtime name as Render writes it now.
+var currentName = regexp.MustCompile(`__ti_(span|loop|tick|var|val|mark|e)__`)
+
+// previousVersion returns out as the version before the dunder names wrote
+// it: the same lines, with the runtime names _ti_span and so on.
+func previousVersion(t *testing.T, out []byte) []byte {
+	t.Helper()
+	old := currentName.ReplaceAll(out, []byte("_ti_$1"))
+	if bytes.Contains(old, []byte("__ti_")) || !bytes.Contains(old, []byte("_ti_")) {
+		t.Fatalf("not an output of the previous version:\n%s", old)
+	}
+	return old
+}
+
+// TestStripPreviousVersion: output of the version before the dunder names
+// (every golden input, in each of the three import forms) strips back to
+// the original byte for byte.
+func TestStripPreviousVersion(t *testing.T) {
+	l := newTestLanguage(t, Options{NoCompile: true})
+	inputs, _ := filepath.Glob("testdata/golden/*.py")
+	if len(inputs) == 0 {
+		t.Fatal("no golden inputs")
+	}
+	for _, tc := range []struct {
+		path, spec, form string
+		inputs           []string
+	}{
+		{"pkg/m.py", "._telemetry_utils", "from ._telemetry_utils import _ti_span, _ti_loop, _ti_tick, _ti_var, _ti_val, _ti_mark  # @telemetry-inject", inputs},
+		{"m.py", "_telemetry_utils", `if globals().get("__package__"): from ._telemetry_utils import _ti_span`, inputs},
+		{"tool.py", "_telemetry_utils", `    _ti_span = lambda *a, **k: __import__("contextlib").nullcontext(); _ti_loop = _ti_tick = _ti_var = _ti_val = _ti_mark = lambda *a, **k: None`, nil},
+	} {
+		srcs := [][]byte{[]byte(scriptSrc)}
+		if tc.inputs != nil {
+			srcs = nil
+			for _, in := range tc.inputs {
+				b, err := os.ReadFile(in)
+				if err != nil {
+					t.Fatal(err)
+				}
+				srcs = append(srcs, b)
+			}
+		}
+		for i, src := range srcs {
+			out, _, err := instrument(l, tc.path, src, tc.spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if bytes.Equal(out, src) {
+				continue
+			}
+			old := previousVersion(t, out)
+			if !bytes.Contains(old, []byte(tc.form)) {
+				t.Fatalf("%s %d: the previous version's import form %q is not in:\n%s", tc.path, i, tc.form, old)
+			}
+			back, n, err := l.Strip(old)
+			if err != nil || !bytes.Equal(back, src) {
+				t.Errorf("%s %d: Strip of the previous version's output (%d pieces, %v) does not give back the original:\n%s", tc.path, i, n, err, diff(string(src), string(back)))
+			}
+		}
+	}
+}
+
+// TestStripPreviousVersionAfterBlack: the previous version's output, black
+// formatted, strips back to the original as the current output does (see
+// TestStripAfterBlack).
+func TestStripPreviousVersionAfterBlack(t *testing.T) {
+	black, err := exec.LookPath("black")
+	if err != nil {
+		t.Skip("black is not on PATH")
+	}
+	l := newTestLanguage(t, Options{})
+	for _, tc := range []struct{ path, spec, file string }{
+		{"pkg/m.py", "._telemetry_utils", "testdata/black/formatted.py"},
+		{"tool.py", "_telemetry_utils", ""},
+	} {
+		src := []byte(scriptSrc)
+		if tc.file != "" {
+			if src, err = os.ReadFile(tc.file); err != nil {
+				t.Fatal(err)
+			}
+		}
+		out, _, err := instrument(l, tc.path, src, tc.spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(t.TempDir(), "m.py")
+		if err := os.WriteFile(p, previousVersion(t, out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if b, err := exec.CommandContext(t.Context(), black, "-q", p).CombinedOutput(); err != nil {
+			t.Fatalf("black: %v\n%s", err, b)
+		}
+		formatted, _ := os.ReadFile(p)
+		if !strings.Contains(string(formatted), "_ti_span,\n") {
+			t.Fatalf("black did not wrap the import: the test shows nothing\n%s", formatted)
+		}
+		back, n, err := l.Strip(formatted)
+		if err != nil || !bytes.Equal(back, src) {
+			t.Errorf("%s: Strip after black (%d pieces, %v) does not give back the original:\n%s", tc.path, n, err, diff(string(src), string(back)))
+		}
+	}
+}

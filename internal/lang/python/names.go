@@ -1,0 +1,114 @@
+package python
+
+import (
+	"slices"
+	"strings"
+)
+
+// runtimeNames is one generation of the names instrumented code binds to
+// the runtime's functions.
+type runtimeNames struct {
+	span                        string // the with statement's
+	loop, tick, vars, val, mark string // the statement functions'
+	err                         string // the script import's except clause's exception
+}
+
+// current are the names Render writes. Each is a dunder name (it starts
+// and ends with "__"): introspection of a module that skips dunders does
+// not see them (CPython's test_datetime compares dir(datetime), dunders
+// left out, with the names the module defines), and a class body does not
+// mangle them. The runtime defines them, and legacy's names as well for
+// code instrumented earlier and not since.
+var current = runtimeNames{
+	span: "__ti_span__",
+	loop: "__ti_loop__", tick: "__ti_tick__", vars: "__ti_var__", val: "__ti_val__", mark: "__ti_mark__",
+	err: "__ti_e__",
+}
+
+// legacy are the names of code instrumented before the dunder names, which
+// Strip still takes out exactly.
+var legacy = runtimeNames{
+	span: "_ti_span",
+	loop: "_ti_loop", tick: "_ti_tick", vars: "_ti_var", val: "_ti_val", mark: "_ti_mark",
+	err: "_ti_e",
+}
+
+// generations are the names Strip recognises, newest first.
+var generations = [...]*runtimeNames{&current, &legacy}
+
+// list is the import line's list of names: all six, see the package
+// comment.
+func (n *runtimeNames) list() string {
+	return n.span + ", " + strings.Join(n.calls(), ", ")
+}
+
+// calls are the statement functions, in the import line's order.
+func (n *runtimeNames) calls() []string {
+	return []string{n.loop, n.tick, n.vars, n.val, n.mark}
+}
+
+// isCall reports whether name is one of the statement functions.
+func (n *runtimeNames) isCall(name string) bool {
+	return slices.Contains(n.calls(), name)
+}
+
+// scriptImport is the runtime import of a module in the runtime's folder
+// that also runs as a script, one line each. A script run with python -I
+// or -P (or PYTHONSAFEPATH) has its own folder off sys.path, so the
+// runtime beside it cannot be imported; the script then runs as before
+// with no telemetry, as a JavaScript browser script does. Only the
+// runtime's absence is caught: any other error, raised inside the runtime
+// or by an import it makes, propagates. The except clause unbinds its
+// exception name.
+func (n *runtimeNames) scriptImport() []string {
+	return []string{
+		"try: from " + runtimeModule + " import " + n.list(),
+		"except ModuleNotFoundError as " + n.err + ":",
+		"    if " + n.err + `.name != "` + runtimeModule + `": raise`,
+		"    " + n.span + ` = lambda *a, **k: __import__("contextlib").nullcontext(); ` +
+			strings.Join(n.calls(), " = ") + " = lambda *a, **k: None",
+	}
+}
+
+// folderImport is the runtime import of a module in the runtime's own
+// folder, one line each. That folder has no __init__.py, but it may still
+// be a package: an implicit namespace package (PEP 420) imports the module
+// as pkg.mod, with __package__ set and the folder off sys.path, where only
+// the relative import finds the runtime beside it. Run as a script or
+// imported from a folder on sys.path, __package__ is None or "", and
+// code run by exec with globals of its own (a setup.py reading a version
+// file) has none.
+func (n *runtimeNames) folderImport() []string {
+	return []string{
+		"if globals().get(\"__package__\"): from ." + runtimeModule + " import " + n.list(),
+		"else: from " + runtimeModule + " import " + n.list(),
+	}
+}
+
+// isRuntimeName reports whether name is a runtime function's name of any
+// generation.
+func isRuntimeName(name string) bool {
+	return isSpanName(name) || generationOfCall(name) != nil
+}
+
+// isSpanName reports whether name is the span function's name of any
+// generation.
+func isSpanName(name string) bool {
+	for _, g := range generations {
+		if name == g.span {
+			return true
+		}
+	}
+	return false
+}
+
+// generationOfCall returns the generation whose statement function name
+// is, or nil.
+func generationOfCall(name string) *runtimeNames {
+	for _, g := range generations {
+		if g.isCall(name) {
+			return g
+		}
+	}
+	return nil
+}
