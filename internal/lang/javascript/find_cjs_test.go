@@ -2,7 +2,6 @@ package javascript
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 )
@@ -14,16 +13,9 @@ import (
 // telemetry in them `import { parse }` threw "does not provide an export
 // named 'parse'".
 func TestCommonJSExportsStayImportable(t *testing.T) {
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node is not on PATH")
-	}
+	node := needNode(t)
 	js, _ := languages(t, Options{})
-	src, err := os.ReadFile("testdata/golden/cjs_reexports.cjs")
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := testFile("cjs_reexports.cjs", src)
+	f := readTestFile(t, "testdata/golden/cjs_reexports.cjs")
 	out, _, err := instrument(js, f, testDecision)
 	if err != nil {
 		t.Fatal(err)
@@ -35,7 +27,7 @@ func TestCommonJSExportsStayImportable(t *testing.T) {
 	main := `import { parse, print, visit, localHelper } from "./cjs_reexports.cjs";
 console.log(parse("x"), print("y"), visit("z"), localHelper([1, 2]));
 `
-	for _, tree := range []struct{ name, module string }{{"original", string(src)}, {"instrumented", string(out)}} {
+	for _, tree := range []struct{ name, module string }{{"original", string(f.Src)}, {"instrumented", string(out)}} {
 		dir := t.TempDir()
 		writeFile(t, filepath.Join(dir, "_telemetry_utils.js"), runtime)
 		writeFile(t, filepath.Join(dir, "parser.js"), []byte("exports.parse = (s) => 'parsed ' + s;\nexports.print = (s) => 'printed ' + s;\n"))

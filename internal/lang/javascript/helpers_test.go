@@ -2,6 +2,8 @@ package javascript
 
 import (
 	"context"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,6 +13,27 @@ import (
 	"github.com/telemetry-inject/telemetry-inject/internal/lang"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
+
+// needNode is node's path; the test is skipped where node is not on PATH.
+func needNode(t *testing.T) string {
+	t.Helper()
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node is not on PATH")
+	}
+	return node
+}
+
+// readTestFile reads a file under testdata as the scanner would give it,
+// named by its base name.
+func readTestFile(t *testing.T, path string) *source.File {
+	t.Helper()
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return testFile(filepath.Base(path), src)
+}
 
 // testFile builds the source.File the scanner would for path.
 func testFile(path string, src []byte) *source.File {

@@ -15,16 +15,9 @@ import (
 // context that has no require, like a browser page, where the lookup must
 // fall back to doing nothing and add no global but __ti.
 func TestScriptRunsUnderNodeAndWithoutRequire(t *testing.T) {
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node is not on PATH")
-	}
+	node := needNode(t)
 	js, _ := languages(t, Options{})
-	src, err := os.ReadFile("testdata/behaviour/script.js")
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := testFile("script.js", src)
+	f := readTestFile(t, "testdata/behaviour/script.js")
 	out, cs, err := instrument(js, f, testDecision)
 	if err != nil {
 		t.Fatal(err)
@@ -40,7 +33,7 @@ func TestScriptRunsUnderNodeAndWithoutRequire(t *testing.T) {
 	dir := t.TempDir()
 	runtime, _ := os.ReadFile("testdata/runtime/_telemetry_utils.cjs")
 	writeFile(t, filepath.Join(dir, "_telemetry_utils.js"), runtime)
-	writeFile(t, filepath.Join(dir, "orig.js"), src)
+	writeFile(t, filepath.Join(dir, "orig.js"), f.Src)
 	writeFile(t, filepath.Join(dir, "script.js"), out)
 	want, _, err := runNode(t, node, dir, "orig.js")
 	if err != nil {
@@ -90,16 +83,10 @@ for (const file of process.argv.slice(1)) {
 // real node: it must run as the original does, without telemetry, where a
 // plain require of the runtime threw "Cannot find module".
 func TestCommonJSModuleCopiedAloneRuns(t *testing.T) {
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node is not on PATH")
-	}
+	node := needNode(t)
 	js, _ := languages(t, Options{})
-	src, err := os.ReadFile("testdata/behaviour/copied.cjs")
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, _, err := instrument(js, testFile("copied.cjs", src), testDecision)
+	f := readTestFile(t, "testdata/behaviour/copied.cjs")
+	out, _, err := instrument(js, f, testDecision)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +101,7 @@ console.log(e instanceof E, e instanceof Error, e.code, e.message, Object.keys(g
 		t.Fatal(err)
 	}
 	var want string
-	for i, code := range [][]byte{src, out} {
+	for i, code := range [][]byte{f.Src, out} {
 		writeFile(t, filepath.Join(dir, "lib", "index.cjs"), code)
 		got, stderr, err := runNode(t, node, dir, "main.cjs")
 		if err != nil {

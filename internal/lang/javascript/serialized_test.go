@@ -2,7 +2,6 @@ package javascript
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -20,16 +19,9 @@ import (
 // before (with telemetry in them they throw "__ti is not defined"), and
 // the ordinary function must still get its span.
 func TestSerializedFunctionsRunElsewhere(t *testing.T) {
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node is not on PATH")
-	}
+	node := needNode(t)
 	js, _ := languages(t, Options{})
-	src, err := os.ReadFile("testdata/serialized/serialized.cjs")
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := testFile("serialized.cjs", src)
+	f := readTestFile(t, "testdata/serialized/serialized.cjs")
 	cs, err := js.Find(f)
 	if err != nil {
 		t.Fatal(err)
@@ -62,7 +54,7 @@ func TestSerializedFunctionsRunElsewhere(t *testing.T) {
 		edits = append(edits, js.Render(f, &cs[i], *ds[i])...)
 	}
 	edits = append(edits, js.Import(f, "./_telemetry_utils.js"))
-	out, err := inject.Apply(src, edits)
+	out, err := inject.Apply(f.Src, edits)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +63,7 @@ func TestSerializedFunctionsRunElsewhere(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, filepath.Join(orig, "serialized.cjs"), src)
+	writeFile(t, filepath.Join(orig, "serialized.cjs"), f.Src)
 	writeFile(t, filepath.Join(inst, "serialized.cjs"), out)
 	writeFile(t, filepath.Join(inst, "_telemetry_utils.js"), runtime)
 	want, _, werr := runNode(t, node, orig, "serialized.cjs")
