@@ -100,29 +100,26 @@ func TestJobThatFitsTheBucketGoesOneByOne(t *testing.T) {
 	}
 }
 
-// TestRateBoundJobIsGrouped: a job larger than the request bucket is
-// grouped fully, its first request a small group that warms the cache.
-func TestRateBoundJobIsGrouped(t *testing.T) {
-	d := &LLM{Group: true, AdaptGroups: true, CacheMinTokens: 1, Engine: hostedLimits(5)}
-	reqs, _ := adaptRun(t, d, 10*time.Millisecond)
-	if len(reqs) != 3 {
-		t.Errorf("%d requests, want 3: two constructs of the first file, its other four, the second file's three", len(reqs))
-	}
-	if !strings.Contains(d.Stats().Grouping, "rate-bound") {
-		t.Errorf("grouping %q, want it called rate-bound", d.Stats().Grouping)
-	}
-}
-
-// TestExplicitGroupWins: --group (AdaptGroups off) groups a job that
-// would fit the bucket, as asked, warm-up first.
-func TestExplicitGroupWins(t *testing.T) {
-	d := &LLM{Group: true, CacheMinTokens: 1, Engine: hostedLimits(1000)}
-	reqs, _ := adaptRun(t, d, 10*time.Millisecond)
-	if len(reqs) != 3 {
-		t.Errorf("%d requests, want 3: two constructs of the first file, its other four, the second file's three", len(reqs))
-	}
-	if !strings.Contains(d.Stats().Grouping, "(--group)") {
-		t.Errorf("grouping %q, want it to name --group", d.Stats().Grouping)
+// TestFullGroups: a job larger than the request bucket is grouped fully
+// by default, and --group (AdaptGroups off) groups a job that would fit
+// the bucket, as asked; either way the first request is a small group that
+// warms the cache.
+func TestFullGroups(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		d    *LLM
+		says string
+	}{
+		{"rate-bound", &LLM{Group: true, AdaptGroups: true, CacheMinTokens: 1, Engine: hostedLimits(5)}, "rate-bound"},
+		{"--group", &LLM{Group: true, CacheMinTokens: 1, Engine: hostedLimits(1000)}, "(--group)"},
+	} {
+		reqs, _ := adaptRun(t, c.d, 10*time.Millisecond)
+		if len(reqs) != 3 {
+			t.Errorf("%s: %d requests, want 3: two constructs of the first file, its other four, the second file's three", c.name, len(reqs))
+		}
+		if !strings.Contains(c.d.Stats().Grouping, c.says) {
+			t.Errorf("%s: grouping %q, want it to say %q", c.name, c.d.Stats().Grouping, c.says)
+		}
 	}
 }
 
