@@ -54,7 +54,7 @@ print(app.main.run(3))
 if not first:
     print(lib.work.step(10))
 print(sorted(m for m in sys.modules if m.endswith("_telemetry_utils")))
-print("added", [m for m in sorted(set(sys.modules) - before) if not m.startswith(("os", "atexit", "_contextvars", "itertools", "time", "_json", "_thread", "gc"))])
+print("added", [m for m in sorted(set(sys.modules) - before) if not m.startswith(("os", "atexit", "_contextvars", "itertools", "time", "_json", "_thread"))])
 print("builtins", sorted(set(dir(builtins)) ^ before_builtins))
 `
 
