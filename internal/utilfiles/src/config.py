@@ -15,6 +15,7 @@ _ids = [None, 0]  # [counter, per-process random base]
 _mono = None
 _os = None
 _EXC_CODES = set()
+_GC_CALLBACKS = []  # [the collector's callbacks list] once ours are in it
 
 
 def _configure():
@@ -73,10 +74,56 @@ def _configure_context():
         import _contextvars
 
         _cur = _contextvars.ContextVar("telemetry_inject_span", default=None)
+        loaded = "gc" in _modules
+        import gc  # a builtin module
+
+        if not loaded:
+            # Out of the program's sight; its own import makes a module
+            # with the same list.
+            _modules.pop("gc", None)
+        # The list the collector calls (rebinding gc.callbacks does not
+        # change it): the start first and the stop last, around the
+        # program's own callbacks (_gc_start keeps _gc_stop last).
+        _GC_CALLBACKS[:] = [gc.callbacks]
+        gc.callbacks.insert(0, _gc_start)
+        gc.callbacks.append(_gc_stop)
     if _time_ns is None:
         _init_clock()
     if not _ids[1]:
         _reseed()
+
+
+def _gc_start(phase, info):
+    """Notes which thread is collecting garbage. Before 3.12 the collector
+    runs inside any allocation, such as the ones ContextVar.set and
+    contextvars.copy_context make while they hold the context's variables
+    without a reference of their own: a finalizer, weakref callback or gc
+    callback that sets a variable of that context then frees what they are
+    reading (CPython gh-148891; the interpreter crashes). On every version
+    the collector can start while this thread holds the exporter's lock,
+    which a span takes (a deadlock). So no span is opened while this thread
+    collects."""
+    global _GC
+    if phase != "start":
+        return
+    try:
+        _GC = _thread.get_ident()
+        # The gc module walks its list by index and allows changes: a
+        # callback the program appended after ours still ends inside.
+        cbs = _GC_CALLBACKS[0]
+        if cbs[-1] is not _gc_stop:
+            if _gc_stop in cbs:
+                cbs.remove(_gc_stop)
+            cbs.append(_gc_stop)
+    except Exception:
+        # At interpreter exit this module's globals may be gone already.
+        pass
+
+
+def _gc_stop(phase, info):
+    global _GC
+    if phase == "stop":
+        _GC = None
 
 
 def _init_clock():

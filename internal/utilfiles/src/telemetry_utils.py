@@ -46,6 +46,9 @@ _SINK = None
 _TRACER = None
 _PROVIDER = None
 _cur = None
+# The thread running the garbage collector, None the rest of the time (see
+# _gc_start).
+_GC = None
 _time_ns = None
 # Fork generation: a span started before a fork belongs to the parent, which
 # exports it; the child must not export its copy.
@@ -212,6 +215,12 @@ def __ti_span__(name, file, line, attrs=(), record_exc=True, gen=False, values=F
 def _open(name, file, line, attrs, record_exc, gen, values):
     if not (_OFF or _ON):
         _configure()
+    if _GC is not None and _GC == _thread.get_ident():
+        # Code the collector runs (a finalizer, a weakref or gc callback)
+        # gets no span: the collection may have started inside a
+        # ContextVar.set of this thread's context, or while this thread
+        # holds the queue's lock (see _gc_start).
+        return _NOOP
     if _HOST is not None:
         return _HOST[1](name, file, line, attrs, record_exc, gen, values)
     tracer = _TRACER
