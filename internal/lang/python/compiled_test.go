@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
-	"github.com/telemetry-inject/telemetry-inject/internal/utilfiles"
 )
 
 // compiledSrc holds functions that numba, torch, triton and taichi compile
@@ -104,11 +103,7 @@ func TestNumbaRunsInstrumented(t *testing.T) {
 		t.Fatalf("plain is not instrumented: the test shows nothing\n%s", out)
 	}
 	dir := t.TempDir()
-	for name, b := range map[string][]byte{"jitted.py": out, "_telemetry_utils.py": utilfiles.Python()} {
-		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeProgram(t, dir, "jitted.py", out)
 	cmd := exec.CommandContext(t.Context(), py, "jitted.py")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "PYTHONDONTWRITEBYTECODE=1", "TELEMETRY_INJECT_FILE="+filepath.Join(dir, "spans.jsonl"))

@@ -2,12 +2,15 @@ package python
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/inject"
 	"github.com/telemetry-inject/telemetry-inject/internal/lang"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
+	"github.com/telemetry-inject/telemetry-inject/internal/utilfiles"
 )
 
 // testDecision records much: the span is named after the construct, the
@@ -70,3 +73,14 @@ func newTestLanguage(t testing.TB, opts Options) lang.Language {
 type languageUnderTest = lang.Language
 
 func itoa(n int) string { return fmt.Sprint(n) }
+
+// writeProgram writes an instrumented module as name into dir, with the
+// runtime beside it, as the tool leaves a project.
+func writeProgram(t *testing.T, dir, name string, out []byte) {
+	t.Helper()
+	for file, b := range map[string][]byte{name: out, "_telemetry_utils.py": utilfiles.Python()} {
+		if err := os.WriteFile(filepath.Join(dir, file), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -3,11 +3,8 @@ package python
 import (
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/telemetry-inject/telemetry-inject/internal/utilfiles"
 )
 
 // trimAritySrc is pyparsing's _trim_arity in small: it finds the line of
@@ -75,11 +72,7 @@ func TestLineReadersAreLeftAlone(t *testing.T) {
 		t.Fatalf("action is not instrumented: the test shows nothing\n%s", out)
 	}
 	dir := t.TempDir()
-	for name, b := range map[string][]byte{"arity.py": out, "_telemetry_utils.py": utilfiles.Python()} {
-		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeProgram(t, dir, "arity.py", out)
 	cmd := exec.CommandContext(t.Context(), py, "arity.py")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "PYTHONDONTWRITEBYTECODE=1")

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
-	"github.com/telemetry-inject/telemetry-inject/internal/utilfiles"
 )
 
 // nsSrc is a module of a folder without __init__.py: loaded as a module of
@@ -45,11 +44,7 @@ func TestFolderImportWorksEveryWay(t *testing.T) {
 	if err := os.Mkdir(pkg, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	for name, b := range map[string][]byte{"mod.py": out, "_telemetry_utils.py": utilfiles.Python()} {
-		if err := os.WriteFile(filepath.Join(pkg, name), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeProgram(t, pkg, "mod.py", out)
 	for _, tc := range []struct {
 		name, dir string
 		args      []string

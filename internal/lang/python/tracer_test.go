@@ -6,8 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/telemetry-inject/telemetry-inject/internal/utilfiles"
 )
 
 // tracerSrc is bdb's runcall in small: it turns a tracer on, runs the
@@ -64,11 +62,7 @@ func TestTracerInstallersAreLeftAlone(t *testing.T) {
 		t.Fatalf("total is not instrumented: the test shows nothing\n%s", out)
 	}
 	dir := t.TempDir()
-	for name, b := range map[string][]byte{"tr.py": out, "_telemetry_utils.py": utilfiles.Python()} {
-		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeProgram(t, dir, "tr.py", out)
 	for _, env := range []string{"", "TELEMETRY_INJECT_FILE=" + filepath.Join(dir, "spans.jsonl")} {
 		cmd := exec.CommandContext(t.Context(), py, "tr.py")
 		cmd.Dir = dir
