@@ -15,10 +15,7 @@ import (
 // function's "use strict" still makes it strict). Injected code on lines of
 // their own moved every line below them.
 func TestErrorStackLinesStay(t *testing.T) {
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node is not on PATH")
-	}
+	node := needNode(t)
 	js, _ := languages(t, Options{})
 	runtime, err := os.ReadFile("testdata/runtime/_telemetry_utils.cjs")
 	if err != nil {
@@ -26,11 +23,7 @@ func TestErrorStackLinesStay(t *testing.T) {
 	}
 	for name, errors := range map[string]int{"stack.cjs": 6, "directives.cjs": 2} {
 		t.Run(name, func(t *testing.T) {
-			src, err := os.ReadFile(filepath.Join("testdata/stack", name))
-			if err != nil {
-				t.Fatal(err)
-			}
-			f := testFile(name, src)
+			f := readTestFile(t, filepath.Join("testdata/stack", name))
 			out, cs, err := instrument(js, f, testDecision)
 			if err != nil {
 				t.Fatal(err)
@@ -39,7 +32,7 @@ func TestErrorStackLinesStay(t *testing.T) {
 				t.Fatal(err)
 			}
 			orig, inst := t.TempDir(), t.TempDir()
-			writeFile(t, filepath.Join(orig, name), src)
+			writeFile(t, filepath.Join(orig, name), f.Src)
 			writeFile(t, filepath.Join(inst, name), out)
 			writeFile(t, filepath.Join(inst, "_telemetry_utils.js"), runtime)
 			want, _, werr := runNode(t, node, orig, name)
@@ -62,11 +55,7 @@ func TestErrorStackLinesStay(t *testing.T) {
 func TestErrorStackLinesStayInTypeScript(t *testing.T) {
 	node, tsc := realTSC(t, "compiling TypeScript takes seconds")
 	_, ts := languages(t, Options{NoNode: true})
-	src, err := os.ReadFile("testdata/stack/stack.ts")
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := testFile("stack.ts", src)
+	f := readTestFile(t, "testdata/stack/stack.ts")
 	out, _, err := instrument(ts, f, testDecision)
 	if err != nil {
 		t.Fatal(err)
@@ -98,7 +87,7 @@ func TestErrorStackLinesStayInTypeScript(t *testing.T) {
 		}
 		return string(b)
 	}
-	compareStacks(t, run(src), run(out), 2)
+	compareStacks(t, run(f.Src), run(out), 2)
 }
 
 // compareStacks requires the same report of thrown errors from the original
