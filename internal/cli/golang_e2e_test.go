@@ -1,9 +1,6 @@
 package cli
 
 import (
-	"bufio"
-	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -56,22 +53,7 @@ func TestGoExample(t *testing.T) {
 // its parent ("" for a root).
 func goSpanParents(t *testing.T, file string) map[string]string {
 	t.Helper()
-	f, err := os.Open(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	type span struct{ SpanID, ParentSpanID, Name string }
-	var spans []span
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		var s span
-		if err := json.Unmarshal(sc.Bytes(), &s); err != nil {
-			t.Fatal(err)
-		}
-		spans = append(spans, s)
-	}
+	spans := readGoSpans(t, file)
 	names := map[string]string{}
 	for _, s := range spans {
 		names[s.SpanID] = s.Name

@@ -112,6 +112,7 @@ func checkModuleSpans(t *testing.T, spans []goSpan) {
 // goSpan is what the tests read of a span in a JSON-lines file.
 type goSpan struct{ TraceID, SpanID, ParentSpanID, Name string }
 
+// readGoSpans reads every span of a JSON-lines file.
 func readGoSpans(t *testing.T, file string) []goSpan {
 	t.Helper()
 	f, err := os.Open(file)
