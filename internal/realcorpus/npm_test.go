@@ -177,6 +177,12 @@ func tapePackage(npm *npmInstaller, pkg string, timeout time.Duration, files ...
 
 var tapLine = regexp.MustCompile(`^(not ok|ok) \d+ ?(.*)$`)
 
+// wallClock matches the dates a description can print: Date's toString
+// and ISO form. es-to-primitive names its cases after new Date(), so
+// without this the baseline and the instrumented run, a minute apart,
+// would name different cases.
+var wallClock = regexp.MustCompile(`\b[A-Z][a-z]{2} [A-Z][a-z]{2} \d{2} \d{4} \d{2}:\d{2}:\d{2} GMT[+-]\d{4}(?: \([^)]*\))?|\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z`)
+
 // countTAP counts a TAP stream's assertions: "ok" passes, "not ok" fails,
 // SKIP and TODO directives skip. A run that ended without its plan (a
 // crash) counts one error, so a suite that dies half-way never matches.
@@ -189,7 +195,7 @@ func countTAP(res result) outcome {
 		if m == nil {
 			continue
 		}
-		desc := m[2]
+		desc := wallClock.ReplaceAllString(m[2], "<date>")
 		seen[desc]++
 		id := fmt.Sprintf("%s #%d", desc, seen[desc])
 		cr := caseResult{status: "passed"}

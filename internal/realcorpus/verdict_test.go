@@ -52,6 +52,13 @@ func TestCountTAP(t *testing.T) {
 	if o.cases["should be equal #2"].status != "passed" {
 		t.Errorf("a repeated description must get its own case: %v", o.cases)
 	}
+	// es-to-primitive names cases after new Date(): a run a second later
+	// must name the same cases.
+	early := countTAP(result{output: "ok 1 toPrimitive(Mon Nov 30 2026 02:52:51 GMT+0000 (Coordinated Universal Time)) returns x\nok 2 at 2026-11-30T02:52:51.123Z\n# tests 2\n"})
+	late := countTAP(result{output: "ok 1 toPrimitive(Mon Nov 30 2026 02:53:07 GMT+0000 (Coordinated Universal Time)) returns x\nok 2 at 2026-11-30T02:53:07.001Z\n# tests 2\n"})
+	if !sameCases(early, late) {
+		t.Errorf("cases named after the clock differ between runs: %v and %v", early.cases, late.cases)
+	}
 	crashed := countTAP(result{output: "TAP version 13\nok 1 a\n/x.js:3\nTypeError: boom\n", exitCode: 1})
 	if crashed.counts.errors != 1 {
 		t.Errorf("a run without its plan must count an error: %v", crashed.counts)
