@@ -47,14 +47,18 @@ type variant struct {
 // name is _telemetry_utils.js; the placement may give it a .cjs or .mjs
 // extension where the package's "type" asks for one.
 func JavaScript(module source.Module) (fileName string, content []byte) {
+	// Unchecked (// @ts-nocheck) like the TypeScript variant: a project
+	// whose tsconfig checks its JavaScript (allowJs with checkJs) takes
+	// the runtime beside its sources into the check.
 	if module == source.ModuleCommonJS {
 		return baseName + ".js", build(variant{
-			header:  `"use strict";`,
+			header:  "// @ts-nocheck\n\"use strict\";",
 			require: `typeof require === "function" ? require : undefined`,
 			export:  func(name, fn, _ string) string { return "exports." + name + " = " + fn + ";" },
 		})
 	}
 	return baseName + ".js", build(variant{
+		header:  "// @ts-nocheck",
 		require: "undefined",
 		export:  func(name, fn, _ string) string { return "export { " + fn + " as " + name + " };" },
 	})

@@ -24,6 +24,7 @@ const (
 	reasonNotInBlock   = "loop is the unbraced body of another statement: a line before it would change the program"
 	reasonReserved     = "the file already uses the reserved __ti prefix, so the injected names could collide"
 	reasonAfterLet     = "loop follows a bare `let` expression statement that our line would turn into a declaration"
+	reasonWith         = "inside a with statement: the injected names would be looked up on its object first (a Proxy sandbox answers every name)"
 	reasonTSNestedDecl = "TypeScript function that declares functions in its body and is a generator, constructor or setter or uses arguments: neither a try block (TS1252 for ES5) nor an arrow can wrap it"
 	reasonTSSuperCall  = "TypeScript derived-class constructor whose class has initialised, parameter or private properties: super() must stay a root-level statement"
 )
@@ -239,6 +240,13 @@ func (w *walker) visit(n *treesitter.Node, sc scope) {
 			w.visit(&kids[i], inner)
 		}
 		return
+	case "with_statement":
+		// Every name in the body, __ti included, resolves through the
+		// object first; reading a recorded variable again could run
+		// its getter.
+		if sc.skip == "" {
+			sc.skip = reasonWith
+		}
 	case "lexical_declaration", "variable_declaration":
 		w.declaration(n, sc)
 	case "call_expression", "member_expression":

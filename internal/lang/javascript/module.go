@@ -127,16 +127,23 @@ func importFor(p *parsers, f *source.File, spec string) inject.Edit {
 	defer tree.Close()
 	root := tree.RootNode()
 	u := scanModuleUse(root, f.Src)
+	// mayFollow: what first statements the lookup may follow, when a doc
+	// comment at the top of the file leaves it no line above (see
+	// aboveDocComment). TypeScript does not type by doc comments.
+	var mayFollow func(*treesitter.Node) bool
 	switch {
 	case f.Lang == source.TypeScript:
 		if !usesESMSyntax(root) && !strings.HasSuffix(f.Path, ".mts") {
 			code = "import __ti = require(" + jsString(spec) + ");"
 		}
 	case moduleFrom(f, u) == source.ModuleESM:
+		// An import binds before any statement runs, wherever it is.
+		mayFollow = func(*treesitter.Node) bool { return true }
 	default:
 		code = scriptImport(spec)
+		mayFollow = runsNothing
 	}
-	return prologueEdit(f.Src, root, code)
+	return prologueEdit(f.Src, root, code, mayFollow)
 }
 
 // usesESMSyntax reports whether a TypeScript file has a top-level import
@@ -171,18 +178,24 @@ func hasChildKind(n *treesitter.Node, kind string) bool {
 // scriptImport is the runtime lookup of a CommonJS module or a script that
 // may run in a browser: require when it exists and finds the runtime, else
 // an object whose methods do nothing (run still calls the function it
-// wraps).
+// wraps, its fifth argument). No fallback function declares a parameter:
+// a project that type-checks its JavaScript (checkJs under strict and
+// noUnusedParameters, as every es-shims package does) would reject an
+// untyped or unread one.
 func scriptImport(spec string) string {
 	return "var __ti = (function () { try { return require(" + jsString(spec) + "); } catch (e) { " +
 		"var n = function () {}; return { enter: n, exit: n, fail: n, v: n, val: n, mark: n, loop: n, tick: n, " +
-		"run: function (a, b, c, d, f) { return f(); } }; } })();"
+		"run: function () { var f = arguments[4]; return f(); } }; } })();"
 }
 
 // prologueEdit places code after the file's prologue.
-func prologueEdit(src []byte, root *treesitter.Node, code string) inject.Edit {
+// mayFollow, when not nil, says whether the code may go after the first
+// statement instead of on the line of the doc comment above it.
+func prologueEdit(src []byte, root *treesitter.Node, code string, mayFollow func(*treesitter.Node) bool) inject.Edit {
 	li := newLines(src)
 	var items []*treesitter.Node
 	firstStmt := -1
+	var first *treesitter.Node
 	cur := root.Walk()
 	defer cur.Close()
 	kids := root.Children(cur)
@@ -192,7 +205,7 @@ func prologueEdit(src []byte, root *treesitter.Node, code string) inject.Edit {
 			items = append(items, c)
 			continue
 		}
-		firstStmt = int(c.StartByte())
+		firstStmt, first = int(c.StartByte()), c
 		break
 	}
 	// A doc comment (/** ... */) directly above the first statement
@@ -217,6 +230,16 @@ func prologueEdit(src []byte, root *treesitter.Node, code string) inject.Edit {
 		at := firstStmt
 		if keep < len(kids) {
 			at = int(kids[keep].StartByte())
+		}
+		var prev *treesitter.Node
+		if keep > 0 {
+			prev = &kids[keep-1]
+		}
+		if moved, lead, ok := aboveDocComment(src, prev, at); ok {
+			return inject.Edit{At: moved, New: "/*@ti{*/" + lead + code + "/*}@ti*/", Seq: importSeq}
+		}
+		if at != firstStmt && isDocComment(src, at) && mayFollow != nil && mayFollow(first) {
+			return inject.Edit{At: realEnd(first), New: "/*@ti{*/" + code + "/*}@ti*/", Seq: importSeq}
 		}
 		return inject.Edit{At: at, New: "/*@ti{*/" + code + "/*}@ti*/", Seq: importSeq}
 	}

@@ -210,11 +210,16 @@ var ourPieces = func() *regexp.Regexp {
 	)
 	script := regexp.QuoteMeta(normalizePiece(scriptImport("SPEC")))
 	script = strings.Replace(script, `"SPEC"`, str, 1)
+	// The lookup as releases before the checkJs fix wrote it, whose
+	// fallback run declared five parameters: still ours to remove.
+	legacy := strings.Replace(script, regexp.QuoteMeta("function(){varf=arguments[4];returnf();}"),
+		regexp.QuoteMeta("function(a,b,c,d,f){returnf();}"), 1)
 	forms := []string{
 		`;?import\*as__tifrom` + str + `;`,
 		`;?const__ti=require\(` + str + `\);`,
 		`;?import__ti=require\(` + str + `\);`,
 		`;?` + script,
+		`;?` + legacy,
 		`;?const__ti_s=__ti\.enter\(` + args + `\);try\{`,
 		`\}(?:catch\(__ti_e\)\{__ti\.fail\(__ti_s,__ti_e\);throw__ti_e;\})?finally\{__ti\.exit\(__ti_s\);\}`,
 		`;?return__ti\.run\(` + args + `,(?:async)?\(\)=>\{`,

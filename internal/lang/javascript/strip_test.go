@@ -129,3 +129,16 @@ func TestStripRemovesLineBasedOutput(t *testing.T) {
 		}
 	}
 }
+
+// TestOurPiecesKnowsTheLegacyLookup: a project instrumented before the
+// lookup's fallback lost its five parameters is still recognised, as a
+// formatter may have left it, by the removal of a newer release.
+func TestOurPiecesKnowsTheLegacyLookup(t *testing.T) {
+	legacy := `var __ti = (function () { try { return require("./_telemetry_utils.js"); } catch (e) { var n = function () {}; ` +
+		`return { enter: n, exit: n, fail: n, v: n, val: n, mark: n, loop: n, tick: n, run: function (a, b, c, d, f) { return f(); } }; } })();`
+	for _, piece := range []string{legacy, scriptImport("./_telemetry_utils.js")} {
+		if !ourPieces.MatchString(normalizePiece(piece)) {
+			t.Errorf("not recognised as ours: %s", piece)
+		}
+	}
+}
