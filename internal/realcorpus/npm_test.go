@@ -53,6 +53,9 @@ var npmPackages = []string{
 	"graphql@16.11.0", "function.prototype.name@1.2.0", "make-arrow-function@1.2.0", "@trpc/server@11.4.3",
 	// From the line-preserving round's hunt.
 	"es-to-primitive@1.3.0",
+	// From the real-suite hunt: the type-check of a JavaScript package
+	// (checkJs) extends this shared config and types its tests with tape's.
+	"@ljharb/tsconfig@0.3.2", "@types/tape@5.8.1",
 }
 
 // npmInstaller installs npmPackages at most once per test run, however

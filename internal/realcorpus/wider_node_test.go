@@ -102,7 +102,18 @@ func widerJSCorpus(npm *npmInstaller) []project {
 				`"noFallthroughCasesInSwitch": true,`,
 		), 5*time.Minute),
 	}
-	ps = append(ps, toPrimitive)
+	// has-strict-mode type-checks its JavaScript: its tsconfig extends
+	// @ljharb/tsconfig (allowJs, checkJs, strict, unused names), as every
+	// es-shims package's does, and the doc comment below "use strict"
+	// types the function it exports. The runtime beside it, the lookup's
+	// fallback, and a lookup on the doc comment's line each failed the
+	// check. Its tape tests run in the project before this one's list.
+	strictMode := checkJSPackage(npm, "has-strict-mode", time.Minute)
+	strictMode.flags = []string{"--density", "high"}
+	strictModeTests := tapePackage(npm, "has-strict-mode", time.Minute)
+	strictModeTests.flags = []string{"--density", "high"}
+
+	ps = append(ps, toPrimitive, strictMode, strictModeTests)
 	// A file left untouched because the tool's own check rejected its
 	// output passes the suite but is a gap of the tool: here it fails.
 	for i := range ps {
@@ -189,5 +200,33 @@ func TestImportProjectSeesCommonJSNames(t *testing.T) {
 	}
 	if _, ok := o.cases[plain+" #1"]; !ok {
 		t.Errorf("plain.js: want %q in\n%s", plain, res.output)
+	}
+}
+
+// checkJSPackage is an npm package of JavaScript that type-checks it with
+// its own tsconfig (allowJs and checkJs): the package is copied whole,
+// instrumented, and checked with tsc --noEmit, counted as tscProject's.
+func checkJSPackage(npm *npmInstaller, pkg string, timeout time.Duration) project {
+	return project{
+		parsesAll: true,
+		name:      "checkjs:" + pkg,
+		setup: func(ctx context.Context, t *testing.T, work string) (suite, error) {
+			root, modules, err := copyNPMPackage(npm, work, pkg)
+			if err != nil {
+				return suite{}, err
+			}
+			if _, err := os.Stat(filepath.Join(root, "tsconfig.json")); err != nil {
+				return suite{}, fmt.Errorf("%s publishes no tsconfig.json: %w", pkg, err)
+			}
+			c := command{dir: root, env: offlineEnv(), name: "node", timeout: timeout,
+				args: []string{filepath.Join(modules, "typescript", "bin", "tsc"), "--noEmit", "-p", "."}}
+			return suite{root: root, run: func(ctx context.Context) (outcome, error) {
+				res, err := c.run(ctx)
+				if err != nil {
+					return outcome{}, err
+				}
+				return countTSC(res), nil
+			}}, nil
+		},
 	}
 }
