@@ -15,9 +15,12 @@ import (
 // groupKey is a construct's cache key in grouped runs: its own single
 // message under the grouped version and schema, so the key does not
 // depend on which other constructs shared its request, and editing one
-// function re-asks only that function's group.
-func groupKey(provider, model string, single prompt.Request) string {
-	return cache.Key(provider, model, prompt.GroupVersion, []byte(single.System), []byte(single.User), prompt.GroupSchema())
+// function re-asks only that function's group. groupSchema is
+// prompt.GroupSchema(), built once by the caller: building it decodes and
+// encodes the schema, which for every construct of a large job is
+// milliseconds before the first request can leave.
+func groupKey(provider, model string, single prompt.Request, groupSchema []byte) string {
+	return cache.Key(provider, model, prompt.GroupVersion, []byte(single.System), []byte(single.User), groupSchema)
 }
 
 // maxGroupInputTokens bounds the estimated input of one grouped request,
