@@ -197,7 +197,7 @@ const probeMembers = 2
 func (d *LLM) arrange(pending []*Request) (out []*Request, warm bool, plan sendPlan) {
 	plan = d.choose(pending)
 	if d.Group && d.Batch == nil && len(pending) > 0 && plan.size > 1 {
-		pending = d.groupRequests(pending, plan.size)
+		pending = d.groupRequests(pending, plan.size, plan.slots)
 	}
 	warm = d.Batch == nil && len(pending) > 1 && d.cachedPrefix(pending[0].req)
 	if plan.burst && !d.cacheWriteSurcharge() {
