@@ -16,6 +16,10 @@ type sendPlan struct {
 	// burst says the whole job fits what the hosts' buckets allow now, so
 	// it goes out at once (see sendAtOnce).
 	burst bool
+	// slots, when positive, is how many requests the hosts run at once:
+	// a job bound by a server's slots has its last groups made smaller so
+	// the slots finish together (see chunkByFile).
+	slots int
 	// note says what was chosen and why, for -v and --json.
 	note string
 }
@@ -59,11 +63,15 @@ func (d *LLM) choose(pending []*Request) sendPlan {
 		return p
 	case !fits:
 		p.size = prompt.MaxGroupSize
-		bound := "rate-bound"
-		if !known {
-			bound = "bound by the server's capacity"
+		if known {
+			p.note = fmt.Sprintf("rate-bound: %s; groups of up to %d constructs of a file, which take a fraction of the input tokens and limit room", room, p.size)
+			return p
 		}
-		p.note = fmt.Sprintf("%s: %s; groups of up to %d constructs of a file, which take a fraction of the input tokens and limit room", bound, room, p.size)
+		p.slots = d.startSlots()
+		p.note = fmt.Sprintf("bound by the server's capacity: %s; groups of up to %d constructs of a file, which take a fraction of the input tokens and limit room", room, p.size)
+		if p.slots > 1 {
+			p.note += fmt.Sprintf(", the last ones smaller so %d slots finish together", p.slots)
+		}
 		return p
 	}
 	slots := d.allowedConcurrency()
@@ -149,6 +157,25 @@ func (d *LLM) allowedConcurrency() int {
 		n = min(n, d.Engine.MaxInFlight)
 	}
 	return max(1, n)
+}
+
+// startSlots is how many requests the hosts start with at once: for a
+// local server, the slots detection found (see the command line's
+// hostLimits). The engine may grow past it; the plan only needs the
+// slots it can count on, and smaller last requests still keep those from
+// idling behind one long group.
+func (d *LLM) startSlots() int {
+	if d.Engine.Sequential {
+		return 1
+	}
+	n := 0
+	for _, h := range d.Engine.Hosts {
+		n += h.StartConcurrency
+	}
+	if d.Engine.MaxInFlight > 0 {
+		n = min(n, d.Engine.MaxInFlight)
+	}
+	return n
 }
 
 // sendAtOnce lets a job that fits the hosts' buckets go out at once, as

@@ -2,6 +2,7 @@ package dispatch
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -170,6 +171,46 @@ func TestLocalServerIsGrouped(t *testing.T) {
 	}
 	if p := d.choose(d.requests(nineJobs())); !strings.HasPrefix(p.note, "bound by the server's capacity") {
 		t.Errorf("note %q, want it to name the server's capacity", p.note)
+	}
+}
+
+// TestSlotBoundJobEndsInSmallRequests: on a server bound by 4 slots, 14
+// files of 15 constructs and one of 6 are grouped by file, but no request
+// holds more than its share of what is left (ceil(left/4)), so the last
+// round is small requests that end together, not full groups that leave
+// the other slots idle. Whole groups come first, and nothing is lost.
+func TestSlotBoundJobEndsInSmallRequests(t *testing.T) {
+	var jobs []decision.Job
+	for f := range 15 {
+		path := fmt.Sprintf("app/m%02d.py", f)
+		for k := range 5 - 3*(f/14) {
+			jobs = append(jobs, renamed(functionJobs(), path, fmt.Sprint(k))...)
+		}
+	}
+	d := &LLM{Group: true, AdaptGroups: true, Engine: engine.Options[*Request, llm.Answer]{Hosts: []engine.HostLimits{{Name: "ollama", StartConcurrency: 4}}}}
+	planned := d.Plan(jobs)
+	left, full := len(jobs), 0
+	var sizes []int
+	for _, p := range planned {
+		sizes = append(sizes, p.Constructs)
+		if p.Constructs > max(1, (left+3)/4) {
+			t.Errorf("a request of %d constructs with %d left for 4 slots", p.Constructs, left)
+		}
+		if p.Constructs == 15 {
+			full++
+		}
+		left -= p.Constructs
+	}
+	if left != 0 || full < 10 || len(planned) > 2*15 {
+		t.Errorf("sizes %v: %d constructs unplanned, %d whole files; want all planned, most files whole, at most 30 requests", sizes, left, full)
+	}
+	if p := d.choose(d.requests(jobs)); p.slots != 4 || !strings.Contains(p.note, "4 slots finish together") {
+		t.Errorf("slots %d, note %q", p.slots, p.note)
+	}
+	// A host whose slots are not known (start 0) keeps whole files.
+	d.Engine.Hosts[0].StartConcurrency = 0
+	if n := len(d.Plan(jobs)); n != 15 {
+		t.Errorf("%d requests without known slots, want 15", n)
 	}
 }
 

@@ -25,11 +25,15 @@ import (
 func (d *LLM) requests(jobs []decision.Job) []*Request {
 	if !d.built.same(jobs) {
 		d.built.cons, d.built.reqs, d.built.keys = make([]*source.Construct, len(jobs)), make([]prompt.Request, len(jobs)), make([]string, len(jobs))
+		var groupSchema []byte
+		if d.Group && d.Batch == nil {
+			groupSchema = prompt.GroupSchema()
+		}
 		for i, j := range jobs {
 			req := prompt.BuildWith(j.File, j.Construct, d.PromptOptions)
 			d.built.cons[i], d.built.reqs[i] = j.Construct, req
 			if d.Group && d.Batch == nil {
-				d.built.keys[i] = groupKey(d.Provider, d.Model, req)
+				d.built.keys[i] = groupKey(d.Provider, d.Model, req, groupSchema)
 			} else {
 				d.built.keys[i] = cache.Key(d.Provider, d.Model, req.Version, []byte(req.System), []byte(req.User), req.Schema)
 			}
@@ -193,7 +197,7 @@ const probeMembers = 2
 func (d *LLM) arrange(pending []*Request) (out []*Request, warm bool, plan sendPlan) {
 	plan = d.choose(pending)
 	if d.Group && d.Batch == nil && len(pending) > 0 && plan.size > 1 {
-		pending = d.groupRequests(pending, plan.size)
+		pending = d.groupRequests(pending, plan.size, plan.slots)
 	}
 	warm = d.Batch == nil && len(pending) > 1 && d.cachedPrefix(pending[0].req)
 	if plan.burst && !d.cacheWriteSurcharge() {

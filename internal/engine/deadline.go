@@ -18,6 +18,7 @@ type attemptCtx struct {
 	once            sync.Once
 	mu              sync.Mutex
 	err             error
+	after           map[*func()]struct{} // see AfterFunc
 	stop            func() bool
 	cancel          context.CancelFunc
 }
@@ -47,9 +48,44 @@ func (c *attemptCtx) expire(err error) {
 	c.once.Do(func() {
 		c.mu.Lock()
 		c.err = err
+		after := c.after
+		c.after = nil
 		c.mu.Unlock()
 		close(c.done)
+		for f := range after {
+			go (*f)()
+		}
 	})
+}
+
+// AfterFunc arranges for f to run, in its own goroutine, once c is done,
+// as context.AfterFunc does; stop unregisters it and reports whether that
+// kept it from running. Every call derives its own context from c (the
+// provider client's per-request timeout, the HTTP request's): for a
+// parent type it does not know, the context package would otherwise
+// start a goroutine per derived context, just to wait for c, so a burst
+// of hundreds of requests started hundreds more goroutines while the
+// requests were leaving. With this method the package registers here
+// instead.
+func (c *attemptCtx) AfterFunc(f func()) (stop func() bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.err != nil {
+		go f()
+		return func() bool { return false }
+	}
+	if c.after == nil {
+		c.after = map[*func()]struct{}{}
+	}
+	key := &f
+	c.after[key] = struct{}{}
+	return func() bool {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		_, ok := c.after[key]
+		delete(c.after, key)
+		return ok
+	}
 }
 
 // release frees the parent's hook and timer when the attempt is over.

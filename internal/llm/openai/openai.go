@@ -40,6 +40,7 @@ type Client struct {
 	model    string
 	key      string
 	timeout  time.Duration
+	bodies   bodies
 }
 
 // New returns a client for cfg, whose Provider is llm.OpenAI or
@@ -85,11 +86,15 @@ func New(cfg llm.Config) (*Client, error) {
 func (c *Client) Decide(ctx context.Context, req prompt.Request) (llm.Answer, error) {
 	rctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
-	params := c.params(req)
+	body, err := c.body(req)
+	if err != nil {
+		return llm.Answer{}, &llm.Error{Kind: llm.BadRequest, Provider: c.provider, Message: fmt.Sprintf("encoding the request for %s: %v", req.ConstructID, err)}
+	}
 
 	start := time.Now()
 	var resp *http.Response
-	completion, err := c.sdk.Chat.Completions.New(rctx, params, option.WithResponseInto(&resp))
+	var completion *sdk.ChatCompletion
+	err = c.sdk.Post(rctx, "chat/completions", body, &completion, option.WithResponseInto(&resp))
 	latency := time.Since(start)
 	var limits *llm.Limits
 	if resp != nil {
