@@ -13,9 +13,10 @@ import (
 // params: marshaling sdk.ChatCompletionNewParams walks the params by
 // reflection, re-escapes the kilobytes of system prompt and re-validates
 // the schema for every request (40 to 80 µs and 50 KB each, against
-// about 7 µs and 7 KB here: BenchmarkRequestBody), and a burst of hundreds of requests pays that on the critical
-// path before the last of them leaves. The body is the same JSON (see
-// TestBodyMatchesSDK); the batch client still uses params.
+// about 7 µs and 7 KB here: BenchmarkRequestBody), and a burst of
+// hundreds of requests pays that on the critical path before the last of
+// them leaves. The body is the same JSON (see TestBodyMatchesSDK); the
+// batch client still uses params.
 
 // sharedBody is the part of a chat completion body that every request of
 // one prompt (system prompt and schema) shares, rendered once.
