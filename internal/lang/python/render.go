@@ -168,22 +168,30 @@ func eolAt(src []byte, pos int) string {
 	return "\n"
 }
 
-// importEdit returns the runtime import line, placed after a shebang,
-// encoding line, module docstring and from __future__ imports.
+// importEdit returns the runtime import: one simple statement, appended
+// with the marker to a line the file already has (see importHost), so
+// that no line of the original moves (CPython's test_pdb expects
+// "pdb.py:97" for a function it sets a breakpoint on); where no line can
+// take it, a line of its own after a shebang, encoding line, module
+// docstring and from __future__ imports.
 func (l *language) importEdit(f *source.File, spec string) inject.Edit {
 	// Asked for after the file's constructs are rendered: see spanLog.
 	l.spans.forget(f)
 	code := "from " + spec + " import " + current.list()
-	at := importOffset(f.Src)
 	if spec == runtimeModule {
-		lines := current.folderImport()
+		code = current.folderLine()
 		if scriptGuard.Match(f.Src) {
-			lines = current.scriptImport()
+			code = current.scriptLine()
 		}
-		code = strings.Join(lines, Marker+eolAt(f.Src, at))
 	}
-	return lineAfter(f.Src, at, "", code, seqImport)
+	if at, ok := importHost(f.Src); ok {
+		return inject.Edit{At: at, New: importJoin + code + Marker, Seq: seqImport}
+	}
+	return lineAfter(f.Src, importOffset(f.Src), "", code, seqImport)
 }
+
+// importJoin is what the import appended to a line starts with.
+const importJoin = "; "
 
 // runtimeModule is the runtime's module name, which a module in the
 // runtime's own folder imports absolutely.

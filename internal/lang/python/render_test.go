@@ -88,18 +88,35 @@ func TestRenderDecisions(t *testing.T) {
 func TestImportPlacement(t *testing.T) {
 	l := newTestLanguage(t, Options{NoCompile: true})
 	// A module beside the runtime imports it relatively inside a package
-	// (an implicit namespace package) and absolutely outside one.
-	imp := `if globals().get("__package__"): from ._telemetry_utils import __ti_span__, __ti_loop__, __ti_tick__, __ti_var__, __ti_val__, __ti_mark__  # @telemetry-inject` +
-		"\nelse: from _telemetry_utils import __ti_span__, __ti_loop__, __ti_tick__, __ti_var__, __ti_val__, __ti_mark__  # @telemetry-inject"
+	// (an implicit namespace package) and absolutely outside one, in one
+	// statement appended to a line the module has, so that no line moves.
+	imp := `__ti_span__, __ti_loop__, __ti_tick__, __ti_var__, __ti_val__, __ti_mark__ = __import__("_telemetry_utils", globals(), None, ("__ti_all__",), 1 if globals().get("__package__") else 0).__ti_all__  # @telemetry-inject`
+	suffix := "; " + imp
 	for _, tc := range []struct{ name, src, want string }{
 		{"empty", "", imp + "\n"},
-		{"plain", "x = 1\n", imp + "\nx = 1\n"},
-		{"bom", "\ufeffx = 1\n", "\ufeff" + imp + "\nx = 1\n"},
-		{"docstring without newline", `"""d"""`, `"""d"""` + "\n" + imp},
-		{"docstring then statement on its line", "'d'; x = 1\ny = 2\n", "'d'; x = 1\n" + imp + "\ny = 2\n"},
-		{"cookie on line 1", "# coding: latin-1\nx = 1\n", "# coding: latin-1\n" + imp + "\nx = 1\n"},
-		{"comment is not a cookie", "# hello\nx = 1\n", imp + "\n# hello\nx = 1\n"},
-		{"crlf", "\"\"\"d\"\"\"\r\nfrom __future__ import annotations\r\nx = 1\r\n", "\"\"\"d\"\"\"\r\nfrom __future__ import annotations\r\n" + strings.ReplaceAll(imp, "\n", "\r\n") + "\r\nx = 1\r\n"},
+		{"plain", "x = 1\n", "x = 1" + suffix + "\n"},
+		{"bom", "\ufeffx = 1\n", "\ufeffx = 1" + suffix + "\n"},
+		{"docstring without newline", `"""d"""`, `"""d"""` + suffix},
+		{"statement without newline", "x = 1", "x = 1" + suffix},
+		{"multi-line docstring", "\"\"\"d\n\n  e\n\"\"\"\nx = 1\n", "\"\"\"d\n\n  e\n\"\"\"" + suffix + "\nx = 1\n"},
+		{"docstring then statement on its line", "'d'; x = 1\ny = 2\n", "'d'; x = 1" + suffix + "\ny = 2\n"},
+		{"cookie on line 1", "# coding: latin-1\nx = 1\n", "# coding: latin-1\nx = 1" + suffix + "\n"},
+		{"shebang and cookie", "#!/usr/bin/env python3\n# -*- coding: utf-8 -*-\nimport os\n", "#!/usr/bin/env python3\n# -*- coding: utf-8 -*-\nimport os" + suffix + "\n"},
+		{"comment is not a cookie", "# hello\nx = 1\n", "# hello\nx = 1" + suffix + "\n"},
+		{"trailing blanks stay after the marker", "x = 1 \t\n", "x = 1" + suffix + " \t\n"},
+		{"crlf", "\"\"\"d\"\"\"\r\nfrom __future__ import annotations\r\nx = 1\r\n", "\"\"\"d\"\"\"\r\nfrom __future__ import annotations" + suffix + "\r\nx = 1\r\n"},
+		{"future import in brackets", "from __future__ import (\n    annotations,\n)\nx = 1\n", "from __future__ import (\n    annotations,\n)" + suffix + "\nx = 1\n"},
+		// No line can take it: a line of its own, where it went before.
+		{"docstring with a comment", "'d'  # c\nx = 1\n", "'d'  # c\nx = 1" + suffix + "\n"},
+		{"docstring with a comment, then a def", "'d'  # c\ndef f(): pass\n", "'d'  # c\n" + imp + "\ndef f(): pass\n"},
+		{"statement with a comment", "x = 1  # c\n", imp + "\nx = 1  # c\n"},
+		{"statement ending with a semicolon", "x = 1;\n", imp + "\nx = 1;\n"},
+		{"statement over lines", "x = (\n    1)\n", imp + "\nx = (\n    1)\n"},
+		{"backslash continuation", "x = \\\n    1\n", imp + "\nx = \\\n    1\n"},
+		{"compound statement on one line", "if x: y = 1\n", imp + "\nif x: y = 1\n"},
+		{"definition first", "def f():\n    pass\n", imp + "\ndef f():\n    pass\n"},
+		{"decorator first", "@d\ndef f(): pass\n", imp + "\n@d\ndef f(): pass\n"},
+		{"docstring, then a function", "'d'\n\n\ndef f():\n\tpass\n", "'d'" + suffix + "\n\n\ndef f():\n\tpass\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := l.Import(&source.File{Src: []byte(tc.src)}, "_telemetry_utils")

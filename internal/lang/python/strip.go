@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"unicode"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/lang/treesitter"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
@@ -131,7 +130,7 @@ func (s *stripper) visit(n *node, penc string) {
 		return
 	case "import_from_statement":
 		if s.isOurImport(n) {
-			s.cutStatement(n)
+			s.cutImport(n)
 			return
 		}
 	case "if_statement":
@@ -150,75 +149,15 @@ func (s *stripper) visit(n *node, penc string) {
 			return
 		}
 	case "expression_statement":
+		if s.isOurImportLine(n) {
+			s.cutImport(n)
+			return
+		}
 		if s.ourCall(n) {
 			return
 		}
 	}
 	s.eachNamedChild(n, func(c *node) { s.visit(c, penc) })
-}
-
-// isOurImport reports whether an import is the runtime's: from a module
-// named _telemetry_utils (relative or not), names that are all runtime
-// names of one generation.
-func (s *stripper) isOurImport(n *node) bool {
-	mod := n.NamedChild(0)
-	if mod == nil || !(strings.TrimLeft(s.text(mod), ".") == "_telemetry_utils" || strings.HasSuffix(s.text(mod), "._telemetry_utils")) {
-		return false
-	}
-	for _, g := range generations {
-		names := 0
-		for i := uint(1); i < n.NamedChildCount(); i++ {
-			c := n.NamedChild(i)
-			if c.Kind() == "comment" {
-				continue
-			}
-			if name := s.text(c); name != g.span && !g.isCall(name) {
-				names = -1
-				break
-			}
-			names++
-		}
-		if names > 0 {
-			return true
-		}
-	}
-	return false
-}
-
-// isOurScriptImport reports whether a try statement is the import of a
-// module that also runs as a script (scriptImport): the same tokens, less
-// what black changes (it puts each statement on a line of its own, the
-// import's names in parentheses with a trailing comma, and moves or drops
-// marker comments).
-func (s *stripper) isOurScriptImport(n *node) bool {
-	for _, g := range generations {
-		if squeeze(s.text(n)) == squeeze(strings.Join(g.scriptImport(), "\n")) {
-			return true
-		}
-	}
-	return false
-}
-
-// isOurFolderImport reports whether an if statement is the import of a
-// module in the runtime's folder (folderImport), as isOurScriptImport.
-func (s *stripper) isOurFolderImport(n *node) bool {
-	for _, g := range generations {
-		if squeeze(s.text(n)) == squeeze(strings.Join(g.folderImport(), "\n")) {
-			return true
-		}
-	}
-	return false
-}
-
-// squeeze drops every marker comment, whitespace character, parenthesis,
-// comma and semicolon.
-func squeeze(code string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) || strings.ContainsRune("(),;", r) {
-			return -1
-		}
-		return r
-	}, strings.ReplaceAll(code, markerComment, ""))
 }
 
 // ourCall takes out an expression statement that calls one of the
