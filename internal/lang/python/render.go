@@ -82,6 +82,11 @@ func (l *language) render(f *source.File, c *source.Construct, d source.Decision
 		default:
 			code = fmt.Sprintf("%s(%s, %s, %s, %s)", current.vars, name, value, file, line)
 		}
+		if ownLine(src, c.Range.Start, c.Range.End) {
+			// Appended to the statement's own line, as the import is: the
+			// lines below do not move.
+			return []inject.Edit{{At: c.Range.End, New: importJoin + code + Marker, Seq: seqVar}}
+		}
 		indent := prefix + leadingSpace(src, lineStart(src, c.Range.Start))
 		return []inject.Edit{lineAfter(src, c.Anchor.After, indent, code, seqVar)}
 	}
@@ -190,8 +195,19 @@ func (l *language) importEdit(f *source.File, spec string) inject.Edit {
 	return lineAfter(f.Src, importOffset(f.Src), "", code, seqImport)
 }
 
-// importJoin is what the import appended to a line starts with.
+// importJoin is what a statement appended to a line starts with.
 const importJoin = "; "
+
+// ownLine reports whether the statement at src[start:end] has its physical
+// line to itself, with no comment or backslash after it: a statement
+// appended to it then runs right after it, in the same block.
+func ownLine(src []byte, start, end int) bool {
+	ls := lineStart(src, start)
+	if len(bytes.Trim(src[ls:start], " \t\f")) != 0 || bytes.IndexByte(src[start:end], '\n') >= 0 {
+		return false
+	}
+	return len(bytes.Trim(src[end:lineEnd(src, end)], " \t\f\r\n")) == 0
+}
 
 // runtimeModule is the runtime's module name, which a module in the
 // runtime's own folder imports absolutely.

@@ -31,8 +31,7 @@ func TestRenderEscapesThePath(t *testing.T) {
 	want := "from ._telemetry_utils import __ti_span__, __ti_loop__, __ti_tick__, __ti_var__, __ti_val__, __ti_mark__  # @telemetry-inject\n" +
 		"def f(a, secret):\n" +
 		`    with __ti_span__("m.f", "we\"ird\\dir/\xe9'x\u2028.py", 1, ("a", a, "secret", secret), True):  # @telemetry-inject` + "\n" +
-		"        x = a\n" +
-		`        __ti_var__("m.x", x, "we\"ird\\dir/\xe9'x\u2028.py", 2)  # @telemetry-inject` + "\n" +
+		`        x = a; __ti_var__("m.x", x, "we\"ird\\dir/\xe9'x\u2028.py", 2)  # @telemetry-inject` + "\n" +
 		"        return x\n"
 	if string(out) != want {
 		t.Errorf("got:\n%s\nwant:\n%s", out, want)
@@ -71,9 +70,9 @@ func TestRenderDecisions(t *testing.T) {
 		{source.Decision{Name: "k", RecordValue: true}, `__ti_val__("k", token, "m.py", 2)`},
 		{source.Decision{Name: "k"}, `__ti_var__("k", token, "m.py", 2)`},
 	} {
-		// The function was rendered above, so the variable's line carries
-		// the with block's unit too.
-		if got := first(l.Render(f, v, tc.d)); !strings.HasPrefix(got, "        "+tc.want+Marker) {
+		// Appended to the statement's own line, which the with block's
+		// unit, rendered above, indents.
+		if got := first(l.Render(f, v, tc.d)); got != "; "+tc.want+Marker {
 			t.Errorf("variable rendered as %q for %+v, want %s", got, tc.d, tc.want)
 		}
 	}
@@ -129,6 +128,41 @@ func TestImportPlacement(t *testing.T) {
 			}
 			if back, n, err := l.Strip(out); string(back) != tc.src || n != 1 {
 				t.Errorf("Strip = %q (%d, %v), want %q (1)", back, n, err, tc.src)
+			}
+		})
+	}
+}
+
+// TestVariableRecordPlacement: a variable record is appended to its
+// statement's line when the statement has the line to itself, and goes on
+// a line of its own below it, indented with the with block's unit,
+// otherwise. Every output compiles and strips back to the original.
+func TestVariableRecordPlacement(t *testing.T) {
+	l := newTestLanguage(t, Options{})
+	rec := `__ti_var__("m.f.x", x, "m.py", 2)  # @telemetry-inject`
+	for _, tc := range []struct{ name, stmt, want string }{
+		{"own line", "x = 1", "x = 1; " + rec},
+		{"trailing blanks", "x = 1  ", "x = 1; " + rec + "  "},
+		{"comment", "x = 1  # c", "x = 1  # c\n        " + rec},
+		{"semicolon", "x = 1;", "x = 1;\n        " + rec},
+		{"two statements", "x = 1; print(x)", "x = 1; print(x)\n        " + rec},
+		{"over lines", "x = (\n        1)", "x = (\n        1)\n        " + rec},
+		{"backslash", "x = \\\n        1", "x = \\\n        1\n        " + rec},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := "def f(a):\n    " + tc.stmt + "\n    return x\n"
+			out, _, err := instrument(l, "m.py", []byte(src), "_telemetry_utils")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(out), "\n        "+tc.want+"\n        return x\n") {
+				t.Errorf("got:\n%s\nwant the statement as\n        %s", out, tc.want)
+			}
+			if err := l.Validate(t.Context(), &source.File{Path: "m.py", Src: []byte(src)}, out); err != nil {
+				t.Errorf("Validate: %v\n%s", err, out)
+			}
+			if back, _, err := l.Strip(out); string(back) != src {
+				t.Errorf("Strip = %q (%v), want %q", back, err, src)
 			}
 		})
 	}

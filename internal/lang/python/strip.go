@@ -182,6 +182,10 @@ func (s *stripper) ourCall(n *node) bool {
 		return true
 	}
 	if !s.aloneOnLine(n) {
+		// A variable record appended to its statement's line.
+		if name := s.text(fn); name != g.tick && name != g.loop && s.markedAt(int(n.EndByte())) {
+			return s.cutAppended(n)
+		}
 		return false
 	}
 	if s.markedAt(int(n.EndByte())) {

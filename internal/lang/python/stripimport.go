@@ -86,14 +86,21 @@ func (s *stripper) isOurImportLine(n *node) bool {
 
 // cutImport removes the runtime import n: its whole lines where it stands
 // alone (a line of its own, or black's split of the line it was appended
-// to), or else what importEdit appended to a line, from the end of the
-// code before the semicolon to the end of the marker comment, which gives
-// back the original line byte for byte.
+// to), or else what importEdit appended to a line (see cutAppended).
 func (s *stripper) cutImport(n *node) {
 	if s.aloneOnLine(n) {
 		s.cutStatement(n)
 		return
 	}
+	s.cutAppended(n)
+}
+
+// cutAppended removes a statement Render appended to a line: from the end
+// of the code before the semicolon to the end of the marker comment (or
+// of the statement, where the marker is gone), which gives back the
+// original line byte for byte. It fails, and reports false, where the
+// statement shares its line in a way the tool never writes.
+func (s *stripper) cutAppended(n *node) bool {
 	start, end := int(n.StartByte()), int(n.EndByte())
 	ls := lineStart(s.src, start)
 	before := bytes.TrimRight(s.src[ls:start], " \t\f")
@@ -105,9 +112,10 @@ func (s *stripper) cutImport(n *node) {
 		end += len(rest) - len(after)
 	}
 	after = bytes.TrimSpace(after)
-	if len(code) == len(before) || len(code) == 0 || (len(after) != 0 && after[0] != '#') {
-		s.fail(start, "the runtime import shares its line with other code in a way the tool never writes: remove it by hand")
-		return
+	if len(code) == len(before) || len(bytes.TrimLeft(code, " \t\f")) == 0 || (len(after) != 0 && after[0] != '#') {
+		s.fail(start, "injected code shares its line with other code in a way the tool never writes: remove it by hand")
+		return false
 	}
 	s.cuts = append(s.cuts, [2]int{ls + len(code), end})
+	return true
 }
