@@ -53,9 +53,15 @@ func (l *language) render(f *source.File, c *source.Construct, d source.Decision
 		edits := []inject.Edit{lineAt(src, c.Anchor.Before, prefix, fmt.Sprintf("%s(%s, %s, %s)", current.loop, name, file, line), seqLoop)}
 		if d.CountIterations && c.Anchor.BodyStart >= 0 {
 			tick := current.tick + "(" + name + ")"
-			if c.Anchor.Inline {
+			first := c.Anchor.BodyStart + len(c.Anchor.BodyIndent)
+			switch {
+			case c.Anchor.Inline:
 				edits = append(edits, inject.Edit{At: c.Anchor.BodyStart, New: tick + "; ", Seq: seqTick})
-			} else {
+			case !compoundStart.Match(src[first:]):
+				// In front of the body's first statement, a simple one, on
+				// its line, as in an inline body: no line moves.
+				edits = append(edits, inject.Edit{At: first, New: tick + "; ", Seq: seqTick})
+			default:
 				edits = append(edits, lineAt(src, c.Anchor.BodyStart, prefix, tick, seqTick))
 			}
 		}

@@ -167,3 +167,36 @@ func TestVariableRecordPlacement(t *testing.T) {
 		})
 	}
 }
+
+// TestTickPlacement: a tick goes in front of the loop body's first
+// statement, on its line, when that statement is a simple one, and on a
+// line of its own above a compound one (where "tick; if x:" would not
+// parse). Every output compiles and strips back to the original.
+func TestTickPlacement(t *testing.T) {
+	l := newTestLanguage(t, Options{})
+	tick := `__ti_tick__("m.f.loop0")`
+	for _, tc := range []struct{ name, first, want string }{
+		{"simple", "print(x)", tick + "; print(x)"},
+		{"over lines", "print(\n                x)", tick + "; print(\n                x)"},
+		{"name starting like a keyword", "if_x = x", tick + "; if_x = x"},
+		{"compound", "if x:\n            print(x)", tick + Marker + "\n            if x:\n                print(x)"},
+		{"nested loop", "for y in x:\n            print(y)", tick + Marker + "\n            __ti_loop__"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := "def f(a):\n    for x in a:\n        " + tc.first + "\n    return a\n"
+			out, _, err := instrument(l, "m.py", []byte(src), "_telemetry_utils")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(out), "\n            "+tc.want) {
+				t.Errorf("got:\n%s\nwant the body to start\n            %s", out, tc.want)
+			}
+			if err := l.Validate(t.Context(), &source.File{Path: "m.py", Src: []byte(src)}, out); err != nil {
+				t.Errorf("Validate: %v\n%s", err, out)
+			}
+			if back, _, err := l.Strip(out); string(back) != src {
+				t.Errorf("Strip = %q (%v), want %q", back, err, src)
+			}
+		})
+	}
+}
