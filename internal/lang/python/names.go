@@ -37,13 +37,13 @@ var legacy = runtimeNames{
 // generations are the names Strip recognises, newest first.
 var generations = [...]*runtimeNames{&current, &legacy}
 
-// list is the import line's list of names: all six, see the package
+// list is the import's list of names: all six, see the package
 // comment.
 func (n *runtimeNames) list() string {
 	return n.span + ", " + strings.Join(n.calls(), ", ")
 }
 
-// calls are the statement functions, in the import line's order.
+// calls are the statement functions, in the import's order.
 func (n *runtimeNames) calls() []string {
 	return []string{n.loop, n.tick, n.vars, n.val, n.mark}
 }

@@ -13,8 +13,9 @@ import (
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
 
-// Marker ends every line the tool inserts; Strip recognises the statements
-// it carries by their syntax, and the marker only confirms them.
+// Marker ends every line the tool inserts and every statement it appends
+// to a line; Strip recognises the statements it carries by their syntax,
+// and the marker only confirms them.
 const Marker = "  # @telemetry-inject"
 
 // Edit order at a shared offset: the import first; then whole inserted
@@ -56,11 +57,11 @@ func (l *language) render(f *source.File, c *source.Construct, d source.Decision
 			first := c.Anchor.BodyStart + len(c.Anchor.BodyIndent)
 			switch {
 			case c.Anchor.Inline:
-				edits = append(edits, inject.Edit{At: c.Anchor.BodyStart, New: tick + "; ", Seq: seqTick})
+				edits = append(edits, inject.Edit{At: c.Anchor.BodyStart, New: tick + appendSep, Seq: seqTick})
 			case !compoundStart.Match(src[first:]):
 				// In front of the body's first statement, a simple one, on
 				// its line, as in an inline body: no line moves.
-				edits = append(edits, inject.Edit{At: first, New: tick + "; ", Seq: seqTick})
+				edits = append(edits, inject.Edit{At: first, New: tick + appendSep, Seq: seqTick})
 			default:
 				edits = append(edits, lineAt(src, c.Anchor.BodyStart, prefix, tick, seqTick))
 			}
@@ -91,7 +92,7 @@ func (l *language) render(f *source.File, c *source.Construct, d source.Decision
 		if ownLine(src, c.Range.Start, c.Range.End) {
 			// Appended to the statement's own line, as the import is: the
 			// lines below do not move.
-			return []inject.Edit{{At: c.Range.End, New: importJoin + code + Marker, Seq: seqVar}}
+			return []inject.Edit{{At: c.Range.End, New: appendSep + code + Marker, Seq: seqVar}}
 		}
 		indent := prefix + leadingSpace(src, lineStart(src, c.Range.Start))
 		return []inject.Edit{lineAfter(src, c.Anchor.After, indent, code, seqVar)}
@@ -196,13 +197,14 @@ func (l *language) importEdit(f *source.File, spec string) inject.Edit {
 		}
 	}
 	if at, ok := importHost(f.Src); ok {
-		return inject.Edit{At: at, New: importJoin + code + Marker, Seq: seqImport}
+		return inject.Edit{At: at, New: appendSep + code + Marker, Seq: seqImport}
 	}
 	return lineAfter(f.Src, importOffset(f.Src), "", code, seqImport)
 }
 
-// importJoin is what a statement appended to a line starts with.
-const importJoin = "; "
+// appendSep separates a statement appended to a line from the line's own
+// code, and a tick put in front of a statement from that statement.
+const appendSep = "; "
 
 // ownLine reports whether the statement at src[start:end] has its physical
 // line to itself, with no comment or backslash after it: a statement

@@ -17,7 +17,8 @@ import (
 var inlineTick = regexp.MustCompile(`^(?:` + regexp.QuoteMeta(current.tick) + `|` + regexp.QuoteMeta(legacy.tick) + `)\("` +
 	strings.Trim(source.NamePattern, "^$") + `"\); `)
 
-// markerComment is the comment that ends every inserted line.
+// markerComment is the comment that ends every inserted line and every
+// appended statement.
 const markerComment = "# @telemetry-inject"
 
 // stripper collects what Strip takes out of one file.
@@ -37,8 +38,11 @@ type stripper struct {
 // import of the runtime, with statements whose header is a span call
 // ending with the marker comment (their body is dedented by exactly the
 // unit Render inserted), statement calls of the other runtime functions
-// with the marker, and inline ticks. Text inside strings and comments is
-// never taken for injected code. Reformatted pieces (black wrapping the
+// with the marker (alone on their line, or appended to a statement's line
+// after "; ", where the cut runs from the end of that statement's code to
+// the end of the marker), and ticks in front of a statement. Text inside
+// strings and comments is never taken for injected code. Reformatted
+// pieces (black splitting "a; b" onto lines of their own, wrapping the
 // import in parentheses over several lines, or a with header or call over
 // several lines) are still whole statements and come out whole. It fails,
 // naming the line, and gives src back untouched, when a runtime name would
