@@ -56,8 +56,8 @@ func TestDensityBudgetOnRealCode(t *testing.T) {
 			prev := -1.0
 			for _, d := range decide.Densities() {
 				rep := densityRun(t, files, d)
-				t.Logf("%s --density %s: %.2f injected lines per 100 (%d in %d source lines, %d files); %s",
-					c.name, d, rep.Density(), rep.InjectedLines, rep.SourceLines, len(rep.Files), constructLine(rep))
+				t.Logf("%s --density %s: %.2f injected lines per 100 (%d in %d source lines, %d of them added, %d files); %s",
+					c.name, d, rep.Density(), rep.InjectedLines, rep.SourceLines, rep.AddedLines, len(rep.Files), constructLine(rep))
 				if failed := rep.ByStatus[pipeline.StatusFailed]; failed > 0 {
 					t.Errorf("--density %s: %d files failed", d, failed)
 				}

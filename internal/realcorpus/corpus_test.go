@@ -18,9 +18,9 @@ import (
 // removed the day it is fixed and the list only shrinks. Keep the reason
 // concrete: the first error line and the issue that tracks it.
 var knownFailures = map[string]string{
-	// Every inserted line moves the lines below it, and test_pdb's
-	// doctest expects "Breakpoint 3 at ...pdb.py:97" for find_function.
-	"cpython:pdb": "test.test_pdb.test_pdb_breakpoints_preserved_across_interactive_sessions: break pdb.find_function reports pdb.py:101, not 97 (the runtime import of a module that also runs as a script is four lines, and moves every line below it)",
+	// None at present. The last, cpython:pdb (test_pdb expects a
+	// breakpoint at pdb.py:97), passes since the runtime import is
+	// appended to a line the module already has.
 }
 
 // project is one real project of the corpus: how to set it up from the

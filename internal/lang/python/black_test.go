@@ -7,8 +7,8 @@ import (
 	"testing"
 )
 
-// TestStripAfterBlack: black rewraps the injected import into parentheses
-// over several lines, the with headers and the long calls over several
+// TestStripAfterBlack: black puts the import appended to a line on a line
+// of its own and rewraps it into parentheses over several lines, the with headers and the long calls over several
 // lines, and puts inline ticks on lines of their own. Removal recognises
 // all of it by syntax and gives back the original, which black leaves as
 // it is, byte for byte. Skipped where black is not installed (CI installs
@@ -24,7 +24,7 @@ func TestStripAfterBlack(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
-		name, src string
+		name, path, spec, src string
 		// exact: the original is as black leaves it, so removal gives it
 		// back byte for byte. Else black changed the original's own lines
 		// too (here it splits a one-line loop, and puts two blank lines
@@ -33,11 +33,13 @@ func TestStripAfterBlack(t *testing.T) {
 		// over the original gives.
 		exact bool
 	}{
-		{"formatted", string(src), true},
-		{"one-line loop", "def f(items):\n    s = 0\n    for x in items: s += x\n    return s\n", false},
+		{"formatted", "pkg/m.py", "._telemetry_utils", string(src), true},
+		// The one-line import beside the runtime, which black wraps too.
+		{"formatted beside the runtime", "m.py", "_telemetry_utils", string(src), true},
+		{"one-line loop", "pkg/m.py", "._telemetry_utils", "def f(items):\n    s = 0\n    for x in items: s += x\n    return s\n", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			out, _, err := instrument(l, "pkg/m.py", []byte(tc.src), "._telemetry_utils")
+			out, _, err := instrument(l, tc.path, []byte(tc.src), tc.spec)
 			if err != nil {
 				t.Fatal(err)
 			}

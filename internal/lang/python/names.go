@@ -2,6 +2,7 @@ package python
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -10,7 +11,7 @@ import (
 type runtimeNames struct {
 	span                        string // the with statement's
 	loop, tick, vars, val, mark string // the statement functions'
-	err                         string // the script import's except clause's exception
+	err                         string // oldScriptImport's except clause's exception
 }
 
 // current are the names Render writes. Each is a dunder name (it starts
@@ -36,13 +37,13 @@ var legacy = runtimeNames{
 // generations are the names Strip recognises, newest first.
 var generations = [...]*runtimeNames{&current, &legacy}
 
-// list is the import line's list of names: all six, see the package
+// list is the import's list of names: all six, see the package
 // comment.
 func (n *runtimeNames) list() string {
 	return n.span + ", " + strings.Join(n.calls(), ", ")
 }
 
-// calls are the statement functions, in the import line's order.
+// calls are the statement functions, in the import's order.
 func (n *runtimeNames) calls() []string {
 	return []string{n.loop, n.tick, n.vars, n.val, n.mark}
 }
@@ -52,15 +53,52 @@ func (n *runtimeNames) isCall(name string) bool {
 	return slices.Contains(n.calls(), name)
 }
 
-// scriptImport is the runtime import of a module in the runtime's folder
-// that also runs as a script, one line each. A script run with python -I
-// or -P (or PYTHONSAFEPATH) has its own folder off sys.path, so the
-// runtime beside it cannot be imported; the script then runs as before
-// with no telemetry, as a JavaScript browser script does. Only the
-// runtime's absence is caught: any other error, raised inside the runtime
-// or by an import it makes, propagates. The except clause unbinds its
-// exception name.
-func (n *runtimeNames) scriptImport() []string {
+// runtimeAll is the runtime's tuple of its six functions, in list()'s
+// order, which the one-line imports of a module in the runtime's own
+// folder unpack.
+const runtimeAll = "__ti_all__"
+
+// folderLine is the runtime import of a module in the runtime's own
+// folder, as one simple statement so that it can share a line the module
+// already has (see importEdit). That folder has no __init__.py, but it may
+// still be a package: an implicit namespace package (PEP 420) imports the
+// module as pkg.mod, with __package__ set and the folder off sys.path,
+// where only the relative import (level 1) finds the runtime beside it.
+// Run as a script or imported from a folder on sys.path, __package__ is
+// None or "", and code run by exec with globals of its own (a setup.py
+// reading a version file) has none. With a fromlist, __import__ returns
+// the runtime module itself rather than the package above it. The names
+// are bound by a plain assignment, which linters read as a definition.
+func (n *runtimeNames) folderLine() string {
+	return n.list() + ` = __import__("` + runtimeModule + `", globals(), None, ("` + runtimeAll + `",), ` +
+		`1 if globals().get("__package__") else 0).` + runtimeAll
+}
+
+// scriptLine is the runtime import of a module in the runtime's folder
+// that also runs as a script, as one simple statement. A script run with
+// python -I or -P (or PYTHONSAFEPATH) has its own folder off sys.path, so
+// the runtime beside it cannot be imported; the script then runs as before
+// with no telemetry, as a JavaScript browser script does. A statement
+// cannot catch an exception, so the runtime is looked for first, the way
+// the import system does (sys.modules, then each finder on sys.meta_path):
+// only its absence selects the stand-ins, and any error raised inside the
+// runtime or by an import it makes propagates. sys is always loaded, and
+// the stand-in span is a builtin context manager that does nothing (an
+// empty memoryview, whose exit releases it and never swallows an
+// exception), so neither the statement nor the stand-ins load a module the
+// original did not.
+func (n *runtimeNames) scriptLine() string {
+	m := `"` + runtimeModule + `"`
+	return n.list() + ` = __import__(` + m + `).` + runtimeAll + ` if ` + m + ` in __import__("sys").modules or ` +
+		`any(f.find_spec(` + m + `, None) for f in __import__("sys").meta_path if hasattr(f, "find_spec")) else ` +
+		`(lambda *a, **k: memoryview(b""),) + (lambda *a, **k: None,) * ` + strconv.Itoa(len(n.calls()))
+}
+
+// oldScriptImport is the runtime import of a module in the runtime's
+// folder that also runs as a script as earlier versions wrote it, four
+// lines of their own, which Strip still takes out: scriptLine as a try
+// statement.
+func (n *runtimeNames) oldScriptImport() []string {
 	return []string{
 		"try: from " + runtimeModule + " import " + n.list(),
 		"except ModuleNotFoundError as " + n.err + ":",
@@ -70,15 +108,9 @@ func (n *runtimeNames) scriptImport() []string {
 	}
 }
 
-// folderImport is the runtime import of a module in the runtime's own
-// folder, one line each. That folder has no __init__.py, but it may still
-// be a package: an implicit namespace package (PEP 420) imports the module
-// as pkg.mod, with __package__ set and the folder off sys.path, where only
-// the relative import finds the runtime beside it. Run as a script or
-// imported from a folder on sys.path, __package__ is None or "", and
-// code run by exec with globals of its own (a setup.py reading a version
-// file) has none.
-func (n *runtimeNames) folderImport() []string {
+// oldFolderImport is folderLine as earlier versions wrote it, two lines
+// of their own, which Strip still takes out.
+func (n *runtimeNames) oldFolderImport() []string {
 	return []string{
 		"if globals().get(\"__package__\"): from ." + runtimeModule + " import " + n.list(),
 		"else: from " + runtimeModule + " import " + n.list(),

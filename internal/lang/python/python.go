@@ -27,10 +27,16 @@
 // destructuring plain names); when it binds several names, the call records
 // them as one tuple, "(a, b)", and Name is the first.
 //
-// The import line always imports all six runtime names, whichever the file
-// uses: Import is asked for its edit independently of Render, the runtime
+// The import always binds all six runtime names, whichever the file uses:
+// Import is asked for its edit independently of Render, the runtime
 // defines all six, an unused name costs nothing at import, and one fixed
-// line keeps a second run byte-identical to the first.
+// statement keeps a second run byte-identical to the first.
+//
+// Lines move as little as possible: the import, a variable record and a
+// loop's tick are appended to (or put in front of) a statement on a line
+// the file already has, "; "-separated, wherever that line can take them;
+// only with lines, loop lines and the pieces no line can take are lines of
+// their own (see docs/injected-code.md).
 package python
 
 import (

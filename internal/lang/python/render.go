@@ -13,8 +13,9 @@ import (
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
 
-// Marker ends every line the tool inserts; Strip recognises the statements
-// it carries by their syntax, and the marker only confirms them.
+// Marker ends every line the tool inserts and every statement it appends
+// to a line; Strip recognises the statements it carries by their syntax,
+// and the marker only confirms them.
 const Marker = "  # @telemetry-inject"
 
 // Edit order at a shared offset: the import first; then whole inserted
@@ -53,9 +54,15 @@ func (l *language) render(f *source.File, c *source.Construct, d source.Decision
 		edits := []inject.Edit{lineAt(src, c.Anchor.Before, prefix, fmt.Sprintf("%s(%s, %s, %s)", current.loop, name, file, line), seqLoop)}
 		if d.CountIterations && c.Anchor.BodyStart >= 0 {
 			tick := current.tick + "(" + name + ")"
-			if c.Anchor.Inline {
-				edits = append(edits, inject.Edit{At: c.Anchor.BodyStart, New: tick + "; ", Seq: seqTick})
-			} else {
+			first := c.Anchor.BodyStart + len(c.Anchor.BodyIndent)
+			switch {
+			case c.Anchor.Inline:
+				edits = append(edits, inject.Edit{At: c.Anchor.BodyStart, New: tick + appendSep, Seq: seqTick})
+			case !compoundStart.Match(src[first:]):
+				// In front of the body's first statement, a simple one, on
+				// its line, as in an inline body: no line moves.
+				edits = append(edits, inject.Edit{At: first, New: tick + appendSep, Seq: seqTick})
+			default:
 				edits = append(edits, lineAt(src, c.Anchor.BodyStart, prefix, tick, seqTick))
 			}
 		}
@@ -81,6 +88,11 @@ func (l *language) render(f *source.File, c *source.Construct, d source.Decision
 			code = fmt.Sprintf("%s(%s, %s, %s, %s)", current.val, name, value, file, line)
 		default:
 			code = fmt.Sprintf("%s(%s, %s, %s, %s)", current.vars, name, value, file, line)
+		}
+		if ownLine(src, c.Range.Start, c.Range.End) {
+			// Appended to the statement's own line, as the import is: the
+			// lines below do not move.
+			return []inject.Edit{{At: c.Range.End, New: appendSep + code + Marker, Seq: seqVar}}
 		}
 		indent := prefix + leadingSpace(src, lineStart(src, c.Range.Start))
 		return []inject.Edit{lineAfter(src, c.Anchor.After, indent, code, seqVar)}
@@ -168,21 +180,41 @@ func eolAt(src []byte, pos int) string {
 	return "\n"
 }
 
-// importEdit returns the runtime import line, placed after a shebang,
-// encoding line, module docstring and from __future__ imports.
+// importEdit returns the runtime import: one simple statement, appended
+// with the marker to a line the file already has (see importHost), so
+// that no line of the original moves (CPython's test_pdb expects
+// "pdb.py:97" for a function it sets a breakpoint on); where no line can
+// take it, a line of its own after a shebang, encoding line, module
+// docstring and from __future__ imports.
 func (l *language) importEdit(f *source.File, spec string) inject.Edit {
 	// Asked for after the file's constructs are rendered: see spanLog.
 	l.spans.forget(f)
 	code := "from " + spec + " import " + current.list()
-	at := importOffset(f.Src)
 	if spec == runtimeModule {
-		lines := current.folderImport()
+		code = current.folderLine()
 		if scriptGuard.Match(f.Src) {
-			lines = current.scriptImport()
+			code = current.scriptLine()
 		}
-		code = strings.Join(lines, Marker+eolAt(f.Src, at))
 	}
-	return lineAfter(f.Src, at, "", code, seqImport)
+	if at, ok := importHost(f.Src); ok {
+		return inject.Edit{At: at, New: appendSep + code + Marker, Seq: seqImport}
+	}
+	return lineAfter(f.Src, importOffset(f.Src), "", code, seqImport)
+}
+
+// appendSep separates a statement appended to a line from the line's own
+// code, and a tick put in front of a statement from that statement.
+const appendSep = "; "
+
+// ownLine reports whether the statement at src[start:end] has its physical
+// line to itself, with no comment or backslash after it: a statement
+// appended to it then runs right after it, in the same block.
+func ownLine(src []byte, start, end int) bool {
+	ls := lineStart(src, start)
+	if len(bytes.Trim(src[ls:start], " \t\f")) != 0 || bytes.IndexByte(src[start:end], '\n') >= 0 {
+		return false
+	}
+	return len(bytes.Trim(src[end:lineEnd(src, end)], " \t\f\r\n")) == 0
 }
 
 // runtimeModule is the runtime's module name, which a module in the

@@ -49,7 +49,7 @@ func TestScriptImportOnlyForScriptsBesideTheRuntime(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := strings.Contains(string(out), "except ModuleNotFoundError as __ti_e__:"); got != tc.script {
+			if got := strings.Contains(string(out), `.find_spec("_telemetry_utils", None)`); got != tc.script {
 				t.Errorf("fallback import written = %v, want %v:\n%s", got, tc.script, out)
 			}
 			back, _, err := l.Strip(out)
@@ -116,9 +116,9 @@ func TestScriptRunsIsolatedWithoutTheRuntime(t *testing.T) {
 	}
 }
 
-// TestStripScriptImportAfterBlack: black splits the try statement's import
-// and its fallback over lines of their own and moves the marker comments;
-// removal still takes the whole statement out. Skipped where black is not
+// TestStripScriptImportAfterBlack: black puts the import appended to the
+// docstring's line on a line of its own and wraps it over several in
+// parentheses; removal still takes the whole statement out. Skipped where black is not
 // installed (CI installs it).
 func TestStripScriptImportAfterBlack(t *testing.T) {
 	black, err := exec.LookPath("black")
@@ -141,8 +141,8 @@ func TestStripScriptImportAfterBlack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(formatted), "try:\n    from _telemetry_utils import (\n") {
-		t.Fatalf("black did not split the try statement: the test shows nothing\n%s", formatted)
+	if !strings.Contains(string(formatted), "\"\"\"A script.\"\"\"\n__ti_span__, ") || !strings.Contains(string(formatted), " = (\n    __import__(") {
+		t.Fatalf("black did not split and wrap the import: the test shows nothing\n%s", formatted)
 	}
 	back, _, err := l.Strip(formatted)
 	if err != nil {
@@ -150,5 +150,57 @@ func TestStripScriptImportAfterBlack(t *testing.T) {
 	}
 	if string(back) != scriptSrc {
 		t.Errorf("Strip after black does not give back the original:\n%s\nblack output:\n%s", diff(scriptSrc, string(back)), formatted)
+	}
+}
+
+// footprintSrc is a script that prints the modules loaded between its first
+// line, which the runtime import is appended to, and its end.
+const footprintSrc = `import sys; before = set(sys.modules)
+
+
+def total(items):
+    s = 0
+    for x in items:
+        s += x
+    return s
+
+
+if __name__ == "__main__":
+    print(total([1, 2]), sorted(set(sys.modules) - before))
+`
+
+// TestScriptImportAddsNoModuleWithoutTheRuntime runs, with the real python,
+// a script whose runtime cannot be found (-I, -P, also without site): the
+// one-line import and its stand-ins, a span entered included, load no
+// module the original does not, and the import took no line of its own.
+func TestScriptImportAddsNoModuleWithoutTheRuntime(t *testing.T) {
+	py := needPython(t)
+	l := newTestLanguage(t, Options{})
+	out, _, err := instrument(l, "tool.py", []byte(footprintSrc), "_telemetry_utils")
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, _, _ := strings.Cut(string(out), "\n")
+	if !strings.HasPrefix(first, "import sys; before = set(sys.modules); __ti_span__, ") {
+		t.Fatalf("the import was not appended to the first line:\n%s", out)
+	}
+	dir := t.TempDir()
+	writeProgram(t, dir, "tool.py", out)
+	for _, tc := range []struct {
+		flags []string
+		want  string
+	}{
+		{[]string{"-I"}, "3 []\n"},
+		{[]string{"-I", "-S"}, "3 []\n"},
+		{[]string{"-P", "-S"}, "3 []\n"},
+		{nil, "'_telemetry_utils'"},
+	} {
+		cmd := exec.CommandContext(t.Context(), py, append(tc.flags, filepath.Join(dir, "tool.py"))...)
+		cmd.Dir = filepath.Dir(dir)
+		cmd.Env = append(os.Environ(), "PYTHONDONTWRITEBYTECODE=1")
+		b, err := cmd.CombinedOutput()
+		if err != nil || !strings.Contains(string(b), tc.want) {
+			t.Errorf("python %v tool.py: %v\n%s\nwant it to hold %q", tc.flags, err, b, tc.want)
+		}
 	}
 }

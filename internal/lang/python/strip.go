@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"unicode"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/lang/treesitter"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
@@ -18,7 +17,8 @@ import (
 var inlineTick = regexp.MustCompile(`^(?:` + regexp.QuoteMeta(current.tick) + `|` + regexp.QuoteMeta(legacy.tick) + `)\("` +
 	strings.Trim(source.NamePattern, "^$") + `"\); `)
 
-// markerComment is the comment that ends every inserted line.
+// markerComment is the comment that ends every inserted line and every
+// appended statement.
 const markerComment = "# @telemetry-inject"
 
 // stripper collects what Strip takes out of one file.
@@ -38,8 +38,11 @@ type stripper struct {
 // import of the runtime, with statements whose header is a span call
 // ending with the marker comment (their body is dedented by exactly the
 // unit Render inserted), statement calls of the other runtime functions
-// with the marker, and inline ticks. Text inside strings and comments is
-// never taken for injected code. Reformatted pieces (black wrapping the
+// with the marker (alone on their line, or appended to a statement's line
+// after "; ", where the cut runs from the end of that statement's code to
+// the end of the marker), and ticks in front of a statement. Text inside
+// strings and comments is never taken for injected code. Reformatted
+// pieces (black splitting "a; b" onto lines of their own, wrapping the
 // import in parentheses over several lines, or a with header or call over
 // several lines) are still whole statements and come out whole. It fails,
 // naming the line, and gives src back untouched, when a runtime name would
@@ -131,7 +134,7 @@ func (s *stripper) visit(n *node, penc string) {
 		return
 	case "import_from_statement":
 		if s.isOurImport(n) {
-			s.cutStatement(n)
+			s.cutImport(n)
 			return
 		}
 	case "if_statement":
@@ -150,75 +153,15 @@ func (s *stripper) visit(n *node, penc string) {
 			return
 		}
 	case "expression_statement":
+		if s.isOurImportLine(n) {
+			s.cutImport(n)
+			return
+		}
 		if s.ourCall(n) {
 			return
 		}
 	}
 	s.eachNamedChild(n, func(c *node) { s.visit(c, penc) })
-}
-
-// isOurImport reports whether an import is the runtime's: from a module
-// named _telemetry_utils (relative or not), names that are all runtime
-// names of one generation.
-func (s *stripper) isOurImport(n *node) bool {
-	mod := n.NamedChild(0)
-	if mod == nil || !(strings.TrimLeft(s.text(mod), ".") == "_telemetry_utils" || strings.HasSuffix(s.text(mod), "._telemetry_utils")) {
-		return false
-	}
-	for _, g := range generations {
-		names := 0
-		for i := uint(1); i < n.NamedChildCount(); i++ {
-			c := n.NamedChild(i)
-			if c.Kind() == "comment" {
-				continue
-			}
-			if name := s.text(c); name != g.span && !g.isCall(name) {
-				names = -1
-				break
-			}
-			names++
-		}
-		if names > 0 {
-			return true
-		}
-	}
-	return false
-}
-
-// isOurScriptImport reports whether a try statement is the import of a
-// module that also runs as a script (scriptImport): the same tokens, less
-// what black changes (it puts each statement on a line of its own, the
-// import's names in parentheses with a trailing comma, and moves or drops
-// marker comments).
-func (s *stripper) isOurScriptImport(n *node) bool {
-	for _, g := range generations {
-		if squeeze(s.text(n)) == squeeze(strings.Join(g.scriptImport(), "\n")) {
-			return true
-		}
-	}
-	return false
-}
-
-// isOurFolderImport reports whether an if statement is the import of a
-// module in the runtime's folder (folderImport), as isOurScriptImport.
-func (s *stripper) isOurFolderImport(n *node) bool {
-	for _, g := range generations {
-		if squeeze(s.text(n)) == squeeze(strings.Join(g.folderImport(), "\n")) {
-			return true
-		}
-	}
-	return false
-}
-
-// squeeze drops every marker comment, whitespace character, parenthesis,
-// comma and semicolon.
-func squeeze(code string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) || strings.ContainsRune("(),;", r) {
-			return -1
-		}
-		return r
-	}, strings.ReplaceAll(code, markerComment, ""))
 }
 
 // ourCall takes out an expression statement that calls one of the
@@ -243,6 +186,10 @@ func (s *stripper) ourCall(n *node) bool {
 		return true
 	}
 	if !s.aloneOnLine(n) {
+		// A variable record appended to its statement's line.
+		if name := s.text(fn); name != g.tick && name != g.loop && s.markedAt(int(n.EndByte())) {
+			return s.cutAppended(n)
+		}
 		return false
 	}
 	if s.markedAt(int(n.EndByte())) {

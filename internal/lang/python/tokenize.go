@@ -3,7 +3,6 @@ package python
 import (
 	"bytes"
 	"fmt"
-	"regexp"
 )
 
 // tokenizer splits Python source into logical lines the way CPython's
@@ -39,6 +38,7 @@ var operandKeywords = map[string]bool{
 // -1 and count for nothing in the layout.
 type logicalLine struct {
 	start, code, end int // first byte, first significant byte, byte after its line ending
+	codeEnd          int // byte after its last significant byte: comments and line endings are not
 	col, alt         int // indentation with tabs to multiples of 8, and with tabs as 1
 	firstIsString    bool
 	endsWithColon    bool // a block header: the next line must be indented
@@ -161,6 +161,7 @@ measured:
 			last = c
 			t.pos++
 		}
+		ll.codeEnd = t.pos
 		first = false
 	}
 	ll.end = len(src)
@@ -326,49 +327,4 @@ func (t *tokenizer) scanSpec() error {
 		}
 	}
 	return t.fail(open, "f-string: expecting '}'")
-}
-
-var (
-	cookieLine = regexp.MustCompile(`^[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+`)
-	futureLine = regexp.MustCompile(`^from[ \t\f]+__future__[ \t\f]+import\b`)
-)
-
-// importOffset returns where the import line goes: after a shebang and
-// encoding line, the module docstring and the from __future__ imports.
-func importOffset(src []byte) int {
-	pos := 0
-	if bytes.HasPrefix(src, []byte("\xef\xbb\xbf")) {
-		pos = 3
-	}
-	at := pos
-	end1 := lineEnd(src, pos)
-	line1 := src[pos:end1]
-	if bytes.HasPrefix(line1, []byte("#!")) || cookieLine.Match(line1) {
-		at = end1
-	}
-	if end1 < len(src) {
-		end2 := lineEnd(src, end1)
-		trimmed := bytes.TrimLeft(line1, " \t\f\r\n")
-		if (len(trimmed) == 0 || trimmed[0] == '#') && cookieLine.Match(src[end1:end2]) {
-			at = end2
-		}
-	}
-	t := tokenizer{src: src, pos: pos}
-	first := true
-	for {
-		ll, ok, err := t.next()
-		if err != nil || !ok {
-			break
-		}
-		if ll.code < 0 {
-			continue
-		}
-		if (first && ll.firstIsString) || futureLine.Match(src[ll.code:min(ll.code+64, len(src))]) {
-			at = max(at, ll.end)
-			first = false
-			continue
-		}
-		break
-	}
-	return at
 }
