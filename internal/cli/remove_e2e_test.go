@@ -63,3 +63,48 @@ func TestRemoveFindsARuntimePlacedForFewerFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestRemoveRestoresTestsInstrumentedWithoutDefaultExcludes: a run with
+// --no-default-excludes instruments test/ too; a plain --remove afterwards
+// must restore those files and delete the runtime they import, not skip
+// them as a default exclude and keep the runtime (url's mocha suite showed
+// it: exit 3, test/index.js still instrumented).
+func TestRemoveRestoresTestsInstrumentedWithoutDefaultExcludes(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "test"), 0o755)
+	os.WriteFile(filepath.Join(dir, "package.json"), []byte(`{"name": "p", "version": "1.0.0"}`+"\n"), 0o644)
+	body := `function settle(items, limit) {
+  let total = 0;
+  for (const item of items) {
+    if (item < 0) {
+      throw new Error("negative item " + item);
+    }
+    total += item;
+  }
+  return total > limit ? limit : total;
+}
+`
+	os.WriteFile(filepath.Join(dir, "index.js"), []byte(body+"module.exports = { settle };\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "test", "settle.js"), []byte("const lib = require('..');\n"+body+"console.log(settle([1, 2], 10) === lib.settle([1, 2], 10));\n"), 0o644)
+	before := snapshot(t, dir)
+	if code, _, stderr := runCLI(t, nil, dir, "--no-default-excludes", "--density", "high"); code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	if after := snapshot(t, dir); after["test/settle.js"] == before["test/settle.js"] {
+		t.Fatal("test/settle.js was not instrumented; the test needs it instrumented")
+	}
+	if code, _, stderr := runCLI(t, nil, dir, "--remove"); code != 0 {
+		t.Fatalf("--remove: exit %d\n%s", code, stderr)
+	}
+	after := snapshot(t, dir)
+	for p := range after {
+		if _, ok := before[p]; !ok {
+			t.Errorf("--remove left %s", p)
+		}
+	}
+	for p, b := range before {
+		if after[p] != b {
+			t.Errorf("%s differs after --remove:\n%s", p, after[p])
+		}
+	}
+}

@@ -150,7 +150,12 @@ func scanPath(ctx context.Context, opts *Options, langs scan.Languages) (string,
 		root = filepath.Dir(abs)
 	}
 	globs := opts.excludedGlobs()
-	if !opts.NoDefaultExcludes {
+	// --remove looks past the default excludes: a run with
+	// --no-default-excludes instrumented the tests, and a removal that
+	// skipped them left them instrumented and had to keep the runtime they
+	// import. Files there that carry nothing injected are left as they are.
+	defaults := !opts.NoDefaultExcludes && !opts.Remove
+	if defaults {
 		// The defaults come first so that a user's "!tests/" re-includes.
 		globs = append(scan.DefaultExcludes(), globs...)
 	}
@@ -158,7 +163,7 @@ func scanPath(ctx context.Context, opts *Options, langs scan.Languages) (string,
 		if opts.ConfigFile != "" {
 			fmt.Fprintf(opts.IO.ErrOut, "Settings from %s\n", opts.ConfigFile)
 		}
-		if !opts.NoDefaultExcludes {
+		if defaults {
 			fmt.Fprintf(opts.IO.ErrOut, "Left out by default (--no-default-excludes or !PATTERN to include): %s\n", strings.Join(scan.DefaultExcludes(), " "))
 		}
 	}

@@ -41,36 +41,50 @@ type span struct {
 
 // markSerialized sets Serialized on every construct of cs that lies in a
 // function whose source the file turns into text: a function literal passed
-// to an evaluating call (page.evaluate(() => ...)), a function of the file
-// named in one (page.evaluate(render)), in String(f) or f.toString(), in a
+// to an evaluating call (page.evaluate(() => ...)), a function or class of
+// the file named in one (page.evaluate(render)), in String(f) or f.toString(), in a
 // template substitution (`${f}`) or next to a string in a concatenation
-// ("return (" + f + ")", for new Function, eval, vm or a worker). What is
-// inside such a function is part of the same text. Names are matched
-// file-wide, whatever the scope: leaving a function alone is the safe way
-// to be wrong. named lists a node's named children.
+// ("return (" + f + ")", for new Function, eval, vm or a worker), and a
+// method or function-valued property read through its property in any of
+// the calls (o.m.toString(), String(C.prototype.m), page.evaluate(o.m)).
+// What is inside such a function is part of the same text. Names are
+// matched file-wide, whatever the scope: leaving a function alone is the
+// safe way to be wrong. named lists a node's named children.
 func markSerialized(root *treesitter.Node, named func(*treesitter.Node) []treesitter.Node, src []byte, cs []source.Construct) {
 	if !hasAny(src, serializedSignals) {
 		return
 	}
-	var literals []span          // function literals serialized where they are written
-	names := map[string]string{} // named functions serialized, and how
-	defs := map[string][]span{}  // every named function of the file
+	var literals []span            // function literals serialized where they are written
+	names := map[string]string{}   // named functions serialized, and how
+	defs := map[string][]span{}    // every named function of the file
+	members := map[string]string{} // methods serialized through a property (o.m.toString()), and how
+	methods := map[string][]span{} // every function of the file held by a property, by property name
 	var walk func(n *treesitter.Node)
 	walk = func(n *treesitter.Node) {
 		switch n.Kind() {
-		case "function_declaration", "generator_function_declaration":
+		case "function_declaration", "generator_function_declaration", "class_declaration":
 			if id := n.ChildByFieldName("name"); id != nil {
 				name := treesitter.Text(id, src)
 				defs[name] = append(defs[name], span{int(n.StartByte()), int(n.EndByte()), ""})
 			}
 		case "variable_declarator":
 			id, v := n.ChildByFieldName("name"), n.ChildByFieldName("value")
-			if id != nil && v != nil && id.Kind() == "identifier" && isFunctionLiteral(v) {
+			if id != nil && v != nil && id.Kind() == "identifier" && (isFunctionLiteral(v) || v.Kind() == "class") {
 				name := treesitter.Text(id, src)
 				defs[name] = append(defs[name], span{int(v.StartByte()), int(v.EndByte()), ""})
 			}
+		case "method_definition":
+			if id := n.ChildByFieldName("name"); id != nil {
+				name := treesitter.Text(id, src)
+				methods[name] = append(methods[name], span{int(n.StartByte()), int(n.EndByte()), ""})
+			}
+		case "pair", "field_definition", "public_field_definition", "assignment_expression":
+			if key, v := propertyFunction(n); key != nil {
+				name := treesitter.Text(key, src)
+				methods[name] = append(methods[name], span{int(v.StartByte()), int(v.EndByte()), ""})
+			}
 		case "call_expression":
-			serializedByCall(n, src, &literals, names)
+			serializedByCall(n, src, &literals, names, members)
 		case "template_substitution":
 			// A tagged template hands its values to the tag (styled
 			// components call the functions they get); an untagged one
@@ -100,6 +114,11 @@ func markSerialized(root *treesitter.Node, named func(*treesitter.Node) []treesi
 			literals = append(literals, span{d.start, d.end, how + " as " + name})
 		}
 	}
+	for name, how := range members {
+		for _, d := range methods[name] {
+			literals = append(literals, span{d.start, d.end, how + " as ." + name})
+		}
+	}
 	for i := range cs {
 		for _, s := range literals {
 			if cs[i].Range.Start >= s.start && cs[i].Range.End <= s.end {
@@ -112,8 +131,11 @@ func markSerialized(root *treesitter.Node, named func(*treesitter.Node) []treesi
 
 // serializedByCall records what call n serializes: its function arguments
 // when it is an evaluating call, the function String(f) converts, and the
-// function whose toString n calls, directly or through call or apply.
-func serializedByCall(n *treesitter.Node, src []byte, literals *[]span, names map[string]string) {
+// function whose toString n calls, directly or through call or apply. A
+// property read there (o.m.toString(), String(C.prototype.m)) names a
+// method: members collects those, matched with every function the file
+// holds in a property of that name.
+func serializedByCall(n *treesitter.Node, src []byte, literals *[]span, names, members map[string]string) {
 	fn, args := n.ChildByFieldName("function"), n.ChildByFieldName("arguments")
 	if fn == nil || args == nil {
 		return
@@ -129,12 +151,15 @@ func serializedByCall(n *treesitter.Node, src []byte, literals *[]span, names ma
 	case evaluatingCalls[name]:
 		for i := uint(0); i < args.NamedChildCount(); i++ {
 			serializedOperand(args.NamedChild(i), src, "passed to "+name, literals, names)
+			serializedMember(args.NamedChild(i), src, "passed to "+name, members)
 		}
 	case name == "String" && fn.Kind() == "identifier" && args.NamedChildCount() == 1:
 		serializedOperand(args.NamedChild(0), src, "converted by String()", literals, names)
+		serializedMember(args.NamedChild(0), src, "converted by String()", members)
 	case name == "toString" && fn.Kind() == "member_expression":
 		if obj := fn.ChildByFieldName("object"); obj != nil {
 			serializedOperand(obj, src, "read by toString()", literals, names)
+			serializedMember(obj, src, "read by toString()", members)
 		}
 	case (name == "call" || name == "apply") && fn.Kind() == "member_expression" && args.NamedChildCount() > 0:
 		// Function.prototype.toString.call(f), or a saved fnToStr.call(f).
@@ -144,6 +169,7 @@ func serializedByCall(n *treesitter.Node, src []byte, literals *[]span, names ma
 		}
 		if t := strings.ToLower(treesitter.Text(obj, src)); strings.HasSuffix(t, "tostring") || strings.HasSuffix(t, "tostr") {
 			serializedOperand(args.NamedChild(0), src, "read by Function.prototype.toString", literals, names)
+			serializedMember(args.NamedChild(0), src, "read by Function.prototype.toString", members)
 		}
 	}
 }
@@ -162,6 +188,48 @@ func serializedOperand(o *treesitter.Node, src []byte, how string, literals *[]s
 			names[treesitter.Text(o, src)] = how
 		}
 	}
+}
+
+// serializedMember records the property o reads (m of o.m or
+// C.prototype.m), which markSerialized matches with the methods and
+// function-valued properties of the file. Concatenations and templates are
+// left to plain names: "id: " + this.id reads data far more often than a
+// method's text.
+func serializedMember(o *treesitter.Node, src []byte, how string, members map[string]string) {
+	for o.Kind() == "parenthesized_expression" && o.NamedChildCount() == 1 {
+		o = o.NamedChild(0)
+	}
+	if o.Kind() != "member_expression" {
+		return
+	}
+	if p := o.ChildByFieldName("property"); p != nil {
+		if _, ok := members[treesitter.Text(p, src)]; !ok {
+			members[treesitter.Text(p, src)] = how
+		}
+	}
+}
+
+// propertyFunction returns the property name and the function literal of a
+// property holding a function: { m: function () {} }, a class field
+// m = () => {}, or o.m = function () {}.
+func propertyFunction(n *treesitter.Node) (key, fn *treesitter.Node) {
+	switch n.Kind() {
+	case "pair":
+		key, fn = n.ChildByFieldName("key"), n.ChildByFieldName("value")
+	case "field_definition", "public_field_definition":
+		key, fn = n.ChildByFieldName("property"), n.ChildByFieldName("value")
+		if key == nil {
+			key = n.ChildByFieldName("name")
+		}
+	case "assignment_expression":
+		if left := n.ChildByFieldName("left"); left != nil && left.Kind() == "member_expression" {
+			key, fn = left.ChildByFieldName("property"), n.ChildByFieldName("right")
+		}
+	}
+	if key == nil || fn == nil || !isFunctionLiteral(fn) {
+		return nil, nil
+	}
+	return key, fn
 }
 
 func isFunctionLiteral(n *treesitter.Node) bool {

@@ -36,7 +36,7 @@ func TestSerializedFunctionsRunElsewhere(t *testing.T) {
 		ds[i] = &d
 	}
 	for _, want := range []string{"function serialized.square", "loop serialized.square", "variable serialized.square",
-		"function serialized.cube", "function serialized.half", "function serialized.twice", "variable serialized.main.evaluate callback"} {
+		"function serialized.cube", "function serialized.half", "function serialized.shapes.quarter", "variable serialized.shapes.quarter", "function serialized.twice", "variable serialized.main.evaluate callback"} {
 		if !slices.Contains(serialized, want) {
 			t.Errorf("%s is not marked serialized; marked: %q", want, serialized)
 		}
@@ -100,6 +100,17 @@ func TestSerializedRules(t *testing.T) {
 		{"const Button = styled.button`color: ${(p) => { return p.color }};`\n", false},
 		{"function f(a) { return a }\nconst s = `${f(1)}`\nconst t = String(f(2))\n", false},
 		{"await page.click('#x')\nfunction f(a) { return a }\n", false},
+		// A class's text holds its methods.
+		{"class C { m(a) { return a } }\nconst s = C.toString()\n", true},
+		{"const C = class { m(a) { return a } }\nconst s = `${C}`\n", true},
+		// Methods and function-valued properties read through a property.
+		{"const o = { m(a) { return a } }\nconst s = o.m.toString()\n", true},
+		{"class C { m(a) { return a } }\nconst s = String(C.prototype.m)\n", true},
+		{"const o = {}\no.m = function (a) { return a }\nconst s = Function.prototype.toString.call(o.m)\n", true},
+		{"class C { m = (a) => { return a } }\nconst s = new C().m.toString()\n", true},
+		{"const o = { m: (a) => { return a } }\nawait page.evaluate(o.m)\n", true},
+		{"class C { m(a) { return a } }\nconst s = 'x' + c.m + String(c.n) + `${c.m}`\n", false},
+		{"const o = { m(a) { return a } }\nconst s = o.id.toString()\n", false},
 	}
 	for _, c := range cases {
 		cs, err := js.Find(testFile("s.mjs", []byte(c.src)))

@@ -29,6 +29,14 @@ function twice(x) {
   return t
 }
 
+// A method whose text is read through its property (o.m.toString()).
+const shapes = {
+  quarter(x) {
+    const q = x / 4
+    return q
+  },
+}
+
 // A page that runs what it is handed in a fresh context, as a browser does.
 const page = {
   evaluate(fn, arg) {
@@ -49,6 +57,7 @@ async function main() {
   console.log("new Function:", new Function("return (" + square + ")")()(4))
   console.log("vm String():", vm.runInNewContext("(" + String(cube) + ")(3)"))
   console.log("toString():", (0, eval)("(" + half.toString() + ")")(10))
+  console.log("method toString():", vm.runInNewContext("({" + shapes.quarter.toString() + "}).quarter(8)"))
   console.log("evaluate literal:", page.evaluate((a) => {
     const b = a + 1
     return b
