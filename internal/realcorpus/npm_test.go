@@ -53,27 +53,34 @@ var npmPackages = []string{
 	"graphql@16.11.0", "function.prototype.name@1.2.0", "make-arrow-function@1.2.0", "@trpc/server@11.4.3",
 	// From the line-preserving round's hunt.
 	"es-to-primitive@1.3.0",
-	// From the real-suite hunt: the type-check of a JavaScript package
-	// (checkJs) extends this shared config and types its tests with tape's.
-	"@ljharb/tsconfig@0.3.2", "@types/tape@5.8.1",
 }
 
-// npmInstaller installs npmPackages at most once per test run, however
+// checkJSPackages are the type-check of a JavaScript package (checkJs):
+// its tsconfig extends @ljharb/tsconfig and types its tests with tape's
+// types. They get an install of their own: a tsc project without a
+// "types" list takes in every @types package of the node_modules above
+// it, and @types/tape's imports do not compile under rxjs's settings.
+var checkJSPackages = []string{
+	"has-strict-mode@1.1.0", "typescript@5.9.3", "@ljharb/tsconfig@0.3.2", "@types/tape@5.8.1",
+}
+
+// npmInstaller installs a list of packages at most once per test run, however
 // many projects ask, and reports a failure as an error: the caller decides
 // whether it fails the test (CI) or skips it.
 type npmInstaller struct {
 	once func() (string, error)
 }
 
-// newNPMInstaller returns an installer bound to ctx, the test run's: the
-// install is shared by projects, so no one project's context may end it.
-func newNPMInstaller(ctx context.Context) *npmInstaller {
+// newNPMInstaller returns an installer of pkgs bound to ctx, the test
+// run's: the install is shared by projects, so no one project's context
+// may end it.
+func newNPMInstaller(ctx context.Context, pkgs []string) *npmInstaller {
 	return &npmInstaller{once: sync.OnceValues(func() (string, error) {
-		return npmInstall(ctx, npmPackages)
+		return npmInstall(ctx, pkgs)
 	})}
 }
 
-// modules returns the node_modules folder holding npmPackages.
+// modules returns the node_modules folder holding the packages.
 func (n *npmInstaller) modules() (string, error) {
 	dir, err := n.once()
 	return filepath.Join(dir, "node_modules"), err

@@ -69,9 +69,9 @@ func corpusProjects(ctx context.Context) []project {
 	}
 	ps = append(ps, widerPythonCorpus()...) // wider_py_test.go
 	ps = append(ps, goProjects()...)        // Go modules: golang_test.go
-	npm := newNPMInstaller(ctx)
+	npm := newNPMInstaller(ctx, npmPackages)
 	ps = append(ps, widerCorpus(npm)...)
-	ps = append(ps, widerJSCorpus(npm)...)
+	ps = append(ps, widerJSCorpus(npm, newNPMInstaller(ctx, checkJSPackages))...)
 	return append(ps,
 		tapePackage(npm, "minimist", 2*time.Minute),
 		tapePackage(npm, "qs", 2*time.Minute),

@@ -13,7 +13,7 @@ import (
 // widerJSCorpus is the JavaScript and TypeScript round: shapes the npm
 // projects before it did not have. Each comment says what the project
 // exercises; each costs seconds.
-func widerJSCorpus(npm *npmInstaller) []project {
+func widerJSCorpus(npm, checkJS *npmInstaller) []project {
 	// function.prototype.name's tests read the names of functions,
 	// arrows, generators, async functions, bound functions and classes
 	// through its shim: what a wrapper would rename. Its uglified.js needs
@@ -108,7 +108,7 @@ func widerJSCorpus(npm *npmInstaller) []project {
 	// types the function it exports. The runtime beside it, the lookup's
 	// fallback, and a lookup on the doc comment's line each failed the
 	// check. Its tape tests run in the project before this one's list.
-	strictMode := checkJSPackage(npm, "has-strict-mode", time.Minute)
+	strictMode := checkJSPackage(checkJS, "has-strict-mode", time.Minute)
 	strictMode.flags = []string{"--density", "high"}
 	strictModeTests := tapePackage(npm, "has-strict-mode", time.Minute)
 	strictModeTests.flags = []string{"--density", "high"}
