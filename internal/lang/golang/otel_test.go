@@ -126,3 +126,21 @@ func TestModRequires(t *testing.T) {
 		}
 	}
 }
+
+// TestOtelProjectGetsThePlainRuntime: a module of the OpenTelemetry
+// project that requires otel (go.opentelemetry.io/otel/trace does) gets
+// the standard-library runtime, since the OpenTelemetry variant imports
+// that very module (an import cycle); a program's module gets the variant.
+func TestOtelProjectGetsThePlainRuntime(t *testing.T) {
+	for mod, want := range map[string]bool{
+		"go.opentelemetry.io/otel/trace": false,
+		"go.opentelemetry.io/otel/sdk":   false,
+		"example.com/shop":               true,
+	} {
+		dir := t.TempDir()
+		writeFile(t, filepath.Join(dir, "go.mod"), []byte("module "+mod+"\n\ngo 1.23\n\nrequire go.opentelemetry.io/otel "+otelVersion+"\n"))
+		if got := requiresOtel(filepath.Join(dir, "pkg")); got != want {
+			t.Errorf("module %s requiring otel: requiresOtel %v, want %v", mod, got, want)
+		}
+	}
+}
