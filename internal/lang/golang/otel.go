@@ -42,15 +42,25 @@ func runtimeFor(m goModule, pkg string) []byte {
 	return b.Bytes()
 }
 
+// otelProject is the path prefix of the OpenTelemetry Go project's own
+// modules (the API, trace, metric, the SDK, exporters, contrib).
+const otelProject = "go.opentelemetry.io/"
+
 // requiresOtel reports whether the go.mod of the module that holds dir
 // requires go.opentelemetry.io/otel at a v1 version: the program then has
 // the API, its own spans to nest under and its own exporter, and a
-// runtime that imports it builds there.
+// runtime that imports it builds there. Not so in the OpenTelemetry
+// project's own modules, which get the standard-library runtime: the
+// OpenTelemetry variant imports go.opentelemetry.io/otel and /trace, which
+// import /trace, /metric and /auto/sdk, so instrumenting those modules
+// with it is an import cycle (go build fails: go.opentelemetry.io/otel/trace
+// v1.47.0, whose go.mod requires otel), and in the SDK its spans would
+// start through the very code they instrument.
 func requiresOtel(dir string) bool {
 	for d := dir; ; d = filepath.Dir(d) {
 		mod, err := os.ReadFile(filepath.Join(d, "go.mod"))
 		if err == nil {
-			return modRequires(mod, otelModule)
+			return !strings.HasPrefix(modulePath(mod), otelProject) && modRequires(mod, otelModule)
 		}
 		if filepath.Dir(d) == d {
 			return false

@@ -2,12 +2,14 @@ package golang
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
@@ -125,4 +127,82 @@ func TestModRequires(t *testing.T) {
 			t.Errorf("%q: %v, want %v", mod, got, want)
 		}
 	}
+}
+
+// TestOtelProjectGetsThePlainRuntime: a module of the OpenTelemetry
+// project that requires otel (go.opentelemetry.io/otel/trace does) gets
+// the standard-library runtime, since the OpenTelemetry variant imports
+// that very module (an import cycle); a program's module gets the variant.
+func TestOtelProjectGetsThePlainRuntime(t *testing.T) {
+	for mod, want := range map[string]bool{
+		"go.opentelemetry.io/otel/trace": false,
+		"go.opentelemetry.io/otel/sdk":   false,
+		"example.com/shop":               true,
+	} {
+		dir := t.TempDir()
+		writeFile(t, filepath.Join(dir, "go.mod"), []byte("module "+mod+"\n\ngo 1.23\n\nrequire go.opentelemetry.io/otel "+otelVersion+"\n"))
+		if got := requiresOtel(filepath.Join(dir, "pkg")); got != want {
+			t.Errorf("module %s requiring otel: requiresOtel %v, want %v", mod, got, want)
+		}
+	}
+}
+
+// TestOtelLeavesTheSDKsCallbacksAlone instruments a program whose own
+// exporter the SDK calls synchronously from a span's End (holding its
+// processor's lock) and whose own sampler it calls inside Start: spans of
+// those, started through the SDK, would deadlock on that lock or export
+// spans of the export for ever. The program must end, print what it
+// printed, and export its own span and the one of work only (main.main's ends after
+// the provider is shut down).
+func TestOtelLeavesTheSDKsCallbacksAlone(t *testing.T) {
+	exe, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go toolchain on PATH")
+	}
+	src, err := os.ReadFile("testdata/otel/exporter.go.in")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "go.mod"), []byte("module oteltest\n\ngo 1.23\n\nrequire (\n"+
+		"\tgo.opentelemetry.io/otel "+otelVersion+"\n\tgo.opentelemetry.io/otel/sdk "+otelVersion+"\n)\n"))
+	writeFile(t, filepath.Join(dir, "main.go"), src)
+	modGo(t, exe, dir, "mod", "tidy")
+	l := New(Options{})
+	t.Cleanup(func() { _ = l.Close() })
+	f := testFile("main.go", src)
+	f.Abs = filepath.Join(dir, "main.go")
+	out, _, err := instrument(l, f, testDecision)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, fn := range []string{"main.collector.ExportSpans", "main.keep.ShouldSample", "main.work"} {
+		if !bytes.Contains(out, []byte(`"`+fn+`"`)) {
+			t.Fatalf("%s is not instrumented:\n%s", fn, out)
+		}
+	}
+	rt := l.Place(nil, []*source.File{f}, nil)[f.Path]
+	writeFile(t, filepath.Join(dir, "main.go"), out)
+	writeFile(t, filepath.Join(dir, rt.RuntimePath), []byte(rt.Content))
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, exe, "run", ".")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off", "GOTOOLCHAIN=local", "TELEMETRY_INJECT_FILE=", "OTEL_EXPORTER_OTLP_ENDPOINT=")
+	got, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("the instrumented program failed or hung: %v\n%s", err, tailLines(got, 20))
+	}
+	if want := "work: 6\nexported: [main.work request]\n"; !strings.HasSuffix(string(got), want) {
+		t.Errorf("output %q, want it to end with %q", got, want)
+	}
+}
+
+// tailLines is the last n lines of b.
+func tailLines(b []byte, n int) string {
+	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
 }

@@ -120,6 +120,11 @@ type _telemetry_utils_bridge interface {
 	// with returns ctx with sp's OpenTelemetry span as its span, and
 	// nothing else changed.
 	with(sp *_telemetry_utils_span, ctx _telemetry_utils_context.Context) _telemetry_utils_context.Context
+	// quiet reports whether the instrumented function is called by the
+	// program's OpenTelemetry SDK (its exporter, span processor or
+	// sampler at work): it then starts no span, since the SDK would run
+	// the function again for that span, or wait for a lock it holds.
+	quiet() bool
 }
 
 func _telemetry_utils_config() *_telemetry_utils_state {
@@ -287,7 +292,7 @@ func _telemetry_utils_fnc(p *_telemetry_utils_context.Context, name, file string
 // from.
 func _telemetry_utils_start(ctx _telemetry_utils_context.Context, param *_telemetry_utils_context.Context, name, file string, line int, record, values bool, kv []interface{}) *_telemetry_utils_span {
 	s := _telemetry_utils_config()
-	if !s.on && s.bridge == nil {
+	if !s.on && s.bridge == nil || s.bridge != nil && s.bridge.quiet() {
 		return nil
 	}
 	sp := &_telemetry_utils_span{name: name, file: file, line: line, record: record}
