@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -63,4 +64,72 @@ func goSpanParents(t *testing.T, file string) map[string]string {
 		out[s.Name] = names[s.ParentSpanID]
 	}
 	return out
+}
+
+// TestGoGoroutineSpansOutliveMain runs a program that exits right after
+// wg.Wait(), its goroutines still in their deferred calls: their spans end
+// after main.main's, and the runtime waits for them (up to 100 ms) before
+// the program exits, so every call's span has its parent in the file.
+func TestGoGoroutineSpansOutliveMain(t *testing.T) {
+	project := t.TempDir()
+	for name, text := range map[string]string{
+		"go.mod": "module example.com/settle\n\ngo 1.22\n",
+		"main.go": `package main
+
+import (
+	"fmt"
+	"sync"
+	"time"
+)
+
+func work(n int) int {
+	total := 0
+	for i := 0; i < n; i++ {
+		total += i
+	}
+	return total
+}
+
+func main() {
+	var wg sync.WaitGroup
+	out := make([]int, 3)
+	for i := range out {
+		wg.Add(1)
+		go func(i int) {
+			defer func() { time.Sleep(20 * time.Millisecond) }()
+			defer wg.Done()
+			out[i] = work(i + 10)
+		}(i)
+	}
+	wg.Wait()
+	fmt.Println(out)
+}
+`} {
+		if err := os.WriteFile(filepath.Join(project, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if code, _, stderr := runCLI(t, nil, project, "--density", "high"); code != ExitOK {
+		t.Fatalf("exit %d:\n%s", code, stderr)
+	}
+	spansFile := filepath.Join(t.TempDir(), "spans.jsonl")
+	runProgram(t, project, []string{"TELEMETRY_INJECT_FILE=" + spansFile}, "go", "run", ".")
+	spans := readGoSpans(t, spansFile)
+	ids := map[string]bool{}
+	for _, s := range spans {
+		ids[s.SpanID] = true
+	}
+	works := 0
+	for _, s := range spans {
+		if s.Name != "main.work" {
+			continue
+		}
+		works++
+		if !ids[s.ParentSpanID] {
+			t.Errorf("main.work's parent %q is not in the file: the goroutine's span was lost at exit (%d spans)", s.ParentSpanID, len(spans))
+		}
+	}
+	if works != 3 {
+		t.Fatalf("%d main.work spans, want 3: %+v", works, spans)
+	}
 }

@@ -445,7 +445,25 @@ func (sp *_telemetry_utils_span) finish(panicking bool, err _telemetry_utils_ref
 		s.bridge.end(sp, b.String())
 		return
 	}
+	if sp.name == "main.main" && !sp.hasPid {
+		s.settle()
+	}
 	s.export(b.String(), sp.parent == nil && !sp.hasPid, sp.name)
+}
+
+// settle gives the spans still open on other goroutines when main.main
+// ends up to 100 ms to end. The program exits when main.main returns, and
+// a goroutine's span ends in the first deferred call of its function,
+// which runs after the function's own: the wg.Done() that let main go on
+// came first, so without the wait a program that exits right after
+// wg.Wait() lost its goroutines' spans, and their children were left with
+// a parent that never arrived. Only with export on; a goroutine that never
+// ends (a server loop) delays the exit by the whole 100 ms.
+func (s *_telemetry_utils_state) settle() {
+	deadline := _telemetry_utils_time.Now().Add(100 * _telemetry_utils_time.Millisecond)
+	for _telemetry_utils_atomic.LoadInt64(&s.open) > 0 && _telemetry_utils_time.Now().Before(deadline) {
+		_telemetry_utils_time.Sleep(_telemetry_utils_time.Millisecond)
+	}
 }
 
 // failed records the error err the function returns and gives the status
