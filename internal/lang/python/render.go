@@ -192,7 +192,7 @@ func (l *language) importEdit(f *source.File, spec string) inject.Edit {
 	code := "from " + spec + " import " + current.list()
 	if spec == runtimeModule {
 		code = current.folderLine()
-		if scriptGuard.Match(f.Src) {
+		if runsAsScript(f.Src) {
 			code = current.scriptLine()
 		}
 	}
@@ -224,6 +224,21 @@ const runtimeModule = lang.RuntimeModule
 // scriptGuard finds a module-level `if __name__ == "__main__":`: the
 // module also runs as a script.
 var scriptGuard = regexp.MustCompile(`(?m)^if\s+__name__\s*==\s*['"]__main__['"]\s*:`)
+
+// scriptSigns are the other marks of a module that runs as a script: a
+// shebang, the guard written the other way round, and a call at module
+// level (`main()`, `print(...)`, `sys.exit(main())`), as a small script
+// with no guard has. Taking a library for a script costs little (the
+// import that does without the runtime still finds it on sys.path); taking
+// a script for a library makes it raise ModuleNotFoundError under
+// python -I or -P.
+var scriptSigns = regexp.MustCompile(`\A#!|(?m)^if\s+['"]__main__['"]\s*==\s*__name__\s*:|(?m)^[A-Za-z_][\w.]*\(`)
+
+// runsAsScript reports whether src looks like a module that is also run
+// as a script (python file.py), whose folder python -I leaves off sys.path.
+func runsAsScript(src []byte) bool {
+	return scriptGuard.Match(src) || scriptSigns.Match(src)
+}
 
 func pyBool(b bool) string {
 	if b {

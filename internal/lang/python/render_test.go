@@ -100,7 +100,8 @@ func TestImportPlacement(t *testing.T) {
 		{"multi-line docstring", "\"\"\"d\n\n  e\n\"\"\"\nx = 1\n", "\"\"\"d\n\n  e\n\"\"\"" + suffix + "\nx = 1\n"},
 		{"docstring then statement on its line", "'d'; x = 1\ny = 2\n", "'d'; x = 1" + suffix + "\ny = 2\n"},
 		{"cookie on line 1", "# coding: latin-1\nx = 1\n", "# coding: latin-1\nx = 1" + suffix + "\n"},
-		{"shebang and cookie", "#!/usr/bin/env python3\n# -*- coding: utf-8 -*-\nimport os\n", "#!/usr/bin/env python3\n# -*- coding: utf-8 -*-\nimport os" + suffix + "\n"},
+		// A shebang marks a script, which must run under python -I too.
+		{"shebang and cookie", "#!/usr/bin/env python3\n# -*- coding: utf-8 -*-\nimport os\n", "#!/usr/bin/env python3\n# -*- coding: utf-8 -*-\nimport os; " + current.scriptLine() + Marker + "\n"},
 		{"comment is not a cookie", "# hello\nx = 1\n", "# hello\nx = 1" + suffix + "\n"},
 		{"trailing blanks stay after the marker", "x = 1 \t\n", "x = 1" + suffix + " \t\n"},
 		{"crlf", "\"\"\"d\"\"\"\r\nfrom __future__ import annotations\r\nx = 1\r\n", "\"\"\"d\"\"\"\r\nfrom __future__ import annotations" + suffix + "\r\nx = 1\r\n"},
