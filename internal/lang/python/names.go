@@ -75,9 +75,11 @@ func (n *runtimeNames) folderLine() string {
 }
 
 // scriptLine is the runtime import of a module in the runtime's folder
-// that also runs as a script, as one simple statement. A script run with
-// python -I or -P (or PYTHONSAFEPATH) has its own folder off sys.path, so
-// the runtime beside it cannot be imported; the script then runs as before
+// that also runs as a script, as one simple statement. Loaded as part of
+// a package (__package__ set: an implicit namespace package), it imports
+// the runtime relatively, as folderLine does. A script run with python -I
+// or -P (or PYTHONSAFEPATH) has its own folder off sys.path, so the
+// runtime beside it cannot be imported; the script then runs as before
 // with no telemetry, as a JavaScript browser script does. A statement
 // cannot catch an exception, so the runtime is looked for first, the way
 // the import system does (sys.modules, then each finder on sys.meta_path):
@@ -88,8 +90,22 @@ func (n *runtimeNames) folderLine() string {
 // exception), so neither the statement nor the stand-ins load a module the
 // original did not.
 func (n *runtimeNames) scriptLine() string {
+	return n.list() + ` = __import__("` + runtimeModule + `", globals(), None, ("` + runtimeAll + `",), 1).` + runtimeAll +
+		` if globals().get("__package__") else ` + n.scriptLookup()
+}
+
+// oldScriptLine is scriptLine as the previous version wrote it, without
+// the relative import (a namespace package's script ran without
+// telemetry), which Strip still takes out.
+func (n *runtimeNames) oldScriptLine() string {
+	return n.list() + ` = ` + n.scriptLookup()
+}
+
+// scriptLookup is scriptLine's expression outside a package: the runtime
+// where the import system finds it, else the stand-ins.
+func (n *runtimeNames) scriptLookup() string {
 	m := `"` + runtimeModule + `"`
-	return n.list() + ` = __import__(` + m + `).` + runtimeAll + ` if ` + m + ` in __import__("sys").modules or ` +
+	return `__import__(` + m + `).` + runtimeAll + ` if ` + m + ` in __import__("sys").modules or ` +
 		`any(f.find_spec(` + m + `, None) for f in __import__("sys").meta_path if hasattr(f, "find_spec")) else ` +
 		`(lambda *a, **k: memoryview(b""),) + (lambda *a, **k: None,) * ` + strconv.Itoa(len(n.calls()))
 }

@@ -18,6 +18,8 @@ func TestStripAppendedImport(t *testing.T) {
 		{"x = 1; " + pkg + "  # note\n", "x = 1  # note\n"},
 		{"'''d\n'''; " + current.folderLine() + Marker + "\r\ny = 2\r\n", "'''d\n'''\r\ny = 2\r\n"},
 		{"x = 1; " + current.scriptLine() + Marker, "x = 1"},
+		// A script's import as the previous version wrote it.
+		{"x = 1; " + current.oldScriptLine() + Marker + "\n", "x = 1\n"},
 	} {
 		got, n, err := l.Strip([]byte(tc.in))
 		if string(got) != tc.want || n != 1 || err != nil {
