@@ -58,7 +58,7 @@ func TestImportTakesNoLine(t *testing.T) {
 	}
 	for _, tc := range []struct{ path, spec, form string }{
 		{"tool.py", "_telemetry_utils", ".find_spec("},
-		{"m.py", "_telemetry_utils", `1 if globals().get("__package__") else 0`},
+		{"m.py", "_telemetry_utils", ".find_spec("},
 		{"pkg/m.py", "._telemetry_utils", "from ._telemetry_utils import"},
 	} {
 		src := pdbLikeSrc

@@ -59,7 +59,10 @@ func (n *runtimeNames) isCall(name string) bool {
 const runtimeAll = "__ti_all__"
 
 // folderLine is the runtime import of a module in the runtime's own
-// folder, as one simple statement so that it can share a line the module
+// folder as the previous version wrote it for a module without a
+// __main__ guard, which Strip still takes out; Render now writes
+// scriptLine, whose relative branch is this line's. It is one simple
+// statement so that it can share a line the module
 // already has (see importEdit). That folder has no __init__.py, but it may
 // still be a package: an implicit namespace package (PEP 420) imports the
 // module as pkg.mod, with __package__ set and the folder off sys.path,
@@ -74,8 +77,9 @@ func (n *runtimeNames) folderLine() string {
 		`1 if globals().get("__package__") else 0).` + runtimeAll
 }
 
-// scriptLine is the runtime import of a module in the runtime's folder
-// that also runs as a script, as one simple statement. Loaded as part of
+// scriptLine is the runtime import of every module in the runtime's
+// folder, as one simple statement: any of them may run as a script or be
+// loaded by path from outside sys.path. Loaded as part of
 // a package (__package__ set: an implicit namespace package), it imports
 // the runtime relatively, as folderLine does. A script run with python -I
 // or -P (or PYTHONSAFEPATH) has its own folder off sys.path, so the

@@ -3,7 +3,6 @@ package python
 import (
 	"bytes"
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -191,10 +190,12 @@ func (l *language) importEdit(f *source.File, spec string) inject.Edit {
 	l.spans.forget(f)
 	code := "from " + spec + " import " + current.list()
 	if spec == runtimeModule {
-		code = current.folderLine()
-		if runsAsScript(f.Src) {
-			code = current.scriptLine()
-		}
+		// Every module of the runtime's folder may be run or loaded by
+		// path from outside sys.path (python -I, runpy.run_path, a plugin
+		// loader's spec_from_file_location, exec of its source), where
+		// the absolute import raised ModuleNotFoundError: scriptLine
+		// then runs it as before without telemetry.
+		code = current.scriptLine()
 	}
 	if at, ok := importHost(f.Src); ok {
 		return inject.Edit{At: at, New: appendSep + code + Marker, Seq: seqImport}
@@ -220,25 +221,6 @@ func ownLine(src []byte, start, end int) bool {
 // runtimeModule is the runtime's module name, which a module in the
 // runtime's own folder imports absolutely.
 const runtimeModule = lang.RuntimeModule
-
-// scriptGuard finds a module-level `if __name__ == "__main__":`: the
-// module also runs as a script.
-var scriptGuard = regexp.MustCompile(`(?m)^if\s+__name__\s*==\s*['"]__main__['"]\s*:`)
-
-// scriptSigns are the other marks of a module that runs as a script: a
-// shebang, the guard written the other way round, and a call at module
-// level (`main()`, `print(...)`, `sys.exit(main())`), as a small script
-// with no guard has. Taking a library for a script costs little (the
-// import that does without the runtime still finds it on sys.path); taking
-// a script for a library makes it raise ModuleNotFoundError under
-// python -I or -P.
-var scriptSigns = regexp.MustCompile(`\A#!|(?m)^if\s+['"]__main__['"]\s*==\s*__name__\s*:|(?m)^[A-Za-z_][\w.]*\(`)
-
-// runsAsScript reports whether src looks like a module that is also run
-// as a script (python file.py), whose folder python -I leaves off sys.path.
-func runsAsScript(src []byte) bool {
-	return scriptGuard.Match(src) || scriptSigns.Match(src)
-}
 
 func pyBool(b bool) string {
 	if b {

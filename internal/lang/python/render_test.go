@@ -87,9 +87,10 @@ func TestRenderDecisions(t *testing.T) {
 func TestImportPlacement(t *testing.T) {
 	l := newTestLanguage(t, Options{NoCompile: true})
 	// A module beside the runtime imports it relatively inside a package
-	// (an implicit namespace package) and absolutely outside one, in one
-	// statement appended to a line the module has, so that no line moves.
-	imp := `__ti_span__, __ti_loop__, __ti_tick__, __ti_var__, __ti_val__, __ti_mark__ = __import__("_telemetry_utils", globals(), None, ("__ti_all__",), 1 if globals().get("__package__") else 0).__ti_all__  # @telemetry-inject`
+	// (an implicit namespace package) and else where the import system
+	// finds it, in one statement appended to a line the module has, so
+	// that no line moves.
+	imp := current.scriptLine() + Marker
 	suffix := "; " + imp
 	for _, tc := range []struct{ name, src, want string }{
 		{"empty", "", imp + "\n"},
@@ -100,8 +101,7 @@ func TestImportPlacement(t *testing.T) {
 		{"multi-line docstring", "\"\"\"d\n\n  e\n\"\"\"\nx = 1\n", "\"\"\"d\n\n  e\n\"\"\"" + suffix + "\nx = 1\n"},
 		{"docstring then statement on its line", "'d'; x = 1\ny = 2\n", "'d'; x = 1" + suffix + "\ny = 2\n"},
 		{"cookie on line 1", "# coding: latin-1\nx = 1\n", "# coding: latin-1\nx = 1" + suffix + "\n"},
-		// A shebang marks a script, which must run under python -I too.
-		{"shebang and cookie", "#!/usr/bin/env python3\n# -*- coding: utf-8 -*-\nimport os\n", "#!/usr/bin/env python3\n# -*- coding: utf-8 -*-\nimport os; " + current.scriptLine() + Marker + "\n"},
+		{"shebang and cookie", "#!/usr/bin/env python3\n# -*- coding: utf-8 -*-\nimport os\n", "#!/usr/bin/env python3\n# -*- coding: utf-8 -*-\nimport os" + suffix + "\n"},
 		{"comment is not a cookie", "# hello\nx = 1\n", "# hello\nx = 1" + suffix + "\n"},
 		{"trailing blanks stay after the marker", "x = 1 \t\n", "x = 1" + suffix + " \t\n"},
 		{"crlf", "\"\"\"d\"\"\"\r\nfrom __future__ import annotations\r\nx = 1\r\n", "\"\"\"d\"\"\"\r\nfrom __future__ import annotations" + suffix + "\r\nx = 1\r\n"},

@@ -52,3 +52,39 @@ func TestGuardlessScriptsRunIsolated(t *testing.T) {
 		})
 	}
 }
+
+// TestFolderModuleLoadedByPath loads a library module beside the runtime
+// (no guard, no call at module level) the way plugin loaders and task
+// runners do, from a folder that is not on sys.path: runpy.run_path,
+// importlib's spec_from_file_location, and exec with globals of its own.
+// The original loads; the absolute import raised ModuleNotFoundError.
+func TestFolderModuleLoadedByPath(t *testing.T) {
+	py := needPython(t)
+	l := newTestLanguage(t, Options{})
+	out, _, err := instrument(l, "sub/lib.py", []byte(nsSrc), "_telemetry_utils")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(out), "__ti_span__(") {
+		t.Fatalf("nothing instrumented: the test shows nothing\n%s", out)
+	}
+	root := t.TempDir()
+	sub := filepath.Join(root, "sub")
+	if err := os.Mkdir(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeProgram(t, sub, "lib.py", out)
+	for name, code := range map[string]string{
+		"run_path":                "import runpy; print(runpy.run_path('sub/lib.py')['__version__'])",
+		"spec_from_file_location": "import importlib.util as u; s = u.spec_from_file_location('lib', 'sub/lib.py'); m = u.module_from_spec(s); s.loader.exec_module(m); print(m.__version__)",
+		"exec with own globals":   "ns = {}; exec(open('sub/lib.py').read(), ns); print(ns['__version__'])",
+	} {
+		cmd := exec.CommandContext(t.Context(), py, "-c", code)
+		cmd.Dir = root
+		cmd.Env = append(os.Environ(), "PYTHONDONTWRITEBYTECODE=1")
+		b, err := cmd.CombinedOutput()
+		if err != nil || string(b) != "1.2\n" {
+			t.Errorf("%s: %v\n%s", name, err, b)
+		}
+	}
+}
