@@ -100,17 +100,21 @@ func (n *runtimeNames) scriptLine() string {
 
 // oldScriptLine is scriptLine as the previous version wrote it, without
 // the relative import (a namespace package's script ran without
-// telemetry), which Strip still takes out.
+// telemetry) and with the builtin any looked up by name, which Strip
+// still takes out.
 func (n *runtimeNames) oldScriptLine() string {
-	return n.list() + ` = ` + n.scriptLookup()
+	return n.list() + ` = ` + strings.Replace(n.scriptLookup(), `__import__("builtins").any(`, `any(`, 1)
 }
 
 // scriptLookup is scriptLine's expression outside a package: the runtime
-// where the import system finds it, else the stand-ins.
+// where the import system finds it, else the stand-ins. any is the
+// builtins module's: the line the import is appended to may have
+// shadowed it (`from numpy import *` binds numpy.any, which is true of
+// any generator).
 func (n *runtimeNames) scriptLookup() string {
 	m := `"` + runtimeModule + `"`
 	return `__import__(` + m + `).` + runtimeAll + ` if ` + m + ` in __import__("sys").modules or ` +
-		`any(f.find_spec(` + m + `, None) for f in __import__("sys").meta_path if hasattr(f, "find_spec")) else ` +
+		`__import__("builtins").any(f.find_spec(` + m + `, None) for f in __import__("sys").meta_path if hasattr(f, "find_spec")) else ` +
 		`(lambda *a, **k: memoryview(b""),) + (lambda *a, **k: None,) * ` + strconv.Itoa(len(n.calls()))
 }
 

@@ -10,8 +10,9 @@ import (
 
 // TestGuardlessScriptsRunIsolated runs, with the real python -I and -P,
 // scripts beside the runtime that have no `if __name__ == "__main__":`
-// guard as render's regexp writes it: a shebang, the guard the other way
-// round, and plain top-level code. Each must print what the original
+// guard written the usual way: a shebang, the guard the other way round,
+// plain top-level code, and a module whose first line shadows the
+// builtin any the lookup calls. Each must print what the original
 // prints; before they were taken for library modules and their import
 // raised ModuleNotFoundError under -I.
 func TestGuardlessScriptsRunIsolated(t *testing.T) {
@@ -22,6 +23,9 @@ func TestGuardlessScriptsRunIsolated(t *testing.T) {
 		"shebang":        "#!/usr/bin/env python3\nimport sys\n\n\n" + body + "total([1])\nprint(6)\n",
 		"reversed guard": "import sys\n\n\n" + body + "if '__main__' == __name__:\n    print(total([1, 2, 3]))\n",
 		"top-level call": "x = 1  # comment\n\n\n" + body + "print(total([1, 2, 3]))\n",
+		// The import is appended to this line, after the builtin any is
+		// shadowed, as `from numpy import *` does.
+		"any shadowed": "any = lambda *a: True\n\n\n" + body + "print(total([1, 2, 3]))\n",
 	} {
 		t.Run(name, func(t *testing.T) {
 			out, _, err := instrument(l, "tool.py", []byte(src), "_telemetry_utils")
