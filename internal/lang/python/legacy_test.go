@@ -13,6 +13,10 @@ import (
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
 
+// scriptGuard finds a module-level `if __name__ == "__main__":`, which
+// earlier versions took for the mark of a script (oldScriptImport).
+var scriptGuard = regexp.MustCompile(`(?m)^if\s+__name__\s*==\s*['"]__main__['"]\s*:`)
+
 // currentName matches a runtime name as Render writes it now.
 var currentName = regexp.MustCompile(`__ti_(span|loop|tick|var|val|mark|e)__`)
 

@@ -59,7 +59,10 @@ func (n *runtimeNames) isCall(name string) bool {
 const runtimeAll = "__ti_all__"
 
 // folderLine is the runtime import of a module in the runtime's own
-// folder, as one simple statement so that it can share a line the module
+// folder as the previous version wrote it for a module without a
+// __main__ guard, which Strip still takes out; Render now writes
+// scriptLine, whose relative branch is this line's. It is one simple
+// statement so that it can share a line the module
 // already has (see importEdit). That folder has no __init__.py, but it may
 // still be a package: an implicit namespace package (PEP 420) imports the
 // module as pkg.mod, with __package__ set and the folder off sys.path,
@@ -74,10 +77,13 @@ func (n *runtimeNames) folderLine() string {
 		`1 if globals().get("__package__") else 0).` + runtimeAll
 }
 
-// scriptLine is the runtime import of a module in the runtime's folder
-// that also runs as a script, as one simple statement. A script run with
-// python -I or -P (or PYTHONSAFEPATH) has its own folder off sys.path, so
-// the runtime beside it cannot be imported; the script then runs as before
+// scriptLine is the runtime import of every module in the runtime's
+// folder, as one simple statement: any of them may run as a script or be
+// loaded by path from outside sys.path. Loaded as part of
+// a package (__package__ set: an implicit namespace package), it imports
+// the runtime relatively, as folderLine does. A script run with python -I
+// or -P (or PYTHONSAFEPATH) has its own folder off sys.path, so the
+// runtime beside it cannot be imported; the script then runs as before
 // with no telemetry, as a JavaScript browser script does. A statement
 // cannot catch an exception, so the runtime is looked for first, the way
 // the import system does (sys.modules, then each finder on sys.meta_path):
@@ -88,9 +94,27 @@ func (n *runtimeNames) folderLine() string {
 // exception), so neither the statement nor the stand-ins load a module the
 // original did not.
 func (n *runtimeNames) scriptLine() string {
+	return n.list() + ` = __import__("` + runtimeModule + `", globals(), None, ("` + runtimeAll + `",), 1).` + runtimeAll +
+		` if globals().get("__package__") else ` + n.scriptLookup()
+}
+
+// oldScriptLine is scriptLine as the previous version wrote it, without
+// the relative import (a namespace package's script ran without
+// telemetry) and with the builtin any looked up by name, which Strip
+// still takes out.
+func (n *runtimeNames) oldScriptLine() string {
+	return n.list() + ` = ` + strings.Replace(n.scriptLookup(), `__import__("builtins").any(`, `any(`, 1)
+}
+
+// scriptLookup is scriptLine's expression outside a package: the runtime
+// where the import system finds it, else the stand-ins. any is the
+// builtins module's: the line the import is appended to may have
+// shadowed it (`from numpy import *` binds numpy.any, which is true of
+// any generator).
+func (n *runtimeNames) scriptLookup() string {
 	m := `"` + runtimeModule + `"`
-	return n.list() + ` = __import__(` + m + `).` + runtimeAll + ` if ` + m + ` in __import__("sys").modules or ` +
-		`any(f.find_spec(` + m + `, None) for f in __import__("sys").meta_path if hasattr(f, "find_spec")) else ` +
+	return `__import__(` + m + `).` + runtimeAll + ` if ` + m + ` in __import__("sys").modules or ` +
+		`__import__("builtins").any(f.find_spec(` + m + `, None) for f in __import__("sys").meta_path if hasattr(f, "find_spec")) else ` +
 		`(lambda *a, **k: memoryview(b""),) + (lambda *a, **k: None,) * ` + strconv.Itoa(len(n.calls()))
 }
 

@@ -3,7 +3,6 @@ package python
 import (
 	"bytes"
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -191,10 +190,12 @@ func (l *language) importEdit(f *source.File, spec string) inject.Edit {
 	l.spans.forget(f)
 	code := "from " + spec + " import " + current.list()
 	if spec == runtimeModule {
-		code = current.folderLine()
-		if scriptGuard.Match(f.Src) {
-			code = current.scriptLine()
-		}
+		// Every module of the runtime's folder may be run or loaded by
+		// path from outside sys.path (python -I, runpy.run_path, a plugin
+		// loader's spec_from_file_location, exec of its source), where
+		// the absolute import raised ModuleNotFoundError: scriptLine
+		// then runs it as before without telemetry.
+		code = current.scriptLine()
 	}
 	if at, ok := importHost(f.Src); ok {
 		return inject.Edit{At: at, New: appendSep + code + Marker, Seq: seqImport}
@@ -220,10 +221,6 @@ func ownLine(src []byte, start, end int) bool {
 // runtimeModule is the runtime's module name, which a module in the
 // runtime's own folder imports absolutely.
 const runtimeModule = lang.RuntimeModule
-
-// scriptGuard finds a module-level `if __name__ == "__main__":`: the
-// module also runs as a script.
-var scriptGuard = regexp.MustCompile(`(?m)^if\s+__name__\s*==\s*['"]__main__['"]\s*:`)
 
 func pyBool(b bool) string {
 	if b {

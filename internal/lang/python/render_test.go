@@ -87,9 +87,10 @@ func TestRenderDecisions(t *testing.T) {
 func TestImportPlacement(t *testing.T) {
 	l := newTestLanguage(t, Options{NoCompile: true})
 	// A module beside the runtime imports it relatively inside a package
-	// (an implicit namespace package) and absolutely outside one, in one
-	// statement appended to a line the module has, so that no line moves.
-	imp := `__ti_span__, __ti_loop__, __ti_tick__, __ti_var__, __ti_val__, __ti_mark__ = __import__("_telemetry_utils", globals(), None, ("__ti_all__",), 1 if globals().get("__package__") else 0).__ti_all__  # @telemetry-inject`
+	// (an implicit namespace package) and else where the import system
+	// finds it, in one statement appended to a line the module has, so
+	// that no line moves.
+	imp := current.scriptLine() + Marker
 	suffix := "; " + imp
 	for _, tc := range []struct{ name, src, want string }{
 		{"empty", "", imp + "\n"},

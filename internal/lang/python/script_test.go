@@ -29,11 +29,12 @@ if __name__ == "__main__":
     print("runtime" if "_telemetry_utils" in sys.modules else "no runtime")
 `
 
-// TestScriptImportOnlyForScriptsBesideTheRuntime: the import that can do
-// without the runtime is written only for a module of the runtime's own
-// folder (absolute import) with a __main__ guard; a package's module and a
-// module that never runs as a script keep the one-line import.
-func TestScriptImportOnlyForScriptsBesideTheRuntime(t *testing.T) {
+// TestScriptImportBesideTheRuntime: the import that can do without the
+// runtime is written for every module of the runtime's own folder, with a
+// __main__ guard or not (any of them may be run or loaded by path from
+// outside sys.path: see TestFolderModuleLoadedByPath); a package's module
+// keeps the relative import.
+func TestScriptImportBesideTheRuntime(t *testing.T) {
 	l := newTestLanguage(t, Options{})
 	library := strings.Replace(scriptSrc, `if __name__ == "__main__":`, `if __name__ == "lib":`, 1)
 	for _, tc := range []struct {
@@ -42,7 +43,7 @@ func TestScriptImportOnlyForScriptsBesideTheRuntime(t *testing.T) {
 	}{
 		{"script beside the runtime", "tool.py", scriptSrc, "_telemetry_utils", true},
 		{"script in a package", "pkg/tool.py", scriptSrc, "._telemetry_utils", false},
-		{"module without a guard", "lib.py", library, "_telemetry_utils", false},
+		{"module without a guard", "lib.py", library, "_telemetry_utils", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out, _, err := instrument(l, tc.path, []byte(tc.src), tc.spec)

@@ -73,15 +73,16 @@ func squeeze(code string) string {
 }
 
 // isOurImportLine reports whether an expression statement is the one-line
-// runtime import of a module in the runtime's folder (folderLine or
-// scriptLine), compared as isOurScriptImport compares: black wraps it over
+// runtime import of a module in the runtime's folder (folderLine,
+// scriptLine or oldScriptLine), compared as isOurScriptImport compares: black wraps it over
 // several lines in parentheses with trailing commas.
 func (s *stripper) isOurImportLine(n *node) bool {
 	if n.NamedChildCount() != 1 || n.NamedChild(0).Kind() != "assignment" {
 		return false
 	}
 	code := squeeze(s.text(n))
-	return code == squeeze(current.folderLine()) || code == squeeze(current.scriptLine())
+	return code == squeeze(current.folderLine()) || code == squeeze(current.scriptLine()) ||
+		code == squeeze(current.oldScriptLine())
 }
 
 // cutImport removes the runtime import n: its whole lines where it stands

@@ -18,6 +18,8 @@ func TestStripAppendedImport(t *testing.T) {
 		{"x = 1; " + pkg + "  # note\n", "x = 1  # note\n"},
 		{"'''d\n'''; " + current.folderLine() + Marker + "\r\ny = 2\r\n", "'''d\n'''\r\ny = 2\r\n"},
 		{"x = 1; " + current.scriptLine() + Marker, "x = 1"},
+		// A script's import as the previous version wrote it.
+		{"x = 1; " + previousScriptLine + Marker + "\n", "x = 1\n"},
 	} {
 		got, n, err := l.Strip([]byte(tc.in))
 		if string(got) != tc.want || n != 1 || err != nil {
@@ -25,6 +27,11 @@ func TestStripAppendedImport(t *testing.T) {
 		}
 	}
 }
+
+// previousScriptLine is the import of a script beside the runtime as the
+// previous version wrote it, spelled out, so that a change to
+// oldScriptLine that no longer matches it fails TestStripAppendedImport.
+const previousScriptLine = `__ti_span__, __ti_loop__, __ti_tick__, __ti_var__, __ti_val__, __ti_mark__ = __import__("_telemetry_utils").__ti_all__ if "_telemetry_utils" in __import__("sys").modules or any(f.find_spec("_telemetry_utils", None) for f in __import__("sys").meta_path if hasattr(f, "find_spec")) else (lambda *a, **k: memoryview(b""),) + (lambda *a, **k: None,) * 5`
 
 // TestStripRefusesEditedImport: an import that shares its line in a way
 // the tool never writes, or that was edited so that it is no longer the
