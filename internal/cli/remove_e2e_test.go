@@ -48,20 +48,7 @@ func TestRemoveFindsARuntimePlacedForFewerFiles(t *testing.T) {
 	if len(runtimes) != 1 || !strings.HasPrefix(runtimes[0], "src/internal/") {
 		t.Fatalf("runtime files %v; the test wants one placed for the subfolder alone", runtimes)
 	}
-	if code, _, stderr := runCLI(t, nil, dir, "--remove"); code != 0 {
-		t.Fatalf("--remove: exit %d\n%s", code, stderr)
-	}
-	after := snapshot(t, dir)
-	for p := range after {
-		if _, ok := before[p]; !ok {
-			t.Errorf("--remove left %s", p)
-		}
-	}
-	for p, b := range before {
-		if after[p] != b {
-			t.Errorf("%s differs after --remove", p)
-		}
-	}
+	removeRestores(t, dir, before)
 }
 
 // TestRemoveRestoresTestsInstrumentedWithoutDefaultExcludes: a run with
@@ -93,6 +80,13 @@ func TestRemoveRestoresTestsInstrumentedWithoutDefaultExcludes(t *testing.T) {
 	if after := snapshot(t, dir); after["test/settle.js"] == before["test/settle.js"] {
 		t.Fatal("test/settle.js was not instrumented; the test needs it instrumented")
 	}
+	removeRestores(t, dir, before)
+}
+
+// removeRestores runs a plain --remove on dir and requires the tree it
+// leaves to be before, file by file: nothing left, nothing changed.
+func removeRestores(t *testing.T, dir string, before map[string]string) {
+	t.Helper()
 	if code, _, stderr := runCLI(t, nil, dir, "--remove"); code != 0 {
 		t.Fatalf("--remove: exit %d\n%s", code, stderr)
 	}

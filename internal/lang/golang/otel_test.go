@@ -30,19 +30,7 @@ const otelVersion = "v1.47.0"
 // parameter the runtime rebinds to carry handle's span), and query (an
 // error) under db.
 func TestOtelJoinsTheProgramsTraces(t *testing.T) {
-	exe, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go toolchain on PATH")
-	}
-	src, err := os.ReadFile("testdata/otel/main.go.in")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "go.mod"), []byte("module oteltest\n\ngo 1.23\n\nrequire (\n"+
-		"\tgo.opentelemetry.io/otel "+otelVersion+"\n\tgo.opentelemetry.io/otel/sdk "+otelVersion+"\n\tgo.opentelemetry.io/otel/trace "+otelVersion+"\n)\n"))
-	writeFile(t, filepath.Join(dir, "main.go"), src)
-	modGo(t, exe, dir, "mod", "tidy")
+	exe, dir, src := otelProgram(t, "testdata/otel/main.go.in", "otel", "otel/sdk", "otel/trace")
 	if !requiresOtel(dir) {
 		t.Fatal("requiresOtel: the module requires go.opentelemetry.io/otel")
 	}
@@ -97,6 +85,31 @@ func TestOtelJoinsTheProgramsTraces(t *testing.T) {
 			t.Errorf("the program's own output changed: no line %q in\n%s", line, got)
 		}
 	}
+}
+
+// otelProgram writes the program in testdata file program as main.go of a
+// module requiring the go.opentelemetry.io modules named (at
+// otelVersion), tidies it, and returns the go tool, the module's folder
+// and the program's source. It skips the test without a go toolchain.
+func otelProgram(t *testing.T, program string, modules ...string) (exe, dir string, src []byte) {
+	t.Helper()
+	exe, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go toolchain on PATH")
+	}
+	src, err = os.ReadFile(program)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir = t.TempDir()
+	mod := "module oteltest\n\ngo 1.23\n\nrequire (\n"
+	for _, m := range modules {
+		mod += "\tgo.opentelemetry.io/" + m + " " + otelVersion + "\n"
+	}
+	writeFile(t, filepath.Join(dir, "go.mod"), []byte(mod+")\n"))
+	writeFile(t, filepath.Join(dir, "main.go"), src)
+	modGo(t, exe, dir, "mod", "tidy")
+	return exe, dir, src
 }
 
 // modGo runs the go command in dir with the module proxy the environment
@@ -155,19 +168,7 @@ func TestOtelProjectGetsThePlainRuntime(t *testing.T) {
 // printed, and export its own span and the one of work only (main.main's ends after
 // the provider is shut down).
 func TestOtelLeavesTheSDKsCallbacksAlone(t *testing.T) {
-	exe, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go toolchain on PATH")
-	}
-	src, err := os.ReadFile("testdata/otel/exporter.go.in")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "go.mod"), []byte("module oteltest\n\ngo 1.23\n\nrequire (\n"+
-		"\tgo.opentelemetry.io/otel "+otelVersion+"\n\tgo.opentelemetry.io/otel/sdk "+otelVersion+"\n)\n"))
-	writeFile(t, filepath.Join(dir, "main.go"), src)
-	modGo(t, exe, dir, "mod", "tidy")
+	exe, dir, src := otelProgram(t, "testdata/otel/exporter.go.in", "otel", "otel/sdk")
 	l := New(Options{})
 	t.Cleanup(func() { _ = l.Close() })
 	f := testFile("main.go", src)
