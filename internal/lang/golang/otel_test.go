@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/telemetry-inject/telemetry-inject/internal/lang"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
 
@@ -30,17 +31,10 @@ const otelVersion = "v1.47.0"
 // parameter the runtime rebinds to carry handle's span), and query (an
 // error) under db.
 func TestOtelJoinsTheProgramsTraces(t *testing.T) {
-	exe, dir, src := otelProgram(t, "testdata/otel/main.go.in", "otel", "otel/sdk", "otel/trace")
+	p := instrumentOtelProgram(t, "testdata/otel/main.go.in", "otel", "otel/sdk", "otel/trace")
+	exe, dir, l, f, out := p.exe, p.dir, p.l, p.f, p.out
 	if !requiresOtel(dir) {
 		t.Fatal("requiresOtel: the module requires go.opentelemetry.io/otel")
-	}
-	l := New(Options{})
-	t.Cleanup(func() { _ = l.Close() })
-	f := testFile("main.go", src)
-	f.Abs = filepath.Join(dir, "main.go")
-	out, _, err := instrument(l, f, testDecision)
-	if err != nil {
-		t.Fatal(err)
 	}
 	if err := l.Validate(bg, f, out); err != nil {
 		t.Fatalf("the type checker rejects the output with the OpenTelemetry runtime: %v", err)
@@ -48,12 +42,9 @@ func TestOtelJoinsTheProgramsTraces(t *testing.T) {
 	if err := l.Validate(bg, f, bytes.Replace(out, []byte("import _telemetry_utils "), []byte("import _telemetry_utilz "), 1)); err == nil {
 		t.Fatal("the type checker accepts the output without the import of the runtime package")
 	}
-	rt := l.Place(nil, []*source.File{f}, nil)[f.Path]
-	if !strings.Contains(rt.Content, `"go.opentelemetry.io/otel"`) {
+	if rt := p.write(t); !strings.Contains(rt, `"go.opentelemetry.io/otel"`) {
 		t.Fatal("the runtime placed in an OpenTelemetry module is not the OpenTelemetry variant")
 	}
-	writeFile(t, filepath.Join(dir, "main.go"), out)
-	writeFile(t, filepath.Join(dir, rt.RuntimePath), []byte(rt.Content))
 	modGo(t, exe, dir, "vet", ".", "./_telemetry_utils")
 	got := modGo(t, exe, dir, "run", ".")
 	t.Log(got)
@@ -87,21 +78,29 @@ func TestOtelJoinsTheProgramsTraces(t *testing.T) {
 	}
 }
 
-// otelProgram writes the program in testdata file program as main.go of a
-// module requiring the go.opentelemetry.io modules named (at
-// otelVersion), tidies it, and returns the go tool, the module's folder
-// and the program's source. It skips the test without a go toolchain.
-func otelProgram(t *testing.T, program string, modules ...string) (exe, dir string, src []byte) {
+// otelProgram is a program instrumented in a module of its own.
+type otelProgram struct {
+	exe, dir string // the go tool, the module's folder
+	l        lang.Language
+	f        *source.File
+	out      []byte // the instrumented main.go
+}
+
+// instrumentOtelProgram writes the program in testdata file program as
+// main.go of a module requiring the go.opentelemetry.io modules named (at
+// otelVersion), tidies it, and instruments it with the offline planner's
+// decisions. It skips the test without a go toolchain.
+func instrumentOtelProgram(t *testing.T, program string, modules ...string) otelProgram {
 	t.Helper()
 	exe, err := exec.LookPath("go")
 	if err != nil {
 		t.Skip("no go toolchain on PATH")
 	}
-	src, err = os.ReadFile(program)
+	src, err := os.ReadFile(program)
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir = t.TempDir()
+	dir := t.TempDir()
 	mod := "module oteltest\n\ngo 1.23\n\nrequire (\n"
 	for _, m := range modules {
 		mod += "\tgo.opentelemetry.io/" + m + " " + otelVersion + "\n"
@@ -109,7 +108,25 @@ func otelProgram(t *testing.T, program string, modules ...string) (exe, dir stri
 	writeFile(t, filepath.Join(dir, "go.mod"), []byte(mod+")\n"))
 	writeFile(t, filepath.Join(dir, "main.go"), src)
 	modGo(t, exe, dir, "mod", "tidy")
-	return exe, dir, src
+	l := New(Options{})
+	t.Cleanup(func() { _ = l.Close() })
+	f := testFile("main.go", src)
+	f.Abs = filepath.Join(dir, "main.go")
+	out, _, err := instrument(l, f, testDecision)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return otelProgram{exe: exe, dir: dir, l: l, f: f, out: out}
+}
+
+// write replaces main.go with the instrumented program and writes the
+// runtime placed for it, whose content it returns.
+func (p otelProgram) write(t *testing.T) string {
+	t.Helper()
+	rt := p.l.Place(nil, []*source.File{p.f}, nil)[p.f.Path]
+	writeFile(t, filepath.Join(p.dir, "main.go"), p.out)
+	writeFile(t, filepath.Join(p.dir, rt.RuntimePath), []byte(rt.Content))
+	return rt.Content
 }
 
 // modGo runs the go command in dir with the module proxy the environment
@@ -168,23 +185,14 @@ func TestOtelProjectGetsThePlainRuntime(t *testing.T) {
 // printed, and export its own span and the one of work only (main.main's ends after
 // the provider is shut down).
 func TestOtelLeavesTheSDKsCallbacksAlone(t *testing.T) {
-	exe, dir, src := otelProgram(t, "testdata/otel/exporter.go.in", "otel", "otel/sdk")
-	l := New(Options{})
-	t.Cleanup(func() { _ = l.Close() })
-	f := testFile("main.go", src)
-	f.Abs = filepath.Join(dir, "main.go")
-	out, _, err := instrument(l, f, testDecision)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := instrumentOtelProgram(t, "testdata/otel/exporter.go.in", "otel", "otel/sdk")
+	exe, dir, out := p.exe, p.dir, p.out
 	for _, fn := range []string{"main.collector.ExportSpans", "main.keep.ShouldSample", "main.work"} {
 		if !bytes.Contains(out, []byte(`"`+fn+`"`)) {
 			t.Fatalf("%s is not instrumented:\n%s", fn, out)
 		}
 	}
-	rt := l.Place(nil, []*source.File{f}, nil)[f.Path]
-	writeFile(t, filepath.Join(dir, "main.go"), out)
-	writeFile(t, filepath.Join(dir, rt.RuntimePath), []byte(rt.Content))
+	p.write(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, exe, "run", ".")
