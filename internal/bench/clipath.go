@@ -19,6 +19,10 @@ type CLIJob struct {
 	Functions int
 	// Args are extra command-line arguments (--rpm 600, say).
 	Args []string
+	// CacheHome, when set, is the user's cache folder (XDG_CACHE_HOME),
+	// where a run remembers the account's rate limits for the next one;
+	// empty, the run remembers nothing.
+	CacheHome string
 }
 
 // CLIResult is what one command-line run reported.

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
@@ -37,14 +38,24 @@ func perRequestTokens() int { return (len(prompt.System())+len(peerMessage(0)))/
 // peerRow measures the command line and the peers on fresh simulated
 // hosts of one configuration. cliArgs lists command-line variants.
 type peerRun struct {
-	name   string
-	cfg    SimConfig
-	n      int
-	told   cookbookOptions
-	model  string
-	prov   string
-	slots  bool
-	cliArg [][]string
+	name  string
+	cfg   SimConfig
+	n     int
+	told  cookbookOptions
+	model string
+	prov  string
+	slots bool
+	cli   []cliVariant
+}
+
+// cliVariant is one way of running the command line in a scenario.
+type cliVariant struct {
+	args []string
+	// second measures a user's second run: an unmeasured first run on a
+	// small job leaves the account's limits in the limits memory, and the
+	// measured run starts on the same account once its buckets are full
+	// again, as the next day's run would.
+	second bool
 }
 
 func (b *bencher) peerScenarios(want func(string) bool) {
@@ -54,8 +65,8 @@ func (b *bencher) peerScenarios(want func(string) bool) {
 	if want("p") {
 		cfg := SimConfig{RPM: 600, TPM: 1_000_000, Window: time.Minute, Seed: b.seed, Median: ps.burstMedian}
 		rows := b.peerRun(peerRun{name: "(p) burst fits the bucket", cfg: cfg, n: ps.burstN, model: "gpt-4o-mini", prov: "openai",
-			told:   cookbookOptions{RPM: 600, TPM: 1_000_000, Pause: ps.pause, Timeout: ps.peerTimeout, MaxAttempts: 5},
-			cliArg: [][]string{nil, {"--rpm", "600", "--tpm", "1000000"}}}, ps)
+			told: cookbookOptions{RPM: 600, TPM: 1_000_000, Pause: ps.pause, Timeout: ps.peerTimeout, MaxAttempts: 5},
+			cli:  []cliVariant{{}, {second: true}, {args: []string{"--rpm", "600", "--tpm", "1000000"}}}}, ps)
 		b.judgeBurst(rows)
 		b.addAll(rows)
 	}
@@ -69,15 +80,15 @@ func (b *bencher) peerScenarios(want func(string) bool) {
 		tpm := ps.boundN * perRequestTokens() * 2 / 3
 		cfg := SimConfig{RPM: 10_000, TPM: tpm, Window: time.Minute, Seed: b.seed, Median: ps.boundMedian}
 		rows := b.peerRun(peerRun{name: "(q) token-bound", cfg: cfg, n: ps.boundN, model: "gpt-4o-mini", prov: "openai",
-			told:   cookbookOptions{RPM: 10_000, TPM: tpm, Pause: ps.pause, Timeout: ps.peerTimeout, MaxAttempts: 5},
-			cliArg: [][]string{{"--no-group"}, nil}}, ps)
+			told: cookbookOptions{RPM: 10_000, TPM: tpm, Pause: ps.pause, Timeout: ps.peerTimeout, MaxAttempts: 5},
+			cli:  []cliVariant{{args: []string{"--no-group"}}, {}}}, ps)
 		judgeBound(&rows[0], 0.97, 1)
 		b.addAll(rows)
 		if want("s") {
 			cfg.Fail500, cfg.Malformed, cfg.Hang = 0.05, 0.02, 0.01
 			faults := b.peerRun(peerRun{name: "(s) faults 5%/2%/1%", cfg: cfg, n: ps.boundN, model: "gpt-4o-mini", prov: "openai",
-				told:   cookbookOptions{RPM: 10_000, TPM: tpm, Pause: ps.pause, Timeout: ps.peerTimeout, MaxAttempts: 5},
-				cliArg: [][]string{{"--no-group"}}}, ps)
+				told: cookbookOptions{RPM: 10_000, TPM: tpm, Pause: ps.pause, Timeout: ps.peerTimeout, MaxAttempts: 5},
+				cli:  []cliVariant{{args: []string{"--no-group"}}}}, ps)
 			judgeFaults(&faults[0], rows[0])
 			b.addAll(faults)
 		}
@@ -85,8 +96,8 @@ func (b *bencher) peerScenarios(want func(string) bool) {
 	if want("r") {
 		cfg := SimConfig{Ollama: true, Slots: 4, Queue: 4, Seed: b.seed, Median: ps.slotMedian}
 		rows := b.peerRun(peerRun{name: "(r) 4 slots + queue 4", cfg: cfg, n: ps.slotN, model: "qwen2.5-coder", prov: "openai-compatible", slots: true,
-			told:   cookbookOptions{RPM: 100_000, TPM: 100_000_000, Pause: ps.pause, Timeout: ps.peerTimeout, MaxAttempts: 5},
-			cliArg: [][]string{nil}}, ps)
+			told: cookbookOptions{RPM: 100_000, TPM: 100_000_000, Pause: ps.pause, Timeout: ps.peerTimeout, MaxAttempts: 5},
+			cli:  []cliVariant{{}}}, ps)
 		b.judgeSlots(&rows[0], ps, cfg.Slots)
 		b.addAll(rows)
 	}
@@ -115,13 +126,25 @@ func (b *bencher) addAll(rows []Row) {
 // back in that order.
 func (b *bencher) peerRun(pr peerRun, ps peerScale) []Row {
 	var rows []Row
-	for _, args := range pr.cliArg {
+	for _, v := range pr.cli {
 		sim := StartSim(pr.cfg)
-		res, err := b.cli(b.ctx, CLIJob{BaseURL: sim.URL() + "/v1", Provider: pr.prov, Model: pr.model, Functions: pr.n, Args: args})
-		sim.Close()
+		job := CLIJob{BaseURL: sim.URL() + "/v1", Provider: pr.prov, Model: pr.model, Functions: pr.n, Args: v.args}
 		runner := "telemetry-inject"
-		if len(args) > 0 {
-			runner = "ti " + strings.Join(args, " ")
+		if len(v.args) > 0 {
+			runner = "ti " + strings.Join(v.args, " ")
+		}
+		var err error
+		if v.second {
+			runner += " (2nd run)"
+			job.CacheHome, err = b.firstRun(sim, job)
+		}
+		var res CLIResult
+		if err == nil {
+			res, err = b.cli(b.ctx, job)
+		}
+		sim.Close()
+		if job.CacheHome != "" {
+			os.RemoveAll(job.CacheHome)
 		}
 		row := b.simRow(pr, runner, sim, res.Wall)
 		row.slots = sim.SlotTime()
@@ -158,6 +181,25 @@ func (b *bencher) peerRun(pr peerRun, ps peerScale) []Row {
 		rows = append(rows, row)
 	}
 	return rows
+}
+
+// firstRun runs job's command line unmeasured on a small job against
+// sim, in a cache folder of its own, which it returns, then waits until
+// sim's buckets are full again and forgets what sim saw.
+func (b *bencher) firstRun(sim *Sim, job CLIJob) (string, error) {
+	dir, err := os.MkdirTemp("", "telemetry-inject-bench-cache-")
+	if err != nil {
+		return "", fmt.Errorf("bench: %w", err)
+	}
+	first := job
+	first.CacheHome, first.Functions = dir, 10
+	if res, err := b.cli(b.ctx, first); err != nil || res.Exit != 0 {
+		os.RemoveAll(dir)
+		return "", fmt.Errorf("the unmeasured first run: exit %d, %v", res.Exit, err)
+	}
+	time.Sleep(sim.FullIn() + 100*time.Millisecond)
+	sim.ForgetHistory()
+	return dir, nil
 }
 
 // simRow fills a row from what the simulator saw; the bound is computed

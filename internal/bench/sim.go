@@ -184,6 +184,24 @@ func (s *Sim) Counts() SimCounts {
 	return s.counts
 }
 
+// FullIn is how long until both buckets are full again.
+func (s *Sim) FullIn() time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refill(time.Now())
+	return max(s.resetIn(s.reqs, s.cfg.RPM), s.resetIn(s.toks, s.cfg.TPM))
+}
+
+// ForgetHistory clears what the server saw (counts, served work,
+// arrivals) but not its buckets, so a run measured after another one on
+// the same account is judged on its own requests.
+func (s *Sim) ForgetHistory() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.counts, s.served, s.arrived, s.first = SimCounts{}, nil, nil, time.Time{}
+	s.slots = slotUse{}
+}
+
 // refill advances the buckets to now; s.mu must be held.
 func (s *Sim) refill(now time.Time) {
 	el := now.Sub(s.last).Seconds()

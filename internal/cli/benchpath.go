@@ -33,7 +33,7 @@ func runBenchCLI(ctx context.Context, job bench.CLIJob) (bench.CLIResult, error)
 	}
 	env := map[string]string{
 		"LLM_PROVIDER": job.Provider, "LLM_MODEL": job.Model, "LLM_BASE_URL": job.BaseURL,
-		"OPENAI_API_KEY": "sk-bench-simulated",
+		"OPENAI_API_KEY": "sk-bench-simulated", "XDG_CACHE_HOME": job.CacheHome,
 	}
 	args := append([]string{dir, "--no-cache", "--include", "functions", "--json"}, job.Args...)
 	ios, _, out, errOut := iostreams.Test()

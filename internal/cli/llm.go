@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
+	"time"
 
+	"github.com/telemetry-inject/telemetry-inject/internal/accountlimits"
 	"github.com/telemetry-inject/telemetry-inject/internal/cache"
 	"github.com/telemetry-inject/telemetry-inject/internal/capability"
 	"github.com/telemetry-inject/telemetry-inject/internal/dispatch"
@@ -90,6 +93,18 @@ func newLLMDecider(ctx context.Context, opts *Options, root string, cfg *llm.Con
 
 	hosts := make([]llm.Decider, len(fleet))
 	limits := make([]engine.HostLimits, len(fleet))
+	// Limits the user gave win; otherwise what the account's headers
+	// said in an earlier run, when every host has such a report.
+	memory := accountlimits.Open(userCacheDir(opts.Getenv))
+	userLimits, now := opts.RPM > 0 || opts.TPM > 0, time.Now()
+	var recalled []accountlimits.Limits
+	if !userLimits {
+		recalled = recallLimits(memory, fleet, now)
+	}
+	var verbose io.Writer
+	if opts.Verbose {
+		verbose = opts.IO.ErrOut
+	}
 	for i, fc := range fleet {
 		if hosts[i], err = newClient(fc); err != nil {
 			return nil, err
@@ -98,7 +113,10 @@ func newLLMDecider(ctx context.Context, opts *Options, root string, cfg *llm.Con
 		if len(capRep.Hosts) == len(fleet) && !opts.NoParallel {
 			per = capRep.Hosts[i].Parallel
 		}
-		limits[i] = hostLimits(cfg.Provider, fc.BaseURL, per, capRep.RPM, capRep.TPM, opts.MaxParallel, opts.RPM > 0 || opts.TPM > 0)
+		limits[i] = hostLimits(cfg.Provider, fc.BaseURL, per, capRep.RPM, capRep.TPM, opts.MaxParallel, userLimits || recalled != nil)
+		if recalled != nil {
+			startFrom(&limits[i], recalled[i], now, hostName(i, len(fleet)), verbose)
+		}
 	}
 	d := &dispatch.LLM{
 		Provider: cfg.Provider, Model: cfg.Model, Hosts: hosts, Budget: opts.Budget,
@@ -107,7 +125,7 @@ func newLLMDecider(ctx context.Context, opts *Options, root string, cfg *llm.Con
 		CacheReadsExempt:    cfg.Provider == llm.Anthropic,
 		Group:               opts.Group && !opts.NoGroup,
 		AdaptGroups:         !opts.GroupExplicit,
-		LimitsGiven:         opts.RPM > 0 || opts.TPM > 0,
+		LimitsKnown:         userLimits || recalled != nil,
 		CacheMinTokens:      capRep.Entry.CacheMinTokens,
 		ContextWindow:       capRep.ContextWindow,
 	}
@@ -128,6 +146,9 @@ func newLLMDecider(ctx context.Context, opts *Options, root string, cfg *llm.Con
 		fmt.Fprintf(opts.IO.ErrOut, "warning: no price is known for %s, so --budget cannot be enforced; add the model to a --models-file\n", cfg.Model)
 	}
 	closers := []func(){}
+	if !opts.DryRun {
+		closers = append(closers, func() { keepLimits(memory, fleet, d, verbose) })
+	}
 	if !opts.NoCache {
 		open := cache.Open
 		if opts.DryRun {

@@ -41,10 +41,11 @@ func (d *LLM) choose(pending []*Request) sendPlan {
 	// Limits from the model table are a guess at the account's tier: a
 	// burst staked on them meets a 429 for every request over the real
 	// limit when the account is a lower tier (the bench's (q) account, a
-	// quarter of the table, met about 155). So only limits the user gave
-	// send a job at once; otherwise the first answer's headers set the
-	// pace, whatever the grouping.
-	p := sendPlan{size: 1, burst: fits && d.LimitsGiven}
+	// quarter of the table, met about 155). So only the account's own
+	// limits (given by the user, or remembered from its headers) send a
+	// job at once; otherwise the first answer's headers set the pace,
+	// whatever the grouping.
+	p := sendPlan{size: 1, burst: fits && d.LimitsKnown}
 	sentAs := "sent at once"
 	if !p.burst {
 		sentAs = "the first answer's headers set the pace"
@@ -87,7 +88,7 @@ func (d *LLM) choose(pending []*Request) sendPlan {
 // fitsBuckets reports whether every pending request, sent alone, fits
 // the hosts' request and token buckets as known before the first answer
 // (detection: the model table, or --rpm/--tpm; the buckets start full,
-// as the providers' do). A host with no known limit (a local server,
+// as the providers' do, or as spent as an earlier run left them). A host with no known limit (a local server,
 // bound by its slots) never fits, and known is false. room describes the
 // comparison.
 func (d *LLM) fitsBuckets(pending []*Request) (fits, known bool, room string) {
@@ -97,17 +98,19 @@ func (d *LLM) fitsBuckets(pending []*Request) (fits, known bool, room string) {
 	}
 	var rpm, tpm int
 	allRPM, allTPM := true, true // every host has that limit
+	spent := false               // some bucket starts below full
 	for _, h := range hosts {
+		spent = spent || h.RequestsSpent > 0 || h.TokensSpent > 0
 		if h.RPM <= 0 && h.TPM <= 0 {
 			return false, false, "no rate limits known, the server's slots bound the job"
 		}
 		if h.RPM > 0 {
-			rpm += h.RPM
+			rpm += max(0, h.RPM-h.RequestsSpent)
 		} else {
 			allRPM = false
 		}
 		if h.TPM > 0 {
-			tpm += h.TPM
+			tpm += max(0, h.TPM-h.TokensSpent)
 		} else {
 			allTPM = false
 		}
@@ -126,6 +129,9 @@ func (d *LLM) fitsBuckets(pending []*Request) (fits, known bool, room string) {
 			limits += ", "
 		}
 		limits += fmt.Sprintf("%d TPM", tpm)
+	}
+	if spent {
+		limits += " left of what the last run used"
 	}
 	return fits, true, fmt.Sprintf("%d requests, ~%d tokens one per construct, against %s", len(pending), tokens, limits)
 }

@@ -79,7 +79,7 @@ func hostedLimits(rpm int) engine.Options[*Request, llm.Answer] {
 func TestJobThatFitsTheBucketGoesOneByOne(t *testing.T) {
 	for _, given := range []bool{false, true} {
 		var notes []string
-		d := &LLM{Group: true, AdaptGroups: true, CacheMinTokens: 1, Engine: hostedLimits(1000), LimitsGiven: given, Note: func(s string) { notes = append(notes, s) }}
+		d := &LLM{Group: true, AdaptGroups: true, CacheMinTokens: 1, Engine: hostedLimits(1000), LimitsKnown: given, Note: func(s string) { notes = append(notes, s) }}
 		reqs, late := adaptRun(t, d, 300*time.Millisecond)
 		if len(reqs) != 9 {
 			t.Errorf("limits given %v: %d requests, want 9, one per construct", given, len(reqs))
@@ -130,7 +130,7 @@ func TestFullGroups(t *testing.T) {
 // once.
 func TestNoGroupTrustsOnlyGivenLimits(t *testing.T) {
 	for _, given := range []bool{false, true} {
-		d := &LLM{CacheMinTokens: 1, Engine: hostedLimits(1000), LimitsGiven: given}
+		d := &LLM{CacheMinTokens: 1, Engine: hostedLimits(1000), LimitsKnown: given}
 		reqs, late := adaptRun(t, d, 300*time.Millisecond)
 		if len(reqs) != 9 {
 			t.Errorf("limits given %v: %d requests, want 9", given, len(reqs))

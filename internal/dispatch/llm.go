@@ -70,10 +70,11 @@ type LLM struct {
 	// it is answered. Where cached tokens count like any other (OpenAI),
 	// requests a full bucket would otherwise lose go during the warm-up.
 	CacheReadsExempt bool
-	// LimitsGiven says the hosts' RPM and TPM are the user's (--rpm,
-	// --tpm), not the model table's guess: a job that fits them goes at
-	// once whatever the grouping.
-	LimitsGiven bool
+	// LimitsKnown says the hosts' RPM and TPM (and what they start
+	// spent) are the account's, not the model table's guess: the user's
+	// (--rpm, --tpm) or its server's headers remembered from an earlier
+	// run. A job that fits them goes at once whatever the grouping.
+	LimitsKnown bool
 	// Note, if set, is told how the run sends its constructs (-v).
 	Note func(string)
 	// CacheMinTokens is the model's shortest cacheable prompt prefix; the
@@ -89,6 +90,7 @@ type LLM struct {
 	alone    []*Request     // requests to ask in the next round; guarded like stats
 	prefixes map[string]int // cached prefix tokens seen per prompt prefix; guarded like stats
 	built    builtRequests  // the last jobs' prompts and keys (see requests)
+	reported []engine.Reported
 }
 
 // BatchFunc submits requests to a provider's batch API and returns each
@@ -121,6 +123,22 @@ type Request struct {
 
 // Stats returns the run's request totals.
 func (d *LLM) Stats() *Stats { return &d.stats }
+
+// Reported returns, by host, what its rate-limit headers showed of the
+// account by the end of the run (engine.Reported), for the next run.
+func (d *LLM) Reported() []engine.Reported { return d.reported }
+
+// keepReported keeps each host's latest report that names a limit.
+func (d *LLM) keepReported(hosts []engine.HostStats) {
+	if len(d.reported) < len(hosts) {
+		d.reported = append(d.reported, make([]engine.Reported, len(hosts)-len(d.reported))...)
+	}
+	for i, h := range hosts {
+		if h.Reported.Known() {
+			d.reported[i] = h.Reported
+		}
+	}
+}
 
 // Err is the error that stopped the run (an authentication failure), if
 // any; constructs it left undecided leave their files untouched.
@@ -252,6 +270,7 @@ func (d *LLM) viaEngine(ctx context.Context, reqs []*Request, done func(int, dec
 	d.stats.Timeouts += st.Timeouts
 	d.stats.Bottleneck = st.Bottleneck().String()
 	d.stats.recordRate(st, opts.Hosts)
+	d.keepReported(st.Hosts)
 	for _, h := range st.Hosts {
 		d.stats.Hosts = append(d.stats.Hosts, Host{URL: h.Name, Requests: h.Attempts, Failures: h.Failed})
 	}

@@ -28,6 +28,9 @@ type host struct {
 	// answered is set by the first answer that shows the host accepts
 	// the requests (a success, a rate limit, an unusable answer).
 	answered bool
+	// reportedRPM and reportedTPM are the limits the host's own headers
+	// gave, 0 until they give one.
+	reportedRPM, reportedTPM int
 
 	// sent and tokensSent count what was dispatched so far, so an answer's
 	// "remaining" can be compared with what was sent after that answer's
@@ -50,6 +53,8 @@ func newHost(l HostLimits, now time.Time) *host {
 	if l.TPM > 0 {
 		h.tok = newBucket(l.TPM, l.Window)
 	}
+	take(h.req, now, l.RequestsSpent)
+	take(h.tok, now, l.TokensSpent)
 	return h
 }
 
@@ -187,6 +192,7 @@ func (h *host) observe(bp **rate.Limiter, rep *Bucket, now time.Time, sentAfter,
 	}
 	b := *bp
 	if rep.Limit > 0 {
+		h.reported(bp, rep.Limit)
 		perSec := rate.Limit(float64(rep.Limit) / h.limits.Window.Seconds())
 		if b == nil {
 			b = rate.NewLimiter(perSec, int(rep.Limit))
@@ -227,6 +233,29 @@ func (h *host) observe(bp **rate.Limiter, rep *Bucket, now time.Time, sentAfter,
 	}
 }
 
+// reported notes a limit the host's headers gave for bucket bp.
+func (h *host) reported(bp **rate.Limiter, limit int64) {
+	if bp == &h.req {
+		h.reportedRPM = int(limit)
+	} else {
+		h.reportedTPM = int(limit)
+	}
+}
+
+// report is what the host's headers showed, with the buckets' contents
+// at now. A bucket the headers never sized is left out: its contents are
+// only the configured guess.
+func (h *host) report(now time.Time) Reported {
+	rep := Reported{At: now}
+	if h.reportedRPM > 0 && h.req != nil {
+		rep.RPM, rep.RequestsLeft = h.reportedRPM, max(0, int(h.req.TokensAt(now)))
+	}
+	if h.reportedTPM > 0 && h.tok != nil {
+		rep.TPM, rep.TokensLeft = h.reportedTPM, max(0, int(h.tok.TokensAt(now)))
+	}
+	return rep
+}
+
 func later(a, b time.Time) time.Time {
 	if b.After(a) {
 		return b
@@ -257,4 +286,22 @@ type HostStats struct {
 	RequestLimit, TokenLimit int
 	// Down reports that the host was marked down (Options.DownAfter).
 	Down bool
+	// Reported is what the host's own headers showed of its limits.
+	Reported Reported
 }
+
+// Reported is what a host's rate-limit headers showed of the account by
+// the end of a run: what a later run needs to start where this one left
+// off (HostLimits.RequestsSpent and TokensSpent) instead of probing.
+type Reported struct {
+	// RPM and TPM are the limits per Window the headers gave; 0 when they
+	// gave none.
+	RPM, TPM int
+	// RequestsLeft and TokensLeft are what the buckets held At the run's
+	// end, the headers' counts carried forward by what was sent since.
+	RequestsLeft, TokensLeft int
+	At                       time.Time
+}
+
+// Known reports whether the headers gave any limit.
+func (r Reported) Known() bool { return r.RPM > 0 || r.TPM > 0 }

@@ -136,3 +136,26 @@ func TestScheduleGroupsThenPriority(t *testing.T) {
 		t.Fatalf("priority-only order = %v, want longest (2) first and the last of the 1s (5) last", order)
 	}
 }
+
+// TestReportCarriesTheHeadersForward: a host's report names only the
+// limits its headers gave, with what its buckets hold at the end, and a
+// host started from such a report has spent what the report had not left.
+func TestReportCarriesTheHeadersForward(t *testing.T) {
+	now := time.Unix(1000, 0)
+	h := newHost(HostLimits{RPM: 5000, TPM: 2_000_000, Window: time.Minute}, now)
+	if rep := h.report(now); rep.Known() {
+		t.Fatalf("a host whose headers said nothing reports %+v; the table's guess is not the account's", rep)
+	}
+	h.observe(&h.req, &Bucket{Limit: 600, Remaining: 590, Reset: -1}, now, 0, 0, 0)
+	rep := h.report(now)
+	if rep.RPM != 600 || rep.RequestsLeft != 590 || rep.TPM != 0 || rep.TokensLeft != 0 {
+		t.Fatalf("report = %+v, want 600 RPM with 590 left and no token limit", rep)
+	}
+	next := newHost(HostLimits{RPM: rep.RPM, Window: time.Minute, RequestsSpent: rep.RPM - rep.RequestsLeft}, now)
+	if got := next.req.TokensAt(now); !near(got, 590) {
+		t.Fatalf("a host started from the report holds %v, want 590", got)
+	}
+	if got := next.req.TokensAt(now.Add(time.Second)); !near(got, 600) {
+		t.Fatalf("and refills at the limit's pace: %v after 1s, want 600", got)
+	}
+}

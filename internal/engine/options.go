@@ -35,6 +35,10 @@ type HostLimits struct {
 	// prompt prefix) does not change what a request counts against the
 	// limits; without a known bucket it does nothing.
 	ProbeSpill bool
+	// RequestsSpent and TokensSpent are how far below full the buckets
+	// start: what the account used in the last Window, as an earlier run
+	// left it (see Reported). 0 starts them full, as a fresh account's are.
+	RequestsSpent, TokensSpent int
 }
 
 // Clock is the engine's source of time, replaceable in tests.

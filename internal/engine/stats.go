@@ -121,6 +121,7 @@ func (r *runner[Req, Resp]) finalStats() Stats {
 		if h.tok != nil {
 			hs.TokenLimit = h.tok.Burst()
 		}
+		hs.Reported = h.report(r.clock.Now())
 		s.Hosts = append(s.Hosts, hs)
 	}
 	s.Groups = r.groups.stats()
