@@ -36,6 +36,7 @@ var rank = map[string]int{
 	"internal/utilfiles/goruntime": 0,
 	"internal/models":              1,
 	"internal/cache":               1,
+	"internal/accountlimits":       1, // imports atomicfile
 	// The contract between the pipeline and the deciders, apart from
 	// both so that neither imports the other.
 	"internal/decision": 1,

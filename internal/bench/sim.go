@@ -254,6 +254,13 @@ type answerFormat interface {
 	malformed(w http.ResponseWriter, req simRequest)
 }
 
+// streamer is an answer format that may stream: its headers then go
+// ahead of the answer (start), which ok or malformed then finish.
+type streamer interface {
+	streams() bool
+	start(w http.ResponseWriter, req simRequest)
+}
+
 type simFormat struct{}
 
 func (simFormat) ok(w http.ResponseWriter, req simRequest) {
@@ -308,6 +315,16 @@ func (s *Sim) serve(w http.ResponseWriter, r *http.Request, req simRequest, f an
 		s.count(func(c *SimCounts) { c.Status500++ })
 		http.Error(w, `{"error":{"message":"The server had an error while processing your request.","type":"server_error"}}`, http.StatusInternalServerError)
 		return
+	}
+	if st, ok := f.(streamer); ok && st.streams() {
+		// A streamed answer's headers leave at the first token; the
+		// model decodes the rest after them.
+		first := time.Duration((1 - decodeShare) * float64(service))
+		if !sleep(r.Context(), first) {
+			return
+		}
+		st.start(w, req)
+		service -= first
 	}
 	if !sleep(r.Context(), service) {
 		return

@@ -27,6 +27,7 @@ func (s *Sim) handleOpenAI(w http.ResponseWriter, r *http.Request) {
 			Role    string `json:"role"`
 			Content string `json:"content"`
 		} `json:"messages"`
+		Stream bool `json:"stream"`
 	}
 	if r.Method != http.MethodPost || json.NewDecoder(r.Body).Decode(&body) != nil {
 		http.Error(w, `{"error":{"message":"invalid JSON body","type":"invalid_request_error"}}`, http.StatusBadRequest)
@@ -43,13 +44,13 @@ func (s *Sim) handleOpenAI(w http.ResponseWriter, r *http.Request) {
 	if sections := groupSections(user); len(sections) > 0 {
 		id, output, service := groupWork(s.cfg.Seed, s.cfg.Median, sections)
 		req := simRequest{ID: id, Prompt: (size + 3) / 4, Output: output, ServiceUS: service.Microseconds()}
-		s.serve(w, r, req, openAIFormat{model: body.Model, sections: sections})
+		s.serve(w, r, req, openAIFormat{model: body.Model, sections: sections, stream: body.Stream})
 		return
 	}
 	id := workID(user)
 	work := WorkFor(s.cfg.Seed, id, s.cfg.Median)
 	req := simRequest{ID: id, Prompt: (size + 3) / 4, Output: work.OutputTokens, ServiceUS: work.Service.Microseconds()}
-	s.serve(w, r, req, openAIFormat{model: body.Model, user: user})
+	s.serve(w, r, req, openAIFormat{model: body.Model, user: user, stream: body.Stream})
 }
 
 // decodeShare is the part of a single answer's service time spent
@@ -121,6 +122,30 @@ func workID(user string) int {
 type openAIFormat struct {
 	model, user string
 	sections    []groupSection
+	stream      bool
+}
+
+func (f openAIFormat) streams() bool { return f.stream }
+
+// start sends a streamed answer's headers (the rate limits set at
+// admission among them) and its first chunk.
+func (f openAIFormat) start(w http.ResponseWriter, req simRequest) {
+	w.Header().Set("Content-Type", "text/event-stream; charset=utf-8")
+	w.WriteHeader(http.StatusOK)
+	f.chunk(w, req.ID, map[string]any{"role": "assistant", "content": ""}, nil, nil)
+	if fl, ok := w.(http.Flusher); ok {
+		fl.Flush()
+	}
+}
+
+func (f openAIFormat) chunk(w http.ResponseWriter, id int, delta map[string]any, finish, usage any) {
+	c := map[string]any{"id": fmt.Sprintf("chatcmpl-sim%d", id), "object": "chat.completion.chunk", "created": time.Now().Unix(),
+		"model": f.model, "choices": []any{}, "usage": usage}
+	if delta != nil {
+		c["choices"] = []any{map[string]any{"index": 0, "delta": delta, "finish_reason": finish}}
+	}
+	b, _ := json.Marshal(c)
+	fmt.Fprintf(w, "data: %s\n\n", b)
 }
 
 func (f openAIFormat) ok(w http.ResponseWriter, req simRequest) {
@@ -143,11 +168,19 @@ func (f openAIFormat) malformed(w http.ResponseWriter, req simRequest) {
 }
 
 func (f openAIFormat) write(w http.ResponseWriter, req simRequest, content string) {
+	usage := map[string]any{"prompt_tokens": req.Prompt, "completion_tokens": req.Output, "total_tokens": req.Prompt + req.Output}
+	if f.stream {
+		f.chunk(w, req.ID, map[string]any{"content": content}, nil, nil)
+		f.chunk(w, req.ID, map[string]any{}, "stop", nil)
+		f.chunk(w, req.ID, nil, nil, usage)
+		fmt.Fprint(w, "data: [DONE]\n\n")
+		return
+	}
 	body := map[string]any{
 		"id": fmt.Sprintf("chatcmpl-sim%d", req.ID), "object": "chat.completion", "created": time.Now().Unix(), "model": f.model,
 		"choices": []any{map[string]any{"index": 0, "finish_reason": "stop",
 			"message": map[string]any{"role": "assistant", "content": content, "refusal": nil}}},
-		"usage": map[string]any{"prompt_tokens": req.Prompt, "completion_tokens": req.Output, "total_tokens": req.Prompt + req.Output},
+		"usage": usage,
 	}
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(body)

@@ -2,7 +2,11 @@ package bench
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"io"
+	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -95,5 +99,53 @@ func TestBoundsFromLimits(t *testing.T) {
 	// 30s of service on 4 fast slots and 4 slots 3x slower: 30/(4+4/3).
 	if got := slotBound(jobs, []int{4, 4}, []float64{1, 3}); got.Round(time.Millisecond) != 5625*time.Millisecond {
 		t.Fatalf("slot bound = %v", got)
+	}
+}
+
+// TestStreamedAnswerHeadersComeFirst: a streamed chat completion's
+// headers (rate limits included) leave at its first token, about a third
+// of its service time, and the chunks that follow add up to the answer.
+func TestStreamedAnswerHeadersComeFirst(t *testing.T) {
+	sim := StartSim(SimConfig{RPM: 600, TPM: 1_000_000, Window: time.Minute, Seed: 3, Median: 300 * time.Millisecond})
+	defer sim.Close()
+	body := `{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Kind: function\nName: scale_7\n"}],"stream":true}`
+	start := time.Now()
+	resp, err := http.Post(sim.URL()+"/v1/chat/completions", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	headers := time.Since(start)
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole := time.Since(start)
+	service := WorkFor(3, 7, 300*time.Millisecond).Service
+	if resp.Header.Get("x-ratelimit-remaining-requests") != "599" || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
+		t.Fatalf("headers %v", resp.Header)
+	}
+	if headers > service/2 || whole < service {
+		t.Errorf("headers after %v, answer after %v, for a service time of %v: want the headers at about a third", headers, whole, service)
+	}
+	var content strings.Builder
+	for _, line := range strings.Split(string(data), "\n") {
+		if !strings.HasPrefix(line, "data: {") {
+			continue
+		}
+		var c struct {
+			Choices []struct {
+				Delta struct{ Content string } `json:"delta"`
+			} `json:"choices"`
+		}
+		if err := json.Unmarshal([]byte(line[len("data: "):]), &c); err != nil {
+			t.Fatalf("chunk %s: %v", line, err)
+		}
+		for _, ch := range c.Choices {
+			content.WriteString(ch.Delta.Content)
+		}
+	}
+	if !strings.HasSuffix(string(data), "data: [DONE]\n\n") || !strings.Contains(content.String(), `"name":"sim.scale_7"`) {
+		t.Errorf("stream %q assembles to %q", data, content.String())
 	}
 }

@@ -11,7 +11,8 @@ import (
 )
 
 // TestSecondRunStartsFromTheAccountsLimits: a first run, not knowing the
-// account's tier, waits for the first answer's headers; it remembers them
+// account's tier, waits for the first answer's headers (streaming its
+// probe, so they come as the answer starts); it remembers them
 // in the user's cache, so the next run on the same account sends a job
 // that fits at once, as if told --rpm and --tpm. Another key, a dry run
 // and an environment without a home remember nothing.
@@ -46,7 +47,22 @@ func TestSecondRunStartsFromTheAccountsLimits(t *testing.T) {
 		t.Fatalf("the memory names the key or the URL:\n%s", data)
 	}
 
+	streamed := func() (n int) {
+		for _, r := range srv.Requests() {
+			if r.Stream {
+				n++
+			}
+		}
+		return n
+	}
+	before, probes := len(srv.Requests()), streamed()
+	if probes == 0 {
+		t.Errorf("the first run's probe was not streamed: its headers came with the whole answer")
+	}
 	out := run(env)
+	if streamed() != probes || len(srv.Requests()) == before {
+		t.Errorf("the second run streamed %d requests: it knows the limits, so nothing waits for headers", streamed()-probes)
+	}
 	for _, want := range []string{"Rate limits: 10000 RPM, 2000000 TPM, as the account's headers gave them", "sent at once"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the second run's -v lacks %q:\n%s", want, out)

@@ -23,8 +23,9 @@ func nineJobs() []decision.Job {
 }
 
 // adaptRun decides nineJobs through d against a loopback OpenAI server
-// that answers every request after delay, and returns the requests it
-// saw and how many arrived after the first answer had gone out.
+// that answers every request after delay (a streamed one's headers too),
+// and returns the requests it saw and how many arrived after the first
+// answer's headers had gone out.
 func adaptRun(t *testing.T, d *LLM, delay time.Duration) (reqs []llmtest.Request, late int) {
 	t.Helper()
 	var mu sync.Mutex
@@ -43,7 +44,7 @@ func adaptRun(t *testing.T, d *LLM, delay time.Duration) (reqs []llmtest.Request
 		if strings.Contains(r.User, prompt.GroupMarker) {
 			answer = llmtest.EchoGroup(r.User)
 		}
-		return llmtest.Reply{Decision: answer, Delay: delay}
+		return llmtest.Reply{Decision: answer, Delay: delay, FirstByte: delay}
 	})
 	client, err := openai.New(llm.Config{Provider: llm.OpenAI, BaseURL: srv.URL(), APIKey: "sk-test", Model: "gpt-4.1-mini"})
 	if err != nil {

@@ -334,7 +334,13 @@ func (d *LLM) call(mu *sync.Mutex) engine.Call[*Request, llm.Answer] {
 			}
 			defer func() { mu.Lock(); reserved -= est; mu.Unlock() }()
 		}
-		ans, err := d.Hosts[host].Decide(ctx, r.req)
+		callCtx := ctx
+		if engine.Probing(ctx) {
+			// The rest of the job waits for this answer's headers; a
+			// client that can get them ahead of the answer does.
+			callCtx = llm.WithEarlyLimits(ctx, func(l *llm.Limits) { engine.Heard(ctx, rateState(l)) })
+		}
+		ans, err := d.Hosts[host].Decide(callCtx, r.req)
 		mu.Lock()
 		d.notePrefix(r.req, ans.Usage)
 		mu.Unlock()

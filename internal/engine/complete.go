@@ -11,6 +11,7 @@ import (
 func (r *runner[Req, Resp]) complete(a attempt[Resp]) {
 	h := r.hosts[a.host]
 	a.ctx.release()
+	heard := r.running[a.idx].heard
 	delete(r.running, a.idx)
 	h.inFlight--
 	h.tokensInFlight -= int64(a.est)
@@ -30,12 +31,8 @@ func (r *runner[Req, Resp]) complete(a attempt[Resp]) {
 		adjust(h.tok, now, -a.est)
 		h.corrections.add(a.sent, -float64(a.est))
 	}
-	if rs := a.fb.Rate; rs != nil {
-		// What was sent since counts at what it turned out to cost where
-		// it has answered, else at what was reserved for it.
-		tokensAfter := float64(h.tokensSent-a.tokensSent) + h.corrections.after(a.sent)
-		h.observe(&h.req, rs.Requests, now, float64(h.sent-a.sent), a.reqsUnsure, now.Sub(a.start))
-		h.observe(&h.tok, rs.Tokens, now, tokensAfter, a.tokensUnsure, now.Sub(a.start))
+	if rs := a.fb.Rate; rs != nil && !heard {
+		r.applyRate(h, a, rs, now)
 	}
 	res := Result[Resp]{Attempts: r.attempts[a.idx], Host: a.host, Latency: latency, Reasked: r.reasked[a.idx]}
 	switch {

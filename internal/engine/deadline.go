@@ -21,6 +21,7 @@ type attemptCtx struct {
 	after           map[*func()]struct{} // see AfterFunc
 	stop            func() bool
 	cancel          context.CancelFunc
+	hearing         *hearing // see Heard; set before the call starts
 }
 
 // newAttemptCtx starts an attempt's context under run, ended at the
@@ -98,6 +99,7 @@ func (c *attemptCtx) release() {
 type flight struct {
 	start time.Time
 	ctx   *attemptCtx
+	heard bool // its headers came early (Heard)
 }
 
 // expireLate ends attempts that have run past the timeout learned so far

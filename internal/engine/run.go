@@ -77,6 +77,7 @@ type runner[Req, Resp any] struct {
 	stopErr   error
 
 	events chan attempt[Resp]
+	heard  chan early[Resp] // headers heard before their answers (Heard)
 	calls  sync.WaitGroup
 	cbs    chan callback[Resp]
 	cbDone chan struct{}
@@ -104,6 +105,7 @@ func newRunner[Req, Resp any](ctx context.Context, reqs []Req, call Call[Req, Re
 		running:   map[int]flight{},
 		remaining: len(reqs),
 		events:    make(chan attempt[Resp], 64),
+		heard:     make(chan early[Resp]),
 	}
 	r.start = r.clock.Now()
 	r.runCtx, r.cancel = context.WithCancel(ctx)
@@ -188,6 +190,8 @@ func (r *runner[Req, Resp]) loop(ctx context.Context) {
 		select {
 		case a := <-r.events:
 			r.complete(a)
+		case e := <-r.heard:
+			r.hear(e)
 		case <-timer:
 		case <-ctx.Done():
 		}
@@ -345,6 +349,7 @@ func (r *runner[Req, Resp]) send(idx, hi int, now time.Time) {
 		saturated: h.inFlight >= h.ctl.Limit(),
 	}
 	r.running[idx] = flight{start: now, ctx: a.ctx}
+	r.listen(a, !h.answered && h.limits.Probe > 0)
 	r.calls.Add(1)
 	go func() {
 		defer r.calls.Done()

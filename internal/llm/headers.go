@@ -1,6 +1,7 @@
 package llm
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -118,4 +119,21 @@ func headerInt(h http.Header, name string) int64 {
 		return -1
 	}
 	return n
+}
+
+// earlyKey carries an early-limits report in a request's context.
+type earlyKey struct{}
+
+// WithEarlyLimits asks the client deciding under ctx to hand the answer's
+// rate-limit headers to report as soon as they arrive, before the
+// answer: a client whose provider sends them ahead of a streamed answer
+// (OpenAI) streams it for that. report may not be called at all.
+func WithEarlyLimits(ctx context.Context, report func(*Limits)) context.Context {
+	return context.WithValue(ctx, earlyKey{}, report)
+}
+
+// EarlyLimits returns the report WithEarlyLimits put in ctx, or nil.
+func EarlyLimits(ctx context.Context) func(*Limits) {
+	f, _ := ctx.Value(earlyKey{}).(func(*Limits))
+	return f
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 // NewOpenAI starts a fake OpenAI Chat Completions server (POST
@@ -25,6 +26,10 @@ func NewOpenAI(t testing.TB, respond Responder) *Server {
 		}
 		req := s.record(r, parseOpenAI)
 		rep := respond(req)
+		if req.Stream && rep.Status < 400 && rep.Body == "" && !rep.Hang {
+			s.streamOpenAI(w, r, req, rep)
+			return
+		}
 		if !s.wait(r, rep) || writeRaw(w, rep) {
 			return
 		}
@@ -90,11 +95,12 @@ func parseOpenAI(body []byte, req *Request) {
 			Content json.RawMessage `json:"content"`
 		} `json:"messages"`
 		ResponseFormat json.RawMessage `json:"response_format"`
+		Stream         bool            `json:"stream"`
 	}
 	if json.Unmarshal(body, &b) != nil {
 		return
 	}
-	req.Model = b.Model
+	req.Model, req.Stream = b.Model, b.Stream
 	defer func() {
 		// OpenAI puts the structured-output schema before the system
 		// message, and caches any prompt of 1024 tokens or more.
@@ -215,4 +221,59 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	w.Write(b)
+}
+
+// streamOpenAI answers a streamed request as OpenAI does: the headers
+// (rate limits included) and a first chunk with the assistant's role
+// after the reply's FirstByte, then, after its Delay (the model writing),
+// the content in
+// pieces, a chunk with the finish reason, one with the usage when the
+// request asked for it, and [DONE].
+func (s *Server) streamOpenAI(w http.ResponseWriter, r *http.Request, req Request, rep Reply) {
+	if !s.wait(r, Reply{Delay: rep.FirstByte}) {
+		return
+	}
+	h := w.Header()
+	h.Set("x-request-id", fmt.Sprintf("req_fake%06d", req.N))
+	h.Set("openai-version", "2020-10-01")
+	openAILimitHeaders(h, req.N)
+	setHeaders(w, rep)
+	h.Set("Content-Type", "text/event-stream; charset=utf-8")
+	w.WriteHeader(http.StatusOK)
+	whole := openAICompletion(req, rep)
+	choice := whole["choices"].([]any)[0].(map[string]any)
+	content := choice["message"].(map[string]any)["content"].(string)
+	chunk := func(delta map[string]any, finish any, usage any) {
+		c := map[string]any{"id": whole["id"], "object": "chat.completion.chunk", "created": whole["created"], "model": whole["model"],
+			"service_tier": "default", "system_fingerprint": "fp_fake", "usage": usage, "choices": []any{}}
+		if delta != nil {
+			c["choices"] = []any{map[string]any{"index": 0, "delta": delta, "logprobs": nil, "finish_reason": finish}}
+		}
+		b, _ := json.Marshal(c)
+		fmt.Fprintf(w, "data: %s\n\n", b)
+	}
+	flush := func() {
+		if f, ok := w.(http.Flusher); ok {
+			f.Flush()
+		}
+	}
+	chunk(map[string]any{"role": "assistant", "content": "", "refusal": nil}, nil, nil)
+	flush()
+	if !s.wait(r, rep) {
+		return
+	}
+	for len(content) > 0 {
+		n := min(len(content), 16)
+		for n < len(content) && !utf8.RuneStart(content[n]) {
+			n++ // pieces end on a character's boundary
+		}
+		chunk(map[string]any{"content": content[:n]}, nil, nil)
+		content = content[n:]
+	}
+	chunk(map[string]any{}, choice["finish_reason"], nil)
+	if strings.Contains(string(req.Body), `"include_usage":true`) {
+		chunk(nil, nil, whole["usage"])
+	}
+	fmt.Fprint(w, "data: [DONE]\n\n")
+	s.answered(req)
 }

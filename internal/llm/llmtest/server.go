@@ -59,6 +59,9 @@ type Request struct {
 	// answered when this one arrived: this one reads it from the cache,
 	// as the real API would within its cache lifetime.
 	PrefixCached bool
+	// Stream says the request asked for a streamed answer (OpenAI's
+	// "stream": true).
+	Stream bool
 
 	cacheMin int // the shortest Prefix the provider caches, in tokens
 }
@@ -94,7 +97,12 @@ type Reply struct {
 	// (rate-limit headers included, so a test can override them).
 	Header http.Header
 	// Delay waits this long before answering, or until the client gives up.
+	// A streamed answer's headers come first (see FirstByte), and its
+	// content Delay after them.
 	Delay time.Duration
+	// FirstByte is how long a streamed answer's headers and first chunk
+	// take (the model's time to its first token); 0 sends them at once.
+	FirstByte time.Duration
 	// Hang never answers: the handler waits until the client goes away or
 	// the server closes.
 	Hang bool

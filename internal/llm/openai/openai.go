@@ -91,6 +91,9 @@ func (c *Client) Decide(ctx context.Context, req prompt.Request) (llm.Answer, er
 		return llm.Answer{}, &llm.Error{Kind: llm.BadRequest, Provider: c.provider, Message: fmt.Sprintf("encoding the request for %s: %v", req.ConstructID, err)}
 	}
 
+	if early := llm.EarlyLimits(ctx); early != nil && c.provider == llm.OpenAI {
+		return c.decideStreamed(ctx, rctx, req, body, early)
+	}
 	start := time.Now()
 	var resp *http.Response
 	var completion *sdk.ChatCompletion
