@@ -39,12 +39,13 @@ func account(cfg llm.Config) accountlimits.Account {
 }
 
 // recallLimits returns what every host's headers said in an earlier run,
-// or nil when some host has no such report.
-func recallLimits(mem *accountlimits.Memory, fleet []llm.Config, now time.Time) []accountlimits.Limits {
+// or nil when some host has no such report, or one that leaves a limit
+// the model table has (rpm, tpm) to the table's guess.
+func recallLimits(mem *accountlimits.Memory, fleet []llm.Config, now time.Time, rpm, tpm int) []accountlimits.Limits {
 	recalled := make([]accountlimits.Limits, len(fleet))
 	for i, fc := range fleet {
 		l, ok := mem.Recall(account(fc), now)
-		if !ok {
+		if !ok || (rpm > 0 && l.RPM <= 0) || (tpm > 0 && l.TPM <= 0) {
 			return nil
 		}
 		recalled[i] = l

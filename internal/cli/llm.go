@@ -99,7 +99,7 @@ func newLLMDecider(ctx context.Context, opts *Options, root string, cfg *llm.Con
 	userLimits, now := opts.RPM > 0 || opts.TPM > 0, time.Now()
 	var recalled []accountlimits.Limits
 	if !userLimits {
-		recalled = recallLimits(memory, fleet, now)
+		recalled = recallLimits(memory, fleet, now, capRep.RPM, capRep.TPM)
 	}
 	var verbose io.Writer
 	if opts.Verbose {
