@@ -216,10 +216,10 @@ func (d *LLM) arrange(pending []*Request) (out []*Request, warm bool, plan sendP
 // answer, reading the prefix it wrote, where requests sent together
 // before any answer would all miss the cache (and at Anthropic each pay
 // to write it). The one round trip checks the key, model and URL, brings
-// the first rate-limit headers and warms the cache at once; with OpenAI,
-// which sends a streamed answer's headers at its first token, after the
-// prompt (and so the cache) was read, the probe streams and the rest
-// leave then (see engine.Probing).
+// the first rate-limit headers and warms the cache at once. The probe
+// streams (see engine.Probing), so the rest leave at its first token:
+// Anthropic lets other requests read a prompt's cache once its first
+// response begins.
 //
 // spill lets requests go during that round trip while the hosts' buckets
 // are full (engine ProbeSpill), where the cache does not change what they

@@ -72,6 +72,9 @@ func (c *Client) Decide(ctx context.Context, req prompt.Request) (llm.Answer, er
 	}
 	rctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
+	if early := llm.EarlyLimits(ctx); early != nil {
+		return c.decideStreamed(ctx, rctx, req, params, early)
+	}
 	start := time.Now()
 	var resp *http.Response
 	msg, err := c.sdk.Messages.New(rctx, params, option.WithResponseInto(&resp))

@@ -24,6 +24,10 @@ func NewAnthropic(t testing.TB, respond Responder) *Server {
 		}
 		req := s.record(r, parseAnthropic)
 		rep := respond(req)
+		if req.Stream && rep.Status < 400 && rep.Body == "" && !rep.Hang {
+			s.streamAnthropic(w, r, req, rep)
+			return
+		}
 		if !s.wait(r, rep) || writeRaw(w, rep) {
 			return
 		}
@@ -105,11 +109,12 @@ func parseAnthropic(body []byte, req *Request) {
 			Role    string          `json:"role"`
 			Content json.RawMessage `json:"content"`
 		} `json:"messages"`
+		Stream bool `json:"stream"`
 	}
 	if json.Unmarshal(body, &b) != nil {
 		return
 	}
-	req.Model = b.Model
+	req.Model, req.Stream = b.Model, b.Stream
 	req.System = contentText(b.System)
 	req.Prefix = anthropicPrefix(b.Tools, b.System)
 	req.cacheMin = anthropicCacheMin(req.Model)
@@ -223,4 +228,67 @@ func anthropicError(w http.ResponseWriter, rep Reply, n int) {
 		"error":      map[string]any{"type": typ, "message": msg},
 		"request_id": fmt.Sprintf("req_fake%06d", n),
 	})
+}
+
+// streamAnthropic answers a streamed request as Anthropic does: after the
+// reply's FirstByte the headers (rate limits included) and message_start
+// with the input usage, when the prompt's cache becomes readable; after
+// its Delay each content block (a tool call's input as input_json_delta
+// pieces, text as text_delta), then message_delta with the stop reason
+// and output usage, and message_stop.
+func (s *Server) streamAnthropic(w http.ResponseWriter, r *http.Request, req Request, rep Reply) {
+	if !s.wait(r, Reply{Delay: rep.FirstByte}) {
+		return
+	}
+	h := w.Header()
+	h.Set("request-id", fmt.Sprintf("req_fake%06d", req.N))
+	anthropicLimitHeaders(h, req.N, time.Now())
+	setHeaders(w, rep)
+	h.Set("Content-Type", "text/event-stream; charset=utf-8")
+	w.WriteHeader(http.StatusOK)
+	whole := anthropicMessage(req, rep)
+	event := func(kind string, data map[string]any) {
+		data["type"] = kind
+		b, _ := json.Marshal(data)
+		fmt.Fprintf(w, "event: %s\ndata: %s\n\n", kind, b)
+	}
+	usage := whole["usage"].(map[string]any)
+	start := map[string]any{}
+	for k, v := range whole {
+		start[k] = v
+	}
+	start["content"], start["stop_reason"] = []any{}, nil
+	start["usage"] = map[string]any{"input_tokens": usage["input_tokens"], "output_tokens": 1,
+		"cache_creation_input_tokens": usage["cache_creation_input_tokens"], "cache_read_input_tokens": usage["cache_read_input_tokens"]}
+	event("message_start", map[string]any{"message": start})
+	if f, ok := w.(http.Flusher); ok {
+		f.Flush()
+	}
+	s.answered(req)
+	if !s.wait(r, rep) {
+		return
+	}
+	for i, block := range whole["content"].([]any) {
+		b := block.(map[string]any)
+		var text, deltaType, field string
+		opening := map[string]any{}
+		for k, v := range b {
+			opening[k] = v
+		}
+		if b["type"] == "tool_use" {
+			text, deltaType, field = string(b["input"].(json.RawMessage)), "input_json_delta", "partial_json"
+			opening["input"] = map[string]any{}
+		} else {
+			text, deltaType, field = b["text"].(string), "text_delta", "text"
+			opening["text"] = ""
+		}
+		event("content_block_start", map[string]any{"index": i, "content_block": opening})
+		for _, piece := range pieces(text, 16) {
+			event("content_block_delta", map[string]any{"index": i, "delta": map[string]any{"type": deltaType, field: piece}})
+		}
+		event("content_block_stop", map[string]any{"index": i})
+	}
+	event("message_delta", map[string]any{"delta": map[string]any{"stop_reason": whole["stop_reason"], "stop_sequence": nil},
+		"usage": map[string]any{"output_tokens": usage["output_tokens"]}})
+	event("message_stop", map[string]any{})
 }

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf8"
 )
 
 // NewOpenAI starts a fake OpenAI Chat Completions server (POST
@@ -262,13 +261,8 @@ func (s *Server) streamOpenAI(w http.ResponseWriter, r *http.Request, req Reques
 	if !s.wait(r, rep) {
 		return
 	}
-	for len(content) > 0 {
-		n := min(len(content), 16)
-		for n < len(content) && !utf8.RuneStart(content[n]) {
-			n++ // pieces end on a character's boundary
-		}
-		chunk(map[string]any{"content": content[:n]}, nil, nil)
-		content = content[n:]
+	for _, piece := range pieces(content, 16) {
+		chunk(map[string]any{"content": piece}, nil, nil)
 	}
 	chunk(map[string]any{}, choice["finish_reason"], nil)
 	if strings.Contains(string(req.Body), `"include_usage":true`) {

@@ -28,6 +28,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 // Request is one request as the fake server received it.
@@ -328,4 +329,19 @@ func answerText(req Request, rep Reply) (content string, in, out int) {
 		out = estimate(content)
 	}
 	return content, in, out
+}
+
+// pieces cuts a streamed answer's text into pieces of about n bytes, each
+// ending on a character's boundary, as a model's tokens arrive.
+func pieces(text string, n int) []string {
+	var out []string
+	for len(text) > 0 {
+		k := min(len(text), n)
+		for k < len(text) && !utf8.RuneStart(text[k]) {
+			k++
+		}
+		out = append(out, text[:k])
+		text = text[k:]
+	}
+	return out
 }
