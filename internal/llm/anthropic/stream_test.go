@@ -24,27 +24,9 @@ func TestEarlyLimitsStreamTheMessage(t *testing.T) {
 		llmtest.RateLimited("3"),
 	))
 	c := newClient(t, srv, 5*time.Second)
-	start := time.Now()
-	var heard time.Duration
-	var limits *llm.Limits
-	ctx := llm.WithEarlyLimits(context.Background(), func(l *llm.Limits) { heard, limits = time.Since(start), l })
-	ans, err := c.Decide(ctx, request())
-	if err != nil {
-		t.Fatal(err)
-	}
-	whole := time.Since(start)
-	if string(ans.Raw) != decision {
-		t.Errorf("streamed answer %s, want %s", ans.Raw, decision)
-	}
-	if ans.Usage.InputTokens != 1200 || ans.Usage.OutputTokens != 80 {
-		t.Errorf("usage %+v, want 1200 in (with the cache) and 80 out", ans.Usage)
-	}
-	if limits == nil || limits.Requests == nil || limits.Requests.Limit != 1000 || ans.Limits == nil {
-		t.Fatalf("early limits %+v, answer's %+v: want the anthropic-ratelimit headers in both", limits, ans.Limits)
-	}
-	if heard <= 0 || heard > whole-writing/2 {
-		t.Errorf("headers heard after %v of %v: want them at message_start, before the answer is written", heard, whole)
-	}
+	llmtest.CheckStreamed(t, func(ctx context.Context) (llm.Answer, error) { return c.Decide(ctx, request()) },
+		llmtest.Streamed{Decision: decision, InputTokens: 1200, OutputTokens: 80, RequestLimit: 1000, Writing: writing})
+	ctx := llm.WithEarlyLimits(context.Background(), func(*llm.Limits) {})
 	if !strings.Contains(string(srv.Requests()[0].Body), `"stream":true`) {
 		t.Error("the request asked for no stream")
 	}

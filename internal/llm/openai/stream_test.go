@@ -20,27 +20,8 @@ func TestEarlyLimitsStreamTheAnswer(t *testing.T) {
 		return llmtest.Reply{Decision: decision, Delay: writing, InputTokens: 900, OutputTokens: 60}
 	})
 	c := newClient(t, srv, llm.OpenAI)
-	start := time.Now()
-	var heard time.Duration
-	var limits *llm.Limits
-	ctx := llm.WithEarlyLimits(context.Background(), func(l *llm.Limits) { heard, limits = time.Since(start), l })
-	ans, err := c.Decide(ctx, request())
-	if err != nil {
-		t.Fatal(err)
-	}
-	whole := time.Since(start)
-	if string(ans.Raw) != decision {
-		t.Errorf("streamed answer %s, want %s", ans.Raw, decision)
-	}
-	if ans.Usage.InputTokens != 900 || ans.Usage.OutputTokens != 60 {
-		t.Errorf("usage %+v, want 900 in and 60 out from the stream's last chunk", ans.Usage)
-	}
-	if limits == nil || limits.Requests == nil || limits.Requests.Limit != 10000 || ans.Limits == nil {
-		t.Fatalf("early limits %+v, answer's %+v: want the x-ratelimit headers in both", limits, ans.Limits)
-	}
-	if heard <= 0 || heard > whole-writing/2 {
-		t.Errorf("headers heard after %v of %v: want them as the stream starts, before the answer is written", heard, whole)
-	}
+	llmtest.CheckStreamed(t, func(ctx context.Context) (llm.Answer, error) { return c.Decide(ctx, request()) },
+		llmtest.Streamed{Decision: decision, InputTokens: 900, OutputTokens: 60, RequestLimit: 10000, Writing: writing})
 	body := string(srv.Requests()[0].Body)
 	if !strings.HasSuffix(body, `,"stream":true,"stream_options":{"include_usage":true}}`) {
 		t.Errorf("body does not ask for a stream with usage: …%s", body[max(0, len(body)-80):])
