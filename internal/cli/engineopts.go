@@ -29,8 +29,15 @@ const (
 )
 
 // probe is how many requests go out before a host's first answer, unless
-// the user gave its limits.
+// the account's limits are known.
 const probe = 4
+
+// probeHedge is how long a probe may go without a word from its host
+// before another request goes beside it (then after 10 s, 20 s...): a
+// hosted model's first token comes within a second or two, and a probe
+// that hangs would otherwise hold the run for the whole request timeout,
+// two minutes by default, since no latency is known yet to shorten it.
+const probeHedge = 5 * time.Second
 
 // hostLimits is one host's starting point: detection's concurrency as the
 // start for hosted APIs (their buckets and headers protect them), at most
@@ -52,7 +59,8 @@ func hostLimits(provider, name string, detected, rpm, tpm, maxParallel int, user
 	case userLimits:
 		start, first = ceiling, 0
 	}
-	return engine.HostLimits{Name: name, RPM: rpm, TPM: tpm, MaxConcurrency: ceiling, StartConcurrency: max(1, min(start, ceiling)), Probe: first}
+	return engine.HostLimits{Name: name, RPM: rpm, TPM: tpm, MaxConcurrency: ceiling, StartConcurrency: max(1, min(start, ceiling)),
+		Probe: first, ProbeHedge: probeHedge}
 }
 
 // engineOptions are the shipped engine settings for a provider whose

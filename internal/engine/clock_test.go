@@ -109,13 +109,7 @@ func TestRateLimitPauseOnClock(t *testing.T) {
 func TestProbeSpillsOnlyWhatAFullBucketWouldLose(t *testing.T) {
 	for _, spill := range []bool{false, true} {
 		clk := &manualClock{now: time.Unix(1000, 0)}
-		release := make(chan struct{})
-		var calls atomic.Int32
-		call := func(ctx context.Context, host, req int) (int, Feedback, error) {
-			calls.Add(1)
-			<-release
-			return req, Feedback{}, nil
-		}
+		call, calls, release := heldCalls()
 		// 10 tokens a second; each request is estimated at 10.
 		opts := Options[int, int]{Clock: clk, EstimateTokens: func(int) int { return 10 },
 			Hosts: []HostLimits{{TPM: 600, Window: time.Minute, StartConcurrency: 8, Probe: 1, ProbeSpill: spill}}}
@@ -150,6 +144,17 @@ func TestProbeSpillsOnlyWhatAFullBucketWouldLose(t *testing.T) {
 	}
 }
 
+// heldCalls is a call that counts its calls and answers once release is
+// closed.
+func heldCalls() (call Call[int, int], calls *atomic.Int32, release chan struct{}) {
+	calls, release = new(atomic.Int32), make(chan struct{})
+	return func(ctx context.Context, host, req int) (int, Feedback, error) {
+		calls.Add(1)
+		<-release
+		return req, Feedback{}, nil
+	}, calls, release
+}
+
 func waitUntil(t *testing.T, cond func() bool, msg string) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
@@ -158,5 +163,41 @@ func waitUntil(t *testing.T, cond func() bool, msg string) {
 			t.Fatal(msg)
 		}
 		time.Sleep(time.Millisecond)
+	}
+}
+
+// TestHungProbeGetsCompany: a probe that goes ProbeHedge without a word
+// from the host gets one more request beside it, then another each time
+// that wait doubles; without ProbeHedge it holds the host until its
+// attempt times out.
+func TestHungProbeGetsCompany(t *testing.T) {
+	for _, hedge := range []time.Duration{0, 5 * time.Second} {
+		clk := &manualClock{now: time.Unix(1000, 0)}
+		call, calls, release := heldCalls()
+		opts := Options[int, int]{Clock: clk, Hosts: []HostLimits{{StartConcurrency: 8, Probe: 1, ProbeHedge: hedge}}}
+		done := make(chan Stats, 1)
+		go func() {
+			_, st := Run(context.Background(), []int{0, 1, 2, 3, 4, 5}, call, opts)
+			done <- st
+		}()
+		waitUntil(t, func() bool { return calls.Load() == 1 }, "the probe was never sent")
+		for step, want := range []int32{2, 3, 3, 4} { // at 5s, 10s, (15s,) 20s
+			if hedge > 0 {
+				waitUntil(t, func() bool { return clk.latestDeadline() > 0 }, fmt.Sprintf("step %d: the engine set no wake-up for the next hedge", step))
+			}
+			clk.Advance(5 * time.Second)
+			if hedge == 0 {
+				want = 1
+			}
+			waitUntil(t, func() bool { return calls.Load() >= want }, fmt.Sprintf("ProbeHedge %v: %d requests after %ds, want %d", hedge, calls.Load(), 5*(step+1), want))
+			time.Sleep(20 * time.Millisecond) // real time for a wrongly sending dispatcher
+			if n := calls.Load(); n != want {
+				t.Fatalf("ProbeHedge %v: %d requests after %ds, want %d", hedge, n, 5*(step+1), want)
+			}
+		}
+		close(release)
+		if st := <-done; st.Succeeded != 6 {
+			t.Errorf("ProbeHedge %v: %d of 6 succeeded", hedge, st.Succeeded)
+		}
 	}
 }

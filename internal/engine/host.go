@@ -28,6 +28,10 @@ type host struct {
 	// answered is set by the first answer that shows the host accepts
 	// the requests (a success, a rate limit, an unusable answer).
 	answered bool
+	// probeSince is when the first request left, and hedges how many went
+	// past the probe since for want of an answer (HostLimits.ProbeHedge).
+	probeSince time.Time
+	hedges     int
 	// reportedRPM and reportedTPM are the limits the host's own headers
 	// gave, 0 until they give one.
 	reportedRPM, reportedTPM int
@@ -87,6 +91,17 @@ func (h *host) spillWait(now time.Time) (d time.Duration, ok bool) {
 		}
 	}
 	return d, true
+}
+
+// hedgeWait is, while the probe holds the host, how long until the probe
+// has gone without an answer long enough for one more request to go
+// beside it (HostLimits.ProbeHedge); ok is false when hedging is off.
+func (h *host) hedgeWait(now time.Time) (d time.Duration, ok bool) {
+	if h.limits.ProbeHedge <= 0 || h.probeSince.IsZero() {
+		return 0, false
+	}
+	at := h.probeSince.Add(h.limits.ProbeHedge << min(h.hedges, 20))
+	return max(0, at.Sub(now)), true
 }
 
 // headroom is how many more requests of about perRequest tokens the

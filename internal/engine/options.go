@@ -35,6 +35,13 @@ type HostLimits struct {
 	// prompt prefix) does not change what a request counts against the
 	// limits; without a known bucket it does nothing.
 	ProbeSpill bool
+	// ProbeHedge, when positive, keeps a probe that hangs from holding the
+	// host for a whole attempt timeout (before any answer, the ceiling):
+	// once the probe has been out that long without a word from the host,
+	// one more request goes beside it, and another each time that wait
+	// doubles. They are real work, and a wrong key or URL answers at once,
+	// so they cost nothing a probe is there to save.
+	ProbeHedge time.Duration
 	// RequestsSpent and TokensSpent are how far below full the buckets
 	// start: what the account used in the last Window, as an earlier run
 	// left it (see Reported). 0 starts them full, as a fresh account's are.

@@ -241,18 +241,21 @@ func (r *runner[Req, Resp]) dispatch(now time.Time) time.Duration {
 			r.blocked(now, b)
 			return r.retryWake(now)
 		}
-		best, bestFree := -1, -1.0
+		best, bestFree, bestHedges := -1, -1.0, false
 		hostWait, hostWhy := time.Duration(math.MaxInt64), BottleneckConcurrency
 		for i, h := range r.hosts {
 			if h.down {
 				continue
 			}
 			limit := h.limit()
-			spill := false
+			spill, hedge := false, false
 			if h.inFlight >= limit {
 				w, ok := time.Duration(0), false
 				if h.probeHolds() {
 					w, ok = h.spillWait(now)
+					if hw, hok := h.hedgeWait(now); hok && (!ok || hw < w) {
+						w, ok, hedge = hw, true, true
+					}
 				}
 				if !ok {
 					continue
@@ -279,7 +282,7 @@ func (r *runner[Req, Resp]) dispatch(now time.Time) time.Duration {
 				free = -0.5
 			}
 			if free > bestFree {
-				best, bestFree = i, free
+				best, bestFree, bestHedges = i, free, hedge
 			}
 		}
 		if best < 0 {
@@ -289,6 +292,9 @@ func (r *runner[Req, Resp]) dispatch(now time.Time) time.Duration {
 				wake = hostWait
 			}
 			return wake
+		}
+		if bestHedges {
+			r.hosts[best].hedges++
 		}
 		if ri >= 0 {
 			r.retries = slices.Delete(r.retries, ri, ri+1)
@@ -347,6 +353,9 @@ func (r *runner[Req, Resp]) send(idx, hi int, now time.Time) {
 		idx: idx, host: hi, start: now, est: est, ctx: newAttemptCtx(r.runCtx, r.opts.Timeout),
 		sent: h.sent, tokensSent: h.tokensSent, reqsUnsure: reqsUnsure, tokensUnsure: tokensUnsure,
 		saturated: h.inFlight >= h.ctl.Limit(),
+	}
+	if !h.answered && h.probeSince.IsZero() {
+		h.probeSince = now
 	}
 	r.running[idx] = flight{start: now, ctx: a.ctx}
 	r.listen(a, !h.answered && h.limits.Probe > 0)
