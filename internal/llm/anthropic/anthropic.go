@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	sdk "github.com/anthropics/anthropic-sdk-go/v2"
@@ -31,6 +32,9 @@ type Client struct {
 	model   string
 	key     string
 	timeout time.Duration
+	// whole is set once the server refused a streamed request that it
+	// takes whole (see Decide).
+	whole atomic.Bool
 }
 
 // New returns a client for cfg, whose Provider is llm.Anthropic (or empty)
@@ -72,8 +76,14 @@ func (c *Client) Decide(ctx context.Context, req prompt.Request) (llm.Answer, er
 	}
 	rctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
-	if early := llm.EarlyLimits(ctx); early != nil {
-		return c.decideStreamed(ctx, rctx, req, params, early)
+	if early := llm.EarlyLimits(ctx); early != nil && !c.whole.Load() {
+		ans, err := c.decideStreamed(ctx, rctx, req, params, early)
+		if llm.KindOf(err) != llm.BadRequest {
+			return ans, err
+		}
+		// A server speaking Anthropic's API that takes the request but
+		// not the stream: ask it whole, now and from now on.
+		c.whole.Store(true)
 	}
 	start := time.Now()
 	var resp *http.Response

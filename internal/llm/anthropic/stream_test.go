@@ -37,3 +37,11 @@ func TestEarlyLimitsStreamTheMessage(t *testing.T) {
 		t.Errorf("429 to a stream request: %v (%v), want a rate limit", err, llm.KindOf(err))
 	}
 }
+
+// TestRefusedStreamAskedWhole: a server that takes a request but not its
+// stream is asked again whole, and not asked to stream again.
+func TestRefusedStreamAskedWhole(t *testing.T) {
+	srv := llmtest.NewAnthropic(t, llmtest.RefusingStreams(llmtest.Echo()))
+	c := newClient(t, srv, 5*time.Second)
+	llmtest.CheckStreamRefused(t, srv, func(ctx context.Context) (llm.Answer, error) { return c.Decide(ctx, request()) })
+}

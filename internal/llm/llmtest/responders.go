@@ -178,3 +178,15 @@ func ordinal(f map[string]string) string {
 	}
 	return fmt.Sprint(0)
 }
+
+// RefusingStreams answers a streamed request with a 400, as a server
+// that does not know "stream" or "stream_options" does, and any other
+// request as respond does.
+func RefusingStreams(respond Responder) Responder {
+	return func(r Request) Reply {
+		if r.Stream {
+			return Reply{Status: 400, Type: "invalid_request_error", Message: "Unrecognized request argument supplied: stream_options"}
+		}
+		return respond(r)
+	}
+}

@@ -2,6 +2,7 @@ package llmtest
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -45,5 +46,25 @@ func CheckStreamed(t testing.TB, decide func(context.Context) (llm.Answer, error
 	}
 	if heard <= 0 || heard > whole-want.Writing/2 {
 		t.Errorf("headers heard after %v of %v: want them as the stream starts, before the answer is written", heard, whole)
+	}
+}
+
+// CheckStreamRefused checks that a client whose server refuses streamed
+// requests (RefusingStreams) asks the first one again whole and sends
+// the next whole at once: decide runs twice, asked for early limits.
+func CheckStreamRefused(t testing.TB, s *Server, decide func(context.Context) (llm.Answer, error)) {
+	t.Helper()
+	ctx := llm.WithEarlyLimits(context.Background(), func(*llm.Limits) {})
+	for i := range 2 {
+		if _, err := decide(ctx); err != nil {
+			t.Fatalf("decision %d: %v", i+1, err)
+		}
+	}
+	var streamed []bool
+	for _, r := range s.Requests() {
+		streamed = append(streamed, r.Stream)
+	}
+	if want := []bool{true, false, false}; !slices.Equal(streamed, want) {
+		t.Errorf("requests streamed %v, want %v: the refused stream asked whole, then no more streams", streamed, want)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	sdk "github.com/openai/openai-go/v3"
@@ -41,6 +42,9 @@ type Client struct {
 	key      string
 	timeout  time.Duration
 	bodies   bodies
+	// whole is set once the server refused a streamed request that it
+	// takes whole (see Decide).
+	whole atomic.Bool
 }
 
 // New returns a client for cfg, whose Provider is llm.OpenAI or
@@ -91,8 +95,15 @@ func (c *Client) Decide(ctx context.Context, req prompt.Request) (llm.Answer, er
 		return llm.Answer{}, &llm.Error{Kind: llm.BadRequest, Provider: c.provider, Message: fmt.Sprintf("encoding the request for %s: %v", req.ConstructID, err)}
 	}
 
-	if early := llm.EarlyLimits(ctx); early != nil && c.provider == llm.OpenAI {
-		return c.decideStreamed(ctx, rctx, req, body, early)
+	if early := llm.EarlyLimits(ctx); early != nil && c.provider == llm.OpenAI && !c.whole.Load() {
+		ans, err := c.decideStreamed(ctx, rctx, req, body, early)
+		if llm.KindOf(err) != llm.BadRequest {
+			return ans, err
+		}
+		// A server behind an "openai" base URL that takes the request but
+		// not the stream (an older Azure API version refuses
+		// stream_options): ask it whole, now and from now on.
+		c.whole.Store(true)
 	}
 	start := time.Now()
 	var resp *http.Response

@@ -67,3 +67,11 @@ func TestStreamRequestAnsweredWhole(t *testing.T) {
 }
 
 func quote(s string) string { return `"` + strings.ReplaceAll(s, `"`, `\"`) + `"` }
+
+// TestRefusedStreamAskedWhole: a server that takes a request but not its
+// stream is asked again whole, and not asked to stream again.
+func TestRefusedStreamAskedWhole(t *testing.T) {
+	srv := llmtest.NewOpenAI(t, llmtest.RefusingStreams(llmtest.Echo()))
+	c := newClient(t, srv, llm.OpenAI)
+	llmtest.CheckStreamRefused(t, srv, func(ctx context.Context) (llm.Answer, error) { return c.Decide(ctx, request()) })
+}
