@@ -179,7 +179,16 @@ func newLLMDecider(ctx context.Context, opts *Options, root string, cfg *llm.Con
 	}
 	var est *estimate
 	if !opts.DryRun && (capRep.Entry.Priced || opts.Verbose) {
-		est = &estimate{opts: opts, entry: capRep.Entry, parallel: parallel, batch: opts.Batch, plan: d.Plan}
+		entry := capRep.Entry
+		entry.RPM, entry.TPM = capRep.RPM, capRep.TPM
+		if recalled != nil {
+			// The account's own limits, not the table's guess at its tier.
+			entry.RPM, entry.TPM = 0, 0
+			for _, h := range limits {
+				entry.RPM, entry.TPM = entry.RPM+h.RPM, entry.TPM+h.TPM
+			}
+		}
+		est = &estimate{opts: opts, entry: entry, parallel: parallel, batch: opts.Batch, plan: d.Plan}
 	}
 	return &decider{
 		Decider:  d,

@@ -88,9 +88,9 @@ func (d *LLM) choose(pending []*Request) sendPlan {
 // fitsBuckets reports whether every pending request, sent alone, fits
 // the hosts' request and token buckets as known before the first answer
 // (detection: the model table, or --rpm/--tpm; the buckets start full,
-// as the providers' do, or as spent as an earlier run left them). A host with no known limit (a local server,
-// bound by its slots) never fits, and known is false. room describes the
-// comparison.
+// as the providers' do, or as spent as an earlier run left them). A host
+// with no known limit (a local server, bound by its slots) never fits,
+// and known is false. room describes the comparison.
 func (d *LLM) fitsBuckets(pending []*Request) (fits, known bool, room string) {
 	hosts := d.Engine.Hosts
 	if len(hosts) == 0 || len(pending) == 0 {
