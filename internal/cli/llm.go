@@ -98,7 +98,7 @@ func newLLMDecider(ctx context.Context, opts *Options, root string, cfg *llm.Con
 		if len(capRep.Hosts) == len(fleet) && !opts.NoParallel {
 			per = capRep.Hosts[i].Parallel
 		}
-		limits[i] = hostLimits(cfg.Provider, fc.BaseURL, per, capRep.RPM, capRep.TPM, opts.MaxParallel, opts.RPM > 0 || opts.TPM > 0)
+		limits[i] = hostLimits(cfg.Provider, llm.ShowURL(fc.BaseURL), per, capRep.RPM, capRep.TPM, opts.MaxParallel, opts.RPM > 0 || opts.TPM > 0)
 	}
 	d := &dispatch.LLM{
 		Provider: cfg.Provider, Model: cfg.Model, Hosts: hosts, Budget: opts.Budget,
