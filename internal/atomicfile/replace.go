@@ -105,7 +105,12 @@ func Replace(name string, expect, data []byte, o ReplaceOptions) error {
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp) // a no-op once renamed
+	keepTmp := false
+	defer func() {
+		if !keepTmp {
+			os.Remove(tmp) // after the swap, the pinned original's other name
+		}
+	}()
 	keepPin := false
 	defer func() {
 		if !keepPin {
@@ -119,7 +124,9 @@ func Replace(name string, expect, data []byte, o ReplaceOptions) error {
 	if now, err := f.Stat(); err != nil || now.Size() != first.Size() || !now.ModTime().Equal(first.ModTime()) || l.broken() {
 		return ErrChanged
 	}
-	if err := os.Rename(tmp, name); err != nil {
+	if err := swapIn(tmp, name, st); err != nil {
+		var stranded *strandedError
+		keepTmp = errors.As(err, &stranded)
 		return err
 	}
 	// A writer that opened the old inode before the rename is waiting on
