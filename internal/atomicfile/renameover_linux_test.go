@@ -92,3 +92,36 @@ func trimNUL(b []byte) []byte {
 	}
 	return b
 }
+
+// TestPutBackLeavesAnEditorsSave: when an edit reached the old inode during
+// the swap, the original is put back, unless an editor has meanwhile saved
+// a file of its own over the name: that save is newer than both.
+func TestPutBackLeavesAnEditorsSave(t *testing.T) {
+	dir := t.TempDir()
+	name, keep, swap := filepath.Join(dir, "f.py"), filepath.Join(dir, "f.old"), filepath.Join(dir, "f.swp")
+	writeFile(t, keep, "original plus an edit\n", 0o644)
+	writeFile(t, name, "ours\n", 0o644)
+	ours, err := os.Lstat(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, swap, "the editor's save\n", 0o644)
+	if err := os.Rename(swap, name); err != nil {
+		t.Fatal(err)
+	}
+	if err := putBack(keep, name, ours); err != nil {
+		t.Fatal(err)
+	}
+	if have, _ := os.ReadFile(name); string(have) != "the editor's save\n" {
+		t.Errorf("the editor's save was replaced by %q", have)
+	}
+	// Still ours: the original (with the edit) goes back.
+	writeFile(t, name, "ours\n", 0o644)
+	ours, _ = os.Lstat(name)
+	if err := putBack(keep, name, ours); err != nil {
+		t.Fatal(err)
+	}
+	if have, _ := os.ReadFile(name); string(have) != "original plus an edit\n" {
+		t.Errorf("the original was not put back: %q", have)
+	}
+}

@@ -124,6 +124,10 @@ func Replace(name string, expect, data []byte, o ReplaceOptions) error {
 	if now, err := f.Stat(); err != nil || now.Size() != first.Size() || !now.ModTime().Equal(first.ModTime()) || l.broken() {
 		return ErrChanged
 	}
+	ours, err := os.Lstat(tmp)
+	if err != nil {
+		return err
+	}
 	if err := swapIn(tmp, name, st); err != nil {
 		var stranded *strandedError
 		keepTmp = errors.As(err, &stranded)
@@ -133,7 +137,7 @@ func Replace(name string, expect, data []byte, o ReplaceOptions) error {
 	// the lease (or already wrote, which the content check sees): give it
 	// its inode back before letting it go on.
 	if same, err := holds(f, expect); err != nil || !same || l.broken() {
-		if err := putBack(keep, name); err != nil {
+		if err := putBack(keep, name, ours); err != nil {
 			keepPin = true // the only copy of the user's edit
 			return fmt.Errorf("an edit arrived while writing and restoring it failed (the edited content is kept at %s): %w", keep, err)
 		}
@@ -173,17 +177,14 @@ func stage(name string, data []byte, st *syscall.Stat_t, dir string) (tmp, keep 
 }
 
 // putBack renames the pinned original over name, unless name is no longer
-// our new file (an editor saved over it in the meantime: theirs wins).
-func putBack(keep, name string) error {
+// our new file (ours): an editor saved over it in the meantime, and theirs
+// wins.
+func putBack(keep, name string, ours fs.FileInfo) error {
 	cur, err := os.Lstat(name)
 	if err != nil {
 		return err
 	}
-	mine, err := os.Lstat(keep)
-	if err != nil {
-		return err
-	}
-	if os.SameFile(cur, mine) {
+	if !os.SameFile(cur, ours) {
 		return nil
 	}
 	return os.Rename(keep, name)
