@@ -26,6 +26,11 @@ var ErrInUse = errors.New("open for writing by another program, not written")
 // bits are the only sign of the owner's intent.
 var ErrReadOnly = errors.New("read-only file, left alone (--force rewrites it)")
 
+// ErrReadOnlyFolder is returned for a file in a folder with no write
+// permission bits: a rename there creates and removes names in it, and as
+// root the bits are, as for a file, the only sign of the owner's intent.
+var ErrReadOnlyFolder = errors.New("in a read-only folder, left alone (--force rewrites it)")
+
 // HardLinkError is returned for a file with more than one name: replacing
 // it would give this name new content and leave the others with the old,
 // silently splitting what the user linked together.
@@ -79,6 +84,9 @@ func Replace(name string, expect, data []byte, o ReplaceOptions) error {
 	}
 	if st.Mode&0o222 == 0 && !o.Force {
 		return ErrReadOnly
+	}
+	if d, err := os.Stat(filepath.Dir(name)); err == nil && d.Mode().Perm()&0o222 == 0 && st.Nlink == 1 && !o.Force {
+		return ErrReadOnlyFolder
 	}
 	l, err := takeLease(f)
 	if err != nil {

@@ -179,6 +179,29 @@ func TestAFileEditedDuringTheRunIsNotWritten(t *testing.T) {
 	}
 }
 
+// TestAFileDeletedDuringTheRunIsNotWritten: a file deleted (or moved
+// away) between its read and its write is not created again, and is
+// reported as changed during the run, not as a failure to write.
+func TestAFileDeletedDuringTheRunIsNotWritten(t *testing.T) {
+	root, fs := writeTree(t, map[string]string{"a.py": "def one\n", "b.py": "def two\n"})
+	if err := os.Remove(filepath.Join(root, "a.py")); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Run(context.Background(), options(root, fs)) // fs holds what was read before the delete
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := statusOf(rep, "a.py"); f.Status != StatusChanged || !strings.Contains(f.Reason, "deleted") {
+		t.Fatalf("a.py: %+v", f)
+	}
+	if _, err := os.Lstat(filepath.Join(root, "a.py")); !os.IsNotExist(err) {
+		t.Fatalf("a deleted file was created again: %v", err)
+	}
+	if statusOf(rep, "b.py").Status != StatusInstrumented {
+		t.Fatal("b.py not instrumented")
+	}
+}
+
 func TestRuntimeHeaderRecognisesOnlyUnmodifiedOwnFiles(t *testing.T) {
 	ours := stampRuntime("#", []byte("body\n"))
 	if !ownRuntime(ours) {
