@@ -14,7 +14,8 @@ import (
 // programs below raise one from a span that records shapes (the default)
 // and one from a span that records values (--record-values): only the
 // second may export its message, in the exception event, the stack trace
-// or the status.
+// or the status. Even then a message that names a secret ("wrong password
+// for eve: …") is redacted whole.
 const (
 	pyMessages = `from _telemetry_utils import __ti_span__
 
@@ -26,10 +27,14 @@ def values(raw):
     with __ti_span__("values", "m.py", 7, ("raw", raw), True, False, True):
         return int(raw)
 
-for f, arg in ((shapes, "VALUE-hunter2"), (values, "VALUE-opted-in")):
+def login(user):
+    with __ti_span__("login", "m.py", 11, ("user", user), True, False, True):
+        raise PermissionError("wrong password for %s: %s" % (user, "PW" + "VALUE"))
+
+for f, arg in ((shapes, "VALUE-hunter2"), (values, "VALUE-opted-in"), (login, "eve")):
     try:
         f(arg)
-    except ValueError:
+    except (ValueError, PermissionError):
         pass
 `
 	jsMessages = `"use strict";
@@ -47,6 +52,12 @@ function values(raw) {
 async function later(raw) {
   return __ti.run("later", "m.js", 13, {raw}, async () => { await null; throw new RangeError("late " + raw); });
 }
+function login(user) {
+  const s = __ti.enter("login", "m.js", 16, {user}, 1); try {
+    throw new Error("wrong password for " + user + ": " + "PW" + "VALUE");
+  } catch (e) { __ti.fail(s, e); throw e; } finally { __ti.exit(s); }
+}
+try { login("eve"); } catch (e) {}
 try { shapes("VALUE-hunter2"); } catch (e) {}
 try { values("VALUE-opted-in"); } catch (e) {}
 later("VALUE-async").catch(() => {});
@@ -77,7 +88,7 @@ func TestExceptionMessagesOnlyWithValues(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if strings.Contains(string(raw)+res.out, "VALUE-hunter2") || strings.Contains(string(raw), "VALUE-async") {
+			if strings.Contains(string(raw)+res.out, "VALUE-hunter2") || strings.Contains(string(raw), "VALUE-async") || strings.Contains(string(raw), "PWVALUE") {
 				t.Errorf("a message of a span without values left the process:\n%s", raw)
 			}
 			by := map[string]span{}

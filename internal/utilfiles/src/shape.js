@@ -29,6 +29,17 @@ function sensitive(name) {
   return hit;
 }
 
+// wordBeforeValue says whether a sensitive word comes before the last word
+// of s. No cache: s is the program's data, not a name from the source.
+function wordBeforeValue(s) {
+  const words = (s.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+/g) || []).map((w) => w.toLowerCase());
+  for (let i = 0; i < words.length - 1; i++) {
+    const w = words[i];
+    if (SENSITIVE_WORDS.has(w) || SENSITIVE_FRAGMENTS.some((f) => w.includes(f))) return true;
+  }
+  return false;
+}
+
 // SECRETS are the shapes of credentials a string may carry whatever its
 // name says; each match is replaced by [REDACTED].
 const SECRETS = [
@@ -59,6 +70,11 @@ function entropic(t) {
 // string: a primitive, so nothing of the program runs), and random-looking
 // tokens unless told not to (stack traces, whose paths would look random).
 function redact(s, tokens) {
+  // A sensitive word followed by anything ("password for eve: hunter2",
+  // "token abc"): the words are the program's data, so the whole string
+  // goes, as in the Python and Go runtimes. Stacks (tokens false) name
+  // functions, not data, and keep their words.
+  if (tokens && wordBeforeValue(s)) return "[REDACTED]";
   let out = s;
   for (const [re, to] of SECRETS) out = out.replace(re, to);
   return tokens ? out.replace(LONG_TOKEN, (t) => (entropic(t) ? "[REDACTED]" : t)) : out;
