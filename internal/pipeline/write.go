@@ -6,6 +6,7 @@ import (
 	iofs "io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/atomicfile"
 	"github.com/telemetry-inject/telemetry-inject/internal/patch"
@@ -55,7 +56,9 @@ func (r *run) settleWriteError(fs *fileState, err error, removing bool) {
 		r.settle(fs, StatusSkipped, err.Error())
 	case errors.Is(err, atomicfile.ErrReadOnly), errors.Is(err, atomicfile.ErrReadOnlyFolder), errors.As(err, &hl):
 		r.settle(fs, StatusFailed, err.Error())
-	case errors.Is(err, iofs.ErrPermission):
+	case errors.Is(err, syscall.EACCES):
+		// Not EPERM: that is an immutable or append-only attribute, which
+		// the error already names.
 		r.settle(fs, StatusFailed, fmt.Sprintf("writing %s: %v; the file and its folder must be writable by this user (run as their owner, or chmod u+w)", fs.cur.Path, err))
 	default:
 		r.settle(fs, StatusFailed, fmt.Sprintf("writing %s: %v", fs.cur.Path, err))
