@@ -1,3 +1,6 @@
+# fmt: off
+# (black and ruff format leave the rest of this file alone: a reformatted
+# runtime no longer matches its checksum, so it would be kept as yours.)
 """Runtime for code instrumented by telemetry-inject (do not edit: it is
 rewritten on every run, and removed by ``telemetry-inject --remove``).
 
