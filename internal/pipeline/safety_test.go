@@ -339,3 +339,30 @@ func TestRemoveDeletesTheRuntimesByteCode(t *testing.T) {
 		t.Error("pkg/__pycache__, which held only the runtime's byte-code, is still there")
 	}
 }
+
+// TestAReformattedRuntimeSaysWhatToDo: prettier over a whole tree rewrites
+// our runtime file too (it has no file-wide ignore comment); the header
+// line stays but the checksum no longer matches. The file is still left
+// alone, but the message says it is ours, changed, and how to get going.
+func TestAReformattedRuntimeSaysWhatToDo(t *testing.T) {
+	formatted := string(stampRuntime("#", []byte("body\n"))) + "# reformatted\n"
+	root, _ := writeTree(t, map[string]string{"a.py": "def one\n", "_telemetry_utils.py": formatted})
+	fs := reread(t, []source.File{{Path: "a.py", Abs: filepath.Join(root, "a.py"), Lang: source.Python}})
+	rep, err := Run(context.Background(), options(root, fs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := statusOf(rep, "a.py"); f.Status != StatusFailed || !strings.Contains(f.Reason, "changed since it was written") || !strings.Contains(f.Reason, "delete it") {
+		t.Fatalf("a.py: %+v", f)
+	}
+	rep, err = Remove(context.Background(), options(root, fs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.RuntimesKept) != 1 || !strings.Contains(rep.RuntimesKept[0].Reason, ".prettierignore") {
+		t.Fatalf("kept: %+v", rep.RuntimesKept)
+	}
+	if read(t, root, "_telemetry_utils.py") != formatted {
+		t.Fatal("the changed runtime was touched")
+	}
+}
