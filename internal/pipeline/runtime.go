@@ -62,6 +62,7 @@ func (r *run) makeRuntime(l *lang.Language, p layout.Placement) (bool, error) {
 		if err := atomicfile.Create(abs, want, 0o644, r.opts.TempDir); err != nil {
 			return false, fmt.Errorf("writing the runtime file %s: %w", p.RuntimePath, err)
 		}
+		r.created[p.RuntimePath] = l
 	default:
 		// Ours, from another version: replaced, with its owner and mode.
 		if err := atomicfile.Replace(abs, have, want, atomicfile.ReplaceOptions{TempDir: r.opts.TempDir, Force: true}); err != nil {

@@ -366,3 +366,24 @@ func TestAReformattedRuntimeSaysWhatToDo(t *testing.T) {
 		t.Fatal("the changed runtime was touched")
 	}
 }
+
+// TestARuntimeNoFileImportsIsNotLeftBehind: when every file placed with a
+// new runtime fails to be written (here: edited during the run), the
+// runtime this run created goes too, and the tree is as it was.
+func TestARuntimeNoFileImportsIsNotLeftBehind(t *testing.T) {
+	root, fs := writeTree(t, map[string]string{"a.py": "def one\n"})
+	edited := "def one\n# saved by the editor\n"
+	if err := os.WriteFile(filepath.Join(root, "a.py"), []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Run(context.Background(), options(root, fs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := statusOf(rep, "a.py"); f.Status != StatusChanged {
+		t.Fatalf("a.py: %+v", f)
+	}
+	if _, err := os.Lstat(filepath.Join(root, "_telemetry_utils.py")); !os.IsNotExist(err) {
+		t.Fatalf("a runtime nothing imports was left: %v (report lists %v)", err, rep.RuntimeFiles)
+	}
+}
