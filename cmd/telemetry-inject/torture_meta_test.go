@@ -234,7 +234,7 @@ func tortureRuntimeRepair(t *testing.T, tl tool) {
 		t.Fatal(err)
 	}
 	r := tl.mustRun(t, 3, tr.root)
-	if !strings.Contains(r.stderr, "pkg1/_telemetry_utils.py exists but is not telemetry-inject's runtime file") {
+	if !strings.Contains(r.stderr, "pkg1/_telemetry_utils.py is telemetry-inject's runtime file, changed since it was written") {
 		t.Errorf("edited runtime not reported:\n%s", r.stderr)
 	}
 	if got, _ := os.ReadFile(rt); !bytes.HasSuffix(got, []byte("# my tweak\n")) {

@@ -26,6 +26,11 @@ var ErrInUse = errors.New("open for writing by another program, not written")
 // bits are the only sign of the owner's intent.
 var ErrReadOnly = errors.New("read-only file, left alone (--force rewrites it)")
 
+// ErrReadOnlyFolder is returned for a file in a folder with no write
+// permission bits: a rename there creates and removes names in it, and as
+// root the bits are, as for a file, the only sign of the owner's intent.
+var ErrReadOnlyFolder = errors.New("in a read-only folder, left alone (--force rewrites it)")
+
 // HardLinkError is returned for a file with more than one name: replacing
 // it would give this name new content and leave the others with the old,
 // silently splitting what the user linked together.
@@ -80,6 +85,9 @@ func Replace(name string, expect, data []byte, o ReplaceOptions) error {
 	if st.Mode&0o222 == 0 && !o.Force {
 		return ErrReadOnly
 	}
+	if d, err := os.Stat(filepath.Dir(name)); err == nil && d.Mode().Perm()&0o222 == 0 && st.Nlink == 1 && !o.Force {
+		return ErrReadOnlyFolder
+	}
 	l, err := takeLease(f)
 	if err != nil {
 		return ErrInUse
@@ -105,7 +113,12 @@ func Replace(name string, expect, data []byte, o ReplaceOptions) error {
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp) // a no-op once renamed
+	keepTmp := false
+	defer func() {
+		if !keepTmp {
+			os.Remove(tmp) // after the swap, the pinned original's other name
+		}
+	}()
 	keepPin := false
 	defer func() {
 		if !keepPin {
@@ -119,14 +132,20 @@ func Replace(name string, expect, data []byte, o ReplaceOptions) error {
 	if now, err := f.Stat(); err != nil || now.Size() != first.Size() || !now.ModTime().Equal(first.ModTime()) || l.broken() {
 		return ErrChanged
 	}
-	if err := os.Rename(tmp, name); err != nil {
+	ours, err := os.Lstat(tmp)
+	if err != nil {
+		return err
+	}
+	if err := swapIn(tmp, name, st); err != nil {
+		var stranded *strandedError
+		keepTmp = errors.As(err, &stranded)
 		return err
 	}
 	// A writer that opened the old inode before the rename is waiting on
 	// the lease (or already wrote, which the content check sees): give it
 	// its inode back before letting it go on.
 	if same, err := holds(f, expect); err != nil || !same || l.broken() {
-		if err := putBack(keep, name); err != nil {
+		if err := putBack(keep, name, ours); err != nil {
 			keepPin = true // the only copy of the user's edit
 			return fmt.Errorf("an edit arrived while writing and restoring it failed (the edited content is kept at %s): %w", keep, err)
 		}
@@ -166,17 +185,14 @@ func stage(name string, data []byte, st *syscall.Stat_t, dir string) (tmp, keep 
 }
 
 // putBack renames the pinned original over name, unless name is no longer
-// our new file (an editor saved over it in the meantime: theirs wins).
-func putBack(keep, name string) error {
+// our new file (ours): an editor saved over it in the meantime, and theirs
+// wins.
+func putBack(keep, name string, ours fs.FileInfo) error {
 	cur, err := os.Lstat(name)
 	if err != nil {
 		return err
 	}
-	mine, err := os.Lstat(keep)
-	if err != nil {
-		return err
-	}
-	if os.SameFile(cur, mine) {
+	if !os.SameFile(cur, ours) {
 		return nil
 	}
 	return os.Rename(keep, name)

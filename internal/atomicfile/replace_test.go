@@ -62,6 +62,16 @@ func TestReplaceRefusesWhatItMustNotWrite(t *testing.T) {
 	}
 	edited := filepath.Join(dir, "edited.py")
 	writeFile(t, edited, "x\nedit\n", 0o644)
+	roDir := filepath.Join(dir, "vendored")
+	if err := os.Mkdir(roDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	inRODir := filepath.Join(roDir, "m.py")
+	writeFile(t, inRODir, "x\n", 0o644)
+	if err := os.Chmod(roDir, 0o555); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Chmod(roDir, 0o755) })
 
 	var hl *HardLinkError
 	for _, c := range []struct {
@@ -71,6 +81,7 @@ func TestReplaceRefusesWhatItMustNotWrite(t *testing.T) {
 		{ro, func(err error) bool { return errors.Is(err, ErrReadOnly) }},
 		{linked, func(err error) bool { return errors.As(err, &hl) && hl.Links == 2 }},
 		{edited, func(err error) bool { return errors.Is(err, ErrChanged) }},
+		{inRODir, func(err error) bool { return errors.Is(err, ErrReadOnlyFolder) }},
 	} {
 		err := Replace(c.name, []byte("x\n"), []byte("y\n"), ReplaceOptions{})
 		if !c.ok(err) {

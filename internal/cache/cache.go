@@ -64,8 +64,31 @@ func Open(projectRoot string) (*Cache, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening the cache: %w", err)
 	}
+	if torn, err := endsTorn(f); err == nil && torn {
+		// Ends the half line, so the next answer gets a line of its own.
+		_, _ = f.Write([]byte{'\n'})
+	}
 	c.log = f
 	return c, nil
+}
+
+// endsTorn reports whether the log's last byte is not a newline: a process
+// killed (or a disk filled) in the middle of a write left half a line.
+func endsTorn(f *os.File) (bool, error) {
+	info, err := f.Stat()
+	if err != nil || info.Size() == 0 {
+		return false, err
+	}
+	last := make([]byte, 1)
+	r, err := os.Open(f.Name())
+	if err != nil {
+		return false, err
+	}
+	defer r.Close()
+	if _, err := r.ReadAt(last, info.Size()-1); err != nil {
+		return false, err
+	}
+	return last[0] != '\n', nil
 }
 
 // StateDir returns the project's state folder (.telemetry-inject), creating

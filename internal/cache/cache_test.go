@@ -51,6 +51,19 @@ func TestPutGetSurvivesReopenAndTornLines(t *testing.T) {
 	if h, m := c.Stats(); h != 1 || m != 1 {
 		t.Fatalf("stats = %d hits, %d misses; want 1, 1", h, m)
 	}
+	// The answer asked again after the kill is kept: it must not be glued
+	// to the torn half line.
+	if err := c.Put(Entry{Key: k2, Answer: []byte(`{"name":"b"}`)}); err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	c, err = Open(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e, ok := c.Get(k2); !ok || string(e.Answer) != `{"name":"b"}` {
+		t.Fatalf("the answer written after a torn line was lost: %+v %v", e, ok)
+	}
 }
 
 func TestKeyChangesWithEveryPart(t *testing.T) {

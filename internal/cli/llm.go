@@ -113,7 +113,7 @@ func newLLMDecider(ctx context.Context, opts *Options, root string, cfg *llm.Con
 		if len(capRep.Hosts) == len(fleet) && !opts.NoParallel {
 			per = capRep.Hosts[i].Parallel
 		}
-		limits[i] = hostLimits(cfg.Provider, fc.BaseURL, per, capRep.RPM, capRep.TPM, opts.MaxParallel, userLimits || recalled != nil)
+		limits[i] = hostLimits(cfg.Provider, llm.ShowURL(fc.BaseURL), per, capRep.RPM, capRep.TPM, opts.MaxParallel, userLimits || recalled != nil)
 		if recalled != nil {
 			startFrom(&limits[i], recalled[i], now, hostName(i, len(fleet)), verbose)
 		}

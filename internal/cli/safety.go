@@ -48,9 +48,10 @@ func lockTree(root string, opts *Options) (*guard, error) {
 	return &guard{lock: l, tempDir: tmp}, nil
 }
 
-// cleanTemp removes the temporary files that killed runs left in the state
-// folder and beside the scanned files (where they go when the state folder
-// is on another file system), and says so.
+// cleanTemp stops when a run on a subtree holds its lock, then removes the
+// temporary files that killed runs left in the state folder and beside the
+// scanned files (where they go when the state folder is on another file
+// system), and says so.
 func (g *guard) cleanTemp(opts *Options, root string, files []source.File) error {
 	if g.lock == nil {
 		return nil
@@ -65,6 +66,17 @@ func (g *guard) cleanTemp(opts *Options, root string, files []source.File) error
 				break
 			}
 		}
+	}
+	// A run on a subtree, started before this one took its lock, would
+	// write where this one does.
+	var below []string
+	for _, d := range dirs[2:] {
+		if d != root {
+			below = append(below, d)
+		}
+	}
+	if err := lock.Descendants(below, cache.DirName); err != nil {
+		return err
 	}
 	removed, err := atomicfile.Clean(dirs)
 	if len(removed) > 0 && opts.Verbose {

@@ -275,12 +275,14 @@ func genericSensitive(w string) bool {
 // os.getenv("DB_PASS")), or a destructuring that renames a sensitive
 // property (const {password: p} = body).
 func sensitiveValue(text string) bool {
-	if strings.Contains(text, "process.env") || strings.Contains(text, "import.meta.env") {
+	if strings.Contains(text, "process.env") || strings.Contains(text, "import.meta.env") || strings.Contains(text, "Deno.env") || strings.Contains(text, "Bun.env") {
 		return true
 	}
 	for _, id := range identPattern.FindAllString(text, -1) {
 		switch id {
-		case "getpass", "hide_input", "environ", "getenv", "environb", "getenvb":
+		case "getpass", "hide_input", "environ", "getenv", "environb", "getenvb",
+			// Go's os and syscall packages.
+			"Getenv", "LookupEnv", "Environ", "ExpandEnv":
 			return true
 		}
 		if !genericSensitive(id) && SensitiveName(id) {

@@ -318,7 +318,11 @@ func (c Config) String() string {
 	if provider == "" {
 		provider = "built-in planner"
 	}
-	return fmt.Sprintf("%s model=%q base=%s (%s)", provider, c.Model, strings.Join(c.BaseURLs, ","), key)
+	shown := make([]string, len(c.BaseURLs))
+	for i, u := range c.BaseURLs {
+		shown[i] = ShowURL(u)
+	}
+	return fmt.Sprintf("%s model=%q base=%s (%s)", provider, c.Model, strings.Join(shown, ","), key)
 }
 
 // GoString keeps %#v from printing the key.

@@ -145,3 +145,20 @@ func TestBaseURLsCopiedFromDocs(t *testing.T) {
 		}
 	}
 }
+
+func TestShowURLMasksUserinfo(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://u:sk-abc@proxy.example/v1": "https://***@proxy.example/v1",
+		"http://sk-only@127.0.0.1:8080":     "http://***@127.0.0.1:8080",
+		"http://127.0.0.1:8080/v1":          "http://127.0.0.1:8080/v1",
+		"http://u:p%zz@host/v1":             "http://***@host/v1", // url.Parse refuses the escape
+	} {
+		if got := ShowURL(in); got != want {
+			t.Errorf("ShowURL(%q) = %q, want %q", in, got, want)
+		}
+	}
+	c := Config{Provider: OpenAI, BaseURLs: []string{"https://u:sk-abc@proxy.example/v1"}}
+	if strings.Contains(c.String(), "sk-abc") {
+		t.Errorf("String() shows the userinfo: %s", c)
+	}
+}

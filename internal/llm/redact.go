@@ -1,6 +1,7 @@
 package llm
 
 import (
+	"net/url"
 	"regexp"
 	"strings"
 )
@@ -31,4 +32,20 @@ func Redact(s string, secrets ...string) string {
 	s = echoedKey.ReplaceAllString(s, "${1}[redacted]")
 	s = bearer.ReplaceAllString(s, "${1}[redacted]")
 	return keyPattern.ReplaceAllString(s, "[redacted]")
+}
+
+// userinfo matches the "user:password@" part of a URL that url.Parse
+// could not read, so that ShowURL masks it all the same.
+var userinfo = regexp.MustCompile(`//[^/?#@]*@`)
+
+// ShowURL is u as it may be printed: summaries, --json, -v and error
+// messages name the server a run talked to, and a base URL can carry a key
+// as its user name or password ("https://user:sk-…@proxy/v1"), so the
+// whole userinfo is replaced by "***".
+func ShowURL(u string) string {
+	if p, err := url.Parse(u); err == nil && p.User != nil {
+		p.User = nil // url.User would escape the stars
+		return strings.Replace(p.String(), "//", "//***@", 1)
+	}
+	return userinfo.ReplaceAllString(u, "//***@")
 }

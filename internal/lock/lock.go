@@ -128,18 +128,39 @@ func (l *Lock) Release() error {
 // lock is held (a run on a parent tree, which covers this one), or nil.
 func Ancestors(dir, stateName string) error {
 	for d := filepath.Dir(dir); ; d = filepath.Dir(d) {
-		sd := filepath.Join(d, stateName)
-		if f, err := os.Open(filepath.Join(sd, FileName)); err == nil {
-			err := syscall.Flock(int(f.Fd()), syscall.LOCK_SH|syscall.LOCK_NB)
-			if errors.Is(err, syscall.EWOULDBLOCK) {
-				e := holder(sd, f)
-				f.Close()
-				return e
-			}
-			f.Close() // drops the shared lock too
+		if e := heldIn(filepath.Join(d, stateName)); e != nil {
+			return e
 		}
 		if filepath.Dir(d) == d {
 			return nil
 		}
 	}
+}
+
+// Descendants returns the error of the first of dirs (folders inside this
+// run's tree, its own root excluded) whose state folder's lock is held: a
+// run on a subtree this run covers, started earlier. Called while holding
+// this run's own lock, it closes the race with Ancestors: of two runs on
+// nested trees started at once, at least one sees the other.
+func Descendants(dirs []string, stateName string) error {
+	for _, d := range dirs {
+		if e := heldIn(filepath.Join(d, stateName)); e != nil {
+			return e
+		}
+	}
+	return nil
+}
+
+// heldIn returns who holds the lock in the state folder sd, or nil when no
+// live run does.
+func heldIn(sd string) *BusyError {
+	f, err := os.Open(filepath.Join(sd, FileName))
+	if err != nil {
+		return nil
+	}
+	defer f.Close() // drops the shared lock too
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_SH|syscall.LOCK_NB); errors.Is(err, syscall.EWOULDBLOCK) {
+		return holder(sd, f)
+	}
+	return nil
 }

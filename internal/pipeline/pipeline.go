@@ -115,6 +115,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	}
 	close(ready)
 	wg.Wait()
+	r.dropUnused(ctx)
 	return r.report(ctx), ctx.Err()
 }
 

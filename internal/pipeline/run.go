@@ -9,6 +9,7 @@ import (
 
 	"github.com/telemetry-inject/telemetry-inject/internal/decision"
 	"github.com/telemetry-inject/telemetry-inject/internal/inject"
+	"github.com/telemetry-inject/telemetry-inject/internal/lang"
 	"github.com/telemetry-inject/telemetry-inject/internal/layout"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
@@ -34,14 +35,15 @@ type run struct {
 	files []*fileState
 
 	mu       sync.Mutex
-	runtimes map[string]bool  // runtime paths written, or deleted (or diffed)
-	checked  map[string]error // runtime paths ensureRuntime has seen to, and how that went
-	kept     []KeptRuntime    // runtime files --remove left in place
-	diffMu   sync.Mutex       // keeps each file's diff in one piece
+	runtimes map[string]bool           // runtime paths written, or deleted (or diffed)
+	checked  map[string]error          // runtime paths ensureRuntime has seen to, and how that went
+	kept     []KeptRuntime             // runtime files --remove left in place
+	created  map[string]*lang.Language // runtime paths this run created, where none was
+	diffMu   sync.Mutex                // keeps each file's diff in one piece
 }
 
 func newRun(opts Options) *run {
-	r := &run{opts: opts, runtimes: map[string]bool{}, checked: map[string]error{}}
+	r := &run{opts: opts, runtimes: map[string]bool{}, checked: map[string]error{}, created: map[string]*lang.Language{}}
 	for i := range opts.Files {
 		cur := &opts.Files[i]
 		fs := &fileState{cur: cur, orig: cur}

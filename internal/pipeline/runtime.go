@@ -3,15 +3,12 @@ package pipeline
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -21,35 +18,6 @@ import (
 	"github.com/telemetry-inject/telemetry-inject/internal/scan"
 	"github.com/telemetry-inject/telemetry-inject/internal/source"
 )
-
-// runtimeFormat is the version of the runtime file's header line; raise
-// it if the line's meaning ever changes.
-const runtimeFormat = 1
-
-// runtimeHeader is the first line of every runtime file we write: the
-// format version and the SHA-256 of everything after the line. A file is
-// ours only if the checksum matches, so a user's own _telemetry_utils.py,
-// even one that mentions telemetry-inject, or our file after the user
-// edited it, is never overwritten or deleted.
-var runtimeHeader = regexp.MustCompile(`^(?:#|//) telemetry-inject runtime (\d+) sha256:([0-9a-f]{64})[^\n]*\n`)
-
-// stampRuntime puts the header line on a runtime file's body, as a
-// comment of the language's (lang.Language.LineComment).
-func stampRuntime(comment string, body []byte) []byte {
-	sum := sha256.Sum256(body)
-	head := fmt.Sprintf("%s telemetry-inject runtime %d sha256:%s (generated; this line marks the file as the tool's own)\n", comment, runtimeFormat, hex.EncodeToString(sum[:]))
-	return append([]byte(head), body...)
-}
-
-// ownRuntime reports whether b is a runtime file we wrote, unmodified.
-func ownRuntime(b []byte) bool {
-	m := runtimeHeader.FindSubmatchIndex(b)
-	if m == nil {
-		return false
-	}
-	sum := sha256.Sum256(b[m[1]:])
-	return string(b[m[4]:m[5]]) == hex.EncodeToString(sum[:])
-}
 
 // ensureRuntime makes the runtime file a placement needs current, once per
 // run, before the first file that imports it is written, so an interrupted
@@ -77,6 +45,8 @@ func (r *run) makeRuntime(l *lang.Language, p layout.Placement) (bool, error) {
 		return false, nil
 	case err != nil && !missing:
 		return false, fmt.Errorf("reading the runtime file %s: %w", p.RuntimePath, err)
+	case err == nil && changedRuntime(have):
+		return false, fmt.Errorf("%s is %s", p.RuntimePath, changedRuntimeAdvice)
 	case err == nil && !ownRuntime(have) && !bytes.Equal(have, body):
 		return false, fmt.Errorf("%s exists but is not telemetry-inject's runtime file (no valid telemetry-inject header line), so it is left alone and nothing here imports it: rename it, or exclude this folder", p.RuntimePath)
 	case r.opts.DryRun:
@@ -92,6 +62,7 @@ func (r *run) makeRuntime(l *lang.Language, p layout.Placement) (bool, error) {
 		if err := atomicfile.Create(abs, want, 0o644, r.opts.TempDir); err != nil {
 			return false, fmt.Errorf("writing the runtime file %s: %w", p.RuntimePath, err)
 		}
+		r.created[p.RuntimePath] = l
 	default:
 		// Ours, from another version: replaced, with its owner and mode.
 		if err := atomicfile.Replace(abs, have, want, atomicfile.ReplaceOptions{TempDir: r.opts.TempDir, Force: true}); err != nil {
@@ -210,6 +181,10 @@ func (r *run) removeRuntimes(ctx context.Context) {
 		b, err := os.ReadFile(abs)
 		if err != nil {
 			r.keep(rel, fmt.Sprintf("cannot read it: %v", err))
+			continue
+		}
+		if changedRuntime(b) {
+			r.keep(rel, changedRuntimeAdvice)
 			continue
 		}
 		if !ownRuntime(b) && !r.unstamped(b) {

@@ -179,6 +179,29 @@ func TestAFileEditedDuringTheRunIsNotWritten(t *testing.T) {
 	}
 }
 
+// TestAFileDeletedDuringTheRunIsNotWritten: a file deleted (or moved
+// away) between its read and its write is not created again, and is
+// reported as changed during the run, not as a failure to write.
+func TestAFileDeletedDuringTheRunIsNotWritten(t *testing.T) {
+	root, fs := writeTree(t, map[string]string{"a.py": "def one\n", "b.py": "def two\n"})
+	if err := os.Remove(filepath.Join(root, "a.py")); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Run(context.Background(), options(root, fs)) // fs holds what was read before the delete
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := statusOf(rep, "a.py"); f.Status != StatusChanged || !strings.Contains(f.Reason, "deleted") {
+		t.Fatalf("a.py: %+v", f)
+	}
+	if _, err := os.Lstat(filepath.Join(root, "a.py")); !os.IsNotExist(err) {
+		t.Fatalf("a deleted file was created again: %v", err)
+	}
+	if statusOf(rep, "b.py").Status != StatusInstrumented {
+		t.Fatal("b.py not instrumented")
+	}
+}
+
 func TestRuntimeHeaderRecognisesOnlyUnmodifiedOwnFiles(t *testing.T) {
 	ours := stampRuntime("#", []byte("body\n"))
 	if !ownRuntime(ours) {
@@ -314,5 +337,53 @@ func TestRemoveDeletesTheRuntimesByteCode(t *testing.T) {
 	}
 	if runtimeExists(root, "pkg/__pycache__") {
 		t.Error("pkg/__pycache__, which held only the runtime's byte-code, is still there")
+	}
+}
+
+// TestAReformattedRuntimeSaysWhatToDo: prettier over a whole tree rewrites
+// our runtime file too (it has no file-wide ignore comment); the header
+// line stays but the checksum no longer matches. The file is still left
+// alone, but the message says it is ours, changed, and how to get going.
+func TestAReformattedRuntimeSaysWhatToDo(t *testing.T) {
+	formatted := string(stampRuntime("#", []byte("body\n"))) + "# reformatted\n"
+	root, _ := writeTree(t, map[string]string{"a.py": "def one\n", "_telemetry_utils.py": formatted})
+	fs := reread(t, []source.File{{Path: "a.py", Abs: filepath.Join(root, "a.py"), Lang: source.Python}})
+	rep, err := Run(context.Background(), options(root, fs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := statusOf(rep, "a.py"); f.Status != StatusFailed || !strings.Contains(f.Reason, "changed since it was written") || !strings.Contains(f.Reason, "delete it") {
+		t.Fatalf("a.py: %+v", f)
+	}
+	rep, err = Remove(context.Background(), options(root, fs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.RuntimesKept) != 1 || !strings.Contains(rep.RuntimesKept[0].Reason, ".prettierignore") {
+		t.Fatalf("kept: %+v", rep.RuntimesKept)
+	}
+	if read(t, root, "_telemetry_utils.py") != formatted {
+		t.Fatal("the changed runtime was touched")
+	}
+}
+
+// TestARuntimeNoFileImportsIsNotLeftBehind: when every file placed with a
+// new runtime fails to be written (here: edited during the run), the
+// runtime this run created goes too, and the tree is as it was.
+func TestARuntimeNoFileImportsIsNotLeftBehind(t *testing.T) {
+	root, fs := writeTree(t, map[string]string{"a.py": "def one\n"})
+	edited := "def one\n# saved by the editor\n"
+	if err := os.WriteFile(filepath.Join(root, "a.py"), []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Run(context.Background(), options(root, fs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := statusOf(rep, "a.py"); f.Status != StatusChanged {
+		t.Fatalf("a.py: %+v", f)
+	}
+	if _, err := os.Lstat(filepath.Join(root, "_telemetry_utils.py")); !os.IsNotExist(err) {
+		t.Fatalf("a runtime nothing imports was left: %v (report lists %v)", err, rep.RuntimeFiles)
 	}
 }

@@ -3,8 +3,10 @@ package pipeline
 import (
 	"errors"
 	"fmt"
+	iofs "io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/atomicfile"
 	"github.com/telemetry-inject/telemetry-inject/internal/patch"
@@ -47,10 +49,17 @@ func (r *run) settleWriteError(fs *fileState, err error, removing bool) {
 		r.settle(fs, StatusChanged, "changed during the run, not written; run again to pick it up")
 	case errors.Is(err, atomicfile.ErrInUse):
 		r.settle(fs, StatusChanged, "open for writing by another program during the run, not written; run again to pick it up")
-	case errors.Is(err, atomicfile.ErrReadOnly) && !removing:
+	case errors.Is(err, iofs.ErrNotExist):
+		// Deleted (or moved away) since it was read: nothing to write.
+		r.settle(fs, StatusChanged, "deleted or moved during the run, not written")
+	case (errors.Is(err, atomicfile.ErrReadOnly) || errors.Is(err, atomicfile.ErrReadOnlyFolder)) && !removing:
 		r.settle(fs, StatusSkipped, err.Error())
-	case errors.Is(err, atomicfile.ErrReadOnly), errors.As(err, &hl):
+	case errors.Is(err, atomicfile.ErrReadOnly), errors.Is(err, atomicfile.ErrReadOnlyFolder), errors.As(err, &hl):
 		r.settle(fs, StatusFailed, err.Error())
+	case errors.Is(err, syscall.EACCES):
+		// Not EPERM: that is an immutable or append-only attribute, which
+		// the error already names.
+		r.settle(fs, StatusFailed, fmt.Sprintf("writing %s: %v; the file and its folder must be writable by this user (run as their owner, or chmod u+w)", fs.cur.Path, err))
 	default:
 		r.settle(fs, StatusFailed, fmt.Sprintf("writing %s: %v", fs.cur.Path, err))
 	}

@@ -65,3 +65,48 @@ func gofmtRoundTrip(t *testing.T, l lang.Language, in, abs string) bool {
 	}
 	return bytes.Contains(formatted, []byte("\nimport "+sharedName+" "))
 }
+
+// TestGofmtAlignedCommentsStripBack: gofmt aligns the trailing comments of
+// neighbouring lines, so a long injected call on one line pads the
+// comments of the others; once the call is stripped the padding must go
+// too, for the file gofmt formatted to strip back to the gofmt-ed
+// original (BurntSushi/toml's error.go kept 100 spaces before a comment).
+func TestGofmtAlignedCommentsStripBack(t *testing.T) {
+	l := newLang(t)
+	want := []byte(`package p
+
+func f(a int) int {
+	x := a + 1 // one
+	y := x * 2 // two
+	if y > 3 { // three
+		return y
+	}
+	for i := 0; i < a; i++ { // four
+		x += i // five
+	}
+	return x
+}
+`)
+	out, _, err := instrument(l, testFile("x.go", want), testDecision)
+	if err != nil {
+		t.Fatal(err)
+	}
+	formatted, err := format.Source(out)
+	if err != nil {
+		t.Fatalf("gofmt rejects the output: %v", err)
+	}
+	back, _, err := l.Strip(formatted)
+	if err != nil || !bytes.Equal(back, want) {
+		t.Errorf("instrumented, gofmt-ed and stripped (%v), differs from the original:\n%s\ninstrumented and gofmt-ed:\n%s", err, back, formatted)
+	}
+	// A file gofmt never touched strips back byte for byte, unformatted
+	// parts included.
+	odd := bytes.Replace(want, []byte("x := a + 1 // one"), []byte("x := a + 1    // one"), 1)
+	out, _, err = instrument(l, testFile("x.go", odd), testDecision)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back, _, err := l.Strip(out); err != nil || !bytes.Equal(back, odd) {
+		t.Errorf("stripped without gofmt (%v), differs from the original:\n%s", err, back)
+	}
+}

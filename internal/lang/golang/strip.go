@@ -80,11 +80,13 @@ func (l *language) strip(src []byte) ([]byte, int, error) {
 		prev = c.end
 	}
 	out = append(out, src[prev:]...)
-	if spaced && parsed {
+	if parsed && (spaced || gofmtTouched(src)) {
 		// gofmt spaces out the pieces in a result list ("( /*@ti{*/ r0
-		// /*}@ti*/ int"), and formats its spaces back once they are gone.
-		// The file it formatted is gofmt's, so the original is too; a
-		// file gofmt has not touched is left byte for byte.
+		// /*}@ti*/ int") and pads the trailing comments of the lines
+		// around a long injected call to align with its own; it formats
+		// both back once the pieces are gone. The file it formatted is
+		// gofmt's, so the original is too; a file gofmt has not touched is
+		// left byte for byte.
 		if formatted, err := format.Source(out); err == nil {
 			out = formatted
 		}
@@ -175,4 +177,12 @@ func packageName(src []byte) string {
 		}
 	}
 	return ""
+}
+
+// gofmtTouched reports whether gofmt has formatted src since the tool
+// wrote it: the tool follows an opening marker with its code at once,
+// while gofmt puts a space or a line break after a comment that precedes
+// code.
+func gofmtTouched(src []byte) bool {
+	return bytes.Contains(src, []byte(markOpen+" ")) || bytes.Contains(src, []byte(markOpen+"\n"))
 }

@@ -47,7 +47,7 @@ func NewBatch(cfg llm.Config) (*BatchClient, error) {
 		cfg.Provider = llm.Anthropic
 	}
 	cfg = cfg.WithDefaults()
-	return &BatchClient{c: c, name: fmt.Sprintf("%s %s %s", llm.Anthropic, c.model, cfg.BaseURL)}, nil
+	return &BatchClient{c: c, name: fmt.Sprintf("%s %s %s", llm.Anthropic, c.model, llm.ShowURL(cfg.BaseURL))}, nil
 }
 
 // Name identifies the provider, model and server, so batches saved by one

@@ -47,7 +47,12 @@ func New(cfg llm.Config) (*Client, error) {
 	}
 	base, err := url.Parse(cfg.BaseURL)
 	if err != nil {
-		return nil, fmt.Errorf("ollama base URL %q: %w", cfg.BaseURL, err)
+		// url.Error repeats the raw URL, userinfo and all: keep only its cause.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, fmt.Errorf("ollama base URL %q: %w", llm.ShowURL(cfg.BaseURL), err)
 	}
 	return &Client{api: api.NewClient(base, cfg.Client()), model: cfg.Model, timeout: cfg.RequestTimeout()}, nil
 }

@@ -54,7 +54,7 @@ func NewBatch(cfg llm.Config) (*BatchClient, error) {
 		return nil, err
 	}
 	cfg = cfg.WithDefaults()
-	return &BatchClient{c: c, name: fmt.Sprintf("%s %s %s", c.provider, c.model, cfg.BaseURL)}, nil
+	return &BatchClient{c: c, name: fmt.Sprintf("%s %s %s", c.provider, c.model, llm.ShowURL(cfg.BaseURL))}, nil
 }
 
 // Name identifies the provider, model and server, so batches saved by one

@@ -14,6 +14,7 @@ import (
 	"reflect"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -261,5 +262,38 @@ func TestErrorMessages(t *testing.T) {
 	}
 	if _telemetry_utils_controlFlow(reflect.ValueOf(io.ErrUnexpectedEOF)) {
 		t.Error("io.ErrUnexpectedEOF is a failure")
+	}
+}
+
+func failsWith(name string, values bool, secret string) (err error) {
+	defer _telemetry_utils_fn(nil, name, "t.go", 20, true, values).endErr(&err)
+	_, err = strconv.Atoi(secret)
+	return err
+}
+
+// TestErrorMessageOnlyWithValues: an error's message is program data
+// (strconv.Atoi repeats its input), so a span records it, in its exception
+// event and its status, only when the call records values.
+func TestErrorMessageOnlyWithValues(t *testing.T) {
+	_ = failsWith("t.shapes", false, "VALUE-hunter2")
+	_ = failsWith("t.values", true, "VALUE-opted-in")
+	raw, err := os.ReadFile(spansFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		switch {
+		case strings.Contains(line, `"t.shapes"`):
+			if strings.Contains(line, "VALUE") || !strings.Contains(line, `"message":"*strconv.NumError"`) {
+				t.Errorf("without values the error's message was exported, or the type was not: %s", line)
+			}
+		case strings.Contains(line, `"t.values"`):
+			if !strings.Contains(line, `parsing \"VALUE-opted-in\"`) {
+				t.Errorf("with values the error's message is missing: %s", line)
+			}
+		}
+	}
+	if n := strings.Count(string(raw), `"name":"t.shapes"`) + strings.Count(string(raw), `"name":"t.values"`); n != 2 {
+		t.Fatalf("%d of the 2 spans exported", n)
 	}
 }

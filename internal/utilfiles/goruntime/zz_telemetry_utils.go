@@ -55,6 +55,9 @@ type _telemetry_utils_span struct {
 	ctx    _telemetry_utils_context.Context
 	start  int64
 	record bool
+	// values: the call records values, and only then an error's message,
+	// which is program data (strconv.Atoi: parsing "hunter2").
+	values bool
 
 	mu     _telemetry_utils_sync.Mutex
 	attrs  []string // rendered {"key":..,"value":..} objects
@@ -295,7 +298,7 @@ func _telemetry_utils_start(ctx _telemetry_utils_context.Context, param *_teleme
 	if !s.on && s.bridge == nil || s.bridge != nil && s.bridge.quiet() {
 		return nil
 	}
-	sp := &_telemetry_utils_span{name: name, file: file, line: line, record: record}
+	sp := &_telemetry_utils_span{name: name, file: file, line: line, record: record, values: values}
 	if _telemetry_utils_atomic.LoadInt64(&s.open) > 0 {
 		// A span is open somewhere: it may be this goroutine's.
 		sp.gid = _telemetry_utils_goid()
@@ -472,7 +475,10 @@ func (s *_telemetry_utils_state) settle() {
 // that returns the very error a child span returned adds no second event.
 func (sp *_telemetry_utils_span) failed(err _telemetry_utils_reflect.Value, end int64) string {
 	typ := err.Type().String()
-	msg, known := _telemetry_utils_errMessage(err, 0)
+	msg, known := "", false
+	if sp.values {
+		msg, known = _telemetry_utils_errMessage(err, 0)
+	}
 	if known {
 		if len(msg) > 256 {
 			msg = msg[:256]

@@ -29,6 +29,17 @@ function sensitive(name) {
   return hit;
 }
 
+// wordBeforeValue says whether a sensitive word comes before the last word
+// of s. No cache: s is the program's data, not a name from the source.
+function wordBeforeValue(s) {
+  const words = (s.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+/g) || []).map((w) => w.toLowerCase());
+  for (let i = 0; i < words.length - 1; i++) {
+    const w = words[i];
+    if (SENSITIVE_WORDS.has(w) || SENSITIVE_FRAGMENTS.some((f) => w.includes(f))) return true;
+  }
+  return false;
+}
+
 // SECRETS are the shapes of credentials a string may carry whatever its
 // name says; each match is replaced by [REDACTED].
 const SECRETS = [
@@ -59,6 +70,11 @@ function entropic(t) {
 // string: a primitive, so nothing of the program runs), and random-looking
 // tokens unless told not to (stack traces, whose paths would look random).
 function redact(s, tokens) {
+  // A sensitive word followed by anything ("password for eve: hunter2",
+  // "token abc"): the words are the program's data, so the whole string
+  // goes, as in the Python and Go runtimes. Stacks (tokens false) name
+  // functions, not data, and keep their words.
+  if (tokens && wordBeforeValue(s)) return "[REDACTED]";
   let out = s;
   for (const [re, to] of SECRETS) out = out.replace(re, to);
   return tokens ? out.replace(LONG_TOKEN, (t) => (entropic(t) ? "[REDACTED]" : t)) : out;
@@ -194,10 +210,11 @@ function className(p, types) {
 
 // errorInfo describes a thrown value: exception.type is the error's own
 // name, its class's, or the nearest built-in Error class, message and stack only when they are own data
-// properties holding strings, all redacted. Thrown primitives and objects
+// properties holding strings, all redacted; the message (program data) only
+// withMessage, when the span records values. Thrown primitives and objects
 // that are not errors (or cannot be told apart from a Proxy) are described
 // by their type alone.
-function errorInfo(e) {
+function errorInfo(e, withMessage) {
   const t = typeof e;
   if (e === null || (t !== "object" && t !== "function")) return { type: t === "object" ? "null" : t, message: "", stack: "" };
   let isErr = false;
@@ -217,10 +234,18 @@ function errorInfo(e) {
     p = getProto(p);
   }
   if (type === "") type = "Error";
-  const raw = ownString(e, "message").slice(0, 1024), message = redact(raw, true);
+  const raw = ownString(e, "message").slice(0, 1024), message = withMessage ? redact(raw, true) : "";
   const formats = stackReadable() && lookupIsData(e, "name") && lookupIsData(e, "message");
   let stack = formats ? ownString(e, "stack").slice(0, 4096) : "";
-  // The stack repeats the message, which is redacted as the message is.
-  if (raw !== "" && raw !== message) stack = stack.split(raw).join(message);
+  if (!withMessage && raw !== "") {
+    // The stack's first line repeats the message, which is not recorded:
+    // only its first occurrence, after the name, goes; a stack that does
+    // not show it where expected is not recorded either.
+    const at = stack.indexOf(": " + raw);
+    stack = at >= 0 ? stack.slice(0, at) + stack.slice(at + 2 + raw.length) : "";
+  } else if (raw !== "" && raw !== message) {
+    // The stack repeats the message, which is redacted as the message is.
+    stack = stack.split(raw).join(message);
+  }
   return { type, message, stack: redact(stack, false) };
 }

@@ -109,6 +109,9 @@ class Span {
     this.events = null;
     this.counts = null;
     this.error = null;
+    // Set when the call records values: only then is an error's message,
+    // which is program data ("Invalid user alice"), recorded.
+    this.values = false;
     this.otel = null;
     this.ctx = null;
     this.inCtx = false;
@@ -181,6 +184,7 @@ function start(name, file, line, attrs, values) {
       st.stats.rateLimited++;
     }
     const s = new Span(name, parent, sampled, now);
+    s.values = !!values;
     if (parent === null && sampled && provider === undefined && !sampledRoot(s.traceId, st.cfg.ratio)) {
       s.sampled = false;
       s.spanId = "";
@@ -285,7 +289,7 @@ function tiFail(s, err) {
     // every span it escapes from gets status ERROR.
     const first = !obj || !st.seen.has(err);
     if (obj && first) st.seen.add(err);
-    const info = errorInfo(err);
+    const info = errorInfo(err, s.values);
     s.error = info.message || info.type;
     if (s.otel) {
       if (first) s.otel.recordException({ name: info.type, message: info.message, stack: info.stack });

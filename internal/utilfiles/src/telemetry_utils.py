@@ -1,3 +1,6 @@
+# fmt: off
+# (black and ruff format leave the rest of this file alone: a reformatted
+# runtime no longer matches its checksum, so it would be kept as yours.)
 """Runtime for code instrumented by telemetry-inject (do not edit: it is
 rewritten on every run, and removed by ``telemetry-inject --remove``).
 
@@ -231,6 +234,10 @@ def _open(name, file, line, attrs, record_exc, gen, values):
     if not _LINKED and _link():
         # The program's tracer appeared after an earlier copy's did.
         return _HOST[1](name, file, line, attrs, record_exc, gen, values)
+    if record_exc and values:
+        # An exception's message is program data ("invalid literal for
+        # int(): 'hunter2'"): only a span that records values records it.
+        record_exc = 2
     parent = _cur.get()
     if parent is not None and parent.__class__ is _Mark:
         _STATS[parent.stat] += 1

@@ -200,28 +200,30 @@ def _first_instrumented(tb):
     return not seen
 
 
-def _exc_fields(t, v, tb, with_stack):
+def _exc_fields(t, v, tb, with_stack, with_msg):
     """(type, message or None, stacktrace) of an exception, built from
-    builtin data only. The message is given for builtin exception types
-    whose arguments are exact strings or numbers, redacted; the stack is
-    formatted from code objects and line numbers, as Python prints it."""
+    builtin data only. The message is given, when with_msg, for builtin
+    exception types whose arguments are exact strings or numbers, redacted;
+    the stack is formatted from code objects and line numbers, as Python
+    prints it."""
     typ = _tname(t)
     msg = None
-    try:
-        b = _modules["builtins"]
-        if type(t) is type and b.__dict__.get(_TNAME(t)) is t:
-            args = BaseException.__dict__["args"].__get__(v)
-            if type(args) is tuple and all(type(a) is str or type(a) is int for a in args):
-                if len(args) == 1 and type(args[0]) is str:
-                    msg = repr(args[0]) if t is KeyError else args[0]
-                elif len(args) == 2 and issubclass(t, OSError) and type(args[0]) is int:
-                    msg = "[Errno %d] %s" % args
-                elif not args:
-                    msg = ""
-            if msg is not None:
-                msg = _redact(msg[:256])
-    except Exception:
-        msg = None
+    if with_msg:
+        try:
+            b = _modules["builtins"]
+            if type(t) is type and b.__dict__.get(_TNAME(t)) is t:
+                args = BaseException.__dict__["args"].__get__(v)
+                if type(args) is tuple and all(type(a) is str or type(a) is int for a in args):
+                    if len(args) == 1 and type(args[0]) is str:
+                        msg = repr(args[0]) if t is KeyError else args[0]
+                    elif len(args) == 2 and issubclass(t, OSError) and type(args[0]) is int:
+                        msg = "[Errno %d] %s" % args
+                    elif not args:
+                        msg = ""
+                if msg is not None:
+                    msg = _redact(msg[:256])
+        except Exception:
+            msg = None
     stack = ""
     if with_stack and tb is not None:
         try:
@@ -281,7 +283,7 @@ def _failed(sp, t, v, tb):
     if _control_flow(t):
         return
     first = _first_instrumented(tb)
-    typ, msg, stack = _exc_fields(t, v, tb, first)
+    typ, msg, stack = _exc_fields(t, v, tb, first, sp.record == 2)
     sp.error = msg if msg is not None else typ
     if sp.otel is not None:
         trace = _modules[_OTM]

@@ -55,7 +55,7 @@ function shape(v) {
 }
 
 function raise(e) {
-  /*@ti{*/const __ti_s = __ti.enter("raise", "hostile.js", 56, {}); try {/*}@ti*/
+  /*@ti{*/const __ti_s = __ti.enter("raise", "hostile.js", 56, {}, 1); try {/*}@ti*/
   throw e;
   /*@ti{*/} catch (__ti_e) { __ti.fail(__ti_s, __ti_e); throw __ti_e; } finally { __ti.exit(__ti_s); }/*}@ti*/
 }
@@ -64,7 +64,7 @@ async function araise(e) {
   /*@ti{*/return __ti.run("araise", "hostile.js", 62, {}, async () => {/*}@ti*/
   await null;
   return raise(e);
-  /*@ti{*/});/*}@ti*/
+  /*@ti{*/}, 1);/*}@ti*/
 }
 
 async function main() {
