@@ -112,3 +112,110 @@ func TestNumbaRunsInstrumented(t *testing.T) {
 		t.Errorf("instrumented module under numba: %v\n%s\n%s", err, b, out)
 	}
 }
+
+// extensionSrc uses numba's extension API: @overload and @overload_method
+// return a nested implementation numba compiles, @register_jitable
+// helpers and @jitclass methods are compiled where compiled code calls
+// them. Only plain is Python throughout.
+const extensionSrc = `import numpy as np
+from numba import njit, types
+from numba.experimental import jitclass
+from numba.extending import overload, overload_method, register_jitable
+
+
+def myfunc(x):
+    pass
+
+
+@overload(myfunc)
+def ol_myfunc(x):
+    def impl(x):
+        y = x + 1
+        return y * 2
+    return impl
+
+
+@overload_method(types.Array, "twice")
+def ol_twice(arr):
+    def impl(arr):
+        out = arr * 2
+        return out
+    return impl
+
+
+@register_jitable
+def helper(a):
+    total = 0
+    for i in range(a):
+        total += i
+    return total
+
+
+@jitclass([("n", types.int64)])
+class Counter:
+    def __init__(self, n):
+        self.n = n
+
+    def bump(self):
+        k = self.n + 1
+        self.n = k
+        return k
+
+
+@njit
+def use(x):
+    c = Counter(x)
+    return myfunc(x) + helper(x) + c.bump() + np.arange(x).twice().sum()
+
+
+def plain(x):
+    r = use(x)
+    return r
+
+
+print(plain(3))
+`
+
+// TestNumbaExtensionAPIRunsInstrumented: what numba's extension API hands
+// to the compiler is left alone (numba rejected the with block in an
+// @overload's implementation and in a @register_jitable helper with a
+// TypingError at the first call), and the module still runs under the
+// real numba with plain instrumented.
+func TestNumbaExtensionAPIRunsInstrumented(t *testing.T) {
+	l := newTestLanguage(t, Options{NoCompile: true})
+	cs, err := l.Find(&source.File{Path: "ext.py", Lang: source.Python, Src: []byte(extensionSrc)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cs {
+		python := c.QualName == "ext.plain" || c.Enclosing == "ext.plain" || c.QualName == "ext.myfunc"
+		if python != (c.Skip == "") {
+			t.Errorf("%s %s (in %s): skip %q", c.Kind, c.QualName, c.Enclosing, c.Skip)
+		}
+	}
+	py := ""
+	for _, cand := range []string{needPython(t), "/usr/bin/python3"} {
+		if exec.CommandContext(t.Context(), cand, "-c", "import numba.experimental").Run() == nil {
+			py = cand
+			break
+		}
+	}
+	if py == "" {
+		t.Skip("numba is not installed (Debian python3-numba)")
+	}
+	out, _, err := instrument(newTestLanguage(t, Options{}), "ext.py", []byte(extensionSrc), "_telemetry_utils")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(out), `__ti_span__("ext.plain"`) {
+		t.Fatalf("plain is not instrumented: the test shows nothing\n%s", out)
+	}
+	dir := t.TempDir()
+	writeProgram(t, dir, "ext.py", out)
+	cmd := exec.CommandContext(t.Context(), py, "ext.py")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "PYTHONDONTWRITEBYTECODE=1", "TELEMETRY_INJECT_FILE="+filepath.Join(dir, "spans.jsonl"))
+	if b, err := cmd.CombinedOutput(); err != nil || string(b) != "21\n" {
+		t.Errorf("instrumented module under numba: %v\n%s\n%s", err, b, out)
+	}
+}

@@ -206,6 +206,10 @@ func (fd *finder) class(outer, def *node, ctx walkCtx) {
 	if r := fd.optOut(outer, def); r != "" && ctx.ignored == "" {
 		ctx.ignored = r
 	}
+	if r := compiledBy(outer, fd.src); r != "" && ctx.ignored == "" {
+		// numba's jitclass compiles every method.
+		ctx.ignored = r
+	}
 	body := def.ChildByFieldId(fd.ids.body)
 	if body == nil {
 		return
