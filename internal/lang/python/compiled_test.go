@@ -116,11 +116,14 @@ func TestNumbaRunsInstrumented(t *testing.T) {
 // extensionSrc uses numba's extension API: @overload and @overload_method
 // return a nested implementation numba compiles, @register_jitable
 // helpers and @jitclass methods are compiled where compiled code calls
-// them. Only plain is Python throughout.
-const extensionSrc = `import numpy as np
+// them, an @intrinsic's code generator compiles impl with compile_internal,
+// and slow is compiled by njit(slow). myfunc, plain, add_one and codegen
+// are Python throughout.
+const extensionSrc = `import numba
+import numpy as np
 from numba import njit, types
 from numba.experimental import jitclass
-from numba.extending import overload, overload_method, register_jitable
+from numba.extending import intrinsic, overload, overload_method, register_jitable
 
 
 def myfunc(x):
@@ -162,10 +165,31 @@ class Counter:
         return k
 
 
+@intrinsic
+def add_one(typingctx, x):
+    def codegen(context, builder, signature, args):
+        def impl(v):
+            w = v + 1
+            return w
+        return context.compile_internal(builder, impl, signature, args)
+    return x(x), codegen
+
+
+def slow(n):
+    acc = 0
+    for i in range(n):
+        acc += i * i
+    return acc
+
+
+fast = njit(slow)
+eager = numba.jit(nopython=True)(slow)
+
+
 @njit
 def use(x):
     c = Counter(x)
-    return myfunc(x) + helper(x) + c.bump() + np.arange(x).twice().sum()
+    return myfunc(x) + helper(x) + c.bump() + np.arange(x).twice().sum() + add_one(x) + fast(x)
 
 
 def plain(x):
@@ -173,14 +197,15 @@ def plain(x):
     return r
 
 
-print(plain(3))
+print(plain(3), eager(3))
 `
 
 // TestNumbaExtensionAPIRunsInstrumented: what numba's extension API hands
 // to the compiler is left alone (numba rejected the with block in an
-// @overload's implementation and in a @register_jitable helper with a
-// TypingError at the first call), and the module still runs under the
-// real numba with plain instrumented.
+// @overload's implementation, a @register_jitable helper, a function
+// compiled by njit(f) or by compile_internal with a TypingError at the
+// first call), and the module still runs under the real numba with the
+// Python functions instrumented.
 func TestNumbaExtensionAPIRunsInstrumented(t *testing.T) {
 	l := newTestLanguage(t, Options{NoCompile: true})
 	cs, err := l.Find(&source.File{Path: "ext.py", Lang: source.Python, Src: []byte(extensionSrc)})
@@ -188,7 +213,8 @@ func TestNumbaExtensionAPIRunsInstrumented(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range cs {
-		python := c.QualName == "ext.plain" || c.Enclosing == "ext.plain" || c.QualName == "ext.myfunc"
+		python := c.QualName == "ext.plain" || c.Enclosing == "ext.plain" || c.QualName == "ext.myfunc" ||
+			c.QualName == "ext.add_one" || c.QualName == "ext.add_one.codegen"
 		if python != (c.Skip == "") {
 			t.Errorf("%s %s (in %s): skip %q", c.Kind, c.QualName, c.Enclosing, c.Skip)
 		}
@@ -215,7 +241,7 @@ func TestNumbaExtensionAPIRunsInstrumented(t *testing.T) {
 	cmd := exec.CommandContext(t.Context(), py, "ext.py")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "PYTHONDONTWRITEBYTECODE=1", "TELEMETRY_INJECT_FILE="+filepath.Join(dir, "spans.jsonl"))
-	if b, err := cmd.CombinedOutput(); err != nil || string(b) != "21\n" {
+	if b, err := cmd.CombinedOutput(); err != nil || string(b) != "30 5\n" {
 		t.Errorf("instrumented module under numba: %v\n%s\n%s", err, b, out)
 	}
 }

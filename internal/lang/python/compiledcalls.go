@@ -1,0 +1,69 @@
+package python
+
+import (
+	"regexp"
+	"strings"
+)
+
+// compilerCallRe finds, cheaply, the files that may hand a function to a
+// compiler by a call: the names compiledByCall looks for.
+var compilerCallRe = regexp.MustCompile(`\b(n?jit|register_jitable|g?u?vectorize|cfunc|stencil|jitclass|compile_internal|compile_subroutine)\b`)
+
+// compiledByCall maps the name of each function the file hands to a
+// compiler by a call rather than a decorator to the reason it is left
+// alone: numba.njit(f), jit(nopython=True)(f), register_jitable(f), and
+// numba's lowering API, context.compile_internal(builder, impl, sig,
+// args), which compiles impl in nopython mode. Such a function, with
+// everything in it, is compiled exactly as a decorated one, and numba
+// rejects the injected with block at its first call. Names are matched
+// within the file whatever their scope (every def of that name is left
+// alone): a function passed under another name, or from another file, is
+// not seen. nil when the file has no such call.
+func (fd *finder) compiledByCall(root *node) map[string]string {
+	if !compilerCallRe.Match(fd.src) {
+		return nil
+	}
+	names := map[string]string{}
+	var walk func(n *node)
+	walk = func(n *node) {
+		children := fd.children(n)
+		for i := range children {
+			c := &children[i]
+			if c.Kind() == "call" {
+				fd.compilerCall(c, names)
+			}
+			if c.NamedChildCount() > 0 {
+				walk(c)
+			}
+		}
+	}
+	walk(root)
+	return names
+}
+
+// compilerCall adds to names the functions a call hands to a compiler:
+// its bare-name arguments, when the callee (or, for jit(...)(f), the
+// callee's callee) is one.
+func (fd *finder) compilerCall(call *node, names map[string]string) {
+	fn := call.ChildByFieldId(fd.ids.function)
+	if fn != nil && fn.Kind() == "call" {
+		fn = fn.ChildByFieldId(fd.ids.function)
+	}
+	if fn == nil || (fn.Kind() != "identifier" && fn.Kind() != "attribute") {
+		return
+	}
+	callee := fd.text(fn)
+	last := callee[strings.LastIndexByte(callee, '.')+1:]
+	if !compilingDecorators[last] && last != "compile_internal" && last != "compile_subroutine" {
+		return
+	}
+	args := call.ChildByFieldId(fd.ids.arguments)
+	if args == nil {
+		return
+	}
+	for i := uint(0); i < args.NamedChildCount(); i++ {
+		if a := args.NamedChild(i); a.Kind() == "identifier" {
+			names[fd.text(a)] = "compiled by " + callee + "(" + fd.text(a) + ", ...): the injected code is Python its compiler rejects"
+		}
+	}
+}
