@@ -3,6 +3,7 @@ package python
 import (
 	"bytes"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -88,7 +89,7 @@ func (l *language) render(f *source.File, c *source.Construct, d source.Decision
 		default:
 			code = fmt.Sprintf("%s(%s, %s, %s, %s)", current.vars, name, value, file, line)
 		}
-		if ownLine(src, c.Range.Start, c.Range.End) {
+		if ownLine(src, c.Range.Start, c.Range.End) && cannotRaise(src[c.Range.Start:c.Range.End]) {
 			// Appended to the statement's own line, as the import is: the
 			// lines below do not move.
 			return []inject.Edit{{At: c.Range.End, New: appendSep + code + Marker, Seq: seqVar}}
@@ -216,6 +217,22 @@ func ownLine(src []byte, start, end int) bool {
 		return false
 	}
 	return len(bytes.Trim(src[end:lineEnd(src, end)], " \t\f\r\n")) == 0
+}
+
+// literalAssignment matches a statement that binds one name (annotated or
+// not) to a literal: None, True, False, a number, a plain one-line string,
+// an empty list, dict or tuple.
+var literalAssignment = regexp.MustCompile(`^[A-Za-z_]\w*\s*(:[^=]*)?=\s*(None|True|False|-?[0-9][0-9a-zA-Z_.]*|"[^"\\]*"|'[^'\\]*'|\[\]|\{\}|\(\))$`)
+
+// cannotRaise reports whether the assignment stmt can neither raise nor
+// call code: only then is a variable record appended to its line. A line
+// that can be in a traceback (the statement raises, or calls code that
+// raises or warns) is shown there as it reads, and code compares that text
+// (traceback.extract_tb's line: CPython's test_contextlib_async compares
+// ExitStack's frames to its source); an appended record would be part of
+// it.
+func cannotRaise(stmt []byte) bool {
+	return literalAssignment.Match(bytes.TrimSpace(stmt))
 }
 
 // runtimeModule is the runtime's module name, which a module in the

@@ -31,7 +31,8 @@ func TestRenderEscapesThePath(t *testing.T) {
 	want := "from ._telemetry_utils import __ti_span__, __ti_loop__, __ti_tick__, __ti_var__, __ti_val__, __ti_mark__  # @telemetry-inject\n" +
 		"def f(a, secret):\n" +
 		`    with __ti_span__("m.f", "we\"ird\\dir/\xe9'x\u2028.py", 1, ("a", a, "secret", secret), True):  # @telemetry-inject` + "\n" +
-		`        x = a; __ti_var__("m.x", x, "we\"ird\\dir/\xe9'x\u2028.py", 2)  # @telemetry-inject` + "\n" +
+		"        x = a\n" +
+		`        __ti_var__("m.x", x, "we\"ird\\dir/\xe9'x\u2028.py", 2)  # @telemetry-inject` + "\n" +
 		"        return x\n"
 	if string(out) != want {
 		t.Errorf("got:\n%s\nwant:\n%s", out, want)
@@ -43,7 +44,7 @@ func TestRenderEscapesThePath(t *testing.T) {
 
 func TestRenderDecisions(t *testing.T) {
 	l := newTestLanguage(t, Options{NoCompile: true})
-	src := []byte("def f(a, b):\n    token = a\n    return token\n")
+	src := []byte("def f(a, b):\n    token = None\n    return token\n")
 	f := &source.File{Path: "m.py", Src: src}
 	cs, err := l.Find(f)
 	if err != nil {
@@ -71,7 +72,8 @@ func TestRenderDecisions(t *testing.T) {
 		{source.Decision{Name: "k"}, `__ti_var__("k", token, "m.py", 2)`},
 	} {
 		// Appended to the statement's own line, which the with block's
-		// unit, rendered above, indents.
+		// unit, rendered above, indents: a literal cannot raise, so the
+		// line is never shown in a traceback.
 		if got := first(l.Render(f, v, tc.d)); got != "; "+tc.want+Marker {
 			t.Errorf("variable rendered as %q for %+v, want %s", got, tc.d, tc.want)
 		}
