@@ -52,19 +52,13 @@ func (l *language) render(f *source.File, c *source.Construct, d source.Decision
 			return nil
 		}
 		edits := []inject.Edit{lineAt(src, c.Anchor.Before, prefix, fmt.Sprintf("%s(%s, %s, %s)", current.loop, name, file, line), seqLoop)}
-		if d.CountIterations && c.Anchor.BodyStart >= 0 {
-			tick := current.tick + "(" + name + ")"
-			first := c.Anchor.BodyStart + len(c.Anchor.BodyIndent)
-			switch {
-			case c.Anchor.Inline:
-				edits = append(edits, inject.Edit{At: c.Anchor.BodyStart, New: tick + appendSep, Seq: seqTick})
-			case !compoundStart.Match(src[first:]):
-				// In front of the body's first statement, a simple one, on
-				// its line, as in an inline body: no line moves.
-				edits = append(edits, inject.Edit{At: first, New: tick + appendSep, Seq: seqTick})
-			default:
-				edits = append(edits, lineAt(src, c.Anchor.BodyStart, prefix, tick, seqTick))
-			}
+		// The tick is a line of its own above the body's first statement.
+		// Put in front of it, on its line, it was part of the text a
+		// traceback shows for that line (extract_tb's line, which code
+		// compares to its source); an inline body (the header's line) has
+		// no line of its own to give it, so its iterations go uncounted.
+		if d.CountIterations && c.Anchor.BodyStart >= 0 && !c.Anchor.Inline {
+			edits = append(edits, lineAt(src, c.Anchor.BodyStart, prefix, current.tick+"("+name+")", seqTick))
 		}
 		return edits
 	case source.Variable:

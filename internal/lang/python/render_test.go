@@ -171,17 +171,17 @@ func TestVariableRecordPlacement(t *testing.T) {
 	}
 }
 
-// TestTickPlacement: a tick goes in front of the loop body's first
-// statement, on its line, when that statement is a simple one, and on a
-// line of its own above a compound one (where "tick; if x:" would not
-// parse). Every output compiles and strips back to the original.
+// TestTickPlacement: a tick goes on a line of its own above the loop
+// body's first statement, simple or compound (a tick in front of a simple
+// statement, on its line, was part of the text a traceback shows for it).
+// Every output compiles and strips back to the original.
 func TestTickPlacement(t *testing.T) {
 	l := newTestLanguage(t, Options{})
 	tick := `__ti_tick__("m.f.loop0")`
 	for _, tc := range []struct{ name, first, want string }{
-		{"simple", "print(x)", tick + "; print(x)"},
-		{"over lines", "print(\n                x)", tick + "; print(\n                x)"},
-		{"name starting like a keyword", "if_x = x", tick + "; if_x = x"},
+		{"simple", "print(x)", tick + Marker + "\n            print(x)"},
+		{"over lines", "print(\n                x)", tick + Marker + "\n            print(\n                x)"},
+		{"name starting like a keyword", "if_x = x", tick + Marker + "\n            if_x = x"},
 		{"compound", "if x:\n            print(x)", tick + Marker + "\n            if x:\n                print(x)"},
 		{"nested loop", "for y in x:\n            print(y)", tick + Marker + "\n            __ti_loop__"},
 	} {
