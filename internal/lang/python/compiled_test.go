@@ -117,7 +117,9 @@ func TestNumbaRunsInstrumented(t *testing.T) {
 // return a nested implementation numba compiles, @register_jitable
 // helpers and @jitclass methods are compiled where compiled code calls
 // them, an @intrinsic's code generator compiles impl with compile_internal,
-// and slow is compiled by njit(slow). myfunc, plain, add_one and codegen
+// slow is compiled by njit(slow), and make_smaller is a factory, as
+// numba's sorts are, that decorates what it defines with the compiler it
+// is passed. myfunc, plain, add_one and codegen
 // are Python throughout.
 const extensionSrc = `import numba
 import numpy as np
@@ -186,10 +188,30 @@ fast = njit(slow)
 eager = numba.jit(nopython=True)(slow)
 
 
+def make_smaller(wrap):
+    @wrap
+    def lt(a, b):
+        c = a < b
+        return c
+
+    def default_key(a):
+        return a
+
+    key = wrap(default_key)
+
+    @wrap
+    def smaller(a, b):
+        return a if lt(key(a), key(b)) else b
+    return smaller
+
+
+smaller = make_smaller(register_jitable)
+
+
 @njit
 def use(x):
     c = Counter(x)
-    return myfunc(x) + helper(x) + c.bump() + np.arange(x).twice().sum() + add_one(x) + fast(x)
+    return myfunc(x) + helper(x) + c.bump() + np.arange(x).twice().sum() + add_one(x) + fast(x) + smaller(x, 1)
 
 
 def plain(x):
@@ -203,7 +225,8 @@ print(plain(3), eager(3))
 // TestNumbaExtensionAPIRunsInstrumented: what numba's extension API hands
 // to the compiler is left alone (numba rejected the with block in an
 // @overload's implementation, a @register_jitable helper, a function
-// compiled by njit(f) or by compile_internal with a TypingError at the
+// compiled by njit(f) or by compile_internal, and the functions of
+// numba's sort factories at --density high, with a TypingError at the
 // first call), and the module still runs under the real numba with the
 // Python functions instrumented.
 func TestNumbaExtensionAPIRunsInstrumented(t *testing.T) {
@@ -241,7 +264,7 @@ func TestNumbaExtensionAPIRunsInstrumented(t *testing.T) {
 	cmd := exec.CommandContext(t.Context(), py, "ext.py")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "PYTHONDONTWRITEBYTECODE=1", "TELEMETRY_INJECT_FILE="+filepath.Join(dir, "spans.jsonl"))
-	if b, err := cmd.CombinedOutput(); err != nil || string(b) != "30 5\n" {
+	if b, err := cmd.CombinedOutput(); err != nil || string(b) != "31 5\n" {
 		t.Errorf("instrumented module under numba: %v\n%s\n%s", err, b, out)
 	}
 }

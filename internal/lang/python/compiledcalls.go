@@ -67,3 +67,23 @@ func (fd *finder) compilerCall(call *node, names map[string]string) {
 		}
 	}
 }
+
+// decoratesWithParam returns why a function is left alone, in a file that
+// uses a JIT compiler's names, when its body decorates a nested function
+// with one of the function's own parameters (@wrap, @wrap(...)): such a
+// factory is handed the compiler by its caller (numba's quicksort,
+// mergesort and timsort take njit, or the identity for pure Python), so
+// whatever it defines may be compiled. "" when it does not.
+func (fd *finder) decoratesWithParam(body *node, params []string) string {
+	if fd.byCall == nil || body == nil || len(params) == 0 {
+		return ""
+	}
+	text := fd.src[body.StartByte():body.EndByte()]
+	for _, p := range params {
+		re := regexp.MustCompile(`(?m)^[ \t]*@` + regexp.QuoteMeta(p) + `[ \t]*(\(|$|#)`)
+		if re.Match(text) {
+			return "decorates the functions it defines with its parameter " + p + ", which a caller may pass a JIT compiler as: the injected code is Python a compiler rejects"
+		}
+	}
+	return ""
+}

@@ -238,6 +238,9 @@ func (fd *finder) function(outer, def *node, ctx walkCtx) {
 	if r := fd.byCall[name]; r != "" && ctx.ignored == "" {
 		ctx.ignored = r
 	}
+	if r := fd.decoratesWithParam(body, params); r != "" && ctx.ignored == "" {
+		ctx.ignored = r
+	}
 	if r := readsOwnLines(body, fd.src); r != "" && ctx.ignored == "" {
 		ctx.ignored = r
 	}
