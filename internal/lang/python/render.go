@@ -3,6 +3,8 @@ package python
 import (
 	"bytes"
 	"fmt"
+	"path"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -191,11 +193,24 @@ func (l *language) importEdit(f *source.File, spec string) inject.Edit {
 		// the absolute import raised ModuleNotFoundError: scriptLine
 		// then runs it as before without telemetry.
 		code = current.scriptLine()
+	} else if level := len(spec) - len(strings.TrimLeft(spec, ".")); level > 0 && runsAsScript(f) {
+		code = current.scriptLineAt(level)
 	}
 	if at, ok := importHost(f.Src); ok {
 		return inject.Edit{At: at, New: appendSep + code + Marker, Seq: seqImport}
 	}
 	return lineAfter(f.Src, importOffset(f.Src), "", code, seqImport)
+}
+
+// mainGuard finds a module's `if __name__ == "__main__":` (either quote,
+// either order).
+var mainGuard = regexp.MustCompile(`(?m)^if\s+(__name__\s*==\s*['"]__main__['"]|['"]__main__['"]\s*==\s*__name__)\s*:`)
+
+// runsAsScript reports whether a module of a package is meant to be run
+// as a script too: a __main__.py (python pkg runs it with no package) or
+// a module with a __main__ guard (python pkg/tool.py).
+func runsAsScript(f *source.File) bool {
+	return path.Base(filepath.ToSlash(f.Path)) == "__main__.py" || mainGuard.Match(f.Src)
 }
 
 // appendSep separates a statement appended to a line from the line's own
