@@ -42,8 +42,8 @@ func (fd *finder) compiledByCall(root *node) map[string]string {
 }
 
 // compilerCall adds to names the functions a call hands to a compiler:
-// its bare-name arguments, when the callee (or, for jit(...)(f), the
-// callee's callee) is one.
+// its bare-name arguments (positional or keyword), with the compiler
+// named when the callee (or, for jit(...)(f), the callee's callee) is one.
 func (fd *finder) compilerCall(call *node, names map[string]string) {
 	fn := call.ChildByFieldId(fd.ids.function)
 	if fn != nil && fn.Kind() == "call" {
@@ -54,16 +54,28 @@ func (fd *finder) compilerCall(call *node, names map[string]string) {
 	}
 	callee := fd.text(fn)
 	last := callee[strings.LastIndexByte(callee, '.')+1:]
-	if !compilingDecorators[last] && last != "compile_internal" && last != "compile_subroutine" {
-		return
-	}
+	compiles := compilingDecorators[last] || last == "compile_internal" || last == "compile_subroutine"
 	args := call.ChildByFieldId(fd.ids.arguments)
 	if args == nil {
 		return
 	}
 	for i := uint(0); i < args.NamedChildCount(); i++ {
-		if a := args.NamedChild(i); a.Kind() == "identifier" {
-			names[fd.text(a)] = "compiled by " + callee + "(" + fd.text(a) + ", ...): the injected code is Python its compiler rejects"
+		a := args.NamedChild(i)
+		if a.Kind() == "keyword_argument" {
+			a = a.ChildByFieldId(fd.ids.value)
+		}
+		if a == nil || a.Kind() != "identifier" {
+			continue
+		}
+		name := fd.text(a)
+		switch {
+		case compiles:
+			names[name] = "compiled by " + callee + "(" + name + ", ...): the injected code is Python its compiler rejects"
+		case names[name] == "":
+			// In a file that uses a JIT, a function handed to another
+			// function may be compiled there: numba's listobj passes gt
+			// to make_jit_quicksort(lt=gt), which compiles it.
+			names[name] = "passed to " + callee + " in a file that uses a JIT compiler, which may compile it: the injected code is Python a compiler rejects"
 		}
 	}
 }
