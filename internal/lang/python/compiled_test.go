@@ -112,3 +112,166 @@ func TestNumbaRunsInstrumented(t *testing.T) {
 		t.Errorf("instrumented module under numba: %v\n%s\n%s", err, b, out)
 	}
 }
+
+// extensionSrc uses numba's extension API: @overload and @overload_method
+// return a nested implementation numba compiles, @register_jitable
+// helpers and @jitclass methods are compiled where compiled code calls
+// them, an @intrinsic's code generator compiles impl with compile_internal,
+// slow is compiled by njit(slow), and make_smaller is a factory, as
+// numba's sorts are, that decorates what it defines with the compiler it
+// is passed, and compiles neg, passed to it as key=neg. plain, add_one and
+// codegen are Python throughout.
+const extensionSrc = `import numba
+import numpy as np
+from numba import njit, types
+from numba.experimental import jitclass
+from numba.extending import intrinsic, overload, overload_method, register_jitable
+
+
+def myfunc(x):
+    pass
+
+
+@overload(myfunc)
+def ol_myfunc(x):
+    def impl(x):
+        y = x + 1
+        return y * 2
+    return impl
+
+
+@overload_method(types.Array, "twice")
+def ol_twice(arr):
+    def impl(arr):
+        out = arr * 2
+        return out
+    return impl
+
+
+@register_jitable
+def helper(a):
+    total = 0
+    for i in range(a):
+        total += i
+    return total
+
+
+@jitclass([("n", types.int64)])
+class Counter:
+    def __init__(self, n):
+        self.n = n
+
+    def bump(self):
+        k = self.n + 1
+        self.n = k
+        return k
+
+
+@intrinsic
+def add_one(typingctx, x):
+    def codegen(context, builder, signature, args):
+        def impl(v):
+            w = v + 1
+            return w
+        return context.compile_internal(builder, impl, signature, args)
+    return x(x), codegen
+
+
+def slow(n):
+    acc = 0
+    for i in range(n):
+        acc += i * i
+    return acc
+
+
+fast = njit(slow)
+eager = numba.jit(nopython=True)(slow)
+
+
+def make_smaller(wrap, key=None):
+    @wrap
+    def lt(a, b):
+        c = a < b
+        return c
+
+    def default_key(a):
+        return a
+
+    key = wrap(key if key is not None else default_key)
+
+    @wrap
+    def smaller(a, b):
+        return a if lt(key(a), key(b)) else b
+    return smaller
+
+
+def neg(a):
+    m = -a
+    return m
+
+
+smaller = make_smaller(register_jitable, key=neg)
+
+
+@njit
+def use(x):
+    c = Counter(x)
+    return myfunc(x) + helper(x) + c.bump() + np.arange(x).twice().sum() + add_one(x) + fast(x) + smaller(x, 1)
+
+
+def plain(x):
+    r = use(x)
+    return r
+
+
+print(plain(3), eager(3))
+`
+
+// TestNumbaExtensionAPIRunsInstrumented: what numba's extension API hands
+// to the compiler is left alone (numba rejected the with block in an
+// @overload's implementation, a @register_jitable helper, a function
+// compiled by njit(f) or by compile_internal, and the functions of
+// numba's sort factories at --density high, with a TypingError at the
+// first call), and the module still runs under the real numba with the
+// Python functions instrumented.
+func TestNumbaExtensionAPIRunsInstrumented(t *testing.T) {
+	l := newTestLanguage(t, Options{NoCompile: true})
+	cs, err := l.Find(&source.File{Path: "ext.py", Lang: source.Python, Src: []byte(extensionSrc)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cs {
+		// myfunc is Python, but handed to a call (overload(myfunc)) in a
+		// file that uses a JIT, as neg is.
+		python := c.QualName == "ext.plain" || c.Enclosing == "ext.plain" ||
+			c.QualName == "ext.add_one" || c.QualName == "ext.add_one.codegen"
+		if python != (c.Skip == "") {
+			t.Errorf("%s %s (in %s): skip %q", c.Kind, c.QualName, c.Enclosing, c.Skip)
+		}
+	}
+	py := ""
+	for _, cand := range []string{needPython(t), "/usr/bin/python3"} {
+		if exec.CommandContext(t.Context(), cand, "-c", "import numba.experimental").Run() == nil {
+			py = cand
+			break
+		}
+	}
+	if py == "" {
+		t.Skip("numba is not installed (Debian python3-numba)")
+	}
+	out, _, err := instrument(newTestLanguage(t, Options{}), "ext.py", []byte(extensionSrc), "_telemetry_utils")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(out), `__ti_span__("ext.plain"`) {
+		t.Fatalf("plain is not instrumented: the test shows nothing\n%s", out)
+	}
+	dir := t.TempDir()
+	writeProgram(t, dir, "ext.py", out)
+	cmd := exec.CommandContext(t.Context(), py, "ext.py")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "PYTHONDONTWRITEBYTECODE=1", "TELEMETRY_INJECT_FILE="+filepath.Join(dir, "spans.jsonl"))
+	if b, err := cmd.CombinedOutput(); err != nil || string(b) != "33 5\n" {
+		t.Errorf("instrumented module under numba: %v\n%s\n%s", err, b, out)
+	}
+}

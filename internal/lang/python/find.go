@@ -67,6 +67,9 @@ type finder struct {
 	out      []source.Construct
 	scopes   []*scope // scopes[i] is the scope out[i] sees, or nil
 	fileSkip string
+	// byCall maps the names of functions handed to a compiler by a call
+	// to the reason they are left alone (see compiledByCall).
+	byCall map[string]string
 }
 
 // find parses f and returns its constructs in source order.
@@ -85,6 +88,7 @@ func (l *language) find(f *source.File) ([]source.Construct, error) {
 	defer cursor.Close()
 	fd.children = func(n *node) []node { return n.Children(cursor) }
 	fd.collectComments(root)
+	fd.byCall = fd.compiledByCall(root)
 	fd.walkBlock(root, walkCtx{qual: fd.module, ignored: fd.fileSkip})
 	for i, s := range fd.scopes {
 		if s != nil {
@@ -206,6 +210,10 @@ func (fd *finder) class(outer, def *node, ctx walkCtx) {
 	if r := fd.optOut(outer, def); r != "" && ctx.ignored == "" {
 		ctx.ignored = r
 	}
+	if r := compiledBy(outer, fd.src); r != "" && ctx.ignored == "" {
+		// numba's jitclass compiles every method.
+		ctx.ignored = r
+	}
 	body := def.ChildByFieldId(fd.ids.body)
 	if body == nil {
 		return
@@ -225,6 +233,12 @@ func (fd *finder) function(outer, def *node, ctx walkCtx) {
 	}
 	if r := compiledBy(outer, fd.src); r != "" && ctx.ignored == "" {
 		// Its loops, variables and nested functions are compiled with it.
+		ctx.ignored = r
+	}
+	if r := fd.byCall[name]; r != "" && ctx.ignored == "" {
+		ctx.ignored = r
+	}
+	if r := fd.decoratesWithParam(body, params); r != "" && ctx.ignored == "" {
 		ctx.ignored = r
 	}
 	if r := readsOwnLines(body, fd.src); r != "" && ctx.ignored == "" {

@@ -94,9 +94,25 @@ func (n *runtimeNames) folderLine() string {
 // exception), so neither the statement nor the stand-ins load a module the
 // original did not.
 func (n *runtimeNames) scriptLine() string {
-	return n.list() + ` = __import__("` + runtimeModule + `", globals(), None, ("` + runtimeAll + `",), 1).` + runtimeAll +
+	return n.scriptLineAt(1)
+}
+
+// scriptLineAt is scriptLine for a module level-1 packages below the
+// runtime: a module of a regular package that also runs as a script
+// (python pkg/tool.py, python pkg for its __main__.py), where __package__
+// is unset and a relative import raised ImportError. Imported as part of
+// its package, it imports the runtime relatively, as a module of the
+// package without a __main__ guard does; run as a script, it looks the
+// runtime up as scriptLine does (found when the script's folder holds it,
+// else the stand-ins).
+func (n *runtimeNames) scriptLineAt(level int) string {
+	return n.list() + ` = __import__("` + runtimeModule + `", globals(), None, ("` + runtimeAll + `",), ` + strconv.Itoa(level) + `).` + runtimeAll +
 		` if globals().get("__package__") else ` + n.scriptLookup()
 }
+
+// maxScriptLevel bounds the package depths whose scriptLineAt Strip
+// recognises: deeper than any real package.
+const maxScriptLevel = 32
 
 // oldScriptLine is scriptLine as the previous version wrote it, without
 // the relative import (a namespace package's script ran without

@@ -215,9 +215,10 @@ func isOverload(decorated *node, src []byte) bool {
 	return false
 }
 
-// compiledBy returns why a decorated function is left alone when one of
-// its decorators compiles the function's byte code or source into
+// compiledBy returns why a decorated function or class is left alone when
+// one of its decorators compiles the function's byte code or source into
 // something other than Python (numba's jit, njit, vectorize and the like,
+// its jitclass and the implementations its @overload returns,
 // torch.jit.script, triton.jit, taichi kernels): the with block and the
 // runtime calls injected into it are Python objects those compilers reject
 // (numba's nopython mode fails at the first call), so instrumenting the
@@ -232,8 +233,9 @@ func compiledBy(decorated *node, src []byte) string {
 			continue
 		}
 		e := strings.TrimSpace(strings.TrimPrefix(string(src[d.StartByte():d.EndByte()]), "@"))
+		called := false
 		if p := strings.IndexByte(e, '('); p >= 0 {
-			e = strings.TrimSpace(e[:p])
+			e, called = strings.TrimSpace(e[:p]), true
 		}
 		last := e[strings.LastIndexByte(e, '.')+1:]
 		switch {
@@ -241,16 +243,29 @@ func compiledBy(decorated *node, src []byte) string {
 			strings.HasSuffix(e, "jit.script") || strings.HasSuffix(e, "jit.script_method"),
 			e == "ti.kernel" || e == "ti.func" || e == "taichi.kernel" || e == "taichi.func":
 			return "compiled by @" + e + ": the injected code is Python its compiler rejects"
+		case implementingDecorators[last] && (called || last != "overload"):
+			// typing's @overload takes no arguments; numba's always does.
+			return "returns an implementation that @" + e + " hands to numba to compile: the injected code in it is Python its compiler rejects"
 		}
 	}
 	return ""
 }
 
 // compilingDecorators are the last names of decorators that compile the
-// function (numba, triton, jax and the like), matched bare or dotted.
+// function (numba, triton, jax and the like), or every method of the class
+// (numba's jitclass), matched bare or dotted. register_jitable is numba's
+// for helpers that compiled code calls.
 var compilingDecorators = map[string]bool{
 	"jit": true, "njit": true, "vectorize": true, "guvectorize": true, "cfunc": true,
-	"stencil": true, "generated_jit": true,
+	"stencil": true, "generated_jit": true, "register_jitable": true, "jitclass": true,
+}
+
+// implementingDecorators are numba's extension API: the decorated function
+// runs as Python while numba types a call, and returns a nested function
+// (the implementation) that numba compiles in nopython mode. The decorated
+// function is left alone with everything in it, as for generated_jit.
+var implementingDecorators = map[string]bool{
+	"overload": true, "overload_method": true, "overload_attribute": true, "overload_classmethod": true,
 }
 
 // linesReadRe finds code that reads the line numbers of running code:

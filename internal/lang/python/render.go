@@ -3,6 +3,9 @@ package python
 import (
 	"bytes"
 	"fmt"
+	"path"
+	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -51,19 +54,13 @@ func (l *language) render(f *source.File, c *source.Construct, d source.Decision
 			return nil
 		}
 		edits := []inject.Edit{lineAt(src, c.Anchor.Before, prefix, fmt.Sprintf("%s(%s, %s, %s)", current.loop, name, file, line), seqLoop)}
-		if d.CountIterations && c.Anchor.BodyStart >= 0 {
-			tick := current.tick + "(" + name + ")"
-			first := c.Anchor.BodyStart + len(c.Anchor.BodyIndent)
-			switch {
-			case c.Anchor.Inline:
-				edits = append(edits, inject.Edit{At: c.Anchor.BodyStart, New: tick + appendSep, Seq: seqTick})
-			case !compoundStart.Match(src[first:]):
-				// In front of the body's first statement, a simple one, on
-				// its line, as in an inline body: no line moves.
-				edits = append(edits, inject.Edit{At: first, New: tick + appendSep, Seq: seqTick})
-			default:
-				edits = append(edits, lineAt(src, c.Anchor.BodyStart, prefix, tick, seqTick))
-			}
+		// The tick is a line of its own above the body's first statement.
+		// Put in front of it, on its line, it was part of the text a
+		// traceback shows for that line (extract_tb's line, which code
+		// compares to its source); an inline body (the header's line) has
+		// no line of its own to give it, so its iterations go uncounted.
+		if d.CountIterations && c.Anchor.BodyStart >= 0 && !c.Anchor.Inline {
+			edits = append(edits, lineAt(src, c.Anchor.BodyStart, prefix, current.tick+"("+name+")", seqTick))
 		}
 		return edits
 	case source.Variable:
@@ -88,7 +85,7 @@ func (l *language) render(f *source.File, c *source.Construct, d source.Decision
 		default:
 			code = fmt.Sprintf("%s(%s, %s, %s, %s)", current.vars, name, value, file, line)
 		}
-		if ownLine(src, c.Range.Start, c.Range.End) {
+		if ownLine(src, c.Range.Start, c.Range.End) && cannotRaise(src[c.Range.Start:c.Range.End]) {
 			// Appended to the statement's own line, as the import is: the
 			// lines below do not move.
 			return []inject.Edit{{At: c.Range.End, New: appendSep + code + Marker, Seq: seqVar}}
@@ -196,11 +193,24 @@ func (l *language) importEdit(f *source.File, spec string) inject.Edit {
 		// the absolute import raised ModuleNotFoundError: scriptLine
 		// then runs it as before without telemetry.
 		code = current.scriptLine()
+	} else if level := len(spec) - len(strings.TrimLeft(spec, ".")); level > 0 && runsAsScript(f) {
+		code = current.scriptLineAt(level)
 	}
 	if at, ok := importHost(f.Src); ok {
 		return inject.Edit{At: at, New: appendSep + code + Marker, Seq: seqImport}
 	}
 	return lineAfter(f.Src, importOffset(f.Src), "", code, seqImport)
+}
+
+// mainGuard finds a module's `if __name__ == "__main__":` (either quote,
+// either order).
+var mainGuard = regexp.MustCompile(`(?m)^if\s+(__name__\s*==\s*['"]__main__['"]|['"]__main__['"]\s*==\s*__name__)\s*:`)
+
+// runsAsScript reports whether a module of a package is meant to be run
+// as a script too: a __main__.py (python pkg runs it with no package) or
+// a module with a __main__ guard (python pkg/tool.py).
+func runsAsScript(f *source.File) bool {
+	return path.Base(filepath.ToSlash(f.Path)) == "__main__.py" || mainGuard.Match(f.Src)
 }
 
 // appendSep separates a statement appended to a line from the line's own
@@ -216,6 +226,22 @@ func ownLine(src []byte, start, end int) bool {
 		return false
 	}
 	return len(bytes.Trim(src[end:lineEnd(src, end)], " \t\f\r\n")) == 0
+}
+
+// literalAssignment matches a statement that binds one name (annotated or
+// not) to a literal: None, True, False, a number, a plain one-line string,
+// an empty list, dict or tuple.
+var literalAssignment = regexp.MustCompile(`^[A-Za-z_]\w*\s*(:[^=]*)?=\s*(None|True|False|-?[0-9][0-9a-zA-Z_.]*|"[^"\\]*"|'[^'\\]*'|\[\]|\{\}|\(\))$`)
+
+// cannotRaise reports whether the assignment stmt can neither raise nor
+// call code: only then is a variable record appended to its line. A line
+// that can be in a traceback (the statement raises, or calls code that
+// raises or warns) is shown there as it reads, and code compares that text
+// (traceback.extract_tb's line: CPython's test_contextlib_async compares
+// ExitStack's frames to its source); an appended record would be part of
+// it.
+func cannotRaise(stmt []byte) bool {
+	return literalAssignment.Match(bytes.TrimSpace(stmt))
 }
 
 // runtimeModule is the runtime's module name, which a module in the

@@ -31,7 +31,8 @@ func TestRenderEscapesThePath(t *testing.T) {
 	want := "from ._telemetry_utils import __ti_span__, __ti_loop__, __ti_tick__, __ti_var__, __ti_val__, __ti_mark__  # @telemetry-inject\n" +
 		"def f(a, secret):\n" +
 		`    with __ti_span__("m.f", "we\"ird\\dir/\xe9'x\u2028.py", 1, ("a", a, "secret", secret), True):  # @telemetry-inject` + "\n" +
-		`        x = a; __ti_var__("m.x", x, "we\"ird\\dir/\xe9'x\u2028.py", 2)  # @telemetry-inject` + "\n" +
+		"        x = a\n" +
+		`        __ti_var__("m.x", x, "we\"ird\\dir/\xe9'x\u2028.py", 2)  # @telemetry-inject` + "\n" +
 		"        return x\n"
 	if string(out) != want {
 		t.Errorf("got:\n%s\nwant:\n%s", out, want)
@@ -43,7 +44,7 @@ func TestRenderEscapesThePath(t *testing.T) {
 
 func TestRenderDecisions(t *testing.T) {
 	l := newTestLanguage(t, Options{NoCompile: true})
-	src := []byte("def f(a, b):\n    token = a\n    return token\n")
+	src := []byte("def f(a, b):\n    token = None\n    return token\n")
 	f := &source.File{Path: "m.py", Src: src}
 	cs, err := l.Find(f)
 	if err != nil {
@@ -71,7 +72,8 @@ func TestRenderDecisions(t *testing.T) {
 		{source.Decision{Name: "k"}, `__ti_var__("k", token, "m.py", 2)`},
 	} {
 		// Appended to the statement's own line, which the with block's
-		// unit, rendered above, indents.
+		// unit, rendered above, indents: a literal cannot raise, so the
+		// line is never shown in a traceback.
 		if got := first(l.Render(f, v, tc.d)); got != "; "+tc.want+Marker {
 			t.Errorf("variable rendered as %q for %+v, want %s", got, tc.d, tc.want)
 		}
@@ -169,17 +171,17 @@ func TestVariableRecordPlacement(t *testing.T) {
 	}
 }
 
-// TestTickPlacement: a tick goes in front of the loop body's first
-// statement, on its line, when that statement is a simple one, and on a
-// line of its own above a compound one (where "tick; if x:" would not
-// parse). Every output compiles and strips back to the original.
+// TestTickPlacement: a tick goes on a line of its own above the loop
+// body's first statement, simple or compound (a tick in front of a simple
+// statement, on its line, was part of the text a traceback shows for it).
+// Every output compiles and strips back to the original.
 func TestTickPlacement(t *testing.T) {
 	l := newTestLanguage(t, Options{})
 	tick := `__ti_tick__("m.f.loop0")`
 	for _, tc := range []struct{ name, first, want string }{
-		{"simple", "print(x)", tick + "; print(x)"},
-		{"over lines", "print(\n                x)", tick + "; print(\n                x)"},
-		{"name starting like a keyword", "if_x = x", tick + "; if_x = x"},
+		{"simple", "print(x)", tick + Marker + "\n            print(x)"},
+		{"over lines", "print(\n                x)", tick + Marker + "\n            print(\n                x)"},
+		{"name starting like a keyword", "if_x = x", tick + Marker + "\n            if_x = x"},
 		{"compound", "if x:\n            print(x)", tick + Marker + "\n            if x:\n                print(x)"},
 		{"nested loop", "for y in x:\n            print(y)", tick + Marker + "\n            __ti_loop__"},
 	} {

@@ -74,15 +74,23 @@ func squeeze(code string) string {
 
 // isOurImportLine reports whether an expression statement is the one-line
 // runtime import of a module in the runtime's folder (folderLine,
-// scriptLine or oldScriptLine), compared as isOurScriptImport compares: black wraps it over
+// scriptLine or oldScriptLine) or of a package's module that runs as a
+// script (scriptLineAt), compared as isOurScriptImport compares: black wraps it over
 // several lines in parentheses with trailing commas.
 func (s *stripper) isOurImportLine(n *node) bool {
 	if n.NamedChildCount() != 1 || n.NamedChild(0).Kind() != "assignment" {
 		return false
 	}
 	code := squeeze(s.text(n))
-	return code == squeeze(current.folderLine()) || code == squeeze(current.scriptLine()) ||
-		code == squeeze(current.oldScriptLine())
+	if code == squeeze(current.folderLine()) || code == squeeze(current.oldScriptLine()) {
+		return true
+	}
+	for level := 1; level <= maxScriptLevel; level++ {
+		if code == squeeze(current.scriptLineAt(level)) {
+			return true
+		}
+	}
+	return false
 }
 
 // cutImport removes the runtime import n: its whole lines where it stands

@@ -1,0 +1,84 @@
+package python
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/telemetry-inject/telemetry-inject/internal/utilfiles"
+)
+
+// toolSrc is a module of a package that is also run as a script.
+const toolSrc = `import sys
+
+
+def main(argv):
+    n = len(argv)
+    print("args", n)
+
+
+if __name__ == "__main__":
+    main(sys.argv)
+`
+
+// TestPackageModuleRunsAsScript: a module of a regular package with a
+// __main__ guard, and a package's __main__.py, run by path (python
+// pkg/tool.py, python pkg/sub) as well as with -m. The relative import a
+// package's module gets raised "attempted relative import with no known
+// parent package" run by path; each run must print what the original
+// prints, with telemetry where the runtime can be found, and Strip must
+// give back the original.
+func TestPackageModuleRunsAsScript(t *testing.T) {
+	py := needPython(t)
+	l := newTestLanguage(t, Options{})
+	dir := t.TempDir()
+	files := map[string][]byte{
+		"pkg/__init__.py": nil, "pkg/sub/__init__.py": nil,
+		"pkg/" + runtimeFile: utilfiles.Python(),
+	}
+	for name, spec := range map[string]string{"pkg/tool.py": "._telemetry_utils", "pkg/sub/__main__.py": ".._telemetry_utils"} {
+		out, _, err := instrument(l, name, []byte(toolSrc), spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if back, _, err := l.Strip(out); err != nil || string(back) != toolSrc {
+			t.Errorf("%s: Strip = %q (%v), want the original", name, back, err)
+		}
+		files[name] = out
+	}
+	for name, b := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		args      []string
+		telemetry bool // the runtime is on sys.path or in the package
+	}{
+		{[]string{"pkg/tool.py"}, true},
+		{[]string{"-m", "pkg.tool"}, true},
+		{[]string{"-m", "pkg.sub"}, true},
+		// pkg/sub is sys.path[0]: the runtime in pkg is not found.
+		{[]string{"pkg/sub"}, false},
+	} {
+		spans := filepath.Join(t.TempDir(), "spans.jsonl")
+		cmd := exec.CommandContext(t.Context(), py, append(tc.args, "a")...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "PYTHONDONTWRITEBYTECODE=1", "TELEMETRY_INJECT_FILE="+spans)
+		b, err := cmd.CombinedOutput()
+		if err != nil || string(b) != "args 2\n" {
+			t.Errorf("python %s: %v\n%s\n%s", strings.Join(tc.args, " "), err, b, files["pkg/tool.py"])
+			continue
+		}
+		got, _ := os.ReadFile(spans)
+		if recorded := strings.Contains(string(got), ".main"); recorded != tc.telemetry {
+			t.Errorf("python %s: span recorded %v, want %v\n%s", strings.Join(tc.args, " "), recorded, tc.telemetry, got)
+		}
+	}
+}
