@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"path/filepath"
 	"regexp"
 )
 
@@ -43,5 +44,7 @@ func changedRuntime(b []byte) bool {
 	return runtimeHeader.Match(b) && !ownRuntime(b)
 }
 
-// changedRuntimeAdvice is what to do about such a file.
-const changedRuntimeAdvice = "telemetry-inject's runtime file, changed since it was written (by a formatter such as prettier, or by hand), so it is left alone: if you did not edit it, delete it and run again, and keep it out of the formatter (for prettier, add _telemetry_utils.* to .prettierignore)"
+// changedRuntimeAdvice is what to do about such a file, at path rel.
+func changedRuntimeAdvice(rel string) string {
+	return fmt.Sprintf("telemetry-inject's runtime file, changed since it was written (by a formatter such as prettier, or by hand), so it is left alone: if you did not edit it, delete it and run again, and keep it out of the formatter (for prettier, add %s to .prettierignore)", filepath.ToSlash(rel))
+}

@@ -46,7 +46,7 @@ func (r *run) makeRuntime(l *lang.Language, p layout.Placement) (bool, error) {
 	case err != nil && !missing:
 		return false, fmt.Errorf("reading the runtime file %s: %w", p.RuntimePath, err)
 	case err == nil && changedRuntime(have):
-		return false, fmt.Errorf("%s is %s", p.RuntimePath, changedRuntimeAdvice)
+		return false, fmt.Errorf("%s is %s", p.RuntimePath, changedRuntimeAdvice(p.RuntimePath))
 	case err == nil && !ownRuntime(have) && !bytes.Equal(have, body):
 		return false, fmt.Errorf("%s exists but is not telemetry-inject's runtime file (no valid telemetry-inject header line), so it is left alone and nothing here imports it: rename it, or exclude this folder", p.RuntimePath)
 	case r.opts.DryRun:
@@ -184,7 +184,7 @@ func (r *run) removeRuntimes(ctx context.Context) {
 			continue
 		}
 		if changedRuntime(b) {
-			r.keep(rel, changedRuntimeAdvice)
+			r.keep(rel, changedRuntimeAdvice(rel))
 			continue
 		}
 		if !ownRuntime(b) && !r.unstamped(b) {
