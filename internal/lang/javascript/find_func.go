@@ -46,7 +46,7 @@ func (w *walker) function(n *treesitter.Node, sc scope) {
 		Kind:      source.Function,
 		Name:      name,
 		QualName:  qual,
-		Params:    params,
+		Params:    w.readParams(n, body, params),
 		Scope:     append([]string(nil), params...),
 		Async:     hasChild(n, "async"),
 		Generator: strings.Contains(n.Kind(), "generator") || hasChild(n, "*"),
@@ -90,7 +90,7 @@ func (w *walker) function(n *treesitter.Node, sc scope) {
 		head = k
 	}
 	fi := &fnInfo{qual: qual, seen: map[string]bool{},
-		header: lang.Header(w.src, int(head.StartByte()), int(body.StartByte())), line: int(head.StartPosition().Row) + 1}
+		header: lang.Header(w.src, int(head.StartByte()), int(body.StartByte())), line: int(head.StartPosition().Row) + 1, body: body}
 	fi.declare(params...)
 	inner := scope{qual: qual, fn: fi, skip: sc.skip}
 	w.visitChildren(n, inner)
