@@ -43,15 +43,16 @@ func (w *walker) function(n *treesitter.Node, sc scope) {
 	qual := join(sc.qual, path)
 	params := w.params(n)
 	c := source.Construct{
-		Kind:      source.Function,
-		Name:      name,
-		QualName:  qual,
-		Params:    w.readParams(n, body, params),
-		Scope:     append([]string(nil), params...),
-		Async:     hasChild(n, "async"),
-		Generator: strings.Contains(n.Kind(), "generator") || hasChild(n, "*"),
-		Skip:      sc.skip,
-		InLoop:    sc.inLoop,
+		Kind:       source.Function,
+		Name:       name,
+		QualName:   qual,
+		Params:     w.readParams(n, body, params),
+		Scope:      append([]string(nil), params...),
+		Async:      hasChild(n, "async"),
+		ReturnType: w.returnType(n),
+		Generator:  strings.Contains(n.Kind(), "generator") || hasChild(n, "*"),
+		Skip:       sc.skip,
+		InLoop:     sc.inLoop,
 	}
 	if sc.fn != nil {
 		c.Enclosing = sc.fn.qual
@@ -389,4 +390,27 @@ func (w *walker) boundNames(p *treesitter.Node) []string {
 	}
 	walk(p)
 	return out
+}
+
+// returnType is the return type annotation of the TypeScript function n as
+// written (": Promise<T | void>"), for the arrow a rendering runs the body
+// in: without it, that arrow's return type is inferred, and under
+// noImplicitReturns a body that returns a value on some paths only, which
+// the original's `void` in its annotation allowed, fails (TS7030). A type
+// predicate or an assertion (x is T, asserts x) names parameters the arrow
+// does not have, and a type across lines or with a comment would move
+// lines or swallow code: none of those is copied.
+func (w *walker) returnType(n *treesitter.Node) string {
+	if !w.ts {
+		return ""
+	}
+	rt := n.ChildByFieldName("return_type")
+	if rt == nil || rt.Kind() != "type_annotation" {
+		return ""
+	}
+	text := treesitter.Text(rt, w.src)
+	if strings.ContainsAny(text, "\r\n") || strings.Contains(text, "//") || strings.Contains(text, "/*") {
+		return ""
+	}
+	return text
 }
