@@ -113,7 +113,15 @@ func widerJSCorpus(npm, checkJS *npmInstaller) []project {
 	strictModeTests := tapePackage(npm, "has-strict-mode", time.Minute)
 	strictModeTests.flags = []string{"--density", "high"}
 
-	ps = append(ps, toPrimitive, strictMode, strictModeTests)
+	// v8-to-istanbul (c8's converter) is written in standard style, without
+	// semicolons, and its lib/range.js opens with the doc comment of its
+	// first statement, `module.exports.sliceRange = (...) => {...}`: the
+	// runtime lookup, with no line above, followed that statement and
+	// joined it (`}var __ti = ...`), and the tool left the file untouched.
+	// Every module is imported from an ES module, at the default density.
+	v8ToIstanbul := importProject(npm, "v8-to-istanbul", time.Minute)
+
+	ps = append(ps, toPrimitive, strictMode, strictModeTests, v8ToIstanbul)
 	// A file left untouched because the tool's own check rejected its
 	// output passes the suite but is a gap of the tool: here it fails.
 	for i := range ps {

@@ -117,6 +117,10 @@ type Construct struct {
 	Targets []string
 	// Async and Generator describe a function construct.
 	Async, Generator bool
+	// ReturnType is a TypeScript function's return type annotation as
+	// written, colon included (": Promise<T | void>"), when it is a plain
+	// type on one line without comments; else "".
+	ReturnType string
 	// Context is the name of a Go function's context.Context parameter,
 	// which its span reads its parent from, or "".
 	Context string

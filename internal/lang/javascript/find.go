@@ -125,6 +125,8 @@ type fnInfo struct {
 	// starts on, from 1 (see lang.Header).
 	header string
 	line   int
+	// body is the function's body, where its names are read.
+	body *treesitter.Node
 }
 
 type walker struct {

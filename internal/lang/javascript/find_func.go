@@ -43,15 +43,16 @@ func (w *walker) function(n *treesitter.Node, sc scope) {
 	qual := join(sc.qual, path)
 	params := w.params(n)
 	c := source.Construct{
-		Kind:      source.Function,
-		Name:      name,
-		QualName:  qual,
-		Params:    params,
-		Scope:     append([]string(nil), params...),
-		Async:     hasChild(n, "async"),
-		Generator: strings.Contains(n.Kind(), "generator") || hasChild(n, "*"),
-		Skip:      sc.skip,
-		InLoop:    sc.inLoop,
+		Kind:       source.Function,
+		Name:       name,
+		QualName:   qual,
+		Params:     w.readParams(n, body, params),
+		Scope:      append([]string(nil), params...),
+		Async:      hasChild(n, "async"),
+		ReturnType: w.returnType(n),
+		Generator:  strings.Contains(n.Kind(), "generator") || hasChild(n, "*"),
+		Skip:       sc.skip,
+		InLoop:     sc.inLoop,
 	}
 	if sc.fn != nil {
 		c.Enclosing = sc.fn.qual
@@ -90,7 +91,7 @@ func (w *walker) function(n *treesitter.Node, sc scope) {
 		head = k
 	}
 	fi := &fnInfo{qual: qual, seen: map[string]bool{},
-		header: lang.Header(w.src, int(head.StartByte()), int(body.StartByte())), line: int(head.StartPosition().Row) + 1}
+		header: lang.Header(w.src, int(head.StartByte()), int(body.StartByte())), line: int(head.StartPosition().Row) + 1, body: body}
 	fi.declare(params...)
 	inner := scope{qual: qual, fn: fi, skip: sc.skip}
 	w.visitChildren(n, inner)

@@ -125,7 +125,7 @@ func (w *walker) declaration(n *treesitter.Node, sc scope) {
 		}
 		targets = append(targets, names...)
 	}
-	w.variable(n, sc, targets, targets)
+	w.variable(n, sc, targets, w.readOnly(sc.fn.body, targets, n))
 }
 
 // evolves reports whether an initializer gives an unannotated variable a
@@ -172,6 +172,7 @@ func (w *walker) assignment(n *treesitter.Node, sc scope) {
 		if !own || sc.fn.evolving[name] && (right == nil || evolves(right, w.src) || e.Kind() != "assignment_expression") {
 			read = nil
 		}
+		read = w.readOnly(sc.fn.body, read, n)
 	}
 	w.variable(n, sc, []string{name}, read)
 }

@@ -7,6 +7,7 @@
 package javascript
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -240,7 +241,7 @@ func validateStrip(ctx context.Context, p *parsers, checker *nodeChecker, f *sou
 // other than JSX when a checker is running.
 func checkWithNode(ctx context.Context, checker *nodeChecker, f *source.File, tree *treesitter.Tree, out []byte) error {
 	mod := moduleFrom(f, scanModuleUse(tree.RootNode(), out))
-	if checker == nil || f.Lang != source.JavaScript || strings.HasSuffix(f.Path, ".jsx") {
+	if checker == nil || f.Lang != source.JavaScript || isJSX(f, tree.RootNode(), out) {
 		return nil
 	}
 	esm := mod == source.ModuleESM
@@ -254,6 +255,36 @@ func checkWithNode(ctx context.Context, checker *nodeChecker, f *source.File, tr
 		return fmt.Errorf("%s: node rejects the instrumented output: %w", f.Path, err)
 	}
 	return nil
+}
+
+// isJSX reports whether f, parsed as root from src, is JSX: a .jsx file,
+// or a .js one with elements in it, as React projects built by Babel,
+// webpack or Vite write them. Node's compiler rejects JSX, the original's
+// as much as the output's, so only the grammar can judge it.
+func isJSX(f *source.File, root *treesitter.Node, src []byte) bool {
+	if strings.HasSuffix(f.Path, ".jsx") {
+		return true
+	}
+	// Every element has a closing tag or ends with "/>".
+	if !bytes.Contains(src, []byte("</")) && !bytes.Contains(src, []byte("/>")) {
+		return false
+	}
+	return hasJSXElement(root)
+}
+
+// hasJSXElement reports whether the tree under n holds a JSX element
+// (fragments are elements without a name).
+func hasJSXElement(n *treesitter.Node) bool {
+	switch n.Kind() {
+	case "jsx_element", "jsx_self_closing_element":
+		return true
+	}
+	for i := uint(0); i < n.NamedChildCount(); i++ {
+		if c := n.NamedChild(i); c != nil && hasJSXElement(c) {
+			return true
+		}
+	}
+	return false
 }
 
 // isDeclarationFile reports whether path is a TypeScript declaration file,

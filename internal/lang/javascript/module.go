@@ -239,7 +239,7 @@ func prologueEdit(src []byte, root *treesitter.Node, code string, mayFollow func
 			return inject.Edit{At: moved, New: "/*@ti{*/" + lead + code + "/*}@ti*/", Seq: importSeq}
 		}
 		if at != firstStmt && isDocComment(src, at) && mayFollow != nil && mayFollow(first) {
-			return inject.Edit{At: realEnd(first), New: "/*@ti{*/" + code + "/*}@ti*/", Seq: importSeq}
+			return inject.Edit{At: realEnd(first), New: "/*@ti{*/" + statementEnd(first) + code + "/*}@ti*/", Seq: importSeq}
 		}
 		return inject.Edit{At: at, New: "/*@ti{*/" + code + "/*}@ti*/", Seq: importSeq}
 	}
@@ -312,6 +312,21 @@ func isDirective(n *treesitter.Node) bool {
 		}
 	}
 	return strs == 1
+}
+
+// statementEnd is what code placed right after the statement n needs in
+// front: ";" where n ended at a line break without one (standard style's
+// `module.exports = () => {...}`), which the code would otherwise join;
+// nothing after a semicolon or a declaration's closing brace.
+func statementEnd(n *treesitter.Node) string {
+	switch n.Kind() {
+	case "function_declaration", "generator_function_declaration", "class_declaration":
+		return ""
+	}
+	if endsWithSemicolon(n) {
+		return ""
+	}
+	return ";"
 }
 
 func endsWithSemicolon(n *treesitter.Node) bool {

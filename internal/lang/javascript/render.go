@@ -99,14 +99,16 @@ func (r renderer) function(f *source.File, c *source.Construct, d source.Decisio
 	var first, last string
 	switch {
 	case c.Async && !c.Generator:
-		first = "return __ti.run(" + head + ", async () => {"
+		// The arrow takes the function's return type annotation, which
+		// checks its returns as the function's were (see returnType).
+		first = "return __ti.run(" + head + ", async ()" + c.ReturnType + " => {"
 		last = "}" + values + ");"
 	case declaresFunctions(f, c):
 		// A try block would put the body's function declarations inside a
 		// block, which TypeScript rejects for ES5 targets (TS1252); an
 		// arrow's body is a function body, and an arrow keeps this,
 		// arguments, new.target and super.
-		first = "return __ti.run(" + head + ", () => {"
+		first = "return __ti.run(" + head + ", ()" + c.ReturnType + " => {"
 		last = "}" + values + ");"
 	default:
 		first = "const __ti_s = __ti.enter(" + head + values + "); try {"

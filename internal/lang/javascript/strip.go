@@ -222,7 +222,8 @@ var ourPieces = func() *regexp.Regexp {
 		`;?` + legacy,
 		`;?const__ti_s=__ti\.enter\(` + args + `\);try\{`,
 		`\}(?:catch\(__ti_e\)\{__ti\.fail\(__ti_s,__ti_e\);throw__ti_e;\})?finally\{__ti\.exit\(__ti_s\);\}`,
-		`;?return__ti\.run\(` + args + `,(?:async)?\(\)=>\{`,
+		// The arrow may carry the function's return type (": T").
+		`;?return__ti\.run\(` + args + `,(?:async)?\(\)(?::.+)?=>\{`,
 		`\}(?:,1)?\);`,
 		`\{const__ti_s=__ti\.enter\(` + args + `\);try\{return\(?`,
 		`\)?;?\}(?:catch\(__ti_e\)\{__ti\.fail\(__ti_s,__ti_e\);throw__ti_e;\})?finally\{__ti\.exit\(__ti_s\);\}\}`,

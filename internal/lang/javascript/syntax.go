@@ -20,7 +20,7 @@ func (p *parsers) syntaxError(ctx context.Context, f *source.File, root *treesit
 	if !root.HasError() {
 		return nil
 	}
-	if p.node != nil && f.Lang == source.JavaScript && !strings.HasSuffix(f.Path, ".jsx") {
+	if p.node != nil && f.Lang == source.JavaScript && !isJSX(f, root, src) {
 		esm := moduleFrom(f, scanModuleUse(root, src)) == source.ModuleESM || strings.HasSuffix(f.Path, ".mjs")
 		if pos, err := p.node.Position(ctx, src, esm); err == nil && pos.Line > 0 {
 			// Node gives no caret for "Unexpected end of input".
