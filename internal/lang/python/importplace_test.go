@@ -59,7 +59,7 @@ func TestImportTakesNoLine(t *testing.T) {
 	for _, tc := range []struct{ path, spec, form string }{
 		{"tool.py", "_telemetry_utils", ".find_spec("},
 		{"m.py", "_telemetry_utils", ".find_spec("},
-		{"pkg/m.py", "._telemetry_utils", "from ._telemetry_utils import"},
+		{"pkg/m.py", "._telemetry_utils", `__import__("_telemetry_utils", globals(), None, ("__ti_all__",), 1)`},
 	} {
 		src := pdbLikeSrc
 		if tc.path != "tool.py" {

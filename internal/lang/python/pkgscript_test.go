@@ -82,3 +82,95 @@ func TestPackageModuleRunsAsScript(t *testing.T) {
 		}
 	}
 }
+
+// helpersSrc is a module of a package with no relative import and no
+// __main__ guard: the kind of module that code outside the package loads
+// by path (a version file, a plugin, a test's helper).
+const helpersSrc = `"""Helpers."""
+import os
+
+
+def compute(items):
+    total = 0
+    for it in items:
+        total += it * 2
+    return total + len(os.sep)
+`
+
+// loaderSrc loads pkg/sub/helpers.py each way a module is loaded without
+// its package: where __package__ is unset or "", the relative import a
+// package's module got raised "attempted relative import with no known
+// parent package" (or KeyError '__name__' in exec's fresh globals).
+const loaderSrc = `import importlib.util, runpy, sys
+path = "pkg/sub/helpers.py"
+how = sys.argv[1]
+if how == "spec":
+    spec = importlib.util.spec_from_file_location("helpers_by_path", path)
+    m = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(m)
+    compute = m.compute
+elif how == "exec":
+    ns = {}
+    exec(compile(open(path).read(), path, "exec"), ns)
+    compute = ns["compute"]
+elif how == "runpy":
+    compute = runpy.run_path(path)["compute"]
+elif how == "toplevel":
+    sys.path.insert(0, "pkg/sub")
+    import helpers
+    compute = helpers.compute
+else:
+    import pkg.sub.helpers
+    compute = pkg.sub.helpers.compute
+print(how, compute([1, 2, 3]))
+`
+
+// TestPackageModuleLoadedByPath runs a package's module loaded by path,
+// exec'd, run by runpy and imported top-level, as well as imported as part
+// of its package: each must print what the original prints, with
+// telemetry where the runtime is reached (the package import; a path
+// load where the runtime is already imported finds it in sys.modules only
+// for a runtime beside a script, so none is expected here).
+func TestPackageModuleLoadedByPath(t *testing.T) {
+	py := needPython(t)
+	l := newTestLanguage(t, Options{})
+	out, _, err := instrument(l, "pkg/sub/helpers.py", []byte(helpersSrc), ".._telemetry_utils")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back, _, err := l.Strip(out); err != nil || string(back) != helpersSrc {
+		t.Fatalf("Strip = %q (%v), want the original", back, err)
+	}
+	dir := t.TempDir()
+	files := map[string][]byte{
+		"pkg/__init__.py": nil, "pkg/sub/__init__.py": nil, "pkg/" + runtimeFile: utilfiles.Python(),
+		"pkg/sub/helpers.py": out, "loader.py": []byte(loaderSrc),
+	}
+	for name, b := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		how       string
+		telemetry bool
+	}{{"spec", false}, {"exec", false}, {"runpy", false}, {"toplevel", false}, {"package", true}} {
+		spans := filepath.Join(t.TempDir(), "spans.jsonl")
+		cmd := exec.CommandContext(t.Context(), py, "loader.py", tc.how)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "PYTHONDONTWRITEBYTECODE=1", "TELEMETRY_INJECT_FILE="+spans)
+		b, err := cmd.CombinedOutput()
+		if want := tc.how + " 13\n"; err != nil || string(b) != want {
+			t.Errorf("loaded %s: %v\n%s\nwant %q\n%s", tc.how, err, b, want, out)
+			continue
+		}
+		got, _ := os.ReadFile(spans)
+		if recorded := strings.Contains(string(got), ".compute"); recorded != tc.telemetry {
+			t.Errorf("loaded %s: span recorded %v, want %v\n%s", tc.how, recorded, tc.telemetry, got)
+		}
+	}
+}

@@ -3,8 +3,6 @@ package python
 import (
 	"bytes"
 	"fmt"
-	"path"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -193,24 +191,22 @@ func (l *language) importEdit(f *source.File, spec string) inject.Edit {
 		// the absolute import raised ModuleNotFoundError: scriptLine
 		// then runs it as before without telemetry.
 		code = current.scriptLine()
-	} else if level := len(spec) - len(strings.TrimLeft(spec, ".")); level > 0 && runsAsScript(f) {
+	} else if level := len(spec) - len(strings.TrimLeft(spec, ".")); level > 0 {
+		// A module of a package is not only imported as part of it: it
+		// may be run as a script (a __main__ guard, a __main__.py), loaded
+		// by path under a name of its own (a plugin loader's or a test's
+		// spec_from_file_location, runpy.run_path, a setup.py exec'ing a
+		// version file) or imported top-level with its folder on sys.path.
+		// There __package__ is unset or "", and the relative import
+		// raised "attempted relative import with no known parent package"
+		// where the original ran: the script line imports relatively
+		// only when __package__ is set.
 		code = current.scriptLineAt(level)
 	}
 	if at, ok := importHost(f.Src); ok {
 		return inject.Edit{At: at, New: appendSep + code + Marker, Seq: seqImport}
 	}
 	return lineAfter(f.Src, importOffset(f.Src), "", code, seqImport)
-}
-
-// mainGuard finds a module's `if __name__ == "__main__":` (either quote,
-// either order).
-var mainGuard = regexp.MustCompile(`(?m)^if\s+(__name__\s*==\s*['"]__main__['"]|['"]__main__['"]\s*==\s*__name__)\s*:`)
-
-// runsAsScript reports whether a module of a package is meant to be run
-// as a script too: a __main__.py (python pkg runs it with no package) or
-// a module with a __main__ guard (python pkg/tool.py).
-func runsAsScript(f *source.File) bool {
-	return path.Base(filepath.ToSlash(f.Path)) == "__main__.py" || mainGuard.Match(f.Src)
 }
 
 // appendSep separates a statement appended to a line from the line's own

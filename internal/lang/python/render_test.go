@@ -28,7 +28,7 @@ func TestRenderEscapesThePath(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "from ._telemetry_utils import __ti_span__, __ti_loop__, __ti_tick__, __ti_var__, __ti_val__, __ti_mark__  # @telemetry-inject\n" +
+	want := current.scriptLineAt(1) + Marker + "\n" +
 		"def f(a, secret):\n" +
 		`    with __ti_span__("m.f", "we\"ird\\dir/\xe9'x\u2028.py", 1, ("a", a, "secret", secret), True):  # @telemetry-inject` + "\n" +
 		"        x = a\n" +

@@ -30,11 +30,10 @@ if __name__ == "__main__":
 `
 
 // TestScriptImportBesideTheRuntime: the import that can do without the
-// runtime is written for every module of the runtime's own folder, with a
-// __main__ guard or not (any of them may be run or loaded by path from
-// outside sys.path: see TestFolderModuleLoadedByPath); a package's module
-// keeps the relative import unless it runs as a script too (see
-// TestPackageModuleRunsAsScript).
+// runtime is written for every module, with a __main__ guard or not: any
+// of them may be run or loaded by path from outside sys.path (see
+// TestFolderModuleLoadedByPath, TestPackageModuleRunsAsScript and
+// TestPackageModuleLoadedByPath).
 func TestScriptImportBesideTheRuntime(t *testing.T) {
 	l := newTestLanguage(t, Options{})
 	library := strings.Replace(scriptSrc, `if __name__ == "__main__":`, `if __name__ == "lib":`, 1)
@@ -44,7 +43,7 @@ func TestScriptImportBesideTheRuntime(t *testing.T) {
 	}{
 		{"script beside the runtime", "tool.py", scriptSrc, "_telemetry_utils", true},
 		{"script in a package", "pkg/tool.py", scriptSrc, "._telemetry_utils", true},
-		{"package module without a guard", "pkg/lib.py", library, "._telemetry_utils", false},
+		{"package module without a guard", "pkg/lib.py", library, "._telemetry_utils", true},
 		{"module without a guard", "lib.py", library, "_telemetry_utils", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
