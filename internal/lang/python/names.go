@@ -106,8 +106,32 @@ func (n *runtimeNames) scriptLine() string {
 // runtime up as scriptLine does (found when the script's folder holds it,
 // else the stand-ins).
 func (n *runtimeNames) scriptLineAt(level int) string {
+	return n.scriptLineIf(level, inPackage)
+}
+
+// inPackage is true in a module imported as part of a package: its
+// __package__ names the package, or, where the import system no longer
+// sets __package__ (CPython documents its removal for 3.15), its spec's
+// parent does, which is what a relative import then resolves against. A
+// script, a module loaded by path under a top-level name, and exec'd code
+// have neither (no spec, or a parent of "").
+const inPackage = `globals().get("__package__") or __import__("builtins").getattr(globals().get("__spec__"), "parent", None)`
+
+// oldInPackage is inPackage as the previous version wrote it, which read
+// __package__ alone.
+const oldInPackage = `globals().get("__package__")`
+
+// scriptLineIf is scriptLineAt with the condition that selects the
+// relative import.
+func (n *runtimeNames) scriptLineIf(level int, cond string) string {
 	return n.list() + ` = __import__("` + runtimeModule + `", globals(), None, ("` + runtimeAll + `",), ` + strconv.Itoa(level) + `).` + runtimeAll +
-		` if globals().get("__package__") else ` + n.scriptLookup()
+		` if ` + cond + ` else ` + n.scriptLookup()
+}
+
+// oldScriptLineAt is scriptLineAt as the previous version wrote it, which
+// Strip still takes out.
+func (n *runtimeNames) oldScriptLineAt(level int) string {
+	return n.scriptLineIf(level, oldInPackage)
 }
 
 // maxScriptLevel bounds the package depths whose scriptLineAt Strip

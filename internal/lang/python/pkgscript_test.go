@@ -115,6 +115,15 @@ elif how == "exec":
     compute = ns["compute"]
 elif how == "runpy":
     compute = runpy.run_path(path)["compute"]
+elif how == "speconly":
+    # Imported as part of its package by an import system that sets the
+    # spec but not __package__ (CPython's documented plan for 3.15).
+    import pkg.sub
+    spec = importlib.util.find_spec("pkg.sub.helpers")
+    m = importlib.util.module_from_spec(spec)
+    del m.__package__
+    spec.loader.exec_module(m)
+    compute = m.compute
 elif how == "toplevel":
     sys.path.insert(0, "pkg/sub")
     import helpers
@@ -127,10 +136,11 @@ print(how, compute([1, 2, 3]))
 
 // TestPackageModuleLoadedByPath runs a package's module loaded by path,
 // exec'd, run by runpy and imported top-level, as well as imported as part
-// of its package: each must print what the original prints, with
-// telemetry where the runtime is reached (the package import; a path
-// load where the runtime is already imported finds it in sys.modules only
-// for a runtime beside a script, so none is expected here).
+// of its package, by an import system that sets __package__ and by one
+// that sets only the spec: each must print what the original prints,
+// with telemetry where it is imported as part of its package (the
+// runtime in pkg is on no sys.path entry, so the other loads run with
+// the stand-ins).
 func TestPackageModuleLoadedByPath(t *testing.T) {
 	py := needPython(t)
 	l := newTestLanguage(t, Options{})
@@ -158,7 +168,7 @@ func TestPackageModuleLoadedByPath(t *testing.T) {
 	for _, tc := range []struct {
 		how       string
 		telemetry bool
-	}{{"spec", false}, {"exec", false}, {"runpy", false}, {"toplevel", false}, {"package", true}} {
+	}{{"spec", false}, {"exec", false}, {"runpy", false}, {"toplevel", false}, {"speconly", true}, {"package", true}} {
 		spans := filepath.Join(t.TempDir(), "spans.jsonl")
 		cmd := exec.CommandContext(t.Context(), py, "loader.py", tc.how)
 		cmd.Dir = dir
@@ -171,6 +181,29 @@ func TestPackageModuleLoadedByPath(t *testing.T) {
 		got, _ := os.ReadFile(spans)
 		if recorded := strings.Contains(string(got), ".compute"); recorded != tc.telemetry {
 			t.Errorf("loaded %s: span recorded %v, want %v\n%s", tc.how, recorded, tc.telemetry, got)
+		}
+	}
+}
+
+// TestStripPreviousScriptLine: the script line the previous version wrote,
+// whose condition read __package__ alone, is still taken out at every
+// depth, so --remove restores a tree that version instrumented.
+func TestStripPreviousScriptLine(t *testing.T) {
+	l := newTestLanguage(t, Options{})
+	for level, spec := range []string{"_telemetry_utils", "._telemetry_utils", ".._telemetry_utils"} {
+		if level == 0 {
+			continue
+		}
+		out, _, err := instrument(l, strings.Repeat("pkg/", level)+"helpers.py", []byte(helpersSrc), spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(out), current.scriptLineAt(level)) {
+			t.Fatalf("level %d: the script line is not in:\n%s", level, out)
+		}
+		old := strings.Replace(string(out), current.scriptLineAt(level), current.oldScriptLineAt(level), 1)
+		if back, _, err := l.Strip([]byte(old)); err != nil || string(back) != helpersSrc {
+			t.Errorf("level %d: Strip of the previous script line = %q (%v), want the original", level, back, err)
 		}
 	}
 }

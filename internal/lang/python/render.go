@@ -197,10 +197,10 @@ func (l *language) importEdit(f *source.File, spec string) inject.Edit {
 		// by path under a name of its own (a plugin loader's or a test's
 		// spec_from_file_location, runpy.run_path, a setup.py exec'ing a
 		// version file) or imported top-level with its folder on sys.path.
-		// There __package__ is unset or "", and the relative import
-		// raised "attempted relative import with no known parent package"
-		// where the original ran: the script line imports relatively
-		// only when __package__ is set.
+		// There neither __package__ nor the spec names a package, and the
+		// relative import raised "attempted relative import with no known
+		// parent package" where the original ran: the script line imports
+		// relatively only where one does (see inPackage).
 		code = current.scriptLineAt(level)
 	}
 	if at, ok := importHost(f.Src); ok {

@@ -74,9 +74,10 @@ func squeeze(code string) string {
 
 // isOurImportLine reports whether an expression statement is the one-line
 // runtime import of a module in the runtime's folder (folderLine,
-// scriptLine or oldScriptLine) or of a package's module that runs as a
-// script (scriptLineAt), compared as isOurScriptImport compares: black wraps it over
-// several lines in parentheses with trailing commas.
+// scriptLine or oldScriptLine) or of a package's module (scriptLineAt,
+// or oldScriptLineAt from the previous version), compared as
+// isOurScriptImport compares: black wraps it over several lines in
+// parentheses with trailing commas.
 func (s *stripper) isOurImportLine(n *node) bool {
 	if n.NamedChildCount() != 1 || n.NamedChild(0).Kind() != "assignment" {
 		return false
@@ -86,7 +87,7 @@ func (s *stripper) isOurImportLine(n *node) bool {
 		return true
 	}
 	for level := 1; level <= maxScriptLevel; level++ {
-		if code == squeeze(current.scriptLineAt(level)) {
+		if code == squeeze(current.scriptLineAt(level)) || code == squeeze(current.oldScriptLineAt(level)) {
 			return true
 		}
 	}
