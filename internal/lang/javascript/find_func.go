@@ -75,12 +75,8 @@ func (w *walker) function(n *treesitter.Node, sc scope) {
 			(c.Generator || name == "constructor" || hasChild(n, "set") || w.mentionsArguments(body)) {
 			c.Skip = reasonTSNestedDecl
 		}
-		// The bodies render.go moves into an arrow: async functions', and
-		// those of plain TypeScript functions that declare functions.
-		intoArrow := c.Async && !c.Generator ||
-			w.ts && !c.Generator && name != "constructor" && !hasChild(n, "set") && w.declaresFunctions(body)
-		if c.Skip == "" && intoArrow && w.varShadowsParam(n, body) {
-			c.Skip = reasonVarShadowsParam
+		if c.Skip == "" {
+			c.Skip = w.wrapperScopeSkip(n, body, c)
 		}
 		if c.Skip == "" && w.ts && w.closureNarrowing(params, body) {
 			c.Skip = reasonTSClosureNarrowing
