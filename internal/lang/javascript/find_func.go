@@ -49,7 +49,7 @@ func (w *walker) function(n *treesitter.Node, sc scope) {
 		Params:     w.readParams(n, body, params),
 		Scope:      append([]string(nil), params...),
 		Async:      hasChild(n, "async"),
-		ReturnType: w.returnType(n),
+		ReturnType: w.returnType(n, body, hasChild(n, "async")),
 		Generator:  strings.Contains(n.Kind(), "generator") || hasChild(n, "*"),
 		Skip:       sc.skip,
 		InLoop:     sc.inLoop,

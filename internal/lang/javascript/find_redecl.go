@@ -26,6 +26,8 @@ func (w *walker) wrapperScopeSkip(n, body *treesitter.Node, c source.Construct) 
 		return reasonVarShadowsParam
 	case !intoArrow && w.blockConflict(body):
 		return reasonBlockConflict
+	case intoArrow && !c.Async && w.mayInferPredicate(n, body):
+		return reasonTSPredicate
 	}
 	return ""
 }
