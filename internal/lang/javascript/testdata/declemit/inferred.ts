@@ -64,3 +64,33 @@ export const thrownArrow = async () => {
   const e = new Error("arrow");
   throw e;
 };
+
+export const isText = (x: unknown) => typeof x === "string";
+
+export const isTextLater = async (x: unknown) => typeof x === "string";
+
+export const literal = () => ({ kind: "a", n: 1 }) as const;
+
+export const nested = <T,>(items: T[]) => items.filter((i) => i !== undefined);
+
+export function* counter(limit: number) {
+  let i = 0;
+  while (i < limit) yield i++;
+  return "done" as const;
+}
+
+export async function* pages(n: number) {
+  for (let i = 0; i < n; i++) yield await Promise.resolve([i]);
+}
+
+export const obj = {
+  get size() {
+    return 3;
+  },
+  set size(v: number) {
+    void v;
+  },
+  check(v: unknown) {
+    return isString(v);
+  },
+};
