@@ -15,18 +15,19 @@ import (
 // does not have, and a type across lines or with a comment would move
 // lines or swallow code: none of those is copied.
 //
-// With no annotation, a function declaration or method that returns no
-// value has the return type void (Promise<void> when async), while an
-// arrow whose body always throws has never: the arrow is given the type
-// the original inferred, so that a declaration emitted from the function
-// (declaration: true) says void as before, not never.
+// With no annotation, a function declaration or class method that returns
+// no value has the return type void (Promise<void> when async), while an
+// arrow (or an object literal's method) whose body always throws has
+// never: the arrow is given the type the original inferred, so that a
+// declaration emitted from the function (declaration: true) says void as
+// before, not never.
 func (w *walker) returnType(n, body *treesitter.Node, async bool) string {
 	if !w.ts {
 		return ""
 	}
 	rt := n.ChildByFieldName("return_type")
 	if rt == nil && body != nil && body.Kind() == "statement_block" && !w.returnsValue(body) &&
-		(n.Kind() == "function_declaration" || n.Kind() == "method_definition") {
+		(n.Kind() == "function_declaration" || n.Kind() == "method_definition" && n.Parent() != nil && n.Parent().Kind() == "class_body") {
 		if async {
 			return ": Promise<void>"
 		}

@@ -94,3 +94,21 @@ export const obj = {
     return isString(v);
   },
 };
+
+// An object literal's method that always throws has the type never, as an
+// arrow has: contextually typed here, void would not do.
+export const handlers: { [name: string]: (code: number) => number } = {
+  refuse(code: number) {
+    function reason() {
+      return "refused " + code;
+    }
+    throw new Error(reason());
+  },
+};
+
+export const later = {
+  async refuse() {
+    const text = "later";
+    throw new Error(text);
+  },
+};
