@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/telemetry-inject/telemetry-inject/internal/lang"
+	"github.com/telemetry-inject/telemetry-inject/internal/source"
 	"github.com/telemetry-inject/telemetry-inject/internal/utilfiles"
 )
 
@@ -19,28 +21,48 @@ import (
 func TestDeclarationsEmitTheSame(t *testing.T) {
 	node, tsc := realTSC(t, "emitting declarations takes seconds")
 	_, ts := languages(t, Options{})
+	compareDeclarations(t, node, tsc, ts, "testdata/declemit/*.ts", "_telemetry_utils.ts", utilfiles.TypeScript(), "")
+}
+
+// TestJavaScriptDeclarationsEmitTheSame is TestDeclarationsEmitTheSame for
+// a project that declares types from its JavaScript (allowJs, checkJs),
+// with the JavaScript runtime beside the files.
+func TestJavaScriptDeclarationsEmitTheSame(t *testing.T) {
+	node, tsc := realTSC(t, "emitting declarations takes seconds")
+	js, _ := languages(t, Options{})
+	_, runtime := utilfiles.JavaScript(source.ModuleESM)
+	compareDeclarations(t, node, tsc, js, "testdata/declemit/js/*.js", "_telemetry_utils.js", runtime, `"allowJs": true, "checkJs": true, `)
+}
+
+// compareDeclarations instruments the files matching glob with l, writes
+// original and output into two projects with the runtime and the strict
+// tsconfig plus options, and compares the declarations tsc emits.
+func compareDeclarations(t *testing.T, node, tsc string, l lang.Language, glob, runtimeName string, runtime []byte, options string) {
+	t.Helper()
 	base, err := os.ReadFile("testdata/tsstrict/tsconfig.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	conf := strings.Replace(string(base), `"noEmit": true`,
+	conf := strings.Replace(string(base), `"noEmit": true`, options+
 		`"module": "nodenext", "moduleResolution": "nodenext", "declaration": true, "emitDeclarationOnly": true, "outDir": "out"`, 1)
-	inputs, _ := filepath.Glob("testdata/declemit/*.ts")
+	inputs, _ := filepath.Glob(glob)
 	if len(inputs) == 0 {
-		t.Fatal("no inputs in testdata/declemit")
+		t.Fatalf("no inputs match %s", glob)
 	}
 	orig, inst := t.TempDir(), t.TempDir()
 	for _, dir := range []string{orig, inst} {
 		writeFile(t, filepath.Join(dir, "package.json"), []byte(`{"type": "module"}`))
 		writeFile(t, filepath.Join(dir, "tsconfig.json"), []byte(conf))
-		writeFile(t, filepath.Join(dir, "_telemetry_utils.ts"), utilfiles.TypeScript())
+		writeFile(t, filepath.Join(dir, runtimeName), runtime)
 	}
 	for _, in := range inputs {
 		src, err := os.ReadFile(in)
 		if err != nil {
 			t.Fatal(err)
 		}
-		out, _, err := instrument(ts, testFile(filepath.Base(in), src), testDecision)
+		f := testFile(filepath.Base(in), src)
+		f.Module = source.ModuleESM
+		out, _, err := instrument(l, f, testDecision)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -56,7 +78,7 @@ func TestDeclarationsEmitTheSame(t *testing.T) {
 		}
 	}
 	for _, in := range inputs {
-		name := strings.TrimSuffix(filepath.Base(in), ".ts") + ".d.ts"
+		name := strings.TrimSuffix(filepath.Base(in), filepath.Ext(in)) + ".d.ts"
 		want, err := os.ReadFile(filepath.Join(orig, "out", name))
 		if err != nil {
 			t.Fatal(err)

@@ -21,10 +21,11 @@ import (
 // never: the arrow is given the type the original inferred, so that a
 // declaration emitted from the function (declaration: true) says void as
 // before, not never.
+//
+// In JavaScript, where tsc infers the same types for a project that
+// declares them from its JavaScript (allowJs), only that inferred type is
+// given (the renderer writes it as JSDoc).
 func (w *walker) returnType(n, body *treesitter.Node, async bool) string {
-	if !w.ts {
-		return ""
-	}
 	rt := n.ChildByFieldName("return_type")
 	if rt == nil && body != nil && body.Kind() == "statement_block" && !w.returnsValue(body) &&
 		(n.Kind() == "function_declaration" || n.Kind() == "method_definition" && n.Parent() != nil && n.Parent().Kind() == "class_body") {
@@ -33,7 +34,7 @@ func (w *walker) returnType(n, body *treesitter.Node, async bool) string {
 		}
 		return ": void"
 	}
-	if rt == nil || rt.Kind() != "type_annotation" {
+	if !w.ts || rt == nil || rt.Kind() != "type_annotation" {
 		return ""
 	}
 	text := treesitter.Text(rt, w.src)
