@@ -32,6 +32,14 @@ type FS interface {
 	PackageType(dir string) (typ string, ok bool)
 }
 
+// FileReader is an FS that also reads files: a placement that depends on
+// a configuration file's content (a tsconfig.json's allowJs) asks for it,
+// and keeps its default where the FS cannot read.
+type FileReader interface {
+	// ReadFile returns the content of the file at rel.
+	ReadFile(rel string) ([]byte, error)
+}
+
 // PackageRoot walks up from dir to the nearest folder with a package.json,
 // stopping at the scanned root.
 func PackageRoot(fs FS, dir string) string {

@@ -29,6 +29,11 @@ func (d diskFS) PackageType(dir string) (string, bool) {
 	return packageType(b), true
 }
 
+// ReadFile reads a file of the tree, for layout.FileReader.
+func (d diskFS) ReadFile(rel string) ([]byte, error) {
+	return os.ReadFile(filepath.Join(d.root, filepath.FromSlash(rel)))
+}
+
 // write replaces f's content with out, or prints the diff in a dry run.
 // The file is written only if it still holds exactly what was read, with
 // its owner, group and mode kept.

@@ -119,7 +119,9 @@ type Construct struct {
 	Async, Generator bool
 	// ReturnType is a TypeScript function's return type annotation as
 	// written, colon included (": Promise<T | void>"), when it is a plain
-	// type on one line without comments; else "".
+	// type on one line without comments; for a function declaration or
+	// method without one that returns no value, the type TypeScript infers
+	// for it (": void", ": Promise<void>"); else "".
 	ReturnType string
 	// Context is the name of a Go function's context.Context parameter,
 	// which its span reads its parent from, or "".

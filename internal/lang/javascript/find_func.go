@@ -49,7 +49,7 @@ func (w *walker) function(n *treesitter.Node, sc scope) {
 		Params:     w.readParams(n, body, params),
 		Scope:      append([]string(nil), params...),
 		Async:      hasChild(n, "async"),
-		ReturnType: w.returnType(n),
+		ReturnType: w.returnType(n, body, hasChild(n, "async")),
 		Generator:  strings.Contains(n.Kind(), "generator") || hasChild(n, "*"),
 		Skip:       sc.skip,
 		InLoop:     sc.inLoop,
@@ -74,6 +74,9 @@ func (w *walker) function(n *treesitter.Node, sc scope) {
 		if c.Skip == "" && w.ts && !(c.Async && !c.Generator) && w.declaresFunctions(body) &&
 			(c.Generator || name == "constructor" || hasChild(n, "set") || w.mentionsArguments(body)) {
 			c.Skip = reasonTSNestedDecl
+		}
+		if c.Skip == "" {
+			c.Skip = w.wrapperScopeSkip(n, body, c)
 		}
 		if c.Skip == "" && w.ts && w.closureNarrowing(params, body) {
 			c.Skip = reasonTSClosureNarrowing

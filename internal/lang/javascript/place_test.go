@@ -1,6 +1,7 @@
 package javascript
 
 import (
+	"os"
 	"testing"
 
 	"github.com/telemetry-inject/telemetry-inject/internal/lang/langtest"
@@ -45,6 +46,49 @@ func TestPlaceFollowsModuleSystemsAndPackages(t *testing.T) {
 		"loose.js":             langtest.At("_telemetry_utils.js", "./_telemetry_utils.js", "CJS"),
 		"tsproj/src/a.ts":      langtest.At("tsproj/src/_telemetry_utils.ts", "./_telemetry_utils.js", "TS"),
 		"tsproj/src/util/b.ts": langtest.At("tsproj/src/_telemetry_utils.ts", "../_telemetry_utils.js", "TS"),
+	}
+	langtest.ComparePlacements(t, got, want)
+}
+
+// configured is a tree that can read files, as the pipeline's disk is:
+// package folders -> "type", and files -> content.
+type configured struct {
+	packages
+	files map[string]string
+}
+
+func (c configured) ReadFile(rel string) ([]byte, error) {
+	if s, ok := c.files[rel]; ok {
+		return []byte(s), nil
+	}
+	return nil, os.ErrNotExist
+}
+
+// TestPlaceJavaScriptWithinTSCompiledSources: a package whose tsconfig.json
+// has tsc compile its JavaScript gets the runtime among its sources (where
+// rootDir keeps them), any other package at its root.
+func TestPlaceJavaScriptWithinTSCompiledSources(t *testing.T) {
+	tree := configured{
+		packages: packages{"lib": "module", "app": "commonjs", "plain": ""},
+		files: map[string]string{
+			"lib/tsconfig.json": "{\n  // emitted with declarations\n  \"compilerOptions\": { \"allowJs\": true, \"rootDir\": \"src\", },\n}\n",
+			"app/tsconfig.json": `{"compilerOptions": {"allowJs": false}}`,
+		},
+	}
+	js := []*source.File{
+		{Path: "lib/src/a.js", Module: source.ModuleESM},
+		{Path: "lib/src/util/b.js", Module: source.ModuleESM},
+		{Path: "lib/src/old.cjs", Module: source.ModuleCommonJS},
+		{Path: "app/src/a.js", Module: source.ModuleCommonJS},
+		{Path: "plain/src/a.js", Module: source.ModuleCommonJS},
+	}
+	got := placeJavaScript("CJS", "ESM")(tree, js, func(f *source.File) source.Module { return f.Module })
+	want := map[string]layout.Placement{
+		"lib/src/a.js":      langtest.At("lib/src/_telemetry_utils.js", "./_telemetry_utils.js", "ESM"),
+		"lib/src/util/b.js": langtest.At("lib/src/_telemetry_utils.js", "../_telemetry_utils.js", "ESM"),
+		"lib/src/old.cjs":   langtest.At("lib/src/_telemetry_utils.cjs", "./_telemetry_utils.cjs", "CJS"),
+		"app/src/a.js":      langtest.At("app/_telemetry_utils.js", "../_telemetry_utils.js", "CJS"),
+		"plain/src/a.js":    langtest.At("plain/_telemetry_utils.js", "../_telemetry_utils.js", "CJS"),
 	}
 	langtest.ComparePlacements(t, got, want)
 }

@@ -98,6 +98,11 @@ func (r renderer) function(f *source.File, c *source.Construct, d source.Decisio
 	}
 	var first, last string
 	switch {
+	case c.Async && !c.Generator && f.Lang == source.JavaScript && c.ReturnType != "":
+		// JSDoc gives tsc, checking JavaScript, the type the original
+		// inferred (see returnType).
+		first = "return __ti.run(" + head + ", /** @returns {" + strings.TrimPrefix(c.ReturnType, ": ") + "} */ async () => {"
+		last = "}" + values + ");"
 	case c.Async && !c.Generator:
 		// The arrow takes the function's return type annotation, which
 		// checks its returns as the function's were (see returnType).

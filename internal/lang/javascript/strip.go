@@ -224,6 +224,8 @@ var ourPieces = func() *regexp.Regexp {
 		`\}(?:catch\(__ti_e\)\{__ti\.fail\(__ti_s,__ti_e\);throw__ti_e;\})?finally\{__ti\.exit\(__ti_s\);\}`,
 		// The arrow may carry the function's return type (": T").
 		`;?return__ti\.run\(` + args + `,(?:async)?\(\)(?::.+)?=>\{`,
+		// In JavaScript the type is JSDoc before the arrow.
+		`;?return__ti\.run\(` + args + `,/\*\*@returns\{Promise<void>\}\*/async\(\)=>\{`,
 		`\}(?:,1)?\);`,
 		`\{const__ti_s=__ti\.enter\(` + args + `\);try\{return\(?`,
 		`\)?;?\}(?:catch\(__ti_e\)\{__ti\.fail\(__ti_s,__ti_e\);throw__ti_e;\})?finally\{__ti\.exit\(__ti_s\);\}\}`,

@@ -306,6 +306,19 @@ function settle(s, p) {
   return promiseThen.call(p, (v) => { finish(s); return v; }, (e) => { tiFail(s, e); finish(s); throw e; });
 }
 
+// The JSDoc types tiRun for tsc in a project that compiles its
+// JavaScript (allowJs): an instrumented async function returns what run
+// returns, and its emitted declaration would otherwise say Promise<any>.
+/**
+ * @template T
+ * @param {string} name
+ * @param {string} file
+ * @param {number} line
+ * @param {Record<string, unknown> | null | undefined} attrs
+ * @param {() => T} fn
+ * @param {number | boolean} [values]
+ * @returns {T}
+ */
 function tiRun(name, file, line, attrs, fn, values) {
   if (st.mode === 1 && G[OTEL_API] === undefined) return fn();
   if (st.host !== null && peer() !== null) return st.host.run(name, file, line, attrs, fn, values);

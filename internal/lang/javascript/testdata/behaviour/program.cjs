@@ -61,6 +61,15 @@ async function delayed(value, ms) {
   return value * 2;
 }
 
+// Async bodies run inside an arrow: a var that redeclares a parameter must
+// keep the binding the call filled in.
+async function withDefaults(opts, { depth } = {}, ...rest) {
+  var opts = opts || { unit: "none" };
+  for (var depth = depth || 1; depth < 3; depth++) await null;
+  var rest;
+  return [opts.unit, depth, rest.length].join(":");
+}
+
 async function* countdown(n) {
   while (n > 0) {
     await null;
@@ -117,6 +126,7 @@ async function main() {
   console.log(g.next().value, g.next().value, g.next().value, g.next("reset").value, g.next().value);
   console.log([...fib(30)].join(","), g.return(7));
   console.log(await delayed(21, 5));
+  console.log(await withDefaults({ unit: "ms" }, { depth: 2 }, 1, 2), await withDefaults());
   await delayed(-1, 1).catch((e) => console.log("rejected", e.constructor.name, e.message));
   const seen = [];
   for await (const n of countdown(3)) seen.push(n);
