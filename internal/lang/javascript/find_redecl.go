@@ -91,12 +91,8 @@ func (w *walker) blockConflict(body *treesitter.Node) bool {
 // classes not.
 func (w *walker) varNames(body *treesitter.Node) []string {
 	var out []string
-	var walk func(k *treesitter.Node)
-	walk = func(k *treesitter.Node) {
+	ownScope(body, func(k *treesitter.Node) bool {
 		switch k.Kind() {
-		case "function_declaration", "generator_function_declaration", "function_expression", "function",
-			"generator_function", "arrow_function", "method_definition", "class_declaration", "class":
-			return
 		case "variable_declaration":
 			for _, d := range w.named(k) {
 				if d.Kind() == "variable_declarator" {
@@ -108,12 +104,30 @@ func (w *walker) varNames(body *treesitter.Node) []string {
 				out = append(out, w.boundNames(k.ChildByFieldName("left"))...)
 			}
 		}
+		return true
+	})
+	return out
+}
+
+// ownScope calls visit with body and every node below it in the same
+// function scope (nested blocks and loop heads included, nested functions
+// and classes not), descending from a node only while visit returns true.
+func ownScope(body *treesitter.Node, visit func(k *treesitter.Node) (descend bool)) {
+	var walk func(k *treesitter.Node)
+	walk = func(k *treesitter.Node) {
+		switch k.Kind() {
+		case "function_declaration", "generator_function_declaration", "function_expression", "function",
+			"generator_function", "arrow_function", "method_definition", "class_declaration", "class":
+			return
+		}
+		if !visit(k) {
+			return
+		}
 		for i := uint(0); i < k.NamedChildCount(); i++ {
 			walk(k.NamedChild(i))
 		}
 	}
 	walk(body)
-	return out
 }
 
 // paramBindings returns every name n's parameters bind, destructured and

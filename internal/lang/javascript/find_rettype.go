@@ -47,21 +47,13 @@ func (w *walker) returnType(n, body *treesitter.Node, async bool) string {
 // returns calls visit with every return statement of body's own function
 // (nested functions and classes left out).
 func (w *walker) returns(body *treesitter.Node, visit func(ret *treesitter.Node)) {
-	var walk func(k *treesitter.Node)
-	walk = func(k *treesitter.Node) {
-		switch k.Kind() {
-		case "function_declaration", "generator_function_declaration", "function_expression", "function",
-			"generator_function", "arrow_function", "method_definition", "class_declaration", "class":
-			return
-		case "return_statement":
+	ownScope(body, func(k *treesitter.Node) bool {
+		if k.Kind() == "return_statement" {
 			visit(k)
-			return
+			return false
 		}
-		for i := uint(0); i < k.NamedChildCount(); i++ {
-			walk(k.NamedChild(i))
-		}
-	}
-	walk(body)
+		return true
+	})
 }
 
 // returnsValue reports whether a return statement of body's own function

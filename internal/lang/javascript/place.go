@@ -21,16 +21,7 @@ import (
 // an ES module sees a CommonJS file's exports only as a default export.
 func placeJavaScript(commonJS, esm string) func(layout.FS, []*source.File, func(*source.File) source.Module) map[string]layout.Placement {
 	return func(tree layout.FS, files []*source.File, module func(*source.File) source.Module) map[string]layout.Placement {
-		dirs := map[string]string{}
-		for _, f := range files {
-			dir := path.Dir(f.Path)
-			root := layout.PackageRoot(tree, dir)
-			if cur, ok := dirs[root]; ok {
-				dirs[root] = layout.CommonDir(cur, dir)
-			} else {
-				dirs[root] = dir
-			}
-		}
+		dirs := sourceDirs(tree, files)
 		out := make(map[string]layout.Placement, len(files))
 		for _, f := range files {
 			root := layout.PackageRoot(tree, path.Dir(f.Path))
@@ -55,6 +46,22 @@ func placeJavaScript(commonJS, esm string) func(layout.FS, []*source.File, func(
 	}
 }
 
+// sourceDirs maps each package root holding files to the deepest folder
+// that contains all of them.
+func sourceDirs(tree layout.FS, files []*source.File) map[string]string {
+	dirs := map[string]string{}
+	for _, f := range files {
+		dir := path.Dir(f.Path)
+		root := layout.PackageRoot(tree, dir)
+		if cur, ok := dirs[root]; ok {
+			dirs[root] = layout.CommonDir(cur, dir)
+		} else {
+			dirs[root] = dir
+		}
+	}
+	return dirs
+}
+
 // placeTypeScript puts the runtime, for each package root holding
 // TypeScript files, in the deepest folder that contains them all (usually
 // src/): a compiler or bundler carries .ts files there into its output,
@@ -62,16 +69,7 @@ func placeJavaScript(commonJS, esm string) func(layout.FS, []*source.File, func(
 // the build. Files import it by its compiled name, .js.
 func placeTypeScript(content string) func(layout.FS, []*source.File, func(*source.File) source.Module) map[string]layout.Placement {
 	return func(tree layout.FS, files []*source.File, _ func(*source.File) source.Module) map[string]layout.Placement {
-		dirs := map[string]string{}
-		for _, f := range files {
-			dir := path.Dir(f.Path)
-			root := layout.PackageRoot(tree, dir)
-			if cur, ok := dirs[root]; ok {
-				dirs[root] = layout.CommonDir(cur, dir)
-			} else {
-				dirs[root] = dir
-			}
-		}
+		dirs := sourceDirs(tree, files)
 		out := make(map[string]layout.Placement, len(files))
 		for _, f := range files {
 			dir := dirs[layout.PackageRoot(tree, path.Dir(f.Path))]

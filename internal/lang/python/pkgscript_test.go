@@ -48,15 +48,7 @@ func TestPackageModuleRunsAsScript(t *testing.T) {
 		}
 		files[name] = out
 	}
-	for name, b := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeTree(t, dir, files)
 	for _, tc := range []struct {
 		args      []string
 		telemetry bool // the runtime is on sys.path or in the package
@@ -156,15 +148,7 @@ func TestPackageModuleLoadedByPath(t *testing.T) {
 		"pkg/__init__.py": nil, "pkg/sub/__init__.py": nil, "pkg/" + runtimeFile: utilfiles.Python(),
 		"pkg/sub/helpers.py": out, "loader.py": []byte(loaderSrc),
 	}
-	for name, b := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeTree(t, dir, files)
 	for _, tc := range []struct {
 		how       string
 		telemetry bool
@@ -204,6 +188,21 @@ func TestStripPreviousScriptLine(t *testing.T) {
 		old := strings.Replace(string(out), current.scriptLineAt(level), current.oldScriptLineAt(level), 1)
 		if back, _, err := l.Strip([]byte(old)); err != nil || string(back) != helpersSrc {
 			t.Errorf("level %d: Strip of the previous script line = %q (%v), want the original", level, back, err)
+		}
+	}
+}
+
+// writeTree writes files (slash-separated paths under dir) with their
+// folders.
+func writeTree(t *testing.T, dir string, files map[string][]byte) {
+	t.Helper()
+	for name, b := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
 		}
 	}
 }
