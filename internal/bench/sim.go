@@ -36,7 +36,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -126,21 +125,6 @@ type Sim struct {
 	arrived []time.Duration
 }
 
-// Served returns the work of every request answered OK so far.
-func (s *Sim) Served() []Work {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.served)
-}
-
-// Arrivals returns when each request arrived, measured from the first,
-// in arrival order.
-func (s *Sim) Arrivals() []time.Duration {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.arrived)
-}
-
 // SimCounts are what the server saw.
 type SimCounts struct {
 	Requests, OK, Status429, Status503, Status500, Malformed, Hung int
@@ -175,31 +159,6 @@ func (s *Sim) URL() string { return s.srv.URL }
 func (s *Sim) Close() {
 	s.srv.CloseClientConnections()
 	s.srv.Close()
-}
-
-// Counts returns what the server saw so far.
-func (s *Sim) Counts() SimCounts {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.counts
-}
-
-// FullIn is how long until both buckets are full again.
-func (s *Sim) FullIn() time.Duration {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.refill(time.Now())
-	return max(s.resetIn(s.reqs, s.cfg.RPM), s.resetIn(s.toks, s.cfg.TPM))
-}
-
-// ForgetHistory clears what the server saw (counts, served work,
-// arrivals) but not its buckets, so a run measured after another one on
-// the same account is judged on its own requests.
-func (s *Sim) ForgetHistory() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.counts, s.served, s.arrived, s.first = SimCounts{}, nil, nil, time.Time{}
-	s.slots = slotUse{}
 }
 
 // refill advances the buckets to now; s.mu must be held.

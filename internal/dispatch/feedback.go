@@ -62,3 +62,19 @@ func EntryPrice(e models.Entry) Price {
 			CacheWrite: u.CacheWriteTokens, Output: u.OutputTokens}, batch)
 	}
 }
+
+// Reported returns, by host, what its rate-limit headers showed of the
+// account by the end of the run (engine.Reported), for the next run.
+func (d *LLM) Reported() []engine.Reported { return d.reported }
+
+// keepReported keeps each host's latest report that names a limit.
+func (d *LLM) keepReported(hosts []engine.HostStats) {
+	if len(d.reported) < len(hosts) {
+		d.reported = append(d.reported, make([]engine.Reported, len(hosts)-len(d.reported))...)
+	}
+	for i, h := range hosts {
+		if h.Reported.Known() {
+			d.reported[i] = h.Reported
+		}
+	}
+}

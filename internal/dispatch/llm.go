@@ -124,22 +124,6 @@ type Request struct {
 // Stats returns the run's request totals.
 func (d *LLM) Stats() *Stats { return &d.stats }
 
-// Reported returns, by host, what its rate-limit headers showed of the
-// account by the end of the run (engine.Reported), for the next run.
-func (d *LLM) Reported() []engine.Reported { return d.reported }
-
-// keepReported keeps each host's latest report that names a limit.
-func (d *LLM) keepReported(hosts []engine.HostStats) {
-	if len(d.reported) < len(hosts) {
-		d.reported = append(d.reported, make([]engine.Reported, len(hosts)-len(d.reported))...)
-	}
-	for i, h := range hosts {
-		if h.Reported.Known() {
-			d.reported[i] = h.Reported
-		}
-	}
-}
-
 // Err is the error that stopped the run (an authentication failure), if
 // any; constructs it left undecided leave their files untouched.
 func (d *LLM) Err() error { return d.err }
