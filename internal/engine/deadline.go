@@ -21,7 +21,7 @@ type attemptCtx struct {
 	after           map[*func()]struct{} // see AfterFunc
 	stop            func() bool
 	cancel          context.CancelFunc
-	hearing         *hearing // see Heard; set before the call starts
+	hearing         *hearing // a probe's, see Heard; set before the call starts
 }
 
 // newAttemptCtx starts an attempt's context under run, ended at the

@@ -16,12 +16,11 @@ import (
 // heardKey finds an attempt's hearing in its context.
 type heardKey struct{}
 
-// hearing is what an attempt's context carries for Heard and Probing.
+// hearing is what a probe's context carries for Heard and Probing; other
+// attempts have none, since nothing waits for their headers.
 type hearing struct {
-	once sync.Once
-	// probing is set when the attempt left before its host's first answer.
-	probing bool
-	report  func(*RateState)
+	once   sync.Once
+	report func(*RateState)
 }
 
 // early is a call's rate-limit headers, heard before its answer.
@@ -34,7 +33,8 @@ type early[Resp any] struct {
 // still receiving: the engine corrects its buckets and lifts the probe
 // now, not when the answer is complete, and ignores the same headers in
 // the call's Feedback later. Only ctx's first report counts; ctx is the
-// call's (or derived from it), and anything else is ignored.
+// call's (or derived from it), and a context that is not a probe's is
+// ignored.
 func Heard(ctx context.Context, rs *RateState) {
 	if h, ok := ctx.Value(heardKey{}).(*hearing); ok && rs != nil {
 		h.once.Do(func() { h.report(rs) })
@@ -46,8 +46,8 @@ func Heard(ctx context.Context, rs *RateState) {
 // are what the rest of the job waits for, so it is worth streaming to get
 // them early (see Heard).
 func Probing(ctx context.Context) bool {
-	h, ok := ctx.Value(heardKey{}).(*hearing)
-	return ok && h.probing
+	_, ok := ctx.Value(heardKey{}).(*hearing)
+	return ok
 }
 
 // Value makes the attempt's hearing reachable through its context.
@@ -58,11 +58,11 @@ func (c *attemptCtx) Value(key any) any {
 	return c.Context.Value(key)
 }
 
-// listen lets a's call report its headers early: the report goes to the
-// dispatcher, unless the attempt has ended first (the run may be
+// listen lets a probe's call report its headers early: the report goes to
+// the dispatcher, unless the attempt has ended first (the run may be
 // stopping and no longer listening).
-func (r *runner[Req, Resp]) listen(a attempt[Resp], probing bool) {
-	a.ctx.hearing = &hearing{probing: probing, report: func(rs *RateState) {
+func (r *runner[Req, Resp]) listen(a attempt[Resp]) {
+	a.ctx.hearing = &hearing{report: func(rs *RateState) {
 		select {
 		case r.heard <- early[Resp]{a: a, rs: rs}:
 		case <-a.ctx.Done():

@@ -358,7 +358,9 @@ func (r *runner[Req, Resp]) send(idx, hi int, now time.Time) {
 		h.probeSince = now
 	}
 	r.running[idx] = flight{start: now, ctx: a.ctx}
-	r.listen(a, !h.answered && h.limits.Probe > 0)
+	if !h.answered && h.limits.Probe > 0 {
+		r.listen(a) // a probe: the rest wait for its headers
+	}
 	r.calls.Add(1)
 	go func() {
 		defer r.calls.Done()

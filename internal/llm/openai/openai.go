@@ -101,8 +101,8 @@ func (c *Client) Decide(ctx context.Context, req prompt.Request) (llm.Answer, er
 			return ans, err
 		}
 		// A server behind an "openai" base URL that takes the request but
-		// not the stream (an older Azure API version refuses
-		// stream_options): ask it whole, now and from now on.
+		// not the stream (one that does not know stream_options): ask it
+		// whole, now and from now on.
 		c.whole.Store(true)
 	}
 	start := time.Now()
