@@ -226,7 +226,8 @@ func (fd *finder) function(outer, def *node, ctx walkCtx) {
 	name := fd.text(def.ChildByFieldId(fd.ids.name))
 	qual := join(ctx.qual, name)
 	body := def.ChildByFieldId(fd.ids.body)
-	params := paramNames(def.ChildByFieldId(fd.ids.parameters), fd.src, fd.ids)
+	paramList := def.ChildByFieldId(fd.ids.parameters)
+	params := paramNames(paramList, fd.src, fd.ids)
 	s := newScope(params)
 	if r := fd.optOut(outer, def); r != "" && ctx.ignored == "" {
 		ctx.ignored = r
@@ -250,7 +251,7 @@ func (fd *finder) function(outer, def *node, ctx walkCtx) {
 	c := source.Construct{
 		Kind: source.Function, Name: name, QualName: qual,
 		Range: fd.rng(outer), Indent: fd.indentAt(int(outer.StartByte())),
-		Enclosing: ctx.fnQual, Params: params,
+		Enclosing: ctx.fnQual, Params: callerParams(params, boundGlobals(paramList, fd.src, fd.ids)),
 		Async: def.Child(0) != nil && def.Child(0).Kind() == "async",
 		Skip:  ctx.ignored, InLoop: ctx.inLoop,
 		Anchor: source.Anchor{Before: lineStart(fd.src, int(def.StartByte())), BodyStart: -1, BodyEnd: -1, After: fd.lineAfter(outer)},

@@ -145,6 +145,23 @@ func TestFindConstructs(t *testing.T) {
 	}
 }
 
+// A parameter whose default is the global of its name (the standard
+// library's fast-locals idiom) is no input of a call: it is in the scope,
+// not among the parameters an attribute may name.
+func TestFindLeavesBoundGlobalsOutOfParams(t *testing.T) {
+	cs := findAll(t, "enc.py", "def make(markers, _indent, ValueError=ValueError, id=id, *, level: int = level, limit=other, **kw):\n    return markers\n")
+	f := byQual(cs, source.Function, "enc.make", 0)
+	if f == nil {
+		t.Fatal("make not found")
+	}
+	if want := []string{"markers", "_indent", "limit", "kw"}; !slices.Equal(f.Params, want) {
+		t.Errorf("params = %v, want %v", f.Params, want)
+	}
+	if !slices.Contains(f.Scope, "ValueError") || !slices.Contains(f.Scope, "level") {
+		t.Errorf("scope = %v, want the bound globals kept", f.Scope)
+	}
+}
+
 func TestFindSyntaxError(t *testing.T) {
 	l := newTestLanguage(t, Options{NoCompile: true})
 	_, err := l.Find(&source.File{Path: "bad.py", Src: []byte("def f(:\n    pass\n")})

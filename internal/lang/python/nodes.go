@@ -170,6 +170,46 @@ func paramNames(params *node, src []byte, ids *fieldIDs) []string {
 	return out
 }
 
+// boundGlobals lists the parameters whose default is the global or
+// built-in of the same name (`len=len`, `ValueError=ValueError`): the
+// standard library's idiom for turning globals into fast locals, and
+// closures' way of capturing a loop variable. No caller passes them, so
+// they say nothing about a call and are no span attribute.
+func boundGlobals(params *node, src []byte, ids *fieldIDs) map[string]bool {
+	out := map[string]bool{}
+	if params == nil {
+		return out
+	}
+	for i := uint(0); i < params.NamedChildCount(); i++ {
+		p := params.NamedChild(i)
+		if k := p.Kind(); k != "default_parameter" && k != "typed_default_parameter" {
+			continue
+		}
+		id, v := p.ChildByFieldId(ids.name), p.ChildByFieldId(ids.value)
+		if id == nil || v == nil || id.Kind() != "identifier" || v.Kind() != "identifier" {
+			continue
+		}
+		if name := src[id.StartByte():id.EndByte()]; bytes.Equal(name, src[v.StartByte():v.EndByte()]) {
+			out[string(name)] = true
+		}
+	}
+	return out
+}
+
+// callerParams is params without those bound to a global.
+func callerParams(params []string, bound map[string]bool) []string {
+	if len(bound) == 0 {
+		return params
+	}
+	out := make([]string, 0, len(params))
+	for _, p := range params {
+		if !bound[p] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // opensScope reports whether a node of this kind opens a scope of its own.
 func opensScope(kind string) bool {
 	return kind == "function_definition" || kind == "lambda" || kind == "class_definition"
