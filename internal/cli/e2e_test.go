@@ -22,6 +22,21 @@ func copyTree(t *testing.T, src string) string {
 	return dst
 }
 
+// writeTree writes files (slash-separated paths under root) with their
+// folders.
+func writeTree(t *testing.T, root string, files map[string]string) {
+	t.Helper()
+	for name, body := range files {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // snapshot reads every file under root.
 func snapshot(t *testing.T, root string) map[string]string {
 	t.Helper()

@@ -19,11 +19,7 @@ func TestESMSyntaxInAPackageWithoutType(t *testing.T) {
 		"src/util.js":  "export function double(n) {\n  return n * 2;\n}\n",
 		"src/app.js":   "import { double } from './util.js';\n\nfunction main(values) {\n  let total = 0;\n  for (const v of values) {\n    total += double(v);\n  }\n  console.log('total', total);\n}\n\nmain([1, 2, 3]);\n",
 	}
-	for name, body := range files {
-		p := filepath.Join(project, name)
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		os.WriteFile(p, []byte(body), 0o644)
-	}
+	writeTree(t, project, files)
 	// Node 20 runs such files as ES modules only when asked to detect them.
 	run := func() (string, bool) {
 		cmd := exec.Command("node", "--experimental-detect-module", "src/app.js")

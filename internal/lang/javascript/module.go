@@ -183,7 +183,7 @@ func hasChildKind(n *treesitter.Node, kind string) bool {
 // noUnusedParameters, as every es-shims package does) would reject an
 // untyped or unread one.
 func scriptImport(spec string) string {
-	return "var __ti = (function () { try { return require(" + jsString(spec) + "); } catch (e) { " +
+	return coverageIgnoreNext + "var __ti = (function () { try { return require(" + jsString(spec) + "); } catch (e) { " +
 		"var n = function () {}; return { enter: n, exit: n, fail: n, v: n, val: n, mark: n, loop: n, tick: n, " +
 		"run: function () { var f = arguments[4]; return f(); } }; } })();"
 }

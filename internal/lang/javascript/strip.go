@@ -208,12 +208,17 @@ var ourPieces = func() *regexp.Regexp {
 		arg  = `(?:` + str + `|\d+|` + obj + `|` + id + `)`
 		args = arg + `(?:,` + arg + `)*`
 	)
+	// The coverage hints came in a later release: files written before
+	// carry the same code without them.
+	hint := regexp.QuoteMeta(normalizePiece(coverageIgnoreNext))
 	script := regexp.QuoteMeta(normalizePiece(scriptImport("SPEC")))
 	script = strings.Replace(script, `"SPEC"`, str, 1)
+	script = "(?:" + hint + ")?" + strings.TrimPrefix(script, hint)
 	// The lookup as releases before the checkJs fix wrote it, whose
 	// fallback run declared five parameters: still ours to remove.
 	legacy := strings.Replace(script, regexp.QuoteMeta("function(){varf=arguments[4];returnf();}"),
 		regexp.QuoteMeta("function(a,b,c,d,f){returnf();}"), 1)
+	rethrow := `(?:catch\(__ti_e\)\{(?:__ti\.fail\(__ti_s,__ti_e\);throw__ti_e;|` + hint + `throw\(__ti\.fail\(__ti_s,__ti_e\),__ti_e\);)\})?`
 	forms := []string{
 		`;?import\*as__tifrom` + str + `;`,
 		`;?const__ti=require\(` + str + `\);`,
@@ -221,14 +226,14 @@ var ourPieces = func() *regexp.Regexp {
 		`;?` + script,
 		`;?` + legacy,
 		`;?const__ti_s=__ti\.enter\(` + args + `\);try\{`,
-		`\}(?:catch\(__ti_e\)\{__ti\.fail\(__ti_s,__ti_e\);throw__ti_e;\})?finally\{__ti\.exit\(__ti_s\);\}`,
+		`\}` + rethrow + `finally\{__ti\.exit\(__ti_s\);\}`,
 		// The arrow may carry the function's return type (": T").
 		`;?return__ti\.run\(` + args + `,(?:async)?\(\)(?::.+)?=>\{`,
 		// In JavaScript the type is JSDoc before the arrow.
 		`;?return__ti\.run\(` + args + `,/\*\*@returns\{Promise<void>\}\*/async\(\)=>\{`,
 		`\}(?:,1)?\);`,
 		`\{const__ti_s=__ti\.enter\(` + args + `\);try\{return\(?`,
-		`\)?;?\}(?:catch\(__ti_e\)\{__ti\.fail\(__ti_s,__ti_e\);throw__ti_e;\})?finally\{__ti\.exit\(__ti_s\);\}\}`,
+		`\)?;?\}` + rethrow + `finally\{__ti\.exit\(__ti_s\);\}\}`,
 		`__ti\.run\(` + args + `,(?:async)?\(\)=>\(?`,
 		`\)?(?:,1)?\)`,
 		`;?__ti\.(?:loop|tick|v|val|mark)\(` + args + `\);`,

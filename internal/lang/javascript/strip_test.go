@@ -131,12 +131,16 @@ func TestStripRemovesLineBasedOutput(t *testing.T) {
 }
 
 // TestOurPiecesKnowsTheLegacyLookup: a project instrumented before the
-// lookup's fallback lost its five parameters is still recognised, as a
-// formatter may have left it, by the removal of a newer release.
+// lookup's fallback lost its five parameters, or before the coverage
+// hints, is still recognised, as a formatter may have left it, by the
+// removal of a newer release.
 func TestOurPiecesKnowsTheLegacyLookup(t *testing.T) {
 	legacy := `var __ti = (function () { try { return require("./_telemetry_utils.js"); } catch (e) { var n = function () {}; ` +
 		`return { enter: n, exit: n, fail: n, v: n, val: n, mark: n, loop: n, tick: n, run: function (a, b, c, d, f) { return f(); } }; } })();`
-	for _, piece := range []string{legacy, scriptImport("./_telemetry_utils.js")} {
+	// As releases before the coverage hints wrote it.
+	unhinted := strings.TrimPrefix(scriptImport("./_telemetry_utils.js"), coverageIgnoreNext)
+	oldRethrow := `} catch (__ti_e) { __ti.fail(__ti_s, __ti_e); throw __ti_e; } finally { __ti.exit(__ti_s); }`
+	for _, piece := range []string{legacy, unhinted, oldRethrow, scriptImport("./_telemetry_utils.js")} {
 		if !ourPieces.MatchString(normalizePiece(piece)) {
 			t.Errorf("not recognised as ours: %s", piece)
 		}
