@@ -49,7 +49,13 @@ func (e *BusyError) Error() string {
 func Acquire(dir string) (*Lock, error) {
 	name := filepath.Join(dir, FileName)
 	for {
-		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE, 0o644)
+		// Never through a symbolic link: the lock file is truncated and
+		// written, and a cloned repository may carry a link from it to
+		// any file of the user's.
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|syscall.O_NOFOLLOW, 0o644)
+		if errors.Is(err, syscall.ELOOP) {
+			return nil, fmt.Errorf("the lock file %s is a symbolic link, which telemetry-inject never writes through: delete it and run again", name)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("opening the lock file: %w", err)
 		}

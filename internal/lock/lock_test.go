@@ -113,3 +113,31 @@ func TestAncestorsSeesARunOnTheParentTree(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// TestLockNeverWritesThroughALink: the lock file is truncated and written,
+// and a cloned repository can carry .telemetry-inject/lock as a link to
+// any file of the user's (it emptied ~/.bashrc-like files before).
+func TestLockNeverWritesThroughALink(t *testing.T) {
+	base := t.TempDir()
+	victim := filepath.Join(base, "victim")
+	if err := os.WriteFile(victim, []byte("the user's own file\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(base, "state")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(victim, filepath.Join(dir, FileName)); err != nil {
+		t.Fatal(err)
+	}
+	l, err := Acquire(dir)
+	if err == nil {
+		l.Release()
+		t.Error("the lock was taken through a symbolic link")
+	} else if !strings.Contains(err.Error(), "symbolic link") {
+		t.Errorf("error %q does not say the lock file is a link", err)
+	}
+	if b, _ := os.ReadFile(victim); string(b) != "the user's own file\n" {
+		t.Fatalf("the file the link points to now reads %q", b)
+	}
+}
