@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -105,7 +104,7 @@ func recoverBackup(bak, root string) error {
 	if !ok || !ok2 || !ok3 {
 		return fmt.Errorf("%s is not a backup this version can read; left in place", bak)
 	}
-	if !inside(root, string(target)) {
+	if !InTree(root, string(target)) {
 		return fmt.Errorf("%s names %s, which is not a file inside the tree being run on: left in place, nothing written; delete it if no run of yours was interrupted there", bak, target)
 	}
 	have, err := os.ReadFile(string(target))
@@ -123,29 +122,4 @@ func recoverBackup(bak, root string) error {
 		}
 	}
 	return os.Remove(bak)
-}
-
-// inside reports whether target is a file under root, and not a symbolic
-// link, also once every link on the way is followed: a folder of the tree
-// may link out of it.
-func inside(root, target string) bool {
-	under := func(root, p string) bool {
-		rel, err := filepath.Rel(root, p)
-		return err == nil && rel != "." && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
-	}
-	if root == "" || !filepath.IsAbs(target) || !under(root, target) {
-		return false
-	}
-	if info, err := os.Lstat(target); err == nil && info.Mode()&fs.ModeSymlink != 0 {
-		return false
-	}
-	realRoot, err := filepath.EvalSymlinks(root)
-	if err != nil {
-		return false
-	}
-	realDir, err := filepath.EvalSymlinks(filepath.Dir(target))
-	if err != nil {
-		return false
-	}
-	return under(realRoot, filepath.Join(realDir, filepath.Base(target)))
 }

@@ -84,3 +84,40 @@ func gitRun(t *testing.T, dir string, args ...string) {
 		t.Fatalf("git %v: %v\n%s", args, err, out)
 	}
 }
+
+// TestGoRuntimeFolderLinkedOutOfTheTreeIsRefused: Go's runtime folder,
+// _telemetry_utils, is never scanned, so a clone can carry it as a link to
+// any folder (another project's package). The run wrote the runtime
+// there, adding a file of package _telemetry_utils to a folder of someone
+// else's; now the files that would import it are left alone.
+func TestGoRuntimeFolderLinkedOutOfTheTreeIsRefused(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not on PATH")
+	}
+	base := t.TempDir()
+	elsewhere := filepath.Join(base, "other-project", "pkg")
+	must(t, os.MkdirAll(elsewhere, 0o755))
+	must(t, os.WriteFile(filepath.Join(elsewhere, "pkg.go"), []byte("package pkg\n"), 0o644))
+	origin := filepath.Join(base, "origin")
+	must(t, os.MkdirAll(origin, 0o755))
+	must(t, os.WriteFile(filepath.Join(origin, "go.mod"), []byte("module example.com/p\n\ngo 1.21\n"), 0o644))
+	src := "package main\n\nimport \"fmt\"\n\nfunc settle(items []int, limit int) int {\n\ttotal := 0\n\tfor _, it := range items {\n\t\tif it < 0 {\n\t\t\tpanic(it)\n\t\t}\n\t\ttotal += it\n\t}\n\tif total > limit {\n\t\treturn limit\n\t}\n\treturn total\n}\n\nfunc main() { fmt.Println(settle([]int{1, 2}, 10)) }\n"
+	must(t, os.WriteFile(filepath.Join(origin, "main.go"), []byte(src), 0o644))
+	must(t, os.Symlink(elsewhere, filepath.Join(origin, "_telemetry_utils")))
+	gitRun(t, origin, "init", "-q")
+	gitRun(t, origin, "add", "-A")
+	gitRun(t, origin, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "planted")
+	clone := filepath.Join(base, "clone")
+	gitRun(t, base, "clone", "-q", origin, clone)
+
+	code, _, stderr := runCLI(t, nil, clone, "--density", "high")
+	if code != 3 || !strings.Contains(stderr, "symbolic link out of the tree") {
+		t.Errorf("exit %d, want 3 naming the link:\n%s", code, stderr)
+	}
+	if entries, _ := os.ReadDir(elsewhere); len(entries) != 1 {
+		t.Fatalf("the linked folder now holds %v", entries)
+	}
+	if b, _ := os.ReadFile(filepath.Join(clone, "main.go")); string(b) != src {
+		t.Fatalf("main.go was written although its runtime could not be:\n%s", b)
+	}
+}
