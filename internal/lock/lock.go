@@ -160,7 +160,9 @@ func Descendants(dirs []string, stateName string) error {
 // heldIn returns who holds the lock in the state folder sd, or nil when no
 // live run does.
 func heldIn(sd string) *BusyError {
-	f, err := os.Open(filepath.Join(sd, FileName))
+	// A run's lock is a regular file it made: a link (or a pipe one
+	// points to, whose open would wait for a writer) holds nobody.
+	f, err := os.OpenFile(filepath.Join(sd, FileName), os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil
 	}

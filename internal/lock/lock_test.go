@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -139,5 +140,33 @@ func TestLockNeverWritesThroughALink(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(victim); string(b) != "the user's own file\n" {
 		t.Fatalf("the file the link points to now reads %q", b)
+	}
+}
+
+// TestALinkedLockHoldsNobody: a subtree's state folder can come with the
+// clone, its lock a link to a named pipe, whose open waits for a writer
+// for ever. The check for runs on subtrees must not wait on it.
+func TestALinkedLockHoldsNobody(t *testing.T) {
+	base := t.TempDir()
+	fifo := filepath.Join(base, "pipe")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	state := filepath.Join(base, "sub", ".telemetry-inject")
+	if err := os.MkdirAll(state, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(fifo, filepath.Join(state, FileName)); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- Descendants([]string{filepath.Join(base, "sub")}, ".telemetry-inject") }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("a linked lock counts as held: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("checking a subtree whose lock links to a pipe did not end")
 	}
 }
