@@ -8,9 +8,10 @@ import (
 	"strings"
 )
 
-// InTree reports whether name is a path under root that stays under it
-// once every symbolic link on the way is followed, and is not itself a
-// link. Folders below the nearest existing one are taken as they will be
+// InTree reports whether name is a path that lies under root once every
+// symbolic link on the way, in both, is followed (the same tree may be
+// named through a linked folder one run and by its real path the next),
+// and is not itself a link. Folders below the nearest existing one are taken as they will be
 // made. The user's tree may come from anyone, and a folder in it that links
 // out (a planted _telemetry_utils, a backup naming ~/.bashrc) must never
 // get the tool to write elsewhere.
@@ -19,7 +20,7 @@ func InTree(root, name string) bool {
 		rel, err := filepath.Rel(root, p)
 		return err == nil && rel != "." && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
 	}
-	if root == "" || !filepath.IsAbs(name) || !under(root, name) {
+	if root == "" || !filepath.IsAbs(name) {
 		return false
 	}
 	if info, err := os.Lstat(name); err == nil && info.Mode()&fs.ModeSymlink != 0 {

@@ -34,6 +34,15 @@ func TestInTreeFollowsEveryLinkOnTheWay(t *testing.T) {
 			t.Errorf("InTree(%s) = %v, want %v", rel, got, want)
 		}
 	}
+	// The same tree named through a link to it: a backup written by a run
+	// given the link names the file by the link's path.
+	alias := filepath.Join(base, "alias")
+	if err := os.Symlink(root, alias); err != nil {
+		t.Fatal(err)
+	}
+	if !InTree(root, filepath.Join(alias, "pkg", "a.py")) || !InTree(alias, filepath.Join(root, "pkg", "a.py")) {
+		t.Error("a file named through a link to the tree counts as outside it")
+	}
 	if InTree(root, "relative/a.py") {
 		t.Error("a relative path counts as inside")
 	}
