@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 )
 
 // A file with several hard links cannot be replaced by a rename without
@@ -88,8 +89,11 @@ func writeBackup(dir, target string, orig, data []byte) (string, error) {
 // recoverBackup finishes what a killed in-place write left: if the target
 // holds neither its original nor its new content, the original is written
 // back. The backup is then deleted; it stays, with an error, if that
-// fails.
-func recoverBackup(bak string) error {
+// fails. A backup is a file in the user's tree, and a tree may come from
+// anyone (a cloned repository can carry a planted one): it is obeyed only
+// for a regular file inside root, the tree being run on, never through a
+// symbolic link, so it can never write over a file elsewhere.
+func recoverBackup(bak, root string) error {
 	b, err := os.ReadFile(bak)
 	if err != nil {
 		return err
@@ -100,13 +104,16 @@ func recoverBackup(bak string) error {
 	if !ok || !ok2 || !ok3 {
 		return fmt.Errorf("%s is not a backup this version can read; left in place", bak)
 	}
+	if !InTree(root, string(target)) {
+		return fmt.Errorf("%s names %s, which is not a file inside the tree being run on: left in place, nothing written; delete it if no run of yours was interrupted there", bak, target)
+	}
 	have, err := os.ReadFile(string(target))
 	if err != nil {
 		return fmt.Errorf("the backup %s of %s: %w", bak, target, err)
 	}
 	got := sha256.Sum256(have)
 	if !bytes.Equal(have, orig) && hex.EncodeToString(got[:]) != string(sum) {
-		w, err := os.OpenFile(string(target), os.O_WRONLY, 0)
+		w, err := os.OpenFile(string(target), os.O_WRONLY|syscall.O_NOFOLLOW, 0)
 		if err != nil {
 			return fmt.Errorf("putting back %s from %s: %w", target, bak, err)
 		}

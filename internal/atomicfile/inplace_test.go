@@ -64,7 +64,7 @@ func TestCleanPutsBackAHalfWrittenInPlaceFile(t *testing.T) {
 			if err := os.Rename(bak, dead); err != nil {
 				t.Fatal(err)
 			}
-			removed, err := Clean([]string{dir})
+			removed, err := Clean(dir, []string{dir})
 			if err != nil || len(removed) != 1 {
 				t.Fatalf("removed %v, %v", removed, err)
 			}
@@ -75,5 +75,41 @@ func TestCleanPutsBackAHalfWrittenInPlaceFile(t *testing.T) {
 				t.Fatalf("left %v", left)
 			}
 		})
+	}
+}
+
+// TestCleanNeverWritesOutsideTheTree: a backup is a file in the user's
+// tree, and a cloned repository can carry one it planted, naming any file
+// the user can write (~/.bashrc). Clean must put nothing back outside the
+// tree it runs on: not by an outside path, not through a folder of the
+// tree linked out of it, not through a symbolic link in the tree.
+func TestCleanNeverWritesOutsideTheTree(t *testing.T) {
+	base := t.TempDir()
+	tree := filepath.Join(base, "tree")
+	outside := filepath.Join(base, "outside")
+	for _, d := range []string{tree, outside} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	victim := filepath.Join(outside, "victim")
+	if err := os.Symlink(outside, filepath.Join(tree, "linked-folder")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(victim, filepath.Join(tree, "linked-file.py")); err != nil {
+		t.Fatal(err)
+	}
+	for i, target := range []string{victim, filepath.Join(tree, "linked-folder", "victim"), filepath.Join(tree, "linked-file.py"), filepath.Join(tree, "..", "outside", "victim")} {
+		writeFile(t, victim, "the user's own file\n", 0o644)
+		planted := fmt.Sprintf("%s%s\n%s\n%s", bakMagic, target, strings.Repeat("0", 64), "attacker's content\n")
+		bak := filepath.Join(tree, fmt.Sprintf("%sp%d-%d%s", tempPrefix, deadPID(t), i, bakSuffix))
+		writeFile(t, bak, planted, 0o644)
+		if _, err := Clean(tree, []string{tree}); err == nil || !strings.Contains(err.Error(), "not a file inside the tree") {
+			t.Errorf("%s: Clean's error %v, want one saying the backup names no file of the tree", target, err)
+		}
+		if got, _ := os.ReadFile(victim); string(got) != "the user's own file\n" {
+			t.Fatalf("%s: the file outside the tree now reads %q", target, got)
+		}
+		os.Remove(bak)
 	}
 }

@@ -178,7 +178,7 @@ func TestCleanRemovesOnlyDeadRunsFiles(t *testing.T) {
 	for _, n := range []string{dead, live, ".telemetry-inject-3.tmp", strings.Replace(dead, ".tmp", ".old", 1), "user.tmp"} {
 		writeFile(t, filepath.Join(dir, n), "x", 0o644)
 	}
-	removed, err := Clean([]string{dir, dir})
+	removed, err := Clean(dir, []string{dir, dir})
 	if err != nil || len(removed) != 3 {
 		t.Fatalf("removed %v, %v", removed, err)
 	}

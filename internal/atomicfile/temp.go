@@ -35,8 +35,9 @@ func IsTemp(name string) bool {
 // Clean removes, from each folder, the temporary files left by runs that
 // are no longer alive (killed, or crashed) and returns their paths. Files
 // of a live run, this one included, are kept: a run on a neighbouring tree
-// may be writing in a shared folder.
-func Clean(dirs []string) ([]string, error) {
+// may be writing in a shared folder. root is the tree being run on: a
+// backup is put back only over a file inside it.
+func Clean(root string, dirs []string) ([]string, error) {
 	var removed []string
 	var errs []error
 	seen := map[string]bool{}
@@ -60,7 +61,7 @@ func Clean(dirs []string) ([]string, error) {
 			if strings.HasSuffix(p, bakSuffix) {
 				// The journal of an in-place write: the file it names may
 				// be half written and is put back first.
-				if err := recoverBackup(p); err != nil {
+				if err := recoverBackup(p, root); err != nil {
 					errs = append(errs, err)
 					continue
 				}

@@ -13,10 +13,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -60,7 +62,10 @@ func Open(projectRoot string) (*Cache, error) {
 	if err := c.load(name); err != nil {
 		return nil, err
 	}
-	f, err := os.OpenFile(name, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	f, err := os.OpenFile(name, os.O_CREATE|os.O_WRONLY|os.O_APPEND|syscall.O_NOFOLLOW, 0o644)
+	if errors.Is(err, syscall.ELOOP) {
+		return nil, fmt.Errorf("the cache %s is a symbolic link, which telemetry-inject never writes through: delete it and run again", name)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("opening the cache: %w", err)
 	}
@@ -94,25 +99,55 @@ func endsTorn(f *os.File) (bool, error) {
 // StateDir returns the project's state folder (.telemetry-inject), creating
 // it when needed with a .gitignore that keeps it out of version control.
 // The answer log and the saved batch ids live there.
+//
+// The folder is part of the user's tree, which may come from anyone: a
+// cloned repository can carry a .telemetry-inject that links elsewhere, or
+// links inside it to the user's files. A linked folder is refused, and no
+// file in it is written through a link.
 func StateDir(projectRoot string) (string, error) {
 	dir := filepath.Join(projectRoot, DirName)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("creating the state folder %s: %w", dir, err)
 	}
+	if err := OwnFolder(dir); err != nil {
+		return "", err
+	}
 	name := filepath.Join(dir, ".gitignore")
-	if _, err := os.Stat(name); err == nil {
+	if _, err := os.Lstat(name); err == nil {
 		return dir, nil
 	}
 	// "*" ignores the folder's whole content, this file included, so the
-	// user's repository never sees the cache.
-	if err := os.WriteFile(name, []byte("# Written by telemetry-inject: keeps its cache out of version control.\n*\n"), 0o644); err != nil {
+	// user's repository never sees the cache. O_EXCL creates the file or
+	// fails; it never opens what a link points to.
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if errors.Is(err, fs.ErrExist) {
+		return dir, nil
+	}
+	if err == nil {
+		_, err = f.Write([]byte("# Written by telemetry-inject: keeps its cache out of version control.\n*\n"))
+		err = errors.Join(err, f.Close())
+	}
+	if err != nil {
 		return "", fmt.Errorf("writing %s: %w", name, err)
 	}
 	return dir, nil
 }
 
+// OwnFolder returns an error unless dir is a folder itself, not a symbolic
+// link to one: the tool's state must stay in the tree it was run on.
+func OwnFolder(dir string) error {
+	info, err := os.Lstat(dir)
+	if err != nil {
+		return err
+	}
+	if !info.IsDir() {
+		return fmt.Errorf("%s is not a folder (a symbolic link?); telemetry-inject keeps its lock, cache and temporary files only in a folder of the tree itself: delete it and run again", dir)
+	}
+	return nil
+}
+
 func (c *Cache) load(name string) error {
-	b, err := os.ReadFile(name)
+	b, err := readOwn(name)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
@@ -129,6 +164,25 @@ func (c *Cache) load(name string) error {
 		c.entries[e.Key] = e
 	}
 	return nil
+}
+
+// readOwn reads the regular file name, never through a symbolic link: a
+// planted link to /dev/zero or a pipe would hold the run for ever.
+func readOwn(name string) ([]byte, error) {
+	f, err := os.OpenFile(name, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
+	if errors.Is(err, syscall.ELOOP) {
+		return nil, fmt.Errorf("%s is a symbolic link, which telemetry-inject never follows: delete it and run again", name)
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if info, err := f.Stat(); err != nil {
+		return nil, err
+	} else if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file: delete it and run again", name)
+	}
+	return io.ReadAll(f)
 }
 
 // Key addresses an answer by everything that could change it: the provider,

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestPutGetSurvivesReopenAndTornLines(t *testing.T) {
@@ -113,4 +114,84 @@ func TestReadOnlyCacheReadsButNeverWrites(t *testing.T) {
 	if _, ok := ro.Get("k2"); !ok {
 		t.Fatal("read-only cache does not see written answers")
 	}
+}
+
+// TestStateFolderNeverWritesThroughLinks: the state folder is part of the
+// user's tree, and a cloned repository can carry a .telemetry-inject that
+// links elsewhere or holds links to the user's files. Nothing is written
+// through them, and a link to /dev/zero does not hold the run.
+func TestStateFolderNeverWritesThroughLinks(t *testing.T) {
+	victimIn := func(t *testing.T) (string, string) {
+		base := t.TempDir()
+		victim := filepath.Join(base, "victim")
+		if err := os.WriteFile(victim, []byte("the user's own file\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		root := filepath.Join(base, "tree")
+		if err := os.MkdirAll(filepath.Join(root, DirName), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		return root, victim
+	}
+	unchanged := func(t *testing.T, victim string) {
+		t.Helper()
+		if b, _ := os.ReadFile(victim); string(b) != "the user's own file\n" {
+			t.Fatalf("the file the link points to now reads %q", b)
+		}
+	}
+	t.Run("answer log", func(t *testing.T) {
+		root, victim := victimIn(t)
+		if err := os.Symlink(victim, filepath.Join(root, DirName, logName)); err != nil {
+			t.Fatal(err)
+		}
+		c, err := Open(root)
+		if err == nil {
+			c.Put(Entry{Key: "k", Answer: []byte(`{}`)})
+			c.Close()
+			t.Error("the cache opened through a symbolic link")
+		}
+		unchanged(t, victim)
+	})
+	t.Run("gitignore", func(t *testing.T) {
+		root, victim := victimIn(t)
+		created := filepath.Join(filepath.Dir(victim), "created-by-us")
+		if err := os.Symlink(created, filepath.Join(root, DirName, ".gitignore")); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := StateDir(root); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := os.Lstat(created); !os.IsNotExist(err) {
+			t.Fatalf("a file was created through the dangling link: %v", err)
+		}
+	})
+	t.Run("state folder", func(t *testing.T) {
+		root, victim := victimIn(t)
+		os.Remove(filepath.Join(root, DirName))
+		if err := os.Symlink(filepath.Dir(victim), filepath.Join(root, DirName)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := StateDir(root); err == nil || !strings.Contains(err.Error(), "not a folder") {
+			t.Fatalf("StateDir through a linked folder: %v", err)
+		}
+		if _, err := os.Lstat(filepath.Join(filepath.Dir(victim), ".gitignore")); !os.IsNotExist(err) {
+			t.Fatalf("a .gitignore was written into the folder the link points to: %v", err)
+		}
+	})
+	t.Run("endless file", func(t *testing.T) {
+		root, _ := victimIn(t)
+		if err := os.Symlink("/dev/zero", filepath.Join(root, DirName, logName)); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { _, err := OpenReadOnly(root); done <- err }()
+		select {
+		case err := <-done:
+			if err == nil {
+				t.Fatal("a dry run read the cache through a link to /dev/zero")
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatal("reading the cache through a link to /dev/zero did not end")
+		}
+	})
 }

@@ -45,6 +45,10 @@ func lockTree(root string, opts *Options) (*guard, error) {
 		l.Release()
 		return nil, fmt.Errorf("creating %s: %w", tmp, err)
 	}
+	if err := cache.OwnFolder(tmp); err != nil {
+		l.Release()
+		return nil, err
+	}
 	return &guard{lock: l, tempDir: tmp}, nil
 }
 
@@ -78,7 +82,7 @@ func (g *guard) cleanTemp(opts *Options, root string, files []source.File) error
 	if err := lock.Descendants(below, cache.DirName); err != nil {
 		return err
 	}
-	removed, err := atomicfile.Clean(dirs)
+	removed, err := atomicfile.Clean(root, dirs)
 	if len(removed) > 0 && opts.Verbose {
 		fmt.Fprintf(opts.IO.ErrOut, "removed %d temporary files left by an interrupted run\n", len(removed))
 	}

@@ -37,7 +37,11 @@ func ShipRuntime(runtimeAbs string) (string, error) {
 		return "", err
 	}
 	p := filepath.Join(dir, edit.File)
-	if err := rewrite(p, edit.Content); err != nil {
+	before := pkg
+	if edit.File == NpmIgnore {
+		before = ignore
+	}
+	if err := rewrite(p, before, edit.Content); err != nil {
 		return "", fmt.Errorf("adding the runtime to %s so that npm publishes it: %w", p, err)
 	}
 	return p, nil
@@ -61,7 +65,7 @@ func UnshipRuntime(runtimeAbs string) (string, error) {
 			return "", err
 		}
 		if found {
-			if err := rewrite(p, out); err != nil {
+			if err := rewrite(p, b, out); err != nil {
 				return "", fmt.Errorf("taking the runtime out of %s: %w", p, err)
 			}
 			return p, nil
@@ -70,11 +74,11 @@ func UnshipRuntime(runtimeAbs string) (string, error) {
 	return "", nil
 }
 
-// rewrite replaces p's content, keeping its mode.
-func rewrite(p string, b []byte) error {
-	info, err := os.Stat(p)
-	if err != nil {
-		return err
-	}
-	return atomicfile.Write(p, b, info.Mode().Perm())
+// rewrite replaces p's content, before, with after. package.json and
+// .npmignore are the user's files like the sources, so they are written
+// the way sources are: only if they still hold what was read, keeping owner
+// and mode, never replacing a symbolic link (a monorepo's shared
+// package.json) or splitting hard links.
+func rewrite(p string, before, after []byte) error {
+	return atomicfile.Replace(p, before, after, atomicfile.ReplaceOptions{})
 }

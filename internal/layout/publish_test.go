@@ -198,3 +198,60 @@ func TestShipRuntimeOnDisk(t *testing.T) {
 		t.Errorf("no package.json: ShipRuntime = %q, %v", e, err)
 	}
 }
+
+// TestShipRuntimeWritesPackageFilesAsSources: package.json is the user's
+// file like the sources: a symbolic link (a monorepo's shared
+// package.json) stays a link and its target is not edited behind the
+// user's back, hard links are not split, and a read-only file is left
+// alone. Each was replaced by a plain file of our own before.
+func TestShipRuntimeWritesPackageFilesAsSources(t *testing.T) {
+	pkg := "{\n  \"name\": \"d\",\n  \"files\": [\"index.js\"]\n}\n"
+	for _, c := range []struct {
+		name string
+		make func(t *testing.T, dir, shared string)
+	}{
+		{"symbolic link", func(t *testing.T, dir, shared string) {
+			if err := os.Symlink(shared, filepath.Join(dir, "package.json")); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"hard link", func(t *testing.T, dir, shared string) {
+			if err := os.Link(shared, filepath.Join(dir, "package.json")); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"read-only", func(t *testing.T, dir, shared string) {
+			write(t, filepath.Join(dir, "package.json"), pkg)
+			if err := os.Chmod(filepath.Join(dir, "package.json"), 0o444); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			base := t.TempDir()
+			shared := filepath.Join(base, "shared-package.json")
+			write(t, shared, pkg)
+			dir := filepath.Join(base, "pkg")
+			if err := os.Mkdir(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			c.make(t, dir, shared)
+			before, err := os.Lstat(filepath.Join(dir, "package.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := ShipRuntime(filepath.Join(dir, "_telemetry_utils.js")); err == nil {
+				t.Error("ShipRuntime wrote a package.json it must leave alone")
+			}
+			after, err := os.Lstat(filepath.Join(dir, "package.json"))
+			if err != nil || !os.SameFile(before, after) || after.Mode() != before.Mode() {
+				t.Fatalf("package.json was replaced: %v → %v (%v)", before.Mode(), after.Mode(), err)
+			}
+			for _, p := range []string{shared, filepath.Join(dir, "package.json")} {
+				if b, _ := os.ReadFile(p); string(b) != pkg {
+					t.Errorf("%s now reads %q", p, b)
+				}
+			}
+		})
+	}
+}

@@ -49,7 +49,13 @@ func (e *BusyError) Error() string {
 func Acquire(dir string) (*Lock, error) {
 	name := filepath.Join(dir, FileName)
 	for {
-		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE, 0o644)
+		// Never through a symbolic link: the lock file is truncated and
+		// written, and a cloned repository may carry a link from it to
+		// any file of the user's.
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|syscall.O_NOFOLLOW, 0o644)
+		if errors.Is(err, syscall.ELOOP) {
+			return nil, fmt.Errorf("the lock file %s is a symbolic link, which telemetry-inject never writes through: delete it and run again", name)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("opening the lock file: %w", err)
 		}
@@ -154,7 +160,9 @@ func Descendants(dirs []string, stateName string) error {
 // heldIn returns who holds the lock in the state folder sd, or nil when no
 // live run does.
 func heldIn(sd string) *BusyError {
-	f, err := os.Open(filepath.Join(sd, FileName))
+	// A run's lock is a regular file it made: a link (or a pipe one
+	// points to, whose open would wait for a writer) holds nobody.
+	f, err := os.OpenFile(filepath.Join(sd, FileName), os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil
 	}

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -111,5 +112,61 @@ func TestAncestorsSeesARunOnTheParentTree(t *testing.T) {
 	var busy *BusyError
 	if err := Ancestors(sub, ".state"); !errors.As(err, &busy) || busy.PID != child.Process.Pid {
 		t.Fatalf("got %v", err)
+	}
+}
+
+// TestLockNeverWritesThroughALink: the lock file is truncated and written,
+// and a cloned repository can carry .telemetry-inject/lock as a link to
+// any file of the user's (it emptied ~/.bashrc-like files before).
+func TestLockNeverWritesThroughALink(t *testing.T) {
+	base := t.TempDir()
+	victim := filepath.Join(base, "victim")
+	if err := os.WriteFile(victim, []byte("the user's own file\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(base, "state")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(victim, filepath.Join(dir, FileName)); err != nil {
+		t.Fatal(err)
+	}
+	l, err := Acquire(dir)
+	if err == nil {
+		l.Release()
+		t.Error("the lock was taken through a symbolic link")
+	} else if !strings.Contains(err.Error(), "symbolic link") {
+		t.Errorf("error %q does not say the lock file is a link", err)
+	}
+	if b, _ := os.ReadFile(victim); string(b) != "the user's own file\n" {
+		t.Fatalf("the file the link points to now reads %q", b)
+	}
+}
+
+// TestALinkedLockHoldsNobody: a subtree's state folder can come with the
+// clone, its lock a link to a named pipe, whose open waits for a writer
+// for ever. The check for runs on subtrees must not wait on it.
+func TestALinkedLockHoldsNobody(t *testing.T) {
+	base := t.TempDir()
+	fifo := filepath.Join(base, "pipe")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	state := filepath.Join(base, "sub", ".telemetry-inject")
+	if err := os.MkdirAll(state, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(fifo, filepath.Join(state, FileName)); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- Descendants([]string{filepath.Join(base, "sub")}, ".telemetry-inject") }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("a linked lock counts as held: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("checking a subtree whose lock links to a pipe did not end")
 	}
 }

@@ -38,6 +38,11 @@ func (r *run) makeRuntime(l *lang.Language, p layout.Placement) (bool, error) {
 	body := []byte(p.Content)
 	want := stampRuntime(l.LineComment, body)
 	abs := filepath.Join(r.opts.Root, filepath.FromSlash(p.RuntimePath))
+	if !atomicfile.InTree(r.opts.Root, abs) {
+		// Go's runtime folder is never scanned, so only here is a planted
+		// _telemetry_utils that links out of the tree seen.
+		return false, fmt.Errorf("%s is, or is in, a symbolic link out of the tree, and telemetry-inject writes only inside it: replace the link with a folder, or exclude the files that would import it", p.RuntimePath)
+	}
 	have, err := os.ReadFile(abs)
 	missing := errors.Is(err, fs.ErrNotExist)
 	switch {
@@ -178,6 +183,10 @@ func (r *run) removeRuntimes(ctx context.Context) {
 		}
 		rel := c.rel
 		abs := filepath.Join(r.opts.Root, filepath.FromSlash(rel))
+		if !atomicfile.InTree(r.opts.Root, abs) {
+			r.keep(rel, "is, or is in, a symbolic link out of the tree: left alone, as another project may use what it points to")
+			continue
+		}
 		b, err := os.ReadFile(abs)
 		if err != nil {
 			r.keep(rel, fmt.Sprintf("cannot read it: %v", err))

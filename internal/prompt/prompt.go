@@ -133,7 +133,7 @@ func userMessage(f *source.File, c *source.Construct, maxCodeTokens int) string 
 	code = Truncate(code, maxCodeTokens)
 	header, headerLine := "", 0
 	if c.Kind != source.Function && c.Enclosing != "" {
-		header, headerLine = c.Header, c.HeaderLine
+		header, headerLine = scrub(c.Header), c.HeaderLine
 	}
 	tag := fenceTag(f.Path, header, code)
 
@@ -205,7 +205,8 @@ func fenceTag(parts ...string) string {
 
 // constructCode returns the construct's source, starting at the beginning
 // of its first line when only indentation precedes it, so every line of
-// the snippet keeps its relative indentation.
+// the snippet keeps its relative indentation, with the secrets written
+// into it redacted (see scrub).
 func constructCode(f *source.File, c *source.Construct) string {
 	start, end := c.Range.Start, c.Range.End
 	if start < 0 || end > len(f.Src) || start > end {
@@ -218,7 +219,7 @@ func constructCode(f *source.File, c *source.Construct) string {
 	if ls == 0 || f.Src[ls-1] == '\n' {
 		start = ls
 	}
-	return string(f.Src[start:end])
+	return scrub(string(f.Src[start:end]))
 }
 
 // allowedParams leaves out the receiver names no answer may use.

@@ -90,7 +90,7 @@ func section(b *strings.Builder, f *source.File, c *source.Construct, id string,
 	if c.Kind != source.Function && c.Enclosing != "" {
 		if header := c.Header; header != "" {
 			b.WriteString("Header of the enclosing function:\n")
-			fence(b, header)
+			fence(b, scrub(header))
 		}
 	}
 	if c.Kind == source.Function && c.Docstring {
