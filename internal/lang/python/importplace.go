@@ -26,17 +26,20 @@ func importOffset(src []byte) int {
 // with no comment after it (the marker comment ends the line), nor with a
 // semicolon (which would make ";;"). ok is false where there is no such
 // line. Where the docstring's line has a comment, the first statement
-// may still take it: nothing is injected between the two.
-func importHost(src []byte) (at int, ok bool) {
+// may still take it: nothing is injected between the two. measured is
+// true where the line is a statement on one line, not a docstring: one
+// coverage.py measures, and reads a pragma at the end of (see
+// coveragePragma).
+func importHost(src []byte) (at int, measured, ok bool) {
 	_, last, next := importPlace(src)
 	if last != nil && endsCleanly(src, last) {
-		return last.codeEnd, true
+		return last.codeEnd, !last.firstIsString && bytes.IndexByte(src[last.code:last.codeEnd], '\n') < 0, true
 	}
 	if next != nil && next.col == 0 && bytes.IndexByte(src[next.code:next.codeEnd], '\n') < 0 &&
 		!next.endsWithColon && !compoundStart.Match(src[next.code:next.codeEnd]) && endsCleanly(src, next) {
-		return next.codeEnd, true
+		return next.codeEnd, true, true
 	}
-	return 0, false
+	return 0, false, false
 }
 
 // endsCleanly reports whether ll's last line ends with its code: no

@@ -53,6 +53,12 @@ func (n *runtimeNames) isCall(name string) bool {
 	return slices.Contains(n.calls(), name)
 }
 
+// plainImport is the runtime import of a module that only runs as part
+// of its package, from the runtime module spec.
+func (n *runtimeNames) plainImport(spec string) string {
+	return "from " + spec + " import " + n.list()
+}
+
 // runtimeAll is the runtime's tuple of its six functions, in list()'s
 // order, which the one-line imports of a module in the runtime's own
 // folder unpack.

@@ -183,7 +183,7 @@ func eolAt(src []byte, pos int) string {
 func (l *language) importEdit(f *source.File, spec string) inject.Edit {
 	// Asked for after the file's constructs are rendered: see spanLog.
 	l.spans.forget(f)
-	code := "from " + spec + " import " + current.list()
+	code := current.plainImport(spec)
 	if spec == runtimeModule {
 		// Every module of the runtime's folder may be run or loaded by
 		// path from outside sys.path (python -I, runpy.run_path, a plugin
@@ -203,11 +203,43 @@ func (l *language) importEdit(f *source.File, spec string) inject.Edit {
 		// relatively only where one does (see inPackage).
 		code = current.scriptLineAt(level)
 	}
-	if at, ok := importHost(f.Src); ok {
+	lookup := code != current.plainImport(spec)
+	if at, measured, ok := importHost(f.Src); ok {
+		if lookup {
+			code += coveragePragma(measured)
+		}
 		return inject.Edit{At: at, New: appendSep + code + Marker, Seq: seqImport}
+	}
+	if lookup {
+		code += coveragePragma(false)
 	}
 	return lineAfter(f.Src, importOffset(f.Src), "", code, seqImport)
 }
+
+// coveragePragma is the coverage.py pragma written after a runtime lookup,
+// before its marker. The lookup's stand-ins are lambdas and its finder scan
+// a generator expression, which run only without the runtime: under
+// coverage.py's branch mode each would be a partial branch of the line
+// ("didn't run the lambda"), failing a threshold the project passed. On a
+// line of its own, or on a docstring's (no statement to coverage.py), the
+// line is excluded, leaving the project's totals as they were; appended to
+// a one-line statement of the project's, which stays measured, the branch
+// pragma drops only the lambdas' arcs. coverage.py reads a pragma on the
+// first line of a statement, so a host over several lines (a bracketed
+// __future__ import) is excluded too.
+func coveragePragma(measuredHost bool) string {
+	if measuredHost {
+		return "  " + noBranchComment
+	}
+	return "  " + noCoverComment
+}
+
+// The default pragmas of coverage.py's exclusion and partial-branch
+// regexes.
+const (
+	noCoverComment  = "# pragma: no cover"
+	noBranchComment = "# pragma: no branch"
+)
 
 // appendSep separates a statement appended to a line from the line's own
 // code, and a tick put in front of a statement from that statement.

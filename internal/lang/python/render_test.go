@@ -28,7 +28,7 @@ func TestRenderEscapesThePath(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := current.scriptLineAt(1) + Marker + "\n" +
+	want := current.scriptLineAt(1) + "  " + noCoverComment + Marker + "\n" +
 		"def f(a, secret):\n" +
 		`    with __ti_span__("m.f", "we\"ird\\dir/\xe9'x\u2028.py", 1, ("a", a, "secret", secret), True):  # @telemetry-inject` + "\n" +
 		"        x = a\n" +
@@ -92,22 +92,25 @@ func TestImportPlacement(t *testing.T) {
 	// (an implicit namespace package) and else where the import system
 	// finds it, in one statement appended to a line the module has, so
 	// that no line moves.
-	imp := current.scriptLine() + Marker
-	suffix := "; " + imp
+	// On a line of its own or a docstring's the lookup is excluded from
+	// coverage; appended to a statement, only its branches are.
+	imp := current.scriptLine() + "  " + noCoverComment + Marker
+	onDoc := "; " + imp
+	suffix := "; " + current.scriptLine() + "  " + noBranchComment + Marker
 	for _, tc := range []struct{ name, src, want string }{
 		{"empty", "", imp + "\n"},
 		{"plain", "x = 1\n", "x = 1" + suffix + "\n"},
 		{"bom", "\ufeffx = 1\n", "\ufeffx = 1" + suffix + "\n"},
-		{"docstring without newline", `"""d"""`, `"""d"""` + suffix},
+		{"docstring without newline", `"""d"""`, `"""d"""` + onDoc},
 		{"statement without newline", "x = 1", "x = 1" + suffix},
-		{"multi-line docstring", "\"\"\"d\n\n  e\n\"\"\"\nx = 1\n", "\"\"\"d\n\n  e\n\"\"\"" + suffix + "\nx = 1\n"},
-		{"docstring then statement on its line", "'d'; x = 1\ny = 2\n", "'d'; x = 1" + suffix + "\ny = 2\n"},
+		{"multi-line docstring", "\"\"\"d\n\n  e\n\"\"\"\nx = 1\n", "\"\"\"d\n\n  e\n\"\"\"" + onDoc + "\nx = 1\n"},
+		{"docstring then statement on its line", "'d'; x = 1\ny = 2\n", "'d'; x = 1" + onDoc + "\ny = 2\n"},
 		{"cookie on line 1", "# coding: latin-1\nx = 1\n", "# coding: latin-1\nx = 1" + suffix + "\n"},
 		{"shebang and cookie", "#!/usr/bin/env python3\n# -*- coding: utf-8 -*-\nimport os\n", "#!/usr/bin/env python3\n# -*- coding: utf-8 -*-\nimport os" + suffix + "\n"},
 		{"comment is not a cookie", "# hello\nx = 1\n", "# hello\nx = 1" + suffix + "\n"},
 		{"trailing blanks stay after the marker", "x = 1 \t\n", "x = 1" + suffix + " \t\n"},
 		{"crlf", "\"\"\"d\"\"\"\r\nfrom __future__ import annotations\r\nx = 1\r\n", "\"\"\"d\"\"\"\r\nfrom __future__ import annotations" + suffix + "\r\nx = 1\r\n"},
-		{"future import in brackets", "from __future__ import (\n    annotations,\n)\nx = 1\n", "from __future__ import (\n    annotations,\n)" + suffix + "\nx = 1\n"},
+		{"future import in brackets", "from __future__ import (\n    annotations,\n)\nx = 1\n", "from __future__ import (\n    annotations,\n)" + onDoc + "\nx = 1\n"},
 		// No line can take it: a line of its own, where it went before.
 		{"docstring with a comment", "'d'  # c\nx = 1\n", "'d'  # c\nx = 1" + suffix + "\n"},
 		{"docstring with a comment, then a def", "'d'  # c\ndef f(): pass\n", "'d'  # c\n" + imp + "\ndef f(): pass\n"},
@@ -118,7 +121,7 @@ func TestImportPlacement(t *testing.T) {
 		{"compound statement on one line", "if x: y = 1\n", imp + "\nif x: y = 1\n"},
 		{"definition first", "def f():\n    pass\n", imp + "\ndef f():\n    pass\n"},
 		{"decorator first", "@d\ndef f(): pass\n", imp + "\n@d\ndef f(): pass\n"},
-		{"docstring, then a function", "'d'\n\n\ndef f():\n\tpass\n", "'d'" + suffix + "\n\n\ndef f():\n\tpass\n"},
+		{"docstring, then a function", "'d'\n\n\ndef f():\n\tpass\n", "'d'" + onDoc + "\n\n\ndef f():\n\tpass\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := l.Import(&source.File{Src: []byte(tc.src)}, "_telemetry_utils")

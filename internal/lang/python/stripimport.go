@@ -61,15 +61,15 @@ func (s *stripper) isOurFolderImport(n *node) bool {
 	return false
 }
 
-// squeeze drops every marker comment, whitespace character, parenthesis,
-// comma and semicolon.
+// squeeze drops every marker comment and coverage pragma, whitespace
+// character, parenthesis, comma and semicolon.
 func squeeze(code string) string {
 	return strings.Map(func(r rune) rune {
 		if unicode.IsSpace(r) || strings.ContainsRune("(),;", r) {
 			return -1
 		}
 		return r
-	}, strings.ReplaceAll(code, markerComment, ""))
+	}, strings.NewReplacer(markerComment, "", noBranchComment, "", noCoverComment, "").Replace(code))
 }
 
 // isOurImportLine reports whether an expression statement is the one-line
@@ -117,8 +117,11 @@ func (s *stripper) cutAppended(n *node) bool {
 	code := bytes.TrimRight(bytes.TrimSuffix(before, []byte(";")), " \t\f")
 	rest := s.src[end:lineEnd(s.src, end)]
 	after := bytes.TrimLeft(rest, " \t\f")
-	if bytes.HasPrefix(after, []byte(markerComment)) {
-		after = after[len(markerComment):]
+	// A lookup carries a coverage pragma before its marker (see
+	// coveragePragma); an earlier version wrote the marker alone.
+	lookup := bytes.TrimPrefix(bytes.TrimPrefix(after, []byte(noBranchComment)), []byte(noCoverComment))
+	if lookup = bytes.TrimLeft(lookup, " \t\f"); bytes.HasPrefix(lookup, []byte(markerComment)) {
+		after = lookup[len(markerComment):]
 		end += len(rest) - len(after)
 	}
 	after = bytes.TrimSpace(after)

@@ -18,6 +18,10 @@ func TestStripAppendedImport(t *testing.T) {
 		{"x = 1; " + pkg + "  # note\n", "x = 1  # note\n"},
 		{"'''d\n'''; " + current.folderLine() + Marker + "\r\ny = 2\r\n", "'''d\n'''\r\ny = 2\r\n"},
 		{"x = 1; " + current.scriptLine() + Marker, "x = 1"},
+		// The lookups with the coverage pragmas Render writes before the marker.
+		{"x = 1; " + current.scriptLine() + "  " + noBranchComment + Marker + "\n", "x = 1\n"},
+		{"x = 1; " + current.scriptLineAt(2) + "  " + noBranchComment + Marker + "  # note\n", "x = 1  # note\n"},
+		{"'d'; " + current.scriptLine() + "  " + noCoverComment + Marker + "\n", "'d'\n"},
 		// A script's import as the previous version wrote it.
 		{"x = 1; " + previousScriptLine + Marker + "\n", "x = 1\n"},
 	} {

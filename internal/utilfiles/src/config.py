@@ -2,23 +2,23 @@
 # the runtime when it is built; kept apart so that each part reads in one
 # sitting.
 
-_thread = _modules["_thread"]
-_CFG_LOCK = _thread.allocate_lock()
+_thread = _modules["_thread"]  # pragma: no cover
+_CFG_LOCK = _thread.allocate_lock()  # pragma: no cover
 # [attribute count, event count, attribute value length (0: none)], the
 # OpenTelemetry defaults until OTEL_* variables say otherwise.
-_LIMITS = [128, 128, 0]
-_RATE = 100.0
-_BUCKETS = {}
-_RATIO = None  # None: always on; else the trace-id bound a sampled trace is under
-_MASK = (1 << 64) - 1
-_ids = [None, 0]  # [counter, per-process random base]
-_mono = None
-_os = None
-_EXC_CODES = set()
-_GC_CALLBACKS = []  # [the collector's callbacks list] once ours are in it
+_LIMITS = [128, 128, 0]  # pragma: no cover
+_RATE = 100.0  # pragma: no cover
+_BUCKETS = {}  # pragma: no cover
+_RATIO = None  # None: always on; else the trace-id bound a sampled trace is under  # pragma: no cover
+_MASK = (1 << 64) - 1  # pragma: no cover
+_ids = [None, 0]  # [counter, per-process random base]  # pragma: no cover
+_mono = None  # pragma: no cover
+_os = None  # pragma: no cover
+_EXC_CODES = set()  # pragma: no cover
+_GC_CALLBACKS = []  # [the collector's callbacks list] once ours are in it  # pragma: no cover
 
 
-def _configure():
+def _configure():  # pragma: no cover
     global _OFF, _ON, _SINK, _os, _time_ns, _mono, _CHILD, _RATE, _RATIO
     with _CFG_LOCK:
         if _OFF or _ON:
@@ -51,7 +51,7 @@ def _configure():
         _OFF = not _ON
 
 
-def _environ():
+def _environ():  # pragma: no cover
     """The environment: os.environ when os is loaded (it sees the program's
     changes), else what the interpreter started with, without importing os
     for a run that has nothing to export."""
@@ -67,7 +67,7 @@ def _environ():
     return env
 
 
-def _configure_context():
+def _configure_context():  # pragma: no cover
     global _cur
     if _cur is None:
         # The C module behind contextvars: never a copy of the program's.
@@ -93,7 +93,7 @@ def _configure_context():
         _reseed()
 
 
-def _gc_start(phase, info):
+def _gc_start(phase, info):  # pragma: no cover
     """Notes which thread is collecting garbage. Before 3.12 the collector
     runs inside any allocation, such as the ones ContextVar.set and
     contextvars.copy_context make while they hold the context's variables
@@ -120,13 +120,13 @@ def _gc_start(phase, info):
         pass
 
 
-def _gc_stop(phase, info):
+def _gc_stop(phase, info):  # pragma: no cover
     global _GC
     if phase == "stop":
         _GC = None
 
 
-def _init_clock():
+def _init_clock():  # pragma: no cover
     global _time_ns, _mono
     time = _modules.get("time")
     if time is None:
@@ -134,7 +134,7 @@ def _init_clock():
     _time_ns, _mono = time.time_ns, time.monotonic_ns
 
 
-def _env_num(env, name, default):
+def _env_num(env, name, default):  # pragma: no cover
     try:
         v = float(env.get(name) or default)
         return v if v >= 0 else default
@@ -142,14 +142,14 @@ def _env_num(env, name, default):
         return default
 
 
-def _limits(env):
+def _limits(env):  # pragma: no cover
     _LIMITS[0] = int(_env_num(env, "OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT", _env_num(env, "OTEL_ATTRIBUTE_COUNT_LIMIT", 128)))
     _LIMITS[1] = int(_env_num(env, "OTEL_SPAN_EVENT_COUNT_LIMIT", 128))
     _LIMITS[2] = int(_env_num(env, "OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT",
                               _env_num(env, "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", 0)))
 
 
-def _sampling(env):
+def _sampling(env):  # pragma: no cover
     """Reads OTEL_TRACES_SAMPLER; returns False when nothing is ever sampled.
     Our spans have no remote parent, so parentbased_X decides the root as X
     and every child as its parent: the same as X on the trace id."""
@@ -166,19 +166,19 @@ def _sampling(env):
     return True
 
 
-def _sampled(trace_id):
+def _sampled(trace_id):  # pragma: no cover
     # The lower 64 bits of the trace id, as the OpenTelemetry SDKs compare.
     return _RATIO is None or (trace_id & _MASK) < _RATIO
 
 
-def _reseed():
+def _reseed():  # pragma: no cover
     import itertools  # a builtin module
 
     _ids[0] = itertools.count(1)
     _ids[1] = int.from_bytes(_os.urandom(8), "little") | 1 if _os is not None else 0x9E3779B97F4A7C15
 
 
-def _new_id():
+def _new_id():  # pragma: no cover
     """A 64-bit id: a Weyl sequence from a random per-process base (unique
     for 2**64 ids), its high half folded into the low one so that every bit
     varies. No random module (the program may be importing its own copy),
@@ -188,7 +188,7 @@ def _new_id():
     return (z ^ (z >> 29)) or 1
 
 
-def _is_child():
+def _is_child():  # pragma: no cover
     """True in a process that may end without running atexit: forked after
     this module was imported, or started by multiprocessing (spawn marks
     its children's command line; _bootstrap sets _parent_process). Not
@@ -202,7 +202,7 @@ def _is_child():
     return mp is not None and mp.__dict__.get("_parent_process") is not None
 
 
-def _start_process_hooks():
+def _start_process_hooks():  # pragma: no cover
     import atexit  # a builtin module
 
     atexit.register(_at_exit)
@@ -211,7 +211,7 @@ def _start_process_hooks():
                              after_in_child=_after_fork_in_child)
 
 
-def _before_fork():
+def _before_fork():  # pragma: no cover
     try:
         if _SINK is not None:
             _SINK.pause()
@@ -219,7 +219,7 @@ def _before_fork():
         _STATS["errors"] += 1
 
 
-def _after_fork_in_parent():
+def _after_fork_in_parent():  # pragma: no cover
     try:
         if _SINK is not None:
             _SINK.resume()
@@ -227,7 +227,7 @@ def _after_fork_in_parent():
         _STATS["errors"] += 1
 
 
-def _after_fork_in_child():
+def _after_fork_in_child():  # pragma: no cover
     # A forked process must not share its parent's queue, thread or ids,
     # nor export its copies of the spans its parent had open.
     global _PGEN, _CHILD, _CFG_LOCK
@@ -244,7 +244,7 @@ def _after_fork_in_child():
         _STATS["errors"] += 1
 
 
-def _at_exit():
+def _at_exit():  # pragma: no cover
     try:
         if _SINK is not None:
             _SINK.close()

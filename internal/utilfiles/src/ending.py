@@ -1,7 +1,7 @@
 # Ending spans off the common path, spliced into the runtime when it is
 # built; kept apart so that each part reads in one sitting.
 
-def _exit_slow(sp, t, v, tb):
+def _exit_slow(sp, t, v, tb):  # pragma: no cover
     """Ends a span that failed, counted iterations or belongs to the
     program's OpenTelemetry tracer."""
     try:
@@ -14,7 +14,7 @@ def _exit_slow(sp, t, v, tb):
         _end(sp)
 
 
-def _end(sp):
+def _end(sp):  # pragma: no cover
     if sp.counts:
         for k, n in sp.counts.items():
             if sp.otel is not None:
@@ -36,7 +36,7 @@ def _end(sp):
         _flush_child()
 
 
-def _flush_child():
+def _flush_child():  # pragma: no cover
     # A worker process may end without atexit (os._exit, a pool worker
     # terminated once its results are in): what it did is written before
     # the result leaves its local root span.

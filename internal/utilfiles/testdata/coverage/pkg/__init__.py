@@ -1,0 +1,2 @@
+"""A tiny package."""
+from .core import total, classify
