@@ -366,6 +366,9 @@ func (fd *finder) assignment(n, parent *node, ctx walkCtx) {
 		return
 	}
 	last := lastOnLine(n, fd.src)
+	if deletedOnLine(n, last, fd.src, targets) {
+		return // the record, after the line, would read an unbound name
+	}
 	c := source.Construct{
 		Kind: source.Variable, Name: targets[0], QualName: ctx.fnQual,
 		Range: fd.rng(n), Indent: fd.indentAt(int(n.StartByte())),

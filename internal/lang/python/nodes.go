@@ -3,6 +3,7 @@ package python
 import (
 	"bytes"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -53,6 +54,39 @@ func lastOnLine(n *node, src []byte) *node {
 		cur = sib
 	}
 	return cur
+}
+
+// deletedOnLine reports whether a statement after n, up to last on n's
+// line, deletes one of names (`x = 1; pass; del x`): a record written after
+// the line would read a name no longer bound and raise. A deleted subscript
+// or attribute (`v = d[k]; del d[k]`) leaves the names bound.
+func deletedOnLine(n, last *node, src []byte, names []string) bool {
+	for sib := n.NextSibling(); sib != nil && sib.StartByte() <= last.StartByte(); sib = sib.NextSibling() {
+		if sib.Kind() != "delete_statement" {
+			continue
+		}
+		for _, d := range deletedNames(sib, src, nil) {
+			if slices.Contains(names, d) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// deletedNames appends the plain names a del statement's targets unbind,
+// looking through tuples, lists and parentheses.
+func deletedNames(n *node, src []byte, acc []string) []string {
+	for i := uint(0); i < n.NamedChildCount(); i++ {
+		c := n.NamedChild(i)
+		switch c.Kind() {
+		case "identifier":
+			acc = append(acc, string(src[c.StartByte():c.EndByte()]))
+		case "expression_list", "tuple", "list", "parenthesized_expression":
+			acc = deletedNames(c, src, acc)
+		}
+	}
+	return acc
 }
 
 // lineAfter returns where a line following n goes.
