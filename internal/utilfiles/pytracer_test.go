@@ -36,3 +36,23 @@ func TestPythonTracerCallbacksReenterWithoutDeadlock(t *testing.T) {
 		t.Errorf("spans by name %v: want work's, profiler's and tracer's", names)
 	}
 }
+
+// TestPythonSignalHandlerSpansDoNotDeadlock runs an instrumented signal
+// handler every 100 µs while instrumented code opens spans. The handler
+// runs on the main thread between two byte codes, also while the runtime
+// configures itself under its lock at the first span, and its span comes
+// back to configure: with a plain lock the program hung in each of three
+// runs. It must behave as its plain twin, with export on, three times
+// over.
+func TestPythonSignalHandlerSpansDoNotDeadlock(t *testing.T) {
+	py := tool(t, "python3")
+	p := pythonProject(t, "sigreentry.py")
+	plain := run(t, p.dir, cleanEnv(), py, p.plainP)
+	if plain.code != 0 {
+		t.Fatalf("plain program failed (exit %d):\n%s", plain.code, plain.out)
+	}
+	out := filepath.Join(t.TempDir(), "spans.jsonl")
+	for try := 0; try < 3 && !t.Failed(); try++ {
+		sameBehaviour(t, plain, run(t, p.dir, cleanEnv("TELEMETRY_INJECT_FILE="+out), py, p.prog), slack)
+	}
+}
