@@ -107,5 +107,12 @@ func widerPythonCorpus() []project {
 		p.flags = []string{"--density", "high"}
 		ps = append(ps, p)
 	}
-	return ps
+	// automat at --density high: it requires the bodies of its input
+	// methods to be empty by comparing their co_code with its own
+	// _empty()'s, whose pass the high density instrumented
+	// (test_inputFunctionsMustBeEmpty failed).
+	automat := debianPackage("debian:automat", "python3-automat", "automat", []string{"_test"}, time.Minute)
+	automat.name += "@high"
+	automat.flags = []string{"--density", "high"}
+	return append(ps, automat)
 }

@@ -37,6 +37,11 @@ func (fd *finder) withAnchor(body *node, a *source.Anchor) string {
 		}
 		first = stmts[1]
 	}
+	if allNothing(stmts, isDocstring(stmts[0])) {
+		// automat requires its input methods to have an empty body and
+		// tells one by comparing co_code with an empty function's.
+		return "the body does nothing (pass, ..., return None): code may tell such a function by its byte code"
+	}
 	start := lineStart(fd.src, int(first.StartByte()))
 	if len(bytes.Trim(fd.src[start:first.StartByte()], " \t\f")) != 0 {
 		return "the first statement does not start its line"
@@ -58,6 +63,31 @@ func (fd *finder) withAnchor(body *node, a *source.Anchor) string {
 		return "a bracket continuation line is indented less than one level right of its statement"
 	}
 	return ""
+}
+
+// allNothing reports whether every statement of a body, its docstring
+// aside, is pass, ..., a bare return or return None: statements that
+// compile to nothing but the function's return.
+func allNothing(stmts []*node, docstring bool) bool {
+	if docstring {
+		stmts = stmts[1:]
+	}
+	for _, s := range stmts {
+		switch s.Kind() {
+		case "pass_statement":
+		case "expression_statement":
+			if s.NamedChildCount() != 1 || s.NamedChild(0).Kind() != "ellipsis" {
+				return false
+			}
+		case "return_statement":
+			if s.NamedChildCount() > 1 || (s.NamedChildCount() == 1 && s.NamedChild(0).Kind() != "none") {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // isDocstring reports whether a statement is a string on its own.

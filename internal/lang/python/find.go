@@ -70,6 +70,9 @@ type finder struct {
 	// byCall maps the names of functions handed to a compiler by a call
 	// to the reason they are left alone (see compiledByCall).
 	byCall map[string]string
+	// firstLineRead maps the names of functions whose first line the file
+	// reads to the reason they are left alone (see firstLineReaders).
+	firstLineRead map[string]string
 }
 
 // find parses f and returns its constructs in source order.
@@ -89,6 +92,7 @@ func (l *language) find(f *source.File) ([]source.Construct, error) {
 	fd.children = func(n *node) []node { return n.Children(cursor) }
 	fd.collectComments(root)
 	fd.byCall = fd.compiledByCall(root)
+	fd.firstLineRead = firstLineReaders(fd.src)
 	fd.walkBlock(root, walkCtx{qual: fd.module, ignored: fd.fileSkip})
 	for i, s := range fd.scopes {
 		if s != nil {
@@ -239,6 +243,9 @@ func (fd *finder) function(outer, def *node, ctx walkCtx) {
 	if r := fd.byCall[name]; r != "" && ctx.ignored == "" {
 		ctx.ignored = r
 	}
+	if r := fd.firstLineRead[name]; r != "" && ctx.ignored == "" {
+		ctx.ignored = r
+	}
 	if r := fd.decoratesWithParam(body, params); r != "" && ctx.ignored == "" {
 		ctx.ignored = r
 	}
@@ -367,6 +374,9 @@ func (fd *finder) assignment(n, parent *node, ctx walkCtx) {
 		return
 	}
 	last := lastOnLine(n, fd.src)
+	if deletedOnLine(n, last, fd.src, targets) {
+		return // the record, after the line, would read an unbound name
+	}
 	c := source.Construct{
 		Kind: source.Variable, Name: targets[0], QualName: ctx.fnQual,
 		Range: fd.rng(n), Indent: fd.indentAt(int(n.StartByte())),
@@ -375,23 +385,4 @@ func (fd *finder) assignment(n, parent *node, ctx walkCtx) {
 	}
 	c.Header, c.HeaderLine = ctx.header, ctx.line
 	fd.add(c, ctx.fn)
-}
-
-func dedupe(names []string) []string {
-	out := names[:0]
-	seen := map[string]bool{}
-	for _, n := range names {
-		if !seen[n] {
-			seen[n] = true
-			out = append(out, n)
-		}
-	}
-	return out
-}
-
-func (fd *finder) text(n *node) string {
-	if n == nil {
-		return ""
-	}
-	return string(fd.src[n.StartByte():n.EndByte()])
 }

@@ -3,6 +3,7 @@ package python
 import (
 	"bytes"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -53,6 +54,39 @@ func lastOnLine(n *node, src []byte) *node {
 		cur = sib
 	}
 	return cur
+}
+
+// deletedOnLine reports whether a statement after n, up to last on n's
+// line, deletes one of names (`x = 1; pass; del x`): a record written after
+// the line would read a name no longer bound and raise. A deleted subscript
+// or attribute (`v = d[k]; del d[k]`) leaves the names bound.
+func deletedOnLine(n, last *node, src []byte, names []string) bool {
+	for sib := n.NextSibling(); sib != nil && sib.StartByte() <= last.StartByte(); sib = sib.NextSibling() {
+		if sib.Kind() != "delete_statement" {
+			continue
+		}
+		for _, d := range deletedNames(sib, src, nil) {
+			if slices.Contains(names, d) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// deletedNames appends the plain names a del statement's targets unbind,
+// looking through tuples, lists and parentheses.
+func deletedNames(n *node, src []byte, acc []string) []string {
+	for i := uint(0); i < n.NamedChildCount(); i++ {
+		c := n.NamedChild(i)
+		switch c.Kind() {
+		case "identifier":
+			acc = append(acc, string(src[c.StartByte():c.EndByte()]))
+		case "expression_list", "tuple", "list", "parenthesized_expression":
+			acc = deletedNames(c, src, acc)
+		}
+	}
+	return acc
 }
 
 // lineAfter returns where a line following n goes.
@@ -326,6 +360,32 @@ func readsOwnLines(body *node, src []byte) string {
 	return "reads line numbers of running code: an injected line would move the lines it compares"
 }
 
+// firstLineRe finds a function's first line read through its name
+// (get_exception.__code__.co_firstlineno, self.f.__code__.co_firstlineno).
+var firstLineRe = regexp.MustCompile(`\b([A-Za-z_][A-Za-z0-9_]*)\.__code__\.co_firstlineno\b`)
+
+// firstLineReaders maps the name of each function whose co_firstlineno the
+// file reads through its name to why it is left alone, with everything in
+// it: such code counts lines from the def to a statement of the body
+// (CPython's tests expect a traceback at
+// `get_exception.__code__.co_firstlineno + 2`), and the with line, a
+// variable's or a loop's would move the statement down. Names are matched
+// file-wide, as for compiledByCall. nil when the file reads none.
+func firstLineReaders(src []byte) map[string]string {
+	if !bytes.Contains(src, []byte("co_firstlineno")) {
+		return nil
+	}
+	var names map[string]string
+	for _, m := range firstLineRe.FindAllSubmatch(src, -1) {
+		if names == nil {
+			names = map[string]string{}
+		}
+		name := string(m[1])
+		names[name] = "its first line is read (" + name + ".__code__.co_firstlineno): an injected line would move the lines counted from it"
+	}
+	return names
+}
+
 // tracerRe finds code that turns a tracer or profiler on or off:
 // sys.settrace and sys.setprofile (threading's too), a debugger's
 // set_trace, and breakpoint().
@@ -342,4 +402,23 @@ func installsTracer(body *node, src []byte) string {
 		return ""
 	}
 	return "turns a tracer on or off (settrace, setprofile, set_trace, breakpoint): the program's tracer would see the injected calls"
+}
+
+func dedupe(names []string) []string {
+	out := names[:0]
+	seen := map[string]bool{}
+	for _, n := range names {
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func (fd *finder) text(n *node) string {
+	if n == nil {
+		return ""
+	}
+	return string(fd.src[n.StartByte():n.EndByte()])
 }

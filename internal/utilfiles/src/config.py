@@ -3,7 +3,9 @@
 # sitting.
 
 _thread = _modules["_thread"]  # pragma: no cover
-_CFG_LOCK = _thread.allocate_lock()  # pragma: no cover
+# Reentrant, with _CONFIGURING: see _configure.
+_CFG_LOCK = _thread.RLock()  # pragma: no cover
+_CONFIGURING = False  # pragma: no cover
 # [attribute count, event count, attribute value length (0: none)], the
 # OpenTelemetry defaults until OTEL_* variables say otherwise.
 _LIMITS = [128, 128, 0]  # pragma: no cover
@@ -19,36 +21,52 @@ _GC_CALLBACKS = []  # [the collector's callbacks list] once ours are in it  # pr
 
 
 def _configure():  # pragma: no cover
-    global _OFF, _ON, _SINK, _os, _time_ns, _mono, _CHILD, _RATE, _RATIO
+    """Configures the runtime once. A trace or profile function of the
+    program's, instrumented, is called back by the configuration's own lines
+    and C calls on this thread, and its span comes back here: that call finds
+    the lock held by its own thread and returns unconfigured (no span)
+    instead of waiting for itself for ever. The flag is set before the
+    state is read, so a call back before it configures the runtime whole."""
+    global _CONFIGURING
     with _CFG_LOCK:
-        if _OFF or _ON:
+        if _CONFIGURING:
             return
-        sink = None
+        _CONFIGURING = True
         try:
-            env = _environ()
-            if env.get("OTEL_SDK_DISABLED", "").strip().lower() != "true":
-                url = env.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") or env.get("OTEL_EXPORTER_OTLP_ENDPOINT")
-                if (url or env.get("TELEMETRY_INJECT_FILE")) and _link():
-                    # An earlier copy exports for the whole process.
-                    _ON, _OFF = True, False
-                    return
-                if (url or env.get("TELEMETRY_INJECT_FILE")) and _sampling(env):
-                    _limits(env)
-                    _RATE = _env_num(env, "TELEMETRY_INJECT_SPANS_PER_SECOND",
-                                     _env_num(env, "TELEMETRY_INJECT_SPAN_RATE_LIMIT", 100.0))
-                    _os = _modules.get("os")
-                    if _os is None:
-                        import os as _os
-                    _CHILD = _is_child()
-                    _configure_context()
-                    sink = _Exporter(env)
-                    _start_process_hooks()
-        except Exception:
-            _STATS["errors"] += 1
-            sink = None
-        _SINK = sink
-        _ON = sink is not None
-        _OFF = not _ON
+            if not (_OFF or _ON):
+                _configure_now()
+        finally:
+            _CONFIGURING = False
+
+
+def _configure_now():
+    global _OFF, _ON, _SINK, _os, _time_ns, _mono, _CHILD, _RATE, _RATIO
+    sink = None
+    try:
+        env = _environ()
+        if env.get("OTEL_SDK_DISABLED", "").strip().lower() != "true":
+            url = env.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") or env.get("OTEL_EXPORTER_OTLP_ENDPOINT")
+            if (url or env.get("TELEMETRY_INJECT_FILE")) and _link():
+                # An earlier copy exports for the whole process.
+                _ON, _OFF = True, False
+                return
+            if (url or env.get("TELEMETRY_INJECT_FILE")) and _sampling(env):
+                _limits(env)
+                _RATE = _env_num(env, "TELEMETRY_INJECT_SPANS_PER_SECOND",
+                                 _env_num(env, "TELEMETRY_INJECT_SPAN_RATE_LIMIT", 100.0))
+                _os = _modules.get("os")
+                if _os is None:
+                    import os as _os
+                _CHILD = _is_child()
+                _configure_context()
+                sink = _Exporter(env)
+                _start_process_hooks()
+    except Exception:
+        _STATS["errors"] += 1
+        sink = None
+    _SINK = sink
+    _ON = sink is not None
+    _OFF = not _ON
 
 
 def _environ():  # pragma: no cover
@@ -230,11 +248,12 @@ def _after_fork_in_parent():  # pragma: no cover
 def _after_fork_in_child():  # pragma: no cover
     # A forked process must not share its parent's queue, thread or ids,
     # nor export its copies of the spans its parent had open.
-    global _PGEN, _CHILD, _CFG_LOCK
+    global _PGEN, _CHILD, _CFG_LOCK, _CONFIGURING
     try:
         _PGEN += 1
         _CHILD = True
-        _CFG_LOCK = _thread.allocate_lock()
+        _CFG_LOCK = _thread.RLock()
+        _CONFIGURING = False
         _reseed()
         for k in _STATS:
             _STATS[k] = 0

@@ -159,7 +159,12 @@ class _Exporter(object):  # pragma: no cover
 
     def reset(self):
         """Starts afresh: a forked child gets its own locks, queue and thread."""
-        self.lock = _thread.allocate_lock()  # guards used, started and taking from the queue
+        # Guards used, started and taking from the queue. Reentrant: a
+        # trace or profile function of the program's that is instrumented is
+        # called back while this thread holds it (by the line events and the
+        # C calls inside, the release among them) and takes it again for
+        # its own span; a plain lock waited for itself for ever.
+        self.lock = _thread.RLock()
         self.busy = _thread.allocate_lock()  # held while a batch is written
         self.alive = _thread.allocate_lock()  # held while the thread runs
         self.wake = _thread.allocate_lock()  # released to wake the thread

@@ -88,7 +88,7 @@ class Base(abc.ABC):
     @abc.abstractmethod
     def run(self):
         """Runs."""
-        return None
+        return getattr(self, "default", None)
 
 
 class Impl(Base):
