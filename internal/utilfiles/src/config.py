@@ -39,7 +39,7 @@ def _configure():  # pragma: no cover
             _CONFIGURING = False
 
 
-def _configure_now():
+def _configure_now():  # pragma: no cover
     global _OFF, _ON, _SINK, _os, _time_ns, _mono, _CHILD, _RATE, _RATIO
     sink = None
     try:
