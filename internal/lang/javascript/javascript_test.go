@@ -92,9 +92,9 @@ func TestImportPlacement(t *testing.T) {
 	js, ts := languages(t, Options{NoNode: true})
 	// CommonJS modules get the lookup that falls back to a do-nothing
 	// runtime, as scripts do: a copy of the file alone still runs.
-	const cjsImport = `var __ti = (function () { try { return require("./rt.js"); } catch (e) { ` +
+	const cjsImport = `var __ti = /** @type {typeof import("./rt.js")} */ ((function () { try { return require("./rt.js"); } catch (e) { ` +
 		`var n = function () {}; return { enter: n, exit: n, fail: n, v: n, val: n, mark: n, loop: n, tick: n, ` +
-		`run: function () { var f = arguments[4]; return f(); } }; } })();`
+		`run: function () { var f = arguments[4]; return f(); } }; } })());`
 	cases := []struct {
 		path, src, want string
 	}{

@@ -182,10 +182,21 @@ func hasChildKind(n *treesitter.Node, kind string) bool {
 // a project that type-checks its JavaScript (checkJs under strict and
 // noUnusedParameters, as every es-shims package does) would reject an
 // untyped or unread one.
+//
+// The JSDoc cast gives tsc, checking the JavaScript, the runtime's own
+// types: the lookup returns the union of the runtime and the untyped
+// fallback, whose run returns any, so that an instrumented async function
+// would be declared (declaration: true) as Promise<any>.
 func scriptImport(spec string) string {
-	return "var __ti = (function () { try { return require(" + jsString(spec) + "); } catch (e) { " +
+	return "var __ti = /** @type {typeof import(" + jsString(spec) + ")} */ (" + scriptLookup(spec) + ");"
+}
+
+// scriptLookup is the expression of scriptImport, which releases before
+// the cast assigned as it is.
+func scriptLookup(spec string) string {
+	return "(function () { try { return require(" + jsString(spec) + "); } catch (e) { " +
 		"var n = function () {}; return { enter: n, exit: n, fail: n, v: n, val: n, mark: n, loop: n, tick: n, " +
-		"run: function () { var f = arguments[4]; return f(); } }; } })();"
+		"run: function () { var f = arguments[4]; return f(); } }; } })()"
 }
 
 // prologueEdit places code after the file's prologue.

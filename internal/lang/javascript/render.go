@@ -90,9 +90,12 @@ func (r renderer) function(f *source.File, c *source.Construct, d source.Decisio
 	}
 	if a.Expression {
 		// An async arrow's span lasts until its promise settles, and the
-		// span must stay current across its awaits: run does both.
+		// span must stay current across its awaits: run does both. The
+		// await is what an async function's `return` of a promise costs
+		// least: one microtask tick, where a returned promise takes two
+		// more, and V8 follows it to write the caller's `at async` frames.
 		return []inject.Edit{
-			inline(a.BodyStart, "__ti.run("+head+", async () => (", open),
+			inline(a.BodyStart, "await __ti.run("+head+", async () => (", open),
 			inline(a.BodyEnd, ")"+values+")", exprCloseBase-c.Range.Start),
 		}
 	}
@@ -101,12 +104,13 @@ func (r renderer) function(f *source.File, c *source.Construct, d source.Decisio
 	case c.Async && !c.Generator && f.Lang == source.JavaScript && c.ReturnType != "":
 		// JSDoc gives tsc, checking JavaScript, the type the original
 		// inferred (see returnType).
-		first = "return __ti.run(" + head + ", /** @returns {" + strings.TrimPrefix(c.ReturnType, ": ") + "} */ async () => {"
+		first = "return await __ti.run(" + head + ", /** @returns {" + strings.TrimPrefix(c.ReturnType, ": ") + "} */ async () => {"
 		last = "}" + values + ");"
 	case c.Async && !c.Generator:
 		// The arrow takes the function's return type annotation, which
-		// checks its returns as the function's were (see returnType).
-		first = "return __ti.run(" + head + ", async ()" + c.ReturnType + " => {"
+		// checks its returns as the function's were (see returnType). The
+		// await as for an async arrow above.
+		first = "return await __ti.run(" + head + ", async ()" + c.ReturnType + " => {"
 		last = "}" + values + ");"
 	case declaresFunctions(f, c):
 		// A try block would put the body's function declarations inside a

@@ -208,28 +208,33 @@ var ourPieces = func() *regexp.Regexp {
 		arg  = `(?:` + str + `|\d+|` + obj + `|` + id + `)`
 		args = arg + `(?:,` + arg + `)*`
 	)
-	script := regexp.QuoteMeta(normalizePiece(scriptImport("SPEC")))
-	script = strings.Replace(script, `"SPEC"`, str, 1)
-	// The lookup as releases before the checkJs fix wrote it, whose
-	// fallback run declared five parameters: still ours to remove.
-	legacy := strings.Replace(script, regexp.QuoteMeta("function(){varf=arguments[4];returnf();}"),
+	script := strings.ReplaceAll(regexp.QuoteMeta(normalizePiece(scriptImport("SPEC"))), `"SPEC"`, str)
+	// The lookup as releases before the JSDoc cast wrote it, and before
+	// the checkJs fix, whose fallback run declared five parameters: still
+	// ours to remove.
+	uncast := strings.ReplaceAll(regexp.QuoteMeta(normalizePiece("var __ti = "+scriptLookup("SPEC")+";")), `"SPEC"`, str)
+	legacy := strings.Replace(uncast, regexp.QuoteMeta("function(){varf=arguments[4];returnf();}"),
 		regexp.QuoteMeta("function(a,b,c,d,f){returnf();}"), 1)
 	forms := []string{
 		`;?import\*as__tifrom` + str + `;`,
 		`;?const__ti=require\(` + str + `\);`,
 		`;?import__ti=require\(` + str + `\);`,
 		`;?` + script,
+		`;?` + uncast,
 		`;?` + legacy,
 		`;?const__ti_s=__ti\.enter\(` + args + `\);try\{`,
 		`\}(?:catch\(__ti_e\)\{__ti\.fail\(__ti_s,__ti_e\);throw__ti_e;\})?finally\{__ti\.exit\(__ti_s\);\}`,
-		// The arrow may carry the function's return type (": T").
+		// The arrow may carry the function's return type (": T"). An
+		// async function's awaits what run returns; releases before that
+		// returned it, and their output is still ours to remove.
 		`;?return__ti\.run\(` + args + `,(?:async)?\(\)(?::.+)?=>\{`,
+		`;?returnawait__ti\.run\(` + args + `,async\(\)(?::.+)?=>\{`,
 		// In JavaScript the type is JSDoc before the arrow.
-		`;?return__ti\.run\(` + args + `,/\*\*@returns\{Promise<void>\}\*/async\(\)=>\{`,
+		`;?return(?:await)?__ti\.run\(` + args + `,/\*\*@returns\{Promise<void>\}\*/async\(\)=>\{`,
 		`\}(?:,1)?\);`,
 		`\{const__ti_s=__ti\.enter\(` + args + `\);try\{return\(?`,
 		`\)?;?\}(?:catch\(__ti_e\)\{__ti\.fail\(__ti_s,__ti_e\);throw__ti_e;\})?finally\{__ti\.exit\(__ti_s\);\}\}`,
-		`__ti\.run\(` + args + `,(?:async)?\(\)=>\(?`,
+		`(?:await)?__ti\.run\(` + args + `,(?:async)?\(\)=>\(?`,
 		`\)?(?:,1)?\)`,
 		`;?__ti\.(?:loop|tick|v|val|mark)\(` + args + `\);`,
 	}
