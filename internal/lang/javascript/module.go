@@ -183,12 +183,14 @@ func hasChildKind(n *treesitter.Node, kind string) bool {
 // noUnusedParameters, as every es-shims package does) would reject an
 // untyped or unread one.
 //
-// The JSDoc cast gives tsc, checking the JavaScript, the runtime's own
-// types: the lookup returns the union of the runtime and the untyped
+// The coverage hints keep the fallback's functions and the catch out of
+// the line's coverage (see coverageHint). The JSDoc cast gives tsc,
+// checking the JavaScript, the runtime's own types: the lookup returns the union of the runtime and the untyped
 // fallback, whose run returns any, so that an instrumented async function
 // would be declared (declaration: true) as Promise<any>.
 func scriptImport(spec string) string {
-	return "var __ti = /** @type {typeof import(" + jsString(spec) + ")} */ (" + scriptLookup(spec) + ");"
+	lookup := strings.Replace(scriptLookup(spec), "catch (e) {", "catch (e) "+istanbulHint+" {", 1)
+	return "var __ti = /** @type {typeof import(" + jsString(spec) + ")} */ (" + lookup + "); " + coverageHint
 }
 
 // scriptLookup is the expression of scriptImport, which releases before

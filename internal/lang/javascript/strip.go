@@ -208,7 +208,10 @@ var ourPieces = func() *regexp.Regexp {
 		arg  = `(?:` + str + `|\d+|` + obj + `|` + id + `)`
 		args = arg + `(?:,` + arg + `)*`
 	)
-	script := strings.ReplaceAll(regexp.QuoteMeta(normalizePiece(scriptImport("SPEC"))), `"SPEC"`, str)
+	// The coverage hint, optional: output of releases before it has none.
+	hint := `(?:` + regexp.QuoteMeta(normalizePiece(coverageHint)) + `)?`
+	ihint := `(?:` + regexp.QuoteMeta(normalizePiece(istanbulHint)) + `)?`
+	script := strings.ReplaceAll(regexp.QuoteMeta(normalizePiece(strings.TrimSuffix(scriptImport("SPEC"), coverageHint))), `"SPEC"`, str) + hint
 	// The lookup as releases before the JSDoc cast wrote it, and before
 	// the checkJs fix, whose fallback run declared five parameters: still
 	// ours to remove.
@@ -223,7 +226,8 @@ var ourPieces = func() *regexp.Regexp {
 		`;?` + uncast,
 		`;?` + legacy,
 		`;?const__ti_s=__ti\.enter\(` + args + `\);try\{`,
-		`\}(?:catch\(__ti_e\)\{__ti\.fail\(__ti_s,__ti_e\);throw__ti_e;\})?finally\{__ti\.exit\(__ti_s\);\}`,
+		// The catch part has the coverage hints since they were added.
+		`\}(?:catch\(__ti_e\)` + ihint + `\{__ti\.fail\(__ti_s,__ti_e\);throw__ti_e;\}` + hint + `)?finally\{__ti\.exit\(__ti_s\);\}`,
 		// The arrow may carry the function's return type (": T"). An
 		// async function's awaits what run returns; releases before that
 		// returned it, and their output is still ours to remove.
@@ -233,7 +237,7 @@ var ourPieces = func() *regexp.Regexp {
 		`;?return(?:await)?__ti\.run\(` + args + `,/\*\*@returns\{Promise<void>\}\*/async\(\)=>\{`,
 		`\}(?:,1)?\);`,
 		`\{const__ti_s=__ti\.enter\(` + args + `\);try\{return\(?`,
-		`\)?;?\}(?:catch\(__ti_e\)\{__ti\.fail\(__ti_s,__ti_e\);throw__ti_e;\})?finally\{__ti\.exit\(__ti_s\);\}\}`,
+		`\)?;?\}(?:catch\(__ti_e\)` + ihint + `\{__ti\.fail\(__ti_s,__ti_e\);throw__ti_e;\}` + hint + `)?finally\{__ti\.exit\(__ti_s\);\}\}`,
 		`(?:await)?__ti\.run\(` + args + `,(?:async)?\(\)=>\(?`,
 		`\)?(?:,1)?\)`,
 		`;?__ti\.(?:loop|tick|v|val|mark)\(` + args + `\);`,
