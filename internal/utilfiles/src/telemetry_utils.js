@@ -2,10 +2,8 @@
 /* c8 ignore start */
 /* node:coverage disable */
 /* istanbul ignore file */
-// The three comments above keep this file out of the project's coverage
-// (c8 and other V8 coverage, node --test's, nyc and istanbul): most of it
-// runs only with telemetry on, and counted it would fail a suite's
-// coverage threshold (c8 --100) that the original meets.
+// Kept out of coverage (c8, node --test, nyc): counted, it would fail a
+// threshold (c8 --100) the original meets.
 // Runtime for code instrumented by telemetry-inject (do not edit: it is
 // rewritten on every run and removed by `telemetry-inject --remove`).
 //
