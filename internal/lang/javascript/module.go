@@ -185,9 +185,10 @@ func hasChildKind(n *treesitter.Node, kind string) bool {
 //
 // The coverage hints keep the fallback's functions and the catch out of
 // the line's coverage (see coverageHint). The JSDoc cast gives tsc,
-// checking the JavaScript, the runtime's own types: the lookup returns the union of the runtime and the untyped
-// fallback, whose run returns any, so that an instrumented async function
-// would be declared (declaration: true) as Promise<any>.
+// checking the JavaScript, the runtime's own types: uncast, the lookup
+// returns the union of the runtime and the fallback, whose run returns
+// any, and an instrumented async function would be declared
+// (declaration: true) as Promise<any>.
 func scriptImport(spec string) string {
 	lookup := strings.Replace(scriptLookup(spec), "catch (e) {", "catch (e) "+istanbulHint+" {", 1)
 	return "var __ti = /** @type {typeof import(" + jsString(spec) + ")} */ (" + lookup + "); " + coverageHint

@@ -103,10 +103,10 @@ func (r renderer) function(f *source.File, c *source.Construct, d source.Decisio
 	}
 	if a.Expression {
 		// An async arrow's span lasts until its promise settles, and the
-		// span must stay current across its awaits: run does both. The
-		// await is what an async function's `return` of a promise costs
-		// least: one microtask tick, where a returned promise takes two
-		// more, and V8 follows it to write the caller's `at async` frames.
+		// span must stay current across its awaits: run does both.
+		// Awaiting run's promise costs the function one microtask tick,
+		// where returning it cost two more, and V8 follows an await to
+		// write the callers' `at async` frames into Error.stack.
 		return []inject.Edit{
 			inline(a.BodyStart, "await __ti.run("+head+", async () => (", open),
 			inline(a.BodyEnd, ")"+values+")", exprCloseBase-c.Range.Start),

@@ -229,7 +229,7 @@ var ourPieces = func() *regexp.Regexp {
 		// The catch part has the coverage hints since they were added.
 		`\}(?:catch\(__ti_e\)` + ihint + `\{__ti\.fail\(__ti_s,__ti_e\);throw__ti_e;\}` + hint + `)?finally\{__ti\.exit\(__ti_s\);\}`,
 		// The arrow may carry the function's return type (": T"). An
-		// async function's awaits what run returns; releases before that
+		// async function awaits what run returns; releases before that
 		// returned it, and their output is still ours to remove.
 		`;?return__ti\.run\(` + args + `,(?:async)?\(\)(?::.+)?=>\{`,
 		`;?returnawait__ti\.run\(` + args + `,async\(\)(?::.+)?=>\{`,
