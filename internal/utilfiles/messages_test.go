@@ -50,7 +50,7 @@ function values(raw) {
   } catch (e) { __ti.fail(s, e); throw e; } finally { __ti.exit(s); }
 }
 async function later(raw) {
-  return __ti.run("later", "m.js", 13, {raw}, async () => { await null; throw new RangeError("late " + raw); });
+  return await __ti.run("later", "m.js", 13, {raw}, async () => { await null; throw new RangeError("late " + raw); });
 }
 function login(user) {
   const s = __ti.enter("login", "m.js", 16, {user}, 1); try {

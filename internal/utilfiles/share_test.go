@@ -124,7 +124,7 @@ const jsShareApp = `/*@ti{*/import * as __ti from "./_telemetry_utils.js";/*}@ti
 import { step } from "lib";
 
 export async function run(n) {
-  /*@ti{*/return __ti.run("app.run", "main.js", 4, {n: n}, async () => {/*}@ti*/
+  /*@ti{*/return await __ti.run("app.run", "main.js", 4, {n: n}, async () => {/*}@ti*/
   let total = 0;
   for (let i = 0; i < n; i++) {
     await null;

@@ -21,7 +21,7 @@ import (
 func TestDeclarationsEmitTheSame(t *testing.T) {
 	node, tsc := realTSC(t, "emitting declarations takes seconds")
 	_, ts := languages(t, Options{})
-	compareDeclarations(t, node, tsc, ts, "testdata/declemit/*.ts", "_telemetry_utils.ts", utilfiles.TypeScript(), "")
+	compareDeclarations(t, node, tsc, ts, "testdata/declemit/*.ts", "_telemetry_utils.ts", utilfiles.TypeScript(), source.ModuleESM, "")
 }
 
 // TestJavaScriptDeclarationsEmitTheSame is TestDeclarationsEmitTheSame for
@@ -31,13 +31,25 @@ func TestJavaScriptDeclarationsEmitTheSame(t *testing.T) {
 	node, tsc := realTSC(t, "emitting declarations takes seconds")
 	js, _ := languages(t, Options{})
 	_, runtime := utilfiles.JavaScript(source.ModuleESM)
-	compareDeclarations(t, node, tsc, js, "testdata/declemit/js/*.js", "_telemetry_utils.js", runtime, `"allowJs": true, "checkJs": true, `)
+	compareDeclarations(t, node, tsc, js, "testdata/declemit/js/*.js", "_telemetry_utils.js", runtime, source.ModuleESM, `"allowJs": true, "checkJs": true, `)
+}
+
+// TestCommonJSDeclarationsEmitTheSame is TestJavaScriptDeclarationsEmitTheSame
+// for CommonJS, whose runtime lookup (require, with a fallback where that
+// fails) is typed by a JSDoc cast: without it an instrumented async
+// function was declared Promise<any>.
+func TestCommonJSDeclarationsEmitTheSame(t *testing.T) {
+	node, tsc := realTSC(t, "emitting declarations takes seconds")
+	js, _ := languages(t, Options{})
+	_, runtime := utilfiles.JavaScript(source.ModuleCommonJS)
+	compareDeclarations(t, node, tsc, js, "testdata/declemit/cjs/*.js", "_telemetry_utils.js", runtime, source.ModuleCommonJS, `"allowJs": true, "checkJs": true, `)
 }
 
 // compareDeclarations instruments the files matching glob with l, writes
-// original and output into two projects with the runtime and the strict
-// tsconfig plus options, and compares the declarations tsc emits.
-func compareDeclarations(t *testing.T, node, tsc string, l lang.Language, glob, runtimeName string, runtime []byte, options string) {
+// original and output into two projects of module's type with the
+// runtime and the strict tsconfig plus options, and compares the
+// declarations tsc emits.
+func compareDeclarations(t *testing.T, node, tsc string, l lang.Language, glob, runtimeName string, runtime []byte, module source.Module, options string) {
 	t.Helper()
 	base, err := os.ReadFile("testdata/tsstrict/tsconfig.json")
 	if err != nil {
@@ -51,7 +63,11 @@ func compareDeclarations(t *testing.T, node, tsc string, l lang.Language, glob, 
 	}
 	orig, inst := t.TempDir(), t.TempDir()
 	for _, dir := range []string{orig, inst} {
-		writeFile(t, filepath.Join(dir, "package.json"), []byte(`{"type": "module"}`))
+		pkg := `{"type": "module"}`
+		if module == source.ModuleCommonJS {
+			pkg = `{"type": "commonjs"}`
+		}
+		writeFile(t, filepath.Join(dir, "package.json"), []byte(pkg))
 		writeFile(t, filepath.Join(dir, "tsconfig.json"), []byte(conf))
 		writeFile(t, filepath.Join(dir, runtimeName), runtime)
 	}
@@ -61,7 +77,7 @@ func compareDeclarations(t *testing.T, node, tsc string, l lang.Language, glob, 
 			t.Fatal(err)
 		}
 		f := testFile(filepath.Base(in), src)
-		f.Module = source.ModuleESM
+		f.Module = module
 		out, _, err := instrument(l, f, testDecision)
 		if err != nil {
 			t.Fatal(err)

@@ -74,6 +74,7 @@ func findConstructs(ctx context.Context, p *parsers, f *source.File) ([]source.C
 		}
 	}
 	markSerialized(root, w.named, f.Src, w.out)
+	markHoisted(root, w.named, f.Src, w.out)
 	if fileSkip != "" {
 		for i := range w.out {
 			w.out[i].Skip = fileSkip

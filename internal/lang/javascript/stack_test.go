@@ -21,7 +21,7 @@ func TestErrorStackLinesStay(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, errors := range map[string]int{"stack.cjs": 6, "directives.cjs": 2} {
+	for name, errors := range map[string]int{"stack.cjs": 5, "directives.cjs": 2} {
 		t.Run(name, func(t *testing.T) {
 			f := readTestFile(t, filepath.Join("testdata/stack", name))
 			out, cs, err := instrument(js, f, testDecision)

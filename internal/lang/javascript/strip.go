@@ -208,33 +208,37 @@ var ourPieces = func() *regexp.Regexp {
 		arg  = `(?:` + str + `|\d+|` + obj + `|` + id + `)`
 		args = arg + `(?:,` + arg + `)*`
 	)
-	// The coverage hints came in a later release: files written before
-	// carry the same code without them.
-	hint := regexp.QuoteMeta(normalizePiece(coverageIgnoreNext))
-	script := regexp.QuoteMeta(normalizePiece(scriptImport("SPEC")))
-	script = strings.Replace(script, `"SPEC"`, str, 1)
-	script = "(?:" + hint + ")?" + strings.TrimPrefix(script, hint)
-	// The lookup as releases before the checkJs fix wrote it, whose
-	// fallback run declared five parameters: still ours to remove.
-	legacy := strings.Replace(script, regexp.QuoteMeta("function(){varf=arguments[4];returnf();}"),
+	// The coverage hint, optional: output of releases before it has none.
+	hint := `(?:` + regexp.QuoteMeta(normalizePiece(coverageHint)) + `)?`
+	ihint := `(?:` + regexp.QuoteMeta(normalizePiece(istanbulHint)) + `)?`
+	script := hint + strings.ReplaceAll(regexp.QuoteMeta(normalizePiece(strings.TrimPrefix(scriptImport("SPEC"), coverageHint))), `"SPEC"`, str)
+	// The lookup as releases before the JSDoc cast wrote it, and before
+	// the checkJs fix, whose fallback run declared five parameters: still
+	// ours to remove.
+	uncast := strings.ReplaceAll(regexp.QuoteMeta(normalizePiece("var __ti = "+scriptLookup("SPEC")+";")), `"SPEC"`, str)
+	legacy := strings.Replace(uncast, regexp.QuoteMeta("function(){varf=arguments[4];returnf();}"),
 		regexp.QuoteMeta("function(a,b,c,d,f){returnf();}"), 1)
-	rethrow := `(?:catch\(__ti_e\)\{(?:__ti\.fail\(__ti_s,__ti_e\);throw__ti_e;|` + hint + `throw\(__ti\.fail\(__ti_s,__ti_e\),__ti_e\);)\})?`
 	forms := []string{
 		`;?import\*as__tifrom` + str + `;`,
 		`;?const__ti=require\(` + str + `\);`,
 		`;?import__ti=require\(` + str + `\);`,
 		`;?` + script,
+		`;?` + uncast,
 		`;?` + legacy,
 		`;?const__ti_s=__ti\.enter\(` + args + `\);try\{`,
-		`\}` + rethrow + `finally\{__ti\.exit\(__ti_s\);\}`,
-		// The arrow may carry the function's return type (": T").
+		// The catch part has the coverage hints since they were added.
+		`\}(?:catch\(__ti_e\)` + ihint + `\{__ti\.fail\(__ti_s,__ti_e\);throw__ti_e;\}` + hint + `)?finally\{__ti\.exit\(__ti_s\);\}`,
+		// The arrow may carry the function's return type (": T"). An
+		// async function awaits what run returns; releases before that
+		// returned it, and their output is still ours to remove.
 		`;?return__ti\.run\(` + args + `,(?:async)?\(\)(?::.+)?=>\{`,
+		`;?returnawait__ti\.run\(` + args + `,async\(\)(?::.+)?=>\{`,
 		// In JavaScript the type is JSDoc before the arrow.
-		`;?return__ti\.run\(` + args + `,/\*\*@returns\{Promise<void>\}\*/async\(\)=>\{`,
+		`;?return(?:await)?__ti\.run\(` + args + `,/\*\*@returns\{Promise<void>\}\*/async\(\)=>\{`,
 		`\}(?:,1)?\);`,
 		`\{const__ti_s=__ti\.enter\(` + args + `\);try\{return\(?`,
-		`\)?;?\}` + rethrow + `finally\{__ti\.exit\(__ti_s\);\}\}`,
-		`__ti\.run\(` + args + `,(?:async)?\(\)=>\(?`,
+		`\)?;?\}(?:catch\(__ti_e\)` + ihint + `\{__ti\.fail\(__ti_s,__ti_e\);throw__ti_e;\}` + hint + `)?finally\{__ti\.exit\(__ti_s\);\}\}`,
+		`(?:await)?__ti\.run\(` + args + `,(?:async)?\(\)=>\(?`,
 		`\)?(?:,1)?\)`,
 		`;?__ti\.(?:loop|tick|v|val|mark)\(` + args + `\);`,
 	}

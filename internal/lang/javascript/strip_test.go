@@ -131,18 +131,48 @@ func TestStripRemovesLineBasedOutput(t *testing.T) {
 }
 
 // TestOurPiecesKnowsTheLegacyLookup: a project instrumented before the
-// lookup's fallback lost its five parameters, or before the coverage
-// hints, is still recognised, as a formatter may have left it, by the
+// lookup's fallback lost its five parameters, or before the lookup got its
+// JSDoc cast, is still recognised, as a formatter may have left it, by the
 // removal of a newer release.
 func TestOurPiecesKnowsTheLegacyLookup(t *testing.T) {
 	legacy := `var __ti = (function () { try { return require("./_telemetry_utils.js"); } catch (e) { var n = function () {}; ` +
 		`return { enter: n, exit: n, fail: n, v: n, val: n, mark: n, loop: n, tick: n, run: function (a, b, c, d, f) { return f(); } }; } })();`
-	// As releases before the coverage hints wrote it.
-	unhinted := strings.TrimPrefix(scriptImport("./_telemetry_utils.js"), coverageIgnoreNext)
-	oldRethrow := `} catch (__ti_e) { __ti.fail(__ti_s, __ti_e); throw __ti_e; } finally { __ti.exit(__ti_s); }`
-	for _, piece := range []string{legacy, unhinted, oldRethrow, scriptImport("./_telemetry_utils.js")} {
+	uncast := `var __ti = (function () { try { return require("./_telemetry_utils.js"); } catch (e) { var n = function () {}; ` +
+		`return { enter: n, exit: n, fail: n, v: n, val: n, mark: n, loop: n, tick: n, run: function () { var f = arguments[4]; return f(); } }; } })();`
+	for _, piece := range []string{legacy, uncast, scriptImport("./_telemetry_utils.js")} {
 		if !ourPieces.MatchString(normalizePiece(piece)) {
 			t.Errorf("not recognised as ours: %s", piece)
+		}
+	}
+}
+
+// TestStripRemovesTheAsyncFormsOfEarlierReleases: output of releases whose
+// async functions returned run's promise, not awaited it, still comes out
+// byte for byte, in JavaScript (with its JSDoc) and TypeScript.
+func TestStripRemovesTheAsyncFormsOfEarlierReleases(t *testing.T) {
+	for name, c := range map[string]struct{ old, want string }{
+		"one.js": {
+			old: `/*@ti{*/import * as __ti from "./_telemetry_utils.js";/*}@ti*/export async function one(a) {/*@ti{*/return __ti.run("one.one", "one.js", 1, {a: a}, async () => {/*}@ti*/
+  return a;
+/*@ti{*/}, 1);/*}@ti*/}
+export async function two() {/*@ti{*/return __ti.run("one.two", "one.js", 4, {}, /** @returns {Promise<void>} */ async () => {/*}@ti*/
+  await null;
+/*@ti{*/});/*}@ti*/}
+export const three = async (x) => /*@ti{*/__ti.run("one.three", "one.js", 7, {x: x}, async () => (/*}@ti*/x + 1/*@ti{*/))/*}@ti*/;
+`,
+			want: "export async function one(a) {\n  return a;\n}\nexport async function two() {\n  await null;\n}\nexport const three = async (x) => x + 1;\n",
+		},
+		"one.ts": {
+			old: `/*@ti{*/import * as __ti from "./_telemetry_utils.js";/*}@ti*/export async function one(a: number): Promise<number> {/*@ti{*/return __ti.run("one.one", "one.ts", 1, {a: a}, async (): Promise<number> => {/*}@ti*/
+  return a;
+/*@ti{*/});/*}@ti*/}
+`,
+			want: "export async function one(a: number): Promise<number> {\n  return a;\n}\n",
+		},
+	} {
+		back, n, err := Strip([]byte(c.old))
+		if err != nil || string(back) != c.want {
+			t.Errorf("%s: strip: %v (%d pieces)\n--- got\n%s--- want\n%s", name, err, n, back, c.want)
 		}
 	}
 }

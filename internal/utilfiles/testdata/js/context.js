@@ -23,7 +23,7 @@ function schedule() {
 }
 
 async function outer() {
-  /*@ti{*/return __ti.run("outer", "context.js", 25, {}, async () => {/*}@ti*/
+  /*@ti{*/return await __ti.run("outer", "context.js", 25, {}, async () => {/*}@ti*/
   setTimeout(() => leaf("fire-and-forget"), 30);
   await new Promise((r) => setTimeout(r, 5));
   leaf("in-outer");
@@ -32,7 +32,7 @@ async function outer() {
 }
 
 async function inner() {
-  /*@ti{*/return __ti.run("inner", "context.js", 33, {}, async () => {/*}@ti*/
+  /*@ti{*/return await __ti.run("inner", "context.js", 33, {}, async () => {/*}@ti*/
   await null;
   return leaf("in-inner");
   /*@ti{*/});/*}@ti*/

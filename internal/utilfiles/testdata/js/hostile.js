@@ -61,7 +61,7 @@ function raise(e) {
 }
 
 async function araise(e) {
-  /*@ti{*/return __ti.run("araise", "hostile.js", 62, {}, async () => {/*}@ti*/
+  /*@ti{*/return await __ti.run("araise", "hostile.js", 62, {}, async () => {/*}@ti*/
   await null;
   return raise(e);
   /*@ti{*/}, 1);/*}@ti*/

@@ -24,7 +24,7 @@ function inner(x) {
 }
 
 async function outer(x) {
-  /*@ti{*/return __ti.run("outer", "otel.js", 26, {x: x}, async () => {/*}@ti*/
+  /*@ti{*/return await __ti.run("outer", "otel.js", 26, {x: x}, async () => {/*}@ti*/
   await new Promise((r) => setTimeout(r, 2));
   const r = inner(x);
   await tracer.startActiveSpan("program.child", async (s) => { await null; inner(1); s.end(); });

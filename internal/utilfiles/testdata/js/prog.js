@@ -42,7 +42,7 @@ class Shop {
     /*@ti{*/} catch (__ti_e) { __ti.fail(__ti_s, __ti_e); throw __ti_e; } finally { __ti.exit(__ti_s); }/*}@ti*/
   }
   async later(ms) {
-    /*@ti{*/return __ti.run("Shop.later", "prog.js", 44, {ms: ms}, async () => {/*}@ti*/
+    /*@ti{*/return await __ti.run("Shop.later", "prog.js", 44, {ms: ms}, async () => {/*}@ti*/
     await new Promise((r) => setTimeout(r, ms));
     return this.name + " later " + add(ms, 1);
     /*@ti{*/});/*}@ti*/
@@ -50,14 +50,14 @@ class Shop {
 }
 
 async function work(x) {
-  /*@ti{*/return __ti.run("work", "prog.js", 51, {x: x}, async () => {/*}@ti*/
+  /*@ti{*/return await __ti.run("work", "prog.js", 51, {x: x}, async () => {/*}@ti*/
   await new Promise((r) => setTimeout(r, 5 * x));
   return add(x, x);
   /*@ti{*/});/*}@ti*/
 }
 
 async function failing() {
-  /*@ti{*/return __ti.run("failing", "prog.js", 58, {}, async () => {/*}@ti*/
+  /*@ti{*/return await __ti.run("failing", "prog.js", 58, {}, async () => {/*}@ti*/
   await null;
   throw new RangeError("async bad");
   /*@ti{*/});/*}@ti*/
@@ -74,7 +74,7 @@ function keep(obj) {
 }
 
 async function main() {
-  /*@ti{*/return __ti.run("main", "prog.js", 68, {}, async () => {/*}@ti*/
+  /*@ti{*/return await __ti.run("main", "prog.js", 68, {}, async () => {/*}@ti*/
   /*@ti{*/__ti.loop("main.loop", "prog.js", 69);/*}@ti*/
   for (let i = 0; i < 3; i++) {
     /*@ti{*/__ti.tick("main.loop");/*}@ti*/

@@ -12,7 +12,7 @@ function lookup(id) {
 }
 
 async function handle(req, res) {
-  /*@ti{*/return __ti.run("handle", "server.js", 13, {req: req, res: res}, async () => {/*}@ti*/
+  /*@ti{*/return await __ti.run("handle", "server.js", 13, {req: req, res: res}, async () => {/*}@ti*/
   await new Promise((r) => setTimeout(r, 2));
   res.json(lookup(req.params.id));
   /*@ti{*/});/*}@ti*/
@@ -27,7 +27,7 @@ function start() {
 }
 
 async function main() {
-  /*@ti{*/return __ti.run("main", "server.js", 28, {}, async () => {/*}@ti*/
+  /*@ti{*/return await __ti.run("main", "server.js", 28, {}, async () => {/*}@ti*/
   const server = start();
   await new Promise((r) => server.once("listening", r));
   return server;

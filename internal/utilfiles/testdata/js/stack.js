@@ -9,13 +9,13 @@ function syncFail() {
 }
 
 async function beforeAwait() {
-  /*@ti{*/return __ti.run("beforeAwait", "stack.js", 11, {}, async () => {/*}@ti*/
+  /*@ti{*/return await __ti.run("beforeAwait", "stack.js", 11, {}, async () => {/*}@ti*/
   throw new Error("before await");
   /*@ti{*/});/*}@ti*/
 }
 
 async function afterAwait() {
-  /*@ti{*/return __ti.run("afterAwait", "stack.js", 17, {}, async () => {/*}@ti*/
+  /*@ti{*/return await __ti.run("afterAwait", "stack.js", 17, {}, async () => {/*}@ti*/
   await null;
   throw new Error("after await");
   /*@ti{*/});/*}@ti*/

@@ -14,7 +14,7 @@ export class Calc {
   }
 
   async later(ms: number): Promise<string> {
-    /*@ti{*/return __ti.run("Calc.later", "main.ts", 16, {ms: ms}, async () => {/*}@ti*/
+    /*@ti{*/return await __ti.run("Calc.later", "main.ts", 16, {ms: ms}, async () => {/*}@ti*/
     await new Promise<void>((r) => setTimeout(r, ms));
     return "later " + this.add(ms, 1);
     /*@ti{*/});/*}@ti*/
@@ -37,7 +37,7 @@ export function* gen(n: number): Generator<number, string, unknown> {
 const sq = (x: number): number => /*@ti{*/__ti.run("sq", "main.ts", 35, {x: x}, () => (/*}@ti*/x * x/*@ti{*/))/*}@ti*/;
 
 async function main(): Promise<void> {
-  /*@ti{*/return __ti.run("main", "main.ts", 38, {}, async () => {/*}@ti*/
+  /*@ti{*/return await __ti.run("main", "main.ts", 38, {}, async () => {/*}@ti*/
   const c = new Calc(10);
   console.log(c.add(1, 2), await c.later(2), [...gen(3)], sq(4));
   /*@ti{*/});/*}@ti*/

@@ -15,7 +15,7 @@ class Calc {
 }
 
 async function main(): Promise<void> {
-  /*@ti{*/return __ti.run("main", "main_cjs.ts", 17, {}, async () => {/*}@ti*/
+  /*@ti{*/return await __ti.run("main", "main_cjs.ts", 17, {}, async () => {/*}@ti*/
   await new Promise<void>((r) => setTimeout(r, 1));
   console.log(new Calc(10).add(1, 2));
   /*@ti{*/});/*}@ti*/

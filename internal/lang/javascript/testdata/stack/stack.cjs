@@ -53,12 +53,6 @@ function recurse(n) {
   return recurse(n - 1) + 1
 }
 
-async function later(x) {
-  const y = await Promise.resolve(x)
-  if (y > 1) throw new Error("async " + y)
-  return y
-}
-
 // The line numbers of this file's frames in err.stack: columns may move
 // on a line that got an insertion, lines may not.
 function lines(err) {
@@ -85,4 +79,3 @@ console.log(attempt(() => half(3)))
 console.log(attempt(() => cart.first))
 console.log(attempt(() => cart.add(1).add(2).add(3).check()))
 console.log(attempt(() => recurse(3)))
-later(2).catch((err) => console.log(lines(err)))

@@ -1,0 +1,5 @@
+function fetchUser(id) {
+  const url = "https://example.invalid/u/" + id;
+  return { id, url };
+}
+module.exports = { fetchUser };

@@ -1,0 +1,1 @@
+export default { test: { setupFiles: ["./setup.js"], include: ["user.test.js"] } };
