@@ -150,14 +150,29 @@ func (p *compilerPool) discard(c *compiler) {
 // ends first so that the read returns.
 func (c *compiler) ask(ctx context.Context, name string, src []byte) (string, error) {
 	done := make(chan struct{})
-	defer close(done)
+	killed := make(chan bool, 1)
 	go func() {
 		select {
 		case <-ctx.Done():
 			_ = c.cmd.Process.Kill()
+			killed <- true
 		case <-done:
+			killed <- false
 		}
 	}()
+	line, err := c.exchange(name, src)
+	close(done)
+	if <-killed && err == nil {
+		// The caller gave up just as the answer came: the process is
+		// dead all the same and must not go back to the pool, where the
+		// next compile, or Close, would find it killed.
+		return "", ctx.Err()
+	}
+	return line, err
+}
+
+// exchange writes one request and reads its answer.
+func (c *compiler) exchange(name string, src []byte) (string, error) {
 	w := bufio.NewWriterSize(c.in, 64<<10)
 	fmt.Fprintf(w, "%d %d\n", len(name), len(src))
 	w.WriteString(name)
