@@ -104,8 +104,11 @@ func TestJSOTLPExport(t *testing.T) {
 			p := jsProject(t, "prog.js", m)
 			plain := run(t, p.dir, cleanEnv(), node, "--expose-gc", p.plainP)
 			c := newCollector(t, 200, 0)
+			// A loaded machine's first fetch can take longer than the
+			// default exit timeout of a second (the collector received
+			// nothing, seen in CI).
 			env := cleanEnv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="+c.URL+"/v1/traces", "OTEL_SERVICE_NAME=shop-js",
-				"OTEL_RESOURCE_ATTRIBUTES=team=a%20b", "OTEL_EXPORTER_OTLP_TRACES_HEADERS=x-api-key=abc")
+				"OTEL_RESOURCE_ATTRIBUTES=team=a%20b", "OTEL_EXPORTER_OTLP_TRACES_HEADERS=x-api-key=abc", "TELEMETRY_INJECT_EXIT_TIMEOUT=30000")
 			sameBehaviour(t, plain, run(t, p.dir, env, node, "--expose-gc", p.prog), slack)
 			bodies, heads, paths := c.received()
 			if len(bodies) == 0 {
