@@ -97,9 +97,17 @@ function bytes(s) {
 // BODY_LIMIT keeps every request under 4 MiB, which collectors accept.
 const BODY_LIMIT = 4 * 1024 * 1024 - 4096;
 
-// Timers are the ones there were when the runtime loaded: a test's fake
-// timers must neither hold nor count the exporter's.
-const timers = { set: G.setTimeout, clear: G.clearTimeout };
+// Timers are node's own (node:timers), else the global's as the runtime
+// loaded: a test's fake timers must neither hold nor count the exporter's,
+// and jest's fakeTimers.enableGlobally puts them on the global before any
+// module of the test loads (jest.getTimerCount() saw the exporter's).
+const timers = realTimers();
+
+function realTimers() {
+  const m = builtin("node:timers");
+  if (m && typeof m.setTimeout === "function" && typeof m.clearTimeout === "function") return { set: m.setTimeout, clear: m.clearTimeout };
+  return { set: G.setTimeout, clear: G.clearTimeout };
+}
 
 // The exporter queues finished spans and writes them in batches. When the
 // queue is full, a file is written at once (nothing is lost); for OTLP a
