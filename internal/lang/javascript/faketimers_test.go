@@ -17,7 +17,9 @@ import (
 // setTimeout and queueMicrotask before any module of the test loads:
 // while spans were written to a file, the runtime took the fakes, and the
 // test's jest.getTimerCount() counted the exporter's batch timer and the
-// stack reset (2 instead of 0).
+// stack reset (2 instead of 0). The spans must also reach the file: jest
+// gives each test file a copy of process whose 'exit' never comes, and the
+// file was never written.
 func TestExporterIgnoresJestFakeTimers(t *testing.T) {
 	if testing.Short() {
 		t.Skip("installs jest")
@@ -50,12 +52,20 @@ func TestExporterIgnoresJestFakeTimers(t *testing.T) {
 	if err := os.Symlink(modules, filepath.Join(dir, "node_modules")); err != nil {
 		t.Fatal(err)
 	}
-	for _, export := range []string{"", filepath.Join(dir, "spans.jsonl")} {
+	spans := filepath.Join(dir, "spans.jsonl")
+	for _, export := range []string{"", spans} {
 		cmd := exec.CommandContext(t.Context(), node, filepath.Join(modules, "jest", "bin", "jest.js"), "--ci")
 		cmd.Dir = dir
 		cmd.Env = append(os.Environ(), "CI=1", "NO_COLOR=1", "TELEMETRY_INJECT_FILE="+export)
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Errorf("jest fails on the instrumented project with TELEMETRY_INJECT_FILE=%q: %v\n%s", export, err, out)
 		}
+	}
+	b, err := os.ReadFile(spans)
+	if err != nil {
+		t.Fatalf("no spans written under jest: %v", err)
+	}
+	if !strings.Contains(string(b), `"name":"add"`) && !strings.Contains(string(b), `.add"`) {
+		t.Errorf("the span of add is missing from %s:\n%s", spans, b)
 	}
 }
