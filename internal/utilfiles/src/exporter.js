@@ -97,9 +97,46 @@ function bytes(s) {
 // BODY_LIMIT keeps every request under 4 MiB, which collectors accept.
 const BODY_LIMIT = 4 * 1024 * 1024 - 4096;
 
-// Timers are the ones there were when the runtime loaded: a test's fake
-// timers must neither hold nor count the exporter's.
-const timers = { set: G.setTimeout, clear: G.clearTimeout };
+// Timers are node's own (node:timers), else the global's as the runtime
+// loaded: a test's fake timers must neither hold nor count the exporter's,
+// and jest's fakeTimers.enableGlobally puts them on the global before any
+// module of the test loads (jest.getTimerCount() saw the exporter's).
+const timers = realTimers();
+
+function realTimers() {
+  const m = builtin("node:timers");
+  if (m && typeof m.setTimeout === "function" && typeof m.clearTimeout === "function") return { set: m.setTimeout, clear: m.clearTimeout };
+  return { set: G.setTimeout, clear: G.clearTimeout };
+}
+
+// HOST_EXIT names the registry of exit callbacks on the process Node runs.
+const HOST_EXIT = Symbol.for("telemetry-inject.host-exit");
+
+// hostExit is null where p is the process Node runs, else that process's
+// registry of exit callbacks: a jest test file sees a copy of process whose
+// 'exit' never comes, so spans queued there were never written. The registry
+// is made in Node's own context and holds the callbacks weakly: one listener
+// for every test file, and a finished file's sandbox is not kept alive
+// (jest --detectLeaks); its exporter keeps its callback while it lives.
+function hostExit(p) {
+  try {
+    const vm = builtin("node:vm");
+    const h = vm && vm.runInThisContext("typeof process === 'object' ? process : undefined");
+    if (!h || h === p || typeof h.on !== "function") return null;
+    if (h[HOST_EXIT] === undefined) {
+      const reg = vm.runInThisContext(`(h) => {
+        const refs = new Set();
+        h.on("exit", () => { for (const r of refs) { const f = r.deref(); if (f !== undefined) f(); } });
+        return { add(f) { for (const r of refs) if (r.deref() === undefined) refs.delete(r); refs.add(new WeakRef(f)); } };
+      }`)(h);
+      Object.defineProperty(h, HOST_EXIT, { value: reg });
+    }
+    return h[HOST_EXIT];
+  } catch (err) {
+    st.stats.errors++;
+    return null;
+  }
+}
 
 // The exporter queues finished spans and writes them in batches. When the
 // queue is full, a file is written at once (nothing is lost); for OTLP a
@@ -139,11 +176,18 @@ class Exporter {
       // beforeExit lets an async POST finish; 'exit', which process.exit()
       // still reaches, writes a file and counts what can no longer be sent.
       p.on("beforeExit", () => { if (this.queue.length) this.flush(true); });
-      p.on("exit", () => {
+      const atExit = () => {
         if (this.path) this.flush(true);
         else st.stats.exitDropped += this.queue.splice(0).length + this.inflight;
         if (e.TELEMETRY_INJECT_DEBUG && e.TELEMETRY_INJECT_DEBUG !== "0" && p.stderr) p.stderr.write(debugLine());
-      });
+      };
+      const host = hostExit(p);
+      if (host === null) p.on("exit", atExit);
+      else {
+        // The registry holds it weakly: the exporter keeps it alive.
+        this.atExit = atExit;
+        host.add(atExit);
+      }
     }
   }
 

@@ -40,7 +40,13 @@ const OTEL_API = Symbol.for("opentelemetry.js.api.1");
 const OTEL_SPAN_KEY = Symbol.for("OpenTelemetry Context Key SPAN");
 const AsyncFunctionProto = Object.getPrototypeOf(async () => {});
 const promiseThen = Promise.prototype.then;
-const microtask = typeof queueMicrotask === "function" ? queueMicrotask : (f) => promiseThen.call(Promise.resolve(), f);
+// A queueMicrotask that is not native is a test's fake (jest's
+// fakeTimers.enableGlobally installs it before the runtime loads): the
+// stack reset must neither wait for the test to run it nor be counted by
+// jest.getTimerCount(), so a resolved promise queues it instead.
+const microtask = typeof queueMicrotask === "function" && /\{\s*\[native code\]\s*\}\s*$/.test(Function.prototype.toString.call(queueMicrotask))
+  ? queueMicrotask
+  : ((resolved) => (f) => { promiseThen.call(resolved, f); })(Promise.resolve());
 const VERSION = "@@VERSION@@";
 const nodeRequire = /*@@REQUIRE@@*/ undefined;
 
