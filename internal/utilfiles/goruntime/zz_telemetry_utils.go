@@ -374,7 +374,10 @@ func _telemetry_utils_start(ctx _telemetry_utils_context.Context, param *_teleme
 		_telemetry_utils_attr("code.file.path", _telemetry_utils_str(file)),
 		_telemetry_utils_attr("code.line.number", _telemetry_utils_int(int64(line))))
 	for i := 0; i+1 < len(kv); i += 2 {
-		k, _ := kv[i].(string)
+		// A copy: the names share kv with the parameters' addresses, and a
+		// name the span keeps would count as their bytes kept.
+		k0, _ := kv[i].(string)
+		k := _telemetry_utils_copy(k0)
 		sp.attrs = append(sp.attrs, _telemetry_utils_attr(k, _telemetry_utils_describe(k, kv[i+1], values)))
 	}
 	if ctx != nil && _telemetry_utils_reflect.TypeOf(ctx).Kind() == _telemetry_utils_reflect.Ptr {
@@ -724,11 +727,24 @@ func _telemetry_utils_describe(key string, p interface{}, values bool) string {
 			return `{"intValue":"` + _telemetry_utils_strconv.FormatUint(e.Uint(), 10) + `"}`
 		case _telemetry_utils_reflect.String:
 			if s := e.String(); len(s) <= 64 {
-				return _telemetry_utils_str(_telemetry_utils_redact(s))
+				// A copy: redact may return its argument.
+				return _telemetry_utils_str(_telemetry_utils_redact(_telemetry_utils_copy(s)))
 			}
 		}
 	}
 	return _telemetry_utils_str(_telemetry_utils_shape(p))
+}
+
+// _telemetry_utils_copy returns a copy of s that shares no bytes with it.
+// What the runtime keeps of a variable is such a copy: a string of the
+// variable's the span kept would make the compiler move the bytes of every
+// instrumented parameter and variable to the heap, an allocation per call
+// even with telemetry off (golang.org/x/exp/slog's zero-allocation tests
+// failed).
+func _telemetry_utils_copy(s string) string {
+	c := make([]byte, len(s))
+	copy(c, s)
+	return string(c)
 }
 
 func _telemetry_utils_scalar(e _telemetry_utils_reflect.Value) (string, bool) {
