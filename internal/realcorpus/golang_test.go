@@ -23,7 +23,8 @@ import (
 // x/sync (errgroup, semaphore and singleflight: goroutines, panics and
 // Goexit passing through instrumented functions), gjson and chi (an HTTP
 // router and its middleware package: two packages sharing the module's
-// runtime package, request contexts and http.Handler chains).
+// runtime package, request contexts and http.Handler chains), otel/trace
+// and x/exp/slog (generics and zero-allocation tests).
 func goProjects() []project {
 	return []project{
 		goModule("github.com/pkg/errors", "v0.9.1", 2*time.Minute),
@@ -44,6 +45,11 @@ func goProjects() []project {
 		// otel, whose runtime must not be the OpenTelemetry variant (that
 		// imports this very module: an import cycle once broke its build).
 		goModule("go.opentelemetry.io/otel/trace", "v1.47.0", 2*time.Minute),
+		// x/exp/slog: generics, and tests that count allocations
+		// (testing.AllocsPerRun wants 0): the runtime once kept strings it
+		// read through the addresses it is given, which moved instrumented
+		// parameters to the heap. The whole module is instrumented.
+		goModule("golang.org/x/exp", "v0.0.0-20261113113407-e3970619a1a4", 2*time.Minute, "./slog/..."),
 	}
 }
 

@@ -304,7 +304,7 @@ func (fd *finder) variable(st *node, fn *fnInfo, inLoop bool) {
 			}
 		}
 	}
-	if !ok || len(targets) == 0 {
+	if !ok || len(targets) == 0 || bindsFuncLiteral(st) {
 		return
 	}
 	c := fd.construct(source.Variable, targets[0], fn.qual, st)
@@ -317,6 +317,32 @@ func (fd *finder) variable(st *node, fn *fnInfo, inLoop bool) {
 		c.Skip = ignoreReason
 	}
 	fd.out = append(fd.out, c)
+}
+
+// bindsFuncLiteral reports whether an assignment or declaration has a
+// function literal among its values. Such a variable is left alone: its
+// shape says only "func", and the address a record takes would stop the
+// compiler from calling the closure directly, so what the closure is
+// given moves to the heap (golang.org/x/exp/slog's JSON string escaper, a
+// local closure str, allocated at every call at --density high).
+func bindsFuncLiteral(st *node) bool {
+	values := st.ChildByFieldName("right")
+	if st.Kind() == "var_declaration" {
+		values = st.NamedChild(0).ChildByFieldName("value")
+	}
+	if values == nil {
+		return false
+	}
+	for i := uint(0); i < values.NamedChildCount(); i++ {
+		v := values.NamedChild(i)
+		for v.Kind() == "parenthesized_expression" && v.NamedChildCount() > 0 {
+			v = v.NamedChild(0)
+		}
+		if v.Kind() == "func_literal" {
+			return true
+		}
+	}
+	return false
 }
 
 // containsGoto reports whether a function body holds a goto statement of

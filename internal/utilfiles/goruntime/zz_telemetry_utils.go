@@ -11,7 +11,8 @@
 // any, no atomic types, no 0o literals), so it builds in any module. See
 // docs/injected-code.md for the calls.
 //
-// Nothing runs until an instrumented function is called; with neither
+// Nothing runs until an instrumented function is called but a read of the
+// OTEL_* and TELEMETRY_INJECT_* variables at initialization; with neither
 // OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT nor TELEMETRY_INJECT_FILE set (or with
 // OTEL_SDK_DISABLED=true) every call returns at once, and no goroutine is
 // ever started: test suites that check for leaked goroutines see none.
@@ -111,6 +112,42 @@ type _telemetry_utils_state struct {
 
 var _telemetry_utils_st _telemetry_utils_state
 
+// _telemetry_utils_boot holds the OTEL_* and TELEMETRY_INJECT_* variables
+// of the environment the process started with (read at package
+// initialization, before main and before any test), TELEMETRY_INJECT_FILE
+// made absolute against the directory it started in. The configuration,
+// read at the first instrumented call, prefers them to the environment of
+// that moment: a program may clear its environment or change directory
+// before that call (kelseyhightower/envconfig's tests call os.Clearenv,
+// and their spans were lost). It is never written after initialization.
+var _telemetry_utils_boot = _telemetry_utils_environ()
+
+func _telemetry_utils_environ() map[string]string {
+	m := map[string]string{}
+	for _, kv := range _telemetry_utils_os.Environ() {
+		i := _telemetry_utils_strings.IndexByte(kv, '=')
+		if i > 0 && kv[i+1:] != "" && (_telemetry_utils_strings.HasPrefix(kv, "OTEL_") || _telemetry_utils_strings.HasPrefix(kv, "TELEMETRY_INJECT_")) {
+			m[kv[:i]] = kv[i+1:]
+		}
+	}
+	if p := m["TELEMETRY_INJECT_FILE"]; p != "" {
+		if abs, err := _telemetry_utils_filepath.Abs(p); err == nil {
+			m["TELEMETRY_INJECT_FILE"] = abs
+		}
+	}
+	return m
+}
+
+// _telemetry_utils_getenv is the variable's value as the process started,
+// else (a program may set it before its first instrumented call, as a
+// TestMain does) its value now.
+func _telemetry_utils_getenv(name string) string {
+	if v := _telemetry_utils_boot[name]; v != "" {
+		return v
+	}
+	return _telemetry_utils_os.Getenv(name)
+}
+
 // _telemetry_utils_bridge starts and ends spans through OpenTelemetry.
 type _telemetry_utils_bridge interface {
 	// begin starts an OpenTelemetry span for sp, a child of ctx's span or
@@ -133,18 +170,19 @@ type _telemetry_utils_bridge interface {
 func _telemetry_utils_config() *_telemetry_utils_state {
 	s := &_telemetry_utils_st
 	s.once.Do(func() {
-		if _telemetry_utils_strings.EqualFold(_telemetry_utils_strings.TrimSpace(_telemetry_utils_os.Getenv("OTEL_SDK_DISABLED")), "true") {
+		if _telemetry_utils_strings.EqualFold(_telemetry_utils_strings.TrimSpace(_telemetry_utils_getenv("OTEL_SDK_DISABLED")), "true") {
 			return
 		}
-		s.url = _telemetry_utils_os.Getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+		s.url = _telemetry_utils_getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
 		if s.url == "" {
-			if base := _telemetry_utils_os.Getenv("OTEL_EXPORTER_OTLP_ENDPOINT"); base != "" {
+			if base := _telemetry_utils_getenv("OTEL_EXPORTER_OTLP_ENDPOINT"); base != "" {
 				s.url = _telemetry_utils_strings.TrimRight(base, "/") + "/v1/traces"
 			}
 		}
 		if s.url == "" {
-			if p := _telemetry_utils_os.Getenv("TELEMETRY_INJECT_FILE"); p != "" {
-				// Resolved now: the program may change directory later.
+			if p := _telemetry_utils_getenv("TELEMETRY_INJECT_FILE"); p != "" {
+				// Resolved now (made absolute already when set as the
+				// process started): the program may change directory later.
 				if abs, err := _telemetry_utils_filepath.Abs(p); err == nil {
 					s.path = abs
 				}
@@ -158,8 +196,8 @@ func _telemetry_utils_config() *_telemetry_utils_state {
 			return
 		}
 		s.seed = _telemetry_utils_binary.LittleEndian.Uint64(seed[:])
-		s.headers = _telemetry_utils_pairs(_telemetry_utils_os.Getenv("OTEL_EXPORTER_OTLP_HEADERS"))
-		for k, v := range _telemetry_utils_pairs(_telemetry_utils_os.Getenv("OTEL_EXPORTER_OTLP_TRACES_HEADERS")) {
+		s.headers = _telemetry_utils_pairs(_telemetry_utils_getenv("OTEL_EXPORTER_OTLP_HEADERS"))
+		for k, v := range _telemetry_utils_pairs(_telemetry_utils_getenv("OTEL_EXPORTER_OTLP_TRACES_HEADERS")) {
 			s.headers[k] = v
 		}
 		s.timeout = _telemetry_utils_ms("OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", _telemetry_utils_ms("OTEL_EXPORTER_OTLP_TIMEOUT", 10*_telemetry_utils_time.Second))
@@ -167,10 +205,10 @@ func _telemetry_utils_config() *_telemetry_utils_state {
 		s.maxQueue = int(_telemetry_utils_num("OTEL_BSP_MAX_QUEUE_SIZE", 2048))
 		s.batch = int(_telemetry_utils_num("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", 512))
 		res := map[string]string{"service.name": "unknown_service:go"}
-		for k, v := range _telemetry_utils_pairs(_telemetry_utils_os.Getenv("OTEL_RESOURCE_ATTRIBUTES")) {
+		for k, v := range _telemetry_utils_pairs(_telemetry_utils_getenv("OTEL_RESOURCE_ATTRIBUTES")) {
 			res[k] = v
 		}
-		if n := _telemetry_utils_os.Getenv("OTEL_SERVICE_NAME"); n != "" {
+		if n := _telemetry_utils_getenv("OTEL_SERVICE_NAME"); n != "" {
 			res["service.name"] = n
 		}
 		res["telemetry.sdk.name"] = "telemetry-inject"
@@ -192,14 +230,14 @@ func _telemetry_utils_config() *_telemetry_utils_state {
 }
 
 func _telemetry_utils_ms(name string, def _telemetry_utils_time.Duration) _telemetry_utils_time.Duration {
-	if v, err := _telemetry_utils_strconv.ParseFloat(_telemetry_utils_strings.TrimSpace(_telemetry_utils_os.Getenv(name)), 64); err == nil && v >= 1 {
+	if v, err := _telemetry_utils_strconv.ParseFloat(_telemetry_utils_strings.TrimSpace(_telemetry_utils_getenv(name)), 64); err == nil && v >= 1 {
 		return _telemetry_utils_time.Duration(v * float64(_telemetry_utils_time.Millisecond))
 	}
 	return def
 }
 
 func _telemetry_utils_num(name string, def float64) float64 {
-	if v, err := _telemetry_utils_strconv.ParseFloat(_telemetry_utils_strings.TrimSpace(_telemetry_utils_os.Getenv(name)), 64); err == nil && v >= 1 {
+	if v, err := _telemetry_utils_strconv.ParseFloat(_telemetry_utils_strings.TrimSpace(_telemetry_utils_getenv(name)), 64); err == nil && v >= 1 {
 		return v
 	}
 	return def
@@ -336,7 +374,10 @@ func _telemetry_utils_start(ctx _telemetry_utils_context.Context, param *_teleme
 		_telemetry_utils_attr("code.file.path", _telemetry_utils_str(file)),
 		_telemetry_utils_attr("code.line.number", _telemetry_utils_int(int64(line))))
 	for i := 0; i+1 < len(kv); i += 2 {
-		k, _ := kv[i].(string)
+		// A copy: the names share kv with the parameters' addresses, and a
+		// name the span keeps would count as their bytes kept.
+		k0, _ := kv[i].(string)
+		k := _telemetry_utils_copy(k0)
 		sp.attrs = append(sp.attrs, _telemetry_utils_attr(k, _telemetry_utils_describe(k, kv[i+1], values)))
 	}
 	if ctx != nil && _telemetry_utils_reflect.TypeOf(ctx).Kind() == _telemetry_utils_reflect.Ptr {
@@ -686,11 +727,24 @@ func _telemetry_utils_describe(key string, p interface{}, values bool) string {
 			return `{"intValue":"` + _telemetry_utils_strconv.FormatUint(e.Uint(), 10) + `"}`
 		case _telemetry_utils_reflect.String:
 			if s := e.String(); len(s) <= 64 {
-				return _telemetry_utils_str(_telemetry_utils_redact(s))
+				// A copy: redact may return its argument.
+				return _telemetry_utils_str(_telemetry_utils_redact(_telemetry_utils_copy(s)))
 			}
 		}
 	}
 	return _telemetry_utils_str(_telemetry_utils_shape(p))
+}
+
+// _telemetry_utils_copy returns a copy of s that shares no bytes with it.
+// What the runtime keeps of a variable is such a copy: a string of the
+// variable's the span kept would make the compiler move the bytes of every
+// instrumented parameter and variable to the heap, an allocation per call
+// even with telemetry off (golang.org/x/exp/slog's zero-allocation tests
+// failed).
+func _telemetry_utils_copy(s string) string {
+	c := make([]byte, len(s))
+	copy(c, s)
+	return string(c)
 }
 
 func _telemetry_utils_scalar(e _telemetry_utils_reflect.Value) (string, bool) {
