@@ -20,11 +20,12 @@ type tokenizer struct {
 
 // contLine is a line continuing a logical line inside brackets. open is
 // set when the line before it ends with an operator or a keyword that
-// needs an operand after it ("a and", "x =", "lambda:"), or with the "["
-// of a subscript ("d[s]["), which cannot close at once as a list's or a
-// call's bracket can: after such a break, tree-sitter's scanner takes a
-// continuation line standing left of its statement for a dedent, although
-// CPython accepts it (seen in scikit-learn's impute/_knn.py).
+// needs an operand after it ("a and", "x =", "lambda:"), or with a bracket
+// that cannot close at once as a list's or a call's can: a subscript's "["
+// ("d[s][") or the "(" of "from m import (". After such a break,
+// tree-sitter's scanner takes a continuation line standing left of its
+// statement for a dedent, although CPython accepts it (seen in
+// scikit-learn's impute/_knn.py).
 type contLine struct {
 	start int
 	open  bool
@@ -94,7 +95,7 @@ measured:
 	depth := 0
 	var last byte
 	var lastWord []byte
-	subscript := false // the last byte is a "[" that opens a subscript
+	mustHold := false // the last byte is a bracket that cannot close at once
 	first := true
 	for t.pos < len(src) {
 		c := src[t.pos]
@@ -111,7 +112,7 @@ measured:
 			}
 			if t.conts != nil {
 				open := !(last == 'a' || last == '"' || last == ',' || last == '(' || last == '[' || last == '{' || last == ')' || last == ']' || last == '}')
-				open = open || last == 'a' && operandKeywords[string(lastWord)] || last == '[' && subscript
+				open = open || last == 'a' && operandKeywords[string(lastWord)] || mustHold && (last == '[' || last == '(')
 				*t.conts = append(*t.conts, contLine{t.pos, open})
 			}
 			continue
@@ -154,7 +155,7 @@ measured:
 			last, lastWord = 'a', src[start:t.pos]
 		case c == '(' || c == '[' || c == '{':
 			depth++
-			subscript = c == '[' && endsOperand(last, lastWord)
+			mustHold = c == '[' && endsOperand(last, lastWord) || c == '(' && last == 'a' && string(lastWord) == "import"
 			last = c
 			t.pos++
 		case c == ')' || c == ']' || c == '}':

@@ -1,8 +1,8 @@
-# A subscript's "[" at the end of a line: tree-sitter's scanner takes a
-# continuation line left of its statement after it for a dedent (there,
-# unlike after "f(" or "[", the bracket cannot close at once), so a body
-# whose with blocks would move it that far left gets none. Seen in
-# scikit-learn's impute/_knn.py.
+# A subscript's "[" or an import's "(" at the end of a line: tree-sitter's
+# scanner takes a continuation line left of its statement after it for a
+# dedent (there, unlike after "f(" or "[", the bracket cannot close at
+# once), so a body whose with blocks would move it that far left gets
+# none. Seen in scikit-learn's impute/_knn.py.
 def keep(d, s):
     y = d[s][
         :, s
@@ -18,6 +18,15 @@ def outer(d):
         z = d.x[
             s]
         return y, z
+
+    return inner
+
+
+def imports():
+    def inner():
+        from os import (
+        path)
+        return path
 
     return inner
 
