@@ -20,9 +20,12 @@ type tokenizer struct {
 
 // contLine is a line continuing a logical line inside brackets. open is
 // set when the line before it ends with an operator or a keyword that
-// needs an operand after it ("a and", "x =", "lambda:"): after such a
-// break, tree-sitter's grammar rejects a continuation line standing left
-// of its statement, although CPython accepts it.
+// needs an operand after it ("a and", "x =", "lambda:"), or with a bracket
+// that cannot close at once as a list's or a call's can: a subscript's "["
+// ("d[s][") or the "(" of "from m import (". After such a break,
+// tree-sitter's scanner takes a continuation line standing left of its
+// statement for a dedent, although CPython accepts it (seen in
+// scikit-learn's impute/_knn.py).
 type contLine struct {
 	start int
 	open  bool
@@ -92,6 +95,7 @@ measured:
 	depth := 0
 	var last byte
 	var lastWord []byte
+	mustHold := false // the last byte is a bracket that cannot close at once
 	first := true
 	for t.pos < len(src) {
 		c := src[t.pos]
@@ -108,7 +112,7 @@ measured:
 			}
 			if t.conts != nil {
 				open := !(last == 'a' || last == '"' || last == ',' || last == '(' || last == '[' || last == '{' || last == ')' || last == ']' || last == '}')
-				open = open || last == 'a' && operandKeywords[string(lastWord)]
+				open = open || last == 'a' && operandKeywords[string(lastWord)] || mustHold && (last == '[' || last == '(')
 				*t.conts = append(*t.conts, contLine{t.pos, open})
 			}
 			continue
@@ -151,6 +155,7 @@ measured:
 			last, lastWord = 'a', src[start:t.pos]
 		case c == '(' || c == '[' || c == '{':
 			depth++
+			mustHold = c == '[' && endsOperand(last, lastWord) || c == '(' && last == 'a' && string(lastWord) == "import"
 			last = c
 			t.pos++
 		case c == ')' || c == ']' || c == '}':
@@ -167,6 +172,27 @@ measured:
 	ll.end = len(src)
 	ll.endsWithColon = last == ':'
 	return ll, true, nil
+}
+
+// statementKeywords are the hard keywords an expression can follow that
+// are not operandKeywords: a "[" after them opens a list. Soft keywords
+// (match, case) are names too, so a "[" after them counts as a subscript,
+// which at worst declines a with block.
+var statementKeywords = map[string]bool{
+	"return": true, "del": true, "assert": true, "elif": true, "while": true, "with": true, "raise": true,
+}
+
+// endsOperand reports whether a bracket after last (a byte as next keeps
+// it, lastWord the word when last is 'a') follows an operand, making a "["
+// a subscript rather than a list.
+func endsOperand(last byte, lastWord []byte) bool {
+	switch last {
+	case ')', ']', '}', '"':
+		return true
+	case 'a':
+		return !operandKeywords[string(lastWord)] && !statementKeywords[string(lastWord)]
+	}
+	return false
 }
 
 // continuation returns the length of a backslash line continuation at pos,
