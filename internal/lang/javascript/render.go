@@ -15,8 +15,9 @@ const (
 	markClose = "/*}@ti*/"
 )
 
-// coverageHint ends an injected piece holding code that runs only when
-// something fails (a catch block, the runtime lookup's fallback): V8
+// coverageHint goes with an injected piece holding code that runs only
+// when something fails (after a catch block, before the runtime lookup
+// with its fallback): V8
 // coverage (c8, v8-to-istanbul) then counts the line's branches and
 // functions as covered, as the original's were, so that a suite's
 // threshold (c8 --100) still passes. It is the form that marks the line
