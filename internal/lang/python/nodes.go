@@ -210,9 +210,9 @@ func paramNames(params *node, src []byte, ids *fieldIDs) []string {
 // closures' way of capturing a loop variable. No caller passes them, so
 // they say nothing about a call and are no span attribute.
 func boundGlobals(params *node, src []byte, ids *fieldIDs) map[string]bool {
-	out := map[string]bool{}
+	var out map[string]bool // most functions have none: nil, no allocation
 	if params == nil {
-		return out
+		return nil
 	}
 	for i := uint(0); i < params.NamedChildCount(); i++ {
 		p := params.NamedChild(i)
@@ -224,6 +224,9 @@ func boundGlobals(params *node, src []byte, ids *fieldIDs) map[string]bool {
 			continue
 		}
 		if name := src[id.StartByte():id.EndByte()]; bytes.Equal(name, src[v.StartByte():v.EndByte()]) {
+			if out == nil {
+				out = map[string]bool{}
+			}
 			out[string(name)] = true
 		}
 	}
